@@ -1,0 +1,3 @@
+from somflow.cli import main
+
+main()

@@ -1,0 +1,155 @@
+"""The ``somflow`` command line: global options, core commands, plugin commands.
+
+Plugins are loaded before click resolves a subcommand (the group's options,
+``--workspace`` among them, are parsed first), so commands from the
+workspace's own plugins folder are available like any other.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import traceback
+from dataclasses import asdict
+from functools import cached_property
+from pathlib import Path
+
+import click
+
+from somflow import __version__, i18n
+from somflow import workspace as ws_mod
+from somflow.config import BLANK_VALUES, DEMO_VALUES
+from somflow.errors import ConfigError, SomflowError
+from somflow.i18n import _
+from somflow.logs import setup_logging
+from somflow.plugins import PluginHost
+
+
+class App:
+    """What every command needs: the chosen workspace and the loaded plugins, resolved lazily."""
+
+    def __init__(self, workspace_option: str | None, verbose: int):
+        self.workspace_option = workspace_option
+        self.verbose = verbose
+
+    @cached_property
+    def root(self) -> Path | None:
+        return ws_mod.find_root(self.workspace_option)
+
+    @cached_property
+    def plugins(self) -> PluginHost:
+        root = self.root
+        return PluginHost(root if root and root.is_dir() else None)
+
+    @cached_property
+    def workspace(self) -> ws_mod.Workspace:
+        if self.root is None:
+            raise ConfigError(
+                _(
+                    "Nie znaleziono obszaru roboczego (pliku somflow.toml) w tym folderze ani wyżej. "
+                    "Podaj --workspace FOLDER, ustaw SOMFLOW_WORKSPACE albo utwórz go: somflow init FOLDER"
+                )
+            )
+        return ws_mod.Workspace(self.root, self.plugins)
+
+
+def pass_app(f):
+    return click.pass_obj(f)
+
+
+class SomflowGroup(click.Group):
+    """A click group that adds the plugins' commands after the global options are parsed."""
+
+    def _app(self, ctx: click.Context) -> App:
+        if ctx.obj is None:  # --help before the callback ran
+            ctx.obj = App(ctx.params.get("workspace"), ctx.params.get("verbose", 0))
+        return ctx.obj
+
+    def _plugin_commands(self, ctx: click.Context) -> dict[str, click.Command]:
+        return self._app(ctx).plugins.commands(reserved=set(self.commands))
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *self._plugin_commands(ctx)})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        return self.commands.get(name) or self._plugin_commands(ctx).get(name)
+
+
+@click.group(cls=SomflowGroup, help="somflow — standardy ochrony małoletnich: formularze, skrzynka skanów, terminy.")
+@click.option("--workspace", "-w", type=click.Path(file_okay=False), envvar="SOMFLOW_WORKSPACE", help="Folder obszaru roboczego.")
+@click.option("--lang", type=click.Choice(i18n.LANGUAGES), envvar="SOMFLOW_LANG", default="pl", help="Język komunikatów (pl/en).")
+@click.option("-v", "--verbose", count=True, help="Więcej szczegółów; przy błędzie pełny ślad (traceback).")
+@click.version_option(__version__, prog_name="somflow")
+@click.pass_context
+def cli(ctx: click.Context, workspace: str | None, lang: str, verbose: int) -> None:
+    i18n.set_language(lang)
+    setup_logging(verbose)
+    ctx.obj = App(workspace, verbose)
+
+
+@cli.command(help="Utwórz obszar roboczy: somflow.toml, inbox/, archive/, rejected/ i magazyn danych.")
+@click.argument("directory", type=click.Path(file_okay=False), default=".")
+@click.option("--demo", is_flag=True, help="Wypełnij przykładowymi danymi placówki (do prób).")
+@pass_app
+def init(app: App, directory: str, demo: bool) -> None:
+    root = Path(directory).resolve()
+    ws_mod.create(root, DEMO_VALUES if demo else BLANK_VALUES)
+    click.echo(_("Utworzono obszar roboczy w {root}. Uzupełnij dane placówki w {file}.", root=root, file=root / "somflow.toml"))
+
+
+@cli.command(help="Pokaż wtyczki: wersję, pochodzenie i zaimplementowane haki.")
+@click.option("--json", "as_json", is_flag=True, help="Wynik jako JSON.")
+@pass_app
+def plugins(app: App, as_json: bool) -> None:
+    host = app.plugins
+    host.commands(reserved=set(cli.commands))  # name clashes show up as errors
+    if as_json:
+        click.echo(json.dumps([asdict(i) for i in host.infos], ensure_ascii=False, indent=2))
+        return
+    for info in host.infos:
+        click.echo(f"{info.name}  {info.version}  [{info.source}]")
+        if info.error:
+            click.secho("    " + _("BŁĄD: {error}", error=info.error), fg="red")
+        elif info.hooks:
+            click.echo("    " + _("haki: {hooks}", hooks=", ".join(info.hooks)))
+
+
+@cli.command(help="Stan placówki: magazyn danych, skrzynka skanów, terminy, wtyczki.")
+@pass_app
+def status(app: App) -> None:
+    workspace = app.workspace
+    for results in reversed(workspace.hook.somflow_status(workspace=workspace)):  # core first
+        for label, value in results or []:
+            click.echo(f"{label}: {value}")
+    for info in app.plugins.failures:
+        click.secho(_("Wtyczka {name} nie działa: {error}", name=info.name, error=info.error), fg="red")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the CLI, turning known errors into Polish messages and exit codes."""
+    verbose = any(a in ("-v", "--verbose") or (a.startswith("-v") and set(a[1:]) == {"v"}) for a in (argv or sys.argv[1:]))
+    try:
+        cli.main(args=argv, prog_name="somflow", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        click.echo(_("Przerwano."), err=True)
+        sys.exit(1)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except SomflowError as exc:
+        if verbose:
+            traceback.print_exc()
+        click.secho(str(exc), err=True, fg="red")
+        sys.exit(exc.exit_code)
+    except Exception as exc:
+        if verbose:
+            traceback.print_exc()
+        click.secho(
+            _("Nieoczekiwany błąd: {error}. Uruchom polecenie z opcją -v, aby zobaczyć szczegóły.", error=type(exc).__name__),
+            err=True,
+            fg="red",
+        )
+        sys.exit(1)

@@ -1,0 +1,213 @@
+"""``somflow.toml``: the template ``somflow init`` writes, loading and checking it.
+
+Errors name the file, the line and the key, in the user's language, because the
+person fixing them is a school secretary with Notepad, not a developer.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from cerberus import Validator
+
+from somflow.errors import ConfigError
+from somflow.i18n import _
+
+CONFIG_NAME = "somflow.toml"
+
+_person = {"type": "dict", "schema": {"name": {"type": "string"}, "email": {"type": "string"}}}
+
+SCHEMA: dict[str, Any] = {
+    "institution": {
+        "type": "dict",
+        "required": True,
+        "schema": {
+            "name": {"type": "string", "required": True, "empty": False},
+            "address": {"type": "string"},
+            "kind": {"type": "string"},
+            "unit": {"type": "string", "regex": r"^[A-Za-z0-9_.-]{1,64}$"},
+        },
+    },
+    "head": _person,
+    "coordinator": _person,
+    "zespol_interdyscyplinarny": {
+        "type": "dict",
+        "schema": {"name": {"type": "string"}, "address": {"type": "string"}, "email": {"type": "string"}},
+    },
+    "smtp": {
+        "type": "dict",
+        "schema": {
+            "host": {"type": "string"},
+            "port": {"type": "integer", "min": 1, "max": 65535},
+            "security": {"type": "string", "allowed": ["starttls", "ssl", "none"]},
+            "user": {"type": "string"},
+            "sender": {"type": "string"},
+            "password_env": {"type": "string"},
+        },
+    },
+    "paths": {
+        "type": "dict",
+        "schema": {k: {"type": "string", "empty": False} for k in ("store", "inbox", "archive", "rejected")},
+    },
+    "store": {"type": "dict", "allow_unknown": True},
+}
+
+DEFAULT_PATHS = {"store": "data/store.json", "inbox": "inbox", "archive": "archive", "rejected": "rejected"}
+
+TEMPLATE = """\
+# somflow — konfiguracja placówki. Hasła NIE wpisuj do tego pliku (zob. [smtp]).
+
+[institution]
+name = "{name}"
+address = "{address}"
+# rodzaj placówki, np. szkoła podstawowa, przedszkole, placówka terapeutyczna
+kind = "{kind}"
+# krótki identyfikator jednostki (litery, cyfry, - _ .)
+unit = "{unit}"
+
+[head]
+# dyrektor / kierownik jednostki
+name = "{head_name}"
+email = "{head_email}"
+
+[coordinator]
+# koordynator ds. standardów ochrony małoletnich
+name = "{coordinator_name}"
+email = "{coordinator_email}"
+
+[zespol_interdyscyplinarny]
+# dokąd dostarczyć formularz "Niebieska Karta – A"
+name = "{zi_name}"
+address = "{zi_address}"
+email = ""
+
+[smtp]
+# serwer poczty do przypomnień; hasło podaj w zmiennej środowiskowej SOMFLOW_SMTP_PASSWORD
+# albo w systemowym magazynie haseł (keyring, usługa "somflow")
+host = ""
+port = 587
+security = "starttls"
+user = ""
+sender = ""
+
+[paths]
+store = "data/store.json"
+inbox = "inbox"
+archive = "archive"
+rejected = "rejected"
+"""
+
+DEMO_VALUES = {
+    "name": "Szkoła Podstawowa nr 7 im. Marii Skłodowskiej-Curie",
+    "address": "ul. Źródlana 12, 81-001 Gdynia",
+    "kind": "szkoła podstawowa",
+    "unit": "sp7",
+    "head_name": "Grażyna Żółkiewska",
+    "head_email": "dyrektor@sp7.example.pl",
+    "coordinator_name": "Łukasz Wójcik",
+    "coordinator_email": "koordynator@sp7.example.pl",
+    "zi_name": "Zespół Interdyscyplinarny w Gdyni",
+    "zi_address": "ul. Morska 106, 81-225 Gdynia",
+}
+
+BLANK_VALUES = {k: "" for k in DEMO_VALUES} | {"unit": "default", "name": "Nazwa placówki"}
+
+
+def render_template(values: dict[str, str]) -> str:
+    """The text of a new ``somflow.toml`` with ``values`` filled in (quotes escaped)."""
+    return TEMPLATE.format(**{k: v.replace("\\", "\\\\").replace('"', '\\"') for k, v in values.items()})
+
+
+def load(path: Path) -> dict[str, Any]:
+    """Read and check ``somflow.toml``; raise :class:`ConfigError` naming file, line and key."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(_("Brak pliku konfiguracji {path}. Utwórz go poleceniem: somflow init", path=path)) from None
+    except UnicodeDecodeError:
+        raise ConfigError(_("Plik {path} nie jest zapisany w kodowaniu UTF-8. Zapisz go ponownie jako UTF-8.", path=path)) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(_("Błąd składni w pliku {path}: {reason}", path=path, reason=_translate_toml_error(str(exc)))) from None
+    if "password" in data.get("smtp", {}):
+        raise ConfigError(
+            _(
+                "Plik {path}, wiersz {line}, klucz smtp.password: hasła nie wolno trzymać w pliku konfiguracji. "
+                "Usuń je i ustaw zmienną środowiskową SOMFLOW_SMTP_PASSWORD.",
+                path=path,
+                line=_line_of(text, "smtp", "password"),
+            )
+        )
+    validator = Validator(SCHEMA, allow_unknown=True)  # plugins keep their own sections
+    if not validator.validate(data):
+        problems = [
+            _("Plik {path}, wiersz {line}, klucz {key}: {reason}", path=path, line=_line_of(text, *key.rsplit(".", 1)) if "." in key else _line_of(text, None, key), key=key, reason=reason)
+            for key, reason in _flatten_errors(validator.errors)
+        ]
+        raise ConfigError("\n".join(problems))
+    data.setdefault("paths", {})
+    for key, default in DEFAULT_PATHS.items():
+        data["paths"].setdefault(key, default)
+    data["institution"].setdefault("unit", "default")
+    return data
+
+
+def _flatten_errors(errors: dict, prefix: str = "") -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for key, items in errors.items():
+        for item in items:
+            if isinstance(item, dict):
+                out.extend(_flatten_errors(item, f"{prefix}{key}."))
+            else:
+                out.append((f"{prefix}{key}", _translate_cerberus(item)))
+    return out
+
+
+_CERBERUS_PL = [
+    (r"required field", "brak wymaganego klucza"),
+    (r"empty values not allowed", "wartość nie może być pusta"),
+    (r"must be of (\w+) type", "zła wartość (oczekiwano typu {0})"),
+    (r"unallowed value (.*)", "niedozwolona wartość {0}"),
+    (r"min value is (.*)", "wartość mniejsza niż {0}"),
+    (r"max value is (.*)", "wartość większa niż {0}"),
+    (r"value does not match regex .*", "niedozwolone znaki"),
+]
+
+_TYPE_PL = {"string": "tekst w cudzysłowie", "integer": "liczba całkowita", "dict": "sekcja [..]"}
+
+
+def _translate_cerberus(message: str) -> str:
+    for pattern, polish in _CERBERUS_PL:
+        m = re.fullmatch(pattern, message)
+        if m:
+            args = [_TYPE_PL.get(g, g) for g in m.groups()]
+            return _(polish).format(*args)
+    return message
+
+
+def _translate_toml_error(message: str) -> str:
+    m = re.search(r"\(at line (\d+), column (\d+)\)", message)
+    if not m:
+        return message
+    return _("wiersz {line}, kolumna {column} ({detail})", line=m.group(1), column=m.group(2), detail=message[: m.start()].strip())
+
+
+def _line_of(text: str, section: str | None, key: str) -> int | str:
+    """The line number where ``key`` is set in ``[section]`` (or the section header), else '?'."""
+    current = None
+    header_line: int | str = "?"
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        header = re.fullmatch(r"\[([^\]]+)\]", stripped)
+        if header:
+            current = header.group(1).strip()
+            if section is None and current == key or current == section:
+                header_line = number
+            continue
+        if current == section and re.match(rf"{re.escape(key)}\s*=", stripped):
+            return number
+    return header_line

@@ -1,0 +1,39 @@
+"""Exceptions that carry a message for the user (already in the user's language)."""
+
+
+class SomflowError(Exception):
+    """An error the user can act on; the CLI prints the message and exits with ``exit_code``."""
+
+    exit_code = 1
+
+
+class InvalidInput(SomflowError):
+    """Data given by the user does not pass validation; nothing was written."""
+
+    exit_code = 2
+
+    def __init__(self, messages: list[str]):
+        self.messages = list(messages)
+        super().__init__("\n".join(self.messages))
+
+
+class ConfigError(SomflowError):
+    """``somflow.toml`` is missing or wrong."""
+
+
+class StoreError(SomflowError):
+    """The document store cannot be used; the message says why and what to do."""
+
+    exit_code = 3
+
+
+class StoreCorrupt(StoreError):
+    """The store file cannot be parsed; it is left untouched."""
+
+
+class StoreBusy(StoreError):
+    """Another process holds the store lock for too long."""
+
+
+class ConflictError(StoreError):
+    """A record changed under us (optimistic version check failed)."""

@@ -1,0 +1,144 @@
+"""Every hook somflow offers to plugins, grouped by the phase in which it is called.
+
+A plugin is a module (or object) with functions named like the specs below and
+decorated with ``somflow.hookimpl``. Built-in plugins and a municipality's
+pip-installed package are found the same way: entry points in the group
+``somflow``. See ``docs/plugins.md`` for examples.
+
+Hooks that add things receive a ``register`` callback instead of returning
+values, so the core can reject duplicates (two forms with one id, a command
+that shadows another) as they arrive and name the plugin at fault.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    import click
+
+    from somflow.deadlines import Deadline
+    from somflow.forms.spec import FormSpec
+    from somflow.inbox.model import Claim, ScanFile
+    from somflow.workspace import Workspace
+
+hookspec = pluggy.HookspecMarker("somflow")
+
+# --------------------------------------------------------------------------
+# Forms
+# --------------------------------------------------------------------------
+
+
+@hookspec
+def somflow_register_forms(register: Callable[[FormSpec], None]) -> None:
+    """Offer the forms this plugin provides.
+
+    Called once, when the form registry is first needed. Call
+    ``register(spec)`` for each :class:`~somflow.forms.spec.FormSpec`; a second
+    form with an id already registered is refused with an error naming both
+    plugins. Return nothing.
+    """
+
+
+# --------------------------------------------------------------------------
+# Validation
+# --------------------------------------------------------------------------
+
+
+@hookspec
+def somflow_validate(form: FormSpec, data: dict[str, Any], workspace: Workspace | None) -> list[str] | None:
+    """Add cross-field rules to the schema validation of a form's data.
+
+    Called after the Cerberus schema derived from ``form`` has checked ``data``
+    field by field (also when it found errors, so the user sees every problem
+    at once). Return a list of Polish messages (already translated with
+    ``somflow.i18n._``), each naming the section and field it is about, or
+    ``None``/``[]`` when the data is fine or the form is not yours. Results of
+    all plugins are concatenated; any message makes the data invalid.
+    """
+
+
+# --------------------------------------------------------------------------
+# Inbox
+# --------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def somflow_claim_inbox_file(scan: ScanFile, workspace: Workspace) -> Claim | None:
+    """Claim a file from the inbox that carries no somflow QR code.
+
+    Called by the ingest pipeline for each file (or page run) in which no
+    ``SOMFLOW:DOC`` code was found, e.g. a register printout from the RSPTS web
+    page. Return a :class:`~somflow.inbox.model.Claim` naming the record the
+    file belongs to, or ``None`` to let the next plugin try. The first non-None
+    result wins; when nobody claims the file it goes to ``rejected/``.
+    """
+
+
+@hookspec
+def somflow_document_filed(document: dict[str, Any], workspace: Workspace) -> None:
+    """React to a document having been filed from the inbox.
+
+    Called after the scan was attached to its document record (``document`` is
+    the updated record from the ``documents`` collection, status
+    ``zwrócony``) and before the original moves to ``archive/``, inside no
+    store transaction: open your own with ``workspace.store.transaction()``.
+    An exception here sends the file to ``rejected/`` with the reason and
+    leaves the store as it was before the filing. Return nothing.
+    """
+
+
+# --------------------------------------------------------------------------
+# Deadlines
+# --------------------------------------------------------------------------
+
+
+@hookspec
+def somflow_deadlines(workspace: Workspace, today: date) -> list[Deadline] | None:
+    """List the deadlines this plugin knows of, as seen on ``today``.
+
+    Called by ``somflow deadlines``, ``somflow remind`` and ``somflow status``.
+    Return every open :class:`~somflow.deadlines.Deadline` (also the overdue
+    ones; the core sorts and filters), computed from the store with the shared
+    working-day calendar ``somflow.calendar``. Results of all plugins are
+    concatenated; keys must be stable across runs.
+    """
+
+
+# --------------------------------------------------------------------------
+# Workspace and CLI
+# --------------------------------------------------------------------------
+
+
+@hookspec
+def somflow_register_commands(register: Callable[[click.Command], None]) -> None:
+    """Add CLI commands (or click groups) to ``somflow``.
+
+    Called once, before the command line is parsed, after every plugin has
+    been loaded. Call ``register(command)``; a name already taken by the core
+    or another plugin is refused and reported by ``somflow plugins``.
+    """
+
+
+@hookspec
+def somflow_status(workspace: Workspace) -> list[tuple[str, str]] | None:
+    """Contribute lines to ``somflow status``.
+
+    Return ``(label, value)`` pairs in the user's language, with counts or
+    short facts, never personal data. Results of all plugins are concatenated
+    in plugin load order.
+    """
+
+
+@hookspec
+def somflow_contacts(workspace: Workspace) -> list[dict[str, str]] | None:
+    """Offer local help contacts (for the NK-B sheet and ``somflow contacts``).
+
+    Return dicts with the keys ``name``, ``phone``, ``address``, ``hours``,
+    ``offer`` and ``for_whom`` (Polish text). Results of all plugins are
+    concatenated after the contacts from ``somflow.toml``.
+    """

@@ -1,0 +1,297 @@
+"""The embedded default store: a TinyDB JSON file made safe for real use.
+
+Plain TinyDB rewrites its file in place (a crash leaves a torn file), has no
+protection against two processes writing at once, and rebuilds a whole table
+and rewrites the whole file on every single insert. Here:
+
+* :class:`AtomicJSONStorage` (a TinyDB ``Storage``) writes a temporary file,
+  fsyncs it and ``os.replace``-s it over the store, so a crash at any moment
+  leaves the old or the new file, never a mix;
+* every transaction holds a cross-platform file lock (``filelock``) and starts
+  from the file's latest state, so the inbox watcher and CLI commands can
+  write at once without losing updates;
+* the parsed file stays in memory between transactions and is re-read only
+  when its stat signature changes, so reads cost a ``stat`` and a dict lookup;
+* writes inside a transaction change memory only; the file is written once,
+  at commit.
+
+The file layout is TinyDB's own (``{table: {doc_id: document}}``, doc ids are
+the records' ULIDs), so ``TinyDB(path)`` can read it for inspection.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import threading
+import time
+from collections.abc import Iterable
+from datetime import datetime, timezone
+from functools import reduce
+from operator import getitem
+from pathlib import Path
+from typing import Any
+
+import filelock
+from tinydb import Query, TinyDB
+from tinydb.storages import Storage
+from tinydb.table import Document, Table
+
+from somflow.errors import StoreBusy, StoreCorrupt
+from somflow.i18n import _
+from somflow.store.base import Store
+
+BACKUPS_KEPT = 7
+BACKUP_EVERY_SECONDS = 3600
+LOCK_TIMEOUT_SECONDS = 60
+
+
+def write_private(path: Path, payload: bytes) -> None:
+    """Atomically replace ``path`` with ``payload``; the file is readable by its owner only."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")  # mode 0600
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(payload)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    # Makes the rename itself durable; directories cannot be opened on Windows.
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class AtomicJSONStorage(Storage):
+    """TinyDB storage with atomic commits and an in-memory copy of the file.
+
+    Outside a transaction ``write`` goes straight to disk; while ``pinned``
+    (inside a transaction) it only keeps the data and :meth:`flush` writes it.
+    """
+
+    def __init__(self, path: str | Path, backup_dir: Path | None = None):
+        self.path = Path(path)
+        self.backup_dir = backup_dir
+        self._data: dict[str, Any] | None = None
+        self._signature: tuple[int, int, int] | None = None
+        self.pinned = False
+        self.reloaded = threading.Event()
+        if not self.path.exists():
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            write_private(self.path, b"{}")
+
+    def read(self) -> dict[str, Any]:
+        if not self.pinned:
+            self._refresh()
+        assert self._data is not None
+        return self._data
+
+    def write(self, data: dict[str, Any]) -> None:
+        self._data = data
+        if not self.pinned:
+            self.flush()
+
+    def flush(self) -> None:
+        payload = json.dumps(self._data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        write_private(self.path, payload)
+        self._signature = self._stat()
+
+    def invalidate(self) -> None:
+        """Forget the in-memory copy; the next read loads the file again."""
+        self._data = None
+        self._signature = None
+
+    def close(self) -> None:
+        pass
+
+    def _stat(self) -> tuple[int, int, int]:
+        st = self.path.stat()
+        return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+    def _refresh(self) -> None:
+        signature = self._stat()
+        if self._data is not None and signature == self._signature:
+            return
+        raw = self.path.read_bytes()
+        try:
+            data = json.loads(raw.decode("utf-8")) if raw.strip() else {}
+            if not isinstance(data, dict):
+                raise ValueError("top level is not an object")
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise StoreCorrupt(self._corrupt_message(exc)) from None
+        self._data, self._signature = data, signature
+        self.reloaded.set()
+        self._backup_if_due()
+
+    def _corrupt_message(self, exc: Exception) -> str:
+        backups = self.backups()
+        hint = (
+            _("Ostatnia dobra kopia: {backup}", backup=backups[-1])
+            if backups
+            else _("Nie ma kopii zapasowej tego pliku.")
+        )
+        return _(
+            "Nie można odczytać magazynu danych {path} ({reason}). Plik pozostawiono bez zmian. "
+            "{hint}. Aby przywrócić kopię, zamknij somflow i skopiuj ją w miejsce uszkodzonego pliku.",
+            path=self.path,
+            reason=exc,
+            hint=hint,
+        )
+
+    def backups(self) -> list[Path]:
+        """Backups of the store file, oldest first."""
+        if self.backup_dir is None or not self.backup_dir.is_dir():
+            return []
+        return sorted(self.backup_dir.glob(f"{self.path.stem}-*.json"))
+
+    def _backup_if_due(self) -> None:
+        # Called only after the file parsed, so a backup is always a good copy.
+        if self.backup_dir is None:
+            return
+        existing = self.backups()
+        if existing and time.time() - existing[-1].stat().st_mtime < BACKUP_EVERY_SECONDS:
+            return
+        self.backup_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
+        target = self.backup_dir / f"{self.path.stem}-{stamp}.json"
+        with self.path.open("rb") as src:
+            write_private(target, src.read())
+        for old in self.backups()[:-BACKUPS_KEPT]:
+            old.unlink(missing_ok=True)
+
+
+class _InPlaceTable(Table):
+    """A TinyDB table keyed by our string ids, changed in place.
+
+    TinyDB's own ``_update_table`` converts and copies the whole table on every
+    write; with string ids the raw table already has the right keys, so the
+    updater can work on it directly.
+    """
+
+    document_id_class = str
+
+    def _update_table(self, updater) -> None:
+        tables = self._storage.read()
+        updater(tables.setdefault(self.name, {}))
+        self._storage.write(tables)
+        self.clear_cache()
+
+
+class _SomflowTinyDB(TinyDB):
+    table_class = _InPlaceTable
+
+
+class TinyDBStore(Store):
+    """The store on one JSON file (plus ``<name>.lock``, ``<name>.audit.jsonl`` and ``backups/``)."""
+
+    def __init__(self, path: str | Path, unit: str = "default", user: str | None = None):
+        super().__init__(unit, user)
+        self.path = Path(path)
+        self.audit_path = self.path.with_name(self.path.stem + ".audit.jsonl")
+        self._lock = filelock.FileLock(str(self.path.with_name(self.path.name + ".lock")), timeout=LOCK_TIMEOUT_SECONDS)
+        self._thread_lock = threading.RLock()
+        self._storage = AtomicJSONStorage(self.path, backup_dir=self.path.parent / "backups")
+        self._db = _SomflowTinyDB(storage=lambda: self._storage)
+        self._storage.read()  # refuse to start on a corrupt file, make the first backup
+
+    def collections(self) -> list[str]:
+        return sorted(name for name, docs in self._storage.read().items() if docs)
+
+    def backups(self) -> list[Path]:
+        return self._storage.backups()
+
+    def _table(self, collection: str) -> Table:
+        if self._storage.reloaded.is_set():  # another process committed: query caches are stale
+            self._storage.reloaded.clear()
+            self._db.clear_cache()
+            for table in self._db._tables.values():
+                table.clear_cache()
+        return self._db.table(collection)
+
+    def _get(self, collection: str, id: str) -> dict[str, Any] | None:
+        return self._storage.read().get(collection, {}).get(id)
+
+    def _query(self, collection: str, where: dict[str, Any]) -> Iterable[dict[str, Any]]:
+        table = self._table(collection)
+        if not where:
+            return table.all()
+        conditions = [reduce(getitem, path.split("."), Query()) == value for path, value in where.items()]
+        return table.search(reduce(lambda a, b: a & b, conditions))
+
+    def _write(self, collection: str, id: str, doc: dict[str, Any] | None) -> None:
+        table = self._table(collection)
+        if doc is None:
+            table.remove(doc_ids=[id])
+        elif id in self._storage.read().get(collection, {}):
+            table.update(doc, doc_ids=[id])
+        else:
+            table.insert(Document(doc, doc_id=id))
+
+    def _begin(self) -> None:
+        self._thread_lock.acquire()
+        try:
+            self._lock.acquire()
+        except filelock.Timeout:
+            self._thread_lock.release()
+            raise StoreBusy(
+                _("Magazyn danych {path} jest zajęty przez inny proces somflow. Spróbuj ponownie za chwilę.", path=self.path)
+            ) from None
+        try:
+            self._storage.read()  # latest committed state
+        except BaseException:
+            self._release()
+            raise
+        self._storage.pinned = True
+
+    def _commit(self, audit: list[dict[str, Any]]) -> None:
+        try:
+            if audit:
+                self._storage.flush()
+                self._append_audit(audit)
+        except BaseException:
+            self._storage.invalidate()
+            raise
+        finally:
+            self._release()
+
+    def _abort(self) -> None:
+        self._storage.invalidate()  # in-memory writes are dropped; the file was never touched
+        self._release()
+
+    def _release(self) -> None:
+        self._storage.pinned = False
+        self._lock.release()
+        self._thread_lock.release()
+
+    def _append_audit(self, entries: list[dict[str, Any]]) -> None:
+        # Appended after the data file is replaced, under the same lock: a crash in between
+        # can lose the audit lines of that one commit, never record a commit that did not happen.
+        lines = "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in entries).encode("utf-8")
+        fd = os.open(self.audit_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o600)
+        try:
+            os.write(fd, lines)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+    def _read_audit(self) -> list[dict[str, Any]]:
+        if not self.audit_path.exists():
+            return []
+        entries = []
+        for line in self.audit_path.read_text(encoding="utf-8").splitlines():
+            try:
+                entries.append(json.loads(line))
+            except ValueError:  # a line torn by a crash while appending
+                continue
+        return entries

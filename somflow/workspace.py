@@ -1,0 +1,79 @@
+"""A workspace: one unit's folder with ``somflow.toml``, the store and the inbox folders."""
+
+from __future__ import annotations
+
+import os
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from somflow import config
+from somflow.errors import ConfigError
+from somflow.i18n import _
+from somflow.store import Store, open_store
+
+if TYPE_CHECKING:
+    from somflow.plugins import PluginHost
+
+FOLDERS = ("inbox", "archive", "rejected")
+
+
+def find_root(explicit: str | Path | None = None, start: Path | None = None) -> Path | None:
+    """The workspace folder: ``explicit``, else ``SOMFLOW_WORKSPACE``, else the nearest parent with somflow.toml."""
+    chosen = explicit or os.environ.get("SOMFLOW_WORKSPACE")
+    if chosen:
+        return Path(chosen).expanduser().resolve()
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / config.CONFIG_NAME).is_file():
+            return folder
+    return None
+
+
+class Workspace:
+    """The unit's configuration, folders and store, opened lazily."""
+
+    def __init__(self, root: Path, plugins: PluginHost | None = None):
+        self.root = root
+        self.config: dict[str, Any] = config.load(root / config.CONFIG_NAME)
+        self.plugins = plugins
+
+    @property
+    def unit(self) -> str:
+        return self.config["institution"]["unit"]
+
+    def path(self, key: str) -> Path:
+        """An absolute path from ``[paths]`` (``store``, ``inbox``, ``archive``, ``rejected``)."""
+        return self.root / self.config["paths"][key]
+
+    @cached_property
+    def store(self) -> Store:
+        return open_store(self.config["paths"]["store"], self.root, self.unit)
+
+    @property
+    def hook(self):
+        """The plugins' hooks (``workspace.hook.somflow_deadlines(...)``)."""
+        if self.plugins is None:
+            raise RuntimeError("workspace opened without plugins")
+        return self.plugins.pm.hook
+
+
+def create(root: Path, values: dict[str, str], *, overwrite: bool = False) -> Path:
+    """Create a workspace in ``root``: somflow.toml, the inbox folders and an empty store."""
+    target = root / config.CONFIG_NAME
+    if target.exists() and not overwrite:
+        raise ConfigError(_("W folderze {root} już jest obszar roboczy ({file}).", root=root, file=config.CONFIG_NAME))
+    _private_dir(root)
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+        f.write(config.render_template(values))
+    ws = Workspace(root)
+    for key in FOLDERS:
+        _private_dir(ws.path(key))
+    _private_dir(ws.path("store").parent)
+    ws.store  # creates the store file, owner-only
+    return root
+
+
+def _private_dir(path: Path) -> None:
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
