@@ -8,10 +8,14 @@ so a message is never lost. Plugins add their own entries with
 
 from __future__ import annotations
 
+import json
 import os
+from pathlib import Path
 
 LANGUAGES = ("pl", "en")
 _catalogs: dict[str, dict[str, str]] = {"en": {}}
+for _file in sorted((Path(__file__).parent / "locale" / "en").glob("*.json")):
+    _catalogs["en"].update(json.loads(_file.read_text(encoding="utf-8")))
 _lang = os.environ.get("SOMFLOW_LANG", "pl") if os.environ.get("SOMFLOW_LANG") in LANGUAGES else "pl"
 
 

@@ -14,6 +14,7 @@ reason; the others keep working.
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import logging
 import os
@@ -28,11 +29,16 @@ from typing import Any
 import click
 import pluggy
 
-from somflow import __version__, core_plugin, hookspecs
+from somflow import __version__, hookspecs
 from somflow.i18n import _
 
 log = logging.getLogger(__name__)
 ENTRY_POINT_GROUP = "somflow"
+
+#: The core's own features, registered first as ordinary plugins (name ``core`` and ``core.<area>``).
+CORE_MODULES = (
+    "somflow.core_plugin",
+)
 
 
 @dataclass
@@ -53,8 +59,11 @@ class PluginHost:
         self.infos: list[PluginInfo] = []
         self._allowed = _parse_only(os.environ.get("SOMFLOW_PLUGINS") if only is None else only)
         self._commands: dict[str, click.Command] | None = None
-        self.pm.register(core_plugin, name="core")
-        self.infos.append(PluginInfo("core", __version__, _("rdzeń"), _hook_names(self.pm, core_plugin)))
+        for module_name in CORE_MODULES:
+            module = importlib.import_module(module_name)
+            name = "core" if module_name == "somflow.core_plugin" else "core." + module_name.split(".")[1]
+            self.pm.register(module, name=name)
+            self.infos.append(PluginInfo(name, __version__, _("rdzeń"), _hook_names(self.pm, module)))
         self._load_entry_points()
         if workspace_root is not None:
             self._load_folder(workspace_root / "plugins")

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import threading
 import time
 from collections.abc import Iterable
@@ -40,37 +39,12 @@ from tinydb.table import Document, Table
 
 from somflow.errors import StoreBusy, StoreCorrupt
 from somflow.i18n import _
+from somflow.fileio import write_private
 from somflow.store.base import Store
 
 BACKUPS_KEPT = 7
 BACKUP_EVERY_SECONDS = 3600
 LOCK_TIMEOUT_SECONDS = 60
-
-
-def write_private(path: Path, payload: bytes) -> None:
-    """Atomically replace ``path`` with ``payload``; the file is readable by its owner only."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")  # mode 0600
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(payload)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(folder: Path) -> None:
-    # Makes the rename itself durable; directories cannot be opened on Windows.
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 class AtomicJSONStorage(Storage):

@@ -1,0 +1,33 @@
+"""Shared test helpers. somflow's own fixtures (somflow_workspace, somflow_cli) come from somflow.testing."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def run_somflow(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None, input: str | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+    """Run ``python -m somflow ARGS`` as a separate process, as a user would from a terminal."""
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "somflow", *args],
+        cwd=cwd,
+        env=full_env,
+        input=input,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=timeout,
+    )
+
+
+@pytest.fixture
+def somflow_proc():
+    """The :func:`run_somflow` helper as a fixture."""
+    return run_somflow
