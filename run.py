@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+"""Set up somflow and run it: ``python3 run.py demo`` or ``python3 run.py test``.
+
+Works on a fresh machine with Python 3.11+ and the system's package manager:
+creates ``.venv`` with somflow and its test tools, installs the Debian
+packages the tests need (when apt-get is there and they are missing), then
+runs the demo or the whole test suite. Extra arguments go to pytest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+DEMO = ROOT / "demo-workspace"
+
+#: Debian packages the tests need, with a program that shows each is installed.
+APT_PACKAGES = {"poppler-utils": "pdftoppm"}
+
+
+def sh(*cmd: str | Path, **kw) -> None:
+    print("+", " ".join(str(c) for c in cmd), flush=True)
+    subprocess.run([str(c) for c in cmd], check=True, **kw)
+
+
+def venv_bin(name: str) -> Path:
+    folder = VENV / ("Scripts" if os.name == "nt" else "bin")
+    return folder / (name + (".exe" if os.name == "nt" else ""))
+
+
+def ensure_venv(extras: str) -> None:
+    """Create .venv and (re)install somflow when pyproject.toml changed since the last install."""
+    if not venv_bin("python").exists():
+        venv.create(VENV, with_pip=True)
+    stamp = VENV / ".somflow-installed"
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()
+    if stamp.exists() and stamp.read_text() == wanted:
+        return
+    sh(venv_bin("python"), "-m", "pip", "install", "-q", "--disable-pip-version-check", "-e", f".{extras}", cwd=ROOT)
+    stamp.write_text(wanted)
+
+
+def ensure_system_packages() -> None:
+    missing = [pkg for pkg, program in APT_PACKAGES.items() if shutil.which(program) is None]
+    if not missing:
+        return
+    apt = shutil.which("apt-get")
+    if apt is None:
+        print(f"Install these system packages with your package manager, then run again: {' '.join(missing)}")
+        sys.exit(1)
+    sudo = [] if os.name != "posix" or os.geteuid() == 0 else ["sudo"]
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    sh(*sudo, apt, "update", "-qq", env=env)
+    sh(*sudo, apt, "install", "-y", "-qq", "--no-install-recommends", *missing, env=env)
+
+
+def demo() -> int:
+    ensure_venv("")
+    somflow = venv_bin("somflow")
+    if not (DEMO / "somflow.toml").exists():
+        sh(somflow, "init", DEMO, "--demo")
+    env = {**os.environ, "SOMFLOW_WORKSPACE": str(DEMO)}
+    sh(somflow, "plugins", env=env)
+    sh(somflow, "status", env=env)
+    return 0
+
+
+def test(args: list[str]) -> int:
+    ensure_system_packages()
+    ensure_venv("[test]")
+    workers = ["-n", str(max(2, os.cpu_count() or 2))] if "-n" not in args else []
+    code = subprocess.run([str(venv_bin("python")), "-m", "pytest", *workers, *args], cwd=ROOT).returncode
+    if code == 5:  # pytest: no tests were collected
+        print("No test ran: that is a failure.")
+        return 1
+    return code
+
+
+def main() -> int:
+    if len(sys.argv) < 2 or sys.argv[1] not in ("demo", "test"):
+        print(__doc__)
+        return 2
+    return demo() if sys.argv[1] == "demo" else test(sys.argv[2:])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
