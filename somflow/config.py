@@ -139,13 +139,13 @@ def load(path: Path) -> dict[str, Any]:
                 "Plik {path}, wiersz {line}, klucz smtp.password: hasła nie wolno trzymać w pliku konfiguracji. "
                 "Usuń je i ustaw zmienną środowiskową SOMFLOW_SMTP_PASSWORD.",
                 path=path,
-                line=_line_of(text, "smtp", "password"),
+                line=_line_of(text, "smtp.password"),
             )
         )
     validator = Validator(SCHEMA, allow_unknown=True)  # plugins keep their own sections
     if not validator.validate(data):
         problems = [
-            _("Plik {path}, wiersz {line}, klucz {key}: {reason}", path=path, line=_line_of(text, *key.rsplit(".", 1)) if "." in key else _line_of(text, None, key), key=key, reason=reason)
+            _("Plik {path}, wiersz {line}, klucz {key}: {reason}", path=path, line=_line_of(text, key), key=key, reason=reason)
             for key, reason in _flatten_errors(validator.errors)
         ]
         raise ConfigError("\n".join(problems))
@@ -196,8 +196,10 @@ def _translate_toml_error(message: str) -> str:
     return _("wiersz {line}, kolumna {column} ({detail})", line=m.group(1), column=m.group(2), detail=message[: m.start()].strip())
 
 
-def _line_of(text: str, section: str | None, key: str) -> int | str:
-    """The line number where ``key`` is set in ``[section]`` (or the section header), else '?'."""
+def _line_of(text: str, dotted_key: str) -> int | str:
+    """The line where ``section.key`` is set (or where ``[section]`` starts), else '?'."""
+    section, _dot, key = dotted_key.rpartition(".")
+    section = section or None
     current = None
     header_line: int | str = "?"
     for number, line in enumerate(text.splitlines(), start=1):
