@@ -17,7 +17,7 @@ from pathlib import Path
 
 import click
 
-from somflow import __version__, i18n
+from somflow import __version__, click_pl, i18n
 from somflow import workspace as ws_mod
 from somflow.config import BLANK_VALUES, DEMO_VALUES
 from somflow.errors import ConfigError, SomflowError
@@ -58,6 +58,10 @@ def pass_app(f):
     return click.pass_obj(f)
 
 
+click_pl.install()
+_verbosity = {"level": 0}  # read by main() to decide whether to show a traceback
+
+
 class SomflowGroup(click.Group):
     """A click group that adds the plugins' commands after the global options are parsed."""
 
@@ -78,13 +82,21 @@ class SomflowGroup(click.Group):
 
 @click.group(cls=SomflowGroup, help="somflow — standardy ochrony małoletnich: formularze, skrzynka skanów, terminy.")
 @click.option("--workspace", "-w", type=click.Path(file_okay=False), envvar="SOMFLOW_WORKSPACE", help="Folder obszaru roboczego.")
-@click.option("--lang", type=click.Choice(i18n.LANGUAGES), envvar="SOMFLOW_LANG", default="pl", help="Język komunikatów (pl/en).")
+@click.option(
+    "--lang",
+    type=click.Choice(i18n.LANGUAGES),
+    envvar="SOMFLOW_LANG",
+    default="pl",
+    is_eager=True,  # set before click resolves the subcommand, so its errors are in this language
+    callback=lambda _ctx, _param, value: i18n.set_language(value),
+    help="Język komunikatów (pl/en).",
+)
 @click.option("-v", "--verbose", count=True, help="Więcej szczegółów; przy błędzie pełny ślad (traceback).")
 @click.version_option(__version__, prog_name="somflow")
 @click.pass_context
-def cli(ctx: click.Context, workspace: str | None, lang: str, verbose: int) -> None:
-    i18n.set_language(lang)
+def cli(ctx: click.Context, workspace: str | None, lang: None, verbose: int) -> None:
     setup_logging(verbose)
+    _verbosity["level"] = verbose
     ctx.obj = App(workspace, verbose)
 
 
@@ -128,7 +140,6 @@ def status(app: App) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI, turning known errors into Polish messages and exit codes."""
-    verbose = any(a in ("-v", "--verbose") or (a.startswith("-v") and set(a[1:]) == {"v"}) for a in (argv or sys.argv[1:]))
     try:
         cli.main(args=argv, prog_name="somflow", standalone_mode=False)
     except click.exceptions.Exit as exc:
@@ -140,12 +151,12 @@ def main(argv: list[str] | None = None) -> None:
         exc.show()
         sys.exit(exc.exit_code)
     except SomflowError as exc:
-        if verbose:
+        if _verbosity["level"]:
             traceback.print_exc()
         click.secho(str(exc), err=True, fg="red")
         sys.exit(exc.exit_code)
     except Exception as exc:
-        if verbose:
+        if _verbosity["level"]:
             traceback.print_exc()
         click.secho(
             _("Nieoczekiwany błąd: {error}. Uruchom polecenie z opcją -v, aby zobaczyć szczegóły.", error=type(exc).__name__),
