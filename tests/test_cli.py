@@ -116,3 +116,10 @@ def test_traceback_only_with_verbose(somflow_workspace):
     _corrupt(somflow_workspace)
     assert "Traceback" not in run_somflow("status").stderr
     assert "Traceback" in run_somflow("-v", "status").stderr
+
+
+def test_click_messages_are_polish_too(somflow_workspace):
+    result = run_somflow("nie-ma-takiego")
+    assert result.returncode == 2
+    assert "Błąd: Nie ma polecenia 'nie-ma-takiego'." in result.stderr
+    assert "No such command" in run_somflow("--lang", "en", "nie-ma-takiego").stderr
