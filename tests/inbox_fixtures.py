@@ -53,8 +53,12 @@ def _font() -> str:
     return "Helvetica"  # no Polish glyphs, but the QR code is what matters here
 
 
-def render_pdf(doc_id: str, pages: int, title: str) -> bytes:
-    """A printable PDF of ``pages`` A4 pages, each with its somflow QR code at the top right."""
+def render_pdf(doc_id: str, pages: int, title: str, fields: dict[str, str] | None = None) -> bytes:
+    """A printable PDF of ``pages`` A4 pages, each with its somflow QR code at the top right.
+
+    ``fields`` adds fillable text fields (AcroForm) with these values to the last page,
+    as if the form had been filled in on a computer.
+    """
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4)
     font = _font()
@@ -78,6 +82,9 @@ def render_pdf(doc_id: str, pages: int, title: str) -> bytes:
         for line_no, line in enumerate(BODY * 3):
             pdf.drawString(2 * cm, height - 5 * cm - line_no * 0.8 * cm, line)
         pdf.drawString(2 * cm, 1.5 * cm, f"Strona {number} z {pages}")
+        if number == pages:
+            for row, (name, value) in enumerate((fields or {}).items()):
+                pdf.acroForm.textfield(name=name, value=value, x=2 * cm, y=4 * cm + row * cm, width=8 * cm, height=0.7 * cm)
         pdf.showPage()
     pdf.save()
     return buffer.getvalue()
@@ -162,3 +169,46 @@ def save_tiff(pages: list[Image.Image], target: Path) -> Path:
 def _bilevel(page: Image.Image) -> Image.Image:
     # Scanners threshold, they do not dither.
     return page.convert("L").point(lambda v: 255 if v > 140 else 0).convert("1", dither=Image.Dither.NONE)
+
+
+# ------------------------------------------------------------ the watcher
+
+
+def start_watcher(root: Path, *extra: str) -> subprocess.Popen:
+    """``somflow watch`` as a separate process on workspace ``root``, quick to notice files."""
+    import os
+    import sys
+
+    env = {**os.environ, "SOMFLOW_WORKSPACE": str(root), "SOMFLOW_LANG": "pl"}
+    return subprocess.Popen(
+        [sys.executable, "-m", "somflow", "watch", "--settle", "0.2", "--rescan", "1", *extra],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        encoding="utf-8",
+    )
+
+
+def wait_until(condition, timeout: float = 60.0, what: str = "condition") -> None:
+    """Poll ``condition()`` until it is true; fail the test after ``timeout`` seconds."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def waiting(root: Path) -> list[Path]:
+    """Files still in the inbox (any depth)."""
+    return [p for p in (root / "inbox").rglob("*") if p.is_file()]
+
+
+def qr_image(payload: str, scale: int) -> Image.Image:
+    """A QR code alone, ``scale`` pixels a module, as a grayscale image."""
+    buffer = io.BytesIO()
+    segno.make_qr(payload, error="q").save(buffer, kind="png", scale=scale, border=4)
+    return Image.open(io.BytesIO(buffer.getvalue())).convert("L")

@@ -98,6 +98,9 @@ class PageSource:
 
     @cached_property
     def _pikepdf(self) -> pikepdf.Pdf:
+        # qpdf rebuilds a cut-off PDF silently; a scan without its end marker is still being written or broken.
+        if b"%%EOF" not in self.content[-2048:]:
+            raise _broken(_("brak znacznika końca pliku PDF"))
         try:
             return pikepdf.open(io.BytesIO(self.content))
         except pikepdf.PasswordError:

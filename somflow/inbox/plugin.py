@@ -76,7 +76,8 @@ def somflow_register_commands(register) -> None:
 
 @hookimpl
 def somflow_status(workspace: Workspace) -> list[tuple[str, str]]:
-    rejected = [p for p in inbox_files(workspace.path("rejected")) if p.suffix.lower() != ".txt"]
+    # A note is "<file>.txt" beside its file; a rejected file may be a .txt itself.
+    rejected = [p for p in inbox_files(workspace.path("rejected")) if not (p.suffix.lower() == ".txt" and p.with_suffix("").exists())]
     lines = [
         (_("Pliki oczekujące w inbox/"), str(len(inbox_files(workspace.path("inbox"))))),
         (_("Skany przyjęte do archiwum"), str(workspace.store.count(filing.SCANS))),
