@@ -76,11 +76,11 @@ def render_pdf(doc_id: str, pages: int, title: str, fields: dict[str, str] | Non
                     pdf.rect(x0 + col * module, y0 + size - (row + 1) * module, module, module, stroke=0, fill=1)
         pdf.setFont(font, 6)
         pdf.drawRightString(x0 - 0.2 * cm, y0 + 0.2 * cm, f"{doc_id} s. {number}/{pages}")
-        pdf.setFont(font, 15)
-        pdf.drawString(2 * cm, height - 2.5 * cm, title)
+        pdf.setFont(font, 13)
+        pdf.drawString(2 * cm, height - 4.5 * cm, title)  # below the code, which must stay clear
         pdf.setFont(font, 11)
         for line_no, line in enumerate(BODY * 3):
-            pdf.drawString(2 * cm, height - 5 * cm - line_no * 0.8 * cm, line)
+            pdf.drawString(2 * cm, height - 6 * cm - line_no * 0.8 * cm, line)
         pdf.drawString(2 * cm, 1.5 * cm, f"Strona {number} z {pages}")
         if number == pages:
             for row, (name, value) in enumerate((fields or {}).items()):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pikepdf
@@ -29,6 +30,16 @@ def ws(somflow_workspace) -> Workspace:
 def drop(ws: Workspace, docs: list[dict], name: str, **kw) -> Path:
     """Print, scan and drop ``docs`` (in order) into the inbox as one image-only PDF."""
     return save_pdf(scanned_pages([ws.root / d["file"] for d in docs]), ws.path("inbox") / name, **kw)
+
+
+@contextmanager
+def registered(ws: Workspace, plugin: object):
+    """A test-only plugin, registered for the block."""
+    ws.plugins.pm.register(plugin, name=type(plugin).__name__)
+    try:
+        yield plugin
+    finally:
+        ws.plugins.pm.unregister(plugin)
 
 
 def rejection(ws: Workspace, name: str) -> str:
@@ -142,25 +153,17 @@ class Recorder:
 
 
 def test_plugins_react_to_a_filed_document_in_the_same_transaction(ws):
-    recorder = Recorder()
-    ws.plugins.pm.register(recorder, name="recorder")
-    try:
-        doc = make_document(ws.root)
+    doc = make_document(ws.root)
+    with registered(ws, Recorder()) as recorder:
         assert run_pipeline(ws, drop(ws, [doc], "a.pdf")).status == "filed"
-    finally:
-        ws.plugins.pm.unregister(recorder)
     assert recorder.seen == [doc["id"]]
     assert ws.store.query("reactions")[0]["status"] == "zwrócony"
 
 
 def test_failing_plugin_rejects_the_file_and_leaves_the_store_as_it_was(ws):
-    recorder = Recorder(fail=True)
-    ws.plugins.pm.register(recorder, name="recorder")
-    try:
-        doc = make_document(ws.root)
+    doc = make_document(ws.root)
+    with registered(ws, Recorder(fail=True)):
         assert run_pipeline(ws, drop(ws, [doc], "a.pdf")).status == "rejected"
-    finally:
-        ws.plugins.pm.unregister(recorder)
     assert "plugin broke" in rejection(ws, "a.pdf")
     assert ws.store.get("documents", doc["id"])["status"] == "wygenerowany"
     assert ws.store.count("reactions") == 0 and ws.store.count(filing.SCANS) == 0
@@ -181,12 +184,8 @@ def test_a_plugin_claims_a_file_without_a_code(ws):
     page.drawString(100, 700, "Rejestr Sprawcow Przestepstw na Tle Seksualnym - wynik wyszukiwania")
     page.save()
     (ws.path("inbox") / "rsps.pdf").write_bytes(pdf.getvalue())
-    claimer = Claimer()
-    ws.plugins.pm.register(claimer, name="claimer")
-    try:
+    with registered(ws, Claimer()):
         outcome = run_pipeline(ws, ws.path("inbox") / "rsps.pdf")
-    finally:
-        ws.plugins.pm.unregister(claimer)
     assert outcome.status == "filed"
     (doc,) = ws.store.query("documents")
     assert doc["record"] == {"collection": "staff", "id": "STAFF1"} and doc["status"] == "zwrócony"

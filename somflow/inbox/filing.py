@@ -65,6 +65,15 @@ def relative(workspace: Workspace, path: Path) -> str:
         return path.as_posix()
 
 
+def signature(path: Path) -> tuple[int, int] | None:
+    """Size and modification time of ``path``, to notice a file that is still being written; None if gone."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns)
+
+
 def write_archive(workspace: Workspace, name: str, content: bytes) -> str:
     """Write ``content`` as ``archive/<name>`` (atomically, owner-only); returns the path relative to the root."""
     folder = workspace.path("archive")

@@ -42,6 +42,8 @@ class Context:
     workspace: Workspace
     path: Path
     content: bytes = field(default=b"", repr=False)
+    #: size and mtime when the file was read (see ``filing.signature``)
+    signature: tuple[int, int] | None = None
     sha256: str = ""
     kind: str = ""
     source: PageSource | None = field(default=None, repr=False)
@@ -125,6 +127,10 @@ def run_pipeline(workspace: Workspace, path: Path, steps: list[Step] | None = No
 
 def _reject(ctx: Context, rejected: Rejected) -> Outcome:
     filing.discard_unrecorded(ctx.workspace, ctx.archived)
+    current = filing.signature(ctx.path)
+    if ctx.signature is not None and current is not None and current != ctx.signature:
+        # Still being written (a slow scanner, a share that lied about the size): judge the final file.
+        return Outcome(ctx.name, "retry", reason=_("Plik zmienił się w trakcie przyjmowania."))
     if not filing.reject(ctx.workspace, ctx.path, rejected):
         return Outcome(ctx.name, "skipped", reason=_("Plik zniknął ze skrzynki w trakcie przyjmowania."))
     return Outcome(ctx.name, "rejected", reason=rejected.reason, notices=ctx.notices)

@@ -33,6 +33,7 @@ class ReadFile(Step):
 
     def run(self, ctx: Context) -> None:
         try:
+            ctx.signature = filing.signature(ctx.path)
             ctx.content = ctx.path.read_bytes()
         except FileNotFoundError:
             raise StopIngest(_("Plik zniknął ze skrzynki przed przyjęciem.")) from None
