@@ -178,6 +178,8 @@ def test_kill_minus_nine_at_random_moments_loses_nothing_and_records_nothing_twi
         proc.kill()
         proc.wait()
         kills += 1
+    delivered = len(scans) - len(pending)
+    assert len(waiting(root)) < delivered  # the killed watchers were at work, not just starting
     for path in pending:
         os.replace(path, root / "inbox" / path.name)
     proc = start_watcher(root)
