@@ -14,6 +14,7 @@ from reportlab.pdfgen import canvas
 
 from inbox_fixtures import make_document, render_pdf, save_jpeg, save_pdf, scanned_pages
 from somflow import hookimpl
+from somflow.errors import SomflowError
 from somflow.inbox import filing, ocr
 from somflow.inbox.model import Claim
 from somflow.inbox.pipeline import run_pipeline
@@ -258,7 +259,8 @@ def test_recover_marks_entries_whose_original_is_gone(ws):
 
 def test_status_shows_rejected_files(ws, somflow_cli):
     (ws.path("inbox") / "notatka.txt").write_text("to nie skan", encoding="utf-8")
-    assert somflow_cli("ingest").exit_code == 1
+    with pytest.raises(SomflowError, match="Nie przyjęto plików: 1"):
+        somflow_cli("ingest")
     result = somflow_cli("status")
     assert "Pliki odrzucone (rejected/): 1" in result.output
     assert "Pliki oczekujące w inbox/: 0" in result.output

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from somflow import hookimpl
+from somflow.errors import SomflowError
 from somflow.i18n import _
 from somflow.inbox import filing
 from somflow.inbox.pipeline import Outcome, run_pipeline
@@ -49,8 +50,7 @@ def watch(app, poll: bool, settle: float, rescan: float) -> None:
 @click.command(help="Przyjmij podane pliki (albo, bez argumentów, wszystko ze skrzynki inbox/) jednym przebiegiem.")
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @click.pass_obj
-@click.pass_context
-def ingest(ctx: click.Context, app, files: tuple[Path, ...]) -> None:
+def ingest(app, files: tuple[Path, ...]) -> None:
     workspace: Workspace = app.workspace
     filing.recover(workspace)
     paths: list[Path] = []
@@ -64,8 +64,9 @@ def ingest(ctx: click.Context, app, files: tuple[Path, ...]) -> None:
     outcomes = [run_pipeline(workspace, path) for path in paths]
     for outcome in outcomes:
         echo_outcome(outcome)
-    if any(o.status in ("rejected", "retry") for o in outcomes):
-        ctx.exit(1)
+    not_filed = sum(o.status in ("rejected", "retry") for o in outcomes)
+    if not_filed:
+        raise SomflowError(_("Nie przyjęto plików: {count} (powody obok nich w rejected/).", count=not_filed))
 
 
 @hookimpl
