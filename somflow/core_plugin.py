@@ -6,15 +6,6 @@ from somflow import hookimpl
 from somflow.i18n import _
 from somflow.workspace import Workspace
 
-JUNK_NAMES = {"thumbs.db", ".ds_store", "desktop.ini"}
-
-
-def waiting_files(folder) -> list:
-    """Files in ``folder`` (recursively) that are not hidden or system junk."""
-    if not folder.is_dir():
-        return []
-    return [p for p in folder.rglob("*") if p.is_file() and p.name.lower() not in JUNK_NAMES and not p.name.startswith(".")]
-
 
 @hookimpl(trylast=True)
 def somflow_status(workspace: Workspace) -> list[tuple[str, str]]:
@@ -26,9 +17,6 @@ def somflow_status(workspace: Workspace) -> list[tuple[str, str]]:
         lines += [(_("Zbiór {name}", name=name), str(store.count(name))) for name in collections]
     else:
         lines.append((_("Rekordy"), _("brak")))
-    lines.append((_("Pliki oczekujące w inbox/"), str(len(waiting_files(workspace.path("inbox"))))))
-    rejected = [p for p in waiting_files(workspace.path("rejected")) if p.suffix.lower() != ".txt"]
-    lines.append((_("Pliki odrzucone (rejected/)"), str(len(rejected))))
     return lines
 
 

@@ -83,12 +83,18 @@ def somflow_claim_inbox_file(scan: ScanFile, workspace: Workspace) -> Claim | No
 def somflow_document_filed(document: dict[str, Any], workspace: Workspace) -> None:
     """React to a document having been filed from the inbox.
 
-    Called after the scan was attached to its document record (``document`` is
-    the updated record from the ``documents`` collection, status
-    ``zwrócony``) and before the original moves to ``archive/``, inside no
-    store transaction: open your own with ``workspace.store.transaction()``.
-    An exception here sends the file to ``rejected/`` with the reason and
-    leaves the store as it was before the filing. Return nothing.
+    Called once per document in a scan, after the scan was attached to its
+    document record (``document`` is the updated record from the
+    ``documents`` collection, status ``zwrócony``, with its ``returned``
+    block) and after the archive copy was written, *inside* the filing's
+    store transaction: your writes (``workspace.store.insert(...)``, or a
+    ``with workspace.store.transaction():`` block, which joins it) commit
+    together with the filing or not at all, so a crash never leaves a
+    document filed without your reaction, nor your reaction twice. Keep it
+    quick (the store is locked meanwhile); effects outside the store (e-mail)
+    may repeat after a crash, so make them idempotent. An exception here
+    sends the file to ``rejected/`` with the reason and leaves the store as
+    it was before the filing. Return nothing.
     """
 
 

@@ -38,6 +38,7 @@ ENTRY_POINT_GROUP = "somflow"
 #: The core's own features, registered first as ordinary plugins (name ``core`` and ``core.<area>``).
 CORE_MODULES = (
     "somflow.core_plugin",
+    "somflow.inbox.plugin",
 )
 
 

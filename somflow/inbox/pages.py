@@ -1,0 +1,222 @@
+"""Page images out of the files a scanner writes, the cheap way first.
+
+A scanned PDF page is nearly always one embedded image (JPEG, CCITT G4 or
+Flate) drawn over the whole page. Taking that image out with pikepdf costs a
+fraction of rasterising the page, and a JPEG can even be decoded at half or a
+quarter of its size (libjpeg's DCT scaling) since a 2 cm QR code needs no more
+than ~150 dpi. Only pages that are not a single image (digital PDFs, pages
+with text) are rasterised, with pypdfium2.
+
+Every :class:`Page` gives a grayscale image for the fast look
+(:meth:`Page.image`) and a full-resolution one for the retry
+(:meth:`Page.image` with ``full=True``). Broken, encrypted or oversized files
+raise :class:`~somflow.inbox.model.Rejected` with a Polish reason.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import pikepdf
+import pypdfium2
+from PIL import Image, ImageSequence, UnidentifiedImageError
+
+from somflow.i18n import _
+from somflow.inbox.model import Rejected
+
+#: Resolution the fast look aims at; a 2 cm code then has ~5 pixels a module.
+FAST_DPI = 150
+#: Above this many pixels a page is not a scan but a mistake (A3 at 600 dpi is ~70 million).
+MAX_PIXELS = 120_000_000
+#: Assumed page width when an image says nothing about its resolution (A4, inches).
+A4_WIDTH_INCHES = 8.27
+
+# We check sizes ourselves (with a Polish message) before decoding anything.
+Image.MAX_IMAGE_PIXELS = None
+
+KINDS = {b"%PDF": "pdf", b"II*\x00": "tiff", b"MM\x00*": "tiff", b"\xff\xd8\xff": "jpeg", b"\x89PNG": "png"}
+
+
+def sniff(content: bytes) -> str | None:
+    """The file's kind from its first bytes (``pdf``, ``tiff``, ``jpeg``, ``png``), whatever its name says."""
+    head = content[:1024]
+    for magic, kind in KINDS.items():
+        if head.startswith(magic):
+            return kind
+    # Some PDF writers put junk before the header; readers accept it within the first kilobyte.
+    return "pdf" if b"%PDF-" in head else None
+
+
+@dataclass
+class Page:
+    """One page of a file: ``number`` from 1 and a way to load it at a given resolution."""
+
+    number: int
+    load: Callable[[bool], Image.Image] = field(repr=False)
+    #: True when the page was drawn from its embedded image, False when rasterised.
+    embedded: bool = True
+
+    def image(self, full: bool = False) -> Image.Image:
+        """The page in grayscale: reduced to about FAST_DPI, or at full resolution with ``full``."""
+        return self.load(full)
+
+
+class PageSource:
+    """The pages of one file's ``content``; opened once, pages loaded on demand."""
+
+    def __init__(self, content: bytes, kind: str):
+        self.content = content
+        self.kind = kind
+        # qpdf and pdfium objects are not thread-safe; pages are read from several threads.
+        self._lock = threading.Lock()
+
+    @cached_property
+    def pages(self) -> list[Page]:
+        if self.kind == "pdf":
+            return self._pdf_pages()
+        return self._image_pages()
+
+    @cached_property
+    def text(self) -> str:
+        """The text layer of a PDF (empty for images and pure scans)."""
+        if self.kind != "pdf":
+            return ""
+        return "\n".join(page.get_textpage().get_text_range() for page in self._pdfium)
+
+    def close(self) -> None:
+        """Release the PDF libraries' handles (the bytes stay with the caller)."""
+        for name in ("_pikepdf", "_pdfium"):
+            handle = self.__dict__.pop(name, None)
+            if handle is not None:
+                handle.close()
+
+    # ------------------------------------------------------------------ PDFs
+
+    @cached_property
+    def _pikepdf(self) -> pikepdf.Pdf:
+        # qpdf rebuilds a cut-off PDF silently; a scan without its end marker is still being written or broken.
+        if b"%%EOF" not in self.content[-2048:]:
+            raise _broken(_("brak znacznika końca pliku PDF"))
+        try:
+            return pikepdf.open(io.BytesIO(self.content))
+        except pikepdf.PasswordError:
+            raise Rejected(
+                _("Plik PDF jest zaszyfrowany (chroniony hasłem)."),
+                _("Zeskanuj dokument ponownie bez hasła albo zapisz go bez zabezpieczeń i wrzuć jeszcze raz."),
+            ) from None
+        except pikepdf.PdfError as exc:
+            raise _broken(str(exc)) from None
+
+    @cached_property
+    def _pdfium(self) -> pypdfium2.PdfDocument:
+        try:
+            return pypdfium2.PdfDocument(self.content)
+        except pypdfium2.PdfiumError as exc:
+            raise _broken(str(exc)) from None
+
+    def _pdf_pages(self) -> list[Page]:
+        pdf = self._pikepdf
+        if len(pdf.pages) == 0:
+            raise _broken(_("brak stron"))
+        pages = []
+        for index, pdf_page in enumerate(pdf.pages):
+            image = _single_image(pdf_page)
+            if image is not None:
+                pages.append(Page(index + 1, lambda full, image=image, page=pdf_page: self._embedded(image, page, full)))
+            else:
+                pages.append(Page(index + 1, lambda full, index=index: self._rasterise(index, full), embedded=False))
+        return pages
+
+    def _rasterise(self, index: int, full: bool) -> Image.Image:
+        dpi = 300 if full else FAST_DPI
+        with self._lock:
+            return self._pdfium[index].render(scale=dpi / 72, grayscale=True, may_draw_forms=True).to_pil().convert("L")
+
+    def _embedded(self, obj: pikepdf.Object, page: pikepdf.Page, full: bool) -> Image.Image:
+        try:
+            with self._lock:
+                width, height = int(obj.Width), int(obj.Height)
+                _check_size(width, height)
+                pdf_image = pikepdf.PdfImage(obj)
+                if pdf_image.filters == ["/DCTDecode"] and pdf_image.colorspace in ("/DeviceGray", "/DeviceRGB"):
+                    image = Image.open(io.BytesIO(obj.read_raw_bytes()))
+                    page_width_inches = float(page.mediabox[2] - page.mediabox[0]) / 72 or A4_WIDTH_INCHES
+                else:
+                    image = pdf_image.as_pil_image()
+                    image.load()
+            if image.format == "JPEG" and not full:
+                # DCT scaling: decode straight to the size we need, 2-8x less work.
+                scale = FAST_DPI / (width / page_width_inches)
+                image.draft("L", (int(width * scale), int(height * scale)))
+            return _gray(image)
+        except Rejected:
+            raise
+        except Exception as exc:  # pikepdf/PIL raise many types for a damaged stream
+            raise _broken(f"{type(exc).__name__}: {exc}") from None
+
+    # ---------------------------------------------------------------- images
+
+    def _image_pages(self) -> list[Page]:
+        try:
+            opened = Image.open(io.BytesIO(self.content))
+            frames = getattr(opened, "n_frames", 1)
+        except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+            raise _broken(str(exc)) from None
+        _check_size(opened.width, opened.height)
+        return [Page(i + 1, lambda full, i=i: self._frame(i, full)) for i in range(frames)]
+
+    def _frame(self, index: int, full: bool) -> Image.Image:
+        image = Image.open(io.BytesIO(self.content))
+        try:
+            if index:
+                image = ImageSequence.Iterator(image)[index]
+            _check_size(image.width, image.height)
+            dpi = _dpi_of(image)
+            if image.format == "JPEG" and not full:
+                image.draft("L", (int(image.width * FAST_DPI / dpi), int(image.height * FAST_DPI / dpi)))
+            return _gray(image)
+        except (OSError, SyntaxError, ValueError, EOFError) as exc:
+            raise _broken(str(exc)) from None
+
+
+def _single_image(page: pikepdf.Page) -> pikepdf.Object | None:
+    """The page's only image, when the page is nothing but that image (a scan); else None."""
+    resources = page.obj.get("/Resources") or {}
+    if resources.get("/Font"):
+        return None
+    xobjects = resources.get("/XObject") or {}
+    if len(xobjects) != 1:
+        return None
+    (obj,) = xobjects.values()
+    return obj if obj.get("/Subtype") == "/Image" else None
+
+
+def _gray(image: Image.Image) -> Image.Image:
+    image.load()
+    return image if image.mode == "L" else image.convert("L")
+
+
+def _dpi_of(image: Image.Image) -> float:
+    dpi = image.info.get("dpi")
+    if dpi and dpi[0] and float(dpi[0]) >= 50:
+        return float(dpi[0])
+    return image.width / A4_WIDTH_INCHES
+
+
+def _check_size(width: int, height: int) -> None:
+    if width * height > MAX_PIXELS:
+        raise Rejected(
+            _("Obraz jest za duży ({width} × {height} pikseli).", width=width, height=height),
+            _("Ustaw w skanerze rozdzielczość 200–300 dpi i zeskanuj dokument ponownie."),
+        )
+
+
+def _broken(detail: str) -> Rejected:
+    return Rejected(
+        _("Pliku nie da się odczytać — jest uszkodzony albo niekompletny ({detail}).", detail=detail[:200]),
+        _("Zeskanuj dokument ponownie i wrzuć nowy plik do skrzynki."),
+    )

@@ -1,0 +1,89 @@
+"""The inbox as a core plugin: ``somflow watch``, ``somflow ingest`` and the inbox lines of ``somflow status``."""
+
+from __future__ import annotations
+
+import signal
+from pathlib import Path
+
+import click
+
+from somflow import hookimpl
+from somflow.errors import SomflowError
+from somflow.i18n import _
+from somflow.inbox import filing
+from somflow.inbox.pipeline import Outcome, run_pipeline
+from somflow.inbox.watcher import Watcher, inbox_files, is_junk
+from somflow.workspace import Workspace
+
+
+def echo_outcome(outcome: Outcome) -> None:
+    """One line a file for the person at the terminal (file names are theirs to see; logs never get them)."""
+    if outcome.status == "filed":
+        click.echo(_("Przyjęto {name}: dokumenty {ids}", name=outcome.name, ids=", ".join(outcome.documents)))
+    elif outcome.status == "rejected":
+        click.secho(_("Odrzucono {name} (do rejected/): {reason}", name=outcome.name, reason=outcome.reason), fg="yellow")
+    elif outcome.status == "retry":
+        click.secho(_("Pozostawiono {name} w skrzynce, spróbuję ponownie: {reason}", name=outcome.name, reason=outcome.reason), fg="yellow")
+    else:
+        click.echo(_("Pominięto {name}: {reason}", name=outcome.name, reason=outcome.reason))
+    for notice in outcome.notices:
+        click.echo("  " + notice)
+
+
+@click.command(help="Obserwuj skrzynkę inbox/ i przyjmuj wrzucane skany (działa do przerwania Ctrl+C).")
+@click.option("--poll", is_flag=True, help="Sprawdzaj folder co chwilę zamiast czekać na powiadomienia (udział sieciowy, folder skanera SMB).")
+@click.option("--settle", type=click.FloatRange(0.05, 60), default=1.0, show_default=True, help="Ile sekund plik musi się nie zmieniać, zanim zostanie przyjęty.")
+@click.option("--rescan", type=click.FloatRange(0.5, 3600), default=60.0, show_default=True, help="Co ile sekund przejrzeć cały folder (na wypadek zgubionych powiadomień).")
+@click.pass_obj
+def watch(app, poll: bool, settle: float, rescan: float) -> None:
+    workspace: Workspace = app.workspace
+    watcher = Watcher(workspace, echo_outcome, poll=poll, settle=settle, rescan=rescan)
+    signal.signal(signal.SIGTERM, lambda *_: watcher.stop())
+    click.echo(_("Obserwuję {inbox} (Ctrl+C kończy).", inbox=workspace.path("inbox")), err=True)
+    try:
+        watcher.run()
+    except KeyboardInterrupt:
+        watcher.stop()
+    click.echo(_("Zakończono obserwowanie skrzynki."), err=True)
+
+
+@click.command(help="Przyjmij podane pliki (albo, bez argumentów, wszystko ze skrzynki inbox/) jednym przebiegiem.")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.pass_obj
+def ingest(app, files: tuple[Path, ...]) -> None:
+    workspace: Workspace = app.workspace
+    filing.recover(workspace)
+    paths: list[Path] = []
+    for given in files or (workspace.path("inbox"),):
+        if given.is_dir():
+            paths += inbox_files(given)
+        elif given.exists() and not is_junk(given):
+            paths.append(given.resolve())
+        elif not given.exists():
+            click.secho(_("Nie ma pliku {path}.", path=given), fg="red", err=True)
+    outcomes = [run_pipeline(workspace, path) for path in paths]
+    for outcome in outcomes:
+        echo_outcome(outcome)
+    not_filed = sum(o.status in ("rejected", "retry") for o in outcomes)
+    if not_filed:
+        raise SomflowError(_("Nie przyjęto plików: {count} (powody obok nich w rejected/).", count=not_filed))
+
+
+@hookimpl
+def somflow_register_commands(register) -> None:
+    register(watch)
+    register(ingest)
+
+
+@hookimpl
+def somflow_status(workspace: Workspace) -> list[tuple[str, str]]:
+    # A note is "<file>.txt" beside its file; a rejected file may be a .txt itself.
+    rejected = [p for p in inbox_files(workspace.path("rejected")) if not (p.suffix.lower() == ".txt" and p.with_suffix("").exists())]
+    lines = [
+        (_("Pliki oczekujące w inbox/"), str(len(inbox_files(workspace.path("inbox"))))),
+        (_("Skany przyjęte do archiwum"), str(workspace.store.count(filing.SCANS))),
+        (_("Pliki odrzucone (rejected/)"), str(len(rejected))),
+    ]
+    if rejected:
+        lines.append((_("Co z odrzuconymi"), _("powód każdego pliku jest w pliku .txt obok niego w {folder}", folder=workspace.path("rejected"))))
+    return lines

@@ -1,0 +1,183 @@
+"""The inbox watcher: notices files, waits until they are complete, hands them to the pipeline.
+
+It stays thin on purpose: filtering junk, waiting, and scheduling are all it
+does. File events (watchdog) make it quick; a full rescan at start and every
+``rescan`` seconds makes it reliable where events never arrive (network
+shares, a scanner's SMB folder — use ``poll=True`` there).
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+from watchdog.observers.polling import PollingObserver
+
+from somflow.inbox import filing
+from somflow.inbox.pipeline import Outcome, run_pipeline
+from somflow.workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+JUNK_NAMES = {"thumbs.db", ".ds_store", "desktop.ini"}
+#: Files still being downloaded or written by another program.
+PARTIAL_SUFFIXES = {".part", ".crdownload", ".tmp", ".partial", ".download", ".filepart"}
+
+
+def is_junk(path: Path) -> bool:
+    """System files, Office lock files (``~$``), hidden files and partial downloads: never scans."""
+    name = path.name.lower()
+    return (
+        name in JUNK_NAMES
+        or name.startswith(("~$", "."))
+        or path.suffix.lower() in PARTIAL_SUFFIXES
+    )
+
+
+def inbox_files(inbox: Path) -> list[Path]:
+    """Files waiting in ``inbox`` (also inside folders dropped into it), oldest first, junk left out."""
+    if not inbox.is_dir():
+        return []
+    found = []
+    for path in inbox.rglob("*"):
+        if any(is_junk(Path(part)) for part in path.relative_to(inbox).parts):
+            continue
+        try:
+            if path.is_file():
+                found.append((path.stat().st_mtime, path))
+        except OSError:  # vanished meanwhile
+            continue
+    return [path for _, path in sorted(found)]
+
+
+def wait_complete(path: Path, settle: float, stop: threading.Event | None = None) -> bool:
+    """Wait until ``path`` stops changing and can be opened; False when it disappears.
+
+    A scanner or a copy over the network writes slowly and a share may report
+    a size before the data is there, so the file must look the same twice,
+    ``settle`` seconds apart. An empty file gets longer to fill (writers often
+    create it first).
+    """
+    previous = None
+    quiet_for = 0.0
+    while stop is None or not stop.is_set():
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            return False
+        signature = (st.st_size, st.st_mtime_ns)
+        needed = settle if st.st_size else settle * 5
+        if signature == previous:
+            quiet_for += settle
+            if quiet_for >= needed and _openable(path):
+                return True
+        else:
+            previous, quiet_for = signature, 0.0
+        time.sleep(settle)
+    return False
+
+
+def _openable(path: Path) -> bool:
+    # On Windows a file still being written is locked by its writer.
+    try:
+        with path.open("rb"):
+            return True
+    except OSError:
+        return False
+
+
+class _Events(FileSystemEventHandler):
+    def __init__(self, schedule: Callable[[Path], None]):
+        self.schedule = schedule
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type not in ("created", "modified", "moved", "closed"):
+            return
+        target = Path(str(getattr(event, "dest_path", "") or event.src_path))
+        if event.is_directory:
+            for path in inbox_files(target):
+                self.schedule(path)
+        else:
+            self.schedule(target)
+
+
+class Watcher:
+    """Watch ``workspace``'s inbox until :meth:`stop`; each file's :class:`Outcome` goes to ``report``."""
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        report: Callable[[Outcome], None],
+        *,
+        poll: bool = False,
+        settle: float = 1.0,
+        rescan: float = 60.0,
+    ):
+        self.workspace = workspace
+        self.inbox = workspace.path("inbox")
+        self.report = report
+        self.poll = poll
+        self.settle = settle
+        self.rescan = rescan
+        self._queue: queue.Queue[Path] = queue.Queue()
+        self._queued: set[Path] = set()
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+
+    def schedule(self, path: Path) -> None:
+        """Queue ``path`` once (repeated events for a file being written collapse into one)."""
+        if is_junk(path):
+            return
+        with self._lock:
+            if path in self._queued:
+                return
+            self._queued.add(path)
+        self._queue.put(path)
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def run(self) -> None:
+        """Recover after a crash, take in what is already there, then follow events and rescan."""
+        self.inbox.mkdir(parents=True, exist_ok=True)
+        filing.recover(self.workspace)
+        observer = PollingObserver(timeout=max(self.settle, 0.5)) if self.poll else Observer()
+        observer.schedule(_Events(self.schedule), str(self.inbox), recursive=True)
+        observer.start()
+        try:
+            next_scan = 0.0
+            while not self._stop.is_set():
+                if time.monotonic() >= next_scan:
+                    for path in inbox_files(self.inbox):
+                        self.schedule(path)
+                    next_scan = time.monotonic() + self.rescan
+                for path in self._drain(timeout=min(1.0, self.rescan)):
+                    self._process(path)
+        finally:
+            observer.stop()
+            observer.join(timeout=5)
+
+    def _drain(self, timeout: float) -> Iterator[Path]:
+        try:
+            path = self._queue.get(timeout=timeout)
+        except queue.Empty:
+            return
+        with self._lock:
+            self._queued.discard(path)
+        yield path
+
+    def _process(self, path: Path) -> None:
+        if not wait_complete(path, self.settle, self._stop):
+            return
+        try:
+            outcome = run_pipeline(self.workspace, path)
+        except Exception:  # run_pipeline handles bad files itself; this is the last guard for the watcher's life
+            log.exception("ingest of a file failed")
+            return
+        self.report(outcome)
