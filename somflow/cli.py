@@ -141,7 +141,8 @@ def status(app: App) -> None:
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI, turning known errors into Polish messages and exit codes."""
     try:
-        cli.main(args=argv, prog_name="somflow", standalone_mode=False)
+        # Without standalone mode click returns a command's ctx.exit(n) code instead of exiting.
+        code = cli.main(args=argv, prog_name="somflow", standalone_mode=False)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.Abort:
@@ -164,3 +165,5 @@ def main(argv: list[str] | None = None) -> None:
             fg="red",
         )
         sys.exit(1)
+    if isinstance(code, int) and code:
+        sys.exit(code)

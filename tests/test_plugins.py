@@ -113,6 +113,7 @@ def test_workspace_plugin_file_adds_a_command(somflow_workspace):
             @somflow.hookimpl
             def somflow_register_commands(register):
                 register(click.Command("lokalne", callback=lambda: click.echo("z obszaru roboczego")))
+                register(click.Command("odmowa", callback=lambda: click.get_current_context().exit(4)))
 
             @somflow.hookimpl
             def somflow_status(workspace):
@@ -121,6 +122,7 @@ def test_workspace_plugin_file_adds_a_command(somflow_workspace):
         encoding="utf-8",
     )
     assert "z obszaru roboczego" in run_somflow("lokalne").stdout
+    assert run_somflow("odmowa").returncode == 4  # a plugin command's own exit code reaches the shell
     assert "Lokalna wtyczka: działa" in run_somflow("status").stdout
     listing = json.loads(run_somflow("plugins", "--json").stdout)
     local = next(p for p in listing if p["name"] == "lokalna")
