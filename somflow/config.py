@@ -18,6 +18,9 @@ from somflow.i18n import _
 
 CONFIG_NAME = "somflow.toml"
 
+#: Institutions documents are addressed to; each may have a ``[<role>]`` section (see the somflow_addressee hook).
+ADDRESSEE_ROLES = ("zespol_interdyscyplinarny", "policja", "prokuratura", "sad_rodzinny", "ops")
+
 _person = {"type": "dict", "schema": {"name": {"type": "string"}, "email": {"type": "string"}}}
 
 SCHEMA: dict[str, Any] = {
@@ -33,9 +36,9 @@ SCHEMA: dict[str, Any] = {
     },
     "head": _person,
     "coordinator": _person,
-    "zespol_interdyscyplinarny": {
-        "type": "dict",
-        "schema": {"name": {"type": "string"}, "address": {"type": "string"}, "email": {"type": "string"}},
+    **{
+        role: {"type": "dict", "schema": {k: {"type": "string"} for k in ("name", "address", "email", "phone")}}
+        for role in ADDRESSEE_ROLES
     },
     "smtp": {
         "type": "dict",

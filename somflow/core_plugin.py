@@ -23,3 +23,9 @@ def somflow_status(workspace: Workspace) -> list[tuple[str, str]]:
 @hookimpl(trylast=True)
 def somflow_contacts(workspace: Workspace) -> list[dict[str, str]]:
     return [dict(c) for c in workspace.config.get("contacts", [])]
+
+
+@hookimpl(trylast=True)
+def somflow_addressee(workspace: Workspace, role: str) -> dict[str, str] | None:
+    section = workspace.config.get(role)
+    return dict(section) if isinstance(section, dict) and section.get("name") else None

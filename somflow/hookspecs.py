@@ -148,3 +148,17 @@ def somflow_contacts(workspace: Workspace) -> list[dict[str, str]] | None:
     ``offer`` and ``for_whom`` (Polish text). Results of all plugins are
     concatenated after the contacts from ``somflow.toml``.
     """
+
+
+@hookspec(firstresult=True)
+def somflow_addressee(workspace: Workspace, role: str) -> dict[str, str] | None:
+    """Say where documents for an institution ``role`` go for this workspace's unit.
+
+    Called when a document is addressed or delivered, e.g. NK-A to the
+    ``"zespol_interdyscyplinarny"``, a notification to ``"policja"`` or
+    ``"prokuratura"``, a request to ``"sad_rodzinny"``, a notice to ``"ops"``.
+    Return a dict with ``name``, ``address`` and optionally ``email`` and
+    ``phone`` (Polish text), or None to let the next plugin answer. The first
+    answer wins; a municipality plugin answers before the core, whose fallback
+    reads the ``[<role>]`` section of ``somflow.toml``.
+    """

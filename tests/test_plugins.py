@@ -12,6 +12,8 @@ import pytest
 
 from conftest import run_somflow
 
+from somflow import hookimpl
+
 TINY_PLUGIN = {
     "pyproject.toml": """
         [build-system]
@@ -144,3 +146,20 @@ def test_misspelled_hook_and_command_clash_are_reported(somflow_workspace):
     assert "somflow_dedlines" in listing["literowka"]["error"]
     assert "polecenie status już istnieje" in listing["kolizja"]["error"]
     assert "Jednostka" in run_somflow("status").stdout  # the core command still wins
+
+
+def test_addressee_comes_from_the_first_plugin_that_knows_it(somflow_workspace):
+    from somflow.plugins import PluginHost
+    from somflow.workspace import Workspace
+
+    workspace = Workspace(somflow_workspace, PluginHost(somflow_workspace))
+    assert workspace.hook.somflow_addressee(workspace=workspace, role="zespol_interdyscyplinarny")["address"] == "ul. Morska 106, 81-225 Gdynia"
+    assert workspace.hook.somflow_addressee(workspace=workspace, role="sad_rodzinny") is None  # no [sad_rodzinny] section
+
+    class Municipality:
+        @hookimpl
+        def somflow_addressee(self, workspace, role):
+            return {"name": "ZI gminy", "address": "ul. Miejska 1"} if role == "zespol_interdyscyplinarny" else None
+
+    workspace.plugins.pm.register(Municipality(), name="gmina")
+    assert workspace.hook.somflow_addressee(workspace=workspace, role="zespol_interdyscyplinarny")["name"] == "ZI gminy"
