@@ -162,3 +162,14 @@ def somflow_addressee(workspace: Workspace, role: str) -> dict[str, str] | None:
     answer wins; a municipality plugin answers before the core, whose fallback
     reads the ``[<role>]`` section of ``somflow.toml``.
     """
+
+
+@hookspec
+def somflow_unit_summary(workspace: Workspace) -> list[tuple[str, int]] | None:
+    """Give counts about one unit for the municipality overview (``somflow report units``).
+
+    Called once per unit, with a workspace whose store sees only that unit.
+    Return ``(label, count)`` pairs with short Polish labels, e.g.
+    ``("Otwarte sprawy NK", 2)``, ``("NK-A po terminie", 0)``. Counts only:
+    never names, PESEL or other personal data. Each label becomes a column.
+    """
