@@ -1,3 +1,32 @@
-"""Built-in somflow plugin: vetting. Filled in by its own issue; loads like any third-party plugin."""
+"""Built-in somflow plugin: vetting of staff before they work with children.
+
+No adult is admitted to work with children before the checks the law requires
+for their situation are complete: both parts of the sex-offender register
+(RSPTS), the criminal-record information (KRK), foreign records, the
+declarations under penalty and the acknowledgment of the standards (DOMAIN.md
+section 2; seeds 001 ch. III, 002, 004 annex 1).
+
+Modules: ``countries`` (codes and Polish names), ``people`` (a person's data
+and its checks), ``requirements`` (what each person needs and their state),
+``records`` (store writes), ``csv_import``, ``commands`` (``somflow vetting``),
+``hooks`` (forms, deadlines, inbox, summaries).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from somflow import hookimpl
 
 __version__ = "0.1.0"
+
+FORMS_DIR = Path(__file__).parent / "forms"
+
+
+@hookimpl
+def somflow_register_forms(register) -> None:
+    from somflow import forms
+
+    for path in sorted(FORMS_DIR.glob("*.yaml")):
+        if not path.name.endswith(".example.yaml"):
+            register(forms.load_spec(path))
