@@ -30,3 +30,24 @@ def somflow_register_forms(register) -> None:
     for path in sorted(FORMS_DIR.glob("*.yaml")):
         if not path.name.endswith(".example.yaml"):
             register(forms.load_spec(path))
+
+
+# The other hooks live in their own module; importing them here puts them on the plugin object.
+from .hooks import (  # noqa: E402
+    somflow_claim_inbox_file,
+    somflow_deadlines,
+    somflow_document_filed,
+    somflow_register_commands,
+    somflow_status,
+    somflow_unit_summary,
+)
+
+__all__ = [
+    "somflow_claim_inbox_file",
+    "somflow_deadlines",
+    "somflow_document_filed",
+    "somflow_register_commands",
+    "somflow_register_forms",
+    "somflow_status",
+    "somflow_unit_summary",
+]

@@ -1,0 +1,238 @@
+"""``somflow vetting …``: people, results, status, printing the declarations.
+
+Names appear on the user's screen (the secretary needs them) but never in
+logs; lists identify people by their number.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import click
+
+from somflow.errors import InvalidInput
+from somflow.i18n import _, pick
+
+from . import csv_import, people, printing, records
+from . import requirements as req
+
+STATE_COLOURS = {req.CLEARED: "green", req.INCOMPLETE: "yellow", req.BLOCKED: "red", req.EXEMPT: None}
+STATE_LABELS = {
+    req.CLEARED: "sprawdzony",
+    req.INCOMPLETE: "niekompletny",
+    req.BLOCKED: "ZABLOKOWANY",
+    req.EXEMPT: "zwolniony",
+}
+
+
+def _workspace(ctx: click.Context):
+    """The workspace of the ``App`` that somflow's CLI puts in the context."""
+    return ctx.obj.workspace
+
+
+def _state_label(state: str) -> str:
+    return _(STATE_LABELS[state])
+
+
+def _alert(person: dict, item: req.Item) -> None:
+    """The loud warning after a FIGURUJE result; the head is also e-mailed through the reminders (somflow remind)."""
+    bar = "!" * 72
+    for line in (
+        bar,
+        _("UWAGA: wynik FIGURUJE — {item}.", item=item.label),
+        _("Osoba nr {nr} została ZABLOKOWANA: nie wolno dopuścić jej do pracy z dziećmi.", nr=person["nr"]),
+        _("Niezwłocznie powiadom dyrektora / kierownika jednostki (powiadomienie wysyła też: somflow remind)."),
+        bar,
+    ):
+        click.secho(line, fg="red", bold=True, err=True)
+
+
+@click.group(name="vetting", help=_("Weryfikacja osób przed dopuszczeniem do pracy z dziećmi (RSPTS, KRK, oświadczenia)."))
+def vetting() -> None:
+    pass
+
+
+@vetting.command(name="add", help=_("Dodaj osobę (pracownika, współpracownika, wolontariusza…)."))
+@click.option("--imie", required=True, help=_("Imię."))
+@click.option("--nazwisko", required=True, help=_("Nazwisko."))
+@click.option("--pesel", default="", help=_("PESEL (jeśli nadany)."))
+@click.option("--data-urodzenia", default="", help=_("Data urodzenia RRRR-MM-DD (bez PESEL wymagana)."))
+@click.option("--nazwisko-rodowe", default="")
+@click.option("--imie-ojca", default="")
+@click.option("--imie-matki", default="")
+@click.option("--umowa", required=True, help=_("Rodzaj umowy: {allowed}.", allowed=", ".join(people.CONTRACTS)))
+@click.option("--rola", default="", help=_("Stanowisko lub rola, np. nauczyciel, kierowca, wolontariusz."))
+@click.option("--start", default="", help=_("Planowany początek pracy z dziećmi (RRRR-MM-DD)."))
+@click.option("--obywatelstwa", default="PL", help=_("Obywatelstwa: kody lub nazwy po przecinku (domyślnie PL)."))
+@click.option("--kraje", "kraje_zamieszkania", default="", help=_("Kraje zamieszkania w ostatnich 20 latach, po przecinku."))
+@click.option("--zwolnienie", default="", help=_("Kategoria zwolnienia ze sprawdzenia: {allowed}.", allowed=", ".join(people.EXEMPTIONS)))
+@click.option("--powod", "powod_zwolnienia", default="", help=_("Powód zwolnienia."))
+@click.pass_context
+def add(ctx: click.Context, **options: str) -> None:
+    workspace = _workspace(ctx)
+    person, errors = people.parse_person(options, workspace.config, date.today())
+    if person.get("pesel") and person["pesel"] in records.known_pesels(workspace):
+        errors.append(("pesel", _("osoba z tym numerem PESEL jest już w rejestrze")))
+    if errors:
+        raise InvalidInput([_("Pole „{field}”: {problem}", field=people.FIELD_LABELS[f], problem=m) for f, m in errors])
+    (record,) = records.add_people(workspace, [person])
+    click.echo(_("Dodano osobę nr {nr}.", nr=record["nr"]))
+    _print_required(record, workspace)
+
+
+@vetting.command(name="import", help=_("Zaimportuj listę osób z pliku CSV (wszystkie wiersze albo żaden)."))
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path), required=False)
+@click.option("--template", is_flag=True, help=_("Wypisz wzór pliku CSV i zakończ."))
+@click.pass_context
+def import_(ctx: click.Context, file: Path | None, template: bool) -> None:
+    if template or file is None:
+        click.echo(csv_import.template(), nl=False)
+        return
+    inserted = csv_import.import_file(_workspace(ctx), file, date.today())
+    click.echo(_("Zaimportowano {count} os. (numery {first}–{last}).", count=len(inserted), first=inserted[0]["nr"], last=inserted[-1]["nr"]))
+
+
+def _print_required(person: dict, workspace) -> None:
+    standing = req.standing(person, workspace.config, date.today())
+    if standing.state == req.EXEMPT:
+        click.echo(_("Zwolniony ze sprawdzenia: {reason}", reason=person["zwolnienie"]["powod"]))
+        return
+    click.echo(_("Wymagane przed dopuszczeniem do pracy z dziećmi:"))
+    results = person.get("items") or {}
+    for item in standing.required:
+        result = results.get(item.key)
+        if result is None:
+            mark = _("brak")
+        elif result["status"] == req.HIT:
+            mark = _("FIGURUJE ({date})", date=result["date"])
+        elif item in standing.stale:
+            mark = _("nieaktualne ({date})", date=result["date"])
+        else:
+            mark = _("otrzymano {date}", date=result["date"]) + (f" [{result['document']}]" if result.get("document") else "")
+        click.echo(f"  {item.key:<18} {item.label} — {mark}")
+
+
+@vetting.command(name="show", help=_("Pokaż wymagane pozycje osoby i ich stan."))
+@click.argument("person")
+@click.pass_context
+def show(ctx: click.Context, person: str) -> None:
+    workspace = _workspace(ctx)
+    record = records.find_person(workspace, person)
+    standing = req.standing(record, workspace.config, date.today())
+    click.echo(_("Osoba nr {nr}: {name} — {state}", nr=record["nr"], name=people.display_name(record), state=_state_label(standing.state)))
+    _print_required(record, workspace)
+
+
+@vetting.command(name="record", help=_("Zapisz wynik sprawdzenia albo złożenie oświadczenia (ITEM, np. rspts, rspts-pk, krk, rejestr-DE, kraje, standardy)."))
+@click.argument("person")
+@click.argument("item")
+@click.option("--result", "result", required=True, type=click.Choice(list(records.RESULTS)), help=_("Wynik: brak-wpisu, figuruje, zlozone albo brak (cofnięcie)."))
+@click.option("--date", "on", default="", help=_("Data dokumentu RRRR-MM-DD (domyślnie dziś)."))
+@click.option("--file", "file", type=click.Path(dir_okay=False, exists=True, path_type=Path), help=_("Skan lub wydruk do dołączenia do akt."))
+@click.pass_context
+def record(ctx: click.Context, person: str, item: str, result: str, on: str, file: Path | None) -> None:
+    workspace = _workspace(ctx)
+    today = date.today()
+    when = people.parse_date(on) if on else today
+    if when is None:
+        raise InvalidInput([_("Opcja --date: nieprawidłowa data (oczekiwano RRRR-MM-DD albo DD.MM.RRRR).")])
+    target = records.find_person(workspace, person)
+    updated, found, blocked_now = records.record_result(workspace, target, item, result, on=when, today=today, file=file)
+    if result == "figuruje":
+        _alert(updated, found)
+    else:
+        click.echo(_("Zapisano: osoba nr {nr}, {item} — {result}.", nr=updated["nr"], item=found.label, result=result))
+    standing = req.standing(updated, workspace.config, today)
+    click.echo(_("Stan osoby nr {nr}: {state}.", nr=updated["nr"], state=_state_label(standing.state)))
+
+
+@vetting.command(name="admit", help=_("Dopuść sprawdzoną osobę do pracy z dziećmi (odmowa, gdy czegoś brakuje albo jest wynik FIGURUJE)."))
+@click.argument("person")
+@click.pass_context
+def admit(ctx: click.Context, person: str) -> None:
+    workspace = _workspace(ctx)
+    updated = records.admit(workspace, records.find_person(workspace, person), date.today())
+    click.echo(_("Osoba nr {nr} dopuszczona do pracy z dziećmi ({date}).", nr=updated["nr"], date=updated["admitted"]))
+
+
+@vetting.command(name="status", help=_("Stan weryfikacji wszystkich osób i kto wkrótce zaczyna pracę bez niej."))
+@click.option("--days", default=14, show_default=True, help=_("Ile dni naprzód sprawdzać początek pracy."))
+@click.option("--json", "as_json", is_flag=True, help=_("Wynik jako JSON (bez imion i nazwisk)."))
+@click.pass_context
+def status(ctx: click.Context, days: int, as_json: bool) -> None:
+    workspace = _workspace(ctx)
+    today = date.today()
+    rows = []
+    for person in sorted(workspace.store.query(people.COLLECTION), key=lambda p: p["nr"]):
+        standing = req.standing(person, workspace.config, today)
+        rows.append((person, standing))
+    soon = [
+        (p, s)
+        for p, s in rows
+        if s.state in (req.INCOMPLETE, req.BLOCKED) and p.get("start") and (date.fromisoformat(p["start"]) - today).days <= days
+    ]
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "people": [
+                        {
+                            "nr": p["nr"],
+                            "id": p["id"],
+                            "state": s.state,
+                            "start": p.get("start"),
+                            "required": [i.key for i in s.required],
+                            "missing": [i.key for i in s.open],
+                            "hits": [i.key for i in s.hits],
+                            "admitted": p.get("admitted"),
+                        }
+                        for p, s in rows
+                    ],
+                    "starting_soon": [p["nr"] for p, _s in soon],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    if not rows:
+        click.echo(_("Brak osób. Dodaj je: somflow vetting add … albo somflow vetting import PLIK.csv"))
+        return
+    for person, standing in rows:
+        line = f"{person['nr']:>4}  {people.display_name(person):<28} {_state_label(standing.state):<13} {person.get('start') or '—':<10}"
+        if standing.state == req.INCOMPLETE:
+            line += "  " + _("brakuje: {items}", items=", ".join(i.key for i in standing.open))
+        elif standing.state == req.BLOCKED:
+            line += "  " + _("FIGURUJE: {items}", items=", ".join(i.key for i in standing.hits) or "—")
+        click.secho(line, fg=STATE_COLOURS[standing.state])
+    counts = {state: sum(1 for _p, s in rows if s.state == state) for state in STATE_LABELS}
+    click.echo(
+        _(
+            "Razem: {total}; sprawdzonych {cleared}, niekompletnych {incomplete}, zablokowanych {blocked}, zwolnionych {exempt}.",
+            total=len(rows),
+            cleared=counts[req.CLEARED],
+            incomplete=counts[req.INCOMPLETE],
+            blocked=counts[req.BLOCKED],
+            exempt=counts[req.EXEMPT],
+        )
+    )
+    if soon:
+        click.secho(_("Zaczynają pracę z dziećmi w ciągu {days} dni (albo już zaczęli) bez pełnej weryfikacji:", days=days), fg="red", bold=True)
+        for person, standing in soon:
+            click.secho(f"  {person['nr']:>4}  {people.display_name(person)}  {person['start']}  {_state_label(standing.state)}", fg="red")
+
+
+@vetting.command(name="print", help=_("Przygotuj do podpisu dokumenty osoby: dane do Rejestru i oświadczenia (PDF z kodem QR)."))
+@click.argument("person")
+@click.option("--form", "form_ids", multiple=True, help=_("Tylko ten formularz (można powtórzyć)."))
+@click.pass_context
+def print_(ctx: click.Context, person: str, form_ids: tuple[str, ...]) -> None:
+    workspace = _workspace(ctx)
+    target = records.find_person(workspace, person)
+    documents = printing.print_documents(workspace, target, date.today(), only=set(form_ids) or None)
+    if not documents:
+        click.echo(_("Osoba nr {nr} nie potrzebuje już żadnego dokumentu do podpisu.", nr=target["nr"]))
+    for doc in documents:
+        click.echo(f"{doc['id']}  {doc['file']}  {pick(doc['title'])}")

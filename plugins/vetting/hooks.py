@@ -1,0 +1,183 @@
+"""The vetting plugin's hook implementations: commands, deadlines, inbox, summaries."""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import date
+from typing import Any
+
+from somflow import hookimpl
+from somflow.i18n import _
+
+from . import requirements as req
+from .people import COLLECTION
+from .printing import DATA_SHEET
+
+log = logging.getLogger(__name__)
+
+#: How many days ahead a start without clearance counts as "soon" in summaries.
+SOON_DAYS = 14
+
+#: The forms whose signed scans mark an item received.
+FORM_ITEMS = {
+    "oswiadczenie-o-krajach-zamieszkania": "kraje",
+    "oswiadczenie-o-zapoznaniu-ze-standardami": "standardy",
+}
+
+# Texts of the RSPTS answers (seed 001 ch. III; DOMAIN.md section 2).
+_NO_ENTRY = re.compile(r"W\s+Rejestrze\s+nie\s+ma\s+informacji\s+o\s+osobach|\bnie\s+figuruje\b", re.IGNORECASE)
+_LISTED = re.compile(r"(?<![Nn][Ii][Ee]\s)\bFIGURUJE\b")
+_REGISTER = re.compile(r"Rejestr\w*\s+Sprawców\s+Przestępstw\s+na\s+Tle\s+Seksualnym|rps\.ms\.gov\.pl", re.IGNORECASE)
+_COMMISSION = re.compile(r"Państwow\w+\s+Komisj\w+", re.IGNORECASE)
+_ELEVEN = re.compile(r"(?<!\d)\d{11}(?!\d)")
+
+
+@hookimpl
+def somflow_register_commands(register) -> None:
+    from .commands import vetting
+
+    register(vetting)
+
+
+def _people(workspace) -> list[dict[str, Any]]:
+    return workspace.store.query(COLLECTION)
+
+
+@hookimpl
+def somflow_deadlines(workspace, today: date):
+    """Vetting due on the last working day before the planned start; a FIGURUJE alert to the head at once."""
+    from somflow.calendar import add_working_days
+    from somflow.deadlines import Deadline
+
+    out = []
+    for person in _people(workspace):
+        standing = req.standing(person, workspace.config, today)
+        record = {"collection": COLLECTION, "id": person["id"]}
+        if standing.state == req.BLOCKED:
+            alert = person.get("alert") or {}
+            out.append(
+                Deadline(
+                    key=f"vetting:{person['id']}:figuruje",
+                    title=_(
+                        "PILNE: wynik FIGURUJE w Rejestrze — osoba nr {nr} jest zablokowana; nie dopuszczać jej do pracy z dziećmi",
+                        nr=person["nr"],
+                    ),
+                    due=date.fromisoformat(alert.get("at") or today.isoformat()),
+                    record=record,
+                    notify=("head",),
+                    stages=(0,),
+                )
+            )
+        elif standing.state == req.INCOMPLETE and person.get("start"):
+            out.append(
+                Deadline(
+                    key=f"vetting:{person['id']}:przed-startem",
+                    title=_(
+                        "Weryfikacja osoby nr {nr} przed dopuszczeniem do pracy z dziećmi (brakuje: {missing})",
+                        nr=person["nr"],
+                        missing=", ".join(i.key for i in standing.open),
+                    ),
+                    due=add_working_days(date.fromisoformat(person["start"]), -1),
+                    record=record,
+                    notify=("head", "coordinator"),
+                    stages=(14, 7, 1),
+                )
+            )
+    return out
+
+
+def _rspts_result(text: str) -> tuple[str, str] | None:
+    """(item key, result) an RSPTS printout's text says, or None when it is not one (or says neither)."""
+    if not _REGISTER.search(text) and not _COMMISSION.search(text):
+        return None
+    item = "rspts-pk" if _COMMISSION.search(text) else "rspts"
+    if _LISTED.search(text):
+        return item, "figuruje"
+    if _NO_ENTRY.search(text):
+        return item, "brak-wpisu"
+    return None
+
+
+@hookimpl
+def somflow_claim_inbox_file(scan, workspace):
+    """Claim an RSPTS printout saved from rps.ms.gov.pl (a PDF with text, no somflow code) for the person whose PESEL it shows."""
+    from somflow.inbox.model import Claim
+
+    found = _rspts_result(scan.text or "")
+    if found is None:
+        return None
+    numbers = set(_ELEVEN.findall(scan.text))
+    owners = [p for p in _people(workspace) if p.get("pesel") in numbers]
+    if len(owners) != 1:
+        return None
+    item, result = found
+    return Claim(
+        record={"collection": COLLECTION, "id": owners[0]["id"]},
+        title=_("Wydruk z Rejestru Sprawców Przestępstw na Tle Seksualnym"),
+        form=None,
+        data={"vetting_item": item, "result": result},
+    )
+
+
+@hookimpl
+def somflow_document_filed(document, workspace) -> None:
+    """A returned declaration or a claimed register printout marks the person's item received (or a hit)."""
+    from . import records
+
+    link = document.get("record") or {}
+    if link.get("collection") != COLLECTION:
+        return
+    person = workspace.store.get(COLLECTION, link["id"])
+    if person is None:
+        return
+    data = document.get("data") or {}
+    item = (person.get("documents") or {}).get(document["id"]) or FORM_ITEMS.get(document.get("form") or "")
+    result = "zlozone"
+    if document.get("form") is None and data.get("vetting_item"):
+        item, result = data["vetting_item"], data["result"]
+    if item is None or item == DATA_SHEET:
+        return
+    today = date.today()
+    records.record_result(workspace, person, item, result, on=today, today=today, document_id=document["id"])
+    if result == "figuruje":
+        log.warning("vetting: FIGURUJE result filed from the inbox; person nr %s blocked", person["nr"])
+
+
+def _counts(workspace, today: date) -> dict[str, int]:
+    counts = {req.CLEARED: 0, req.INCOMPLETE: 0, req.BLOCKED: 0, req.EXEMPT: 0, "soon": 0}
+    for person in _people(workspace):
+        standing = req.standing(person, workspace.config, today)
+        counts[standing.state] += 1
+        start = person.get("start")
+        if standing.state in (req.INCOMPLETE, req.BLOCKED) and start and (date.fromisoformat(start) - today).days <= SOON_DAYS:
+            counts["soon"] += 1
+    return counts
+
+
+@hookimpl
+def somflow_unit_summary(workspace):
+    counts = _counts(workspace, date.today())
+    return [
+        (_("Osoby sprawdzone"), counts[req.CLEARED]),
+        (_("Osoby z brakami w weryfikacji"), counts[req.INCOMPLETE]),
+        (_("Osoby zablokowane (FIGURUJE)"), counts[req.BLOCKED]),
+        (_("Start pracy bez weryfikacji (14 dni)"), counts["soon"]),
+    ]
+
+
+@hookimpl
+def somflow_status(workspace):
+    counts = _counts(workspace, date.today())
+    return [
+        (
+            _("Weryfikacja osób"),
+            _(
+                "sprawdzonych {cleared}, z brakami {incomplete}, zablokowanych {blocked}; bez weryfikacji start w ciągu 14 dni: {soon}",
+                cleared=counts[req.CLEARED],
+                incomplete=counts[req.INCOMPLETE],
+                blocked=counts[req.BLOCKED],
+                soon=counts["soon"],
+            ),
+        )
+    ]

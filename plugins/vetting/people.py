@@ -1,0 +1,246 @@
+"""A person admitted to work with children: the data kept about them and its checks.
+
+:func:`parse_person` turns text (a CSV row, command-line options) into the
+record stored in the ``staff`` collection and lists every problem at once as
+``(field, Polish message)`` pairs, so the caller can name row and column.
+Messages never repeat a PESEL or a name: they end up in terminals and
+screenshots.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+from typing import Any
+
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
+from stdnum.pl import pesel as stdnum_pesel
+
+from somflow.i18n import _
+
+from . import countries
+
+COLLECTION = "staff"
+
+#: Contract types (seed 001 "umowa o współpracy", 002 "pracownik"): value → Polish label.
+CONTRACTS: dict[str, str] = {
+    "umowa-o-prace": "umowa o pracę",
+    "zlecenie": "umowa zlecenia",
+    "dzielo": "umowa o dzieło",
+    "staz-praktyki": "umowa o staż lub praktyki zawodowe",
+    "wolontariat": "umowa o wolontariat",
+    "inna": "inna umowa",
+}
+
+#: People the seeds exclude from the register check (001 ch. I and III): value → Polish label.
+EXEMPTIONS: dict[str, str] = {
+    "sluzby-mundurowe": "pracownik służb mundurowych realizujący program edukacyjny lub profilaktyczny",
+    "rodzic-prelegent": "rodzic opowiadający o zawodzie lub zainteresowaniach, czytający lektury lub uczestniczący w wydarzeniu",
+    "dostawca": "kierowca dowożący produkty żywnościowe",
+    "ekipa-remontowa": "członek ekipy remontowej realizującej roboty budowlane",
+    "inne": "inna osoba niedopuszczona do samodzielnej pracy z dziećmi",
+}
+
+#: Fields a person record has, in the order of the CSV template.
+FIELDS = (
+    "imie",
+    "nazwisko",
+    "pesel",
+    "data_urodzenia",
+    "nazwisko_rodowe",
+    "imie_ojca",
+    "imie_matki",
+    "umowa",
+    "rola",
+    "start",
+    "obywatelstwa",
+    "kraje_zamieszkania",
+    "zwolnienie",
+    "powod_zwolnienia",
+)
+
+#: Polish names of the fields, used in messages ("kolumna „PESEL”").
+FIELD_LABELS = {
+    "imie": "Imię",
+    "nazwisko": "Nazwisko",
+    "pesel": "PESEL",
+    "data_urodzenia": "Data urodzenia",
+    "nazwisko_rodowe": "Nazwisko rodowe",
+    "imie_ojca": "Imię ojca",
+    "imie_matki": "Imię matki",
+    "umowa": "Rodzaj umowy",
+    "rola": "Stanowisko / rola",
+    "start": "Planowany początek pracy z dziećmi",
+    "obywatelstwa": "Obywatelstwa",
+    "kraje_zamieszkania": "Kraje zamieszkania (20 lat)",
+    "zwolnienie": "Zwolnienie ze sprawdzenia",
+    "powod_zwolnienia": "Powód zwolnienia",
+}
+
+MAX_AGE = 100
+_LIST_SPLIT = re.compile(r"\s*[,;|/]\s*")
+
+
+def _fold(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text.strip().casefold()).replace("ł", "l")
+    return re.sub(r"[\s_]+", "-", "".join(c for c in folded if not unicodedata.combining(c)))
+
+
+def _choice(text: str, options: dict[str, str]) -> str | None:
+    """The value of ``options`` that ``text`` names (its value or its label, any case or accents)."""
+    wanted = _fold(text)
+    for value, label in options.items():
+        if wanted in (_fold(value), _fold(label)):
+            return value
+    short = {"umowa-o-prace": ("praca", "etat"), "zlecenie": ("umowa-zlecenie",), "staz-praktyki": ("staz", "praktyki")}
+    for value, aliases in short.items():
+        if value in options and wanted in aliases:
+            return value
+    return None
+
+
+def parse_date(text: str) -> date | None:
+    """``YYYY-MM-DD`` or the Polish ``DD.MM.YYYY``; None when it is neither or no such day exists."""
+    text = text.strip()
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text) or None
+    if m:
+        y, mo, d = (int(g) for g in m.groups())
+    else:
+        m = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", text)
+        if not m:
+            return None
+        d, mo, y = (int(g) for g in m.groups())
+    try:
+        return date(y, mo, d)
+    except ValueError:
+        return None
+
+
+def check_pesel(value: str, today: date) -> tuple[date | None, str | None]:
+    """The birth date a PESEL encodes, or a Polish message saying what is wrong (never the number).
+
+    python-stdnum checks the length, the check digit and that the encoded date
+    exists, for every century the month can encode (1800–2299). What it cannot
+    know is that a member of staff was born neither in the future nor in the
+    19th century: those PESELs are valid numbers but almost certainly typing
+    errors in the month digits.
+    """
+    digits = value.strip()
+    if not digits.isdigit():
+        return None, _("PESEL może zawierać tylko cyfry")
+    try:
+        stdnum_pesel.validate(digits)
+    except InvalidLength:
+        return None, _("PESEL musi mieć 11 cyfr (podano {count})", count=len(digits))
+    except InvalidChecksum:
+        return None, _("błędna cyfra kontrolna PESEL (ostatnia cyfra) — sprawdź, czy żadnej cyfry nie pominięto ani nie zamieniono")
+    except (InvalidComponent, InvalidFormat):
+        return None, _("PESEL zawiera nieistniejącą datę urodzenia (cyfry 1–6: rok, miesiąc z oznaczeniem stulecia, dzień)")
+    born = stdnum_pesel.get_birth_date(digits)
+    if born.year < 1900:
+        return None, _("PESEL wskazuje datę urodzenia w XIX wieku (miesiąc zwiększony o 80) — sprawdź cyfry 3–4")
+    if born > today:
+        return None, _("PESEL wskazuje datę urodzenia w przyszłości — sprawdź cyfry 1–4 (rok i miesiąc z oznaczeniem stulecia)")
+    if _age(born, today) > MAX_AGE:
+        return None, _("PESEL wskazuje wiek ponad {years} lat — sprawdź cyfry 1–4", years=MAX_AGE)
+    return born, None
+
+
+def _age(born: date, on: date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def parse_countries(text: str, config: dict[str, Any] | None) -> tuple[list[str], list[str]]:
+    """Codes of the countries listed in ``text`` (comma, semicolon, | or / between) and the unknown names."""
+    codes: list[str] = []
+    unknown: list[str] = []
+    for part in _LIST_SPLIT.split(text.strip()):
+        if not part:
+            continue
+        code = countries.resolve(part, config)
+        if code is None:
+            unknown.append(part)
+        elif code not in codes:
+            codes.append(code)
+    return codes, unknown
+
+
+def parse_person(raw: dict[str, str], config: dict[str, Any] | None, today: date) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """The ``staff`` record for the text values in ``raw`` and the problems found, as (field, message).
+
+    ``raw`` keys are :data:`FIELDS`; missing keys count as empty. Citizenship
+    defaults to Polish. Countries of residence are kept without Poland and the
+    citizenship countries (the declaration asks only for the others).
+    """
+    value = {k: (raw.get(k) or "").strip() for k in FIELDS}
+    errors: list[tuple[str, str]] = []
+    person: dict[str, Any] = {k: value[k] or None for k in ("imie", "nazwisko", "nazwisko_rodowe", "imie_ojca", "imie_matki", "rola")}
+    for key in ("imie", "nazwisko"):
+        if not value[key]:
+            errors.append((key, _("pole jest wymagane")))
+
+    born_pesel: date | None = None
+    person["pesel"] = value["pesel"] or None
+    if value["pesel"]:
+        born_pesel, problem = check_pesel(value["pesel"], today)
+        if problem:
+            errors.append(("pesel", problem))
+    person["data_urodzenia"] = None
+    if value["data_urodzenia"]:
+        born = parse_date(value["data_urodzenia"])
+        if born is None:
+            errors.append(("data_urodzenia", _("nieprawidłowa data (oczekiwano RRRR-MM-DD albo DD.MM.RRRR)")))
+        elif born > today:
+            errors.append(("data_urodzenia", _("data z przyszłości")))
+        elif born_pesel is not None and born != born_pesel:
+            errors.append(("data_urodzenia", _("data urodzenia nie zgadza się z datą zapisaną w numerze PESEL")))
+        else:
+            person["data_urodzenia"] = born.isoformat()
+    elif born_pesel is not None:
+        person["data_urodzenia"] = born_pesel.isoformat()
+    if not value["pesel"] and not value["data_urodzenia"]:
+        errors.append(("data_urodzenia", _("bez numeru PESEL podaj datę urodzenia (potrzebna do zapytania w Rejestrze)")))
+
+    person["umowa"] = None
+    if not value["umowa"]:
+        errors.append(("umowa", _("pole jest wymagane (dozwolone: {allowed})", allowed=", ".join(CONTRACTS))))
+    else:
+        person["umowa"] = _choice(value["umowa"], CONTRACTS)
+        if person["umowa"] is None:
+            errors.append(("umowa", _("nieznany rodzaj umowy (dozwolone: {allowed})", allowed=", ".join(CONTRACTS))))
+
+    person["start"] = None
+    if value["start"]:
+        start = parse_date(value["start"])
+        if start is None:
+            errors.append(("start", _("nieprawidłowa data (oczekiwano RRRR-MM-DD albo DD.MM.RRRR)")))
+        else:
+            person["start"] = start.isoformat()
+
+    citizenships, unknown = parse_countries(value["obywatelstwa"] or countries.POLAND, config)
+    for name in unknown:
+        errors.append(("obywatelstwa", _("nieznane państwo „{name}” (podaj kod ISO, np. DE, albo polską nazwę)", name=name)))
+    residences, unknown = parse_countries(value["kraje_zamieszkania"], config)
+    for name in unknown:
+        errors.append(("kraje_zamieszkania", _("nieznane państwo „{name}” (podaj kod ISO, np. GB, albo polską nazwę)", name=name)))
+    person["obywatelstwa"] = citizenships
+    person["kraje_zamieszkania"] = [c for c in residences if c != countries.POLAND and c not in citizenships]
+
+    person["zwolnienie"] = None
+    if value["zwolnienie"]:
+        category = _choice(value["zwolnienie"], EXEMPTIONS)
+        if category is None:
+            errors.append(("zwolnienie", _("nieznana kategoria zwolnienia (dozwolone: {allowed})", allowed=", ".join(EXEMPTIONS))))
+        elif not value["powod_zwolnienia"]:
+            errors.append(("powod_zwolnienia", _("przy zwolnieniu ze sprawdzenia podaj powód")))
+        else:
+            person["zwolnienie"] = {"kategoria": category, "powod": value["powod_zwolnienia"]}
+    elif value["powod_zwolnienia"]:
+        errors.append(("zwolnienie", _("podano powód zwolnienia bez kategorii (dozwolone: {allowed})", allowed=", ".join(EXEMPTIONS))))
+    return person, errors
+
+
+def display_name(person: dict[str, Any]) -> str:
+    """First name and surname, for the user's screen only (never for logs)."""
+    return f"{person.get('imie') or ''} {person.get('nazwisko') or ''}".strip()

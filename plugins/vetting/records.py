@@ -1,0 +1,175 @@
+"""Writing vetting data to the store: people, results, blocks and admissions.
+
+Every change happens in one ``store.transaction()``: a refused or failed
+write leaves the store as it was. Results are kept per person under
+``items``: ``{key: {"status": "otrzymany"|"figuruje", "date", "document",
+"result", "recorded"}}``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from somflow.errors import InvalidInput, SomflowError
+from somflow.i18n import _
+from somflow.store.base import now_iso, os_user
+from somflow.workspace import Workspace
+
+from . import requirements as req
+from .people import COLLECTION
+
+log = logging.getLogger(__name__)
+
+#: ``--result`` values: what the document says → item status.
+RESULTS = {
+    "brak-wpisu": req.RECEIVED,  # register/record: "W Rejestrze nie ma informacji…", no conviction
+    "figuruje": req.HIT,  # register/record: the person is listed / convicted
+    "zlozone": req.RECEIVED,  # a declaration or acknowledgment was handed in
+    "brak": None,  # correction: back to missing
+}
+
+
+class Refused(SomflowError):
+    """The change is not allowed (a blocked person, a hit that cannot be undone)."""
+
+
+def next_number(workspace: Workspace) -> int:
+    """The next person number of this unit (1, 2, …), shown instead of names in lists and reminders."""
+    return max((p.get("nr") or 0 for p in workspace.store.query(COLLECTION)), default=0) + 1
+
+
+def find_person(workspace: Workspace, ref: str) -> dict[str, Any]:
+    """The person ``ref`` names: their number, record id (or a unique start of it), or PESEL."""
+    ref = ref.strip()
+    people = workspace.store.query(COLLECTION)
+    if ref.isdigit() and len(ref) != 11:
+        found = [p for p in people if p.get("nr") == int(ref)]
+    elif ref.isdigit():
+        found = [p for p in people if p.get("pesel") == ref]
+    else:
+        found = [p for p in people if p["id"] == ref.upper()] or [p for p in people if p["id"].startswith(ref.upper())]
+    if len(found) != 1:
+        raise InvalidInput([_("Nie znaleziono jednoznacznie osoby „{ref}” (podaj numer z listy: somflow vetting status).", ref=ref if len(ref) != 11 else "***********")])
+    return found[0]
+
+
+def add_people(workspace: Workspace, people: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Insert people (already checked by ``parse_person``) in one transaction, numbering them."""
+    store = workspace.store
+    inserted = []
+    with store.transaction():
+        number = next_number(workspace)
+        for person in people:
+            record = {**person, "nr": number, "items": {}, "blocked": False, "alert": None, "admitted": None, "documents": {}}
+            inserted.append(store.insert(COLLECTION, record))
+            number += 1
+    log.info("vetting: %d person(s) added", len(inserted))
+    return inserted
+
+
+def known_pesels(workspace: Workspace) -> set[str]:
+    return {p["pesel"] for p in workspace.store.query(COLLECTION) if p.get("pesel")}
+
+
+def file_copy(workspace: Workspace, person: dict[str, Any], title: str, path: Path, data: dict[str, Any]) -> dict[str, Any]:
+    """Archive a scan the user gives on the command line and insert its ``documents`` record (status zwrócony)."""
+    from somflow.inbox import filing
+
+    try:
+        content = path.read_bytes()
+    except OSError as exc:
+        raise InvalidInput([_("Nie można odczytać pliku {path}: {error}", path=path, error=exc.strerror or exc)]) from None
+    digest = hashlib.sha256(content).hexdigest()
+    suffix = path.suffix.lower() or ".bin"
+    rel = filing.write_archive(workspace, f"{person['id']}_{digest[:12]}{suffix}", content)
+    return workspace.store.insert(
+        "documents",
+        {
+            "form": None,
+            "form_version": None,
+            "title": title,
+            "data": data,
+            "file": None,
+            "sha256": None,
+            "pages": None,
+            "status": "zwrócony",
+            "record": {"collection": COLLECTION, "id": person["id"]},
+            "created_by": os_user(),
+            "returned": {"at": now_iso(), "scan": rel, "sha256": digest, "pages": []},
+        },
+    )
+
+
+def record_result(
+    workspace: Workspace,
+    person: dict[str, Any],
+    item_key: str,
+    result: str,
+    *,
+    on: date,
+    today: date,
+    file: Path | None = None,
+    document_id: str | None = None,
+) -> tuple[dict[str, Any], req.Item, bool]:
+    """Record what a document says about one item; returns (person, item, True when it blocked the person).
+
+    Refused: an item the person does not need, a result that does not fit the
+    item (``figuruje`` for a declaration), a date in the future, and any change
+    to an item already a hit (a hit is never undone here).
+    """
+    config = workspace.config
+    item = req.find_item(person, item_key, config)
+    if item is None:
+        keys = ", ".join(i.key for i in req.required_items(person, config)) or "—"
+        raise InvalidInput([_("Osoba nr {nr} nie potrzebuje pozycji „{item}” (wymagane: {keys}).", nr=person["nr"], item=item_key, keys=keys)])
+    if result not in RESULTS:
+        raise InvalidInput([_("Nieznany wynik „{result}” (dozwolone: {allowed}).", result=result, allowed=", ".join(RESULTS))])
+    if item.kind == req.DECLARATION and result in ("brak-wpisu", "figuruje"):
+        raise InvalidInput([_("„{item}” to oświadczenie: wynik „zlozone” albo „brak”.", item=item.label)])
+    if item.kind == req.CHECK and result == "zlozone":
+        raise InvalidInput([_("„{item}” to sprawdzenie w rejestrze: wynik „brak-wpisu” albo „figuruje”.", item=item.label)])
+    if on > today:
+        raise InvalidInput([_("Data dokumentu nie może być z przyszłości.")])
+    current = (person.get("items") or {}).get(item.key)
+    if current and current["status"] == req.HIT and result != "figuruje":
+        raise Refused(
+            _("Pozycja „{item}” ma wynik FIGURUJE; osoba nr {nr} jest zablokowana i tego wyniku nie można zmienić.", item=item.label, nr=person["nr"])
+        )
+    store = workspace.store
+    with store.transaction():
+        fresh = store.get(COLLECTION, person["id"])
+        if fresh is None:
+            raise InvalidInput([_("Osoba została w międzyczasie usunięta.")])
+        if file is not None:
+            document_id = file_copy(workspace, fresh, item.label, file, {"item": item.key, "result": result})["id"]
+        items = dict(fresh.get("items") or {})
+        status = RESULTS[result]
+        if status is None:
+            items.pop(item.key, None)
+        else:
+            items[item.key] = {"status": status, "date": on.isoformat(), "document": document_id, "result": result, "recorded": now_iso()}
+        changes: dict[str, Any] = {"items": items}
+        blocked_now = status == req.HIT and not fresh.get("blocked")
+        if status == req.HIT:
+            changes["blocked"] = True
+            changes["admitted"] = None
+            changes["alert"] = fresh.get("alert") or {"at": today.isoformat(), "item": item.key}
+        updated = store.update(COLLECTION, fresh["id"], changes, expected_rev=fresh["rev"])
+    log.info("vetting: result recorded for person %s, item %s", fresh["nr"], item.key)
+    return updated, item, blocked_now
+
+
+def admit(workspace: Workspace, person: dict[str, Any], today: date) -> dict[str, Any]:
+    """Record the head's admission of a cleared person; refused when blocked or incomplete."""
+    standing = req.standing(person, workspace.config, today)
+    if standing.state == req.BLOCKED:
+        raise Refused(_("Osoba nr {nr} jest zablokowana (wynik FIGURUJE) — nie może zostać dopuszczona do pracy z dziećmi.", nr=person["nr"]))
+    if standing.state == req.INCOMPLETE:
+        raise Refused(
+            _("Osoba nr {nr} nie jest sprawdzona; brakuje: {missing}.", nr=person["nr"], missing="; ".join(i.label for i in standing.open))
+        )
+    return workspace.store.update(COLLECTION, person["id"], {"admitted": today.isoformat()}, expected_rev=person["rev"])
