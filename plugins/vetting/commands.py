@@ -6,13 +6,14 @@ logs; lists identify people by their number.
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import date
 from pathlib import Path
 
 import click
 
-from somflow.errors import InvalidInput
+from somflow.errors import InvalidInput, SomflowError
 from somflow.i18n import _, pick
 
 from . import csv_import, people, printing, records
@@ -30,6 +31,20 @@ STATE_LABELS = {
 def _workspace(ctx: click.Context):
     """The workspace of the ``App`` that somflow's CLI puts in the context."""
     return ctx.obj.workspace
+
+
+def _user_errors(f):
+    """Print a SomflowError's Polish message in red and exit with its code (also under CliRunner)."""
+
+    @functools.wraps(f)
+    def wrapper(*args, **kwargs):
+        try:
+            return f(*args, **kwargs)
+        except SomflowError as exc:
+            click.secho(str(exc), err=True, fg="red")
+            click.get_current_context().exit(exc.exit_code)
+
+    return wrapper
 
 
 def _state_label(state: str) -> str:
@@ -70,6 +85,7 @@ def vetting() -> None:
 @click.option("--zwolnienie", default="", help=_("Kategoria zwolnienia ze sprawdzenia: {allowed}.", allowed=", ".join(people.EXEMPTIONS)))
 @click.option("--powod", "powod_zwolnienia", default="", help=_("Powód zwolnienia."))
 @click.pass_context
+@_user_errors
 def add(ctx: click.Context, **options: str) -> None:
     workspace = _workspace(ctx)
     person, errors = people.parse_person(options, workspace.config, date.today())
@@ -86,6 +102,7 @@ def add(ctx: click.Context, **options: str) -> None:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path), required=False)
 @click.option("--template", is_flag=True, help=_("Wypisz wzór pliku CSV i zakończ."))
 @click.pass_context
+@_user_errors
 def import_(ctx: click.Context, file: Path | None, template: bool) -> None:
     if template or file is None:
         click.echo(csv_import.template(), nl=False)
@@ -117,6 +134,7 @@ def _print_required(person: dict, workspace) -> None:
 @vetting.command(name="show", help=_("Pokaż wymagane pozycje osoby i ich stan."))
 @click.argument("person")
 @click.pass_context
+@_user_errors
 def show(ctx: click.Context, person: str) -> None:
     workspace = _workspace(ctx)
     record = records.find_person(workspace, person)
@@ -132,6 +150,7 @@ def show(ctx: click.Context, person: str) -> None:
 @click.option("--date", "on", default="", help=_("Data dokumentu RRRR-MM-DD (domyślnie dziś)."))
 @click.option("--file", "file", type=click.Path(dir_okay=False, exists=True, path_type=Path), help=_("Skan lub wydruk do dołączenia do akt."))
 @click.pass_context
+@_user_errors
 def record(ctx: click.Context, person: str, item: str, result: str, on: str, file: Path | None) -> None:
     workspace = _workspace(ctx)
     today = date.today()
@@ -151,6 +170,7 @@ def record(ctx: click.Context, person: str, item: str, result: str, on: str, fil
 @vetting.command(name="admit", help=_("Dopuść sprawdzoną osobę do pracy z dziećmi (odmowa, gdy czegoś brakuje albo jest wynik FIGURUJE)."))
 @click.argument("person")
 @click.pass_context
+@_user_errors
 def admit(ctx: click.Context, person: str) -> None:
     workspace = _workspace(ctx)
     updated = records.admit(workspace, records.find_person(workspace, person), date.today())
@@ -161,6 +181,7 @@ def admit(ctx: click.Context, person: str) -> None:
 @click.option("--days", default=14, show_default=True, help=_("Ile dni naprzód sprawdzać początek pracy."))
 @click.option("--json", "as_json", is_flag=True, help=_("Wynik jako JSON (bez imion i nazwisk)."))
 @click.pass_context
+@_user_errors
 def status(ctx: click.Context, days: int, as_json: bool) -> None:
     workspace = _workspace(ctx)
     today = date.today()
@@ -228,6 +249,7 @@ def status(ctx: click.Context, days: int, as_json: bool) -> None:
 @click.argument("person")
 @click.option("--form", "form_ids", multiple=True, help=_("Tylko ten formularz (można powtórzyć)."))
 @click.pass_context
+@_user_errors
 def print_(ctx: click.Context, person: str, form_ids: tuple[str, ...]) -> None:
     workspace = _workspace(ctx)
     target = records.find_person(workspace, person)
