@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -56,7 +57,10 @@ def spec_digest(spec: FormSpec) -> str:
 
 
 def _stream(pdf: pikepdf.Pdf, content: bytes, width: float, height: float, resources: pikepdf.Object | None = None) -> pikepdf.Object:
-    stream = pdf.make_stream(content)
+    # Compressed here, once: saving can then pass every stream through untouched (see save()).
+    stream = pdf.make_stream(zlib.compress(content, 6)) if content else pdf.make_stream(b"")
+    if content:
+        stream.Filter = pikepdf.Name.FlateDecode
     stream.Type = pikepdf.Name.XObject
     stream.Subtype = pikepdf.Name.Form
     stream.BBox = [0, 0, round(width, 3), round(height, 3)]
@@ -110,15 +114,22 @@ def add_fields(pdf: pikepdf.Pdf, widgets: list[Widget]) -> None:
         if "/Annots" not in page.obj:
             page.obj.Annots = pikepdf.Array()
         page.obj.Annots.append(annot if annot.is_indirect else pdf.make_indirect(annot))
-    pdf.Root.AcroForm = pdf.make_indirect(
-        pikepdf.Dictionary(Fields=fields, DA=da, DR=pikepdf.Dictionary(Font=pikepdf.Dictionary({"/" + FIELD_FONT: font})), NeedAppearances=False)
-    )
+    # /DR is indirect so every appearance stream can share it as its /Resources.
+    resources = pdf.make_indirect(pikepdf.Dictionary(Font=pikepdf.Dictionary({"/" + FIELD_FONT: font})))
+    pdf.Root.AcroForm = pdf.make_indirect(pikepdf.Dictionary(Fields=fields, DA=da, DR=resources, NeedAppearances=False))
 
 
-def save(pdf: pikepdf.Pdf) -> bytes:
-    """Deterministic bytes (same input, same output)."""
+def save(pdf: pikepdf.Pdf, deterministic: bool = True) -> bytes:
+    """The PDF's bytes; with ``deterministic`` the same input gives the same output."""
     buffer = io.BytesIO()
-    pdf.save(buffer, deterministic_id=True, compress_streams=True)
+    pdf.save(buffer, deterministic_id=deterministic, compress_streams=True)
+    return buffer.getvalue()
+
+
+def save_filled(pdf: pikepdf.Pdf) -> bytes:
+    """Fast save of a filled PDF: streams pass through as they are (the template's and ours are compressed)."""
+    buffer = io.BytesIO()
+    pdf.save(buffer, compress_streams=False, stream_decode_level=pikepdf.StreamDecodeLevel.none)
     return buffer.getvalue()
 
 
@@ -204,13 +215,14 @@ class Filler:
         self.font = field_font()
         acroform = pdf.Root.AcroForm
         dr = acroform.get("/DR")
-        if dr is None:
-            acroform.DR = dr = pikepdf.Dictionary()
+        if dr is None or not dr.is_indirect:  # not a somflow template: make /DR shareable
+            dr = pdf.make_indirect(pikepdf.Dictionary() if dr is None else dr)
+            acroform.DR = dr
         if "/Font" not in dr:
             dr.Font = pikepdf.Dictionary()
         if "/" + FIELD_FONT not in dr.Font:
             dr.Font["/" + FIELD_FONT] = self.font.pdf_object(pdf)
-        self.resources = pdf.make_indirect(pikepdf.Dictionary(Font=pikepdf.Dictionary({"/" + FIELD_FONT: dr.Font["/" + FIELD_FONT]})))
+        self.resources = dr
         acroform.NeedAppearances = False
         self.fields = {name: (field, widgets) for name, field, widgets in terminal_fields(pdf)}
 
