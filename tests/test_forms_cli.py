@@ -161,3 +161,15 @@ def test_fill_third_party_acroform(proba_workspace, somflow_cli, tmp_path):
     wrong.write_text("Nazwiskoo: X\n", encoding="utf-8")
     bad = somflow_cli("fill", "--template", str(template), "--data", str(wrong), "--out", str(tmp_path / "x.pdf"))
     assert bad.exit_code == 2 and "nie ma pola „Nazwiskoo”" in bad.output
+
+
+def test_interactive_fill_prefilled_from_a_store_record(proba_workspace, somflow_cli):
+    import yaml
+
+    example = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    child = Workspace(proba_workspace).store.insert("children", example)
+    result = somflow_cli("fill", FORM_ID, "--person", child["id"], input="\n" * 40)
+    assert result.exit_code == 0, result.output
+    doc = Workspace(proba_workspace).store.query("documents")[-1]
+    assert doc["record"] == {"collection": "children", "id": child["id"]}
+    assert {k: doc["data"][k] for k in example} == example
