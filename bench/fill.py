@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import shutil
 import statistics
 import subprocess
@@ -260,7 +261,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--batch", type=int, default=600)
     args = parser.parse_args()
-    print(f"Python {sys.version.split()[0]}, pikepdf {pikepdf.__version__}")
+    load = f", load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores" if hasattr(os, "getloadavg") else ""
+    print(f"Python {sys.version.split()[0]}, pikepdf {pikepdf.__version__}{load}")
     with tempfile.TemporaryDirectory() as tmp:
         part_one(Path(tmp), args.runs)
         part_two(Path(tmp), args.batch)
