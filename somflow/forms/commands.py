@@ -17,7 +17,7 @@ from somflow.errors import InvalidInput, SomflowError
 from somflow.fileio import write_private
 from somflow.forms import acroform, datafile, prompts
 from somflow.forms.catalog import get, registry
-from somflow.forms.documents import flatten_pdf, generate_many, template_path
+from somflow.forms.documents import flatten_pdf, generate_many, template_name
 from somflow.forms.sample import sample_data
 from somflow.forms.schema import cerberus_schema
 from somflow.i18n import _, pick
@@ -104,13 +104,9 @@ def build(app, form_ids: tuple[str, ...], out_dir: Path | None, langs: tuple[str
     for spec in specs:
         for lang in langs or i18n.LANGUAGES:
             content = acroform.build_template(spec, lang)
-            default = template_path(spec, lang)
-            target = (out_dir / default.name) if out_dir or default is None else default
-            if out_dir is not None:
-                out_dir.mkdir(parents=True, exist_ok=True)
-            elif default is None:
-                target = Path("forms") / f"{spec.id}{'' if lang == 'pl' else '.' + lang}.pdf"
-                target.parent.mkdir(exist_ok=True)
+            folder = out_dir or (spec.path.parent if spec.path else Path("forms"))
+            folder.mkdir(parents=True, exist_ok=True)
+            target = folder / template_name(spec, lang)
             if target.is_file() and target.read_bytes() == content:
                 click.echo(_("Bez zmian: {path}", path=target))
                 continue

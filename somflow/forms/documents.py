@@ -34,11 +34,14 @@ STATUS_GENERATED = "wygenerowany"
 _templates: dict[tuple[str, str, str], bytes] = {}
 
 
+def template_name(spec: FormSpec, lang: str = "pl") -> str:
+    """``<id>.pdf`` for Polish, ``<id>.<lang>.pdf`` otherwise."""
+    return f"{spec.id}.pdf" if lang == "pl" else f"{spec.id}.{lang}.pdf"
+
+
 def template_path(spec: FormSpec, lang: str = "pl") -> Path | None:
-    """Where ``somflow forms build`` keeps the template: beside the spec, ``<id>.pdf`` (``<id>.en.pdf``)."""
-    if spec.path is None:
-        return None
-    return spec.path.parent / (f"{spec.id}.pdf" if lang == "pl" else f"{spec.id}.{lang}.pdf")
+    """Where ``somflow forms build`` keeps the template: beside the spec."""
+    return spec.path.parent / template_name(spec, lang) if spec.path is not None else None
 
 
 def template(spec: FormSpec, lang: str | None = None) -> bytes:
