@@ -51,7 +51,8 @@ def form_data(workspace: Workspace, person: dict[str, Any], item: req.Item | Non
     elif item.key.startswith("niekaralnosc-"):
         data["panstwo"] = countries.name(item.country or "", workspace.config)
         title = _("Oświadczenie o niekaralności — {country} (osoba nr {nr})", country=data["panstwo"], nr=nr)
-    else:  # standardy
+    else:  # standardy: the acknowledgment asks for no PESEL
+        data.pop("pesel", None)
         data["placowka"] = workspace.config["institution"]["name"]
         title = _("Oświadczenie o zapoznaniu się ze standardami (osoba nr {nr})", nr=nr)
     return item.form or "", data, title
