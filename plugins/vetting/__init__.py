@@ -16,11 +16,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from somflow import hookimpl
+import json
+
+from somflow import hookimpl, i18n
 
 __version__ = "0.1.0"
 
 FORMS_DIR = Path(__file__).parent / "forms"
+i18n.add_catalog("en", json.loads((Path(__file__).parent / "locale" / "en.json").read_text(encoding="utf-8")))
 
 
 @hookimpl

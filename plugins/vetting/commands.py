@@ -92,7 +92,7 @@ def add(ctx: click.Context, **options: str) -> None:
     if person.get("pesel") and person["pesel"] in records.known_pesels(workspace):
         errors.append(("pesel", _("osoba z tym numerem PESEL jest już w rejestrze")))
     if errors:
-        raise InvalidInput([_("Pole „{field}”: {problem}", field=people.FIELD_LABELS[f], problem=m) for f, m in errors])
+        raise InvalidInput([_("Pole „{field}”: {problem}", field=_(people.FIELD_LABELS[f]), problem=m) for f, m in errors])
     (record,) = records.add_people(workspace, [person])
     click.echo(_("Dodano osobę nr {nr}.", nr=record["nr"]))
     _print_required(record, workspace)
