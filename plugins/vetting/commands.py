@@ -189,11 +189,7 @@ def status(ctx: click.Context, days: int, as_json: bool) -> None:
     for person in sorted(workspace.store.query(people.COLLECTION), key=lambda p: p["nr"]):
         standing = req.standing(person, workspace.config, today)
         rows.append((person, standing))
-    soon = [
-        (p, s)
-        for p, s in rows
-        if s.state in (req.INCOMPLETE, req.BLOCKED) and p.get("start") and (date.fromisoformat(p["start"]) - today).days <= days
-    ]
+    soon = [(p, s) for p, s in rows if req.starts_soon(p, s, today, days)]
     if as_json:
         click.echo(
             json.dumps(

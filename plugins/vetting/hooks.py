@@ -149,9 +149,7 @@ def _counts(workspace, today: date) -> dict[str, int]:
     for person in _people(workspace):
         standing = req.standing(person, workspace.config, today)
         counts[standing.state] += 1
-        start = person.get("start")
-        if standing.state in (req.INCOMPLETE, req.BLOCKED) and start and (date.fromisoformat(start) - today).days <= SOON_DAYS:
-            counts["soon"] += 1
+        counts["soon"] += req.starts_soon(person, standing, today, SOON_DAYS)
     return counts
 
 

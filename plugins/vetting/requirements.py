@@ -147,6 +147,12 @@ def standing(person: dict[str, Any], config: dict[str, Any] | None, today: date)
     return out
 
 
+def starts_soon(person: dict[str, Any], state: Standing, today: date, days: int) -> bool:
+    """True when the person is not cleared and starts work with children within ``days`` (or already has)."""
+    start = person.get("start")
+    return state.state in (INCOMPLETE, BLOCKED) and bool(start) and (date.fromisoformat(start) - today).days <= days
+
+
 def find_item(person: dict[str, Any], key: str, config: dict[str, Any] | None) -> Item | None:
     """The required item named ``key``; ``rejestr-Niemcy`` and ``rejestr-de`` mean ``rejestr-DE``."""
     key = key.strip()
