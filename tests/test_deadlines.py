@@ -189,3 +189,24 @@ def test_every_message_has_an_english_entry():
                 if node.args[0].value not in catalogue:
                     missing.append((name, node.args[0].value))
     assert missing == []
+
+
+def test_docs_example_plugin_runs(somflow_workspace, somflow_cli, monkeypatch):
+    import re
+    from pathlib import Path
+
+    from conftest import REPO
+
+    text = (REPO / "docs" / "deadlines.md").read_text(encoding="utf-8")
+    code = re.search(r"```python\n(.*?)```", text, re.S).group(1)
+    plugins = Path(somflow_workspace) / "plugins"
+    plugins.mkdir()
+    (plugins / "consents.py").write_text(code, encoding="utf-8")
+    monkeypatch.setenv("SOMFLOW_PLUGINS", "consents")
+    store = Workspace(somflow_workspace).store
+    store.insert("consents", {"given": "2025-12-24", "group": "3b"})  # lapses Thu 24 Dec 2026: a holiday
+    store.insert("consents", {"given": "2025-06-01", "group": "1a", "renewed": True})
+    rows = json.loads(somflow_cli("deadlines", "--json", "--today", "2026-12-10").output)
+    assert [(r["title"], r["due"], r["plugin"]) for r in rows] == [
+        ("Odnowić zgodę na wizerunek (grupa 3b)", "2026-12-23", "consents")
+    ]
