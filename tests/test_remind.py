@@ -235,3 +235,40 @@ def test_a_role_without_an_address_is_reported_and_retried(seeded_process, somfl
     assert result.returncode == 1
     assert "Brak adresu e-mail dla roli head: uzupełnij klucz email w sekcji [head] pliku somflow.toml." in result.stderr
     assert [m["To"] for m in seeded_process.messages] == [COORDINATOR]
+
+
+def test_a_broken_plugin_is_named_and_the_others_are_still_reminded(seeded, somflow_cli, monkeypatch):
+    from somflow import hookimpl
+    from somflow.errors import SomflowError
+    from somflow.plugins import PluginHost
+
+    class Broken:
+        @hookimpl
+        def somflow_deadlines(self, workspace, today):
+            raise KeyError("opened")
+
+    patched = PluginHost.__init__
+
+    def init(self, *args, **kwargs):
+        patched(self, *args, **kwargs)
+        self.pm.register(Broken(), name="broken_plugin")
+
+    monkeypatch.setattr(PluginHost, "__init__", init)
+    with pytest.raises(SomflowError) as info:
+        somflow_cli("remind", "--today", DAY)
+    assert info.value.exit_code == 1
+    assert "Wtyczka broken_plugin nie podała terminów: KeyError: 'opened'" in str(info.value)
+    assert len(seeded.messages) == 2
+
+
+def test_two_plugins_with_one_key_stop_with_both_names(somflow_workspace, monkeypatch):
+    seed(somflow_workspace)
+    install_plugin_file(somflow_workspace)
+    (somflow_workspace / "plugins" / "copycat.py").write_text(
+        (somflow_workspace / "plugins" / "seeded.py").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    monkeypatch.setenv("SOMFLOW_PLUGINS", "seeded,copycat")
+    result = run_somflow("deadlines")
+    assert result.returncode == 1
+    assert "Dwa terminy o tym samym kluczu case:" in result.stderr
+    assert "od wtyczki copycat i od wtyczki seeded" in result.stderr or "od wtyczki seeded i od wtyczki copycat" in result.stderr
