@@ -8,6 +8,9 @@ crash causes at most one repeat and never a gap — a duplicate reminder is a
 nuisance, a missing one is a missed legal deadline. When the server refused
 the message outright the marks are removed again (it surely did not arrive).
 
+Records of deadlines no plugin reports any more are pruned once their due
+day is :data:`KEEP_DAYS` behind, so the ledger does not grow without end.
+
 The ledger is read once per run (:meth:`Ledger.load`); all later lookups are
 in memory, so planning is independent of the number of records.
 """
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 from somflow.store import Store
@@ -23,6 +27,7 @@ from somflow.store.base import now_iso
 
 COLLECTION = "reminders_sent"
 SENDING, SENT = "sending", "sent"
+KEEP_DAYS = 90
 
 #: (deadline key, stage, recipient address)
 Entry = tuple[str, int, str]
@@ -103,3 +108,17 @@ class Ledger:
                 if record is not None and record["status"] == SENDING and record.get("attempts", 1) <= 1:
                     self.store.delete(COLLECTION, record["id"])
                     del self._records[mark.entry]
+
+    def prune(self, reported: set[str], today: date) -> int:
+        """Delete records of deadlines not in ``reported`` that were due over KEEP_DAYS ago; returns how many.
+
+        Call it only when every plugin answered: a deadline missing because its
+        plugin failed must keep its records.
+        """
+        cutoff = (today - timedelta(days=KEEP_DAYS)).isoformat()
+        stale = [e for e, r in self._records.items() if e[0] not in reported and r.get("due", "") < cutoff]
+        if stale:
+            with self.store.transaction():
+                for entry in stale:
+                    self.store.delete(COLLECTION, self._records.pop(entry)["id"])
+        return len(stale)

@@ -72,7 +72,7 @@ def deadlines_command(ctx: click.Context, days: int | None, as_json: bool, ics_f
         for d in found:
             line = f"{status_label(d, day):<20} {d.due.isoformat()} ({digest_mod.weekday(d.due)})  {d.title}"
             click.secho(line, fg="red" if d.overdue(day) else None)
-            details = [_("dla: {who}", who=", ".join(d.notify))]
+            details = [_("dla: {who}", who=d.audience())]
             if ref := digest_mod.record_ref(d):
                 details.append(_("rekord: {ref}", ref=ref))
             details.append(_("wtyczka: {plugin}", plugin=d.plugin))
@@ -100,6 +100,8 @@ def remind(app, dry_run: bool, today: datetime | None) -> None:
                 _show(todo, day)
             else:
                 smtp_failures = _send(workspace, todo, ledger, day)
+                if not errors:
+                    ledger.prune({d.key for d in found}, day)
     except Timeout:
         raise SomflowError(_("Inne uruchomienie somflow remind właśnie trwa; spróbuj za chwilę.")) from None
     errors = errors + todo.problems + smtp_failures
