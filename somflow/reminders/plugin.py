@@ -132,11 +132,12 @@ def _send(workspace: Workspace, todo: Plan, ledger: Ledger, day: date) -> list[s
         return []
     institution = workspace.config["institution"]["name"]
     failures: list[str] = []
+    mailer = Mailer(workspace.config)
     try:
-        mailer = Mailer(workspace.config).__enter__()
+        mailer.connect()
     except SmtpError as exc:
         return [str(exc)]
-    with mailer:
+    try:
         for digest in todo.digests:
             if not mailer.connected:
                 failures.append(_("Nie wysłano do {to}: połączenie z serwerem poczty zostało przerwane wcześniej.", to=digest.recipient))
@@ -153,6 +154,8 @@ def _send(workspace: Workspace, todo: Plan, ledger: Ledger, day: date) -> list[s
                 continue
             ledger.mark_sent(marks)
             click.echo(_("Wysłano do {to} (pozycje: {count}).", to=digest.recipient, count=len(digest.items)))
+    finally:
+        mailer.close()
     return failures
 
 
