@@ -57,6 +57,7 @@ def test_one_digest_per_recipient_with_the_right_items(seeded, somflow_cli, somf
     result = somflow_cli("remind", "--today", DAY)
     assert result.exit_code == 0, result.output
     assert len(seeded.messages) == 2
+    assert seeded.connections == 1  # both digests over one connection
     (coordinator,), (head,) = seeded.to(COORDINATOR), seeded.to(HEAD)
     # Coordinator: NK/1 overdue, NK/2 today, NK/3 at the 7-day stage; NK/4 (due 29 Dec) not yet.
     assert numbers(coordinator) == ["NK/1/2026", "NK/2/2026", "NK/3/2026"]
