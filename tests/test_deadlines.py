@@ -161,6 +161,8 @@ def test_ics_file_parses_with_one_event_per_deadline_and_stable_uids(seeded_cli,
     assert uids_first < uids_second and len(uids_second - uids_first) == 1
     cal = Calendar.from_ical(second.read_bytes())
     assert str(cal["VERSION"]) == "2.0" and "somflow" in str(cal["PRODID"])
+    sequences = {int(e["SEQUENCE"]) for e in cal.walk("VEVENT")}
+    assert len(sequences) == 1 and sequences.pop() >= int(events[0]["SEQUENCE"])  # a newer export wins
 
 
 def test_status_has_a_deadlines_line(seeded_cli):
