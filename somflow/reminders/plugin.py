@@ -14,7 +14,7 @@ from somflow.deadlines import Deadline, collect
 from somflow.errors import SomflowError
 from somflow.i18n import _
 from somflow.reminders import digest as digest_mod
-from somflow.reminders.ledger import Ledger
+from somflow.reminders.ledger import COLLECTION, SENT, Ledger
 from somflow.reminders.plan import Plan, plan
 from somflow.reminders.smtp import Mailer, SmtpError
 from somflow.workspace import Workspace
@@ -178,4 +178,13 @@ def somflow_status(workspace: Workspace) -> list[tuple[str, str]]:
     line = _("otwarte: {count}, po terminie: {overdue}, w ciągu 7 dni: {soon}", count=len(open_), overdue=overdue, soon=soon)
     if errors:
         line += " — " + _("wtyczki z błędem: {count} (somflow deadlines)", count=len(errors))
-    return [(_("Terminy"), line)]
+    lines = [(_("Terminy"), line)]
+    records = workspace.store.query(COLLECTION)
+    if records:
+        sent = [r for r in records if r["status"] == SENT]
+        last = max((r["sent_at"] for r in sent if r.get("sent_at")), default="-")[:10]
+        text = _("wysłane: {sent}, ostatnio: {last}", sent=len(sent), last=last)
+        if len(sent) < len(records):
+            text += "; " + _("niepotwierdzone (ponowione w następnym uruchomieniu): {count}", count=len(records) - len(sent))
+        lines.append((_("Przypomnienia"), text))
+    return lines
