@@ -212,3 +212,20 @@ def test_person_found_by_number_id_or_pesel(somflow_workspace, somflow_cli, ref_
     ref = {"number": str(nr), "id": person["id"][:12].lower(), "pesel": person["pesel"]}[ref_kind]
     result = somflow_cli("vetting", "show", ref)
     assert result.exit_code == 0 and f"Osoba nr {nr}" in result.output
+
+
+def test_figuruje_alert_reaches_the_head_by_email_once(somflow_workspace, somflow_cli, somflow_smtp):
+    from reminder_fixtures import bodies
+
+    nr = _polish(somflow_cli)
+    somflow_cli("vetting", "record", str(nr), "rspts", "--result", "figuruje")
+    result = somflow_cli("remind")
+    assert result.exit_code == 0, result.output
+    to_head = [m for m in somflow_smtp.messages if "dyrektor@sp7.example.pl" in m["To"]]
+    assert len(to_head) == 1
+    text, _html = bodies(to_head[0])
+    assert f"osoba nr {nr} jest zablokowana" in text
+    assert "Zofia" not in text and "Żółć" not in text
+    again = somflow_cli("remind")
+    assert again.exit_code == 0
+    assert len([m for m in somflow_smtp.messages if "dyrektor@sp7.example.pl" in m["To"]]) == 1
