@@ -164,3 +164,14 @@ def test_printout_of_an_unknown_person_is_not_claimed(somflow_workspace, somflow
     with pytest.raises(SomflowError, match="Nie przyjęto plików: 1"):
         somflow_cli("ingest")
     assert list((somflow_workspace / "rejected").glob("obcy*"))
+
+
+def test_countries_declaration_states_none_or_countries(somflow_workspace, somflow_cli, tmp_path):
+    both = tmp_path / "oba.yaml"
+    both.write_text("imie_nazwisko: Anna Zięba\nbrak: true\npanstwa:\n  - {panstwo: Niemcy}\n", encoding="utf-8")
+    result = somflow_cli("fill", "oswiadczenie-o-krajach-zamieszkania", "--data", str(both))
+    assert result.exit_code == 2
+    assert "Sekcja II, pole „brak — nie zamieszkiwałem/am w takich państwach”: zaznaczono „brak”" in result.output
+    neither = tmp_path / "nic.yaml"
+    neither.write_text("imie_nazwisko: Anna Zięba\n", encoding="utf-8")
+    assert "zaznacz „brak” albo wpisz" in somflow_cli("fill", "oswiadczenie-o-krajach-zamieszkania", "--data", str(neither)).output

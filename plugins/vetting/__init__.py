@@ -43,6 +43,7 @@ from .hooks import (  # noqa: E402
     somflow_register_commands,
     somflow_status,
     somflow_unit_summary,
+    somflow_validate,
 )
 
 __all__ = [
@@ -53,4 +54,5 @@ __all__ = [
     "somflow_register_forms",
     "somflow_status",
     "somflow_unit_summary",
+    "somflow_validate",
 ]

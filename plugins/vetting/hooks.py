@@ -40,6 +40,21 @@ def somflow_register_commands(register) -> None:
     register(vetting)
 
 
+@hookimpl
+def somflow_validate(form, data, workspace):
+    """The declaration of countries of residence states either "none" or at least one country, not both."""
+    if form.id != "oswiadczenie-o-krajach-zamieszkania":
+        return None
+    from somflow.forms.schema import where
+
+    listed = [row for row in data.get("panstwa") or [] if (row or {}).get("panstwo")]
+    if data.get("brak") and listed:
+        return [_("{where}: zaznaczono „brak”, a jednocześnie wpisano państwa — wybierz jedno.", where=where(form, "brak"))]
+    if not data.get("brak") and not listed:
+        return [_("{where}: zaznacz „brak” albo wpisz co najmniej jedno państwo.", where=where(form, "brak"))]
+    return None
+
+
 def _people(workspace) -> list[dict[str, Any]]:
     return workspace.store.query(COLLECTION)
 
