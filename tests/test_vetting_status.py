@@ -229,3 +229,17 @@ def test_figuruje_alert_reaches_the_head_by_email_once(somflow_workspace, somflo
     again = somflow_cli("remind")
     assert again.exit_code == 0
     assert len([m for m in somflow_smtp.messages if "dyrektor@sp7.example.pl" in m["To"]]) == 1
+
+
+def test_edit_changes_what_is_required_but_never_unblocks(somflow_cli):
+    nr = _polish(somflow_cli)
+    moved = somflow_cli("vetting", "edit", str(nr), "--kraje", "Irlandia", "--start", "2027-02-01")
+    assert moved.exit_code == 0, moved.output
+    person = status(somflow_cli)[nr]
+    assert "rejestr-IE" in person["required"] and person["start"] == "2027-02-01"
+    bad = somflow_cli("vetting", "edit", str(nr), "--start", "jutro")
+    assert bad.exit_code == 2 and "Planowany początek pracy z dziećmi" in bad.output
+    somflow_cli("vetting", "record", str(nr), "krk", "--result", "figuruje")
+    exempt = somflow_cli("vetting", "edit", str(nr), "--zwolnienie", "inne", "--powod", "tylko jeden dzień")
+    assert exempt.exit_code == 1 and "nie można jej zwolnić" in exempt.output
+    assert status(somflow_cli)[nr]["state"] == "zablokowany"

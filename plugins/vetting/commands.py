@@ -98,6 +98,35 @@ def add(ctx: click.Context, **options: str) -> None:
     _print_required(record, workspace)
 
 
+@vetting.command(name="edit", help=_("Zmień dane osoby (np. początek pracy, kraje zamieszkania, zwolnienie); podaj tylko to, co się zmienia."))
+@click.argument("person")
+@click.option("--imie")
+@click.option("--nazwisko")
+@click.option("--pesel")
+@click.option("--data-urodzenia")
+@click.option("--nazwisko-rodowe")
+@click.option("--imie-ojca")
+@click.option("--imie-matki")
+@click.option("--umowa")
+@click.option("--rola")
+@click.option("--start")
+@click.option("--obywatelstwa")
+@click.option("--kraje", "kraje_zamieszkania")
+@click.option("--zwolnienie", help=_("Kategoria zwolnienia; pusty tekst usuwa zwolnienie."))
+@click.option("--powod", "powod_zwolnienia")
+@click.pass_context
+@_user_errors
+def edit(ctx: click.Context, person: str, **options: str | None) -> None:
+    workspace = _workspace(ctx)
+    target = records.find_person(workspace, person)
+    changes = {k: v for k, v in options.items() if v is not None}
+    if changes.get("zwolnienie") == "":
+        changes["powod_zwolnienia"] = ""
+    updated = records.edit_person(workspace, target, changes, date.today())
+    click.echo(_("Zmieniono dane osoby nr {nr}.", nr=updated["nr"]))
+    _print_required(updated, workspace)
+
+
 @vetting.command(name="import", help=_("Zaimportuj listę osób z pliku CSV (wszystkie wiersze albo żaden)."))
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path), required=False)
 @click.option("--template", is_flag=True, help=_("Wypisz wzór pliku CSV i zakończ."))

@@ -244,3 +244,14 @@ def parse_person(raw: dict[str, str], config: dict[str, Any] | None, today: date
 def display_name(person: dict[str, Any]) -> str:
     """First name and surname, for the user's screen only (never for logs)."""
     return f"{person.get('imie') or ''} {person.get('nazwisko') or ''}".strip()
+
+
+def as_text(person: dict[str, Any]) -> dict[str, str]:
+    """A stored person back as the text values :func:`parse_person` reads (to apply an edit)."""
+    raw = {k: str(person.get(k) or "") for k in FIELDS}
+    raw["obywatelstwa"] = ",".join(person.get("obywatelstwa") or [])
+    raw["kraje_zamieszkania"] = ",".join(person.get("kraje_zamieszkania") or [])
+    exemption = person.get("zwolnienie") or {}
+    raw["zwolnienie"] = exemption.get("kategoria", "")
+    raw["powod_zwolnienia"] = exemption.get("powod", "")
+    return raw

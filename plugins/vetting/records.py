@@ -173,3 +173,17 @@ def admit(workspace: Workspace, person: dict[str, Any], today: date) -> dict[str
             _("Osoba nr {nr} nie jest sprawdzona; brakuje: {missing}.", nr=person["nr"], missing="; ".join(i.label for i in standing.open))
         )
     return workspace.store.update(COLLECTION, person["id"], {"admitted": today.isoformat()}, expected_rev=person["rev"])
+
+
+def edit_person(workspace: Workspace, person: dict[str, Any], changes: dict[str, str], today: date) -> dict[str, Any]:
+    """Apply text ``changes`` (fields of ``people.FIELDS``) to a person, checked like a new entry."""
+    from . import people
+
+    parsed, errors = people.parse_person({**people.as_text(person), **changes}, workspace.config, today)
+    if parsed.get("pesel") and parsed["pesel"] != person.get("pesel") and parsed["pesel"] in known_pesels(workspace):
+        errors.append(("pesel", _("osoba z tym numerem PESEL jest już w rejestrze")))
+    if errors:
+        raise InvalidInput([_("Pole „{field}”: {problem}", field=_(people.FIELD_LABELS[f]), problem=m) for f, m in errors])
+    if parsed.get("zwolnienie") and person.get("blocked"):
+        raise Refused(_("Osoba nr {nr} jest zablokowana (wynik FIGURUJE) — nie można jej zwolnić ze sprawdzenia.", nr=person["nr"]))
+    return workspace.store.update(COLLECTION, person["id"], parsed, expected_rev=person["rev"])

@@ -125,6 +125,10 @@ def _months_before(day: date, months: int) -> date:
 def standing(person: dict[str, Any], config: dict[str, Any] | None, today: date) -> Standing:
     """The person's state on ``today`` with what is missing, stale (KRK too old) or a hit."""
     results = person.get("items") or {}
+    if person.get("blocked"):
+        # Before the exemption check: a hit cannot be made harmless by exempting the person afterwards.
+        required = required_items({**person, "zwolnienie": None}, config)
+        return Standing(BLOCKED, required=required, hits=[i for i in required if (results.get(i.key) or {}).get("status") == HIT])
     if person.get("zwolnienie"):
         return Standing(EXEMPT)
     required = required_items(person, config)
