@@ -175,3 +175,16 @@ def test_countries_declaration_states_none_or_countries(somflow_workspace, somfl
     neither = tmp_path / "nic.yaml"
     neither.write_text("imie_nazwisko: Anna Zięba\n", encoding="utf-8")
     assert "zaznacz „brak” albo wpisz" in somflow_cli("fill", "oswiadczenie-o-krajach-zamieszkania", "--data", str(neither)).output
+
+
+def test_declaration_filled_with_somflow_fill_is_matched_by_its_country(somflow_workspace, somflow_cli, tmp_path):
+    nr, _pesel = _setup(somflow_workspace, somflow_cli)
+    (person,) = Workspace(somflow_workspace).store.query("staff", {"nr": nr})
+    data = tmp_path / "dane.yaml"
+    data.write_text("imie_nazwisko: Łucja Żądło\npanstwo: Państwo Testowe\n", encoding="utf-8")
+    filled = somflow_cli("fill", "oswiadczenie-o-niekaralnosci", "--data", str(data), "--record", f"staff:{person['id']}")
+    assert filled.exit_code == 0, filled.output
+    (doc,) = Workspace(somflow_workspace).store.query("documents", {"form": "oswiadczenie-o-niekaralnosci"})
+    save_pdf(rasterise(somflow_workspace / doc["file"]), somflow_workspace / "inbox" / "skan.pdf")
+    assert somflow_cli("ingest").exit_code == 0
+    assert "niekaralnosc-XQ" not in status(somflow_cli)[nr]["missing"]

@@ -10,6 +10,7 @@ from typing import Any
 from somflow import hookimpl
 from somflow.i18n import _
 
+from . import countries
 from . import requirements as req
 from .people import COLLECTION
 from .printing import DATA_SHEET
@@ -148,6 +149,9 @@ def somflow_document_filed(document, workspace) -> None:
         return
     data = document.get("data") or {}
     item = (person.get("documents") or {}).get(document["id"]) or FORM_ITEMS.get(document.get("form") or "")
+    if item is None and document.get("form") == "oswiadczenie-o-niekaralnosci":  # filled with `somflow fill`, not `vetting print`
+        code = countries.resolve(str(data.get("panstwo") or ""), workspace.config)
+        item = f"niekaralnosc-{code}" if code else None
     result = "zlozone"
     if document.get("form") is None and data.get("vetting_item"):
         item, result = data["vetting_item"], data["result"]
