@@ -197,3 +197,13 @@ def test_built_template_is_used_and_a_stale_one_ignored(somflow_workspace, somfl
     assert result.exit_code == 0, result.output
     doc = Workspace(somflow_workspace).store.query("documents")[-1]
     assert "wersja druga" in pdftotext(somflow_workspace / doc["file"])
+
+
+def test_build_is_deterministic_across_processes(proba_workspace, tmp_path):
+    from conftest import run_somflow
+
+    for seed, folder in (("1", "a"), ("2", "b")):
+        result = run_somflow("forms", "build", FORM_ID, "--out", str(tmp_path / folder), env={"SOMFLOW_WORKSPACE": str(proba_workspace), "PYTHONHASHSEED": seed})
+        assert result.returncode == 0, result.stderr
+    for name in (f"{FORM_ID}.pdf", f"{FORM_ID}.en.pdf"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
