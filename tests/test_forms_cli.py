@@ -122,6 +122,7 @@ def test_csv_row_with_error_nothing_written(proba_workspace, somflow_cli, tmp_pa
     source.write_text(CSV_HEAD + "Ala,Kot,02270803624,2002-07-08,k,,A,B,2024-09-01\nOla,,02270803625,2002-07-08,k,,A,B,2024-09-01\n", encoding="utf-8")
     result = somflow_cli("fill", FORM_ID, "--data", str(source))
     assert result.exit_code == 2
+    assert not source.with_suffix(".pdf").exists()
     assert "Wiersz 2: Sekcja I, pole „Nazwisko”: pole wymagane" in result.output
     assert "Wiersz 2: Sekcja I, pole „PESEL”: błędna cyfra kontrolna" in result.output
     assert Workspace(proba_workspace).store.query("documents") == []
