@@ -332,7 +332,7 @@ def check(spec: FormSpec, data: Any) -> tuple[dict[str, Any], list[str]]:
     return document, list(dict.fromkeys(messages))
 
 
-def check_value(spec: FormSpec, field: Field, value: Any, prefix: str = "") -> tuple[Any, str | None]:
+def check_value(spec: FormSpec, field: Field, value: Any) -> tuple[Any, str | None]:
     """One answer checked alone (for prompts): the normalised value and the first problem, or None."""
     validator = FormValidator({field.name: _field_schema(field)})
     if validator.validate({field.name: value}):
