@@ -70,6 +70,9 @@ def test_collect_refuses_a_duplicate_key_naming_both_plugins(workspace):
     with pytest.raises(DeadlineError) as info:
         collect(workspace, TODAY)
     assert "first_plugin" in str(info.value) and "second_plugin" in str(info.value) and "x" in str(info.value)
+    errors: list[str] = []
+    assert [d.plugin for d in collect(workspace, TODAY, errors)] == ["first_plugin"]
+    assert errors == ["Dwa terminy o tym samym kluczu x: od wtyczki first_plugin i od wtyczki second_plugin."]
 
 
 def test_a_failing_plugin_is_named_and_others_still_count(workspace):

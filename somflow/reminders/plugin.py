@@ -24,7 +24,8 @@ LOCK_NAME = ".somflow-remind.lock"
 today_option = click.option(
     "--today",
     type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Licz tak, jakby dziś był podany dzień (RRRR-MM-DD), np. do sprawdzenia, co wyjdzie jutro.",
+    metavar="RRRR-MM-DD",
+    help="Licz tak, jakby dziś był podany dzień, np. żeby sprawdzić, co wyjdzie jutro.",
 )
 
 
