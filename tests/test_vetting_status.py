@@ -160,7 +160,7 @@ def test_status_lists_who_starts_soon_without_clearance(somflow_cli):
     soon = _polish(somflow_cli, start=(date.today() + timedelta(days=5)).isoformat())
     later = add_person(somflow_cli, "--imie", "Jan", "--nazwisko", "Ćma", "--data-urodzenia", "1991-07-07", "--umowa", "dzieło", "--start", (date.today() + timedelta(days=60)).isoformat())
     data = status(somflow_cli)
-    assert data["starting_soon"] == [soon]
+    assert data["starting_soon"] == [str(soon)]
     text = somflow_cli("vetting", "status").output
     assert "bez pełnej weryfikacji" in text
     tail = text.split("bez pełnej weryfikacji", 1)[1]
@@ -243,3 +243,22 @@ def test_edit_changes_what_is_required_but_never_unblocks(somflow_cli):
     exempt = somflow_cli("vetting", "edit", str(nr), "--zwolnienie", "inne", "--powod", "tylko jeden dzień")
     assert exempt.exit_code == 1 and "nie można jej zwolnić" in exempt.output
     assert status(somflow_cli)[nr]["state"] == "zablokowany"
+
+
+def test_staff_record_added_by_another_plugin_is_vetted_too(somflow_workspace, somflow_cli):
+    # The standards plugin adds staff to the shared collection with just a name.
+    other = Workspace(somflow_workspace).store.insert("staff", {"imie": "Ida", "nazwisko": "Wrona"})
+    nr = _polish(somflow_cli)
+    data = status(somflow_cli)
+    assert data[nr]["state"] == "niekompletny"
+    (added,) = [p for key, p in data.items() if key != "starting_soon" and p["id"] == other["id"]]
+    assert added["nr"] is None and added["state"] == "niekompletny" and added["required"] == BASE
+    assert other["id"][:10] in somflow_cli("vetting", "status").output
+    done = somflow_cli("vetting", "record", other["id"][:10], "krk", "--result", "brak-wpisu")
+    assert done.exit_code == 0, done.output
+    assert "krk" not in status(somflow_cli)[None]["missing"]
+    assert next_number_after_import(somflow_cli) == nr + 1
+
+
+def next_number_after_import(cli) -> int:
+    return add_person(cli, "--imie", "Ola", "--nazwisko", "Nowa", "--data-urodzenia", "1992-02-02", "--umowa", "zlecenie")

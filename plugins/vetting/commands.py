@@ -57,7 +57,7 @@ def _alert(person: dict, item: req.Item) -> None:
     for line in (
         bar,
         _("UWAGA: wynik FIGURUJE — {item}.", item=item.label),
-        _("Osoba nr {nr} została ZABLOKOWANA: nie wolno dopuścić jej do pracy z dziećmi.", nr=person["nr"]),
+        _("Osoba nr {nr} została ZABLOKOWANA: nie wolno dopuścić jej do pracy z dziećmi.", nr=people.number(person)),
         _("Niezwłocznie powiadom dyrektora / kierownika jednostki (powiadomienie wysyła też: somflow remind)."),
         bar,
     ):
@@ -94,7 +94,7 @@ def add(ctx: click.Context, **options: str) -> None:
     if errors:
         raise InvalidInput([_("Pole „{field}”: {problem}", field=_(people.FIELD_LABELS[f]), problem=m) for f, m in errors])
     (record,) = records.add_people(workspace, [person])
-    click.echo(_("Dodano osobę nr {nr}.", nr=record["nr"]))
+    click.echo(_("Dodano osobę nr {nr}.", nr=people.number(record)))
     _print_required(record, workspace)
 
 
@@ -123,7 +123,7 @@ def edit(ctx: click.Context, person: str, **options: str | None) -> None:
     if changes.get("zwolnienie") == "":
         changes["powod_zwolnienia"] = ""
     updated = records.edit_person(workspace, target, changes, date.today())
-    click.echo(_("Zmieniono dane osoby nr {nr}.", nr=updated["nr"]))
+    click.echo(_("Zmieniono dane osoby nr {nr}.", nr=people.number(updated)))
     _print_required(updated, workspace)
 
 
@@ -168,7 +168,7 @@ def show(ctx: click.Context, person: str) -> None:
     workspace = _workspace(ctx)
     record = records.find_person(workspace, person)
     standing = req.standing(record, workspace.config, date.today())
-    click.echo(_("Osoba nr {nr}: {name} — {state}", nr=record["nr"], name=people.display_name(record), state=_state_label(standing.state)))
+    click.echo(_("Osoba nr {nr}: {name} — {state}", nr=people.number(record), name=people.display_name(record), state=_state_label(standing.state)))
     _print_required(record, workspace)
 
 
@@ -191,9 +191,9 @@ def record(ctx: click.Context, person: str, item: str, result: str, on: str, fil
     if result == "figuruje":
         _alert(updated, found)
     else:
-        click.echo(_("Zapisano: osoba nr {nr}, {item} — {result}.", nr=updated["nr"], item=found.label, result=result))
+        click.echo(_("Zapisano: osoba nr {nr}, {item} — {result}.", nr=people.number(updated), item=found.label, result=result))
     standing = req.standing(updated, workspace.config, today)
-    click.echo(_("Stan osoby nr {nr}: {state}.", nr=updated["nr"], state=_state_label(standing.state)))
+    click.echo(_("Stan osoby nr {nr}: {state}.", nr=people.number(updated), state=_state_label(standing.state)))
 
 
 @vetting.command(name="admit", help=_("Dopuść sprawdzoną osobę do pracy z dziećmi (odmowa, gdy czegoś brakuje albo jest wynik FIGURUJE)."))
@@ -203,7 +203,7 @@ def record(ctx: click.Context, person: str, item: str, result: str, on: str, fil
 def admit(ctx: click.Context, person: str) -> None:
     workspace = _workspace(ctx)
     updated = records.admit(workspace, records.find_person(workspace, person), date.today())
-    click.echo(_("Osoba nr {nr} dopuszczona do pracy z dziećmi ({date}).", nr=updated["nr"], date=updated["admitted"]))
+    click.echo(_("Osoba nr {nr} dopuszczona do pracy z dziećmi ({date}).", nr=people.number(updated), date=updated["admitted"]))
 
 
 @vetting.command(name="status", help=_("Stan weryfikacji wszystkich osób i kto wkrótce zaczyna pracę bez niej."))
@@ -215,7 +215,7 @@ def status(ctx: click.Context, days: int, as_json: bool) -> None:
     workspace = _workspace(ctx)
     today = date.today()
     rows = []
-    for person in sorted(workspace.store.query(people.COLLECTION), key=lambda p: p["nr"]):
+    for person in sorted(workspace.store.query(people.COLLECTION), key=lambda p: (p.get("nr") is None, p.get("nr") or 0, p["id"])):
         standing = req.standing(person, workspace.config, today)
         rows.append((person, standing))
     soon = [(p, s) for p, s in rows if req.starts_soon(p, s, today, days)]
@@ -225,7 +225,8 @@ def status(ctx: click.Context, days: int, as_json: bool) -> None:
                 {
                     "people": [
                         {
-                            "nr": p["nr"],
+                            "nr": p.get("nr"),
+                            "ref": people.number(p),
                             "id": p["id"],
                             "state": s.state,
                             "start": p.get("start"),
@@ -236,7 +237,7 @@ def status(ctx: click.Context, days: int, as_json: bool) -> None:
                         }
                         for p, s in rows
                     ],
-                    "starting_soon": [p["nr"] for p, _s in soon],
+                    "starting_soon": [people.number(p) for p, _s in soon],
                 },
                 ensure_ascii=False,
                 indent=2,
@@ -247,7 +248,7 @@ def status(ctx: click.Context, days: int, as_json: bool) -> None:
         click.echo(_("Brak osób. Dodaj je: somflow vetting add … albo somflow vetting import PLIK.csv"))
         return
     for person, standing in rows:
-        line = f"{person['nr']:>4}  {people.display_name(person):<28} {_state_label(standing.state):<13} {person.get('start') or '—':<10}"
+        line = f"{people.number(person):>4}  {people.display_name(person):<28} {_state_label(standing.state):<13} {person.get('start') or '—':<10}"
         if standing.state == req.INCOMPLETE:
             line += "  " + _("brakuje: {items}", items=", ".join(i.key for i in standing.open))
         elif standing.state == req.BLOCKED:
@@ -267,7 +268,7 @@ def status(ctx: click.Context, days: int, as_json: bool) -> None:
     if soon:
         click.secho(_("Zaczynają pracę z dziećmi w ciągu {days} dni (albo już zaczęli) bez pełnej weryfikacji:", days=days), fg="red", bold=True)
         for person, standing in soon:
-            click.secho(f"  {person['nr']:>4}  {people.display_name(person)}  {person['start']}  {_state_label(standing.state)}", fg="red")
+            click.secho(f"  {people.number(person):>4}  {people.display_name(person)}  {person['start']}  {_state_label(standing.state)}", fg="red")
 
 
 @vetting.command(name="print", help=_("Przygotuj do podpisu dokumenty osoby: dane do Rejestru i oświadczenia (PDF z kodem QR)."))
@@ -280,6 +281,6 @@ def print_(ctx: click.Context, person: str, form_ids: tuple[str, ...]) -> None:
     target = records.find_person(workspace, person)
     documents = printing.print_documents(workspace, target, date.today(), only=set(form_ids) or None)
     if not documents:
-        click.echo(_("Osoba nr {nr} nie potrzebuje już żadnego dokumentu do podpisu.", nr=target["nr"]))
+        click.echo(_("Osoba nr {nr} nie potrzebuje już żadnego dokumentu do podpisu.", nr=people.number(target)))
     for doc in documents:
         click.echo(f"{doc['id']}  {doc['file']}  {pick(doc['title'])}")

@@ -12,7 +12,7 @@ from somflow.i18n import _
 
 from . import countries
 from . import requirements as req
-from .people import COLLECTION
+from .people import COLLECTION, number
 from .printing import DATA_SHEET
 
 log = logging.getLogger(__name__)
@@ -24,6 +24,8 @@ SOON_DAYS = 14
 FORM_ITEMS = {
     "oswiadczenie-o-krajach-zamieszkania": "kraje",
     "oswiadczenie-o-zapoznaniu-ze-standardami": "standardy",
+    # The standards plugin's own staff acknowledgment (seed 004 annex 7) is the same declaration.
+    "oswiadczenie-pracownika-standardy": "standardy",
 }
 
 # Texts of the RSPTS answers (seed 001 ch. III; DOMAIN.md section 2).
@@ -77,7 +79,7 @@ def somflow_deadlines(workspace, today: date):
                     key=f"vetting:{person['id']}:figuruje",
                     title=_(
                         "PILNE: wynik FIGURUJE w Rejestrze — osoba nr {nr} jest zablokowana; nie dopuszczać jej do pracy z dziećmi",
-                        nr=person["nr"],
+                        nr=number(person),
                     ),
                     due=date.fromisoformat(alert.get("at") or today.isoformat()),
                     record=record,
@@ -91,7 +93,7 @@ def somflow_deadlines(workspace, today: date):
                     key=f"vetting:{person['id']}:przed-startem",
                     title=_(
                         "Weryfikacja osoby nr {nr} przed dopuszczeniem do pracy z dziećmi (brakuje: {missing})",
-                        nr=person["nr"],
+                        nr=number(person),
                         missing=", ".join(i.key for i in standing.open),
                     ),
                     due=add_working_days(date.fromisoformat(person["start"]), -1),
@@ -160,7 +162,7 @@ def somflow_document_filed(document, workspace) -> None:
     today = date.today()
     records.record_result(workspace, person, item, result, on=today, today=today, document_id=document["id"])
     if result == "figuruje":
-        log.warning("vetting: FIGURUJE result filed from the inbox; person nr %s blocked", person["nr"])
+        log.warning("vetting: FIGURUJE result filed from the inbox; person nr %s blocked", number(person))
 
 
 def _counts(workspace, today: date) -> dict[str, int]:

@@ -241,6 +241,12 @@ def parse_person(raw: dict[str, str], config: dict[str, Any] | None, today: date
     return person, errors
 
 
+def number(person: dict[str, Any]) -> str:
+    """How lists, messages and reminders name a person: their number, or for a staff record another
+    plugin added (without a number) the start of its id, which every command accepts too."""
+    return str(person["nr"]) if person.get("nr") else person["id"][:10]
+
+
 def display_name(person: dict[str, Any]) -> str:
     """First name and surname, for the user's screen only (never for logs)."""
     return f"{person.get('imie') or ''} {person.get('nazwisko') or ''}".strip()

@@ -16,7 +16,7 @@ from somflow.workspace import Workspace
 
 from . import countries
 from . import requirements as req
-from .people import COLLECTION, display_name
+from .people import COLLECTION, display_name, number
 
 DATA_SHEET = "dane-do-rejestru-sprawcow"
 
@@ -30,7 +30,7 @@ def _identity(person: dict[str, Any]) -> dict[str, Any]:
 
 def form_data(workspace: Workspace, person: dict[str, Any], item: req.Item | None) -> tuple[str, dict[str, Any], str]:
     """(form id, pre-filled data, document title) for an item, or for the register data sheet when ``item`` is None."""
-    nr = person["nr"]
+    nr = number(person)
     if item is None:
         data = {
             "imie_nazwisko": display_name(person),

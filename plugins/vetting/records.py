@@ -20,7 +20,7 @@ from somflow.store.base import now_iso, os_user
 from somflow.workspace import Workspace
 
 from . import requirements as req
-from .people import COLLECTION
+from .people import COLLECTION, number
 
 log = logging.getLogger(__name__)
 
@@ -62,11 +62,11 @@ def add_people(workspace: Workspace, people: list[dict[str, Any]]) -> list[dict[
     store = workspace.store
     inserted = []
     with store.transaction():
-        number = next_number(workspace)
+        nr = next_number(workspace)
         for person in people:
-            record = {**person, "nr": number, "items": {}, "blocked": False, "alert": None, "admitted": None, "documents": {}}
+            record = {**person, "nr": nr, "items": {}, "blocked": False, "alert": None, "admitted": None, "documents": {}}
             inserted.append(store.insert(COLLECTION, record))
-            number += 1
+            nr += 1
     log.info("vetting: %d person(s) added", len(inserted))
     return inserted
 
@@ -125,7 +125,7 @@ def record_result(
     item = req.find_item(person, item_key, config)
     if item is None:
         keys = ", ".join(i.key for i in req.required_items(person, config)) or "—"
-        raise InvalidInput([_("Osoba nr {nr} nie potrzebuje pozycji „{item}” (wymagane: {keys}).", nr=person["nr"], item=item_key, keys=keys)])
+        raise InvalidInput([_("Osoba nr {nr} nie potrzebuje pozycji „{item}” (wymagane: {keys}).", nr=number(person), item=item_key, keys=keys)])
     if result not in RESULTS:
         raise InvalidInput([_("Nieznany wynik „{result}” (dozwolone: {allowed}).", result=result, allowed=", ".join(RESULTS))])
     if item.kind == req.DECLARATION and result in ("brak-wpisu", "figuruje"):
@@ -137,7 +137,7 @@ def record_result(
     current = (person.get("items") or {}).get(item.key)
     if current and current["status"] == req.HIT and result != "figuruje":
         raise Refused(
-            _("Pozycja „{item}” ma wynik FIGURUJE; osoba nr {nr} jest zablokowana i tego wyniku nie można zmienić.", item=item.label, nr=person["nr"])
+            _("Pozycja „{item}” ma wynik FIGURUJE; osoba nr {nr} jest zablokowana i tego wyniku nie można zmienić.", item=item.label, nr=number(person))
         )
     store = workspace.store
     with store.transaction():
@@ -159,7 +159,7 @@ def record_result(
             changes["admitted"] = None
             changes["alert"] = fresh.get("alert") or {"at": today.isoformat(), "item": item.key}
         updated = store.update(COLLECTION, fresh["id"], changes, expected_rev=fresh["rev"])
-    log.info("vetting: result recorded for person %s, item %s", fresh["nr"], item.key)
+    log.info("vetting: result recorded for person %s, item %s", number(fresh), item.key)
     return updated, item, blocked_now
 
 
@@ -167,10 +167,10 @@ def admit(workspace: Workspace, person: dict[str, Any], today: date) -> dict[str
     """Record the head's admission of a cleared person; refused when blocked or incomplete."""
     standing = req.standing(person, workspace.config, today)
     if standing.state == req.BLOCKED:
-        raise Refused(_("Osoba nr {nr} jest zablokowana (wynik FIGURUJE) — nie może zostać dopuszczona do pracy z dziećmi.", nr=person["nr"]))
+        raise Refused(_("Osoba nr {nr} jest zablokowana (wynik FIGURUJE) — nie może zostać dopuszczona do pracy z dziećmi.", nr=number(person)))
     if standing.state == req.INCOMPLETE:
         raise Refused(
-            _("Osoba nr {nr} nie jest sprawdzona; brakuje: {missing}.", nr=person["nr"], missing="; ".join(i.label for i in standing.open))
+            _("Osoba nr {nr} nie jest sprawdzona; brakuje: {missing}.", nr=number(person), missing="; ".join(i.label for i in standing.open))
         )
     return workspace.store.update(COLLECTION, person["id"], {"admitted": today.isoformat()}, expected_rev=person["rev"])
 
@@ -185,5 +185,5 @@ def edit_person(workspace: Workspace, person: dict[str, Any], changes: dict[str,
     if errors:
         raise InvalidInput([_("Pole „{field}”: {problem}", field=_(people.FIELD_LABELS[f]), problem=m) for f, m in errors])
     if parsed.get("zwolnienie") and person.get("blocked"):
-        raise Refused(_("Osoba nr {nr} jest zablokowana (wynik FIGURUJE) — nie można jej zwolnić ze sprawdzenia.", nr=person["nr"]))
+        raise Refused(_("Osoba nr {nr} jest zablokowana (wynik FIGURUJE) — nie można jej zwolnić ze sprawdzenia.", nr=number(person)))
     return workspace.store.update(COLLECTION, person["id"], parsed, expected_rev=person["rev"])
