@@ -70,7 +70,8 @@ def test_nka_pdf_has_every_section_and_a_continuation_sheet(somflow_cli, somflow
 
 
 def test_three_victims_need_no_continuation(somflow_cli, somflow_workspace, tmp_path):
-    four = nka_document(somflow_cli, somflow_workspace, tmp_path / "a", victims=4) if (tmp_path / "a").mkdir() is None else None
+    (tmp_path / "four").mkdir()
+    four = nka_document(somflow_cli, somflow_workspace, tmp_path / "four", victims=4)
     three = nka_document(somflow_cli, somflow_workspace, tmp_path, victims=3)
     assert three["pages"] < four["pages"]
 

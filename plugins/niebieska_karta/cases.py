@@ -133,8 +133,7 @@ def create_case(workspace: Workspace, payload: dict[str, Any], *, person: str, g
         "documents": [],
         "returned": [],
     }
-    messages = rules.check_nka({k: v for k, v in nka.items() if k not in ("wszczecie_przez", "data")}, now)
-    messages = [m for m in messages if not m.startswith(_("Sekcja XIV"))]
+    messages = rules.check_nka({k: v for k, v in nka.items() if k != "data"}, now, started=False)
     note_day = notatka.get("data_sporzadzenia") or notatka.get("data_powziecia") or now.isoformat()
     day, problems = rules.parse_date(note_day, _("Notatka służbowa, pole „Data sporządzenia notatki”"))
     messages += problems or rules.not_future(day, now, _("Notatka służbowa, pole „Data sporządzenia notatki”"))

@@ -144,11 +144,11 @@ def show(app, case_ref: str, reveal: bool) -> None:
     for i, person in enumerate(nka.get("osoby_doznajace") or [], 1):
         pesel = f", PESEL {mask_pesel(person['pesel'], reveal)}" if person.get("pesel") else ""
         minor = _(", małoletni") if person.get("maloletni") == "tak" else ""
-        click.echo(_("  Osoba doznająca przemocy {n}: {name}{minor}{pesel}", n=i, name=person.get("imie_nazwisko", "—"), minor=minor, pesel=pesel))
+        click.echo("  " + _("Osoba doznająca przemocy {n}: {name}{minor}{pesel}", n=i, name=person.get("imie_nazwisko", "—"), minor=minor, pesel=pesel))
     for i, person in enumerate(nka.get("osoby_stosujace") or [], 1):
         pesel = f", PESEL {mask_pesel(person['pesel'], reveal)}" if person.get("pesel") else ""
         relation = f" ({person['relacja']})" if person.get("relacja") else ""
-        click.echo(_("  Osoba stosująca przemoc {n}: {name}{relation}{pesel}", n=i, name=person.get("imie_nazwisko", "—"), relation=relation, pesel=pesel))
+        click.echo("  " + _("Osoba stosująca przemoc {n}: {name}{relation}{pesel}", n=i, name=person.get("imie_nazwisko", "—"), relation=relation, pesel=pesel))
     click.echo(_("Historia:"))
     for entry in case.get("steps", []):
         docs = ", ".join(entry.get("documents") or []) or "—"

@@ -60,8 +60,11 @@ def fold(text: Any) -> str:
 # ------------------------------------------------------------------ NK-A data
 
 
-def check_nka(data: dict[str, Any], today: date) -> list[str]:
-    """Cross-field rules of the NK-A form: victims, minor flag, witnesses, section XIV, dates."""
+def check_nka(data: dict[str, Any], today: date, *, started: bool = True) -> list[str]:
+    """Cross-field rules of the NK-A form: victims, minor flag, witnesses, section XIV, dates.
+
+    ``started=False`` (a case opened from the service note, NK-A not filled yet) skips section XIV.
+    """
     messages: list[str] = []
     form_day = today
     if data.get("data"):
@@ -75,7 +78,8 @@ def check_nka(data: dict[str, Any], today: date) -> list[str]:
         messages += check_minor(victim, form_day, _("Sekcja I, osoba {n}", n=i))
     if data.get("swiadkowie_ustalono") == "ustalono" and not [w for w in data.get("swiadkowie") or [] if w]:
         messages.append(_("Sekcja X: zaznaczono „ustalono”, więc wpisz w tabeli co najmniej jednego świadka (albo zaznacz „nie ustalono”)."))
-    messages += check_roles(data.get("wszczecie_przez"))
+    if started:
+        messages += check_roles(data.get("wszczecie_przez"))
     return messages
 
 
