@@ -33,10 +33,17 @@ def test_due_date_rule(start_day, due):
     assert nka_due(date.fromisoformat(start_day)) == date.fromisoformat(due)
 
 
+def deadlines_on(root, day: date) -> list:
+    """The core's view of the deadlines, from a freshly opened workspace (as ``somflow deadlines`` sees them)."""
+    ws = Workspace(root, PluginHost(root))
+    return collect(ws, day)
+
+
 def _case_started_on(cli, folder, monkeypatch, day: str) -> str:
     monkeypatch.setenv("SOMFLOW_TODAY", day)
     data = payload()
     data["notatka"].update(data_powziecia=day, data_sporzadzenia=day)
+    del data["nka"]["osoby_doznajace"][0]["wiek"]  # the PESEL gives the age on any start date
     case_id = new_case(cli, folder, data=data)
     start(cli, case_id, day)
     return case_id
@@ -47,8 +54,7 @@ def test_due_date_through_the_cli_and_the_deadline_hook(somflow_cli, somflow_wor
     case_id = _case_started_on(somflow_cli, tmp_path, monkeypatch, start_day)
     listing = ok(somflow_cli("nk", "list"))
     assert case_id in listing and f"termin: {due}" in listing and "PO TERMINIE" not in listing
-    ws = Workspace(somflow_workspace, PluginHost(somflow_workspace))
-    found = {d.key: d for d in collect(ws, date.fromisoformat(start_day))}
+    found = {d.key: d for d in deadlines_on(somflow_workspace, date.fromisoformat(start_day))}
     deadline = found[f"nk:{case_id}:nk-a"]
     assert deadline.due == date.fromisoformat(due) and deadline.plugin == "niebieska_karta"
     assert deadline.record == {"collection": "nk_cases", "id": case_id}
@@ -64,11 +70,11 @@ def test_overdue_is_marked_and_counted_until_delivered(somflow_cli, somflow_work
     assert "termin: 2026-12-31  PO TERMINIE" in listing
     assert "NK-A po terminie: 1" in ok(somflow_cli("status"))
     assert "PO TERMINIE" in ok(somflow_cli("nk", "show", case_id))
-    ws = Workspace(somflow_workspace, PluginHost(somflow_workspace))
-    assert collect(ws, date(2027, 1, 4))[0].overdue(date(2027, 1, 4))
+    assert deadlines_on(somflow_workspace, date(2027, 1, 4))[0].overdue(date(2027, 1, 4))
     ok(somflow_cli("nk", "step", case_id, "nk-a", "--dnia", "2027-01-04", "--osoba", PEDAGOG, "--sposob", "osobiscie"))
     assert "NK-A po terminie: 0" in ok(somflow_cli("status"))
-    assert not [d for d in collect(ws, date(2027, 1, 4)) if d.key.endswith(":nk-a")]
+    assert not [d for d in deadlines_on(somflow_workspace, date(2027, 1, 4)) if d.key.endswith(":nk-a")]
+    ws = Workspace(somflow_workspace, PluginHost(somflow_workspace))
     summary = ws.hook.somflow_unit_summary(workspace=ws)
     assert [("Otwarte sprawy NK", 1), ("NK-A po terminie", 0)] in summary
 
@@ -80,10 +86,9 @@ def test_support_plan_review_is_a_deadline(somflow_cli, somflow_workspace, tmp_p
     plan = {"cele": "Dziecko czuje się bezpiecznie w szkole i w domu.", "opracowal": "Zespół interwencyjny", "najblizszy_przeglad": "2026-12-18",
             "zadania": [{"zadanie": "Konsultacje z psychologiem", "odpowiedzialny": "psycholog szkolny", "termin": "2026-12-04"}]}
     ok(somflow_cli("nk", "step", case_id, "plan", "--dnia", "2026-11-20", "--osoba", PEDAGOG, "--data", str(write(tmp_path / "plan.yaml", plan))))
-    ws = Workspace(somflow_workspace, PluginHost(somflow_workspace))
-    keys = {d.key: d.due for d in collect(ws, date(2026, 11, 20))}
+    keys = {d.key: d.due for d in deadlines_on(somflow_workspace, date(2026, 11, 20))}
     assert keys[f"nk:{case_id}:przeglad:2026-12-18"] == date(2026, 12, 18)
     monkeypatch.setenv("SOMFLOW_TODAY", "2026-12-18")
     ok(somflow_cli("nk", "step", case_id, "przeglad", "--osoba", PEDAGOG, "--nastepny-przeglad", str(date(2026, 12, 18) + timedelta(days=28))))
-    keys = {d.key: d.due for d in collect(ws, date(2026, 12, 18))}
+    keys = {d.key: d.due for d in deadlines_on(somflow_workspace, date(2026, 12, 18))}
     assert f"nk:{case_id}:przeglad:2026-12-18" not in keys and keys[f"nk:{case_id}:przeglad:2027-01-15"] == date(2027, 1, 15)
