@@ -133,10 +133,17 @@ def create_case(workspace: Workspace, payload: dict[str, Any], *, person: str, g
         "documents": [],
         "returned": [],
     }
-    messages = rules.check_nka({k: v for k, v in nka.items() if k != "data"}, now, started=False)
     note_day = notatka.get("data_sporzadzenia") or notatka.get("data_powziecia") or now.isoformat()
-    day, problems = rules.parse_date(note_day, _("Notatka służbowa, pole „Data sporządzenia notatki”"))
-    messages += problems or rules.not_future(day, now, _("Notatka służbowa, pole „Data sporządzenia notatki”"))
+    day, messages = rules.parse_date(note_day, _("Notatka służbowa, pole „Data sporządzenia notatki”"))
+    if day is not None:
+        # The NK-A data known so far, checked as the form will be on the day the procedure starts;
+        # the start itself (section XIV, the header) is not known yet.
+        messages += validate_nka(workspace, case, day, provisional=True)
+        from somflow import forms
+
+        from somflow_niebieska_karta.prefill import notatka as note_data
+
+        messages += forms.validate(workspace, forms.get(workspace, "notatka-sluzbowa"), note_data(workspace, case, day, {}))
     if messages:
         raise InvalidInput(messages)
     from somflow_niebieska_karta import prefill
@@ -211,10 +218,10 @@ def check_step(
 
 
 def _check_start(workspace: Workspace, case: dict[str, Any], day: date, details: dict[str, Any]) -> list[str]:
-    nka = {**case.get("nka", {}), **(details.get("nka") or {}), "data": day.isoformat(), "wszczecie_przez": details.get("role")}
-    messages = rules.check_nka(nka, today())
+    merged = apply_details(case, "wszczecie", details)
+    messages = validate_nka(workspace, merged, day, details=details)
+    nka = merged["nka"]
     present, role = str(details.get("present") or "").strip(), details.get("present_role")
-    merged = {**case, "nka": nka}
     perpetrators = nka.get("osoby_stosujace") or []
     if rules.any_minor(merged):
         if not present or not role:
@@ -230,6 +237,25 @@ def _check_start(workspace: Workspace, case: dict[str, Any], day: date, details:
             _("Podejrzewanymi o stosowanie przemocy są rodzice lub opiekunowie: NK-A wypełnia się w obecności pełnoletniej osoby najbliższej. "
               "Wpisz, kto był obecny (--obecna-osoba) z rolą osoba_najblizsza (--obecna-rola).")
         )
+    return messages
+
+
+def validate_nka(workspace: Workspace, case: dict[str, Any], day: date, *, details: dict | None = None, provisional: bool = False) -> list[str]:
+    """Every problem of the case's NK-A data, as the forms engine (schema, PESEL) and this plugin's rules see it.
+
+    ``provisional``: the procedure has not started yet, so section XIV and the header are filled with
+    stand-ins and their messages left out (they are checked when the start is recorded).
+    """
+    from somflow import forms
+
+    from somflow_niebieska_karta.prefill import nka as nka_data
+
+    data = nka_data(workspace, {**case, "steps": []}, day, details or {})
+    if provisional:
+        data["wszczecie_przez"] = "nauczyciel"
+    messages = forms.validate(workspace, forms.get(workspace, "niebieska-karta-a"), data)
+    if provisional:
+        messages = [m for m in messages if "XIV" not in m]
     return messages
 
 

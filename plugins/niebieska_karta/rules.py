@@ -13,9 +13,6 @@ import unicodedata
 from datetime import date
 from typing import Any
 
-from stdnum.exceptions import ValidationError
-from stdnum.pl import pesel as stdnum_pesel
-
 from somflow.i18n import _
 
 #: Relations (section III "relacja", lowercase, without diacritics) that make a suspect a parent or guardian.
@@ -36,18 +33,6 @@ def not_future(day: date | None, today: date, where: str) -> list[str]:
     if day is not None and day > today:
         return [_("{where}: data {day} jest z przyszłości (dziś jest {today}).", where=where, day=day.isoformat(), today=today.isoformat())]
     return []
-
-
-def age_on(birth: date, day: date) -> int:
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
-
-
-def pesel_birth_date(number: Any) -> date | None:
-    """The birth date a valid PESEL encodes, or None (the form's own schema reports a bad PESEL)."""
-    try:
-        return stdnum_pesel.get_birth_date(stdnum_pesel.validate(str(number)))
-    except (ValidationError, ValueError):
-        return None
 
 
 def fold(text: Any) -> str:
@@ -75,7 +60,7 @@ def check_nka(data: dict[str, Any], today: date, *, started: bool = True) -> lis
     if not victims:
         messages.append(_("Sekcja I: wpisz co najmniej jedną osobę doznającą przemocy domowej."))
     for i, victim in enumerate(victims, 1):
-        messages += check_minor(victim, form_day, _("Sekcja I, osoba {n}", n=i))
+        messages += check_minor(victim, form_day, _("Sekcja I, osoba doznająca przemocy domowej {n}", n=i))
     if data.get("swiadkowie_ustalono") == "ustalono" and not [w for w in data.get("swiadkowie") or [] if w]:
         messages.append(_("Sekcja X: zaznaczono „ustalono”, więc wpisz w tabeli co najmniej jednego świadka (albo zaznacz „nie ustalono”)."))
     if started:
@@ -84,31 +69,20 @@ def check_nka(data: dict[str, Any], today: date, *, started: bool = True) -> lis
 
 
 def check_minor(person: dict[str, Any], day: date, where: str) -> list[str]:
-    """The "Małoletni (Tak/Nie)" answer agrees with the age and with the PESEL birth date on ``day``."""
-    flag = person.get("maloletni")
-    messages: list[str] = []
-    birth = pesel_birth_date(person["pesel"]) if person.get("pesel") else None
-    if birth is not None and birth > day:
-        return [_("{where}, pole „PESEL”: data urodzenia z numeru PESEL ({birth}) jest późniejsza niż data formularza.", where=where, birth=birth.isoformat())]
-    ages: list[tuple[str, int]] = []
-    if birth is not None:
-        ages.append((_("wiek według numeru PESEL"), age_on(birth, day)))
-    if isinstance(person.get("wiek"), int) and not isinstance(person.get("wiek"), bool):
-        ages.append((_("wiek wpisany w formularzu"), person["wiek"]))
-    if birth is not None and len(ages) == 2 and ages[0][1] != ages[1][1]:
-        messages.append(
-            _("{where}: wpisany wiek ({age}) nie zgadza się z datą urodzenia z numeru PESEL (wiek {pesel_age} w dniu {day}).",
-              where=where, age=ages[1][1], pesel_age=ages[0][1], day=day.isoformat())
-        )
-    if flag not in ("tak", "nie"):
-        return messages
-    for what, age in ages:
-        if (age < 18) != (flag == "tak"):
-            messages.append(
-                _("{where}, pole „Małoletni (Tak/Nie)”: zaznaczono „{flag}”, ale {what} to {age} lat w dniu {day}.",
-                  where=where, flag=_("Tak") if flag == "tak" else _("Nie"), what=what, age=age, day=day.isoformat())
-            )
-    return messages
+    """The "Małoletni (Tak/Nie)" answer agrees with the age entered when there is no PESEL.
+
+    With a PESEL the forms engine checks both the answer and the age against the
+    birth date (``minor_of``/``age_of`` in the spec), on the form's date.
+    """
+    flag, age = person.get("maloletni"), person.get("wiek")
+    if person.get("pesel") or flag not in ("tak", "nie") or not isinstance(age, int) or isinstance(age, bool):
+        return []
+    if (age < 18) == (flag == "tak"):
+        return []
+    return [
+        _("{where}, pole „Małoletni (Tak/Nie)”: zaznaczono „{flag}”, ale wpisany wiek to {age} lat.",
+          where=where, flag=_("Tak") if flag == "tak" else _("Nie"), age=age)
+    ]
 
 
 def check_roles(roles: Any) -> list[str]:
