@@ -88,7 +88,7 @@ def nkb(workspace: Workspace, case: dict[str, Any], day: date, details: dict[str
             "data_wszczecia": start["date"] if start else day.isoformat(),
             "jednostka": institution(workspace),
             "zespol_interdyscyplinarny": team_text,
-            "kontakty": contacts[:12],
+            "kontakty": contacts,
         }
     )
 
@@ -109,11 +109,16 @@ def karta(workspace: Workspace, case: dict[str, Any], day: date, details: dict[s
     note = case.get("notatka") or {}
     nka_data = case.get("nka") or {}
     harms = [label for key, label in HARM_LABELS.items() if nka_data.get(f"iv_{key}")]
+    from somflow_niebieska_karta.cases import step_title
+
+    # The unit's own actions so far (the card's table holds 5; the latest ones are kept).
+    own = [{"data": s["date"], "dzialanie": step_title(s["step"])} for s in case.get("steps", []) if s["step"] not in forms_of]
     return _clean(
         {
             "dziecko_imie_nazwisko": first_victim(case).get("imie_nazwisko"),
             "przyczyna": ", ".join(harms) or note.get("opis", "")[:300] or None,
             "osoba_zawiadamiajaca": note.get("autor"),
+            "dzialania": own[-5:],
             "forma_interwencji": chosen,
             "forma_inna_jaka": "informacja dla ośrodka pomocy społecznej" if "inny" in chosen else None,
             "organ": organ,
