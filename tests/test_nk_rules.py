@@ -88,6 +88,9 @@ def test_nk_b_never_to_the_suspect(somflow_cli, somflow_workspace, tmp_path):
     refused(somflow_cli, somflow_workspace, *base, "--odbiorca", "jan  ZAK", match="nie przekazuje się osobie, wobec której istnieje podejrzenie")
     # Another name, same PESEL.
     refused(somflow_cli, somflow_workspace, *base, "--odbiorca", "J. Żak", "--odbiorca-pesel", FATHER_PESEL, match="nie przekazuje się osobie")
+    # A minor's NK-B goes to a parent, guardian or the reporter, not to the child.
+    refused(somflow_cli, somflow_workspace, "nk", "step", case_id, "nk-b", "--osoba", PEDAGOG, "--odbiorca", "Zofia Żak", "--odbiorca-rola", "osoba_doznajaca",
+            match="gdy przemoc dotyczy małoletniego")
     ok(somflow_cli(*base, "--odbiorca", MOTHER))
 
 

@@ -103,3 +103,34 @@ def test_print_adds_a_document_to_the_case(somflow_cli, somflow_workspace, tmp_p
     assert case["documents"][-1]["id"] in out
     with pytest.raises(InvalidInput, match="Nieznany formularz sprawy NK"):
         somflow_cli("nk", "print", case_id, "niebieska-karta-c")
+
+
+def test_nk_b_carries_the_local_contacts_and_the_team(somflow_cli, somflow_workspace, tmp_path):
+    with (somflow_workspace / "somflow.toml").open("a", encoding="utf-8") as f:
+        f.write('\n[[contacts]]\nname = "Poradnia Telefoniczna Niebieskiej Linii"\nphone = "22 668 70 00"\nhours = "Całodobowo"\n'
+                'offer = "Wsparcie dla osób doznających przemocy domowej"\nfor_whom = "Dzieci, młodzież, dorośli"\n')
+    case_id = new_case(somflow_cli, tmp_path)
+    start(somflow_cli, case_id, "2026-11-17")
+    ok(somflow_cli("nk", "step", case_id, "nk-b", "--dnia", "2026-11-17", "--osoba", PEDAGOG, "--odbiorca", MOTHER, "--odbiorca-rola", "rodzic"))
+    store = Workspace(somflow_workspace).store
+    doc_id = store.get("nk_cases", case_id)["steps"][-1]["documents"][0]
+    doc = store.get("documents", doc_id)
+    assert doc["form"] == "niebieska-karta-b"
+    assert doc["data"]["kontakty"][0]["telefon"] == "22 668 70 00"
+    assert doc["data"]["zespol_interdyscyplinarny"].startswith("Zespół Interdyscyplinarny w Gdyni")
+    from pypdf import PdfReader
+
+    values = {k: v.get("/V") for k, v in PdfReader(somflow_workspace / doc["file"]).get_fields().items()}
+    assert values["kontakty-1-nazwa"] == "Poradnia Telefoniczna Niebieskiej Linii"
+    # Nothing about the family on the sheet handed over: no names, no PESEL.
+    assert not [v for v in values.values() if isinstance(v, str) and ("Żak" in v or CHILD_PESEL in v)]
+
+
+def test_new_case_interactively(somflow_cli, somflow_workspace):
+    answers = "\n".join(["Zofia Żak", CHILD_PESEL, "9", "Jan Żak", "ojciec", "y", "2026-11-16", "rozmowa z uczennicą",
+                         "siniaki na przedramionach", PEDAGOG]) + "\n"
+    result = somflow_cli("nk", "new", input=answers)
+    assert result.exit_code == 0, result.output
+    case = Workspace(somflow_workspace).store.query("nk_cases")[0]
+    assert case["sprawcy_rodzice"] is True and case["nka"]["osoby_doznajace"][0]["maloletni"] == "tak"
+    assert [s["step"] for s in case["steps"]] == ["notatka"] and case["steps"][0]["person"] == PEDAGOG

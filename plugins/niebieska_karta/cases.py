@@ -266,6 +266,11 @@ def _check_nkb(workspace: Workspace, case: dict[str, Any], day: date, details: d
         messages.append(_("Przekazanie NK-B: podaj, komu przekazano formularz (--odbiorca)."))
     if role not in NKB_RECIPIENTS:
         messages.append(_("Przekazanie NK-B: rola odbiorcy musi być jedną z: {choices} (--odbiorca-rola).", choices=", ".join(NKB_RECIPIENTS)))
+    if role == "osoba_doznajaca" and rules.any_minor(case) and not rules.any_adult_victim(case):
+        messages.append(
+            _("Przekazanie NK-B: gdy przemoc dotyczy małoletniego, formularz przekazuje się rodzicowi, opiekunowi prawnemu lub faktycznemu "
+              "albo osobie, która zgłosiła podejrzenie (--odbiorca-rola).")
+        )
     if name and rules.is_perpetrator(name, details.get("recipient_pesel"), case.get("nka", {}).get("osoby_stosujace") or []):
         messages.append(
             _("Formularza „Niebieska Karta – B” nie przekazuje się osobie, wobec której istnieje podejrzenie, że stosuje przemoc domową. "

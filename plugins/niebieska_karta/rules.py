@@ -123,3 +123,7 @@ def suspects_are_parents(case: dict[str, Any]) -> bool:
 
 def any_minor(case: dict[str, Any]) -> bool:
     return any(v.get("maloletni") == "tak" for v in case.get("nka", {}).get("osoby_doznajace") or [])
+
+
+def any_adult_victim(case: dict[str, Any]) -> bool:
+    return any(v.get("maloletni") == "nie" for v in case.get("nka", {}).get("osoby_doznajace") or [])
