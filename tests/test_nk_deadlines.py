@@ -71,6 +71,12 @@ def test_overdue_is_marked_and_counted_until_delivered(somflow_cli, somflow_work
     assert "NK-A po terminie: 1" in ok(somflow_cli("status"))
     assert "PO TERMINIE" in ok(somflow_cli("nk", "show", case_id))
     assert deadlines_on(somflow_workspace, date(2027, 1, 4))[0].overdue(date(2027, 1, 4))
+    import json
+
+    listed = json.loads(ok(somflow_cli("deadlines", "--json", "--today", "2027-01-04")))
+    nka = [d for d in listed if d["key"] == f"nk:{case_id}:nk-a"]
+    assert nka and nka[0]["due"] == "2026-12-31" and nka[0]["plugin"] == "niebieska_karta"
+    assert "Żak" not in json.dumps(listed, ensure_ascii=False)
     ok(somflow_cli("nk", "step", case_id, "nk-a", "--dnia", "2027-01-04", "--osoba", PEDAGOG, "--sposob", "osobiscie"))
     assert "NK-A po terminie: 0" in ok(somflow_cli("status"))
     assert not [d for d in deadlines_on(somflow_workspace, date(2027, 1, 4)) if d.key.endswith(":nk-a")]

@@ -146,12 +146,10 @@ def create_case(workspace: Workspace, payload: dict[str, Any], *, person: str, g
         messages += forms.validate(workspace, forms.get(workspace, "notatka-sluzbowa"), note_data(workspace, case, day, {}))
     if messages:
         raise InvalidInput(messages)
-    from somflow_niebieska_karta import prefill
-
     store = workspace.store
     with store.transaction():
         case = store.insert(CASES, case)
-        case = _append_step(workspace, case, "notatka", day, person, {}, [], prefill, generate)
+        case = _append_step(workspace, case, "notatka", day, person, {}, [], generate)
     return case
 
 
@@ -167,8 +165,6 @@ def record_step(
     generate: Callable | None = None,
 ) -> dict[str, Any]:
     """Check the step against the case and the rules, then record it (and print its form) atomically."""
-    from somflow_niebieska_karta import prefill
-
     if kind not in STEPS or kind == "notatka":
         choices = ", ".join(k for k in STEPS if k != "notatka")
         raise InvalidInput([_("Nieznany krok „{kind}”. Dozwolone: {choices}.", kind=kind, choices=choices)])
@@ -180,7 +176,7 @@ def record_step(
         if messages:
             raise InvalidInput(messages)
         case = apply_details(case, kind, details)
-        return _append_step(workspace, case, kind, day, person, details, list(documents), prefill, generate)
+        return _append_step(workspace, case, kind, day, person, details, list(documents), generate)
 
 
 def check_step(
@@ -343,7 +339,7 @@ def apply_details(case: dict[str, Any], kind: str, details: dict[str, Any]) -> d
     return case
 
 
-def _append_step(workspace, case, kind, day, person, details, documents, prefill, generate) -> dict[str, Any]:
+def _append_step(workspace, case, kind, day, person, details, documents, generate) -> dict[str, Any]:
     """Print the step's form (if any), add the history entry and write the case — inside the caller's transaction."""
     from somflow_niebieska_karta.printing import print_form
 
