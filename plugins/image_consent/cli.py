@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from somflow.errors import InvalidInput
+from somflow.errors import InvalidInput, SomflowError
 from somflow.i18n import _
 
 from somflow_image_consent import children as children_mod
@@ -29,7 +29,18 @@ def _parse_date(value: str | None, option: str) -> date | None:
         raise InvalidInput([_("Opcja {option}: „{value}” nie jest datą w postaci RRRR-MM-DD.", option=option, value=value)]) from None
 
 
-@click.group(name="consent", help="Zgody na wizerunek dzieci: import listy klasy, druk, rejestr, kto może wystąpić na zdjęciu.")
+class ConsentGroup(click.Group):
+    """Turns a somflow error into its Polish message and exit code here, so CliRunner sees what a shell sees."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except SomflowError as exc:
+            click.secho(str(exc), err=True, fg="red")
+            ctx.exit(exc.exit_code)
+
+
+@click.group(name="consent", cls=ConsentGroup, help="Zgody na wizerunek dzieci: import listy klasy, druk, rejestr, kto może wystąpić na zdjęciu.")
 def consent() -> None:
     pass
 
@@ -242,4 +253,4 @@ def history_(child: str, group: str | None) -> None:
 
 
 #: The same commands under the Polish name.
-zgody = click.Group(name="zgody", commands=consent.commands, help=consent.help)
+zgody = ConsentGroup(name="zgody", commands=consent.commands, help=consent.help)

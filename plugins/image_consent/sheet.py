@@ -90,6 +90,16 @@ def render(workspace: Workspace, event: str, groups: list[str], channels: list[s
         pdf.drawString(2 * cm, y, text)
         y -= gap * cm * size / 10
 
+    def row(cells: tuple[str, str, str]) -> None:
+        nonlocal y
+        if y < 2 * cm:
+            pdf.showPage()
+            y = height - 2 * cm
+        pdf.setFont(font, 11)
+        for x, text in zip((2 * cm, 3.2 * cm, 11 * cm), cells):
+            pdf.drawString(x, y, text)
+        y -= 0.6 * cm
+
     line(_("Lista dla fotografa – dzieci, których nie fotografujemy"), 14, 0.7)
     line(_("Wydarzenie: {event}", event=event), 11)
     line(_("Data: {date}   Klasa/grupa: {groups}", date=on.isoformat(), groups=", ".join(groups) or _("wszystkie")), 11)
@@ -100,11 +110,11 @@ def render(workspace: Workspace, event: str, groups: list[str], channels: list[s
         for part in _wrap(_(rule), 95):
             line(part, 9, 0.5)
     y -= 0.3 * cm
-    line(_("Lp.   Imię i inicjał nazwiska        Klasa/grupa"), 11, 0.7)
+    row((_("Lp."), _("Imię i inicjał nazwiska"), _("Klasa/grupa")))
     if not excluded:
         line(_("Brak – wszystkie dzieci mogą być fotografowane w tych kanałach."), 11)
     for number, verdict in enumerate(excluded, start=1):
-        line(f"{number:>3}.  {children_mod.short_name(verdict.child):<30} {verdict.child.get('group', '')}", 11)
+        row((f"{number}.", children_mod.short_name(verdict.child), verdict.child.get("group", "")))
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()
