@@ -143,3 +143,25 @@ def test_register_listing_and_status_counts(school):
 def test_polish_alias_group(school):
     result = _ok(school("zgody", "check", "--group", "3b", "--channel", "strona_www", "--date", EVENT_DAY))
     assert "MOGĄ wystąpić" in result.output
+
+
+def test_every_message_has_an_english_entry():
+    import ast
+    import json
+
+    import somflow_image_consent
+    from somflow_image_consent import sheet, vocabulary
+
+    folder = Path(somflow_image_consent.__file__).parent
+    catalogue = json.loads((folder / "locale" / "en.json").read_text(encoding="utf-8"))
+    messages = set(sheet.RULES) | set(vocabulary.CHANNEL_LABELS.values())
+    for path in folder.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "_" and node.args and isinstance(node.args[0], ast.Constant):
+                messages.add(node.args[0].value)
+    assert sorted(messages - set(catalogue)) == []
+
+
+def test_english_output(school):
+    result = _ok(school("--lang", "en", "consent", "check", "--group", "3b", "--channel", "website", "--date", EVENT_DAY))
+    assert "MAY appear (3):" in result.output and "no consent returned" in result.output
