@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -70,7 +71,7 @@ def print_(groups: tuple[str, ...], all_: bool, out: Path | None, valid_from: st
         raise InvalidInput([_("Brak dzieci w wybranych klasach. Najpierw zaimportuj listę: somflow consent import PLIK.csv")])
     name = "wszystkie" if all_ else "-".join(children_mod.normalise_group(g) for g in groups)
     out = out or Path.cwd() / f"zgody-{name}-{today.isoformat()}.pdf"
-    with click.progressbar(length=len(kids), label=_("Formularze"), file=click.get_text_stream("stderr")) as bar:
+    with click.progressbar(length=len(kids), label=_("Formularze"), file=sys.stderr) as bar:
         printed = printing.print_forms(
             workspace,
             kids,
