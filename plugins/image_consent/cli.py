@@ -158,6 +158,11 @@ def _channels(values: tuple[str, ...]) -> list[str]:
     return list(dict.fromkeys(channel(c) for c in values))
 
 
+def _media_note(channels) -> None:
+    if "prasa_media" in [channel(c) for c in channels]:
+        click.echo(_("Prasa i media: rejestrować wizerunek mogą wyłącznie za zgodą dyrektora, po pisemnej zgodzie rodziców i samego dziecka."))
+
+
 @consent.command(help="Kto może, a kto nie może wystąpić na zdjęciu publikowanym w danym kanale (dzieci bez zwróconej zgody = brak zgody).")
 @click.option("--group", "groups", multiple=True, help="Klasa/grupa (można kilka razy; domyślnie wszystkie).")
 @click.option("--channel", "channels", multiple=True, help="Kanał publikacji (można kilka razy).")
@@ -184,6 +189,7 @@ def check(groups, channels, on, photo, as_json) -> None:
     click.echo(_("NIE MOGĄ wystąpić ({count}) – nie fotografować ich ani indywidualnie, ani w grupie, nie wykluczając ich z zajęć:", count=len(refused)))
     for v in refused:
         click.echo(f"  {children_mod.full_name(v.child)} ({v.child.get('group')}) – {v.answer.reason}")
+    _media_note(channels)
     waiting = sum(1 for v in verdicts if v.answer.pending_scan)
     if waiting:
         click.echo(_("Uwaga: {count} zwróconych formularzy czeka na wpisanie zaznaczeń (somflow consent record DZIECKO ...).", count=waiting))
@@ -206,6 +212,7 @@ def sheet_(event, groups, channels, on, photo, out) -> None:
     click.echo(_("Nie fotografować (ani indywidualnie, ani w grupie) – {count}:", count=len(excluded)))
     for number, v in enumerate(excluded, start=1):
         click.echo(f"{number:>3}. {children_mod.short_name(v.child)}  {v.child.get('group')}")
+    _media_note(wanted)
     if out is not None:
         sheet.write(workspace, out, sheet.render(workspace, event, [children_mod.normalise_group(g) for g in groups], wanted, when, excluded))
         click.echo(_("Zapisano listę do druku: {file}", file=out))
