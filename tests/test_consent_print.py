@@ -189,3 +189,23 @@ def test_school_of_600_from_csv_in_one_pdf(somflow_workspace, somflow_proc, tmp_
 
         images = [Image.open(p) for p in sorted(tmp_path.glob(f"g{index}-*.png"))]
         assert [(c.document_id, c.page) for c in map(qr.decode, images)] == [(doc["id"], n) for n in range(1, doc["pages"] + 1)]
+
+
+def test_digitally_filled_form_returned_as_pdf_is_entered_from_its_fields(somflow_cli, somflow_workspace, tmp_path):
+    (tmp_path / "lista.csv").write_text(CLASS, encoding="utf-8")
+    assert somflow_cli("consent", "import", str(tmp_path / "lista.csv")).exit_code == 0
+    root = somflow_workspace
+    zofia = Workspace(root).store.query("children", {"first_name": "Zofia"})[0]
+    result = somflow_cli("fill", "zgoda-na-wizerunek", "--data", str(SPEC_DIR / "zgoda-na-wizerunek.example.yaml"), "--record", f"children:{zofia['id']}")
+    assert result.exit_code == 0, result.output
+    (doc,) = Workspace(root).store.query("documents")
+    shutil.copy(root / doc["file"], root / "inbox" / "zgoda-od-rodzica.pdf")  # the parent filled it on a computer
+    assert somflow_cli("ingest").exit_code == 0
+    (consent,) = Workspace(root).store.query("image_consents")
+    assert (consent["state"], consent["source"]) == ("wpisana", "formularz")
+    assert consent["channels"] == ["strona_www", "tablica", "druk"] and consent["photo_kinds"] == ["grupowe"]
+    assert (consent["valid_from"], consent["valid_to"], consent["after_leaving"], consent["child_view"]) == ("2026-09-01", "2027-08-31", False, "tak")
+    group = json.loads(somflow_cli("consent", "check", "--group", "3b", "--channel", "druk", "--photo", "group", "--date", "2026-10-01", "--json").output)
+    alone = json.loads(somflow_cli("consent", "check", "--group", "3b", "--channel", "druk", "--photo", "individual", "--date", "2026-10-01", "--json").output)
+    assert [r["allowed"] for r in group if r["id"] == zofia["id"]] == [True]
+    assert [r["reason"] for r in alone if r["id"] == zofia["id"]] == ["zgoda nie obejmuje zdjęć: indywidualne"]
