@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -214,7 +215,7 @@ def fill(ctx: click.Context, form_id: str | None, data_file: Path | None, out: P
         rows, batch = [data], False
     try:
         if len(rows) > 1:
-            with click.progressbar(length=len(rows), label=_("Generowanie"), file=click.get_text_stream("stderr")) as bar:
+            with click.progressbar(length=len(rows), label=_("Generowanie"), file=sys.stderr) as bar:
                 docs = generate_many(workspace, spec.id, rows, record=record, lang=lang, flatten=flatten, progress=bar.update)
         else:
             docs = generate_many(workspace, spec.id, rows, record=record, lang=lang, flatten=flatten)

@@ -92,10 +92,7 @@ def render_document(spec: FormSpec, data: dict[str, Any], doc_id: str, *, lang: 
     stamp(pdf, doc_id)
     if flatten:
         flatten_pdf(pdf)
-    pages = len(pdf.pages)
-    buffer = io.BytesIO()
-    pdf.save(buffer, compress_streams=True)
-    return buffer.getvalue(), pages
+    return acroform.save_filled(pdf), len(pdf.pages)
 
 
 def flatten_pdf(pdf: pikepdf.Pdf) -> None:
