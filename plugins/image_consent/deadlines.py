@@ -11,6 +11,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 from typing import Any
 
+from somflow.calendar import next_working_day
 from somflow.i18n import _
 from somflow.workspace import Workspace
 
@@ -40,29 +41,33 @@ def expiring(workspace: Workspace, today: date) -> list[tuple[str, date, int]]:
 
 
 def unreturned(workspace: Workspace, today: date) -> list[tuple[dict[str, Any], str, int, int]]:
-    """``(print batch, group, forms outstanding, forms printed)`` for batches with forms still out."""
+    """``(print batch, group, forms outstanding, forms printed)`` for batches with forms still out.
+
+    Only a child's latest printed form counts (a reprint replaces the lost copy),
+    and a form is answered once its scan came back or a consent was entered for it.
+    """
     store = workspace.store
     kids = {c["id"]: c for c in store.query(CHILDREN)}
     answered = {c.get("document_id") for c in store.query("image_consents") if c.get("document_id")}
     docs = {d["id"]: d for d in store.query("documents", {"form": FORM_ID})}
-    out = []
-    for batch in store.query(PRINTS):
-        per_group: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    batches = store.query(PRINTS)
+    latest: dict[str, tuple[str, str]] = {}  # child id -> (batch id, document id)
+    for batch in batches:
         for doc_id in batch.get("documents", []):
-            doc = docs.get(doc_id)
-            if doc is None:
-                continue
-            child = kids.get((doc.get("record") or {}).get("id", ""))
-            if child is None or children_mod.left(child, today):
-                continue
-            counts = per_group[child.get("group", "")]
-            counts[1] += 1
-            if doc.get("status") != "zwrócony" and doc_id not in answered:
-                counts[0] += 1
-        for group, (missing, printed) in sorted(per_group.items()):
-            if missing:
-                out.append((batch, group, missing, printed))
-    return out
+            child_id = ((docs.get(doc_id) or {}).get("record") or {}).get("id")
+            if child_id in kids:
+                latest[child_id] = (batch["id"], doc_id)
+    counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    for child_id, (batch_id, doc_id) in latest.items():
+        child = kids[child_id]
+        if children_mod.left(child, today):
+            continue
+        entry = counts[(batch_id, child.get("group", ""))]
+        entry[1] += 1
+        if docs[doc_id].get("status") != "zwrócony" and doc_id not in answered:
+            entry[0] += 1
+    by_id = {b["id"]: b for b in batches}
+    return [(by_id[batch_id], group, missing, printed) for (batch_id, group), (missing, printed) in sorted(counts.items()) if missing]
 
 
 def deadlines(workspace: Workspace, today: date) -> list:
@@ -90,7 +95,7 @@ def deadlines(workspace: Workspace, today: date) -> list:
                     printed=printed,
                     printed_on=printed_on.isoformat(),
                 ),
-                due=printed_on + timedelta(days=RETURN_DAYS),
+                due=next_working_day(printed_on + timedelta(days=RETURN_DAYS)),
                 record={"collection": PRINTS, "id": batch["id"]},
                 stages=(0, -7),
             )
