@@ -21,6 +21,12 @@ def _workspace():
     return click.get_current_context().find_root().obj.workspace
 
 
+def child_argument(f):
+    """CHILD (id, or first name and surname) and --group to tell namesakes apart."""
+    f = click.option("--group", help="Klasa, gdy imię i nazwisko nie wystarczą.")(f)
+    return click.argument("child")(f)
+
+
 def _parse_date(value: str | None, option: str) -> date | None:
     if value is None:
         return None
@@ -84,8 +90,7 @@ def print_(groups: tuple[str, ...], all_: bool, out: Path | None, valid_from: st
 
 
 @consent.command(help="Wpisz zgodę zwróconą na papierze (zaznaczenia rodzica); nowsza zgoda zastępuje starszą.")
-@click.argument("child")
-@click.option("--group", help="Klasa, gdy imię i nazwisko nie wystarczą.")
+@child_argument
 @click.option("--document", "document_id", help="Identyfikator wydrukowanego formularza (obok kodu QR).")
 @click.option("--channel", "channels", multiple=True, help="Kanał: strona_www (website), media_spolecznosciowe (social-media), tablica, druk, prasa_media.")
 @click.option("--purpose", "purposes", multiple=True, help="Cel: edukacyjne, wychowawcze, promocyjne, dokumentacyjne (domyślnie wszystkie).")
@@ -129,27 +134,25 @@ def record(child, group, document_id, channels, purposes, photos, valid_from, va
 
 
 @consent.command(help="Zapisz wycofanie zgody przez rodzica (od podanego dnia nic nie publikujemy).")
-@click.argument("child")
-@click.option("--group", help="Klasa, gdy imię i nazwisko nie wystarczą.")
+@child_argument
 @click.option("--date", "on", help="Dzień wycofania (RRRR-MM-DD; domyślnie dziś).")
 def withdraw(child: str, group: str | None, on: str | None) -> None:
-    workspace = _workspace()
-    kid = children_mod.find(workspace, child, group)
-    when = _parse_date(on, "--date") or date.today()
+    workspace, kid, when = _workspace(), *_child_and_day(child, group, on)
     register.withdraw(workspace, kid, when)
     click.echo(_("Zapisano wycofanie zgody ({child}) z dniem {when}.", child=children_mod.full_name(kid), when=when.isoformat()))
 
 
 @consent.command(help="Zapisz odejście dziecka z placówki (publikacja dalej tylko, jeśli zgoda obejmuje okres po odejściu).")
-@click.argument("child")
-@click.option("--group", help="Klasa, gdy imię i nazwisko nie wystarczą.")
+@child_argument
 @click.option("--date", "on", help="Dzień odejścia (RRRR-MM-DD; domyślnie dziś).")
 def leave(child: str, group: str | None, on: str | None) -> None:
-    workspace = _workspace()
-    kid = children_mod.find(workspace, child, group)
-    when = _parse_date(on, "--date") or date.today()
+    workspace, kid, when = _workspace(), *_child_and_day(child, group, on)
     children_mod.mark_left(workspace, kid, when)
     click.echo(_("Zapisano odejście dziecka ({child}) z dniem {when}.", child=children_mod.full_name(kid), when=when.isoformat()))
+
+
+def _child_and_day(child: str, group: str | None, on: str | None) -> tuple[dict, date]:
+    return children_mod.find(_workspace(), child, group), _parse_date(on, "--date") or date.today()
 
 
 def _channels(values: tuple[str, ...]) -> list[str]:
@@ -247,8 +250,7 @@ def describe(history: list[dict]) -> str:
 
 
 @consent.command(name="history", help="Historia zgód jednego dziecka (starsze zgody zostają w rejestrze).")
-@click.argument("child")
-@click.option("--group", help="Klasa, gdy imię i nazwisko nie wystarczą.")
+@child_argument
 def history_(child: str, group: str | None) -> None:
     workspace = _workspace()
     kid = children_mod.find(workspace, child, group)

@@ -20,7 +20,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
-from somflow.errors import SomflowError
+from somflow import fonts
 from somflow.fileio import write_private
 from somflow.i18n import _
 from somflow.workspace import Workspace
@@ -56,20 +56,10 @@ RULES = [
 
 
 def _font() -> str:
-    candidates = [Path(__file__).parent / "fonts" / "DejaVuSans.ttf"]
-    try:
-        from somflow.forms import fonts as forms_fonts  # the forms engine's Polish font, when it ships one
-
-        candidates.insert(0, Path(forms_fonts.font_path()))
-    except Exception:
-        pass
-    candidates += [Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"), Path("C:/Windows/Fonts/arial.ttf")]
-    for path in candidates:
-        if path.is_file():
-            if "SomflowSheet" not in pdfmetrics.getRegisteredFontNames():
-                pdfmetrics.registerFont(TTFont("SomflowSheet", str(path)))
-            return "SomflowSheet"
-    raise SomflowError(_("Nie znaleziono czcionki z polskimi znakami (DejaVu Sans). Zainstaluj pakiet fonts-dejavu-core."))
+    """DejaVu Sans shipped with somflow (``somflow.fonts``): the same Polish letters on every system."""
+    if "SomflowSheet" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("SomflowSheet", str(fonts.REGULAR)))
+    return "SomflowSheet"
 
 
 def render(workspace: Workspace, event: str, groups: list[str], channels: list[str], on: date, excluded: list[Verdict]) -> bytes:
