@@ -165,3 +165,12 @@ def test_every_message_has_an_english_entry():
 def test_english_output(school):
     result = _ok(school("--lang", "en", "consent", "check", "--group", "3b", "--channel", "website", "--date", EVENT_DAY))
     assert "MAY appear (3):" in result.output and "no consent returned" in result.output
+
+
+def test_from_a_terminal(school, somflow_workspace, somflow_proc):
+    env = {"SOMFLOW_WORKSPACE": str(somflow_workspace)}
+    done = somflow_proc("consent", "sheet", "Dzień Dziecka", "--group", "3b", "--channel", "social-media", "--date", EVENT_DAY, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "Nie fotografować (ani indywidualnie, ani w grupie) – 6:" in done.stdout
+    done = somflow_proc("consent", "check", "--group", "3b", "--channel", "tiktok", env=env)
+    assert done.returncode == 2 and "Nieznany kanał publikacji „tiktok”" in done.stderr
