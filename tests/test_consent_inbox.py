@@ -98,3 +98,15 @@ def test_digitally_filled_form_is_entered_from_its_fields(kids, somflow_cli, som
     assert consent["channels"] == ["strona_www", "tablica"]
     assert check(somflow_cli)["Zofia Żak"] == (True, "zgoda do 2027-08-31")
     assert check(somflow_cli, "social-media")["Zofia Żak"][0] is False
+
+
+def test_ticks_typed_in_complete_the_waiting_scan_not_a_later_reprint(kids, somflow_cli, somflow_workspace):
+    root = somflow_workspace
+    first = consent_document(root, kids["Zofia"])
+    save_pdf(scanned_pages([root / first["file"]]), root / "inbox" / "skan.pdf")
+    assert somflow_cli("ingest").exit_code == 0
+    consent_document(root, kids["Zofia"])  # reprinted meanwhile, not returned
+    assert somflow_cli("consent", "record", "Zofia Żak", "--refused").exit_code == 0
+    (consent,) = Workspace(root).store.query("image_consents")
+    assert (consent["document_id"], consent["state"], consent["decision"]) == (first["id"], "wpisana", "nie_wyrazam")
+    assert check(somflow_cli)["Zofia Żak"] == (False, "rodzic (opiekun) nie wyraził zgody")

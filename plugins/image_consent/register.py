@@ -178,12 +178,11 @@ def record(
             if doc is None or doc.get("form") != FORM_ID or (doc.get("record") or {}).get("id") != child["id"]:
                 raise InvalidInput([_("Dokument {id} nie jest formularzem zgody na wizerunek tego dziecka.", id=document_id)])
         else:
-            doc = _latest_unreturned_document(workspace, child["id"])
+            # The paper in the secretary's hand is most likely the scan waiting for its ticks,
+            # else the form printed last for this child.
             pending = [c for c in history(workspace, child["id"]) if c.get("state") == PENDING and not c.get("superseded_by")]
-            if doc is None and pending:
-                document_id = pending[-1].get("document_id")
-            elif doc is not None:
-                document_id = doc["id"]
+            doc = store.get("documents", pending[-1]["document_id"]) if pending else _latest_unreturned_document(workspace, child["id"])
+            document_id = doc["id"] if doc is not None else None
         data = (doc or {}).get("data") or {}
         start, end = school_year(today)
         choices = Choices(
