@@ -161,3 +161,39 @@ def test_fill_third_party_acroform(proba_workspace, somflow_cli, tmp_path):
     wrong.write_text("Nazwiskoo: X\n", encoding="utf-8")
     bad = somflow_cli("fill", "--template", str(template), "--data", str(wrong), "--out", str(tmp_path / "x.pdf"))
     assert bad.exit_code == 2 and "nie ma pola „Nazwiskoo”" in bad.output
+
+
+def test_interactive_fill_prefilled_from_a_store_record(proba_workspace, somflow_cli):
+    import yaml
+
+    example = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    child = Workspace(proba_workspace).store.insert("children", example)
+    result = somflow_cli("fill", FORM_ID, "--person", child["id"], input="\n" * 40)
+    assert result.exit_code == 0, result.output
+    doc = Workspace(proba_workspace).store.query("documents")[-1]
+    assert doc["record"] == {"collection": "children", "id": child["id"]}
+    assert {k: doc["data"][k] for k in example} == example
+
+
+def test_built_template_is_used_and_a_stale_one_ignored(somflow_workspace, somflow_cli, tmp_path):
+    import shutil
+
+    from forms_fixtures import PLUGIN
+
+    folder = tmp_path / "forms"
+    folder.mkdir()
+    spec_path = Path(shutil.copy(SPEC, folder / "proba.yaml"))
+    shutil.copy(EXAMPLE, folder / "proba.example.yaml")
+    (somflow_workspace / "plugins").mkdir()
+    (somflow_workspace / "plugins" / "proba_forms.py").write_text(PLUGIN.format(spec=str(spec_path)), encoding="utf-8")
+    assert somflow_cli("forms", "build").exit_code == 0
+    assert (folder / f"{FORM_ID}.pdf").is_file() and (folder / f"{FORM_ID}.en.pdf").is_file()
+    spec = forms.load_spec(spec_path)
+    assert forms.documents.template(spec, "pl") == (folder / f"{FORM_ID}.pdf").read_bytes()
+    spec_path.write_text(spec_path.read_text(encoding="utf-8").replace("zgłoszenie źdźbła", "wersja druga"), encoding="utf-8")
+    changed = forms.load_spec(spec_path)
+    assert not forms.acroform.template_is_current(changed, (folder / f"{FORM_ID}.pdf").read_bytes())
+    result = somflow_cli("fill", FORM_ID, "--data", str(folder / "proba.example.yaml"), "--flatten")
+    assert result.exit_code == 0, result.output
+    doc = Workspace(somflow_workspace).store.query("documents")[-1]
+    assert "wersja druga" in pdftotext(somflow_workspace / doc["file"])

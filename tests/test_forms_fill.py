@@ -163,3 +163,17 @@ def test_english_form(proba_workspace, somflow_cli):
     text = pdftotext(proba_workspace / doc["file"])
     assert "Test form" in text and "Child's data" in text and "Żółć-Gęślińska" in text
     assert doc["lang"] == "en"
+
+
+def test_generated_document_comes_back_through_the_inbox(proba_workspace, somflow_cli):
+    """Print, scan (rotated, noisy, JPEG 60, 200 dpi) and drop a generated form: the inbox files it by itself."""
+    from inbox_fixtures import save_pdf, scanned_pages
+
+    data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    data["osoby"] = [{"imie_nazwisko": f"Świadek {i}"} for i in range(1, 5)]  # 3 pages with the continuation sheet
+    doc = forms.generate(Workspace(proba_workspace), FORM_ID, data)
+    save_pdf(scanned_pages([proba_workspace / doc["file"]]), proba_workspace / "inbox" / "skan.pdf")
+    result = somflow_cli("ingest")
+    assert result.exit_code == 0, result.output
+    filed = Workspace(proba_workspace).store.get("documents", doc["id"])
+    assert filed["status"] == "zwrócony" and filed["returned"]["pages"] == [1, 2, 3]

@@ -21,7 +21,7 @@ from somflow.errors import InvalidInput
 from somflow.fileio import write_private
 from somflow.forms import acroform, layout
 from somflow.forms.catalog import get
-from somflow.forms.schema import check, validate
+from somflow.forms.schema import normalise
 from somflow.forms.spec import FormSpec
 from somflow.forms.stamp import stamp
 from somflow.i18n import _, language, pick
@@ -34,11 +34,14 @@ STATUS_GENERATED = "wygenerowany"
 _templates: dict[tuple[str, str, str], bytes] = {}
 
 
+def template_name(spec: FormSpec, lang: str = "pl") -> str:
+    """``<id>.pdf`` for Polish, ``<id>.<lang>.pdf`` otherwise."""
+    return f"{spec.id}.pdf" if lang == "pl" else f"{spec.id}.{lang}.pdf"
+
+
 def template_path(spec: FormSpec, lang: str = "pl") -> Path | None:
-    """Where ``somflow forms build`` keeps the template: beside the spec, ``<id>.pdf`` (``<id>.en.pdf``)."""
-    if spec.path is None:
-        return None
-    return spec.path.parent / (f"{spec.id}.pdf" if lang == "pl" else f"{spec.id}.{lang}.pdf")
+    """Where ``somflow forms build`` keeps the template: beside the spec."""
+    return spec.path.parent / template_name(spec, lang) if spec.path is not None else None
 
 
 def template(spec: FormSpec, lang: str | None = None) -> bytes:
@@ -144,10 +147,10 @@ def generate_many(
     problems: list[str] = []
     normalised_rows = []
     for number, data in enumerate(rows, start=1):
-        messages = validate(workspace, spec, data)
+        normalised, messages = normalise(workspace, spec, data)
         prefix = _("Wiersz {row}: ", row=number) if len(rows) > 1 else ""
         problems += [prefix + m for m in messages]
-        normalised_rows.append(check(spec, data)[0])
+        normalised_rows.append(normalised)
     if problems:
         raise InvalidInput(problems)
     store = workspace.store

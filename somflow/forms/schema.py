@@ -343,11 +343,16 @@ def check_value(spec: FormSpec, field: Field, value: Any, prefix: str = "") -> t
 
 def validate(workspace: Workspace | None, spec: FormSpec, data: Any) -> list[str]:
     """Every problem with ``data`` for ``spec``: schema checks, then the plugins' ``somflow_validate`` rules."""
+    return normalise(workspace, spec, data)[1]
+
+
+def normalise(workspace: Workspace | None, spec: FormSpec, data: Any) -> tuple[dict[str, Any], list[str]]:
+    """:func:`validate` that also returns the normalised data (what gets stored and printed)."""
     document, messages = check(spec, data)
     if workspace is not None and workspace.plugins is not None and isinstance(data, dict):
         for extra in workspace.hook.somflow_validate(form=spec, data=document, workspace=workspace):
             messages += list(extra or [])
-    return messages
+    return document, messages
 
 
-__all__ = ["FormValidator", "VOIVODESHIPS", "cerberus_schema", "check", "rule", "validate", "where"]
+__all__ = ["FormValidator", "VOIVODESHIPS", "cerberus_schema", "check", "normalise", "rule", "validate", "where"]

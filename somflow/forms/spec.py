@@ -303,7 +303,7 @@ class _Checker:
             self.error(f"{where}.id", _("sekcja musi mieć identyfikator (np. \"I\")"))
             section_id = "?"
         title = self.text(raw.get("title"), f"{where}.title")
-        fields = tuple(f for i, item in enumerate(self.items(raw.get("fields"), f"{where}.fields")) if (f := self.field(item, f"{where}.fields[{i}]", footnotes)) is not None)
+        fields = self.fields(raw.get("fields"), f"{where}.fields", footnotes)
         groups = []
         for i, item in enumerate(self.items(raw.get("groups"), f"{where}.groups")):
             group = self.group(item, f"{where}.groups[{i}]", footnotes)
@@ -321,7 +321,7 @@ class _Checker:
         name = self.name(raw.get("name"), f"{where}.name")
         label = self.text(raw.get("label"), f"{where}.label")
         saved, self.names = self.names, set()  # group field names are scoped by the group
-        fields = tuple(f for i, item in enumerate(self.items(raw.get("fields"), f"{where}.fields")) if (f := self.field(item, f"{where}.fields[{i}]", footnotes)) is not None)
+        fields = self.fields(raw.get("fields"), f"{where}.fields", footnotes)
         self.names = saved
         if not fields:
             self.error(f"{where}.fields", _("grupa musi mieć co najmniej jedno pole"))
@@ -333,6 +333,9 @@ class _Checker:
         if name is None or label is None:
             return None
         return Group(name, label, fields, maximum or 1, minimum or 0, bool(continuation))
+
+    def fields(self, raw: Any, where: str, footnotes: int) -> tuple[Field, ...]:
+        return tuple(f for i, item in enumerate(self.items(raw, where)) if (f := self.field(item, f"{where}[{i}]", footnotes)) is not None)
 
     def name(self, raw: Any, where: str) -> str | None:
         if not isinstance(raw, str) or not NAME.match(raw):
