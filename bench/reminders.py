@@ -13,10 +13,8 @@ query; the peer runs one store query per (deadline, stage, recipient).
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
-import time
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -30,6 +28,9 @@ from somflow.reminders.ledger import COLLECTION, Ledger
 from somflow.reminders.plan import plan
 from somflow.testing import smtp_sink
 from somflow.workspace import Workspace, create
+
+sys.path.insert(0, str(Path(__file__).parent))
+from store import timed  # noqa: E402  (bench/store.py: median of repeated runs)
 
 TODAY = date(2026, 12, 14)
 
@@ -65,15 +66,6 @@ class NaiveLedger(Ledger):
         key, stage, recipient = entry
         found = self.store.query(COLLECTION, {"deadline": key, "stage": stage, "recipient": recipient})
         return found[0]["status"] if found else None
-
-
-def timed(fn, repeat: int = 1) -> float:
-    runs = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        runs.append(time.perf_counter() - start)
-    return statistics.median(runs)
 
 
 def bench_size(size: int, folder: Path) -> tuple[str, ...]:

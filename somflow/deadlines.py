@@ -62,6 +62,10 @@ class Deadline:
     def overdue(self, today: date) -> bool:
         return not self.done and self.due < today
 
+    def audience(self) -> str:
+        """Who it is for, in the user's language: ``koordynator, dyrektor`` or addresses."""
+        return ", ".join(role_label(role) for role in self.notify)
+
     def as_json(self) -> dict[str, Any]:
         """A JSON-ready dict (``due`` as ISO date)."""
         return {
@@ -74,6 +78,12 @@ class Deadline:
             "done": self.done,
             "plugin": self.plugin,
         }
+
+
+def role_label(role: str) -> str:
+    """``coordinator`` → ``koordynator``, ``head`` → ``dyrektor``; other roles and addresses unchanged."""
+    labels = {"coordinator": _("koordynator"), "head": _("dyrektor")}
+    return labels.get(role, role)
 
 
 def collect(workspace: Workspace, today: date, errors: list[str] | None = None) -> list[Deadline]:

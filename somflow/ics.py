@@ -64,7 +64,7 @@ def description(deadline: Deadline) -> str:
     lines = [deadline.title]
     if deadline.record and deadline.record.get("id"):
         lines.append(_("Rekord: {collection}:{id}", collection=deadline.record.get("collection"), id=deadline.record["id"]))
-    lines.append(_("Dla: {who}", who=", ".join(deadline.notify)))
+    lines.append(_("Dla: {who}", who=deadline.audience()))
     if deadline.plugin:
         lines.append(_("Wtyczka: {plugin}", plugin=deadline.plugin))
     return "\n".join(lines)

@@ -117,7 +117,7 @@ def test_list_is_sorted_overdue_first_with_who_and_which_record(seeded_cli):
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0].startswith("PO TERMINIE") and "2026-12-10 (czw)" in lines[0] and "NK/1/2026" in lines[0]
-    assert lines[1].strip().startswith("dla: coordinator; rekord: cases:") and lines[1].endswith("wtyczka: seeded")
+    assert lines[1].strip().startswith("dla: koordynator; rekord: cases:") and lines[1].endswith("wtyczka: seeded")
     assert lines[2].startswith("DZIŚ") and "NK/2/2026" in lines[2]
     order = [n for line in lines for n in ("NK/1", "NK/2", "NK/3", "(nauczyciel)", "NK/4", "(wychowawca)") if n in line]
     assert order == ["NK/1", "NK/2", "NK/3", "(nauczyciel)", "NK/4", "(wychowawca)"]

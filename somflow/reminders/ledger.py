@@ -8,6 +8,9 @@ crash causes at most one repeat and never a gap — a duplicate reminder is a
 nuisance, a missing one is a missed legal deadline. When the server refused
 the message outright the marks are removed again (it surely did not arrive).
 
+Records of deadlines no plugin reports any more are pruned once their due
+day is :data:`KEEP_DAYS` behind, so the ledger does not grow without end.
+
 The ledger is read once per run (:meth:`Ledger.load`); all later lookups are
 in memory, so planning is independent of the number of records.
 """
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 from somflow.store import Store
@@ -23,6 +27,7 @@ from somflow.store.base import now_iso
 
 COLLECTION = "reminders_sent"
 SENDING, SENT = "sending", "sent"
+KEEP_DAYS = 90
 
 #: (deadline key, stage, recipient address)
 Entry = tuple[str, int, str]
@@ -71,24 +76,10 @@ class Ledger:
             for mark in marks:
                 record = self._records.get(mark.entry)
                 if record is None:
-                    record = self.store.insert(
-                        COLLECTION,
-                        {
-                            "deadline": mark.key,
-                            "stage": mark.stage,
-                            "recipient": mark.recipient,
-                            "due": mark.due,
-                            "plugin": mark.plugin,
-                            "status": SENDING,
-                            "attempts": 1,
-                            "sent_at": None,
-                        },
-                    )
+                    self._insert(mark, SENDING, None)
                 elif record["status"] != SENT:
-                    record = self.store.update(
-                        COLLECTION, record["id"], {"status": SENDING, "attempts": record.get("attempts", 0) + 1}
-                    )
-                self._records[mark.entry] = record
+                    attempts = record.get("attempts", 0) + 1
+                    self._records[mark.entry] = self.store.update(COLLECTION, record["id"], {"status": SENDING, "attempts": attempts})
 
     def mark_sent(self, marks: Iterable[Mark]) -> None:
         """Record that the server accepted these reminders; marking twice changes nothing."""
@@ -97,14 +88,14 @@ class Ledger:
             for mark in marks:
                 record = self._records.get(mark.entry)
                 if record is None:
-                    record = self.store.insert(
-                        COLLECTION,
-                        {"deadline": mark.key, "stage": mark.stage, "recipient": mark.recipient, "due": mark.due,
-                         "plugin": mark.plugin, "status": SENT, "attempts": 1, "sent_at": stamp},
-                    )
+                    self._insert(mark, SENT, stamp)
                 elif record["status"] != SENT:
-                    record = self.store.update(COLLECTION, record["id"], {"status": SENT, "sent_at": stamp})
-                self._records[mark.entry] = record
+                    self._records[mark.entry] = self.store.update(COLLECTION, record["id"], {"status": SENT, "sent_at": stamp})
+
+    def _insert(self, mark: Mark, status: str, sent_at: str | None) -> None:
+        fields = {"deadline": mark.key, "stage": mark.stage, "recipient": mark.recipient, "due": mark.due, "plugin": mark.plugin}
+        record = self.store.insert(COLLECTION, fields | {"status": status, "attempts": 1, "sent_at": sent_at})
+        self._records[mark.entry] = record
 
     def forget(self, marks: Iterable[Mark]) -> None:
         """Remove new ``"sending"`` marks after the server refused the message (it surely did not arrive).
@@ -117,3 +108,17 @@ class Ledger:
                 if record is not None and record["status"] == SENDING and record.get("attempts", 1) <= 1:
                     self.store.delete(COLLECTION, record["id"])
                     del self._records[mark.entry]
+
+    def prune(self, reported: set[str], today: date) -> int:
+        """Delete records of deadlines not in ``reported`` that were due over KEEP_DAYS ago; returns how many.
+
+        Call it only when every plugin answered: a deadline missing because its
+        plugin failed must keep its records.
+        """
+        cutoff = (today - timedelta(days=KEEP_DAYS)).isoformat()
+        stale = [e for e, r in self._records.items() if e[0] not in reported and r.get("due", "") < cutoff]
+        if stale:
+            with self.store.transaction():
+                for entry in stale:
+                    self.store.delete(COLLECTION, self._records.pop(entry)["id"])
+        return len(stale)
