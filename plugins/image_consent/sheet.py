@@ -80,15 +80,17 @@ def render(workspace: Workspace, event: str, groups: list[str], channels: list[s
         pdf.drawString(2 * cm, y, text)
         y -= gap * cm * size / 10
 
-    def row(cells: tuple[str, str, str]) -> None:
+    def row(cells: tuple[str, ...]) -> None:
         nonlocal y
         if y < 2 * cm:
             pdf.showPage()
             y = height - 2 * cm
-        pdf.setFont(font, 11)
-        for x, text in zip((2 * cm, 3.2 * cm, 11 * cm), cells):
+        pdf.setFont(font, 10)
+        for x, text in zip((2 * cm, 3.2 * cm, 8.5 * cm, 11 * cm), cells):
             pdf.drawString(x, y, text)
-        y -= 0.6 * cm
+        if len(cells) < 4:  # a line to write on: how the photographer will recognise the child
+            pdf.line(11 * cm, y - 0.1 * cm, 19 * cm, y - 0.1 * cm)
+        y -= 0.7 * cm
 
     line(_("Lista dla fotografa – dzieci, których nie fotografujemy"), 14, 0.7)
     line(_("Wydarzenie: {event}", event=event), 11)
@@ -100,7 +102,7 @@ def render(workspace: Workspace, event: str, groups: list[str], channels: list[s
         for part in _wrap(_(rule), 95):
             line(part, 9, 0.5)
     y -= 0.3 * cm
-    row((_("Lp."), _("Imię i inicjał nazwiska"), _("Klasa/grupa")))
+    row((_("Lp."), _("Imię i inicjał nazwiska"), _("Klasa/grupa"), _("Jak rozpoznać (ustalone z rodzicem i dzieckiem)")))
     if not excluded:
         line(_("Brak – wszystkie dzieci mogą być fotografowane w tych kanałach."), 11)
     for number, verdict in enumerate(excluded, start=1):
