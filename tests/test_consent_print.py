@@ -215,3 +215,18 @@ def test_digitally_filled_form_returned_as_pdf_is_entered_from_its_fields(somflo
     alone = json.loads(somflow_cli("consent", "check", "--group", "3b", "--channel", "druk", "--photo", "individual", "--date", "2026-10-01", "--json").output)
     assert [r["allowed"] for r in group if r["id"] == zofia["id"]] == [True]
     assert [r["reason"] for r in alone if r["id"] == zofia["id"]] == ["zgoda nie obejmuje zdjęć: indywidualne"]
+
+
+def test_form_cross_field_rules_through_fill(somflow_cli, tmp_path):
+    data = yaml.safe_load((SPEC_DIR / "zgoda-na-wizerunek.example.yaml").read_text(encoding="utf-8"))
+    data.update({"od": "2027-09-01", "do": "2027-08-31", "kanaly": []})
+    bad = tmp_path / "zla.yaml"
+    bad.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = somflow_cli("fill", "zgoda-na-wizerunek", "--data", str(bad))
+    assert result.exit_code == 2
+    assert "Sekcja VI, pole „Zgoda obowiązuje do dnia”: data wcześniejsza niż początek zgody (2027-09-01)." in result.output
+    assert "Sekcja IV, pole „Kanały publikacji”: zaznacz co najmniej jeden kanał, skoro rodzic wyraża zgodę." in result.output
+    data.update({"od": "2026-09-01", "decyzja": "nie_wyrazam", "kanaly": ["druk"]})
+    bad.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = somflow_cli("fill", "zgoda-na-wizerunek", "--data", str(bad))
+    assert result.exit_code == 2 and "zaznaczenia są sprzeczne" in result.output

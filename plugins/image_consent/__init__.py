@@ -37,6 +37,13 @@ def somflow_register_forms(register):
 
 
 @hookimpl
+def somflow_validate(form, data, workspace):
+    from somflow_image_consent.register import form_problems
+
+    return form_problems(form, data)
+
+
+@hookimpl
 def somflow_register_commands(register):
     from somflow_image_consent.cli import consent, zgody
 

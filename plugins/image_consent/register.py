@@ -91,6 +91,23 @@ def choices_from_form(data: dict[str, Any]) -> Choices:
     )
 
 
+def form_problems(form: Any, data: dict[str, Any]) -> list[str]:
+    """Cross-field rules of the consent form (the ``somflow_validate`` hook): period and decision agree."""
+    if form.id != FORM_ID:
+        return []
+    from somflow.forms.schema import where
+
+    problems = []
+    start, end = _date(data.get("od")), _date(data.get("do"))
+    if start and end and end < start:
+        problems.append(_("{where}: data wcześniejsza niż początek zgody ({start}).", where=where(form, "do"), start=start.isoformat()))
+    if data.get("decyzja") == CONSENT and not data.get("kanaly"):
+        problems.append(_("{where}: zaznacz co najmniej jeden kanał, skoro rodzic wyraża zgodę.", where=where(form, "kanaly")))
+    if data.get("decyzja") == REFUSAL and data.get("kanaly"):
+        problems.append(_("{where}: rodzic nie wyraża zgody, a zaznaczono kanały publikacji – zaznaczenia są sprzeczne.", where=where(form, "decyzja")))
+    return problems
+
+
 # ------------------------------------------------------------------ reading
 
 
