@@ -7,6 +7,7 @@ tesseract (Polish), and their QR codes decoded with zxing-cpp.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -60,7 +61,7 @@ def test_class_prints_to_one_pdf_with_a_qr_code_on_every_page(printed, somflow_w
     codes = [qr.decode(page) for page in pages]
     expected = [(d["id"], n) for d in docs for n in range(1, d["pages"] + 1)]
     assert [(c.document_id, c.page) for c in codes] == expected
-    assert out.stat().st_mode & 0o077 == 0  # children's names: owner only
+    assert os.name != "posix" or out.stat().st_mode & 0o077 == 0  # children's names: owner only
     (batch,) = store.query("image_consent_prints")
     assert batch["documents"] == [d["id"] for d in docs] and batch["groups"] == ["3b"]
 
