@@ -8,7 +8,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
 
 from somflow.workspace import Workspace
 
