@@ -166,7 +166,7 @@ def _fill_template(ctx: click.Context, template: Path, rows: list[dict[str, Any]
 @click.command(help="Wypełnij formularz: z pliku --data (JSON, YAML, CSV — jeden formularz na wiersz) albo pytając o każde pole.")
 @click.argument("form_id", required=False)
 @click.option("--data", "data_file", type=click.Path(dir_okay=False, exists=True, path_type=Path), help="Dane: .json, .yaml albo .csv.")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Zapisz też kopię PDF w tym pliku (przy CSV: wszystkie w jednym).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Zapisz też kopię PDF w tym pliku (przy CSV: wszystkie w jednym, domyślnie PLIK.pdf obok CSV).")
 @click.option("--flatten", is_flag=True, help="Wartości na stałe w treści strony (bez pól do edycji).")
 @click.option("--record", "record_ref", help="Rekord, do którego należy dokument: zbiór:id.")
 @click.option("--person", help="Wstępnie wypełnij polami rekordu o tym id (zbiór formularza, np. staff).")
@@ -197,6 +197,7 @@ def fill(ctx: click.Context, form_id: str | None, data_file: Path | None, out: P
             _fail(ctx, exc.messages)
         if batch:
             rows = [datafile.unflatten(spec, row) for row in rows]
+            out = out or data_file.with_suffix(".pdf")  # a class's forms: one PDF to print
     else:
         defaults: dict[str, Any] = {}
         if person:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import pikepdf
 
 from somflow.errors import InvalidInput
-from somflow.fileio import write_private
+from somflow.fileio import sync_files, write_private
 from somflow.forms import acroform, layout
 from somflow.forms.catalog import get
 from somflow.forms.schema import normalise
@@ -182,10 +182,11 @@ def generate_many(
                 relative = f"documents/{doc['id']}.pdf"
                 target = workspace.root / relative
                 written.append(target)
-                write_private(target, content)
+                write_private(target, content, durable=False)
                 docs.append(store.update(COLLECTION, doc["id"], {"file": relative, "sha256": hashlib.sha256(content).hexdigest(), "pages": pages}))
                 if progress is not None:
                     progress(1)
+            sync_files(written)  # on disk before the records that point to them are committed
     except BaseException:
         for target in written:
             target.unlink(missing_ok=True)
