@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import sys
 import tempfile
 import time
@@ -99,7 +100,8 @@ def main() -> None:
         peer_pages = len(PdfReader(peer_out).pages)
 
     n, m = len(printed.documents), len(rows)
-    print(f"Consent forms for a school: {n} children ({printed.pages} pages), import of the CSV {t_import:.2f} s")
+    load = f", load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores" if hasattr(os, "getloadavg") else ""
+    print(f"Consent forms for a school: {n} children ({printed.pages} pages), import of the CSV {t_import:.2f} s{load}")
     print()
     print(f"| {'method':<60} | {'forms':>5} | {'pages':>5} | {'seconds':>8} | {'ms/form':>7} | {'s for ' + str(n):>9} | {'MB':>5} |")
     print(f"|{'-' * 62}|{'-' * 7}|{'-' * 7}|{'-' * 10}|{'-' * 9}|{'-' * 11}|{'-' * 7}|")
