@@ -22,7 +22,7 @@ VENV = ROOT / ".venv"
 DEMO = ROOT / "demo-workspace"
 
 #: Debian packages the tests need, with a program that shows each is installed.
-APT_PACKAGES = {"poppler-utils": "pdftoppm", "tesseract-ocr-pol": "tesseract"}
+APT_PACKAGES = {"poppler-utils": "pdftoppm", "tesseract-ocr-pol": "tesseract", "tesseract-ocr": "tesseract"}
 
 
 def sh(*cmd: str | Path, **kw) -> None:

@@ -56,6 +56,7 @@ SCHEMA: dict[str, Any] = {
         "schema": {k: {"type": "string", "empty": False} for k in ("store", "inbox", "archive", "rejected")},
     },
     "store": {"type": "dict", "allow_unknown": True},
+    "image_consent": {"type": "dict", "schema": {k: {"type": "string"} for k in ("website", "social_media", "iod", "context")}},
 }
 
 DEFAULT_PATHS = {"store": "data/store.json", "inbox": "inbox", "archive": "archive", "rejected": "rejected"}

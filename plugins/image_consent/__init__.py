@@ -1,3 +1,79 @@
-"""Built-in somflow plugin: image_consent. Filled in by its own issue; loads like any third-party plugin."""
+"""Built-in somflow plugin: image consent — who may appear in which photo, on which channel, until when.
+
+Sources: seed 001 ch. VI.II, seed 002 ch. IV, seed 004 §12–14 and annex 4
+(``/work/shared/DOMAIN.md`` section 3). The modules:
+
+``vocabulary``  purposes, channels, kinds of photo and their CLI names
+``classlist``   importing children and parents from an e-register CSV
+``children``    finding a child, groups, leaving the unit
+``register``    recording, replacing, withdrawing consents; deciding who may appear
+``printing``    one consent form per child through the forms engine, merged for print
+``sheet``       the class-wide check and the photographer's list
+``deadlines``   lapsing consents, forms not returned; counts
+``cli``         ``somflow consent ...`` (alias ``somflow zgody ...``)
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+from somflow import hookimpl, i18n
 
 __version__ = "0.1.0"
+
+HERE = Path(__file__).parent
+FORM_SPEC = HERE / "forms" / "zgoda-na-wizerunek.yaml"
+
+i18n.add_catalog("en", json.loads((HERE / "locale" / "en.json").read_text(encoding="utf-8")))
+
+
+@hookimpl
+def somflow_register_forms(register):
+    from somflow import forms
+
+    register(forms.load_spec(FORM_SPEC))
+
+
+@hookimpl
+def somflow_validate(form, data, workspace):
+    from somflow_image_consent.register import form_problems
+
+    return form_problems(form, data)
+
+
+@hookimpl
+def somflow_register_commands(register):
+    from somflow_image_consent.cli import consent, zgody
+
+    register(consent)
+    register(zgody)
+
+
+@hookimpl
+def somflow_document_filed(document, workspace):
+    from somflow_image_consent.register import file_scan
+
+    file_scan(workspace, document)
+
+
+@hookimpl
+def somflow_deadlines(workspace, today):
+    from somflow_image_consent.deadlines import deadlines
+
+    return deadlines(workspace, today)
+
+
+@hookimpl
+def somflow_status(workspace):
+    from somflow_image_consent.deadlines import counts
+
+    return [(label, str(n)) for label, n in counts(workspace, date.today())]
+
+
+@hookimpl
+def somflow_unit_summary(workspace):
+    from somflow_image_consent.deadlines import counts
+
+    return counts(workspace, date.today())

@@ -1,0 +1,67 @@
+"""The children in the register: finding one from what the secretary types, groups, leaving."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from somflow.errors import InvalidInput
+from somflow.i18n import _
+from somflow.workspace import Workspace
+
+from somflow_image_consent.vocabulary import CHILDREN
+
+
+def full_name(child: dict[str, Any]) -> str:
+    return f"{child['first_name']} {child['last_name']}"
+
+
+def short_name(child: dict[str, Any]) -> str:
+    """First name and surname initial, as the photographer's list shows a child."""
+    initial = child["last_name"][:1].upper()
+    return f"{child['first_name']} {initial}." if initial else child["first_name"]
+
+
+def left(child: dict[str, Any], on: date) -> bool:
+    """True when the child had left the unit on ``on``."""
+    return bool(child.get("left_on")) and date.fromisoformat(child["left_on"]) <= on
+
+
+def normalise_group(group: str) -> str:
+    return group.replace(" ", "").lower()
+
+
+def in_groups(workspace: Workspace, groups: list[str] | None) -> list[dict[str, Any]]:
+    """Children of the given groups (all children when ``groups`` is empty), sorted by group and name."""
+    children = workspace.store.query(CHILDREN)
+    if groups:
+        wanted = {normalise_group(g) for g in groups}
+        children = [c for c in children if c.get("group") in wanted]
+    return sorted(children, key=lambda c: (c.get("group", ""), c["last_name"].lower(), c["first_name"].lower()))
+
+
+def find(workspace: Workspace, text: str, group: str | None = None) -> dict[str, Any]:
+    """The one child meant by ``text``: its id, or "Imię Nazwisko" / "Nazwisko Imię" (with ``group`` to choose)."""
+    store = workspace.store
+    child = store.get(CHILDREN, text.strip())
+    if child is not None:
+        return child
+    words = text.lower().split()
+    matches = []
+    for candidate in store.query(CHILDREN):
+        names = {candidate["first_name"].lower(), candidate["last_name"].lower()}
+        full = f"{candidate['first_name']} {candidate['last_name']}".lower()
+        reverse = f"{candidate['last_name']} {candidate['first_name']}".lower()
+        if " ".join(words) in (full, reverse) or (len(words) == 1 and words[0] in names):
+            if group is None or candidate.get("group") == normalise_group(group):
+                matches.append(candidate)
+    if not matches:
+        raise InvalidInput([_("Nie znaleziono dziecka „{text}” w rejestrze. Zaimportuj listę klasy: somflow consent import PLIK.csv", text=text)])
+    if len(matches) > 1:
+        listing = "; ".join(f"{c['id']} ({_('klasa')} {c.get('group')})" for c in matches)
+        raise InvalidInput([_("Więcej niż jedno dziecko pasuje do „{text}”: {listing}. Podaj --group albo identyfikator.", text=text, listing=listing)])
+    return matches[0]
+
+
+def mark_left(workspace: Workspace, child: dict[str, Any], on: date) -> dict[str, Any]:
+    return workspace.store.update(CHILDREN, child["id"], {"left_on": on.isoformat()}, expected_rev=child["rev"])

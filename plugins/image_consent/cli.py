@@ -1,0 +1,266 @@
+"""``somflow consent ...`` (alias ``somflow zgody ...``): the secretary's commands for image consents."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from somflow.errors import InvalidInput, SomflowError
+from somflow.i18n import _
+
+from somflow_image_consent import children as children_mod
+from somflow_image_consent import classlist, printing, register, sheet
+from somflow_image_consent.vocabulary import PHOTO_KINDS, PURPOSES, channel, channel_label, photo_kind, purpose
+
+
+def _workspace():
+    return click.get_current_context().find_root().obj.workspace
+
+
+def child_argument(f):
+    """CHILD (id, or first name and surname) and --group to tell namesakes apart."""
+    f = click.option("--group", help="Klasa, gdy imię i nazwisko nie wystarczą.")(f)
+    return click.argument("child")(f)
+
+
+def _parse_date(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput([_("Opcja {option}: „{value}” nie jest datą w postaci RRRR-MM-DD.", option=option, value=value)]) from None
+
+
+class ConsentGroup(click.Group):
+    """Turns a somflow error into its Polish message and exit code here, so CliRunner sees what a shell sees."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except SomflowError as exc:
+            click.secho(str(exc), err=True, fg="red")
+            ctx.exit(exc.exit_code)
+
+
+@click.group(name="consent", cls=ConsentGroup, help="Zgody na wizerunek dzieci: import listy klasy, druk, rejestr, kto może wystąpić na zdjęciu.")
+def consent() -> None:
+    pass
+
+
+@consent.command(name="import", help="Zaimportuj dzieci i rodziców z listy klasy (CSV z dziennika elektronicznego, UTF-8 albo Windows-1250).")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_(csv_file: Path) -> None:
+    result = classlist.import_file(_workspace(), csv_file)
+    click.echo(_("Zaimportowano: {added} nowych dzieci, {updated} zaktualizowanych.", added=result.added, updated=result.updated))
+    for group, count in sorted(result.groups.items()):
+        click.echo(_("  klasa {group}: {count}", group=group, count=count))
+
+
+@consent.command(name="print", help="Wydrukuj formularze zgody dla klasy (--group) albo całej placówki (--all): jeden plik PDF, kod QR na każdej stronie.")
+@click.option("--group", "groups", multiple=True, help="Klasa/grupa (można kilka razy).")
+@click.option("--all", "all_", is_flag=True, help="Wszystkie dzieci w placówce.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Plik PDF do druku (domyślnie zgody-<klasa>-<data>.pdf).")
+@click.option("--from", "valid_from", help="Zgoda od dnia (RRRR-MM-DD; domyślnie 1 września bieżącego roku szkolnego).")
+@click.option("--to", "valid_to", help="Zgoda do dnia (RRRR-MM-DD; domyślnie 31 sierpnia).")
+def print_(groups: tuple[str, ...], all_: bool, out: Path | None, valid_from: str | None, valid_to: str | None) -> None:
+    workspace = _workspace()
+    if not groups and not all_:
+        raise InvalidInput([_("Podaj klasę (--group 3b) albo --all dla całej placówki.")])
+    today = date.today()
+    kids = [c for c in children_mod.in_groups(workspace, list(groups)) if not children_mod.left(c, today)]
+    if not kids:
+        raise InvalidInput([_("Brak dzieci w wybranych klasach. Najpierw zaimportuj listę: somflow consent import PLIK.csv")])
+    name = "wszystkie" if all_ else "-".join(children_mod.normalise_group(g) for g in groups)
+    out = out or Path.cwd() / f"zgody-{name}-{today.isoformat()}.pdf"
+    with click.progressbar(length=len(kids), label=_("Formularze"), file=sys.stderr) as bar:
+        printed = printing.print_forms(
+            workspace,
+            kids,
+            out=out,
+            valid_from=_parse_date(valid_from, "--from"),
+            valid_to=_parse_date(valid_to, "--to"),
+            progress=bar.update,
+        )
+    click.echo(_("Wydrukowano {count} formularzy zgody ({pages} stron) do pliku {file}.", count=len(printed.documents), pages=printed.pages, file=out))
+
+
+@consent.command(help="Wpisz zgodę zwróconą na papierze (zaznaczenia rodzica); nowsza zgoda zastępuje starszą.")
+@child_argument
+@click.option("--document", "document_id", help="Identyfikator wydrukowanego formularza (obok kodu QR).")
+@click.option("--channel", "channels", multiple=True, help="Kanał: strona_www (website), media_spolecznosciowe (social-media), tablica, druk, prasa_media.")
+@click.option("--purpose", "purposes", multiple=True, help="Cel: edukacyjne, wychowawcze, promocyjne, dokumentacyjne (domyślnie wszystkie).")
+@click.option("--photo", "photos", multiple=True, help="Rodzaj zdjęć: indywidualne, grupowe (domyślnie oba).")
+@click.option("--from", "valid_from", help="Od dnia (RRRR-MM-DD; domyślnie z formularza albo 1 września).")
+@click.option("--to", "valid_to", help="Do dnia (RRRR-MM-DD; domyślnie z formularza albo 31 sierpnia).")
+@click.option("--after-leaving/--no-after-leaving", default=False, help="Czy zgoda obejmuje okres po odejściu dziecka z placówki.")
+@click.option("--child-view", type=click.Choice(["tak", "nie"]), help="Zdanie dziecka.")
+@click.option("--refused", is_flag=True, help="Rodzic NIE wyraził zgody.")
+@click.option("--context", default="", help="Kontekst wykorzystania wizerunku.")
+@click.option("--signed", help="Data podpisu (RRRR-MM-DD; domyślnie dziś).")
+def record(child, group, document_id, channels, purposes, photos, valid_from, valid_to, after_leaving, child_view, refused, context, signed) -> None:
+    workspace = _workspace()
+    kid = children_mod.find(workspace, child, group)
+    choices = register.Choices(
+        decision=register.REFUSAL if refused else register.CONSENT,
+        channels=tuple(dict.fromkeys(channel(c) for c in channels)),
+        purposes=tuple(dict.fromkeys(purpose(p) for p in purposes)) or PURPOSES,
+        photo_kinds=tuple(dict.fromkeys(photo_kind(p) for p in photos)) or PHOTO_KINDS,
+        valid_from=_parse_date(valid_from, "--from"),
+        valid_to=_parse_date(valid_to, "--to"),
+        after_leaving=after_leaving,
+        child_view=child_view,
+        context=context,
+        signed_on=_parse_date(signed, "--signed"),
+    )
+    new = register.record(workspace, kid, choices, document_id=document_id)
+    if refused:
+        click.echo(_("Zapisano: rodzic nie wyraził zgody ({child}, klasa {group}).", child=children_mod.full_name(kid), group=kid.get("group")))
+    else:
+        click.echo(
+            _(
+                "Zapisano zgodę ({child}, klasa {group}): {channels}; od {start} do {end}.",
+                child=children_mod.full_name(kid),
+                group=kid.get("group"),
+                channels=", ".join(channel_label(c) for c in new["channels"]),
+                start=new["valid_from"],
+                end=new["valid_to"],
+            )
+        )
+
+
+@consent.command(help="Zapisz wycofanie zgody przez rodzica (od podanego dnia nic nie publikujemy).")
+@child_argument
+@click.option("--date", "on", help="Dzień wycofania (RRRR-MM-DD; domyślnie dziś).")
+def withdraw(child: str, group: str | None, on: str | None) -> None:
+    workspace, kid, when = _workspace(), *_child_and_day(child, group, on)
+    register.withdraw(workspace, kid, when)
+    click.echo(_("Zapisano wycofanie zgody ({child}) z dniem {when}.", child=children_mod.full_name(kid), when=when.isoformat()))
+
+
+@consent.command(help="Zapisz odejście dziecka z placówki (publikacja dalej tylko, jeśli zgoda obejmuje okres po odejściu).")
+@child_argument
+@click.option("--date", "on", help="Dzień odejścia (RRRR-MM-DD; domyślnie dziś).")
+def leave(child: str, group: str | None, on: str | None) -> None:
+    workspace, kid, when = _workspace(), *_child_and_day(child, group, on)
+    children_mod.mark_left(workspace, kid, when)
+    click.echo(_("Zapisano odejście dziecka ({child}) z dniem {when}.", child=children_mod.full_name(kid), when=when.isoformat()))
+
+
+def _child_and_day(child: str, group: str | None, on: str | None) -> tuple[dict, date]:
+    return children_mod.find(_workspace(), child, group), _parse_date(on, "--date") or date.today()
+
+
+def _channels(values: tuple[str, ...]) -> list[str]:
+    if not values:
+        raise InvalidInput([_("Podaj kanał publikacji: --channel (np. strona_www, social-media, tablica, druk, prasa_media).")])
+    return list(dict.fromkeys(channel(c) for c in values))
+
+
+def _media_note(channels) -> None:
+    if "prasa_media" in [channel(c) for c in channels]:
+        click.echo(_("Prasa i media: rejestrować wizerunek mogą wyłącznie za zgodą dyrektora, po pisemnej zgodzie rodziców i samego dziecka."))
+
+
+@consent.command(help="Kto może, a kto nie może wystąpić na zdjęciu publikowanym w danym kanale (dzieci bez zwróconej zgody = brak zgody).")
+@click.option("--group", "groups", multiple=True, help="Klasa/grupa (można kilka razy; domyślnie wszystkie).")
+@click.option("--channel", "channels", multiple=True, help="Kanał publikacji (można kilka razy).")
+@click.option("--date", "on", help="Dzień publikacji (RRRR-MM-DD; domyślnie dziś).")
+@click.option("--photo", help="Rodzaj zdjęcia: indywidualne albo grupowe.")
+@click.option("--json", "as_json", is_flag=True, help="Wynik jako JSON.")
+def check(groups, channels, on, photo, as_json) -> None:
+    workspace = _workspace()
+    when = _parse_date(on, "--date") or date.today()
+    verdicts = sheet.check(workspace, list(groups), _channels(channels), when, photo_kind(photo) if photo else None)
+    if as_json:
+        rows = [
+            {"id": v.child["id"], "name": children_mod.full_name(v.child), "group": v.child.get("group"), "allowed": v.answer.allowed, "reason": v.answer.reason, "pending_scan": v.answer.pending_scan}
+            for v in verdicts
+        ]
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    allowed = [v for v in verdicts if v.answer.allowed]
+    refused = [v for v in verdicts if not v.answer.allowed]
+    click.echo(_("Stan na {date}, kanały: {channels}.", date=when.isoformat(), channels=", ".join(channel_label(c) for c in _channels(channels))))
+    click.echo(_("MOGĄ wystąpić ({count}):", count=len(allowed)))
+    for v in allowed:
+        click.echo(f"  {children_mod.full_name(v.child)} ({v.child.get('group')}) – {v.answer.reason}")
+    click.echo(_("NIE MOGĄ wystąpić ({count}) – nie fotografować ich ani indywidualnie, ani w grupie, nie wykluczając ich z zajęć:", count=len(refused)))
+    for v in refused:
+        click.echo(f"  {children_mod.full_name(v.child)} ({v.child.get('group')}) – {v.answer.reason}")
+    _media_note(channels)
+    waiting = sum(1 for v in verdicts if v.answer.pending_scan)
+    if waiting:
+        click.echo(_("Uwaga: {count} zwróconych formularzy czeka na wpisanie zaznaczeń (somflow consent record DZIECKO ...).", count=waiting))
+
+
+@consent.command(name="sheet", help="Lista dla fotografa na wydarzenie: dzieci, których nie fotografujemy (imię, inicjał nazwiska, klasa).")
+@click.argument("event")
+@click.option("--group", "groups", multiple=True, help="Klasa/grupa (można kilka razy; domyślnie wszystkie).")
+@click.option("--channel", "channels", multiple=True, help="Gdzie zdjęcia zostaną opublikowane (można kilka razy).")
+@click.option("--date", "on", help="Dzień wydarzenia (RRRR-MM-DD; domyślnie dziś).")
+@click.option("--photo", help="Rodzaj zdjęć: indywidualne albo grupowe.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Zapisz listę do druku jako PDF.")
+def sheet_(event, groups, channels, on, photo, out) -> None:
+    workspace = _workspace()
+    when = _parse_date(on, "--date") or date.today()
+    wanted = _channels(channels)
+    verdicts = sheet.check(workspace, list(groups), wanted, when, photo_kind(photo) if photo else None, present_only=True)
+    excluded = [v for v in verdicts if not v.answer.allowed]
+    click.echo(_("Lista dla fotografa – {event}, {date}", event=event, date=when.isoformat()))
+    click.echo(_("Nie fotografować (ani indywidualnie, ani w grupie) – {count}:", count=len(excluded)))
+    for number, v in enumerate(excluded, start=1):
+        click.echo(f"{number:>3}. {children_mod.short_name(v.child)}  {v.child.get('group')}")
+    _media_note(wanted)
+    if out is not None:
+        sheet.write(workspace, out, sheet.render(workspace, event, [children_mod.normalise_group(g) for g in groups], wanted, when, excluded))
+        click.echo(_("Zapisano listę do druku: {file}", file=out))
+
+
+@consent.command(name="list", help="Rejestr zgód: stan zgody każdego dziecka w klasie.")
+@click.option("--group", "groups", multiple=True, help="Klasa/grupa (można kilka razy; domyślnie wszystkie).")
+def list_(groups) -> None:
+    workspace = _workspace()
+    consents = register.by_child(workspace)
+    for child in children_mod.in_groups(workspace, list(groups)):
+        click.echo(f"{children_mod.full_name(child)} ({child.get('group')}): {describe(consents.get(child['id'], []))}")
+
+
+def describe(history: list[dict]) -> str:
+    """One line about a child's consent state, for the register listing."""
+    current = register.governing(history)
+    pending = any(c.get("state") == register.PENDING and not c.get("superseded_by") for c in history)
+    if current is None:
+        text = _("brak zgody (nie zwrócono)")
+    elif current["decision"] == register.REFUSAL:
+        text = _("rodzic nie wyraził zgody")
+    else:
+        text = _("zgoda: {channels}; {start} – {end}", channels=", ".join(channel_label(c) for c in current["channels"]), start=current["valid_from"], end=current["valid_to"])
+        if current.get("withdrawn_on"):
+            text += _("; WYCOFANA {when}", when=current["withdrawn_on"])
+        if current.get("after_leaving"):
+            text += _("; także po odejściu")
+    if pending:
+        text += _("; zwrócony formularz czeka na wpisanie zaznaczeń")
+    return text
+
+
+@consent.command(name="history", help="Historia zgód jednego dziecka (starsze zgody zostają w rejestrze).")
+@child_argument
+def history_(child: str, group: str | None) -> None:
+    workspace = _workspace()
+    kid = children_mod.find(workspace, child, group)
+    entries = register.history(workspace, kid["id"])
+    if not entries:
+        click.echo(_("Brak zgód w rejestrze."))
+    for entry in entries:
+        state = _("zastąpiona") if entry.get("superseded_by") else (_("czeka na wpisanie") if entry.get("state") == register.PENDING else _("obowiązuje"))
+        click.echo(f"{entry['recorded_at'][:10]}  [{state}]  {describe([{**entry, 'superseded_by': None}])}")
+
+
+#: The same commands under the Polish name.
+zgody = ConsentGroup(name="zgody", commands=consent.commands, help=consent.help)

@@ -1,0 +1,172 @@
+"""Printing consent forms for a class or the whole school: one document per child, one merged PDF.
+
+Each child gets its own ``documents`` record through ``forms.generate`` (so
+every page carries that document's QR code and the returned scan files itself
+to the child); the pages are then concatenated into one PDF to send to the
+printer. The batch is remembered in ``image_consent_prints`` for the
+"not returned after 14 days" deadline.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import warnings
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable
+
+import pikepdf
+
+from somflow.fileio import write_private
+from somflow.i18n import _
+from somflow.store.base import now_iso
+from somflow.workspace import Workspace
+
+from somflow_image_consent import children as children_mod
+from somflow_image_consent.register import school_year
+from somflow_image_consent.vocabulary import FORM_ID, PRINTS
+
+DEFAULT_CONTEXT = "zajęcia, uroczystości, wycieczki, konkursy i inne wydarzenia organizowane przez placówkę"
+
+
+def settings(workspace: Workspace) -> dict[str, str]:
+    """The ``[image_consent]`` section of somflow.toml (website, social_media, iod, context), with defaults."""
+    section = workspace.config.get("image_consent") or {}
+    return {key: str(section.get(key) or "") for key in ("website", "social_media", "iod", "context")}
+
+
+def controller(workspace: Workspace) -> str:
+    """The GDPR controller printed on the form: the unit's name and address from somflow.toml."""
+    institution = workspace.config["institution"]
+    text = ", ".join(part for part in (institution.get("name", ""), institution.get("address", "")) if part)
+    iod = settings(workspace)["iod"]
+    return f"{text}; {_('IOD')}: {iod}" if iod else text
+
+
+def prefill(workspace: Workspace, child: dict[str, Any], valid_from: date, valid_to: date) -> dict[str, Any]:
+    """The form's data for one child: who, the period, the controller; the ticks are left to the parent."""
+    conf = settings(workspace)
+    guardians = child.get("guardians") or []
+    data: dict[str, Any] = {
+        "imie_nazwisko_dziecka": children_mod.full_name(child),
+        "grupa": child.get("group", ""),
+        "imie_nazwisko_rodzica": guardians[0].get("name", "") if guardians else "",
+        "adres_strony": conf["website"],
+        "profile_spolecznosciowe": conf["social_media"],
+        "kontekst": conf["context"] or DEFAULT_CONTEXT,
+        "od": valid_from.isoformat(),
+        "do": valid_to.isoformat(),
+        "administrator": controller(workspace),
+    }
+    return {k: v for k, v in data.items() if v not in ("", None)}
+
+
+@dataclass
+class Printed:
+    documents: list[dict[str, Any]]
+    pages: int
+    file: Path | None
+    batch_id: str
+
+
+def print_forms(
+    workspace: Workspace,
+    children: list[dict[str, Any]],
+    *,
+    out: Path | None,
+    valid_from: date | None = None,
+    valid_to: date | None = None,
+    today: date | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Printed:
+    """Generate one consent form per child and (with ``out``) merge them into one PDF ready to print."""
+    today = today or date.today()
+    start, end = school_year(today)
+    valid_from, valid_to = valid_from or start, valid_to or end
+    from somflow.forms.documents import generate_many  # imported late: the plugin loads without the forms engine
+
+    rows = [prefill(workspace, child, valid_from, valid_to) for child in children]
+    store = workspace.store
+    # generate_many validates every row first ("Wiersz N: ...", nothing written on error),
+    # then renders and records all documents in one transaction, which this block joins.
+    with store.transaction():
+        documents = generate_many(workspace, FORM_ID, rows, title=_("Zgoda na wizerunek"), progress=progress)
+        try:
+            for index, (child, doc) in enumerate(zip(children, documents)):
+                documents[index] = store.update(
+                    "documents",
+                    doc["id"],
+                    {"record": {"collection": "children", "id": child["id"]}, "title": _("Zgoda na wizerunek – klasa {group}", group=child.get("group", ""))},
+                )
+            batch = store.insert(
+                PRINTS,
+                {
+                    "printed_on": today.isoformat(),
+                    "groups": sorted({c.get("group", "") for c in children}),
+                    "documents": [d["id"] for d in documents],
+                    "valid_from": valid_from.isoformat(),
+                    "valid_to": valid_to.isoformat(),
+                    "at": now_iso(),
+                },
+            )
+        except BaseException:
+            for doc in documents:  # the transaction rolls back; the files of an unrecorded batch go too
+                (workspace.root / doc["file"]).unlink(missing_ok=True)
+            raise
+    pages = sum(int(d.get("pages") or 0) for d in documents)
+    if out is not None:
+        pages = merge(workspace, documents, out)
+    return Printed(documents, pages, out, batch["id"])
+
+
+def merge(workspace: Workspace, documents: list[dict[str, Any]], out: Path) -> int:
+    """Concatenate the documents' PDFs into ``out`` (owner-only: it holds children's names); returns pages.
+
+    The print copy is flattened: every child's form has the same field names, so
+    one merged AcroForm would tie them together; the filled values become page
+    content instead and print the same in every viewer. The editable originals
+    stay in ``documents/``.
+    """
+    merged = pikepdf.Pdf.new()
+    sources = []
+    try:
+        with warnings.catch_warnings():  # "form fields not preserved": intended, see above
+            warnings.simplefilter("ignore")
+            for doc in documents:
+                source = pikepdf.open(workspace.root / doc["file"])
+                sources.append(source)
+                merged.pages.extend(source.pages)
+            merged.flatten_annotations("all")
+        share_fonts(merged)
+        buffer = io.BytesIO()
+        merged.save(buffer, compress_streams=True)
+    finally:
+        for source in sources:
+            source.close()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_private(out, buffer.getvalue())
+    return len(merged.pages)
+
+
+def share_fonts(pdf: pikepdf.Pdf) -> int:
+    """Point every font descriptor at one copy of each identical embedded font program.
+
+    Each child's form embeds the same DejaVu subset; 600 copies would make a
+    48 MB print file, one makes 16 MB. Returns how many references were redirected.
+    """
+    first: dict[str, pikepdf.Object] = {}
+    redirected = 0
+    for obj in pdf.objects:
+        if not isinstance(obj, pikepdf.Dictionary) or obj.get("/Type") != "/FontDescriptor":
+            continue
+        for key in ("/FontFile", "/FontFile2", "/FontFile3"):
+            if key not in obj:
+                continue
+            digest = hashlib.sha256(obj[key].read_raw_bytes()).hexdigest()
+            kept = first.setdefault(digest, obj[key])
+            if kept.objgen != obj[key].objgen:
+                obj[key] = kept
+                redirected += 1
+    return redirected

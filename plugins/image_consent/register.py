@@ -1,0 +1,302 @@
+"""The consent register: recording, replacing and withdrawing consents, and deciding who may appear.
+
+Each consent is one record in ``image_consents``; nothing is ever deleted, so
+the history stays. A newer consent entered for a child marks the older ones
+``superseded_by`` it, and only the one not superseded governs. A scan filed
+from the inbox whose ticks nobody has typed in yet is ``pending``: it is shown
+in the register but governs nothing until its choices are entered (until then
+the older consent, if any, still applies) — so a scan never grants permission
+that a person has not read on paper.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from somflow.errors import InvalidInput
+from somflow.i18n import _
+from somflow.store.base import now_iso
+from somflow.workspace import Workspace
+
+from somflow_image_consent import children as children_mod
+from somflow_image_consent.vocabulary import CONSENTS, FORM_ID, PHOTO_KINDS, PURPOSES, channel_label
+
+PENDING, ENTERED = "do_wpisania", "wpisana"
+CONSENT, REFUSAL = "wyrazam", "nie_wyrazam"
+
+
+def school_year(today: date) -> tuple[date, date]:
+    """1 September – 31 August of the school year ``today`` belongs to (August counts towards the next one)."""
+    start = today.year if today.month >= 8 else today.year - 1
+    return date(start, 9, 1), date(start + 1, 8, 31)
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What the parent ticked on paper."""
+
+    decision: str = CONSENT
+    channels: tuple[str, ...] = ()
+    purposes: tuple[str, ...] = PURPOSES
+    photo_kinds: tuple[str, ...] = PHOTO_KINDS
+    valid_from: date | None = None
+    valid_to: date | None = None
+    after_leaving: bool = False
+    child_view: str | None = None
+    context: str = ""
+    signed_on: date | None = None
+
+    def check(self) -> None:
+        problems = []
+        if self.decision == CONSENT and not self.channels:
+            problems.append(_("Zgoda nie wskazuje żadnego kanału publikacji: podaj --channel (można kilka razy) albo --refused, jeśli rodzic nie wyraził zgody."))
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            problems.append(_("Data końca zgody ({to}) jest wcześniejsza niż data początku ({start}).", to=self.valid_to, start=self.valid_from))
+        if self.child_view not in (None, "tak", "nie"):
+            problems.append(_("Zdanie dziecka: dozwolone „tak” albo „nie”."))
+        if problems:
+            raise InvalidInput(problems)
+
+    def as_record(self) -> dict[str, Any]:
+        return {
+            "decision": self.decision,
+            "channels": list(self.channels) if self.decision == CONSENT else [],
+            "purposes": list(self.purposes) if self.decision == CONSENT else [],
+            "photo_kinds": list(self.photo_kinds) if self.decision == CONSENT else [],
+            "valid_from": self.valid_from.isoformat() if self.valid_from else None,
+            "valid_to": self.valid_to.isoformat() if self.valid_to else None,
+            "after_leaving": self.after_leaving,
+            "child_view": self.child_view,
+            "context": self.context,
+            "signed_on": self.signed_on.isoformat() if self.signed_on else None,
+        }
+
+
+def choices_from_form(data: dict[str, Any]) -> Choices:
+    """Choices from the form's data shape (a digitally filled PDF or the example file)."""
+    as_list = lambda v: tuple(v) if isinstance(v, (list, tuple)) else tuple(x for x in str(v or "").replace(",", " ").split() if x)  # noqa: E731
+    parse = lambda v: date.fromisoformat(str(v)) if v else None  # noqa: E731
+    return Choices(
+        decision=REFUSAL if data.get("decyzja") == REFUSAL else CONSENT,
+        channels=as_list(data.get("kanaly")),
+        purposes=as_list(data.get("cele")) or PURPOSES,
+        photo_kinds=as_list(data.get("rodzaj_zdjec")) or PHOTO_KINDS,
+        valid_from=parse(data.get("od")),
+        valid_to=parse(data.get("do")),
+        after_leaving=data.get("po_odejsciu") == "tak",
+        child_view=data.get("zgoda_dziecka") or None,
+        context=str(data.get("kontekst") or ""),
+    )
+
+
+def form_problems(form: Any, data: dict[str, Any]) -> list[str]:
+    """Cross-field rules of the consent form (the ``somflow_validate`` hook): period and decision agree."""
+    if form.id != FORM_ID:
+        return []
+    from somflow.forms.schema import where
+
+    problems = []
+    start, end = _date(data.get("od")), _date(data.get("do"))
+    if start and end and end < start:
+        problems.append(_("{where}: data wcześniejsza niż początek zgody ({start}).", where=where(form, "do"), start=start.isoformat()))
+    if data.get("decyzja") == CONSENT and not data.get("kanaly"):
+        problems.append(_("{where}: zaznacz co najmniej jeden kanał, skoro rodzic wyraża zgodę.", where=where(form, "kanaly")))
+    if data.get("decyzja") == REFUSAL and data.get("kanaly"):
+        problems.append(_("{where}: rodzic nie wyraża zgody, a zaznaczono kanały publikacji – zaznaczenia są sprzeczne.", where=where(form, "decyzja")))
+    return problems
+
+
+# ------------------------------------------------------------------ reading
+
+
+def history(workspace: Workspace, child_id: str) -> list[dict[str, Any]]:
+    """Every consent of a child, oldest first."""
+    return workspace.store.query(CONSENTS, {"child_id": child_id})
+
+
+def governing(consents: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The consent that applies: the newest entered one nobody replaced."""
+    current = [c for c in consents if c.get("state") == ENTERED and not c.get("superseded_by")]
+    return current[-1] if current else None
+
+
+def by_child(workspace: Workspace) -> dict[str, list[dict[str, Any]]]:
+    """All consents grouped by child id (one store read, for the class-wide questions)."""
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for consent in workspace.store.query(CONSENTS):
+        grouped.setdefault(consent["child_id"], []).append(consent)
+    return grouped
+
+
+@dataclass(frozen=True)
+class Answer:
+    allowed: bool
+    reason: str
+    pending_scan: bool = False
+
+
+def decide(child: dict[str, Any], consents: list[dict[str, Any]], channels: list[str], on: date, photo: str | None = None) -> Answer:
+    """May ``child`` appear in a photo published on every one of ``channels`` on day ``on``?"""
+    pending = any(c.get("state") == PENDING for c in consents if not c.get("superseded_by"))
+    consent = governing(consents)
+    no = lambda reason: Answer(False, reason, pending)  # noqa: E731
+    if consent is None:
+        return no(_("zgoda zwrócona, zaznaczenia nie zostały jeszcze wpisane") if pending else _("nie zwrócono zgody"))
+    if consent["decision"] == REFUSAL:
+        return no(_("rodzic (opiekun) nie wyraził zgody"))
+    if consent.get("withdrawn_on") and date.fromisoformat(consent["withdrawn_on"]) <= on:
+        return no(_("zgoda wycofana {when}", when=consent["withdrawn_on"]))
+    if consent.get("child_view") == "nie":
+        return no(_("dziecko nie wyraziło zgody"))
+    if consent.get("valid_from") and on < date.fromisoformat(consent["valid_from"]):
+        return no(_("zgoda obowiązuje dopiero od {when}", when=consent["valid_from"]))
+    if consent.get("valid_to") and on > date.fromisoformat(consent["valid_to"]):
+        return no(_("zgoda wygasła {when}", when=consent["valid_to"]))
+    missing = [c for c in channels if c not in consent.get("channels", [])]
+    if missing:
+        return no(_("zgoda nie obejmuje kanału: {channels}", channels=", ".join(channel_label(c) for c in missing)))
+    if photo and photo not in consent.get("photo_kinds", PHOTO_KINDS):
+        return no(_("zgoda nie obejmuje zdjęć: {kind}", kind=_(photo)))
+    if children_mod.left(child, on) and not consent.get("after_leaving"):
+        return no(_("dziecko odeszło z placówki {when}, a zgoda nie obejmuje okresu po odejściu", when=child["left_on"]))
+    reason = _("zgoda do {when}", when=consent.get("valid_to") or "—")
+    if children_mod.left(child, on):
+        reason += _(", także po odejściu z placówki")
+    return Answer(True, reason, pending)
+
+
+# ------------------------------------------------------------------ writing
+
+
+def _latest_unreturned_document(workspace: Workspace, child_id: str) -> dict[str, Any] | None:
+    docs = workspace.store.query("documents", {"form": FORM_ID, "record.id": child_id})
+    linked = {c.get("document_id") for c in history(workspace, child_id)}
+    open_docs = [d for d in docs if d["id"] not in linked]
+    return open_docs[-1] if open_docs else None
+
+
+def record(
+    workspace: Workspace,
+    child: dict[str, Any],
+    choices: Choices,
+    *,
+    document_id: str | None = None,
+    source: str = "recznie",
+    today: date | None = None,
+) -> dict[str, Any]:
+    """Enter a consent for ``child``; it replaces the older ones (which stay in the history)."""
+    today = today or date.today()
+    store = workspace.store
+    with store.transaction():
+        if document_id is not None:
+            doc = store.get("documents", document_id)
+            if doc is None or doc.get("form") != FORM_ID or (doc.get("record") or {}).get("id") != child["id"]:
+                raise InvalidInput([_("Dokument {id} nie jest formularzem zgody na wizerunek tego dziecka.", id=document_id)])
+        else:
+            # The paper in the secretary's hand is most likely the scan waiting for its ticks,
+            # else the form printed last for this child.
+            pending = [c for c in history(workspace, child["id"]) if c.get("state") == PENDING and not c.get("superseded_by")]
+            doc = store.get("documents", pending[-1]["document_id"]) if pending else _latest_unreturned_document(workspace, child["id"])
+            document_id = doc["id"] if doc is not None else None
+        data = (doc or {}).get("data") or {}
+        start, end = school_year(today)
+        choices = Choices(
+            **{
+                **choices.__dict__,
+                "valid_from": choices.valid_from or _date(data.get("od")) or start,
+                "valid_to": choices.valid_to or _date(data.get("do")) or end,
+                "signed_on": choices.signed_on or today,
+            }
+        )
+        choices.check()
+        values = {**choices.as_record(), "state": ENTERED, "source": source, "recorded_at": now_iso(), "recorded_by": store.user}
+        existing = next((c for c in history(workspace, child["id"]) if document_id and c.get("document_id") == document_id), None)
+        if existing is not None:
+            new = store.update(CONSENTS, existing["id"], {**values, "superseded_by": None}, expected_rev=existing["rev"])
+        else:
+            new = store.insert(
+                CONSENTS,
+                {"child_id": child["id"], "document_id": document_id, "scan": None, "withdrawn_on": None, "superseded_by": None, **values},
+            )
+        _supersede_older(workspace, child["id"], new["id"])
+        return new
+
+
+def _supersede_older(workspace: Workspace, child_id: str, newest_id: str) -> None:
+    for older in history(workspace, child_id):
+        if older["id"] != newest_id and not older.get("superseded_by") and older.get("state") == ENTERED:
+            workspace.store.update(CONSENTS, older["id"], {"superseded_by": newest_id}, expected_rev=older["rev"])
+
+
+def _date(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def withdraw(workspace: Workspace, child: dict[str, Any], on: date) -> dict[str, Any]:
+    """Record that the parent withdrew the consent on ``on`` (publication stops from that day)."""
+    consent = governing(history(workspace, child["id"]))
+    if consent is None or consent["decision"] == REFUSAL:
+        raise InvalidInput([_("To dziecko nie ma wpisanej zgody na wizerunek, więc nie ma czego wycofać.")])
+    if consent.get("withdrawn_on"):
+        raise InvalidInput([_("Zgoda została już wycofana {when}.", when=consent["withdrawn_on"])])
+    return workspace.store.update(CONSENTS, consent["id"], {"withdrawn_on": on.isoformat(), "withdrawn_recorded_by": workspace.store.user}, expected_rev=consent["rev"])
+
+
+def file_scan(workspace: Workspace, document: dict[str, Any]) -> dict[str, Any] | None:
+    """A signed consent came back through the inbox: attach the scan to the child's register.
+
+    The choices of a digitally filled PDF (its AcroForm values) are entered at
+    once; a paper scan waits as ``pending`` until the secretary types the ticks
+    (``somflow consent record CHILD``). Called inside the filing transaction.
+    """
+    if document.get("form") != FORM_ID:
+        return None
+    target = document.get("record") or {}
+    child = workspace.store.get("children", target.get("id", "")) if target.get("collection") == "children" else None
+    if child is None:
+        return None
+    returned = document.get("returned") or {}
+    scan = {"file": returned.get("scan"), "at": returned.get("at")}
+    consents = history(workspace, child["id"])
+    existing = next((c for c in consents if c.get("document_id") == document["id"]), None)
+    if existing is not None:  # entered by hand before the scan arrived
+        return workspace.store.update(CONSENTS, existing["id"], {"scan": scan}, expected_rev=existing["rev"])
+    fields = returned.get("fields") or {}
+    if fields.get("decyzja"):
+        data = {**(document.get("data") or {}), **_form_values(fields)}
+        new = record(workspace, child, choices_from_form(data), document_id=document["id"], source="formularz")
+        return workspace.store.update(CONSENTS, new["id"], {"scan": scan}, expected_rev=new["rev"])
+    data = document.get("data") or {}
+    return workspace.store.insert(
+        CONSENTS,
+        {
+            "child_id": child["id"],
+            "document_id": document["id"],
+            "scan": scan,
+            "state": PENDING,
+            "source": "skan",
+            "valid_from": data.get("od"),
+            "valid_to": data.get("do"),
+            "withdrawn_on": None,
+            "superseded_by": None,
+            "recorded_at": now_iso(),
+        },
+    )
+
+
+def _form_values(fields: dict[str, str]) -> dict[str, Any]:
+    """AcroForm values (``kanaly-strona_www: Yes`` style checkboxes or plain values) in the data shape."""
+    data: dict[str, Any] = {}
+    for name, value in fields.items():
+        if "-" in name and value not in ("", "Off", "/Off"):
+            group, _sep, option = name.partition("-")
+            if group in ("kanaly", "cele", "rodzaj_zdjec"):
+                data.setdefault(group, []).append(option)
+                continue
+        data[name] = value
+    return data

@@ -1,0 +1,128 @@
+"""The photographer's list for an event: the children not to photograph, and who may appear.
+
+Seeds 001 ch. VI.II and 004 annex 4: when a child has no consent, the person
+recording the event must be able to identify the child in advance so that it
+appears in neither individual nor group photos — without excluding the child.
+The list shows the first name, the surname's initial and the group only.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import cm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
+
+from somflow import fonts
+from somflow.fileio import write_private
+from somflow.i18n import _
+from somflow.workspace import Workspace
+
+from somflow_image_consent import children as children_mod
+from somflow_image_consent import register
+from somflow_image_consent.vocabulary import channel_label
+
+
+@dataclass
+class Verdict:
+    child: dict[str, Any]
+    answer: register.Answer
+
+
+def check(workspace: Workspace, groups: list[str] | None, channels: list[str], on: date, photo: str | None = None, *, present_only: bool = False) -> list[Verdict]:
+    """Every child of ``groups`` with the answer for ``channels`` on ``on`` (``present_only``: skip those who left)."""
+    consents = register.by_child(workspace)
+    verdicts = []
+    for child in children_mod.in_groups(workspace, groups):
+        if present_only and children_mod.left(child, on):
+            continue
+        verdicts.append(Verdict(child, register.decide(child, consents.get(child["id"], []), channels, on, photo)))
+    return verdicts
+
+
+RULES = [
+    "Dzieci z tej listy nie mogą być utrwalane na zdjęciach indywidualnych ani grupowych.",
+    "Przyjęte rozwiązanie nie może wykluczać dziecka z realizowanych aktywności ani go stygmatyzować.",
+    "Jeśli wizerunek dziecka stanowi jedynie szczegół całości takiej jak zgromadzenie, krajobraz, impreza publiczna, zgoda nie jest wymagana.",
+    "Podpisując zdjęcie używamy tylko imienia dziecka.",
+]
+
+
+def _font() -> str:
+    """DejaVu Sans shipped with somflow (``somflow.fonts``): the same Polish letters on every system."""
+    if "SomflowSheet" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("SomflowSheet", str(fonts.REGULAR)))
+    return "SomflowSheet"
+
+
+def render(workspace: Workspace, event: str, groups: list[str], channels: list[str], on: date, excluded: list[Verdict]) -> bytes:
+    """The list as an A4 PDF."""
+    font = _font()
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4, invariant=1)
+    pdf.setTitle(_("Lista dla fotografa"))
+    width, height = A4
+    y = height - 2 * cm
+
+    def line(text: str, size: int = 10, gap: float = 0.55) -> None:
+        nonlocal y
+        if y < 2 * cm:
+            pdf.showPage()
+            y = height - 2 * cm
+        pdf.setFont(font, size)
+        pdf.drawString(2 * cm, y, text)
+        y -= gap * cm * size / 10
+
+    def row(cells: tuple[str, ...]) -> None:
+        nonlocal y
+        if y < 2 * cm:
+            pdf.showPage()
+            y = height - 2 * cm
+        pdf.setFont(font, 10)
+        for x, text in zip((2 * cm, 3.2 * cm, 8.5 * cm, 11 * cm), cells):
+            pdf.drawString(x, y, text)
+        if len(cells) < 4:  # a line to write on: how the photographer will recognise the child
+            pdf.line(11 * cm, y - 0.1 * cm, 19 * cm, y - 0.1 * cm)
+        y -= 0.7 * cm
+
+    line(_("Lista dla fotografa – dzieci, których nie fotografujemy"), 14, 0.7)
+    line(_("Wydarzenie: {event}", event=event), 11)
+    line(_("Data: {date}   Klasa/grupa: {groups}", date=on.isoformat(), groups=", ".join(groups) or _("wszystkie")), 11)
+    line(_("Kanały publikacji: {channels}", channels=", ".join(channel_label(c) for c in channels)), 11)
+    line(workspace.config["institution"].get("name", ""), 9)
+    y -= 0.3 * cm
+    for rule in RULES:
+        for part in _wrap(_(rule), 95):
+            line(part, 9, 0.5)
+    y -= 0.3 * cm
+    row((_("Lp."), _("Imię i inicjał nazwiska"), _("Klasa/grupa"), _("Jak rozpoznać (ustalone z rodzicem i dzieckiem)")))
+    if not excluded:
+        line(_("Brak – wszystkie dzieci mogą być fotografowane w tych kanałach."), 11)
+    for number, verdict in enumerate(excluded, start=1):
+        row((f"{number}.", children_mod.short_name(verdict.child), verdict.child.get("group", "")))
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    lines, current = [], ""
+    for word in text.split():
+        if current and len(current) + 1 + len(word) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = f"{current} {word}".strip()
+    return [*lines, current] if current else lines
+
+
+def write(workspace: Workspace, out: Path, payload: bytes) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_private(out, payload)

@@ -1,0 +1,176 @@
+"""The consent register through the CLI: record, replace, withdraw, leave; check and sheet answers."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from somflow.workspace import Workspace
+
+CLASS = """Imię;Nazwisko;Klasa
+Ada;Strona;3b
+Bartek;Wycofany;3b
+Celina;Wygasła;3b
+Dawid;Odchodzący;3b
+Ewa;Zostająca-Po;3b
+Filip;Bezzgody;3b
+Gaja;Pełna;3b
+Hubert;Odmowa;3b
+Iga;Dzieckonie;3b
+Jan;Innaklasa;4a
+"""
+EVENT_DAY = "2026-12-10"
+
+
+@pytest.fixture
+def school(somflow_cli, tmp_path):
+    """Class 3b with one child per case the issue names, consents entered by hand."""
+    csv = tmp_path / "3b.csv"
+    csv.write_text(CLASS, encoding="utf-8")
+    assert somflow_cli("consent", "import", str(csv)).exit_code == 0
+    year = ("--from", "2026-09-01", "--to", "2027-08-31")
+    ok = lambda *args: _ok(somflow_cli("consent", "record", *args))  # noqa: E731
+    ok("Ada Strona", "--channel", "website", *year)
+    ok("Bartek Wycofany", "--channel", "website", "--channel", "social-media", *year)
+    _ok(somflow_cli("consent", "withdraw", "Bartek Wycofany", "--date", "2026-11-30"))
+    ok("Celina Wygasła", "--channel", "website", "--channel", "social-media", "--from", "2025-09-01", "--to", "2026-08-31")
+    ok("Dawid Odchodzący", "--channel", "website", "--channel", "social-media", *year)
+    _ok(somflow_cli("consent", "leave", "Dawid Odchodzący", "--date", "2026-11-15"))
+    ok("Ewa Zostająca-Po", "--channel", "website", "--channel", "social-media", "--after-leaving", *year)
+    _ok(somflow_cli("consent", "leave", "Ewa Zostająca-Po", "--date", "2026-11-15"))
+    ok("Gaja Pełna", "--channel", "website", "--channel", "social-media", "--child-view", "tak", *year)
+    ok("Hubert Odmowa", "--refused")
+    ok("Iga Dzieckonie", "--channel", "website", "--channel", "social-media", "--child-view", "nie", *year)
+    ok("Jan Innaklasa", "--channel", "social-media", *year)
+    return somflow_cli
+
+
+def _ok(result):
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def answers(cli, *args) -> dict[str, tuple[bool, str]]:
+    result = _ok(cli("consent", "check", *args, "--json"))
+    return {row["name"]: (row["allowed"], row["reason"]) for row in json.loads(result.output)}
+
+
+def test_check_social_media(school):
+    got = answers(school, "--group", "3b", "--channel", "social-media", "--date", EVENT_DAY)
+    assert "Jan Innaklasa" not in got  # another class
+    allowed = {name for name, (ok, _reason) in got.items() if ok}
+    assert allowed == {"Gaja Pełna", "Ewa Zostająca-Po"}
+    assert got["Ada Strona"] == (False, "zgoda nie obejmuje kanału: media społecznościowe")
+    assert got["Bartek Wycofany"] == (False, "zgoda wycofana 2026-11-30")
+    assert got["Celina Wygasła"] == (False, "zgoda wygasła 2026-08-31")
+    assert got["Dawid Odchodzący"][0] is False and "odeszło z placówki 2026-11-15" in got["Dawid Odchodzący"][1]
+    assert got["Ewa Zostająca-Po"] == (True, "zgoda do 2027-08-31, także po odejściu z placówki")
+    assert got["Filip Bezzgody"] == (False, "nie zwrócono zgody")
+    assert got["Hubert Odmowa"] == (False, "rodzic (opiekun) nie wyraził zgody")
+    assert got["Iga Dzieckonie"] == (False, "dziecko nie wyraziło zgody")
+
+
+def test_check_website_and_dates(school):
+    got = answers(school, "--group", "3b", "--channel", "website", "--date", EVENT_DAY)
+    assert got["Ada Strona"] == (True, "zgoda do 2027-08-31")
+    # before the withdrawal and before leaving, both could appear
+    before = answers(school, "--group", "3b", "--channel", "website", "--date", "2026-11-01")
+    assert before["Bartek Wycofany"][0] and before["Dawid Odchodzący"][0]
+    assert answers(school, "--group", "3b", "--channel", "website", "--date", "2026-06-01")["Celina Wygasła"][0]
+
+
+def test_check_text_output_lists_both_sides(school):
+    result = _ok(school("consent", "check", "--group", "3b", "--channel", "social-media", "--date", EVENT_DAY))
+    may, _sep, may_not = result.output.partition("NIE MOGĄ")
+    assert "MOGĄ wystąpić (2)" in may and "Gaja Pełna" in may and "Filip Bezzgody" not in may
+    assert "(7)" in may_not and "Filip Bezzgody (3b) – nie zwrócono zgody" in may_not
+
+
+def test_sheet_lists_children_present_without_consent(school, somflow_workspace, tmp_path):
+    out = tmp_path / "lista.pdf"
+    result = _ok(school("consent", "sheet", "Jasełka 2026", "--group", "3b", "--channel", "social-media", "--date", EVENT_DAY, "--out", str(out)))
+    lines = result.output.splitlines()
+    listed = [line.split(".", 1)[1].strip() for line in lines if line[:4].strip().rstrip(".").isdigit()]
+    # first name, surname initial, group; those who left are not at the event
+    assert sorted(listed) == ["Ada S.  3b", "Bartek W.  3b", "Celina W.  3b", "Filip B.  3b", "Hubert O.  3b", "Iga D.  3b"]
+    assert "Strona" not in result.output and "Dawid" not in result.output
+    text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Lista dla fotografa – dzieci, których nie fotografujemy" in text
+    assert "Jasełka 2026" in text and "Iga D." in text and "Wycofany" not in text
+    assert "nie może wykluczać dziecka" in text
+    assert os.name != "posix" or out.stat().st_mode & 0o077 == 0
+
+
+def test_newer_consent_replaces_older_and_history_is_kept(school, somflow_workspace):
+    _ok(school("consent", "record", "Ada Strona", "--channel", "social-media", "--from", "2026-12-01", "--to", "2027-08-31"))
+    got = answers(school, "--group", "3b", "--channel", "social-media", "--date", EVENT_DAY)
+    assert got["Ada Strona"][0] is True
+    assert answers(school, "--group", "3b", "--channel", "website", "--date", EVENT_DAY)["Ada Strona"][0] is False
+    history = _ok(school("consent", "history", "Ada Strona")).output.splitlines()
+    assert len(history) == 2 and "[zastąpiona]" in history[0] and "[obowiązuje]" in history[1]
+    store = Workspace(somflow_workspace).store
+    assert store.count("image_consents") == 10  # 9 children with one each, Ada with two
+
+
+def test_errors_are_polish_and_change_nothing(school, somflow_workspace):
+    store = Workspace(somflow_workspace).store
+    before = store.count("image_consents")
+    result = school("consent", "record", "Filip Bezzgody", "--channel", "tiktok")
+    assert result.exit_code == 2 and "Nieznany kanał publikacji „tiktok”" in result.output
+    result = school("consent", "record", "Filip Bezzgody")
+    assert result.exit_code == 2 and "nie wskazuje żadnego kanału" in result.output
+    result = school("consent", "record", "Filip Bezzgody", "--channel", "druk", "--from", "2027-01-01", "--to", "2026-01-01")
+    assert result.exit_code == 2 and "wcześniejsza niż data początku" in result.output
+    result = school("consent", "record", "Nikt Taki", "--channel", "druk")
+    assert result.exit_code == 2 and "Nie znaleziono dziecka „Nikt Taki”" in result.output
+    result = school("consent", "withdraw", "Filip Bezzgody")
+    assert result.exit_code == 2 and "nie ma czego wycofać" in result.output
+    assert store.count("image_consents") == before
+
+
+def test_register_listing_and_status_counts(school):
+    listing = _ok(school("consent", "list", "--group", "3b")).output
+    assert "Filip Bezzgody (3b): brak zgody (nie zwrócono)" in listing
+    assert "Bartek Wycofany (3b): zgoda: strona internetowa, media społecznościowe; 2026-09-01 – 2027-08-31; WYCOFANA 2026-11-30" in listing
+    status = _ok(school("status")).output
+    assert "Dzieci w rejestrze zgód na wizerunek:" in status
+
+
+def test_polish_alias_group(school):
+    result = _ok(school("zgody", "check", "--group", "3b", "--channel", "strona_www", "--date", EVENT_DAY))
+    assert "MOGĄ wystąpić" in result.output
+
+
+def test_every_message_has_an_english_entry():
+    import ast
+    import json
+
+    import somflow_image_consent
+    from somflow_image_consent import sheet, vocabulary
+
+    folder = Path(somflow_image_consent.__file__).parent
+    catalogue = json.loads((folder / "locale" / "en.json").read_text(encoding="utf-8"))
+    messages = set(sheet.RULES) | set(vocabulary.CHANNEL_LABELS.values())
+    for path in folder.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "_" and node.args and isinstance(node.args[0], ast.Constant):
+                messages.add(node.args[0].value)
+    assert sorted(messages - set(catalogue)) == []
+
+
+def test_english_output(school):
+    result = _ok(school("--lang", "en", "consent", "check", "--group", "3b", "--channel", "website", "--date", EVENT_DAY))
+    assert "MAY appear (3):" in result.output and "no consent returned" in result.output
+
+
+def test_from_a_terminal(school, somflow_workspace, somflow_proc):
+    env = {"SOMFLOW_WORKSPACE": str(somflow_workspace)}
+    done = somflow_proc("consent", "sheet", "Dzień Dziecka", "--group", "3b", "--channel", "social-media", "--date", EVENT_DAY, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "Nie fotografować (ani indywidualnie, ani w grupie) – 6:" in done.stdout
+    done = somflow_proc("consent", "check", "--group", "3b", "--channel", "tiktok", env=env)
+    assert done.returncode == 2 and "Nieznany kanał publikacji „tiktok”" in done.stderr
