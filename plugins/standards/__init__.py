@@ -1,0 +1,1 @@
+"""Built-in somflow plugin: keeping the standards alive."""
