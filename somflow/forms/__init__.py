@@ -1,0 +1,38 @@
+"""The forms engine: one YAML spec per form → schema, prompts, fillable template, filled PDF with QR codes.
+
+Public API (``from somflow import forms``)::
+
+    forms.load_spec(path) -> FormSpec            # plugins call it in somflow_register_forms
+    forms.registry(workspace) -> dict[str, FormSpec]
+    forms.get(workspace, form_id) -> FormSpec
+    forms.validate(workspace, spec, data) -> list[str]   # Polish messages, [] when valid
+    forms.generate(workspace, form_id, data, *, record=None, title=None) -> dict  # the documents record
+    forms.read_back(spec, pdf_bytes) -> dict     # data from a filled AcroForm PDF
+
+Names are imported lazily so ``import somflow.forms.spec`` stays light.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+from somflow.forms.spec import Choice, Field, FormSpec, Group, Section, SpecError, load_spec
+
+_LAZY = {
+    "registry": "somflow.forms.catalog",
+    "get": "somflow.forms.catalog",
+    "validate": "somflow.forms.schema",
+    "generate": "somflow.forms.documents",
+    "read_back": "somflow.forms.acroform",
+    "build_template": "somflow.forms.acroform",
+}
+
+__all__ = ["Choice", "Field", "FormSpec", "Group", "Section", "SpecError", "load_spec", *_LAZY]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'somflow.forms' has no attribute {name!r}")
+    return getattr(import_module(module), name)

@@ -1,0 +1,52 @@
+"""The form spec: loading, and Polish messages naming the file and the key for every problem."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from somflow import forms
+
+HERE = Path(__file__).parent / "forms"
+
+
+def test_load_test_spec() -> None:
+    spec = forms.load_spec(HERE / "proba.yaml")
+    assert spec.id == "formularz-proba"
+    assert spec.example == HERE / "proba.example.yaml"
+    assert [s.id for s in spec.sections] == ["I", "II", "III"]
+    assert {f.type for _s, f in spec.fields()} >= {"text", "multiline", "date", "pesel", "postal_code", "email", "phone", "integer", "checkbox", "choice", "multichoice"}
+    group = spec.group("osoby")
+    assert group.max == 3 and group.continuation
+    assert spec.field("pesel").footnote == 1
+
+
+def test_every_problem_named_with_file_and_key(tmp_path: Path) -> None:
+    path = tmp_path / "zly.yaml"
+    path.write_text(
+        "id: Zły_Formularz\ntitle: Coś\nfoo: 1\nsections:\n"
+        "  - id: I\n    title: A\n    fields:\n"
+        "      - {name: imie, label: Imię, type: data}\n"
+        "      - {name: imie, label: Drugie}\n"
+        "      - {name: wybor, label: W, type: choice}\n"
+        "      - {name: p, label: P, footnote: 4}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(forms.SpecError) as info:
+        forms.load_spec(path)
+    text = "\n".join(info.value.messages)
+    assert all(m.startswith(f"Plik {path}, klucz ") for m in info.value.messages)
+    assert "klucz id:" in text
+    assert "klucz foo: nieznany klucz" in text
+    assert "klucz sections[0].fields[0].type: nieznany typ „data”" in text
+    assert "klucz sections[0].fields[1].name: nazwa imie występuje" in text
+    assert "klucz sections[0].fields[2].choices" in text
+    assert "klucz sections[0].fields[3].footnote" in text
+
+
+def test_yaml_syntax_error(tmp_path: Path) -> None:
+    path = tmp_path / "x.yaml"
+    path.write_text("id: [a\n", encoding="utf-8")
+    with pytest.raises(forms.SpecError, match="błąd składni YAML"):
+        forms.load_spec(path)
