@@ -56,6 +56,7 @@ SCHEMA: dict[str, Any] = {
         "schema": {k: {"type": "string", "empty": False} for k in ("store", "inbox", "archive", "rejected")},
     },
     "store": {"type": "dict", "allow_unknown": True},
+    "standards": {"type": "dict", "allow_unknown": True, "schema": {"survey_interval_months": {"type": "integer", "allowed": [12, 24]}, "review_interval_months": {"type": "integer", "min": 1}, "ack_days": {"type": "integer", "min": 0}}},
 }
 
 DEFAULT_PATHS = {"store": "data/store.json", "inbox": "inbox", "archive": "archive", "rejected": "rejected"}
