@@ -40,6 +40,7 @@ CORE_MODULES = (
     "somflow.core_plugin",
     "somflow.inbox.plugin",
     "somflow.forms.commands",
+    "somflow.reminders.plugin",
 )
 
 
