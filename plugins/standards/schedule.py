@@ -1,7 +1,8 @@
 """What is due when: the survey, the biennial report, the review of the standards, missing acknowledgments.
 
 * Survey: ``survey_interval_months`` (12 or 24) after the last round of each
-  survey; before any round, on ``first_survey`` (default: due today).
+  survey; before any round, on ``first_survey`` (default: the first report's
+  date, since the report rests on the survey).
 * Report: 31 March every two years from ``first_report`` (seed 001: first on
   2026-03-31); the earliest report year with no report generated is due,
   moved to the next working day when 31 March is not one (Kpa art. 57 §4).
@@ -56,7 +57,7 @@ def next_report_year(store: Store, settings: Settings, today: date) -> int:
 def survey_due(store: Store, settings: Settings, name: str, today: date) -> date:
     last = survey.latest_round(store, name)
     if last is None:
-        return next_working_day(settings.first_survey or today)
+        return next_working_day(settings.first_survey or settings.first_report)
     return next_working_day(add_months(date.fromisoformat(last["date"]), settings.survey_interval_months))
 
 

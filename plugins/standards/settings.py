@@ -3,7 +3,7 @@
 ```toml
 [standards]
 survey_interval_months = 12     # 12 (seeds 001, 004) or 24 (seed 002)
-first_survey = "2026-05-31"     # when the first survey is due (default: today, i.e. due now)
+first_survey = "2026-05-31"     # when the first survey is due (default: first_report)
 first_report = "2026-03-31"     # the first biennial report (seed 001 ch. XI); then every 2 years
 review_interval_months = 24     # review of the standards themselves (seed 002: every two years)
 ack_days = 14                   # days to collect acknowledgments after a new version / a new person

@@ -1,0 +1,111 @@
+"""Acknowledgments of the standards: who is missing, printed forms, signed scans filed through the inbox."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from pypdf import PdfReader
+
+from somflow.errors import InvalidInput
+from standards_helpers import missing_names, pdftotext, scan_into_inbox
+
+
+def add(cli, group: str, name: str, *extra: str) -> str:
+    result = cli("standards", "people", "add", name, "--group", group, *extra)
+    assert result.exit_code == 0, result.output
+    return result.output.split()[-1].rstrip(".")
+
+
+def test_new_staff_member_is_missing_until_the_signed_scan_is_filed(somflow_cli, somflow_workspace):
+    add(somflow_cli, "pracownicy", "Żaneta Grzębska")
+    add(somflow_cli, "pracownicy", "Łukasz Ćwikła")
+    assert missing_names(somflow_cli) == ["Żaneta Grzębska", "Łukasz Ćwikła"]
+
+    out = somflow_workspace / "druk.pdf"
+    result = somflow_cli("standards", "ack", "print", "--group", "pracownicy", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert len(PdfReader(out).pages) == 2
+    text = pdftotext(out)
+    assert "Oświadczenie pracownika" in text and "Żaneta Grzębska" in text
+    assert "zapoznałam/em się ze Standardami Ochrony Małoletnich" in text
+
+    # Only the first page (Żaneta's declaration) comes back signed.
+    scan_into_inbox(out, somflow_workspace / "inbox", "skan", pages=[1])
+    result = somflow_cli("ingest")
+    assert result.exit_code == 0, result.output
+    assert missing_names(somflow_cli) == ["Łukasz Ćwikła"]
+
+    listing = somflow_cli("standards", "ack", "list").output
+    assert "Żaneta Grzębska" in listing and "Gdynia" in listing and "wersja 1" in listing
+
+    # A new version of the standards puts everyone back on the list.
+    result = somflow_cli("standards", "version", "add", "2", "--effective", "2026-09-01")
+    assert result.exit_code == 0, result.output
+    assert "2 osób" in result.output
+    assert missing_names(somflow_cli) == ["Żaneta Grzębska", "Łukasz Ćwikła"]
+    assert "Wersja Standardów: 2" in somflow_cli("standards", "missing").output
+
+
+def test_children_are_acknowledged_by_a_signed_class_list(somflow_cli, somflow_workspace):
+    for name in ("Zosia Źrebiec", "Jaś Ślęzak"):
+        add(somflow_cli, "dzieci", name, "--klasa", "1a")
+    add(somflow_cli, "dzieci", "Ola Bąk", "--klasa", "2b")
+    add(somflow_cli, "rodzice", "Anna Bąk", "--klasa", "2b", "--dziecko", "Ola Bąk")
+    out = somflow_workspace / "lista.pdf"
+    result = somflow_cli("standards", "ack", "print", "--group", "dzieci", "--klasa", "1a", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    text = pdftotext(out)
+    assert "Zosia Źrebiec" in text and "Jaś Ślęzak" in text and "Ola Bąk" not in text
+
+    scan_into_inbox(out, somflow_workspace / "inbox", "lista")
+    assert somflow_cli("ingest").exit_code == 0
+    assert sorted(missing_names(somflow_cli)) == ["Anna Bąk", "Ola Bąk"]
+
+
+def test_parent_form_names_the_child(somflow_cli, somflow_workspace):
+    add(somflow_cli, "rodzice", "Anna Bąk", "--klasa", "2b", "--dziecko", "Ola Bąk")
+    out = somflow_workspace / "rodzice.pdf"
+    assert somflow_cli("standards", "ack", "print", "--group", "rodzice", "--out", str(out)).exit_code == 0
+    text = pdftotext(out)
+    assert "Oświadczenie rodzica/prawnego opiekuna" in text
+    assert "Ola Bąk" in text and "Zostałam/łem poinstruowana/y o konieczności i zasadach ich stosowania." in " ".join(text.split())
+
+
+def test_acknowledgment_recorded_by_hand_with_place_and_scope(somflow_cli):
+    person = add(somflow_cli, "pracownicy", "Piotr Żak")
+    result = somflow_cli("standards", "ack", "record", person, "--date", "2026-09-02", "--place", "sala 12", "--scope", "szkolenie: Standardy, procedura NK")
+    assert result.exit_code == 0, result.output
+    assert missing_names(somflow_cli) == []
+    assert "sala 12" in somflow_cli("standards", "ack", "list").output
+    again = somflow_cli("standards", "ack", "record", person, "--date", "2026-09-02")
+    assert "już zapisane" in again.output
+
+
+def test_bad_input_is_refused_in_polish(somflow_cli, somflow_workspace, somflow_proc):
+    person = add(somflow_cli, "pracownicy", "Piotr Żak")
+    with pytest.raises(InvalidInput, match="w przyszłości"):
+        somflow_cli("standards", "ack", "record", person, "--date", "2099-01-01")
+    with pytest.raises(InvalidInput, match="Nie znaleziono osoby o identyfikatorze NIEMA"):
+        somflow_cli("standards", "ack", "record", "NIEMA")
+    with pytest.raises(InvalidInput, match="nie może być puste"):
+        somflow_cli("standards", "people", "add", " ", "--group", "rodzice")
+    # The same from a terminal: exit code 2 and the Polish message, nothing written.
+    proc = somflow_proc("standards", "ack", "record", person, "--date", "2099-01-01", env={"SOMFLOW_WORKSPACE": str(somflow_workspace)})
+    assert proc.returncode == 2 and "Opcja --date: data 2099-01-01 jest w przyszłości." in proc.stderr
+    assert missing_names(somflow_cli) == ["Piotr Żak"]
+
+
+def test_missing_acknowledgments_are_deadlines_without_names(somflow_cli, somflow_workspace):
+    from somflow.workspace import Workspace
+
+    store = Workspace(somflow_workspace).store
+    store.insert("staff", {"imie": "Ewa", "nazwisko": "Łoś", "planned_start": "2027-02-01"})
+    add(somflow_cli, "rodzice", "Anna Bąk", "--klasa", "2b")
+    result = somflow_cli("deadlines", "--json", "--today", "2026-11-23")
+    assert result.exit_code == 0, result.output
+    found = {d["key"]: d for d in json.loads(result.output) if d["key"].startswith("standards:ack:")}
+    staff = next(d for d in found.values() if d["record"] and d["record"]["collection"] == "staff")
+    assert staff["due"] == "2027-02-01"  # before the first day of work with children
+    assert "Łoś" not in result.output and "Bąk" not in result.output
+    assert any(k.endswith(":rodzice") for k in found)
