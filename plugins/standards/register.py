@@ -2,7 +2,7 @@
 
 Entries in ``standards_register``: ``date``, ``channel``, ``kind``, ``summary``,
 ``status``. The summary must not identify a child: before saving, it is
-checked for PESEL numbers (valid checksum, via python-stdnum) and for the names
+checked for PESEL numbers (any run of 11 digits, a typo included) and for the names
 of people somflow knows; a hit is refused with a warning unless the user
 insists (``--force``), and the warning never repeats the name or PESEL.
 """
@@ -13,8 +13,6 @@ import re
 from collections import Counter
 from datetime import date
 from typing import Any
-
-from stdnum.pl import pesel as stdnum_pesel
 
 from somflow.errors import InvalidInput
 from somflow.i18n import _
@@ -39,7 +37,8 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 def identity_warnings(store: Store, text: str) -> list[str]:
     """Polish warnings when ``text`` holds a PESEL or the full name of a person in the store."""
     warnings = []
-    if any(stdnum_pesel.is_valid(m) for m in _DIGITS.findall(text)):
+    # Any 11-digit run counts: a PESEL with a typo still identifies the child.
+    if _DIGITS.search(text):
         warnings.append(_("Opis zawiera numer PESEL. Usuń go — rejestr nie może identyfikować dziecka."))
     words = [w.casefold() for w in _WORD.findall(text)]
     joined = " " + " ".join(words) + " "
