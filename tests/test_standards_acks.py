@@ -109,3 +109,30 @@ def test_missing_acknowledgments_are_deadlines_without_names(somflow_cli, somflo
     assert staff["due"] == "2027-02-01"  # before the first day of work with children
     assert "Łoś" not in result.output and "Bąk" not in result.output
     assert any(k.endswith(":rodzice") for k in found)
+
+
+def test_class_list_import_is_all_or_nothing(somflow_cli, somflow_workspace):
+    good = somflow_workspace / "1a.csv"
+    good.write_text("imie_nazwisko;klasa\nZosia Źrebiec;1a\nJaś Ślęzak;1a\n", encoding="utf-8")
+    assert "Dodano 2 osób." in somflow_cli("standards", "people", "import", str(good), "--group", "dzieci").output
+    bad = somflow_workspace / "1b.csv"
+    bad.write_text("imie_nazwisko;klasa\nOla Bąk;1b\n;1b\n", encoding="utf-8")
+    with pytest.raises(InvalidInput, match="Plik 1b.csv, wiersz 3, kolumna imie_nazwisko"):
+        somflow_cli("standards", "people", "import", str(bad), "--group", "dzieci")
+    assert sorted(missing_names(somflow_cli)) == ["Jaś Ślęzak", "Zosia Źrebiec"]
+
+
+def test_a_new_version_reminds(somflow_cli, somflow_workspace):
+    from datetime import date, timedelta
+
+    person = add(somflow_cli, "pracownicy", "Ewa Łoś")
+    somflow_cli("standards", "ack", "record", person, "--date", "2026-05-04")
+    assert missing_names(somflow_cli) == []
+    somflow_cli("standards", "version", "add", "2", "--effective", "2026-11-02")
+    deadlines = json.loads(somflow_cli("deadlines", "--json").output)
+    due = date.fromisoformat(next(d["due"] for d in deadlines if d["key"] == f"standards:ack:2:{person}"))
+    assert due >= date(2026, 11, 16)  # ack_days (14) after the new version, or after the person was added
+    result = somflow_cli("remind", "--dry-run", "--today", (due - timedelta(days=7)).isoformat())
+    assert result.exit_code == 0, result.output
+    assert "Oświadczenie pracownika o zapoznaniu się ze Standardami Ochrony Małoletnich (wersja 2)" in result.output
+    assert "Łoś" not in result.output

@@ -130,10 +130,11 @@ def on_document_filed(store: Store, document: dict[str, Any]) -> int:
     group = FORMS.get(document.get("form", ""))
     if group is None:
         return 0
-    data = document.get("data") or {}
-    version = str(data.get("wersja_standardow") or current_version(store).version)
     returned = document.get("returned") or {}
-    day = _first_date(data.get("data"), returned.get("filed"), returned.get("date"), document.get("updated"))
+    # A form filled in on a computer comes back with its field values; paper keeps what was printed.
+    data = {**(document.get("data") or {}), **{k: v for k, v in (returned.get("fields") or {}).items() if v}}
+    version = str(data.get("wersja_standardow") or current_version(store).version)
+    day = _first_date(data.get("data"), returned.get("at"), document.get("updated"))
     place = str(data.get("miejscowosc") or data.get("miejsce") or "")
     scope = str(data.get("zakres") or _("Standardy Ochrony Małoletnich, wersja {version}", version=version))
     ref = document.get("record") or {}

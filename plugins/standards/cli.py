@@ -102,6 +102,15 @@ def people_add(ctx: click.Context, name: str, group: str, klasa: str, dziecko: s
     click.echo(_("Dodano osobę {id}.", id=rec["id"]))
 
 
+@people_cmd.command("import", help="Dodaj osoby z pliku CSV (kolumny: imie_nazwisko, klasa, dziecko); błędny plik nie dodaje nikogo.")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--group", type=GROUP, required=True)
+@click.pass_context
+def people_import(ctx: click.Context, csv_file: Path, group: str) -> None:
+    count = people.import_csv(ctx.obj.workspace.store, group, csv_file.read_bytes(), csv_file.name)
+    click.echo(_("Dodano {count} osób.", count=count))
+
+
 @people_cmd.command("list", help="Wypisz osoby i stan potwierdzeń obowiązującej wersji.")
 @click.option("--group", type=GROUP)
 @click.pass_context
