@@ -136,3 +136,18 @@ def test_a_new_version_reminds(somflow_cli, somflow_workspace):
     assert result.exit_code == 0, result.output
     assert "Oświadczenie pracownika o zapoznaniu się ze Standardami Ochrony Małoletnich (wersja 2)" in result.output
     assert "Łoś" not in result.output
+
+
+def test_every_message_has_an_english_entry(somflow_cli):
+    import ast
+    from pathlib import Path
+
+    import somflow_standards
+
+    catalogue = json.loads((Path(somflow_standards.__file__).parent / "locale" / "en.json").read_text(encoding="utf-8"))
+    for source in Path(somflow_standards.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "_" and node.args and isinstance(node.args[0], ast.Constant):
+                assert node.args[0].value in catalogue, f"{source.name}: {node.args[0].value}"
+    somflow_cli("standards", "people", "add", "Ewa Łoś", "--group", "pracownicy")
+    assert "Version of the standards: 1" in somflow_cli("--lang", "en", "standards", "missing").output
