@@ -31,6 +31,20 @@ def _date(value: str | None, option: str) -> date:
         raise InvalidInput([_("Opcja {option}: „{value}” nie jest datą w formacie RRRR-MM-DD.", option=option, value=value)]) from None
 
 
+def _print_file(workspace, documents: list[dict[str, Any]], target: Path) -> Path:
+    """One PDF with every generated document, in order, to print in one go (personal data: owner-only)."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for doc in documents:
+        writer.append(str(workspace.root / doc["file"]))
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_private(target, buffer.getvalue())
+    return target
+
+
 @click.group(help="Standardy ochrony małoletnich: potwierdzenia, rejestr zgłoszeń, ankieta, raport, przegląd.")
 def standards() -> None:
     pass
@@ -107,7 +121,7 @@ def people_add(ctx: click.Context, name: str, group: str, klasa: str, dziecko: s
 @click.option("--group", type=GROUP, required=True)
 @click.pass_context
 def people_import(ctx: click.Context, csv_file: Path, group: str) -> None:
-    count = people.import_csv(ctx.obj.workspace.store, group, csv_file.read_bytes(), csv_file.name)
+    count = people.import_csv(ctx.obj.workspace.store, group, csv_file)
     click.echo(_("Dodano {count} osób.", count=count))
 
 
@@ -134,8 +148,6 @@ def ack() -> None:
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Plik PDF do druku (domyślnie druk/potwierdzenia-<grupa>.pdf).")
 @click.pass_context
 def ack_print(ctx: click.Context, group: str, klasa: str | None, everybody: bool, out: Path | None) -> None:
-    from pypdf import PdfWriter
-
     from somflow import forms
 
     workspace = ctx.obj.workspace
@@ -164,14 +176,7 @@ def ack_print(ctx: click.Context, group: str, klasa: str | None, everybody: bool
             form = acknowledgments.STAFF_FORM if group == "pracownicy" else acknowledgments.PARENT_FORM
             for p in chosen:
                 documents.append(forms.generate(workspace, form, acknowledgments.form_data(p, workspace.config, version), record=p.ref))
-    writer = PdfWriter()
-    for doc in documents:
-        writer.append(str(workspace.root / doc["file"]))
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    target = out or workspace.root / "druk" / f"potwierdzenia-{group}.pdf"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    write_private(target, buffer.getvalue())
+    target = _print_file(workspace, documents, out or workspace.root / "druk" / f"potwierdzenia-{group}.pdf")
     click.echo(_("Wygenerowano {count} dokumentów ({people} osób) do druku: {file}", count=len(documents), people=len(chosen), file=target))
     click.echo(_("Podpisane skany wrzuć do skrzynki inbox/ — potwierdzenia zapiszą się same."))
 
@@ -272,21 +277,12 @@ def survey_start(ctx: click.Context, name: str, day: str | None) -> None:
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path))
 @click.pass_context
 def survey_print(ctx: click.Context, name: str, copies: int, out: Path | None) -> None:
-    from pypdf import PdfWriter
-
     from somflow import forms
 
     workspace = ctx.obj.workspace
     with workspace.store.transaction():
         documents = [forms.generate(workspace, survey.form_id(name), {}) for _i in range(copies)]
-    writer = PdfWriter()
-    for doc in documents:
-        writer.append(str(workspace.root / doc["file"]))
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    target = out or workspace.root / "druk" / f"ankieta-{name}.pdf"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    write_private(target, buffer.getvalue())
+    target = _print_file(workspace, documents, out or workspace.root / "druk" / f"ankieta-{name}.pdf")
     click.echo(_("Ankiety do druku ({count}): {file}", count=copies, file=target))
 
 
@@ -329,7 +325,7 @@ def survey_add(ctx: click.Context, name: str, round_id: str | None, data_file: P
 def survey_import(ctx: click.Context, csv_file: Path, name: str, round_id: str | None) -> None:
     store = ctx.obj.workspace.store
     round_rec = survey.round_for(store, name, round_id)
-    count = survey.import_csv(store, round_rec, csv_file.read_bytes(), csv_file.name)
+    count = survey.import_csv(store, round_rec, csv_file)
     click.echo(_("Zaimportowano {count} ankiet.", count=count))
 
 

@@ -9,13 +9,13 @@ or ``dzieci``, a class/group label ``klasa`` and, for a parent, the child's name
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from somflow.errors import InvalidInput
+from somflow.forms import datafile
 from somflow.i18n import _
 from somflow.store import Store
 
@@ -105,32 +105,20 @@ def add(store: Store, group: str, name: str, klasa: str = "", child: str = "") -
     return store.insert(PEOPLE, record)
 
 
-def import_csv(store: Store, group: str, content: bytes, file_name: str) -> int:
+def import_csv(store: Store, group: str, path: Path) -> int:
     """Add people from a CSV class list (columns ``imie_nazwisko``, ``klasa``, for parents ``dziecko``).
 
     Every row is checked first; any problem rejects the whole file, naming the row.
     """
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InvalidInput([_("Plik {file} nie jest zapisany w kodowaniu UTF-8.", file=file_name)]) from None
-    try:
-        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    if "imie_nazwisko" not in (reader.fieldnames or []):
-        raise InvalidInput([_("Plik {file}: brak kolumny imie_nazwisko w pierwszym wierszu.", file=file_name)])
-    rows, problems = [], []
-    for number, row in enumerate(reader, start=2):
-        name = (row.get("imie_nazwisko") or "").strip()
-        if not name:
-            problems.append(_("Plik {file}, wiersz {row}, kolumna imie_nazwisko: wartość nie może być pusta.", file=file_name, row=number))
-            continue
-        rows.append((name, (row.get("klasa") or "").strip(), (row.get("dziecko") or "").strip()))
+    rows, _batch = datafile.load(path)  # the forms engine's reader: UTF-8, "," or ";" separated
+    problems = [
+        _("Plik {file}, wiersz {row}, kolumna imie_nazwisko: wartość nie może być pusta.", file=path.name, row=number)
+        for number, row in enumerate(rows, start=2)
+        if not row.get("imie_nazwisko")
+    ]
     if problems:
         raise InvalidInput([*problems, _("Nic nie zaimportowano.")])
     with store.transaction():
-        for name, klasa, child in rows:
-            add(store, group, name, klasa, child)
+        for row in rows:
+            add(store, group, row["imie_nazwisko"], row.get("klasa", ""), row.get("dziecko", ""))
     return len(rows)

@@ -12,8 +12,6 @@ laid bare.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -23,6 +21,7 @@ from typing import Any
 
 from somflow import forms
 from somflow.errors import InvalidInput
+from somflow.forms import datafile
 from somflow.forms.spec import Field
 from somflow.i18n import _, pick
 from somflow.store import Store
@@ -118,34 +117,23 @@ def add_response(store: Store, round_rec: dict[str, Any], raw: dict[str, Any], s
     return store.insert(RESPONSES, {"round": round_rec["id"], "survey": round_rec["survey"], "answers": answers, "source": source})
 
 
-def import_csv(store: Store, round_rec: dict[str, Any], content: bytes, file_name: str) -> int:
+def import_csv(store: Store, round_rec: dict[str, Any], path: Path) -> int:
     """Import one respondent per CSV row; any bad row rejects the whole file (rows and columns named)."""
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InvalidInput([_("Plik {file} nie jest zapisany w kodowaniu UTF-8.", file=file_name)]) from None
-    try:
-        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    rows, problems = [], []
-    for number, row in enumerate(reader, start=2):
-        if None in row:
-            problems.append(_("Plik {file}, wiersz {row}: więcej wartości niż kolumn w nagłówku.", file=file_name, row=number))
-            continue
-        answers, row_problems = clean(round_rec["survey"], row, _("Plik {file}, wiersz {row}", file=file_name, row=number))
+    rows, _batch = datafile.load(path)  # the forms engine's reader: UTF-8, "," or ";" separated
+    answers_per_row, problems = [], []
+    for number, row in enumerate(rows, start=2):
+        answers, row_problems = clean(round_rec["survey"], row, _("Plik {file}, wiersz {row}", file=path.name, row=number))
         problems += row_problems
         if answers:
-            rows.append(answers)
-    if not rows and not problems:
-        problems.append(_("Plik {file} nie zawiera żadnych odpowiedzi.", file=file_name))
+            answers_per_row.append(answers)
+    if not answers_per_row and not problems:
+        problems.append(_("Plik {file} nie zawiera żadnych odpowiedzi.", file=path.name))
     if problems:
         raise InvalidInput([*problems, _("Nic nie zaimportowano.")])
     with store.transaction():
-        for answers in rows:
+        for answers in answers_per_row:
             store.insert(RESPONSES, {"round": round_rec["id"], "survey": round_rec["survey"], "answers": answers, "source": "csv"})
-    return len(rows)
+    return len(answers_per_row)
 
 
 # --------------------------------------------------------------- summary
