@@ -132,3 +132,15 @@ def test_report_pdf_has_its_sections_a_chart_and_the_figures(somflow_cli, with_a
     assert "Szkolenie z reagowania na krzywdzenie w styczniu 2027." in text
     assert "Ankieta: „Czy wie Pan/Pani, jak reagować na symptomy krzywdzenia dzieci?” — odpowiedzi wskazujące na problem: 6 z 20." in text
     assert "Żaneta" not in text  # counts only, no names
+
+
+def test_blank_questionnaires_print_with_the_seed_questions(somflow_cli, somflow_workspace):
+    out = somflow_workspace / "ankiety.pdf"
+    result = somflow_cli("standards", "survey", "print", "--copies", "3", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    reader = PdfReader(out)
+    assert len(reader.pages) >= 3
+    text = " ".join(pdftotext(out, layout=False).split())
+    assert "Ankieta: Monitoring „standardów”" in text
+    assert "Czy potrafi Pan/Pani rozpoznawać symptomy krzywdzenia dzieci?" in text
+    assert "Czy ma Pan/Pani jakieś uwagi/poprawki dotyczące Polityki ochrony dzieci przed krzywdzeniem? (odpowiedź opisowa)" in text
