@@ -151,3 +151,12 @@ def test_every_message_has_an_english_entry(somflow_cli):
                 assert node.args[0].value in catalogue, f"{source.name}: {node.args[0].value}"
     somflow_cli("standards", "people", "add", "Ewa Łoś", "--group", "pracownicy")
     assert "Version of the standards: 1" in somflow_cli("--lang", "en", "standards", "missing").output
+
+
+def test_staff_kept_by_the_vetting_plugin_count_and_exempt_ones_do_not(somflow_cli, somflow_workspace):
+    from somflow.workspace import Workspace
+
+    store = Workspace(somflow_workspace).store
+    store.insert("staff", {"imie": "Ewa", "nazwisko": "Łoś", "start": "2027-02-01", "umowa": "zlecenie"})
+    store.insert("staff", {"imie": "Jan", "nazwisko": "Mundurowy", "zwolnienie": "sluzby-mundurowe"})
+    assert missing_names(somflow_cli) == ["Ewa Łoś"]

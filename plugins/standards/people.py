@@ -1,8 +1,10 @@
 """Who must acknowledge the standards: staff, parents and children.
 
 Staff come from the ``staff`` collection, which the vetting plugin keeps (names
-in ``imie``/``nazwisko`` or ``imie_nazwisko``); a person marked ``exempt`` or
-``active: false`` there needs no acknowledgment. Parents and children, which no
+in ``imie``/``nazwisko`` or ``imie_nazwisko``, the planned first day of work
+with children in ``start``); a person exempt there (``zwolnienie``: a police
+officer giving a talk, a delivery driver) or ``active: false`` needs no
+acknowledgment. Parents and children, which no
 other plugin keeps, live here in ``standards_people`` with ``group`` ``rodzice``
 or ``dzieci``, a class/group label ``klasa`` and, for a parent, the child's name.
 """
@@ -63,7 +65,7 @@ def everyone(store: Store, group: str | None = None) -> list[Person]:
     found: list[Person] = []
     if group in (None, "pracownicy"):
         for rec in store.query(STAFF):
-            if rec.get("exempt") or rec.get("active") is False:
+            if rec.get("zwolnienie") or rec.get("exempt") or rec.get("active") is False:
                 continue
             start = next((_day(rec.get(k)) for k in START_FIELDS if rec.get(k)), None)
             found.append(Person(STAFF, rec["id"], "pracownicy", display_name(rec), since=_day(rec["created"]), start=start))
