@@ -23,8 +23,9 @@ def scan_into_inbox(pdf: Path, inbox: Path, name: str, pages: list[int] | None =
     return target
 
 
-def pdftotext(pdf: Path) -> str:
-    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True, encoding="utf-8").stdout
+def pdftotext(pdf: Path, layout: bool = True) -> str:
+    """The text poppler extracts (``layout=False``: in reading order, table cells one after another)."""
+    return subprocess.run(["pdftotext", *(["-layout"] if layout else []), str(pdf), "-"], check=True, capture_output=True, text=True, encoding="utf-8").stdout
 
 
 def render_pages(pdf: Path, folder: Path, dpi: int = 40) -> list[Path]:

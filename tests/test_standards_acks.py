@@ -160,3 +160,24 @@ def test_staff_kept_by_the_vetting_plugin_count_and_exempt_ones_do_not(somflow_c
     store.insert("staff", {"imie": "Ewa", "nazwisko": "Łoś", "start": "2027-02-01", "umowa": "zlecenie"})
     store.insert("staff", {"imie": "Jan", "nazwisko": "Mundurowy", "zwolnienie": "sluzby-mundurowe"})
     assert missing_names(somflow_cli) == ["Ewa Łoś"]
+
+
+def test_the_vetting_plugins_staff_declaration_counts_too(somflow_workspace):
+    from somflow.workspace import Workspace
+    from somflow_standards import acknowledgments
+
+    store = Workspace(somflow_workspace).store
+    person = store.insert("staff", {"imie": "Ewa", "nazwisko": "Łoś"})
+    document = {
+        "id": "01DOC",
+        "form": "oswiadczenie-o-zapoznaniu-ze-standardami",
+        "data": {"miejsce": "Gdynia", "imie_nazwisko": "Ewa Łoś"},
+        "record": {"collection": "staff", "id": person["id"]},
+        "returned": {"at": "2026-10-02T08:00:00+00:00", "fields": {"data": "2026-10-01"}},
+    }
+    with store.transaction():
+        assert acknowledgments.on_document_filed(store, document) == 1
+        assert acknowledgments.on_document_filed(store, document) == 0  # never twice
+    (ack,) = store.query("acknowledgments")
+    assert (ack["date"], ack["place"], ack["version"], ack["document"]) == ("2026-10-01", "Gdynia", "1", "01DOC")
+    assert acknowledgments.on_document_filed(store, {**document, "form": "zgoda-wizerunek"}) == 0

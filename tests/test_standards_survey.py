@@ -101,6 +101,12 @@ def test_report_pdf_has_its_sections_a_chart_and_the_figures(somflow_cli, with_a
     ws = with_answers
     somflow_cli("standards", "register", "add", "--channel", "email", "--kind", "propozycja", "--date", "2026-10-01", "--summary", "Dodać numer telefonu zaufania na plakacie")
     somflow_cli("standards", "people", "add", "Żaneta Grzębska", "--group", "pracownicy")
+    # Case counts come from the other plugins' somflow_unit_summary (here a workspace plugin).
+    (ws / "plugins").mkdir()
+    (ws / "plugins" / "sprawy.py").write_text(
+        "from somflow import hookimpl\n\n@hookimpl\ndef somflow_unit_summary(workspace):\n    return [('Otwarte sprawy NK', 2), ('NK-A po terminie', 0)]\n",
+        encoding="utf-8",
+    )
     conclusions = ws / "wnioski.txt"
     conclusions.write_text("Szkolenie z reagowania na krzywdzenie w styczniu 2027.\n", encoding="utf-8")
     # One run from a terminal, as the coordinator would.
@@ -131,6 +137,8 @@ def test_report_pdf_has_its_sections_a_chart_and_the_figures(somflow_cli, with_a
     assert "pracownicy 1 0 1" in text
     assert "Szkolenie z reagowania na krzywdzenie w styczniu 2027." in text
     assert "Ankieta: „Czy wie Pan/Pani, jak reagować na symptomy krzywdzenia dzieci?” — odpowiedzi wskazujące na problem: 6 z 20." in text
+    assert "Otwarte sprawy NK 2" in text and "NK-A po terminie 0" in text
+    assert "Brak potwierdzenia Standardów" not in text  # the plugin's own counts are not "cases"
     assert "Żaneta" not in text  # counts only, no names
 
 
