@@ -8,7 +8,7 @@ import pytest
 from pypdf import PdfReader
 
 from somflow.errors import InvalidInput
-from standards_helpers import pdftotext, render_pages
+from standards_helpers import pdftotext, render_pages, scan_into_inbox
 
 QUESTIONS = ["zna_standardy", "zna_polityke", "rozpoznaje_symptomy", "wie_jak_reagowac", "zaobserwowal_naruszenie"]
 
@@ -140,6 +140,14 @@ def test_report_pdf_has_its_sections_a_chart_and_the_figures(somflow_cli, with_a
     assert "Otwarte sprawy NK 2" in text and "NK-A po terminie 0" in text
     assert "Brak potwierdzenia Standardów" not in text  # the plugin's own counts are not "cases"
     assert "Żaneta" not in text  # counts only, no names
+
+    # The head signs the printed report; the scan comes back through the inbox.
+    status = somflow_proc("status", env={"SOMFLOW_WORKSPACE": str(ws)}).stdout
+    assert "Standardy: raport 2026: czeka na podpis kierownika jednostki" in status
+    scan_into_inbox(pdf, ws / "inbox", "raport-podpisany")
+    proc = somflow_proc("ingest", env={"SOMFLOW_WORKSPACE": str(ws)})
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "Standardy: raport 2026: podpisany" in somflow_cli("status").output
 
 
 def test_blank_questionnaires_print_with_the_seed_questions(somflow_cli, somflow_workspace):

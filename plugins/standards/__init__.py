@@ -48,9 +48,10 @@ def somflow_deadlines(workspace, today: date):
 
 @hookimpl
 def somflow_document_filed(document: dict[str, Any], workspace) -> None:
-    from somflow_standards import acknowledgments
+    from somflow_standards import acknowledgments, report
 
     acknowledgments.on_document_filed(workspace.store, document)
+    report.on_document_filed(workspace.store, document)
 
 
 @hookimpl
@@ -70,11 +71,15 @@ def somflow_unit_summary(workspace) -> list[tuple[str, int]]:
 
 @hookimpl
 def somflow_status(workspace) -> list[tuple[str, str]]:
-    from somflow_standards import acknowledgments
+    from somflow_standards import acknowledgments, schedule
 
     store = workspace.store
     version = acknowledgments.current_version(store)
-    return [
+    lines = [
         (_("Standardy: obowiązująca wersja"), version.version),
         (_("Standardy: brak potwierdzeń"), str(len(acknowledgments.missing(store)))),
     ]
+    for rep in sorted(store.query(schedule.REPORTS), key=lambda r: r["year"]):
+        state = _("podpisany {date}", date=rep["signed"]) if rep.get("signed") else _("czeka na podpis kierownika jednostki")
+        lines.append((_("Standardy: raport {year}", year=rep["year"]), state))
+    return lines

@@ -15,7 +15,7 @@ from somflow.errors import InvalidInput
 from somflow.fileio import write_private
 from somflow.i18n import _, pick
 
-from somflow_standards import acknowledgments, people, register, report, settings, survey
+from somflow_standards import acknowledgments, people, register, settings, survey
 from somflow_standards.schedule import REVIEWS, next_report_year
 
 GROUP = click.Choice(people.GROUPS)
@@ -71,7 +71,7 @@ def missing(ctx: click.Context, group: str | None, as_json: bool) -> None:
     for g in people.GROUPS:
         members = [p for p in found if p.group == g]
         if members:
-            click.echo(_("{group} — brak potwierdzenia: {count}", group=_(report.GROUP_LABELS[g]).capitalize(), count=len(members)))
+            click.echo(_("{group} — brak potwierdzenia: {count}", group=_(people.GROUP_LABELS[g]).capitalize(), count=len(members)))
             for p in members:
                 click.echo(f"  {p.id}  {p.name}" + (f"  ({p.klasa})" if p.klasa else ""))
 
@@ -277,11 +277,10 @@ def survey_start(ctx: click.Context, name: str, day: str | None) -> None:
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path))
 @click.pass_context
 def survey_print(ctx: click.Context, name: str, copies: int, out: Path | None) -> None:
-    from somflow import forms
+    from somflow.forms.documents import generate_many
 
     workspace = ctx.obj.workspace
-    with workspace.store.transaction():
-        documents = [forms.generate(workspace, survey.form_id(name), {}) for _i in range(copies)]
+    documents = generate_many(workspace, survey.form_id(name), [{} for _i in range(copies)])
     target = _print_file(workspace, documents, out or workspace.root / "druk" / f"ankieta-{name}.pdf")
     click.echo(_("Ankiety do druku ({count}): {file}", count=copies, file=target))
 
@@ -373,6 +372,8 @@ def survey_summary(ctx: click.Context, name: str, round_id: str | None, as_json:
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path))
 @click.pass_context
 def report_cmd(ctx: click.Context, year: int | None, conclusions: Path | None, out: Path | None) -> None:
+    from somflow_standards import report  # heavy (reportlab, matplotlib): only when a report is made
+
     workspace = ctx.obj.workspace
     conf = settings.load(workspace.config)
     today = date.today()

@@ -24,6 +24,8 @@ from somflow.store import Store
 STAFF = "staff"
 PEOPLE = "standards_people"
 GROUPS = ("pracownicy", "rodzice", "dzieci")
+#: Polish names of the groups (translated with ``_`` where shown).
+GROUP_LABELS = {"pracownicy": "pracownicy", "rodzice": "rodzice", "dzieci": "dzieci"}
 #: Fields of a staff record that may hold the planned first day of work with children.
 START_FIELDS = ("planned_start", "start_date", "data_rozpoczecia", "start")
 

@@ -21,6 +21,9 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from somflow.fileio import write_private
+from somflow.forms.documents import COLLECTION as DOCUMENTS, STATUS_GENERATED
+from somflow.forms.fonts import register_reportlab
+from somflow.forms.stamp import SIZE as QR_SIZE, TOP_GAP as QR_TOP_GAP, stamp
 from somflow.i18n import _, pick
 from somflow.workspace import Workspace
 
@@ -32,7 +35,7 @@ from somflow_standards.settings import Settings
 ATTENTION_SHARE = 0.2
 #: Questions where "tak" is the worrying answer (a breach was observed).
 TAK_IS_BAD = {"zaobserwowal_naruszenie"}
-GROUP_LABELS = {"pracownicy": "pracownicy", "rodzice": "rodzice", "dzieci": "dzieci"}
+GROUP_LABELS = people.GROUP_LABELS
 
 
 @dataclass
@@ -134,37 +137,6 @@ def survey_chart(summary: survey.Summary) -> bytes:
 # ------------------------------------------------------------------- PDF
 
 
-def _fonts() -> tuple[str, str]:
-    """Register DejaVu Sans (the forms engine's copy, else the one matplotlib ships) and return its names."""
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    if "SomDejaVu" in pdfmetrics.getRegisteredFontNames():
-        return "SomDejaVu", "SomDejaVu-Bold"
-    regular, bold = _font_files()
-    pdfmetrics.registerFont(TTFont("SomDejaVu", str(regular)))
-    pdfmetrics.registerFont(TTFont("SomDejaVu-Bold", str(bold)))
-    return "SomDejaVu", "SomDejaVu-Bold"
-
-
-def _font_files() -> tuple[Path, Path]:
-    candidates: list[Path] = []
-    try:
-        import somflow.forms as forms_pkg
-
-        candidates.append(Path(forms_pkg.__file__).parent / "fonts")
-    except ImportError:  # pragma: no cover - the forms engine is part of somflow
-        pass
-    import matplotlib
-
-    candidates.append(Path(matplotlib.get_data_path()) / "fonts" / "ttf")
-    for folder in candidates:
-        regular, bold = folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
-        if regular.is_file() and bold.is_file():
-            return regular, bold
-    raise FileNotFoundError("DejaVuSans.ttf")
-
-
 def render(workspace: Workspace, figures: Figures, conclusions: str = "") -> bytes:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
@@ -172,7 +144,7 @@ def render(workspace: Workspace, figures: Figures, conclusions: str = "") -> byt
     from reportlab.lib.units import cm
     from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    regular, bold = _fonts()
+    regular, bold = register_reportlab()  # the forms engine's DejaVu Sans
     body = ParagraphStyle("body", fontName=regular, fontSize=10, leading=13.5, spaceAfter=4)
     h1 = ParagraphStyle("h1", parent=body, fontName=bold, fontSize=15, leading=19, spaceAfter=6)
     h2 = ParagraphStyle("h2", parent=body, fontName=bold, fontSize=12, leading=15, spaceBefore=10, spaceAfter=4)
@@ -258,7 +230,8 @@ def render(workspace: Workspace, figures: Figures, conclusions: str = "") -> byt
     story += [Spacer(1, 1.5 * cm), p("......................................................"), p(_("(data i podpis kierownika jednostki)"), small)]
 
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=2 * cm, rightMargin=2 * cm, topMargin=2 * cm, bottomMargin=2 * cm, title=_("Raport z realizacji Standardów Ochrony Małoletnich"), author="somflow")
+    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=2 * cm, rightMargin=2 * cm, topMargin=QR_TOP_GAP + QR_SIZE + 0.5 * cm,  # keep the QR band clear
+                             bottomMargin=2 * cm, title=_("Raport z realizacji Standardów Ochrony Małoletnich"), author="somflow")
 
     def footer(canvas, document) -> None:
         canvas.setFont(regular, 8)
@@ -283,19 +256,70 @@ def _survey_title(summary: survey.Summary) -> str:
     return _("personel") if summary.survey == survey.SURVEYS["personel"] else _("rodzice")
 
 
+FORM = "raport-standardy"
+
+
 def generate(workspace: Workspace, settings: Settings, year: int, today: date, conclusions: str = "", out: Path | None = None) -> tuple[Path, Figures]:
-    """Write the report PDF (``reports/raport-standardy-<year>.pdf`` by default) and record it."""
+    """Write the report and record it, all or nothing.
+
+    The PDF is a ``documents`` record like a generated form (QR code
+    ``SOMFLOW:DOC:<id>:P<n>`` on every page, ``documents/<id>.pdf``), so the copy
+    the head signs comes back through the inbox; a copy named
+    ``reports/raport-standardy-<year>.pdf`` (or ``out``) is the one to print.
+    """
     figures = gather(workspace, settings, year, today)
-    pdf = render(workspace, figures, conclusions)
+    content = render(workspace, figures, conclusions)
     target = out or workspace.root / "reports" / f"raport-standardy-{year}.pdf"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    write_private(target, pdf)
     store = workspace.store
-    entry = {"year": year, "file": str(target), "generated": today.isoformat(), "sha256": hashlib.sha256(pdf).hexdigest()}
-    with store.transaction():
-        existing = store.query(REPORTS, {"year": year})
-        if existing:
-            store.update(REPORTS, existing[-1]["id"], entry, expected_rev=existing[-1]["rev"])
-        else:
-            store.insert(REPORTS, entry)
+    written: list[Path] = []
+    try:
+        with store.transaction():
+            existing = store.query(REPORTS, {"year": year})
+            entry = {"year": year, "generated": today.isoformat(), "signed": None}
+            if existing:
+                rep = store.update(REPORTS, existing[-1]["id"], entry, expected_rev=existing[-1]["rev"])
+            else:
+                rep = store.insert(REPORTS, entry)
+            title = _("Raport z realizacji Standardów Ochrony Małoletnich za lata {start}–{end}", start=year - 2, end=year)
+            doc = store.insert(
+                DOCUMENTS,
+                {"form": FORM, "form_version": 1, "title": title, "data": {"rok": year}, "file": None, "sha256": None, "pages": None,
+                 "status": STATUS_GENERATED, "record": {"collection": REPORTS, "id": rep["id"]}, "created_by": store.user, "returned": None},
+            )
+            pdf, pages = _stamped(content, doc["id"])
+            relative = f"documents/{doc['id']}.pdf"
+            for path in (workspace.root / relative, target):
+                path.parent.mkdir(parents=True, exist_ok=True)
+                written.append(path)
+                write_private(path, pdf)
+            digest = hashlib.sha256(pdf).hexdigest()
+            store.update(DOCUMENTS, doc["id"], {"file": relative, "sha256": digest, "pages": pages})
+            store.update(REPORTS, rep["id"], {"document": doc["id"], "file": str(target), "sha256": digest})
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
     return target, figures
+
+
+def _stamped(content: bytes, doc_id: str) -> tuple[bytes, int]:
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(content)) as pdf:
+        stamp(pdf, doc_id)
+        buffer = io.BytesIO()
+        pdf.save(buffer, compress_streams=True)
+        return buffer.getvalue(), len(pdf.pages)
+
+
+def on_document_filed(store, document: dict[str, Any]) -> bool:
+    """The head's signed report came back: note when (``somflow status`` shows it)."""
+    ref = document.get("record") or {}
+    if document.get("form") != FORM or ref.get("collection") != REPORTS:
+        return False
+    rep = store.get(REPORTS, ref["id"])
+    if rep is None:
+        return False
+    at = (document.get("returned") or {}).get("at") or date.today().isoformat()
+    store.update(REPORTS, rep["id"], {"signed": str(at)[:10], "signed_document": document["id"]}, expected_rev=rep["rev"])
+    return True
