@@ -54,7 +54,7 @@ def test_template_from_forms_build_fills_in_third_party_viewer_and_reads_back(pr
 
     spec = forms.load_spec(SPEC)
     writer = PdfWriter(clone_from=io.BytesIO(forms.build_template(spec, "pl")))
-    writer.update_page_form_field_values(None, {"imie": "Łucja", "nazwisko": "Źrebięcka", "osoby-1-imie_nazwisko": "Ćma Żuk", "wiek": "9"}, auto_regenerate=False)
+    writer.update_page_form_field_values(None, {"imie": "Łucja", "nazwisko": "Źrebięcka", "osoby-1-imie_nazwisko": "Ćma Żuk", "wiek": "9", "data_wypelnienia": "2024-09-01"}, auto_regenerate=False)
     buffer = io.BytesIO()
     writer.write(buffer)
     data = forms.read_back(spec, buffer.getvalue())
@@ -67,11 +67,11 @@ def test_interactive_fill_asks_again_after_a_wrong_answer(proba_workspace, somfl
     answers = [
         "Łucja",  # imię
         "Żak",  # nazwisko
-        "02270803625",  # PESEL: wrong checksum, asked again
-        "02270803624",
-        "2002-02-30",  # impossible date, asked again
-        "2002-07-08",
-        "12",  # wiek
+        "15240101232",  # PESEL: wrong checksum, asked again
+        "15240101231",
+        "2015-02-30",  # impossible date, asked again
+        "2015-04-01",
+        "9",  # wiek
         "81-301",
         "pomorskie",
         "",  # e-mail skipped
@@ -85,6 +85,7 @@ def test_interactive_fill_asks_again_after_a_wrong_answer(proba_workspace, somfl
         "wujek",
         "Opis ąę",
         "",  # placówka: accept the default from somflow.toml
+        "2024-09-01",  # data wypełnienia
         "y",  # confirm the summary
     ]
     result = somflow_cli("fill", FORM_ID, input="\n".join(answers) + "\n")
@@ -92,17 +93,17 @@ def test_interactive_fill_asks_again_after_a_wrong_answer(proba_workspace, somfl
     assert "błędna cyfra kontrolna" in result.output and "nie jest prawidłową datą" in result.output
     assert "Podsumowanie" in result.output
     doc = Workspace(proba_workspace).store.query("documents")[-1]
-    assert doc["data"]["pesel"] == "02270803624" and doc["data"]["formy"] == ["psychiczna", "zaniedbanie"]
+    assert doc["data"]["pesel"] == "15240101231" and doc["data"]["formy"] == ["psychiczna", "zaniedbanie"]
     assert doc["data"]["placowka"] == "Szkoła Podstawowa nr 7 im. Marii Skłodowskiej-Curie"
     assert doc["data"]["osoby"] == [{"imie_nazwisko": "Ślązak Źdźbło", "relacja": "wujek"}]
     assert (proba_workspace / doc["file"]).is_file()
 
 
-CSV_HEAD = "imie,nazwisko,pesel,data_urodzenia,plec,formy,osoby-1-imie_nazwisko,osoby-2-imie_nazwisko\n"
+CSV_HEAD = "imie,nazwisko,pesel,data_urodzenia,plec,formy,osoby-1-imie_nazwisko,osoby-2-imie_nazwisko,data_wypelnienia\n"
 
 
 def test_csv_batch_one_merged_pdf(proba_workspace, somflow_cli, tmp_path):
-    rows = [f"Łucja{i},Żak{i},02270803624,2002-07-08,k,\"psychiczna,zaniedbanie\",Ćma {i},Ósma {i}\n" for i in range(5)]
+    rows = [f"Łucja{i},Żak{i},02270803624,2002-07-08,k,\"psychiczna,zaniedbanie\",Ćma {i},Ósma {i},2024-09-01\n" for i in range(5)]
     source = tmp_path / "klasa.csv"
     source.write_text(CSV_HEAD + "".join(rows), encoding="utf-8")
     out = tmp_path / "klasa.pdf"
@@ -118,7 +119,7 @@ def test_csv_batch_one_merged_pdf(proba_workspace, somflow_cli, tmp_path):
 
 def test_csv_row_with_error_nothing_written(proba_workspace, somflow_cli, tmp_path):
     source = tmp_path / "klasa.csv"
-    source.write_text(CSV_HEAD + "Ala,Kot,02270803624,2002-07-08,k,,A,B\nOla,,02270803625,2002-07-08,k,,A,B\n", encoding="utf-8")
+    source.write_text(CSV_HEAD + "Ala,Kot,02270803624,2002-07-08,k,,A,B,2024-09-01\nOla,,02270803625,2002-07-08,k,,A,B,2024-09-01\n", encoding="utf-8")
     result = somflow_cli("fill", FORM_ID, "--data", str(source))
     assert result.exit_code == 2
     assert "Wiersz 2: Sekcja I, pole „Nazwisko”: pole wymagane" in result.output
@@ -160,3 +161,15 @@ def test_fill_third_party_acroform(proba_workspace, somflow_cli, tmp_path):
     wrong.write_text("Nazwiskoo: X\n", encoding="utf-8")
     bad = somflow_cli("fill", "--template", str(template), "--data", str(wrong), "--out", str(tmp_path / "x.pdf"))
     assert bad.exit_code == 2 and "nie ma pola „Nazwiskoo”" in bad.output
+
+
+def test_interactive_fill_prefilled_from_a_store_record(proba_workspace, somflow_cli):
+    import yaml
+
+    example = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    child = Workspace(proba_workspace).store.insert("children", example)
+    result = somflow_cli("fill", FORM_ID, "--person", child["id"], input="\n" * 40)
+    assert result.exit_code == 0, result.output
+    doc = Workspace(proba_workspace).store.query("documents")[-1]
+    assert doc["record"] == {"collection": "children", "id": child["id"]}
+    assert {k: doc["data"][k] for k in example} == example

@@ -50,3 +50,17 @@ def test_yaml_syntax_error(tmp_path: Path) -> None:
     path.write_text("id: [a\n", encoding="utf-8")
     with pytest.raises(forms.SpecError, match="błąd składni YAML"):
         forms.load_spec(path)
+
+
+def test_spec_errors_in_english(tmp_path: Path) -> None:
+    from somflow import i18n
+
+    path = tmp_path / "x.yaml"
+    path.write_text("id: x\ntitle: T\nsections: [{id: I, title: A, fields: [{name: a, label: A, type: foo}]}]\n", encoding="utf-8")
+    i18n.set_language("en")
+    try:
+        with pytest.raises(forms.SpecError) as info:
+            forms.load_spec(path)
+    finally:
+        i18n.set_language("pl")
+    assert f'File {path}, key sections[0].fields[0].type: unknown type "foo" (allowed: {", ".join(forms.spec.FIELD_TYPES)})' in info.value.messages

@@ -14,8 +14,10 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import pikepdf
@@ -56,8 +58,11 @@ def spec_digest(spec: FormSpec) -> str:
 
 
 def _stream(pdf: pikepdf.Pdf, content: bytes, width: float, height: float, resources: pikepdf.Object | None = None) -> pikepdf.Object:
-    stream = pdf.make_stream(content)
-    stream.Type = pikepdf.Name.XObject
+    # Compressed here, once: saving can then pass every stream through untouched (see save_filled()).
+    stream = pdf.make_stream(zlib.compress(content, 6) if content else b"")
+    if content:
+        stream.Filter = pikepdf.Name.FlateDecode
+    stream.Type = pikepdf.Name.XObject  # attribute by attribute: faster in pikepdf than one Dictionary
     stream.Subtype = pikepdf.Name.Form
     stream.BBox = [0, 0, round(width, 3), round(height, 3)]
     if resources is not None:
@@ -110,15 +115,22 @@ def add_fields(pdf: pikepdf.Pdf, widgets: list[Widget]) -> None:
         if "/Annots" not in page.obj:
             page.obj.Annots = pikepdf.Array()
         page.obj.Annots.append(annot if annot.is_indirect else pdf.make_indirect(annot))
-    pdf.Root.AcroForm = pdf.make_indirect(
-        pikepdf.Dictionary(Fields=fields, DA=da, DR=pikepdf.Dictionary(Font=pikepdf.Dictionary({"/" + FIELD_FONT: font})), NeedAppearances=False)
-    )
+    # /DR is indirect so every appearance stream can share it as its /Resources.
+    resources = pdf.make_indirect(pikepdf.Dictionary(Font=pikepdf.Dictionary({"/" + FIELD_FONT: font})))
+    pdf.Root.AcroForm = pdf.make_indirect(pikepdf.Dictionary(Fields=fields, DA=da, DR=resources, NeedAppearances=False))
 
 
-def save(pdf: pikepdf.Pdf) -> bytes:
-    """Deterministic bytes (same input, same output)."""
+def save(pdf: pikepdf.Pdf, deterministic: bool = True) -> bytes:
+    """The PDF's bytes; with ``deterministic`` the same input gives the same output."""
     buffer = io.BytesIO()
-    pdf.save(buffer, deterministic_id=True, compress_streams=True)
+    pdf.save(buffer, deterministic_id=deterministic, compress_streams=True)
+    return buffer.getvalue()
+
+
+def save_filled(pdf: pikepdf.Pdf) -> bytes:
+    """Fast save of a filled PDF: compressed streams pass through untouched, only new plain ones (flattening) get compressed."""
+    buffer = io.BytesIO()
+    pdf.save(buffer, compress_streams=True, stream_decode_level=pikepdf.StreamDecodeLevel.none)
     return buffer.getvalue()
 
 
@@ -196,6 +208,53 @@ def field_kind(field: pikepdf.Dictionary) -> str:
     return "other"
 
 
+@dataclass(frozen=True)
+class _Slot:
+    """What filling needs to know about one terminal field, found once per template."""
+
+    field: tuple[int, int]
+    kind: str
+    multiline: bool
+    size: float | None
+    da_ok: bool
+    widgets: tuple[tuple[tuple[int, int], float, float, str | None], ...]
+
+
+#: Field maps of somflow templates, by the template's (content-derived) /ID: the walk costs more than the fill.
+_slots_cache: dict[bytes, dict[str, _Slot]] = {}
+
+
+def _slots(pdf: pikepdf.Pdf) -> tuple[dict[str, _Slot], dict[str, tuple[Any, list[Any]]] | None]:
+    """The field map, and (unless cached) the field and widget objects themselves."""
+    key = None
+    if "/SomflowForm" in pdf.docinfo and "/ID" in pdf.trailer:
+        key = bytes(pdf.trailer.ID[0]) + bytes(pdf.trailer.ID[1])
+        cached = _slots_cache.get(key)
+        if cached is not None:
+            return cached, None
+    slots = {}
+    objects = {}
+    for name, field, widgets in terminal_fields(pdf):
+        objects[name] = (field, widgets)
+        da = _inherited(field, "/DA")
+        placed = []
+        for w in widgets:
+            x1, y1, x2, y2 = (float(v) for v in w.Rect)
+            placed.append((w.objgen, abs(x2 - x1), abs(y2 - y1), _on_state(w)))
+        slots[name] = _Slot(
+            field.objgen,
+            field_kind(field),
+            bool(int(_inherited(field, "/Ff") or 0) & MULTILINE),
+            _da_size(field),
+            da is not None and str(da).startswith(f"/{FIELD_FONT} "),
+            tuple(placed),
+        )
+    indirect = all(slot.field != (0, 0) and all(w[0] != (0, 0) for w in slot.widgets) for slot in slots.values())
+    if key is not None and indirect:
+        _slots_cache[key] = slots
+    return slots, objects
+
+
 class Filler:
     """Fills the fields of one open PDF; the font and resources are made once per PDF."""
 
@@ -204,55 +263,57 @@ class Filler:
         self.font = field_font()
         acroform = pdf.Root.AcroForm
         dr = acroform.get("/DR")
-        if dr is None:
-            acroform.DR = dr = pikepdf.Dictionary()
+        if dr is None or not dr.is_indirect:  # not a somflow template: make /DR shareable
+            dr = pdf.make_indirect(pikepdf.Dictionary() if dr is None else dr)
+            acroform.DR = dr
         if "/Font" not in dr:
             dr.Font = pikepdf.Dictionary()
         if "/" + FIELD_FONT not in dr.Font:
             dr.Font["/" + FIELD_FONT] = self.font.pdf_object(pdf)
-        self.resources = pdf.make_indirect(pikepdf.Dictionary(Font=pikepdf.Dictionary({"/" + FIELD_FONT: dr.Font["/" + FIELD_FONT]})))
+        self.resources = dr
         acroform.NeedAppearances = False
-        self.fields = {name: (field, widgets) for name, field, widgets in terminal_fields(pdf)}
+        self.slots, self.objects = _slots(pdf)
 
     def set(self, name: str, value: Any) -> bool:
         """Set field ``name`` to ``value`` (text; bool or export value for buttons). False when there is no such field."""
-        found = self.fields.get(name)
-        if found is None:
+        slot = self.slots.get(name)
+        if slot is None:
             return False
-        field, widgets = found
-        kind = field_kind(field)
-        if kind == "text":
-            text = "" if value is None else str(value)
+        if self.objects is not None:  # objects at hand (they may be direct, without an object number)
+            field, widgets = self.objects[name]
+            by_gen = {w.objgen: w for w in widgets}
+            positional = iter(widgets)
+
+            def get(objgen):
+                return by_gen[objgen] if objgen != (0, 0) else next(positional)
+        else:
+            get = self.pdf.get_object
+            field = get(slot.field)
+        kind = slot.kind
+        if kind == "text" or kind == "choice":
+            text = "" if value is None or value is False else str(value)
             field.V = pikepdf.String(text)
-            multiline = bool(int(_inherited(field, "/Ff") or 0) & MULTILINE)
-            size = _da_size(field)
-            field.DA = pikepdf.String(f"/{FIELD_FONT} {size or 0} Tf 0 g")
-            for widget in widgets:
-                self._text_appearance(widget, text, multiline, size)
+            if not slot.da_ok:
+                field.DA = pikepdf.String(f"/{FIELD_FONT} {slot.size or 0} Tf 0 g")
+            for objgen, width, height, _on in slot.widgets:
+                get(objgen).AP = pikepdf.Dictionary(N=self._text_appearance(text, width, height, slot.multiline and kind == "text", slot.size))
         elif kind == "checkbox":
-            for widget in widgets:
-                on = _on_state(widget) or "Yes"
+            for objgen, _w, _h, on in slot.widgets:
+                on = on or "Yes"
                 checked = value is True or (isinstance(value, str) and value.strip() in (on, "Yes", "tak", "Tak", "true", "1", "X"))
                 state = pikepdf.Name("/" + on) if checked else pikepdf.Name.Off
-                widget.AS = state
+                get(objgen).AS = state
                 field.V = state
         elif kind == "radio":
             chosen = None if value in (None, False, "") else str(value)
-            for widget in widgets:
-                on = _on_state(widget)
-                widget.AS = pikepdf.Name("/" + on) if on is not None and on == chosen else pikepdf.Name.Off
+            for objgen, _w, _h, on in slot.widgets:
+                get(objgen).AS = pikepdf.Name("/" + on) if on is not None and on == chosen else pikepdf.Name.Off
             field.V = pikepdf.Name("/" + chosen) if chosen else pikepdf.Name.Off
-        elif kind == "choice":
-            field.V = pikepdf.String("" if value is None else str(value))
-            for widget in widgets:
-                self._text_appearance(widget, str(value or ""), False, _da_size(field))
         else:
             return False
         return True
 
-    def _text_appearance(self, widget: pikepdf.Dictionary, text: str, multiline: bool, size: float | None) -> None:
-        x1, y1, x2, y2 = (float(v) for v in widget.Rect)
-        width, height = abs(x2 - x1), abs(y2 - y1)
+    def _text_appearance(self, text: str, width: float, height: float, multiline: bool, size: float | None) -> pikepdf.Object:
         font = self.font
         pad = 2.0
         if multiline:
@@ -277,7 +338,7 @@ class Filler:
                 f"/Tx BMC q {pad / 2} 1 {width - pad:.2f} {height - 2:.2f} re W n BT /{FIELD_FONT} {size:g} Tf 0 g 1 0 0 1 {pad} {baseline:.2f} Tm".encode(),
                 font.encode(text) + b" Tj ET Q EMC",
             ]
-        widget.AP = pikepdf.Dictionary(N=_stream(self.pdf, b"\n".join(parts), width, height, self.resources))
+        return _stream(self.pdf, b"\n".join(parts), width, height, self.resources)
 
 
 def _da_size(field: pikepdf.Dictionary) -> float | None:

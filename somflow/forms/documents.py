@@ -21,7 +21,7 @@ from somflow.errors import InvalidInput
 from somflow.fileio import write_private
 from somflow.forms import acroform, layout
 from somflow.forms.catalog import get
-from somflow.forms.schema import check, validate
+from somflow.forms.schema import normalise
 from somflow.forms.spec import FormSpec
 from somflow.forms.stamp import stamp
 from somflow.i18n import _, language, pick
@@ -92,10 +92,7 @@ def render_document(spec: FormSpec, data: dict[str, Any], doc_id: str, *, lang: 
     stamp(pdf, doc_id)
     if flatten:
         flatten_pdf(pdf)
-    pages = len(pdf.pages)
-    buffer = io.BytesIO()
-    pdf.save(buffer, compress_streams=True)
-    return buffer.getvalue(), pages
+    return acroform.save_filled(pdf), len(pdf.pages)
 
 
 def flatten_pdf(pdf: pikepdf.Pdf) -> None:
@@ -147,10 +144,10 @@ def generate_many(
     problems: list[str] = []
     normalised_rows = []
     for number, data in enumerate(rows, start=1):
-        messages = validate(workspace, spec, data)
+        normalised, messages = normalise(workspace, spec, data)
         prefix = _("Wiersz {row}: ", row=number) if len(rows) > 1 else ""
         problems += [prefix + m for m in messages]
-        normalised_rows.append(check(spec, data)[0])
+        normalised_rows.append(normalised)
     if problems:
         raise InvalidInput(problems)
     store = workspace.store

@@ -80,16 +80,24 @@ class FieldFont:
         head = font["head"]
         self.bbox = [round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)]
         self.fallback = self.gids[ord("?")]
+        # Lookup tables so encoding and measuring a string run at C speed (str.translate, map).
+        self._hex = {code: f"{g:04X}" for code, g in self.gids.items()}
+        self._char_width = {chr(code): self.widths.get(g, 0) for code, g in self.gids.items()}
+        self._fallback_hex = f"{self.fallback:04X}"
+        self._fallback_width = self.widths.get(self.fallback, 0)
 
     def glyphs(self, text: str) -> list[int]:
         return [self.gids.get(ord(ch), self.fallback) for ch in text]
 
     def encode(self, text: str) -> bytes:
         """``text`` as a PDF hex string of 2-byte glyph ids, ready for ``Tj``."""
-        return b"<" + "".join(f"{g:04X}" for g in self.glyphs(text)).encode("ascii") + b">"
+        if not self.covers(text):
+            text = "".join(ch if ord(ch) in self.gids else "?" for ch in text)
+        return b"<" + text.translate(self._hex).encode("ascii") + b">"
 
     def width(self, text: str, size: float) -> float:
-        return sum(self.widths.get(g, 0) for g in self.glyphs(text)) * size / 1000
+        get = self._char_width.get
+        return sum(get(ch, self._fallback_width) for ch in text) * size / 1000
 
     def covers(self, text: str) -> bool:
         return all(ord(ch) in self.gids for ch in text)

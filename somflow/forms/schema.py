@@ -272,6 +272,43 @@ def _leaves(errs: list[errors.ValidationError]) -> list[errors.ValidationError]:
     return found
 
 
+def _form_date(spec: FormSpec, data: dict[str, Any]) -> date:
+    value = data.get(spec.date_field) if spec.date_field else None
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) and ISO_DATE.match(value) else date.today()
+    except ValueError:
+        return date.today()
+
+
+def _age(birth: date, on: date) -> int:
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
+def _pesel_rules(spec: FormSpec, data: dict[str, Any]) -> list[str]:
+    """Age and "minor" fields that must agree with a PESEL number on the form's date."""
+    on = _form_date(spec, data)
+    rows = [(None, None, [f for _s, f in spec.fields()], data)]
+    for _s, g in spec.groups():
+        for i, row in enumerate(data.get(g.name) or [], start=1):
+            if isinstance(row, dict):
+                rows.append((g.name, i, list(g.fields), row))
+    messages = []
+    for group, index, fields, row in rows:
+        for f in fields:
+            ref = f.minor_of or f.age_of
+            value, number = row.get(f.name), row.get(ref) if ref else None
+            if not ref or value in (None, "") or not isinstance(number, str) or not stdnum_pesel.is_valid(number):
+                continue
+            age = _age(stdnum_pesel.get_birth_date(number), on)
+            if f.minor_of:
+                said = value if isinstance(value, bool) else {"tak": True, "yes": True, "nie": False, "no": False}.get(str(value).lower())
+                if said is not None and said != (age < 18):
+                    messages.append(where(spec, f.name, index, group) + ": " + _("niezgodne z numerem PESEL (wiek {age} lat w dniu {date})", age=age, date=on.isoformat()))
+            elif isinstance(value, int) and value != age:
+                messages.append(where(spec, f.name, index, group) + ": " + _("wiek niezgodny z numerem PESEL ({age} lat w dniu {date})", age=age, date=on.isoformat()))
+    return messages
+
+
 def check(spec: FormSpec, data: Any) -> tuple[dict[str, Any], list[str]]:
     """Normalise ``data`` (dates to ISO, digits to strings…) and check it against the schema.
 
@@ -291,7 +328,7 @@ def check(spec: FormSpec, data: Any) -> tuple[dict[str, Any], list[str]]:
         return (order.get(path[0], len(order)), *rest)
 
     leaves = sorted(_leaves(list(validator._errors)), key=position) if not ok else []
-    messages = [_message(spec, e) for e in leaves]
+    messages = [_message(spec, e) for e in leaves] + _pesel_rules(spec, document)
     return document, list(dict.fromkeys(messages))
 
 
@@ -306,11 +343,16 @@ def check_value(spec: FormSpec, field: Field, value: Any, prefix: str = "") -> t
 
 def validate(workspace: Workspace | None, spec: FormSpec, data: Any) -> list[str]:
     """Every problem with ``data`` for ``spec``: schema checks, then the plugins' ``somflow_validate`` rules."""
+    return normalise(workspace, spec, data)[1]
+
+
+def normalise(workspace: Workspace | None, spec: FormSpec, data: Any) -> tuple[dict[str, Any], list[str]]:
+    """:func:`validate` that also returns the normalised data (what gets stored and printed)."""
     document, messages = check(spec, data)
     if workspace is not None and workspace.plugins is not None and isinstance(data, dict):
         for extra in workspace.hook.somflow_validate(form=spec, data=document, workspace=workspace):
             messages += list(extra or [])
-    return messages
+    return document, messages
 
 
-__all__ = ["FormValidator", "VOIVODESHIPS", "cerberus_schema", "check", "rule", "validate", "where"]
+__all__ = ["FormValidator", "VOIVODESHIPS", "cerberus_schema", "check", "normalise", "rule", "validate", "where"]
