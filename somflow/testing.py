@@ -86,6 +86,7 @@ class SmtpSink:
 
     def start(self) -> SmtpSink:
         import ssl
+        import warnings
 
         from aiosmtpd.controller import Controller
         from aiosmtpd.smtp import AuthResult
@@ -99,13 +100,15 @@ class SmtpSink:
             kwargs["ssl_context" if self.security == "ssl" else "tls_context"] = context
             if self.security == "starttls":
                 kwargs["require_starttls"] = True
+            else:  # implicit TLS: aiosmtpd does not know the connection is encrypted and warns about AUTH
+                warnings.filterwarnings("ignore", message="Requiring AUTH while not requiring TLS")
         if self.user:
 
             def authenticator(server, session, envelope, mechanism, auth_data):
                 ok = auth_data.login.decode() == self.user and auth_data.password.decode() == self.password
-                return AuthResult(success=ok)
+                return AuthResult(success=ok, handled=False)
 
-            kwargs.update(authenticator=authenticator, auth_required=True, auth_require_tls=self.security != "none")
+            kwargs.update(authenticator=authenticator, auth_required=True, auth_require_tls=self.security == "starttls")  # aiosmtpd sees TLS only via STARTTLS
         self._controller = Controller(_SinkHandler(self), hostname=self.host, port=self.port, server_hostname="localhost", **kwargs)
         self._controller.start()
         return self

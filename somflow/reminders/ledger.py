@@ -71,24 +71,10 @@ class Ledger:
             for mark in marks:
                 record = self._records.get(mark.entry)
                 if record is None:
-                    record = self.store.insert(
-                        COLLECTION,
-                        {
-                            "deadline": mark.key,
-                            "stage": mark.stage,
-                            "recipient": mark.recipient,
-                            "due": mark.due,
-                            "plugin": mark.plugin,
-                            "status": SENDING,
-                            "attempts": 1,
-                            "sent_at": None,
-                        },
-                    )
+                    self._insert(mark, SENDING, None)
                 elif record["status"] != SENT:
-                    record = self.store.update(
-                        COLLECTION, record["id"], {"status": SENDING, "attempts": record.get("attempts", 0) + 1}
-                    )
-                self._records[mark.entry] = record
+                    attempts = record.get("attempts", 0) + 1
+                    self._records[mark.entry] = self.store.update(COLLECTION, record["id"], {"status": SENDING, "attempts": attempts})
 
     def mark_sent(self, marks: Iterable[Mark]) -> None:
         """Record that the server accepted these reminders; marking twice changes nothing."""
@@ -97,14 +83,14 @@ class Ledger:
             for mark in marks:
                 record = self._records.get(mark.entry)
                 if record is None:
-                    record = self.store.insert(
-                        COLLECTION,
-                        {"deadline": mark.key, "stage": mark.stage, "recipient": mark.recipient, "due": mark.due,
-                         "plugin": mark.plugin, "status": SENT, "attempts": 1, "sent_at": stamp},
-                    )
+                    self._insert(mark, SENT, stamp)
                 elif record["status"] != SENT:
-                    record = self.store.update(COLLECTION, record["id"], {"status": SENT, "sent_at": stamp})
-                self._records[mark.entry] = record
+                    self._records[mark.entry] = self.store.update(COLLECTION, record["id"], {"status": SENT, "sent_at": stamp})
+
+    def _insert(self, mark: Mark, status: str, sent_at: str | None) -> None:
+        fields = {"deadline": mark.key, "stage": mark.stage, "recipient": mark.recipient, "due": mark.due, "plugin": mark.plugin}
+        record = self.store.insert(COLLECTION, fields | {"status": status, "attempts": 1, "sent_at": sent_at})
+        self._records[mark.entry] = record
 
     def forget(self, marks: Iterable[Mark]) -> None:
         """Remove new ``"sending"`` marks after the server refused the message (it surely did not arrive).

@@ -91,6 +91,7 @@ def remind(app, dry_run: bool, today: datetime | None) -> None:
     day = _today(today)
     errors: list[str] = []
     found = collect(workspace, day, errors)
+    smtp_failures: list[str] = []
     try:
         with FileLock(str(workspace.root / LOCK_NAME), timeout=0):
             ledger = Ledger.load(workspace.store)
@@ -98,22 +99,18 @@ def remind(app, dry_run: bool, today: datetime | None) -> None:
             if dry_run:
                 _show(todo, day)
             else:
-                errors += _send(workspace, todo, ledger, day)
+                smtp_failures = _send(workspace, todo, ledger, day)
     except Timeout:
         raise SomflowError(_("Inne uruchomienie somflow remind właśnie trwa; spróbuj za chwilę.")) from None
-    errors = todo.problems + errors
+    errors = errors + todo.problems + smtp_failures
     if errors:
         failure = SomflowError(
             "\n".join(errors)
             + "\n"
             + _("Tego, czego nie wysłano, nie oznaczono jako wysłane; następne uruchomienie somflow remind spróbuje ponownie.")
         )
-        failure.exit_code = 4 if any(isinstance(e, _SmtpMessage) for e in errors) else 1
+        failure.exit_code = SmtpError.exit_code if smtp_failures else 1
         raise failure
-
-
-class _SmtpMessage(str):
-    """A failure message that came from the mail server (exit code 4)."""
 
 
 def _show(todo: Plan, day: date) -> None:
@@ -127,7 +124,7 @@ def _show(todo: Plan, day: date) -> None:
 
 
 def _send(workspace: Workspace, todo: Plan, ledger: Ledger, day: date) -> list[str]:
-    """Send each digest; returns Polish failure messages (empty when everything went out)."""
+    """Send each digest; returns the mail server's failures as Polish messages (empty when all went out)."""
     if not todo.digests:
         click.echo(_("Na dziś nie ma przypomnień do wysłania."))
         return []
@@ -136,11 +133,11 @@ def _send(workspace: Workspace, todo: Plan, ledger: Ledger, day: date) -> list[s
     try:
         mailer = Mailer(workspace.config).__enter__()
     except SmtpError as exc:
-        return [_SmtpMessage(str(exc))]
+        return [str(exc)]
     with mailer:
         for digest in todo.digests:
             if not mailer.connected:
-                failures.append(_SmtpMessage(_("Nie wysłano do {to}: połączenie z serwerem poczty zostało przerwane wcześniej.", to=digest.recipient)))
+                failures.append(_("Nie wysłano do {to}: połączenie z serwerem poczty zostało przerwane wcześniej.", to=digest.recipient))
                 continue
             message = digest_mod.build(digest, day, sender=mailer.sender, institution=institution)
             marks = digest.marks()
@@ -150,7 +147,7 @@ def _send(workspace: Workspace, todo: Plan, ledger: Ledger, day: date) -> list[s
             except SmtpError as exc:
                 if exc.definite:
                     ledger.forget(marks)
-                failures.append(_SmtpMessage(str(exc)))
+                failures.append(str(exc))
                 continue
             ledger.mark_sent(marks)
             click.echo(_("Wysłano do {to} (pozycje: {count}).", to=digest.recipient, count=len(digest.items)))

@@ -9,6 +9,7 @@ to check; ``definite`` tells whether the server surely did not take the message.
 
 from __future__ import annotations
 
+import base64
 import os
 import smtplib
 import socket
@@ -103,7 +104,7 @@ class Mailer:
                 if conf["security"] == "starttls":
                     self._smtp.starttls(context=context)
             if secret:
-                self._smtp.login(conf["user"], secret)
+                _login(self._smtp, conf["user"], secret)
         except smtplib.SMTPAuthenticationError:
             self.close()
             raise SmtpError(_("Serwer poczty {where} odrzucił login lub hasło użytkownika {user}.", where=where, user=conf["user"])) from None
@@ -156,6 +157,20 @@ class Mailer:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+def _login(smtp: smtplib.SMTP, user: str, secret: str) -> None:
+    """Log in; smtplib only sends ASCII, so a password like "zażółć" goes as UTF-8 AUTH PLAIN (RFC 4616)."""
+    if (user + secret).isascii():
+        smtp.login(user, secret)
+        return
+    smtp.ehlo_or_helo_if_needed()
+    if not smtp.has_extn("auth"):
+        raise smtplib.SMTPNotSupportedError("AUTH")
+    token = base64.b64encode(f"\0{user}\0{secret}".encode()).decode("ascii")
+    code, response = smtp.docmd("AUTH", "PLAIN " + token)
+    if code != 235:
+        raise smtplib.SMTPAuthenticationError(code, response)
 
 
 def _reason(exc: BaseException) -> str:
