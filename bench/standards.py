@@ -69,8 +69,9 @@ def run(n: int) -> list[tuple[str, int, float, float]]:
 
         with store.transaction():
             staff = [store.insert("staff", {"imie": "Zażółć", "nazwisko": f"Gęślą-{i}"}) for i in range(n)]
-        for p in people.everyone(store)[: n // 2]:
-            acknowledgments.record(store, p, version="1", day=date(2026, 9, 1), document=f"D{p.id}")
+        with store.transaction():
+            for p in people.everyone(store)[: n // 2]:
+                acknowledgments.record(store, p, version="1", day=date(2026, 9, 1), document=f"D{p.id}")
         m_ours, found = timed(lambda: acknowledgments.missing(store))
         done = {a["person"]["id"] for a in store.query(acknowledgments.ACKS)}
         m_peer, expected = timed(lambda: [s for s in staff if s["id"] not in done])
