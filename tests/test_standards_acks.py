@@ -181,3 +181,15 @@ def test_the_vetting_plugins_staff_declaration_counts_too(somflow_workspace):
     (ack,) = store.query("acknowledgments")
     assert (ack["date"], ack["place"], ack["version"], ack["document"]) == ("2026-10-01", "Gdynia", "1", "01DOC")
     assert acknowledgments.on_document_filed(store, {**document, "form": "zgoda-wizerunek"}) == 0
+
+
+def test_a_batch_with_one_bad_person_prints_nothing(somflow_cli, somflow_workspace):
+    from somflow.workspace import Workspace
+
+    add(somflow_cli, "pracownicy", "Ewa Łoś")
+    nameless = Workspace(somflow_workspace).store.insert("staff", {"imie": "", "nazwisko": ""})
+    with pytest.raises(InvalidInput) as error:
+        somflow_cli("standards", "ack", "print", "--group", "pracownicy")
+    assert any(m.startswith(f"Osoba {nameless['id']}: ") for m in error.value.messages)
+    assert Workspace(somflow_workspace).store.query("documents") == []
+    assert not list((somflow_workspace / "documents").glob("*.pdf"))

@@ -159,23 +159,31 @@ def ack_print(ctx: click.Context, group: str, klasa: str | None, everybody: bool
     if not chosen:
         click.echo(_("Nie ma komu drukować oświadczeń."))
         return
-    documents = []
-    with store.transaction():  # all forms of the batch or none
-        if group == "dzieci":
-            for label in sorted({p.klasa for p in chosen}):
-                members = [p for p in chosen if p.klasa == label]
-                listed = store.insert(acknowledgments.LISTS, {"klasa": label, "version": version.version, "people": [p.id for p in members]})
-                data = {
-                    "placowka": workspace.config["institution"]["name"],
-                    "grupa": label or "—",
-                    "wersja_standardow": version.version,
-                    "dzieci": [{"imie_nazwisko": p.name} for p in members],
-                }
-                documents.append(forms.generate(workspace, acknowledgments.CHILDREN_FORM, data, record={"collection": acknowledgments.LISTS, "id": listed["id"]}))
-        else:
-            form = acknowledgments.STAFF_FORM if group == "pracownicy" else acknowledgments.PARENT_FORM
-            for p in chosen:
-                documents.append(forms.generate(workspace, form, acknowledgments.form_data(p, workspace.config, version), record=p.ref))
+    documents: list[dict[str, Any]] = []
+    try:
+        with store.transaction():  # all forms of the batch or none
+            if group == "dzieci":
+                for label in sorted({p.klasa for p in chosen}):
+                    members = [p for p in chosen if p.klasa == label]
+                    listed = store.insert(acknowledgments.LISTS, {"klasa": label, "version": version.version, "people": [p.id for p in members]})
+                    data = {
+                        "placowka": workspace.config["institution"]["name"],
+                        "grupa": label or "—",
+                        "wersja_standardow": version.version,
+                        "dzieci": [{"imie_nazwisko": p.name} for p in members],
+                    }
+                    documents.append(forms.generate(workspace, acknowledgments.CHILDREN_FORM, data, record={"collection": acknowledgments.LISTS, "id": listed["id"]}))
+            else:
+                form = acknowledgments.STAFF_FORM if group == "pracownicy" else acknowledgments.PARENT_FORM
+                for p in chosen:
+                    try:
+                        documents.append(forms.generate(workspace, form, acknowledgments.form_data(p, workspace.config, version), record=p.ref))
+                    except InvalidInput as exc:  # say whose data is wrong (by id: messages never carry names)
+                        raise InvalidInput([_("Osoba {id}: {problem}", id=p.id, problem=m) for m in exc.messages] + [_("Nic nie wygenerowano.")]) from None
+    except BaseException:
+        for doc in documents:  # the store forgot them; their files must go too
+            (workspace.root / doc["file"]).unlink(missing_ok=True)
+        raise
     target = _print_file(workspace, documents, out or workspace.root / "druk" / f"potwierdzenia-{group}.pdf")
     click.echo(_("Wygenerowano {count} dokumentów ({people} osób) do druku: {file}", count=len(documents), people=len(chosen), file=target))
     click.echo(_("Podpisane skany wrzuć do skrzynki inbox/ — potwierdzenia zapiszą się same."))
