@@ -68,3 +68,10 @@ def test_unit_summary_counts(somflow_cli, somflow_workspace):
     assert counts["Brak potwierdzenia Standardów (pracownicy)"] == 1
     assert counts["Brak potwierdzenia Standardów (rodzice i dzieci)"] == 1
     assert counts["Otwarte wpisy rejestru zgłoszeń"] == 1
+
+
+def test_a_unit_may_schedule_only_the_staff_survey(somflow_cli, somflow_workspace):
+    configure(somflow_workspace, 'surveys = ["personel"]\n')
+    keys = due(somflow_cli)
+    assert any(k.startswith("standards:survey:personel:") for k in keys)
+    assert not any(k.startswith("standards:survey:rodzice:") for k in keys)

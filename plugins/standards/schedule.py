@@ -71,7 +71,7 @@ def review_due(store: Store, settings: Settings) -> date | None:
 
 def deadlines(store: Store, settings: Settings, today: date) -> list[Deadline]:
     found: list[Deadline] = []
-    for name in survey.SURVEYS:
+    for name in settings.surveys:
         due = survey_due(store, settings, name, today)
         title = _("Ankieta monitorująca realizację Standardów ({group})", group=_("personel") if name == "personel" else _("rodzice"))
         found.append(Deadline(key=f"standards:survey:{name}:{due.isoformat()}", title=title, due=due, stages=(30, 7, 1, 0, -7)))

@@ -7,6 +7,7 @@ first_survey = "2026-05-31"     # when the first survey is due (default: first_r
 first_report = "2026-03-31"     # the first biennial report (seed 001 ch. XI); then every 2 years
 review_interval_months = 24     # review of the standards themselves (seed 002: every two years)
 ack_days = 14                   # days to collect acknowledgments after a new version / a new person
+surveys = ["personel", "rodzice"]  # which surveys the unit runs on the schedule (seed 001: all groups)
 ```
 """
 
@@ -30,6 +31,7 @@ SCHEMA: dict[str, Any] = {
         "first_report": {"type": ["string", "date"]},
         "review_interval_months": {"type": "integer", "min": 1, "max": 60},
         "ack_days": {"type": "integer", "min": 0, "max": 365},
+        "surveys": {"type": "list", "allowed": ["personel", "rodzice"]},
     },
 }
 
@@ -41,6 +43,7 @@ class Settings:
     first_report: date = date(2026, 3, 31)
     review_interval_months: int = 24
     ack_days: int = 14
+    surveys: tuple[str, ...] = ("personel", "rodzice")
 
 
 def load(config: dict[str, Any]) -> Settings:
@@ -55,6 +58,12 @@ def load(config: dict[str, Any]) -> Settings:
             values[key] = value
     if values.get("survey_interval_months", 12) not in (12, 24):
         raise ConfigError(_("Plik somflow.toml, klucz {key}: dozwolone wartości to 12 albo 24.", key=f"{SECTION}.survey_interval_months"))
+    if "surveys" in section:
+        chosen = section["surveys"]
+        allowed = ("personel", "rodzice")
+        if not isinstance(chosen, list) or any(s not in allowed for s in chosen):
+            raise ConfigError(_("Plik somflow.toml, klucz {key}: oczekiwano listy z wartościami: {allowed}.", key=f"{SECTION}.surveys", allowed=", ".join(allowed)))
+        values["surveys"] = tuple(chosen)
     for key in ("first_survey", "first_report"):
         if key in section:
             values[key] = parse_date(section[key], f"{SECTION}.{key}")
