@@ -122,6 +122,7 @@ def test_csv_row_with_error_nothing_written(proba_workspace, somflow_cli, tmp_pa
     source.write_text(CSV_HEAD + "Ala,Kot,02270803624,2002-07-08,k,,A,B,2024-09-01\nOla,,02270803625,2002-07-08,k,,A,B,2024-09-01\n", encoding="utf-8")
     result = somflow_cli("fill", FORM_ID, "--data", str(source))
     assert result.exit_code == 2
+    assert not source.with_suffix(".pdf").exists()
     assert "Wiersz 2: Sekcja I, pole „Nazwisko”: pole wymagane" in result.output
     assert "Wiersz 2: Sekcja I, pole „PESEL”: błędna cyfra kontrolna" in result.output
     assert Workspace(proba_workspace).store.query("documents") == []
@@ -173,3 +174,37 @@ def test_interactive_fill_prefilled_from_a_store_record(proba_workspace, somflow
     doc = Workspace(proba_workspace).store.query("documents")[-1]
     assert doc["record"] == {"collection": "children", "id": child["id"]}
     assert {k: doc["data"][k] for k in example} == example
+
+
+def test_built_template_is_used_and_a_stale_one_ignored(somflow_workspace, somflow_cli, tmp_path):
+    import shutil
+
+    from forms_fixtures import PLUGIN
+
+    folder = tmp_path / "forms"
+    folder.mkdir()
+    spec_path = Path(shutil.copy(SPEC, folder / "proba.yaml"))
+    shutil.copy(EXAMPLE, folder / "proba.example.yaml")
+    (somflow_workspace / "plugins").mkdir()
+    (somflow_workspace / "plugins" / "proba_forms.py").write_text(PLUGIN.format(spec=str(spec_path)), encoding="utf-8")
+    assert somflow_cli("forms", "build").exit_code == 0
+    assert (folder / f"{FORM_ID}.pdf").is_file() and (folder / f"{FORM_ID}.en.pdf").is_file()
+    spec = forms.load_spec(spec_path)
+    assert forms.documents.template(spec, "pl") == (folder / f"{FORM_ID}.pdf").read_bytes()
+    spec_path.write_text(spec_path.read_text(encoding="utf-8").replace("zgłoszenie źdźbła", "wersja druga"), encoding="utf-8")
+    changed = forms.load_spec(spec_path)
+    assert not forms.acroform.template_is_current(changed, (folder / f"{FORM_ID}.pdf").read_bytes())
+    result = somflow_cli("fill", FORM_ID, "--data", str(folder / "proba.example.yaml"), "--flatten")
+    assert result.exit_code == 0, result.output
+    doc = Workspace(somflow_workspace).store.query("documents")[-1]
+    assert "wersja druga" in pdftotext(somflow_workspace / doc["file"])
+
+
+def test_build_is_deterministic_across_processes(proba_workspace, tmp_path):
+    from conftest import run_somflow
+
+    for seed, folder in (("1", "a"), ("2", "b")):
+        result = run_somflow("forms", "build", FORM_ID, "--out", str(tmp_path / folder), env={"SOMFLOW_WORKSPACE": str(proba_workspace), "PYTHONHASHSEED": seed})
+        assert result.returncode == 0, result.stderr
+    for name in (f"{FORM_ID}.pdf", f"{FORM_ID}.en.pdf"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()

@@ -8,6 +8,9 @@ Public API (``from somflow import forms``)::
     forms.validate(workspace, spec, data) -> list[str]   # Polish messages, [] when valid
     forms.generate(workspace, form_id, data, *, record=None, title=None) -> dict  # the documents record
     forms.read_back(spec, pdf_bytes) -> dict     # data from a filled AcroForm PDF
+    forms.generate_many(workspace, form_id, rows, ...) -> list[dict]   # a batch: all or nothing
+    forms.build_template(spec, lang) -> bytes    # the fillable template (deterministic)
+    forms.sample_data(spec) -> dict              # valid sample data derived from the spec
 
 Names are imported lazily so ``import somflow.forms.spec`` stays light.
 """
@@ -24,6 +27,8 @@ _LAZY = {
     "get": "somflow.forms.catalog",
     "validate": "somflow.forms.schema",
     "generate": "somflow.forms.documents",
+    "generate_many": "somflow.forms.documents",
+    "sample_data": "somflow.forms.sample",
     "read_back": "somflow.forms.acroform",
     "build_template": "somflow.forms.acroform",
 }

@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -58,10 +57,8 @@ def spec_digest(spec: FormSpec) -> str:
 
 
 def _stream(pdf: pikepdf.Pdf, content: bytes, width: float, height: float, resources: pikepdf.Object | None = None) -> pikepdf.Object:
-    # Compressed here, once: saving can then pass every stream through untouched (see save_filled()).
-    stream = pdf.make_stream(zlib.compress(content, 6) if content else b"")
-    if content:
-        stream.Filter = pikepdf.Name.FlateDecode
+    # Left uncompressed: a field's appearance is ~150 bytes, compressing 300 of them costs more than it saves.
+    stream = pdf.make_stream(content)
     stream.Type = pikepdf.Name.XObject  # attribute by attribute: faster in pikepdf than one Dictionary
     stream.Subtype = pikepdf.Name.Form
     stream.BBox = [0, 0, round(width, 3), round(height, 3)]
@@ -128,9 +125,9 @@ def save(pdf: pikepdf.Pdf, deterministic: bool = True) -> bytes:
 
 
 def save_filled(pdf: pikepdf.Pdf) -> bytes:
-    """Fast save of a filled PDF: compressed streams pass through untouched, only new plain ones (flattening) get compressed."""
+    """Fast save of a filled PDF: every stream is written as it is (the template's stay compressed, no re-encoding)."""
     buffer = io.BytesIO()
-    pdf.save(buffer, compress_streams=True, stream_decode_level=pikepdf.StreamDecodeLevel.none)
+    pdf.save(buffer, compress_streams=False, stream_decode_level=pikepdf.StreamDecodeLevel.none)
     return buffer.getvalue()
 
 

@@ -10,13 +10,15 @@ from typing import Any
 
 import click
 import pikepdf
+import yaml
 
 from somflow import hookimpl, i18n
 from somflow.errors import InvalidInput, SomflowError
 from somflow.fileio import write_private
 from somflow.forms import acroform, datafile, prompts
 from somflow.forms.catalog import get, registry
-from somflow.forms.documents import flatten_pdf, generate_many, template_path
+from somflow.forms.documents import flatten_pdf, generate_many, template_name
+from somflow.forms.sample import sample_data
 from somflow.forms.schema import cerberus_schema
 from somflow.i18n import _, pick
 
@@ -84,8 +86,10 @@ def show(app, form_id: str, as_json: bool) -> None:
 @click.pass_obj
 def example(app, form_id: str) -> None:
     spec = get(app.workspace, form_id)
-    if spec.example is None:
-        raise SomflowError(_("Formularz {id} nie ma przykładowego pliku danych.", id=form_id))
+    if spec.example is None:  # no file shipped: valid sample data derived from the spec
+        click.echo("# " + _("Przykładowe dane wygenerowane ze specyfikacji formularza {id}.", id=form_id))
+        click.echo(yaml.safe_dump(sample_data(spec), allow_unicode=True, sort_keys=False), nl=False)
+        return
     click.echo(spec.example.read_text(encoding="utf-8"), nl=False)
 
 
@@ -100,13 +104,9 @@ def build(app, form_ids: tuple[str, ...], out_dir: Path | None, langs: tuple[str
     for spec in specs:
         for lang in langs or i18n.LANGUAGES:
             content = acroform.build_template(spec, lang)
-            default = template_path(spec, lang)
-            target = (out_dir / default.name) if out_dir or default is None else default
-            if out_dir is not None:
-                out_dir.mkdir(parents=True, exist_ok=True)
-            elif default is None:
-                target = Path("forms") / f"{spec.id}{'' if lang == 'pl' else '.' + lang}.pdf"
-                target.parent.mkdir(exist_ok=True)
+            folder = out_dir or (spec.path.parent if spec.path else Path("forms"))
+            folder.mkdir(parents=True, exist_ok=True)
+            target = folder / template_name(spec, lang)
             if target.is_file() and target.read_bytes() == content:
                 click.echo(_("Bez zmian: {path}", path=target))
                 continue
@@ -166,7 +166,7 @@ def _fill_template(ctx: click.Context, template: Path, rows: list[dict[str, Any]
 @click.command(help="Wypełnij formularz: z pliku --data (JSON, YAML, CSV — jeden formularz na wiersz) albo pytając o każde pole.")
 @click.argument("form_id", required=False)
 @click.option("--data", "data_file", type=click.Path(dir_okay=False, exists=True, path_type=Path), help="Dane: .json, .yaml albo .csv.")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Zapisz też kopię PDF w tym pliku (przy CSV: wszystkie w jednym).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Zapisz też kopię PDF w tym pliku (przy CSV: wszystkie w jednym, domyślnie PLIK.pdf obok CSV).")
 @click.option("--flatten", is_flag=True, help="Wartości na stałe w treści strony (bez pól do edycji).")
 @click.option("--record", "record_ref", help="Rekord, do którego należy dokument: zbiór:id.")
 @click.option("--person", help="Wstępnie wypełnij polami rekordu o tym id (zbiór formularza, np. staff).")
@@ -197,6 +197,7 @@ def fill(ctx: click.Context, form_id: str | None, data_file: Path | None, out: P
             _fail(ctx, exc.messages)
         if batch:
             rows = [datafile.unflatten(spec, row) for row in rows]
+            out = out or data_file.with_suffix(".pdf")  # a class's forms: one PDF to print
     else:
         defaults: dict[str, Any] = {}
         if person:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import pikepdf
 
 from somflow.errors import InvalidInput
-from somflow.fileio import write_private
+from somflow.fileio import sync_files, write_private
 from somflow.forms import acroform, layout
 from somflow.forms.catalog import get
 from somflow.forms.schema import normalise
@@ -34,11 +34,14 @@ STATUS_GENERATED = "wygenerowany"
 _templates: dict[tuple[str, str, str], bytes] = {}
 
 
+def template_name(spec: FormSpec, lang: str = "pl") -> str:
+    """``<id>.pdf`` for Polish, ``<id>.<lang>.pdf`` otherwise."""
+    return f"{spec.id}.pdf" if lang == "pl" else f"{spec.id}.{lang}.pdf"
+
+
 def template_path(spec: FormSpec, lang: str = "pl") -> Path | None:
-    """Where ``somflow forms build`` keeps the template: beside the spec, ``<id>.pdf`` (``<id>.en.pdf``)."""
-    if spec.path is None:
-        return None
-    return spec.path.parent / (f"{spec.id}.pdf" if lang == "pl" else f"{spec.id}.{lang}.pdf")
+    """Where ``somflow forms build`` keeps the template: beside the spec."""
+    return spec.path.parent / template_name(spec, lang) if spec.path is not None else None
 
 
 def template(spec: FormSpec, lang: str | None = None) -> bytes:
@@ -179,10 +182,11 @@ def generate_many(
                 relative = f"documents/{doc['id']}.pdf"
                 target = workspace.root / relative
                 written.append(target)
-                write_private(target, content)
+                write_private(target, content, durable=False)
                 docs.append(store.update(COLLECTION, doc["id"], {"file": relative, "sha256": hashlib.sha256(content).hexdigest(), "pages": pages}))
                 if progress is not None:
                     progress(1)
+            sync_files(written)  # on disk before the records that point to them are committed
     except BaseException:
         for target in written:
             target.unlink(missing_ok=True)

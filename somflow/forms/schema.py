@@ -10,6 +10,7 @@ and the field label: ``Sekcja I, osoba 2, pole „PESEL”: błędna cyfra kontr
 from __future__ import annotations
 
 import re
+import threading
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -309,6 +310,20 @@ def _pesel_rules(spec: FormSpec, data: dict[str, Any]) -> list[str]:
     return messages
 
 
+_local = threading.local()
+
+
+def _validator(spec: FormSpec) -> FormValidator:
+    """One validator per spec and thread: Cerberus checks a schema on first use, which costs more than validating."""
+    cache = _local.__dict__.setdefault("validators", {})
+    found = cache.get(id(spec))
+    if found is None or found[0] is not spec:
+        if len(cache) > 64:
+            cache.clear()
+        found = cache[id(spec)] = (spec, FormValidator(cerberus_schema(spec)))
+    return found[1]
+
+
 def check(spec: FormSpec, data: Any) -> tuple[dict[str, Any], list[str]]:
     """Normalise ``data`` (dates to ISO, digits to strings…) and check it against the schema.
 
@@ -316,7 +331,7 @@ def check(spec: FormSpec, data: Any) -> tuple[dict[str, Any], list[str]]:
     """
     if not isinstance(data, dict):
         return {}, [_("Dane formularza muszą być słownikiem pól (nazwa: wartość).")]
-    validator = FormValidator(cerberus_schema(spec))
+    validator = _validator(spec)
     ok = validator.validate(data)
     document = validator.document if validator.document is not None else dict(data)
     order = {name: i for i, name in enumerate([*(f.name for _s, f in spec.fields()), *(g.name for _s, g in spec.groups())])}
@@ -332,7 +347,7 @@ def check(spec: FormSpec, data: Any) -> tuple[dict[str, Any], list[str]]:
     return document, list(dict.fromkeys(messages))
 
 
-def check_value(spec: FormSpec, field: Field, value: Any, prefix: str = "") -> tuple[Any, str | None]:
+def check_value(spec: FormSpec, field: Field, value: Any) -> tuple[Any, str | None]:
     """One answer checked alone (for prompts): the normalised value and the first problem, or None."""
     validator = FormValidator({field.name: _field_schema(field)})
     if validator.validate({field.name: value}):
