@@ -62,6 +62,10 @@ class Deadline:
     def overdue(self, today: date) -> bool:
         return not self.done and self.due < today
 
+    def audience(self) -> str:
+        """Who it is for, in the user's language: ``koordynator, dyrektor`` or addresses."""
+        return ", ".join(role_label(role) for role in self.notify)
+
     def as_json(self) -> dict[str, Any]:
         """A JSON-ready dict (``due`` as ISO date)."""
         return {
@@ -76,18 +80,24 @@ class Deadline:
         }
 
 
+def role_label(role: str) -> str:
+    """``coordinator`` → ``koordynator``, ``head`` → ``dyrektor``; other roles and addresses unchanged."""
+    labels = {"coordinator": _("koordynator"), "head": _("dyrektor")}
+    return labels.get(role, role)
+
+
 def collect(workspace: Workspace, today: date, errors: list[str] | None = None) -> list[Deadline]:
     """Every deadline of every plugin, sorted by due date (overdue first), then key.
 
     A duplicate key is refused with :class:`DeadlineError` naming both
-    plugins. A plugin that fails or returns something that is not a
-    :class:`Deadline` raises :class:`DeadlineError` naming it, unless
-    ``errors`` is given: then the Polish message is appended there and the
-    other plugins' deadlines are still returned (so one broken plugin does not
-    stop everybody's reminders).
+    plugins; a plugin that fails or returns something that is not a
+    :class:`Deadline` raises :class:`DeadlineError` naming it. When
+    ``errors`` is given, the Polish message is appended there instead and the
+    rest is still returned (the first deadline of a duplicated key is kept),
+    so one faulty plugin does not stop everybody's reminders.
     """
     found: dict[str, Deadline] = {}
-    for impl in reversed(workspace.hook.somflow_deadlines.get_hookimpls()):  # load order
+    for impl in workspace.hook.somflow_deadlines.get_hookimpls():  # load order (pluggy calls them in reverse)
         name = impl.plugin_name
         try:
             result = impl.function(workspace=workspace, today=today) or []
@@ -100,14 +110,16 @@ def collect(workspace: Workspace, today: date, errors: list[str] | None = None) 
             continue
         for item in items:
             if item.key in found:
-                raise DeadlineError(
+                _fail(
+                    errors,
                     _(
                         "Dwa terminy o tym samym kluczu {key}: od wtyczki {first} i od wtyczki {second}.",
                         key=item.key,
                         first=found[item.key].plugin,
                         second=name,
-                    )
+                    ),
                 )
+                continue
             found[item.key] = replace(item, plugin=name)
     return sorted(found.values(), key=lambda d: (d.due, d.key))
 

@@ -21,6 +21,7 @@ from somflow.fileio import write_private
 from somflow.i18n import _
 
 ALARM_HOUR = 9
+EPOCH = datetime(2024, 1, 1, tzinfo=timezone.utc)
 
 
 def uid(unit: str, key: str) -> str:
@@ -37,12 +38,18 @@ def calendar(deadlines: Iterable[Deadline], *, unit: str, institution: str, stam
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", _("Terminy SOM — {institution}", institution=institution))
+    # Subscribed calendars (Outlook, Google, Thunderbird) fetch the file again twice a day.
+    cal.add("refresh-interval", timedelta(hours=12), parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", "PT12H")
+    # A newer export must win over an older one on re-import (Outlook compares SEQUENCE).
+    sequence = int((stamp - EPOCH).total_seconds() // 60)
     for deadline in deadlines:
         if deadline.done:
             continue
         event = Event()
         event.add("uid", uid(unit, deadline.key))
         event.add("dtstamp", stamp)
+        event.add("sequence", sequence)
         event.add("dtstart", deadline.due)
         event.add("dtend", deadline.due + timedelta(days=1))
         event.add("summary", deadline.title)
@@ -64,7 +71,7 @@ def description(deadline: Deadline) -> str:
     lines = [deadline.title]
     if deadline.record and deadline.record.get("id"):
         lines.append(_("Rekord: {collection}:{id}", collection=deadline.record.get("collection"), id=deadline.record["id"]))
-    lines.append(_("Dla: {who}", who=", ".join(deadline.notify)))
+    lines.append(_("Dla: {who}", who=deadline.audience()))
     if deadline.plugin:
         lines.append(_("Wtyczka: {plugin}", plugin=deadline.plugin))
     return "\n".join(lines)

@@ -56,6 +56,7 @@ class SmtpSink:
                   :attr:`cafile` — point ``SSL_CERT_FILE`` at it so the client trusts it)
     ``user``/``password``  when given, AUTH LOGIN/PLAIN is required with them
     :attr:`messages`  received :class:`email.message.EmailMessage` objects
+:attr:`connections`  how many SMTP connections clients opened
     :attr:`fail_with`  an SMTP reply such as ``"554 5.7.1 odrzucono"`` to refuse messages
     :attr:`drop`      True: drop the connection when a message is offered
     :attr:`on_message` called with each message after it was kept (e.g. to kill the sender)
@@ -74,6 +75,7 @@ class SmtpSink:
             s.bind((self.host, 0))
             self.port = s.getsockname()[1]
         self.messages: list = []
+        self.connections = 0
         self.fail_with: str | None = None
         self.drop = False
         self.on_message: Callable | None = None
@@ -109,8 +111,16 @@ class SmtpSink:
                 return AuthResult(success=ok, handled=False)
 
             kwargs.update(authenticator=authenticator, auth_required=True, auth_require_tls=self.security == "starttls")  # aiosmtpd sees TLS only via STARTTLS
-        self._controller = Controller(_SinkHandler(self), hostname=self.host, port=self.port, server_hostname="localhost", **kwargs)
+        sink = self
+
+        class CountingController(Controller):
+            def factory(self):
+                sink.connections += 1
+                return super().factory()
+
+        self._controller = CountingController(_SinkHandler(self), hostname=self.host, port=self.port, server_hostname="localhost", **kwargs)
         self._controller.start()
+        self.connections -= 1  # the controller's own probe connection at start
         return self
 
     def stop(self) -> None:

@@ -70,6 +70,9 @@ def test_collect_refuses_a_duplicate_key_naming_both_plugins(workspace):
     with pytest.raises(DeadlineError) as info:
         collect(workspace, TODAY)
     assert "first_plugin" in str(info.value) and "second_plugin" in str(info.value) and "x" in str(info.value)
+    errors: list[str] = []
+    assert [d.plugin for d in collect(workspace, TODAY, errors)] == ["first_plugin"]
+    assert errors == ["Dwa terminy o tym samym kluczu x: od wtyczki first_plugin i od wtyczki second_plugin."]
 
 
 def test_a_failing_plugin_is_named_and_others_still_count(workspace):
@@ -117,7 +120,7 @@ def test_list_is_sorted_overdue_first_with_who_and_which_record(seeded_cli):
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0].startswith("PO TERMINIE") and "2026-12-10 (czw)" in lines[0] and "NK/1/2026" in lines[0]
-    assert lines[1].strip().startswith("dla: coordinator; rekord: cases:") and lines[1].endswith("wtyczka: seeded")
+    assert lines[1].strip().startswith("dla: koordynator; rekord: cases:") and lines[1].endswith("wtyczka: seeded")
     assert lines[2].startswith("DZIŚ") and "NK/2/2026" in lines[2]
     order = [n for line in lines for n in ("NK/1", "NK/2", "NK/3", "(nauczyciel)", "NK/4", "(wychowawca)") if n in line]
     assert order == ["NK/1", "NK/2", "NK/3", "(nauczyciel)", "NK/4", "(wychowawca)"]
@@ -161,6 +164,8 @@ def test_ics_file_parses_with_one_event_per_deadline_and_stable_uids(seeded_cli,
     assert uids_first < uids_second and len(uids_second - uids_first) == 1
     cal = Calendar.from_ical(second.read_bytes())
     assert str(cal["VERSION"]) == "2.0" and "somflow" in str(cal["PRODID"])
+    sequences = {int(e["SEQUENCE"]) for e in cal.walk("VEVENT")}
+    assert len(sequences) == 1 and sequences.pop() >= int(events[0]["SEQUENCE"])  # a newer export wins
 
 
 def test_status_has_a_deadlines_line(seeded_cli):

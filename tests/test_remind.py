@@ -57,6 +57,7 @@ def test_one_digest_per_recipient_with_the_right_items(seeded, somflow_cli, somf
     result = somflow_cli("remind", "--today", DAY)
     assert result.exit_code == 0, result.output
     assert len(seeded.messages) == 2
+    assert seeded.connections == 1  # both digests over one connection
     (coordinator,), (head,) = seeded.to(COORDINATOR), seeded.to(HEAD)
     # Coordinator: NK/1 overdue, NK/2 today, NK/3 at the 7-day stage; NK/4 (due 29 Dec) not yet.
     assert numbers(coordinator) == ["NK/1/2026", "NK/2/2026", "NK/3/2026"]
@@ -74,6 +75,7 @@ def test_one_digest_per_recipient_with_the_right_items(seeded, somflow_cli, somf
         raw = message.as_string()
         assert PESEL not in raw and "Kowalski" not in raw
     assert len(sent_records(somflow_workspace)) == 5
+    assert "Przypomnienia: wysłane: 5, ostatnio: " in somflow_cli("status").output
 
 
 def test_running_twice_sends_nothing_the_second_time(seeded, somflow_cli):
@@ -156,6 +158,7 @@ def test_killed_between_send_and_ledger_write_repeats_once_never_misses(seeded_p
     assert proc.returncode != 0
     assert len(seeded_process.messages) == 1 and seeded_process.messages[0]["To"] == HEAD
     assert sent_records(somflow_workspace) == [] and len(sent_records(somflow_workspace, "sending")) == 2
+    assert "niepotwierdzone (ponowione w następnym uruchomieniu): 2" in run_somflow("status").stdout
     seeded_process.on_message = None
 
     assert run_somflow("remind", "--today", DAY).returncode == 0

@@ -71,3 +71,37 @@ def test_two_roles_with_one_address_get_one_line(somflow_workspace):
     ledger = Ledger.load(Workspace(somflow_workspace).store)
     result = plan([Deadline(key="k", title="t", due=DUE, notify=("coordinator", "head"))], DUE, config, ledger)
     assert len(result.digests) == 1 and len(result.digests[0].items) == 1
+
+
+def test_prune_forgets_deadlines_no_longer_reported_long_after_they_were_due(somflow_workspace):
+    store = Workspace(somflow_workspace).store
+    ledger = Ledger.load(store)
+    ledger.mark_sent(
+        [
+            Mark("gone-old", 0, "a@x.pl", "2026-01-10", "p"),
+            Mark("gone-recent", 0, "a@x.pl", "2026-11-01", "p"),
+            Mark("still-reported", 0, "a@x.pl", "2026-01-10", "p"),
+        ]
+    )
+    assert ledger.prune({"still-reported"}, date(2026, 12, 14)) == 1
+    assert sorted(r["deadline"] for r in store.query("reminders_sent")) == ["gone-recent", "still-reported"]
+    assert Ledger.load(store).prune({"still-reported"}, date(2026, 12, 14)) == 0
+
+
+def test_a_moved_deadline_is_reminded_again_for_its_new_date(somflow_workspace):
+    store = Workspace(somflow_workspace).store
+    ledger = Ledger.load(store)
+    first = Deadline(key="start", title="Weryfikacja przed pierwszym dniem", due=DUE, plugin="p")
+    (digest,) = plan([first], DUE, CONFIG, ledger).digests
+    ledger.mark_sending(digest.marks())
+    ledger.mark_sent(digest.marks())
+    assert plan([first], DUE, CONFIG, ledger).digests == []
+    moved = Deadline(key="start", title="Weryfikacja przed pierwszym dniem", due=date(2026, 12, 31), plugin="p")
+    (digest,) = plan([moved], date(2026, 12, 31), CONFIG, Ledger.load(store)).digests
+    assert [(i.stage, i.repeat) for i in digest.items] == [(0, False)]
+    ledger = Ledger.load(store)
+    ledger.mark_sending(digest.marks())
+    ledger.mark_sent(digest.marks())
+    assert store.count("reminders_sent") == 1  # still one record per (key, stage, recipient)
+    assert store.query("reminders_sent")[0]["due"] == "2026-12-31"
+    assert plan([moved], date(2026, 12, 31), CONFIG, Ledger.load(store)).digests == []

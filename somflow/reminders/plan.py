@@ -106,7 +106,7 @@ def plan(deadlines: Iterable[Deadline], today: date, config: dict[str, Any], led
                 if message not in problems:
                     problems.append(message)
                 continue
-            status = ledger.status((deadline.key, stage, address))
+            status = ledger.status((deadline.key, stage, address), deadline.due.isoformat())
             if status == SENT:
                 continue
             digest = by_recipient.setdefault(address, Digest(address))

@@ -14,7 +14,7 @@ from somflow.deadlines import Deadline, collect
 from somflow.errors import SomflowError
 from somflow.i18n import _
 from somflow.reminders import digest as digest_mod
-from somflow.reminders.ledger import Ledger
+from somflow.reminders.ledger import COLLECTION, SENT, Ledger
 from somflow.reminders.plan import Plan, plan
 from somflow.reminders.smtp import Mailer, SmtpError
 from somflow.workspace import Workspace
@@ -24,7 +24,8 @@ LOCK_NAME = ".somflow-remind.lock"
 today_option = click.option(
     "--today",
     type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Licz tak, jakby dziś był podany dzień (RRRR-MM-DD), np. do sprawdzenia, co wyjdzie jutro.",
+    metavar="RRRR-MM-DD",
+    help="Licz tak, jakby dziś był podany dzień, np. żeby sprawdzić, co wyjdzie jutro.",
 )
 
 
@@ -72,7 +73,7 @@ def deadlines_command(ctx: click.Context, days: int | None, as_json: bool, ics_f
         for d in found:
             line = f"{status_label(d, day):<20} {d.due.isoformat()} ({digest_mod.weekday(d.due)})  {d.title}"
             click.secho(line, fg="red" if d.overdue(day) else None)
-            details = [_("dla: {who}", who=", ".join(d.notify))]
+            details = [_("dla: {who}", who=d.audience())]
             if ref := digest_mod.record_ref(d):
                 details.append(_("rekord: {ref}", ref=ref))
             details.append(_("wtyczka: {plugin}", plugin=d.plugin))
@@ -100,6 +101,8 @@ def remind(app, dry_run: bool, today: datetime | None) -> None:
                 _show(todo, day)
             else:
                 smtp_failures = _send(workspace, todo, ledger, day)
+                if not errors:
+                    ledger.prune({d.key for d in found}, day)
     except Timeout:
         raise SomflowError(_("Inne uruchomienie somflow remind właśnie trwa; spróbuj za chwilę.")) from None
     errors = errors + todo.problems + smtp_failures
@@ -130,11 +133,12 @@ def _send(workspace: Workspace, todo: Plan, ledger: Ledger, day: date) -> list[s
         return []
     institution = workspace.config["institution"]["name"]
     failures: list[str] = []
+    mailer = Mailer(workspace.config)
     try:
-        mailer = Mailer(workspace.config).__enter__()
+        mailer.connect()
     except SmtpError as exc:
         return [str(exc)]
-    with mailer:
+    try:
         for digest in todo.digests:
             if not mailer.connected:
                 failures.append(_("Nie wysłano do {to}: połączenie z serwerem poczty zostało przerwane wcześniej.", to=digest.recipient))
@@ -151,6 +155,8 @@ def _send(workspace: Workspace, todo: Plan, ledger: Ledger, day: date) -> list[s
                 continue
             ledger.mark_sent(marks)
             click.echo(_("Wysłano do {to} (pozycje: {count}).", to=digest.recipient, count=len(digest.items)))
+    finally:
+        mailer.close()
     return failures
 
 
@@ -173,4 +179,13 @@ def somflow_status(workspace: Workspace) -> list[tuple[str, str]]:
     line = _("otwarte: {count}, po terminie: {overdue}, w ciągu 7 dni: {soon}", count=len(open_), overdue=overdue, soon=soon)
     if errors:
         line += " — " + _("wtyczki z błędem: {count} (somflow deadlines)", count=len(errors))
-    return [(_("Terminy"), line)]
+    lines = [(_("Terminy"), line)]
+    records = workspace.store.query(COLLECTION)
+    if records:
+        sent = [r for r in records if r["status"] == SENT]
+        last = max((r["sent_at"] for r in sent if r.get("sent_at")), default="-")[:10]
+        text = _("wysłane: {sent}, ostatnio: {last}", sent=len(sent), last=last)
+        if len(sent) < len(records):
+            text += "; " + _("niepotwierdzone (ponowione w następnym uruchomieniu): {count}", count=len(records) - len(sent))
+        lines.append((_("Przypomnienia"), text))
+    return lines

@@ -73,7 +73,7 @@ def password(conf: dict[str, Any]) -> str | None:
 
 
 class Mailer:
-    """An open SMTP connection: ``with Mailer(config) as m: m.send(message)``."""
+    """An SMTP connection: ``with Mailer(config) as m: m.send(message)`` (or :meth:`connect` / :meth:`close`)."""
 
     def __init__(self, config: dict[str, Any]):
         self.conf = settings(config)
@@ -81,6 +81,11 @@ class Mailer:
         self._smtp: smtplib.SMTP | None = None
 
     def __enter__(self) -> Mailer:
+        self.connect()
+        return self
+
+    def connect(self) -> None:
+        """Connect, secure and log in; :class:`SmtpError` with a Polish message when that fails."""
         conf = self.conf
         where = f"{conf['host']}:{conf['port']}"
         secret = None
@@ -123,11 +128,10 @@ class Mailer:
             raise SmtpError(
                 _("Nie można połączyć się z serwerem poczty {where}: {reason}. Sprawdź sieć i sekcję [smtp] w somflow.toml.", where=where, reason=_reason(exc))
             ) from None
-        return self
 
     def send(self, message: EmailMessage) -> None:
         """Send one message; :class:`SmtpError` when the server refuses it or the connection breaks."""
-        assert self._smtp is not None, "use Mailer as a context manager"
+        assert self._smtp is not None, "connect first"
         try:
             refused = self._smtp.send_message(message)
         except smtplib.SMTPRecipientsRefused as exc:
