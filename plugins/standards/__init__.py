@@ -1,0 +1,85 @@
+"""Built-in somflow plugin: keeping the standards alive.
+
+* the acknowledgment register (staff, parents, children; ``somflow standards missing``),
+* the register of reports and proposed changes,
+* the monitoring survey (seed 004 annex 5) with its summary,
+* the biennial report on implementation (seed 001 ch. XI) as a PDF with a chart,
+* deadlines: survey, report (31 March every two years), review, missing acknowledgments.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from somflow import hookimpl, i18n
+from somflow.i18n import _
+
+__version__ = "0.1.0"
+
+HERE = Path(__file__).parent
+i18n.add_catalog("en", json.loads((HERE / "locale" / "en.json").read_text(encoding="utf-8")))
+
+
+@hookimpl
+def somflow_register_forms(register) -> None:
+    from somflow import forms
+
+    for path in sorted((HERE / "forms").glob("*.yaml")):
+        if not path.name.endswith(".example.yaml"):
+            register(forms.load_spec(path))
+
+
+@hookimpl
+def somflow_register_commands(register) -> None:
+    from somflow_standards.cli import standards
+
+    register(standards)
+
+
+@hookimpl
+def somflow_deadlines(workspace, today: date):
+    from somflow_standards import schedule, settings
+
+    return schedule.deadlines(workspace.store, settings.load(workspace.config), today)
+
+
+@hookimpl
+def somflow_document_filed(document: dict[str, Any], workspace) -> None:
+    from somflow_standards import acknowledgments, report
+
+    acknowledgments.on_document_filed(workspace.store, document)
+    report.on_document_filed(workspace.store, document)
+
+
+@hookimpl
+def somflow_unit_summary(workspace) -> list[tuple[str, int]]:
+    from somflow_standards import acknowledgments, register, survey
+
+    store = workspace.store
+    missing = acknowledgments.missing(store)
+    latest = survey.latest_round(store, "personel")
+    return [
+        (_("Brak potwierdzenia Standardów (pracownicy)"), sum(1 for p in missing if p.group == "pracownicy")),
+        (_("Brak potwierdzenia Standardów (rodzice i dzieci)"), sum(1 for p in missing if p.group != "pracownicy")),
+        (_("Otwarte wpisy rejestru zgłoszeń"), sum(1 for e in store.query(register.REGISTER) if e["status"] != "zamkniete")),
+        (_("Ankiety w ostatnim badaniu (personel)"), store.count(survey.RESPONSES, {"round": latest["id"]}) if latest else 0),
+    ]
+
+
+@hookimpl
+def somflow_status(workspace) -> list[tuple[str, str]]:
+    from somflow_standards import acknowledgments, schedule
+
+    store = workspace.store
+    version = acknowledgments.current_version(store)
+    lines = [
+        (_("Standardy: obowiązująca wersja"), version.version),
+        (_("Standardy: brak potwierdzeń"), str(len(acknowledgments.missing(store)))),
+    ]
+    for rep in sorted(store.query(schedule.REPORTS), key=lambda r: r["year"]):
+        state = _("podpisany {date}", date=rep["signed"]) if rep.get("signed") else _("czeka na podpis kierownika jednostki")
+        lines.append((_("Standardy: raport {year}", year=rep["year"]), state))
+    return lines

@@ -1,0 +1,403 @@
+"""``somflow standards ...``: the coordinator's commands for keeping the standards alive."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+import yaml
+
+from somflow.errors import InvalidInput
+from somflow.fileio import write_private
+from somflow.i18n import _, pick
+
+from somflow_standards import acknowledgments, people, register, settings, survey
+from somflow_standards.schedule import REVIEWS, next_report_year
+
+GROUP = click.Choice(people.GROUPS)
+SURVEY = click.Choice(tuple(survey.SURVEYS))
+
+
+def _date(value: str | None, option: str) -> date:
+    if not value:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput([_("Opcja {option}: „{value}” nie jest datą w formacie RRRR-MM-DD.", option=option, value=value)]) from None
+
+
+def _print_file(workspace, documents: list[dict[str, Any]], target: Path) -> Path:
+    """One PDF with every generated document, in order, to print in one go (personal data: owner-only)."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for doc in documents:
+        writer.append(str(workspace.root / doc["file"]))
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_private(target, buffer.getvalue())
+    return target
+
+
+@click.group(help="Standardy ochrony małoletnich: potwierdzenia, rejestr zgłoszeń, ankieta, raport, przegląd.")
+def standards() -> None:
+    pass
+
+
+# ------------------------------------------------------------ acknowledgments
+
+
+@standards.command(help="Pokaż, kto nie potwierdził zapoznania się z obowiązującą wersją Standardów.")
+@click.option("--group", type=GROUP, help="Tylko jedna grupa.")
+@click.option("--json", "as_json", is_flag=True, help="Wynik jako JSON.")
+@click.pass_context
+def missing(ctx: click.Context, group: str | None, as_json: bool) -> None:
+    store = ctx.obj.workspace.store
+    version = acknowledgments.current_version(store)
+    found = acknowledgments.missing(store, group)
+    if as_json:
+        click.echo(json.dumps({"version": version.version, "missing": [{"id": p.id, "group": p.group, "name": p.name, "klasa": p.klasa} for p in found]}, ensure_ascii=False, indent=2))
+        return
+    click.echo(_("Wersja Standardów: {version}", version=version.version))
+    if not found:
+        click.echo(_("Wszyscy potwierdzili zapoznanie się ze Standardami."))
+        return
+    for g in people.GROUPS:
+        members = [p for p in found if p.group == g]
+        if members:
+            click.echo(_("{group} — brak potwierdzenia: {count}", group=_(people.GROUP_LABELS[g]).capitalize(), count=len(members)))
+            for p in members:
+                click.echo(f"  {p.id}  {p.name}" + (f"  ({p.klasa})" if p.klasa else ""))
+
+
+@standards.group(help="Wersje Standardów; nowa wersja wymaga ponownych potwierdzeń od wszystkich.")
+def version() -> None:
+    pass
+
+
+@version.command("add", help="Zapisz nową wersję Standardów (od tej chwili liczą się tylko potwierdzenia tej wersji).")
+@click.argument("name")
+@click.option("--effective", help="Data wejścia w życie (RRRR-MM-DD), domyślnie dziś.")
+@click.option("--note", default="", help="Krótki opis zmian.")
+@click.pass_context
+def version_add(ctx: click.Context, name: str, effective: str | None, note: str) -> None:
+    store = ctx.obj.workspace.store
+    acknowledgments.add_version(store, name, _date(effective, "--effective"), note)
+    count = len(acknowledgments.missing(store))
+    click.echo(_("Zapisano wersję {version} Standardów. Potwierdzenia zapoznania się są potrzebne od {count} osób.", version=name, count=count))
+
+
+@version.command("show", help="Pokaż obowiązującą wersję Standardów.")
+@click.pass_context
+def version_show(ctx: click.Context) -> None:
+    v = acknowledgments.current_version(ctx.obj.workspace.store)
+    click.echo(_("Wersja {version}, obowiązuje od {effective}", version=v.version, effective=v.effective.isoformat() if v.effective else "—"))
+
+
+@standards.group("people", help="Osoby zapoznawane ze Standardami (rodzice, dzieci; pracownicy z kartoteki personelu).")
+def people_cmd() -> None:
+    pass
+
+
+@people_cmd.command("add", help="Dodaj osobę do grupy.")
+@click.argument("name")
+@click.option("--group", type=GROUP, required=True, help="Grupa.")
+@click.option("--klasa", default="", help="Klasa / grupa przedszkolna (rodzice, dzieci).")
+@click.option("--dziecko", default="", help="Imię i nazwisko dziecka (rodzic).")
+@click.pass_context
+def people_add(ctx: click.Context, name: str, group: str, klasa: str, dziecko: str) -> None:
+    rec = people.add(ctx.obj.workspace.store, group, name, klasa, dziecko)
+    click.echo(_("Dodano osobę {id}.", id=rec["id"]))
+
+
+@people_cmd.command("import", help="Dodaj osoby z pliku CSV (kolumny: imie_nazwisko, klasa, dziecko); błędny plik nie dodaje nikogo.")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--group", type=GROUP, required=True)
+@click.pass_context
+def people_import(ctx: click.Context, csv_file: Path, group: str) -> None:
+    count = people.import_csv(ctx.obj.workspace.store, group, csv_file)
+    click.echo(_("Dodano {count} osób.", count=count))
+
+
+@people_cmd.command("list", help="Wypisz osoby i stan potwierdzeń obowiązującej wersji.")
+@click.option("--group", type=GROUP)
+@click.pass_context
+def people_list(ctx: click.Context, group: str | None) -> None:
+    store = ctx.obj.workspace.store
+    done = acknowledgments.acknowledged_ids(store, acknowledgments.current_version(store).version)
+    for p in people.everyone(store, group):
+        mark = _("potwierdził(a)") if p.id in done else _("brak potwierdzenia")
+        click.echo(f"{p.id}  {p.group:<10}  {p.name}  {p.klasa}  — {mark}")
+
+
+@standards.group(help="Potwierdzenia zapoznania się ze Standardami: druk formularzy, zapis ręczny, lista.")
+def ack() -> None:
+    pass
+
+
+@ack.command("print", help="Wydrukuj wypełnione oświadczenia dla grupy (domyślnie tylko osób bez potwierdzenia) w jednym pliku PDF.")
+@click.option("--group", type=GROUP, required=True)
+@click.option("--klasa", default=None, help="Tylko ta klasa / grupa.")
+@click.option("--all", "everybody", is_flag=True, help="Także osoby, które już potwierdziły.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Plik PDF do druku (domyślnie druk/potwierdzenia-<grupa>.pdf).")
+@click.pass_context
+def ack_print(ctx: click.Context, group: str, klasa: str | None, everybody: bool, out: Path | None) -> None:
+    from somflow import forms
+
+    workspace = ctx.obj.workspace
+    store = workspace.store
+    version = acknowledgments.current_version(store)
+    chosen = people.everyone(store, group) if everybody else acknowledgments.missing(store, group)
+    if klasa is not None:
+        chosen = [p for p in chosen if p.klasa == klasa]
+    if not chosen:
+        click.echo(_("Nie ma komu drukować oświadczeń."))
+        return
+    documents: list[dict[str, Any]] = []
+    try:
+        with store.transaction():  # all forms of the batch or none
+            if group == "dzieci":
+                for label in sorted({p.klasa for p in chosen}):
+                    members = [p for p in chosen if p.klasa == label]
+                    listed = store.insert(acknowledgments.LISTS, {"klasa": label, "version": version.version, "people": [p.id for p in members]})
+                    data = {
+                        "placowka": workspace.config["institution"]["name"],
+                        "grupa": label or "—",
+                        "wersja_standardow": version.version,
+                        "dzieci": [{"imie_nazwisko": p.name} for p in members],
+                    }
+                    documents.append(forms.generate(workspace, acknowledgments.CHILDREN_FORM, data, record={"collection": acknowledgments.LISTS, "id": listed["id"]}))
+            else:
+                form = acknowledgments.STAFF_FORM if group == "pracownicy" else acknowledgments.PARENT_FORM
+                for p in chosen:
+                    try:
+                        documents.append(forms.generate(workspace, form, acknowledgments.form_data(p, workspace.config, version), record=p.ref))
+                    except InvalidInput as exc:  # say whose data is wrong (by id: messages never carry names)
+                        raise InvalidInput([_("Osoba {id}: {problem}", id=p.id, problem=m) for m in exc.messages] + [_("Nic nie wygenerowano.")]) from None
+    except BaseException:
+        for doc in documents:  # the store forgot them; their files must go too
+            (workspace.root / doc["file"]).unlink(missing_ok=True)
+        raise
+    target = _print_file(workspace, documents, out or workspace.root / "druk" / f"potwierdzenia-{group}.pdf")
+    click.echo(_("Wygenerowano {count} dokumentów ({people} osób) do druku: {file}", count=len(documents), people=len(chosen), file=target))
+    click.echo(_("Podpisane skany wrzuć do skrzynki inbox/ — potwierdzenia zapiszą się same."))
+
+
+@ack.command("record", help="Zapisz potwierdzenie złożone poza somflow (np. lista obecności ze szkolenia).")
+@click.argument("person_id")
+@click.option("--date", "day", help="Data zapoznania (RRRR-MM-DD), domyślnie dziś.")
+@click.option("--place", default="", help="Miejsce.")
+@click.option("--scope", default="", help="Zakres przekazanych informacji.")
+@click.pass_context
+def ack_record(ctx: click.Context, person_id: str, day: str | None, place: str, scope: str) -> None:
+    store = ctx.obj.workspace.store
+    person = people.find(store, person_id)
+    version = acknowledgments.current_version(store).version
+    when = _date(day, "--date")
+    if when > date.today():
+        raise InvalidInput([_("Opcja --date: data {day} jest w przyszłości.", day=when.isoformat())])
+    added = acknowledgments.record(store, person, version=version, day=when, place=place, scope=scope or _("Standardy Ochrony Małoletnich, wersja {version}", version=version))
+    click.echo(_("Zapisano potwierdzenie (wersja {version}).", version=version) if added else _("To potwierdzenie było już zapisane."))
+
+
+@ack.command("list", help="Rejestr potwierdzeń: kto, kiedy, gdzie, zakres, dokument.")
+@click.option("--group", type=GROUP)
+@click.pass_context
+def ack_list(ctx: click.Context, group: str | None) -> None:
+    store = ctx.obj.workspace.store
+    names = {p.id: p.name for p in people.everyone(store)}
+    for a in store.query(acknowledgments.ACKS, {"group": group} if group else None):
+        click.echo(f"{a['date']}  {names.get(a['person']['id'], a['person']['id'])}  " + _("wersja {version}", version=a["version"]) + f"  {a['place']}  {a['scope']}  {a['document'] or a['method']}")
+
+
+# ------------------------------------------------------------------ register
+
+
+@standards.group("register", help="Rejestr zgłoszeń i proponowanych zmian Standardów (bez danych identyfikujących dziecko).")
+def register_cmd() -> None:
+    pass
+
+
+@register_cmd.command("add", help="Dodaj wpis do rejestru.")
+@click.option("--summary", required=True, help="Opis — bez imion, nazwisk i PESEL dziecka.")
+@click.option("--channel", type=click.Choice(register.CHANNELS), required=True, help="Kanał zgłoszenia.")
+@click.option("--kind", type=click.Choice(register.KINDS), default="zgloszenie", show_default=True)
+@click.option("--status", type=click.Choice(register.STATUSES), default="nowe", show_default=True)
+@click.option("--date", "day", help="Data zgłoszenia (RRRR-MM-DD), domyślnie dziś.")
+@click.option("--force", is_flag=True, help="Zapisz mimo ostrzeżenia o danych osobowych.")
+@click.pass_context
+def register_add(ctx: click.Context, summary: str, channel: str, kind: str, status: str, day: str | None, force: bool) -> None:
+    store = ctx.obj.workspace.store
+    warnings = register.identity_warnings(store, summary)
+    entry = register.add(store, day=_date(day, "--date"), channel=channel, kind=kind, summary=summary, status=status, force=force)
+    for w in warnings:
+        click.secho(_("UWAGA: {warning}", warning=w), fg="yellow", err=True)
+    click.echo(_("Dodano wpis {id}.", id=entry["id"]))
+
+
+@register_cmd.command("list", help="Wypisz rejestr.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def register_list(ctx: click.Context, as_json: bool) -> None:
+    found = register.entries(ctx.obj.workspace.store)
+    if as_json:
+        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+        return
+    for e in found:
+        click.echo(f"{e['id']}  {e['date']}  {register.CHANNEL_LABELS[e['channel']]}  {register.KIND_LABELS[e['kind']]}  [{register.STATUS_LABELS[e['status']]}]  {e['summary']}")
+
+
+@register_cmd.command("status", help="Zmień status wpisu.")
+@click.argument("entry_id")
+@click.argument("status", type=click.Choice(register.STATUSES))
+@click.pass_context
+def register_status(ctx: click.Context, entry_id: str, status: str) -> None:
+    register.set_status(ctx.obj.workspace.store, entry_id, status)
+    click.echo(_("Zmieniono status na „{status}”.", status=register.STATUS_LABELS[status]))
+
+
+# -------------------------------------------------------------------- survey
+
+
+@standards.group("survey", help="Ankieta monitorująca: badanie, druk, odpowiedzi (ręcznie lub CSV), podsumowanie.")
+def survey_cmd() -> None:
+    pass
+
+
+@survey_cmd.command("start", help="Rozpocznij nowe badanie ankietowe.")
+@click.option("--survey", "name", type=SURVEY, default="personel", show_default=True)
+@click.option("--date", "day", help="Data badania (RRRR-MM-DD), domyślnie dziś.")
+@click.pass_context
+def survey_start(ctx: click.Context, name: str, day: str | None) -> None:
+    rec = survey.start_round(ctx.obj.workspace.store, name, _date(day, "--date"))
+    click.echo(_("Rozpoczęto badanie {id} ({date}).", id=rec["id"], date=rec["date"]))
+
+
+@survey_cmd.command("print", help="Wydrukuj puste ankiety (anonimowe) w jednym pliku PDF.")
+@click.option("--survey", "name", type=SURVEY, default="personel", show_default=True)
+@click.option("--copies", type=click.IntRange(1, 500), default=1, show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def survey_print(ctx: click.Context, name: str, copies: int, out: Path | None) -> None:
+    from somflow.forms.documents import generate_many
+
+    workspace = ctx.obj.workspace
+    documents = generate_many(workspace, survey.form_id(name), [{} for _i in range(copies)])
+    target = _print_file(workspace, documents, out or workspace.root / "druk" / f"ankieta-{name}.pdf")
+    click.echo(_("Ankiety do druku ({count}): {file}", count=copies, file=target))
+
+
+@survey_cmd.command("add", help="Zapisz odpowiedzi jednej osoby (z pliku, z opcji --answer albo pytanie po pytaniu).")
+@click.option("--survey", "name", type=SURVEY, default="personel", show_default=True)
+@click.option("--round", "round_id", help="Badanie (id albo data); domyślnie ostatnie.")
+@click.option("--data", "data_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Plik YAML/JSON z odpowiedziami.")
+@click.option("--answer", "answers", multiple=True, help="pytanie=odpowiedź, np. zna_standardy=tak (można powtarzać).")
+@click.pass_context
+def survey_add(ctx: click.Context, name: str, round_id: str | None, data_file: Path | None, answers: tuple[str, ...]) -> None:
+    store = ctx.obj.workspace.store
+    round_rec = survey.round_for(store, name, round_id)
+    raw: dict[str, Any] = {}
+    if data_file is not None:
+        try:
+            loaded = yaml.safe_load(data_file.read_text(encoding="utf-8"))
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            raise InvalidInput([_("Plik {file} nie jest poprawnym plikiem YAML/JSON: {reason}", file=data_file, reason=exc)]) from None
+        if not isinstance(loaded, dict):
+            raise InvalidInput([_("Plik {file}: oczekiwano par pytanie: odpowiedź.", file=data_file)])
+        raw.update(loaded)
+    for item in answers:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise InvalidInput([_("Opcja --answer: „{item}” — oczekiwano pytanie=odpowiedź.", item=item)])
+        raw[key.strip()] = value
+    if data_file is None and not answers:
+        for q in survey.questions(round_rec["survey"]):
+            hint = " (" + "/".join(c.value for c in q.choices) + ")" if q.choices else ""
+            raw[q.name] = click.prompt(pick(q.label) + hint, default="", show_default=False)
+    survey.add_response(store, round_rec, raw)
+    click.echo(_("Zapisano ankietę ({count} w tym badaniu).", count=store.count(survey.RESPONSES, {"round": round_rec["id"]})))
+
+
+@survey_cmd.command("import", help="Zaimportuj odpowiedzi z pliku CSV (wiersz = osoba, kolumny = nazwy pytań); błędny plik nie importuje niczego.")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--survey", "name", type=SURVEY, default="personel", show_default=True)
+@click.option("--round", "round_id")
+@click.pass_context
+def survey_import(ctx: click.Context, csv_file: Path, name: str, round_id: str | None) -> None:
+    store = ctx.obj.workspace.store
+    round_rec = survey.round_for(store, name, round_id)
+    count = survey.import_csv(store, round_rec, csv_file)
+    click.echo(_("Zaimportowano {count} ankiet.", count=count))
+
+
+@survey_cmd.command("summary", help="Podsumowanie badania: liczby odpowiedzi na pytania, odpowiedzi opisowe.")
+@click.option("--survey", "name", type=SURVEY, default="personel", show_default=True)
+@click.option("--round", "round_id")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def survey_summary(ctx: click.Context, name: str, round_id: str | None, as_json: bool) -> None:
+    summary = survey.summarize(ctx.obj.workspace.store, survey.round_for(ctx.obj.workspace.store, name, round_id))
+    if as_json:
+        payload = {
+            "survey": summary.survey,
+            "round": summary.round["date"],
+            "respondents": summary.respondents,
+            "suppressed": summary.suppressed,
+            "questions": [
+                {"name": qs.question.name, "counts": {} if summary.suppressed else dict(qs.counts), "texts": [] if summary.suppressed else qs.texts}
+                for qs in summary.questions
+            ],
+        }
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    click.echo(_("Badanie z {date}: {count} ankiet.", date=summary.round["date"], count=summary.respondents))
+    if summary.suppressed:
+        click.echo(_("Mniej niż {min} ankiet — wyników nie pokazuje się, aby nie ujawnić odpowiedzi pojedynczych osób.", min=survey.MIN_GROUP))
+        return
+    for qs in summary.questions:
+        click.echo(pick(qs.question.label))
+        if qs.question.type in survey.CLOSED_TYPES:
+            parts = [f"{pick(c.label)}: {qs.counts.get(c.value, 0)}" for c in qs.question.choices]
+            parts.append(_("brak odpowiedzi: {count}", count=qs.counts.get(survey.NO_ANSWER, 0)))
+            click.echo("  " + ", ".join(parts))
+        else:
+            for text in qs.texts:
+                click.echo(f"  – {text}")
+
+
+# ------------------------------------------------------------ report, review
+
+
+@standards.command("report", help="Sporządź raport z realizacji Standardów (PDF do podpisu kierownika jednostki).")
+@click.option("--year", type=int, help="Rok raportu (domyślnie najbliższy niesporządzony).")
+@click.option("--conclusions", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Plik tekstowy z wnioskami koordynatora.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def report_cmd(ctx: click.Context, year: int | None, conclusions: Path | None, out: Path | None) -> None:
+    from somflow_standards import report  # heavy (reportlab, matplotlib): only when a report is made
+
+    workspace = ctx.obj.workspace
+    conf = settings.load(workspace.config)
+    today = date.today()
+    year = year or next_report_year(workspace.store, conf, today)
+    if (year - conf.first_report.year) % 2:
+        raise InvalidInput([_("Raport sporządza się co dwa lata: {year} nie jest rokiem raportu (pierwszy: {first}).", year=year, first=conf.first_report.year)])
+    text = conclusions.read_text(encoding="utf-8") if conclusions else ""
+    target, figures = report.generate(workspace, conf, year, today, text, out)
+    click.echo(_("Raport za lata {start}–{end} zapisano w {file}.", start=year - 2, end=year, file=target))
+    click.echo(_("Termin przekazania kierownikowi jednostki: {due}.", due=figures.due.isoformat()))
+
+
+@standards.command("review", help="Zapisz przegląd Standardów (kolejny termin liczy się od tej daty).")
+@click.option("--date", "day", help="Data przeglądu (RRRR-MM-DD), domyślnie dziś.")
+@click.option("--note", default="")
+@click.pass_context
+def review_cmd(ctx: click.Context, day: str | None, note: str) -> None:
+    ctx.obj.workspace.store.insert(REVIEWS, {"date": _date(day, "--date").isoformat(), "note": note})
+    click.echo(_("Zapisano przegląd Standardów."))

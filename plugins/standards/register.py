@@ -1,0 +1,125 @@
+"""The coordinator's register of reports and proposed changes ("rejestr zgłoszeń i proponowanych zmian").
+
+Entries in ``standards_register``: ``date``, ``channel``, ``kind``, ``summary``,
+``status``. The summary must not identify a child: before saving, it is
+checked for PESEL numbers (any run of 11 digits, a typo included) and for the names
+of people somflow knows; a hit is refused with a warning unless the user
+insists (``--force``), and the warning never repeats the name or PESEL.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import date
+from typing import Any
+
+from somflow.errors import InvalidInput
+from somflow.i18n import _
+from somflow.store import Store
+
+from somflow_standards import people
+
+REGISTER = "standards_register"
+CHANNELS = ("osobiscie", "telefon", "email", "pismo", "skrzynka", "ankieta", "inne")
+KINDS = ("zgloszenie", "propozycja")
+STATUSES = ("nowe", "w_toku", "zamkniete")
+KIND_LABELS = {"zgloszenie": "zgłoszenie uwag / naruszenia", "propozycja": "propozycja zmiany Standardów"}
+STATUS_LABELS = {"nowe": "nowe", "w_toku": "w toku", "zamkniete": "zamknięte"}
+CHANNEL_LABELS = {
+    "osobiscie": "osobiście", "telefon": "telefon", "email": "e-mail", "pismo": "pismo",
+    "skrzynka": "skrzynka zgłoszeń", "ankieta": "ankieta", "inne": "inne",
+}
+_DIGITS = re.compile(r"(?<!\d)\d{11}(?!\d)")
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def identity_warnings(store: Store, text: str) -> list[str]:
+    """Polish warnings when ``text`` holds a PESEL or the full name of a person in the store."""
+    warnings = []
+    # Any 11-digit run counts: a PESEL with a typo still identifies the child.
+    if _DIGITS.search(text):
+        warnings.append(_("Opis zawiera numer PESEL. Usuń go — rejestr nie może identyfikować dziecka."))
+    words = [w.casefold() for w in _WORD.findall(text)]
+    joined = " " + " ".join(words) + " "
+    for name in known_names(store):
+        tokens = [w.casefold() for w in _WORD.findall(name)]
+        if len(tokens) >= 2 and (" " + " ".join(tokens) + " " in joined or " " + " ".join(reversed(tokens)) + " " in joined):
+            warnings.append(_("Opis zawiera imię i nazwisko osoby zapisanej w somflow. Opisz sprawę bez danych identyfikujących dziecko."))
+            break
+    return warnings
+
+
+def known_names(store: Store) -> set[str]:
+    """Full names of people somflow holds: staff, parents, children and persons named in documents' data."""
+    names = {p.name for p in people.everyone(store)} | {p.child for p in people.everyone(store, "rodzice") if p.child}
+    for doc in store.query("documents"):
+        names |= _names_in(doc.get("data") or {})
+    return {n for n in names if n and len(n.split()) >= 2}
+
+
+def _names_in(data: Any) -> set[str]:
+    found: set[str] = set()
+    if isinstance(data, dict):
+        if isinstance(data.get("imie"), str) and isinstance(data.get("nazwisko"), str):
+            found.add(f"{data['imie']} {data['nazwisko']}")
+        for key, value in data.items():
+            if key.startswith("imie_nazwisko") and isinstance(value, str):
+                found.add(value)
+            elif isinstance(value, (dict, list)):
+                found |= _names_in(value)
+    elif isinstance(data, list):
+        for item in data:
+            found |= _names_in(item)
+    return found
+
+
+def add(store: Store, *, day: date, channel: str, kind: str, summary: str, status: str = "nowe", force: bool = False) -> dict[str, Any]:
+    """Add an entry; refuse with :class:`InvalidInput` on bad values or (without ``force``) identifying data."""
+    problems = _check(channel=channel, kind=kind, status=status)
+    if not summary.strip():
+        problems.append(_("Pole „opis” nie może być puste."))
+    if day > date.today():
+        problems.append(_("Pole „data”: data {day} jest w przyszłości.", day=day.isoformat()))
+    if problems:
+        raise InvalidInput(problems)
+    warnings = identity_warnings(store, summary)
+    if warnings and not force:
+        raise InvalidInput([*warnings, _("Nic nie zapisano. Popraw opis albo użyj --force, jeśli to nie są dane dziecka.")])
+    return store.insert(
+        REGISTER,
+        {"date": day.isoformat(), "channel": channel, "kind": kind, "summary": summary.strip(), "status": status, "warnings": len(warnings)},
+    )
+
+
+def set_status(store: Store, entry_id: str, status: str) -> dict[str, Any]:
+    problems = _check(status=status)
+    if problems:
+        raise InvalidInput(problems)
+    matches = [e for e in store.query(REGISTER) if e["id"] == entry_id or e["id"].lower().startswith(entry_id.lower())]
+    if len(matches) != 1:
+        raise InvalidInput([_("Nie znaleziono wpisu rejestru {id}.", id=entry_id)])
+    entry = matches[0]
+    return store.update(REGISTER, entry["id"], {"status": status}, expected_rev=entry["rev"])
+
+
+def _check(*, channel: str | None = None, kind: str | None = None, status: str | None = None) -> list[str]:
+    problems = []
+    for field, value, allowed in (("kanał", channel, CHANNELS), ("rodzaj", kind, KINDS), ("status", status, STATUSES)):
+        if value is not None and value not in allowed:
+            problems.append(_("Pole „{field}”: „{value}” nie jest dozwolone; wybierz jedno z: {allowed}.", field=field, value=value, allowed=", ".join(allowed)))
+    return problems
+
+
+def entries(store: Store, since: date | None = None, until: date | None = None) -> list[dict[str, Any]]:
+    found = store.query(REGISTER)
+    if since:
+        found = [e for e in found if e["date"] > since.isoformat()]
+    if until:
+        found = [e for e in found if e["date"] <= until.isoformat()]
+    return sorted(found, key=lambda e: (e["date"], e["id"]))
+
+
+def counts(found: list[dict[str, Any]]) -> dict[str, Counter]:
+    """Counts by kind, status and channel, for the report."""
+    return {key: Counter(e[key] for e in found) for key in ("kind", "status", "channel")}

@@ -1,0 +1,92 @@
+"""The ``[standards]`` section of ``somflow.toml``: intervals and first dates, with defaults from the seeds.
+
+```toml
+[standards]
+survey_interval_months = 12     # 12 (seeds 001, 004) or 24 (seed 002)
+first_survey = "2026-05-31"     # when the first survey is due (default: first_report)
+first_report = "2026-03-31"     # the first biennial report (seed 001 ch. XI); then every 2 years
+review_interval_months = 24     # review of the standards themselves (seed 002: every two years)
+ack_days = 14                   # days to collect acknowledgments after a new version / a new person
+surveys = ["personel", "rodzice"]  # which surveys the unit runs on the schedule (seed 001: all groups)
+```
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from somflow.errors import ConfigError
+from somflow.i18n import _
+
+SECTION = "standards"
+
+#: Cerberus rules for ``somflow.config.SCHEMA`` (errors then name the line in somflow.toml).
+SCHEMA: dict[str, Any] = {
+    "type": "dict",
+    "schema": {
+        "survey_interval_months": {"type": "integer", "allowed": [12, 24]},
+        "first_survey": {"type": ["string", "date"]},
+        "first_report": {"type": ["string", "date"]},
+        "review_interval_months": {"type": "integer", "min": 1, "max": 60},
+        "ack_days": {"type": "integer", "min": 0, "max": 365},
+        "surveys": {"type": "list", "allowed": ["personel", "rodzice"]},
+    },
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    survey_interval_months: int = 12
+    first_survey: date | None = None
+    first_report: date = date(2026, 3, 31)
+    review_interval_months: int = 24
+    ack_days: int = 14
+    surveys: tuple[str, ...] = ("personel", "rodzice")
+
+
+def load(config: dict[str, Any]) -> Settings:
+    """Settings from a loaded ``somflow.toml``; a wrong value raises :class:`ConfigError` naming the key."""
+    section = config.get(SECTION) or {}
+    values: dict[str, Any] = {}
+    for key in ("survey_interval_months", "review_interval_months", "ack_days"):
+        if key in section:
+            value = section[key]
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise ConfigError(_("Plik somflow.toml, klucz {key}: oczekiwano liczby całkowitej.", key=f"{SECTION}.{key}"))
+            values[key] = value
+    if values.get("survey_interval_months", 12) not in (12, 24):
+        raise ConfigError(_("Plik somflow.toml, klucz {key}: dozwolone wartości to 12 albo 24.", key=f"{SECTION}.survey_interval_months"))
+    if "surveys" in section:
+        chosen = section["surveys"]
+        allowed = ("personel", "rodzice")
+        if not isinstance(chosen, list) or any(s not in allowed for s in chosen):
+            raise ConfigError(_("Plik somflow.toml, klucz {key}: oczekiwano listy z wartościami: {allowed}.", key=f"{SECTION}.surveys", allowed=", ".join(allowed)))
+        values["surveys"] = tuple(chosen)
+    for key in ("first_survey", "first_report"):
+        if key in section:
+            values[key] = parse_date(section[key], f"{SECTION}.{key}")
+    return Settings(**values)
+
+
+def parse_date(value: Any, where: str) -> date:
+    """A date from TOML (a date value or an ISO ``YYYY-MM-DD`` string)."""
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ConfigError(_("{where}: „{value}” nie jest datą w formacie RRRR-MM-DD.", where=where, value=value)) from None
+
+
+def add_months(day: date, months: int) -> date:
+    """``day`` plus ``months`` calendar months; the 31st becomes the last day of a shorter month."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, candidate)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")

@@ -1,0 +1,55 @@
+"""The register of reports and proposed changes: entries, statuses, and no child's identity in the summary."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from somflow.errors import InvalidInput
+
+PESEL = "44051401359"
+
+
+def entries(cli) -> list[dict]:
+    return json.loads(cli("standards", "register", "list", "--json").output)
+
+
+def test_entries_with_date_channel_summary_and_status(somflow_cli):
+    result = somflow_cli("standards", "register", "add", "--channel", "skrzynka", "--date", "2026-10-01", "--summary", "Uczeń zgłasza przezywanie na przerwach")
+    assert result.exit_code == 0, result.output
+    somflow_cli("standards", "register", "add", "--channel", "ankieta", "--kind", "propozycja", "--date", "2026-10-02", "--summary", "Dodać zasady korzystania z telefonów")
+    found = entries(somflow_cli)
+    assert [(e["date"], e["channel"], e["kind"], e["status"]) for e in found] == [
+        ("2026-10-01", "skrzynka", "zgloszenie", "nowe"),
+        ("2026-10-02", "ankieta", "propozycja", "nowe"),
+    ]
+    assert somflow_cli("standards", "register", "status", found[0]["id"], "zamkniete").exit_code == 0
+    assert entries(somflow_cli)[0]["status"] == "zamkniete"
+    assert "[zamknięte]" in somflow_cli("standards", "register", "list").output
+
+
+def test_a_pesel_in_the_summary_is_refused(somflow_cli):
+    with pytest.raises(InvalidInput) as error:
+        somflow_cli("standards", "register", "add", "--channel", "telefon", "--summary", f"Dziecko {PESEL} ma siniaki")
+    assert "Opis zawiera numer PESEL" in str(error.value) and PESEL not in str(error.value)
+    assert entries(somflow_cli) == []
+
+
+def test_a_name_from_the_store_is_refused_unless_forced(somflow_cli):
+    somflow_cli("standards", "people", "add", "Zosia Źrebiec", "--group", "dzieci", "--klasa", "1a")
+    with pytest.raises(InvalidInput) as error:
+        somflow_cli("standards", "register", "add", "--channel", "osobiscie", "--summary", "Mama mówi, że ŹREBIEC Zosia boi się wuefu")
+    assert "imię i nazwisko osoby zapisanej w somflow" in str(error.value) and "Zosia" not in str(error.value)
+    assert entries(somflow_cli) == []
+    result = somflow_cli("standards", "register", "add", "--channel", "osobiscie", "--force", "--summary", "Zosia Źrebiec z 1a — patronka konkursu")
+    assert result.exit_code == 0 and len(entries(somflow_cli)) == 1
+
+
+def test_bad_values_are_named(somflow_cli):
+    with pytest.raises(InvalidInput, match="Pole „data”: data 2099-01-01 jest w przyszłości."):
+        somflow_cli("standards", "register", "add", "--channel", "telefon", "--date", "2099-01-01", "--summary", "x")
+    with pytest.raises(InvalidInput, match="Nie znaleziono wpisu rejestru NIEMA"):
+        somflow_cli("standards", "register", "status", "NIEMA", "nowe")
+    result = somflow_cli("standards", "register", "add", "--channel", "golab", "--summary", "x")
+    assert result.exit_code == 2 and "golab" in result.output
