@@ -56,6 +56,7 @@ SCHEMA: dict[str, Any] = {
         "schema": {k: {"type": "string", "empty": False} for k in ("store", "inbox", "archive", "rejected")},
     },
     "store": {"type": "dict", "allow_unknown": True},
+    "contacts": {"type": "list", "schema": {"type": "dict", "valuesrules": {"type": "string"}}},
 }
 
 DEFAULT_PATHS = {"store": "data/store.json", "inbox": "inbox", "archive": "archive", "rejected": "rejected"}
