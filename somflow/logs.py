@@ -12,11 +12,16 @@ import re
 _ELEVEN_DIGITS = re.compile(r"(?<!\d)\d{11}(?!\d)")
 
 
+def redact_pesel(text: str) -> str:
+    """``text`` with every run of exactly 11 digits (a possible PESEL) replaced by asterisks."""
+    return _ELEVEN_DIGITS.sub("***********", text)
+
+
 class RedactPesel(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         if _ELEVEN_DIGITS.search(message):
-            record.msg, record.args = _ELEVEN_DIGITS.sub("***********", message), None
+            record.msg, record.args = redact_pesel(message), None
         return True
 
 
