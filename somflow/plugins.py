@@ -41,6 +41,7 @@ CORE_MODULES = (
     "somflow.inbox.plugin",
     "somflow.contacts",
     "somflow.scaffold",
+    "somflow.reminders.plugin",
 )
 
 

@@ -2,11 +2,13 @@
 
 ``somflow_workspace``  a fresh demo workspace in a temporary folder (a :class:`pathlib.Path`)
 ``somflow_cli``        run a somflow command in that workspace through click's CliRunner
+``somflow_smtp``       a real SMTP server on loopback (aiosmtpd) set in that workspace's ``[smtp]``
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -39,3 +41,183 @@ def somflow_cli(somflow_workspace: Path) -> Callable[..., Result]:
         return result
 
     return run
+
+
+# --------------------------------------------------------------------------
+# A real SMTP server on loopback for testing reminders
+# --------------------------------------------------------------------------
+
+
+class SmtpSink:
+    """An aiosmtpd server on 127.0.0.1 that keeps what it receives.
+
+    ``security``  ``"none"``, ``"starttls"`` or ``"ssl"`` (a self-signed
+                  certificate for 127.0.0.1/localhost is made; its file is
+                  :attr:`cafile` — point ``SSL_CERT_FILE`` at it so the client trusts it)
+    ``user``/``password``  when given, AUTH LOGIN/PLAIN is required with them
+    :attr:`messages`  received :class:`email.message.EmailMessage` objects
+    :attr:`fail_with`  an SMTP reply such as ``"554 5.7.1 odrzucono"`` to refuse messages
+    :attr:`drop`      True: drop the connection when a message is offered
+    :attr:`on_message` called with each message after it was kept (e.g. to kill the sender)
+    :meth:`stop` / :meth:`start`  take the server down (connections are refused) and back up
+    """
+
+    def __init__(self, folder: Path, security: str = "none", user: str = "", password: str = ""):
+        import socket
+
+        self.folder = folder
+        self.security = security
+        self.user = user
+        self.password = password
+        self.host = "127.0.0.1"
+        with socket.socket() as s:
+            s.bind((self.host, 0))
+            self.port = s.getsockname()[1]
+        self.messages: list = []
+        self.fail_with: str | None = None
+        self.drop = False
+        self.on_message: Callable | None = None
+        self.cafile: Path | None = None
+        self._controller = None
+        if security != "none":
+            self.cafile, self._keyfile = _self_signed_certificate(folder)
+
+    # ------------------------------------------------------------ control
+
+    def start(self) -> SmtpSink:
+        import ssl
+
+        from aiosmtpd.controller import Controller
+        from aiosmtpd.smtp import AuthResult
+
+        if self._controller is not None:
+            return self
+        kwargs: dict = {}
+        if self.security != "none":
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            context.load_cert_chain(self.cafile, self._keyfile)
+            kwargs["ssl_context" if self.security == "ssl" else "tls_context"] = context
+            if self.security == "starttls":
+                kwargs["require_starttls"] = True
+        if self.user:
+
+            def authenticator(server, session, envelope, mechanism, auth_data):
+                ok = auth_data.login.decode() == self.user and auth_data.password.decode() == self.password
+                return AuthResult(success=ok)
+
+            kwargs.update(authenticator=authenticator, auth_required=True, auth_require_tls=self.security != "none")
+        self._controller = Controller(_SinkHandler(self), hostname=self.host, port=self.port, server_hostname="localhost", **kwargs)
+        self._controller.start()
+        return self
+
+    def stop(self) -> None:
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+    def configure(self, workspace_root: Path, *, security: str | None = None, user: str | None = None) -> None:
+        """Point the ``[smtp]`` section of the workspace's somflow.toml at this server."""
+        values = {
+            "host": self.host,
+            "port": self.port,
+            "security": security or self.security,
+            "user": self.user if user is None else user,
+            "sender": "somflow@sp7.example.pl",
+        }
+        set_smtp_config(workspace_root, values)
+
+    def to(self, address: str) -> list:
+        """The received messages addressed to ``address``."""
+        return [m for m in self.messages if address in m["To"]]
+
+
+class _SinkHandler:
+    def __init__(self, sink: SmtpSink):
+        self.sink = sink
+
+    async def handle_DATA(self, server, session, envelope):
+        import email
+        from email import policy
+
+        if self.sink.drop:
+            server.transport.abort()
+            return "421 4.3.0 connection dropped"
+        if self.sink.fail_with:
+            return self.sink.fail_with
+        message = email.message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
+        message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
+        self.sink.messages.append(message)
+        if self.sink.on_message is not None:
+            self.sink.on_message(message)
+        return "250 2.0.0 OK"
+
+
+def set_smtp_config(workspace_root: Path, values: dict) -> None:
+    """Replace the ``[smtp]`` section of ``somflow.toml`` with ``values`` (a test helper)."""
+    import re
+
+    path = workspace_root / "somflow.toml"
+    text = path.read_text(encoding="utf-8")
+    lines = ["[smtp]"] + [f"{k} = {v}" if isinstance(v, int) else f'{k} = "{v}"' for k, v in values.items()]
+    section = "\n".join(lines) + "\n\n"
+    text = re.sub(r"(?ms)^\[smtp\]\n.*?(?=^\[|\Z)", lambda _m: section, text)
+    path.write_text(text, encoding="utf-8")
+
+
+def _self_signed_certificate(folder: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1 and localhost (PEM files: certificate, key)."""
+    import datetime
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=30))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    cert_path, key_path = folder / "smtp-cert.pem", folder / "smtp-key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    return cert_path, key_path
+
+
+@contextmanager
+def smtp_sink(folder: Path, security: str = "none", user: str = "", password: str = "") -> Iterator[SmtpSink]:
+    """A started :class:`SmtpSink`, stopped when the block ends."""
+    sink = SmtpSink(folder, security, user, password).start()
+    try:
+        yield sink
+    finally:
+        sink.stop()
+
+
+@pytest.fixture
+def somflow_smtp(somflow_workspace: Path, tmp_path: Path) -> Iterator[SmtpSink]:
+    """A plain SMTP server on loopback, already set in the workspace's ``[smtp]`` section.
+
+    Its ``messages`` are what ``somflow remind`` sent; see :class:`SmtpSink`
+    for refusing, dropping or stopping it, and :func:`smtp_sink` for STARTTLS/SSL.
+    """
+    with smtp_sink(tmp_path / "smtp") as sink:
+        sink.configure(somflow_workspace)
+        yield sink

@@ -1,0 +1,77 @@
+"""Deadlines as an iCalendar file (RFC 5545) for Outlook, Google Calendar or Thunderbird.
+
+Each open deadline is an all-day event whose UID is derived from the unit and
+the deadline key, so importing the file again (or subscribing to it) updates
+the same events instead of adding copies. Each reminder stage becomes a
+VALARM at 9:00 on its day.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+from icalendar import Alarm, Calendar, Event
+
+from somflow import __version__
+from somflow.deadlines import Deadline
+from somflow.fileio import write_private
+from somflow.i18n import _
+
+ALARM_HOUR = 9
+
+
+def uid(unit: str, key: str) -> str:
+    """A stable event UID for a deadline key (a hash: keys are not shown to calendar servers)."""
+    return hashlib.sha256(f"{unit}\x00{key}".encode()).hexdigest()[:32] + "@somflow"
+
+
+def calendar(deadlines: Iterable[Deadline], *, unit: str, institution: str, stamp: datetime | None = None) -> Calendar:
+    """An iCalendar object with one VEVENT per open deadline."""
+    stamp = stamp or datetime.now(timezone.utc).replace(microsecond=0)
+    cal = Calendar()
+    cal.add("prodid", f"-//somflow//somflow {__version__}//PL")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", _("Terminy SOM — {institution}", institution=institution))
+    for deadline in deadlines:
+        if deadline.done:
+            continue
+        event = Event()
+        event.add("uid", uid(unit, deadline.key))
+        event.add("dtstamp", stamp)
+        event.add("dtstart", deadline.due)
+        event.add("dtend", deadline.due + timedelta(days=1))
+        event.add("summary", deadline.title)
+        event.add("description", description(deadline))
+        event.add("transp", "TRANSPARENT")
+        event.add("categories", ["somflow", deadline.plugin or "somflow"])
+        for stage in sorted(set(deadline.stages), reverse=True):
+            alarm = Alarm()
+            alarm.add("action", "DISPLAY")
+            alarm.add("description", deadline.title)
+            # Relative to the start of the all-day event (midnight): 9:00 on the stage's day.
+            alarm.add("trigger", timedelta(days=-stage, hours=ALARM_HOUR))
+            event.add_component(alarm)
+        cal.add_component(event)
+    return cal
+
+
+def description(deadline: Deadline) -> str:
+    lines = [deadline.title]
+    if deadline.record and deadline.record.get("id"):
+        lines.append(_("Rekord: {collection}:{id}", collection=deadline.record.get("collection"), id=deadline.record["id"]))
+    lines.append(_("Dla: {who}", who=", ".join(deadline.notify)))
+    if deadline.plugin:
+        lines.append(_("Wtyczka: {plugin}", plugin=deadline.plugin))
+    return "\n".join(lines)
+
+
+def write(path: Path, deadlines: Iterable[Deadline], *, unit: str, institution: str) -> int:
+    """Write the calendar to ``path`` (atomically, owner-only); returns the number of events."""
+    cal = calendar(deadlines, unit=unit, institution=institution)
+    write_private(path, cal.to_ical())
+    return len(cal.walk("VEVENT"))

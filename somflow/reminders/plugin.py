@@ -1,0 +1,179 @@
+"""Deadlines and reminders as a core plugin: ``somflow deadlines``, ``somflow remind`` and a status line."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+
+import click
+from filelock import FileLock, Timeout
+
+from somflow import hookimpl, ics
+from somflow.deadlines import Deadline, collect
+from somflow.errors import SomflowError
+from somflow.i18n import _
+from somflow.reminders import digest as digest_mod
+from somflow.reminders.ledger import Ledger
+from somflow.reminders.plan import Plan, plan
+from somflow.reminders.smtp import Mailer, SmtpError
+from somflow.workspace import Workspace
+
+LOCK_NAME = ".somflow-remind.lock"
+
+today_option = click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Licz tak, jakby dziś był podany dzień (RRRR-MM-DD), np. do sprawdzenia, co wyjdzie jutro.",
+)
+
+
+def _today(value: datetime | None) -> date:
+    return value.date() if value else date.today()
+
+
+def _report_plugin_errors(errors: list[str]) -> None:
+    for message in errors:
+        click.secho(message, fg="red", err=True)
+
+
+def status_label(deadline: Deadline, today: date) -> str:
+    left = deadline.days_left(today)
+    return _("PO TERMINIE") if left < 0 else _("DZIŚ") if left == 0 else digest_mod.when(deadline, today)
+
+
+@click.command("deadlines", help="Terminy ze wszystkich wtyczek: najpierw zaległe, potem najbliższe.")
+@click.option("--days", type=click.IntRange(min=0), default=None, help="Tylko terminy w ciągu N dni (zaległe zawsze).")
+@click.option("--json", "as_json", is_flag=True, help="Wynik jako JSON.")
+@click.option(
+    "--ics",
+    "ics_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Zapisz terminy do pliku iCalendar (.ics) do zaimportowania w Outlooku lub Kalendarzu Google.",
+)
+@today_option
+@click.pass_context
+def deadlines_command(ctx: click.Context, days: int | None, as_json: bool, ics_file: Path | None, today: datetime | None) -> None:
+    workspace: Workspace = ctx.obj.workspace
+    day = _today(today)
+    errors: list[str] = []
+    found = [d for d in collect(workspace, day, errors) if not d.done]
+    if days is not None:
+        found = [d for d in found if d.days_left(day) <= days]
+    if ics_file is not None:
+        count = ics.write(ics_file, found, unit=workspace.unit, institution=workspace.config["institution"]["name"])
+        click.echo(_("Zapisano terminy do pliku {path}: {count}.", count=count, path=ics_file), err=as_json)
+    if as_json:
+        rows = [d.as_json() | {"days_left": d.days_left(day), "overdue": d.overdue(day)} for d in found]
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif ics_file is None:
+        if not found:
+            click.echo(_("Brak terminów."))
+        for d in found:
+            line = f"{status_label(d, day):<20} {d.due.isoformat()} ({digest_mod.weekday(d.due)})  {d.title}"
+            click.secho(line, fg="red" if d.overdue(day) else None)
+            details = [_("dla: {who}", who=", ".join(d.notify))]
+            if ref := digest_mod.record_ref(d):
+                details.append(_("rekord: {ref}", ref=ref))
+            details.append(_("wtyczka: {plugin}", plugin=d.plugin))
+            click.echo(" " * 21 + "; ".join(details))
+    if errors:
+        _report_plugin_errors(errors)
+        ctx.exit(1)
+
+
+@click.command("remind", help="Wyślij e-mailem przypomnienia o terminach (każde tylko raz). Uruchamiaj codziennie.")
+@click.option("--dry-run", is_flag=True, help="Pokaż, co zostałoby wysłane, niczego nie wysyłając ani nie zapisując.")
+@today_option
+@click.pass_obj
+def remind(app, dry_run: bool, today: datetime | None) -> None:
+    workspace: Workspace = app.workspace
+    day = _today(today)
+    errors: list[str] = []
+    found = collect(workspace, day, errors)
+    try:
+        with FileLock(str(workspace.root / LOCK_NAME), timeout=0):
+            ledger = Ledger.load(workspace.store)
+            todo = plan(found, day, workspace.config, ledger)
+            if dry_run:
+                _show(todo, day)
+            else:
+                errors += _send(workspace, todo, ledger, day)
+    except Timeout:
+        raise SomflowError(_("Inne uruchomienie somflow remind właśnie trwa; spróbuj za chwilę.")) from None
+    errors = todo.problems + errors
+    if errors:
+        failure = SomflowError(
+            "\n".join(errors)
+            + "\n"
+            + _("Tego, czego nie wysłano, nie oznaczono jako wysłane; następne uruchomienie somflow remind spróbuje ponownie.")
+        )
+        failure.exit_code = 4 if any(isinstance(e, _SmtpMessage) for e in errors) else 1
+        raise failure
+
+
+class _SmtpMessage(str):
+    """A failure message that came from the mail server (exit code 4)."""
+
+
+def _show(todo: Plan, day: date) -> None:
+    if not todo.digests:
+        click.echo(_("Na dziś nie ma przypomnień do wysłania."))
+    for digest in todo.digests:
+        click.echo(_("Do {to} (pozycje: {count}):", to=digest.recipient, count=len(digest.items)))
+        for item in digest.items:
+            d = item.deadline
+            click.echo(f"  {d.due.isoformat()}  {d.title}  ({digest_mod.when(d, day)})")
+
+
+def _send(workspace: Workspace, todo: Plan, ledger: Ledger, day: date) -> list[str]:
+    """Send each digest; returns Polish failure messages (empty when everything went out)."""
+    if not todo.digests:
+        click.echo(_("Na dziś nie ma przypomnień do wysłania."))
+        return []
+    institution = workspace.config["institution"]["name"]
+    failures: list[str] = []
+    try:
+        mailer = Mailer(workspace.config).__enter__()
+    except SmtpError as exc:
+        return [_SmtpMessage(str(exc))]
+    with mailer:
+        for digest in todo.digests:
+            if not mailer.connected:
+                failures.append(_SmtpMessage(_("Nie wysłano do {to}: połączenie z serwerem poczty zostało przerwane wcześniej.", to=digest.recipient)))
+                continue
+            message = digest_mod.build(digest, day, sender=mailer.sender, institution=institution)
+            marks = digest.marks()
+            ledger.mark_sending(marks)
+            try:
+                mailer.send(message)
+            except SmtpError as exc:
+                if exc.definite:
+                    ledger.forget(marks)
+                failures.append(_SmtpMessage(str(exc)))
+                continue
+            ledger.mark_sent(marks)
+            click.echo(_("Wysłano do {to} (pozycje: {count}).", to=digest.recipient, count=len(digest.items)))
+    return failures
+
+
+@hookimpl
+def somflow_register_commands(register) -> None:
+    register(deadlines_command)
+    register(remind)
+
+
+@hookimpl
+def somflow_status(workspace: Workspace) -> list[tuple[str, str]]:
+    today = date.today()
+    errors: list[str] = []
+    try:
+        open_ = [d for d in collect(workspace, today, errors) if not d.done]
+    except SomflowError as exc:
+        return [(_("Terminy"), str(exc))]
+    overdue = sum(d.overdue(today) for d in open_)
+    soon = sum(0 <= d.days_left(today) <= 7 for d in open_)
+    line = _("otwarte: {count}, po terminie: {overdue}, w ciągu 7 dni: {soon}", count=len(open_), overdue=overdue, soon=soon)
+    if errors:
+        line += " — " + _("wtyczki z błędem: {count} (somflow deadlines)", count=len(errors))
+    return [(_("Terminy"), line)]
