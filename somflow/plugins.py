@@ -42,6 +42,7 @@ CORE_MODULES = (
     "somflow.contacts",
     "somflow.scaffold",
     "somflow.reminders.plugin",
+    "somflow.forms.commands",
 )
 
 

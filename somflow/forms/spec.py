@@ -39,9 +39,9 @@ FIELD_TYPES = (
 FORM_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 #: Keys each level accepts; anything else is a typo worth reporting.
-FORM_KEYS = {"id", "version", "title", "record", "header", "sections", "footnotes", "signature", "example", "description"}
+FORM_KEYS = {"id", "version", "title", "record", "header", "sections", "footnotes", "signature", "example", "description", "date_field"}
 SECTION_KEYS = {"id", "title", "text", "fields", "groups"}
-FIELD_KEYS = {"name", "label", "type", "required", "choices", "lines", "footnote", "help", "not_future", "prefill", "min", "max", "max_length", "width"}
+FIELD_KEYS = {"name", "label", "type", "required", "choices", "lines", "footnote", "help", "not_future", "prefill", "min", "max", "max_length", "width", "minor_of", "age_of"}
 GROUP_KEYS = {"name", "label", "max", "min", "continuation", "fields"}
 
 #: A label in every language the spec gives: ``{"pl": ..., "en": ...}``.
@@ -86,6 +86,10 @@ class Field:
     max: int | None = None
     max_length: int | None = None
     width: float = 1.0
+    #: Name of a PESEL field (same level or group row) this checkbox/choice (Tak/Nie) must agree with: under 18.
+    minor_of: str | None = None
+    #: Name of a PESEL field this integer (age in years) must agree with.
+    age_of: str | None = None
 
     def choice_label(self, value: str) -> str:
         for choice in self.choices:
@@ -126,6 +130,8 @@ class FormSpec:
     footnotes: tuple[Text, ...] = ()
     signature: tuple[Text, ...] = ()
     description: Text | None = None
+    #: Name of the date field that dates the form (age checks use it); today when absent.
+    date_field: str | None = None
     #: The YAML file the spec came from (None for specs built in code).
     path: Path | None = None
     #: The example data file (``example:`` key, else ``<spec stem>.example.yaml`` beside the spec), if present.
@@ -282,6 +288,7 @@ class _Checker:
             footnotes=footnotes,
             signature=self.texts(raw.get("signature"), "signature"),
             description=self.text(raw.get("description"), "description", required=False),
+            date_field=raw.get("date_field") if isinstance(raw.get("date_field"), str) else None,
             path=path,
             example=example,
         )
@@ -395,4 +402,17 @@ class _Checker:
             max=self.integer(raw.get("max"), f"{where}.max", None, minimum=-(10**9)),
             max_length=self.integer(raw.get("max_length"), f"{where}.max_length", None, minimum=1),
             width=float(width),
+            minor_of=self.reference(raw, "minor_of", where, ("checkbox", "choice"), kind),
+            age_of=self.reference(raw, "age_of", where, ("integer",), kind),
         )
+
+    def reference(self, raw: dict, key: str, where: str, types: tuple[str, ...], kind: str) -> str | None:
+        value = raw.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str) or not NAME.match(value):
+            self.error(f"{where}.{key}", _("oczekiwano nazwy pola PESEL"))
+            return None
+        if kind not in types:
+            self.error(f"{where}.{key}", _("{key} dotyczy tylko pól typu {types}", key=key, types=", ".join(types)))
+        return value

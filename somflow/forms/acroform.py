@@ -1,0 +1,450 @@
+"""Fillable PDFs: the template built from a spec, filling any AcroForm with correct Polish, reading values back.
+
+Viewers differ in whether they draw field values themselves; somflow never
+relies on them. :func:`fill` sets each field's value (``/V``) *and* writes
+its appearance stream (``/AP /N``) with :class:`~somflow.forms.fonts.FieldFont`
+(DejaVu Sans, Identity-H, with a ToUnicode map), and turns
+``NeedAppearances`` off, so every viewer, printer and ``pdftotext`` of a
+flattened copy shows exactly the Polish text. This works the same on
+templates built here and on a municipality's own official PDF.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import pikepdf
+
+from somflow import i18n
+from somflow.forms.fonts import FIELD_FONT, field_font
+from somflow.forms.layout import Widget, layout
+from somflow.forms.spec import FormSpec
+
+MULTILINE = 1 << 12
+RADIO = 1 << 15
+NO_TOGGLE_OFF = 1 << 14
+PRINT = 4
+DEFAULT_SIZE = 9
+
+
+@contextmanager
+def language(lang: str | None) -> Iterator[None]:
+    """Temporarily switch the language of texts picked from the spec."""
+    if lang is None:
+        yield
+        return
+    previous = i18n.language()
+    i18n.set_language(lang)
+    try:
+        yield
+    finally:
+        i18n.set_language(previous)
+
+
+def spec_digest(spec: FormSpec) -> str:
+    """A hash of the spec's content: stored in templates to notice a stale one."""
+    text = spec.path.read_bytes() if spec.path else repr(spec).encode()
+    return hashlib.sha256(text).hexdigest()[:16]
+
+
+# -------------------------------------------------------------- building
+
+
+def _stream(pdf: pikepdf.Pdf, content: bytes, width: float, height: float, resources: pikepdf.Object | None = None) -> pikepdf.Object:
+    # Compressed here, once: saving can then pass every stream through untouched (see save_filled()).
+    stream = pdf.make_stream(zlib.compress(content, 6) if content else b"")
+    if content:
+        stream.Filter = pikepdf.Name.FlateDecode
+    stream.Type = pikepdf.Name.XObject  # attribute by attribute: faster in pikepdf than one Dictionary
+    stream.Subtype = pikepdf.Name.Form
+    stream.BBox = [0, 0, round(width, 3), round(height, 3)]
+    if resources is not None:
+        stream.Resources = resources
+    return stream
+
+
+CROSS = b"q 0 g 1.3 w 1 J 2.2 2.2 m 7.8 7.8 l S 2.2 7.8 m 7.8 2.2 l S Q"
+DOT = b"q 0 g 5 7.6 m 6.44 7.6 7.6 6.44 7.6 5 c 7.6 3.56 6.44 2.4 5 2.4 c 3.56 2.4 2.4 3.56 2.4 5 c 2.4 6.44 3.56 7.6 5 7.6 c f Q"
+
+
+def add_fields(pdf: pikepdf.Pdf, widgets: list[Widget]) -> None:
+    """Turn the layout's widget places into AcroForm fields with the Polish field font."""
+    font = field_font().pdf_object(pdf)
+    fields = pikepdf.Array()
+    radios: dict[str, pikepdf.Dictionary] = {}
+    da = pikepdf.String(f"/{FIELD_FONT} {DEFAULT_SIZE} Tf 0 g")
+    for w in widgets:
+        page = pdf.pages[w.page]
+        x, y, width, height = w.rect
+        annot = pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Widget, Rect=[round(x, 3), round(y, 3), round(x + width, 3), round(y + height, 3)], F=PRINT, P=page.obj)
+        if w.kind in ("text", "multiline"):
+            annot.FT = pikepdf.Name.Tx
+            annot.T = pikepdf.String(w.name)
+            annot.DA = da
+            annot.V = pikepdf.String("")
+            if w.kind == "multiline":
+                annot.Ff = MULTILINE
+            annot.AP = pikepdf.Dictionary(N=_stream(pdf, b"", width, height))
+            fields.append(pdf.make_indirect(annot))
+        elif w.kind == "checkbox":
+            annot.FT = pikepdf.Name.Btn
+            annot.T = pikepdf.String(w.name)
+            annot.V = annot.AS = pikepdf.Name.Off
+            annot.MK = pikepdf.Dictionary(CA=pikepdf.String("8"))
+            annot.AP = pikepdf.Dictionary(N=pikepdf.Dictionary(Yes=_stream(pdf, CROSS, width, height), Off=_stream(pdf, b"", width, height)))
+            fields.append(pdf.make_indirect(annot))
+        else:  # radio: one parent field, a widget a choice
+            parent = radios.get(w.name)
+            if parent is None:
+                parent = pdf.make_indirect(pikepdf.Dictionary(FT=pikepdf.Name.Btn, T=pikepdf.String(w.name), Ff=RADIO | NO_TOGGLE_OFF, V=pikepdf.Name.Off, Kids=pikepdf.Array()))
+                radios[w.name] = parent
+                fields.append(parent)
+            annot.Parent = parent
+            annot.AS = pikepdf.Name.Off
+            annot.MK = pikepdf.Dictionary(CA=pikepdf.String("l"))
+            annot.AP = pikepdf.Dictionary(N=pikepdf.Dictionary({"/" + w.export: _stream(pdf, DOT, width, height), "/Off": _stream(pdf, b"", width, height)}))
+            annot = pdf.make_indirect(annot)
+            parent.Kids.append(annot)
+        if "/Annots" not in page.obj:
+            page.obj.Annots = pikepdf.Array()
+        page.obj.Annots.append(annot if annot.is_indirect else pdf.make_indirect(annot))
+    # /DR is indirect so every appearance stream can share it as its /Resources.
+    resources = pdf.make_indirect(pikepdf.Dictionary(Font=pikepdf.Dictionary({"/" + FIELD_FONT: font})))
+    pdf.Root.AcroForm = pdf.make_indirect(pikepdf.Dictionary(Fields=fields, DA=da, DR=resources, NeedAppearances=False))
+
+
+def save(pdf: pikepdf.Pdf, deterministic: bool = True) -> bytes:
+    """The PDF's bytes; with ``deterministic`` the same input gives the same output."""
+    buffer = io.BytesIO()
+    pdf.save(buffer, deterministic_id=deterministic, compress_streams=True)
+    return buffer.getvalue()
+
+
+def save_filled(pdf: pikepdf.Pdf) -> bytes:
+    """Fast save of a filled PDF: compressed streams pass through untouched, only new plain ones (flattening) get compressed."""
+    buffer = io.BytesIO()
+    pdf.save(buffer, compress_streams=True, stream_decode_level=pikepdf.StreamDecodeLevel.none)
+    return buffer.getvalue()
+
+
+def build_template(spec: FormSpec, lang: str | None = None) -> bytes:
+    """The fillable A4 template of ``spec`` in ``lang`` (default: current language); same spec, same bytes."""
+    with language(lang):
+        content, widgets = layout(spec)
+    pdf = pikepdf.open(io.BytesIO(content))
+    add_fields(pdf, widgets)
+    pdf.docinfo[pikepdf.Name("/SomflowForm")] = pikepdf.String(f"{spec.id} v{spec.version} {spec_digest(spec)}")
+    return save(pdf)
+
+
+def template_is_current(spec: FormSpec, template: bytes) -> bool:
+    """True when ``template`` was built from exactly this spec (its document info carries the spec's hash)."""
+    try:
+        with pikepdf.open(io.BytesIO(template)) as pdf:
+            tag = pdf.docinfo.get("/SomflowForm")
+    except pikepdf.PdfError:
+        return False
+    return tag is not None and str(tag) == f"{spec.id} v{spec.version} {spec_digest(spec)}"
+
+
+# --------------------------------------------------------------- fields
+
+
+def _inherited(field: pikepdf.Dictionary, key: str) -> Any:
+    node, depth = field, 0
+    while node is not None and depth < 32:
+        if key in node:
+            return node[key]
+        node = node.get("/Parent")
+        depth += 1
+    return None
+
+
+def terminal_fields(pdf: pikepdf.Pdf) -> Iterator[tuple[str, pikepdf.Dictionary, list[pikepdf.Dictionary]]]:
+    """Every terminal field as (fully qualified name, field, its widgets)."""
+    acroform = pdf.Root.get("/AcroForm")
+    if acroform is None:
+        return
+    stack = [(f, "") for f in reversed(list(acroform.get("/Fields", [])))]
+    while stack:
+        field, prefix = stack.pop()
+        name = prefix + str(field.T) if "/T" in field else prefix.rstrip(".")
+        kids = list(field.get("/Kids", []))
+        named_kids = [k for k in kids if "/T" in k]
+        if named_kids:
+            stack += [(k, name + ".") for k in reversed(named_kids)]
+        else:
+            yield name, field, kids or [field]
+
+
+def _on_state(widget: pikepdf.Dictionary) -> str | None:
+    normal = widget.get("/AP", {}).get("/N") if "/AP" in widget else None
+    if isinstance(normal, pikepdf.Dictionary):
+        for key in normal.keys():
+            if key != "/Off":
+                return key[1:]
+    return None
+
+
+def field_kind(field: pikepdf.Dictionary) -> str:
+    """text | checkbox | radio | choice | signature | other."""
+    ft = _inherited(field, "/FT")
+    flags = int(_inherited(field, "/Ff") or 0)
+    if ft == "/Tx":
+        return "text"
+    if ft == "/Btn":
+        return "radio" if flags & RADIO else ("push" if flags & (1 << 16) else "checkbox")
+    if ft == "/Ch":
+        return "choice"
+    if ft == "/Sig":
+        return "signature"
+    return "other"
+
+
+@dataclass(frozen=True)
+class _Slot:
+    """What filling needs to know about one terminal field, found once per template."""
+
+    field: tuple[int, int]
+    kind: str
+    multiline: bool
+    size: float | None
+    da_ok: bool
+    widgets: tuple[tuple[tuple[int, int], float, float, str | None], ...]
+
+
+#: Field maps of somflow templates, by the template's (content-derived) /ID: the walk costs more than the fill.
+_slots_cache: dict[bytes, dict[str, _Slot]] = {}
+
+
+def _slots(pdf: pikepdf.Pdf) -> tuple[dict[str, _Slot], dict[str, tuple[Any, list[Any]]] | None]:
+    """The field map, and (unless cached) the field and widget objects themselves."""
+    key = None
+    if "/SomflowForm" in pdf.docinfo and "/ID" in pdf.trailer:
+        key = bytes(pdf.trailer.ID[0]) + bytes(pdf.trailer.ID[1])
+        cached = _slots_cache.get(key)
+        if cached is not None:
+            return cached, None
+    slots = {}
+    objects = {}
+    for name, field, widgets in terminal_fields(pdf):
+        objects[name] = (field, widgets)
+        da = _inherited(field, "/DA")
+        placed = []
+        for w in widgets:
+            x1, y1, x2, y2 = (float(v) for v in w.Rect)
+            placed.append((w.objgen, abs(x2 - x1), abs(y2 - y1), _on_state(w)))
+        slots[name] = _Slot(
+            field.objgen,
+            field_kind(field),
+            bool(int(_inherited(field, "/Ff") or 0) & MULTILINE),
+            _da_size(field),
+            da is not None and str(da).startswith(f"/{FIELD_FONT} "),
+            tuple(placed),
+        )
+    indirect = all(slot.field != (0, 0) and all(w[0] != (0, 0) for w in slot.widgets) for slot in slots.values())
+    if key is not None and indirect:
+        _slots_cache[key] = slots
+    return slots, objects
+
+
+class Filler:
+    """Fills the fields of one open PDF; the font and resources are made once per PDF."""
+
+    def __init__(self, pdf: pikepdf.Pdf):
+        self.pdf = pdf
+        self.font = field_font()
+        acroform = pdf.Root.AcroForm
+        dr = acroform.get("/DR")
+        if dr is None or not dr.is_indirect:  # not a somflow template: make /DR shareable
+            dr = pdf.make_indirect(pikepdf.Dictionary() if dr is None else dr)
+            acroform.DR = dr
+        if "/Font" not in dr:
+            dr.Font = pikepdf.Dictionary()
+        if "/" + FIELD_FONT not in dr.Font:
+            dr.Font["/" + FIELD_FONT] = self.font.pdf_object(pdf)
+        self.resources = dr
+        acroform.NeedAppearances = False
+        self.slots, self.objects = _slots(pdf)
+
+    def set(self, name: str, value: Any) -> bool:
+        """Set field ``name`` to ``value`` (text; bool or export value for buttons). False when there is no such field."""
+        slot = self.slots.get(name)
+        if slot is None:
+            return False
+        if self.objects is not None:  # objects at hand (they may be direct, without an object number)
+            field, widgets = self.objects[name]
+            by_gen = {w.objgen: w for w in widgets}
+            positional = iter(widgets)
+
+            def get(objgen):
+                return by_gen[objgen] if objgen != (0, 0) else next(positional)
+        else:
+            get = self.pdf.get_object
+            field = get(slot.field)
+        kind = slot.kind
+        if kind == "text" or kind == "choice":
+            text = "" if value is None or value is False else str(value)
+            field.V = pikepdf.String(text)
+            if not slot.da_ok:
+                field.DA = pikepdf.String(f"/{FIELD_FONT} {slot.size or 0} Tf 0 g")
+            for objgen, width, height, _on in slot.widgets:
+                get(objgen).AP = pikepdf.Dictionary(N=self._text_appearance(text, width, height, slot.multiline and kind == "text", slot.size))
+        elif kind == "checkbox":
+            for objgen, _w, _h, on in slot.widgets:
+                on = on or "Yes"
+                checked = value is True or (isinstance(value, str) and value.strip() in (on, "Yes", "tak", "Tak", "true", "1", "X"))
+                state = pikepdf.Name("/" + on) if checked else pikepdf.Name.Off
+                get(objgen).AS = state
+                field.V = state
+        elif kind == "radio":
+            chosen = None if value in (None, False, "") else str(value)
+            for objgen, _w, _h, on in slot.widgets:
+                get(objgen).AS = pikepdf.Name("/" + on) if on is not None and on == chosen else pikepdf.Name.Off
+            field.V = pikepdf.Name("/" + chosen) if chosen else pikepdf.Name.Off
+        else:
+            return False
+        return True
+
+    def _text_appearance(self, text: str, width: float, height: float, multiline: bool, size: float | None) -> pikepdf.Object:
+        font = self.font
+        pad = 2.0
+        if multiline:
+            size = size or DEFAULT_SIZE
+            lines = _wrap(font, text, size, width - 2 * pad)
+            leading = size * 1.15
+            while size > 5 and len(lines) * leading > height - pad:
+                size -= 0.5
+                leading = size * 1.15
+                lines = _wrap(font, text, size, width - 2 * pad)
+            parts = [f"/Tx BMC q {pad} {pad} {width - 2 * pad:.2f} {height - 2 * pad:.2f} re W n BT /{FIELD_FONT} {size:g} Tf 0 g {leading:.2f} TL".encode()]
+            parts.append(f"1 0 0 1 {pad} {height - pad - size:.2f} Tm".encode())
+            for i, line in enumerate(lines):
+                parts.append((b"" if i == 0 else b"T* ") + font.encode(line) + b" Tj")
+            parts.append(b"ET Q EMC")
+        else:
+            size = size or min(DEFAULT_SIZE, max(5.0, (height - 2) * 0.7))
+            while size > 5 and font.width(text, size) > width - 2 * pad:
+                size -= 0.5
+            baseline = (height - size * 0.73) / 2
+            parts = [
+                f"/Tx BMC q {pad / 2} 1 {width - pad:.2f} {height - 2:.2f} re W n BT /{FIELD_FONT} {size:g} Tf 0 g 1 0 0 1 {pad} {baseline:.2f} Tm".encode(),
+                font.encode(text) + b" Tj ET Q EMC",
+            ]
+        return _stream(self.pdf, b"\n".join(parts), width, height, self.resources)
+
+
+def _da_size(field: pikepdf.Dictionary) -> float | None:
+    da = _inherited(field, "/DA")
+    match = re.search(r"([\d.]+)\s+Tf", str(da)) if da is not None else None
+    size = float(match.group(1)) if match else 0.0
+    return size or None
+
+
+def _wrap(font, text: str, size: float, width: float) -> list[str]:
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if line and font.width(candidate, size) > width:
+                lines.append(line)
+                line = word
+            else:
+                line = candidate
+        lines.append(line)
+    return lines
+
+
+# ------------------------------------------------------- spec ↔ PDF names
+
+
+def pdf_values(spec: FormSpec, data: dict[str, Any], extra_rows: bool = False) -> dict[str, Any]:
+    """The PDF field values for ``data``: ``name``, ``group-<i>-name``, ``name-<value>`` for multichoice."""
+    values: dict[str, Any] = {}
+
+    def put(prefix: str, fields, row: dict[str, Any]) -> None:
+        for f in fields:
+            value = row.get(f.name)
+            if f.type == "multichoice":
+                for choice in f.choices:
+                    values[f"{prefix}{f.name}-{choice.value}"] = choice.value in (value or [])
+            elif f.type == "checkbox":
+                values[prefix + f.name] = bool(value)
+            elif f.type == "choice":
+                values[prefix + f.name] = value
+            else:
+                values[prefix + f.name] = "" if value is None else str(value)
+
+    put("", [f for _s, f in spec.fields()], data)
+    for _s, group in spec.groups():
+        for i, row in enumerate(data.get(group.name) or [], start=1):
+            if i > group.max and not extra_rows:
+                break
+            put(f"{group.name}-{i}-", group.fields, row or {})
+    return values
+
+
+def fill(pdf: pikepdf.Pdf, values: dict[str, Any]) -> list[str]:
+    """Fill ``values`` (PDF field name → value) into ``pdf``; returns the names that are not fields of it."""
+    filler = Filler(pdf)
+    return [name for name, value in values.items() if not filler.set(name, value)]
+
+
+def field_values(pdf: pikepdf.Pdf) -> dict[str, Any]:
+    """Every terminal field's value: text as str, checkbox as bool, radio as its export value or None."""
+    found: dict[str, Any] = {}
+    for name, field, _widgets in terminal_fields(pdf):
+        kind = field_kind(field)
+        value = _inherited(field, "/V")
+        if kind in ("text", "choice"):
+            found[name] = "" if value is None else str(value)
+        elif kind == "checkbox":
+            found[name] = value is not None and str(value) != "/Off"
+        elif kind == "radio":
+            found[name] = None if value is None or str(value) == "/Off" else str(value)[1:]
+    return found
+
+
+def read_back(spec: FormSpec, pdf_bytes: bytes) -> dict[str, Any]:
+    """The data of a filled PDF of ``spec`` (e.g. filled on a computer in any viewer); empty fields are left out."""
+    with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
+        values = field_values(pdf)
+
+    def take(prefix: str, fields) -> dict[str, Any]:
+        row: dict[str, Any] = {}
+        for f in fields:
+            key = prefix + f.name
+            if f.type == "multichoice":
+                chosen = [c.value for c in f.choices if values.get(f"{key}-{c.value}")]
+                if chosen:
+                    row[f.name] = chosen
+            elif f.type == "checkbox":
+                if key in values:
+                    row[f.name] = bool(values[key])
+            elif f.type == "choice":
+                if values.get(key):
+                    row[f.name] = values[key]
+            elif values.get(key, "").strip():
+                text = values[key].strip() if f.type != "multiline" else values[key]
+                row[f.name] = int(text) if f.type == "integer" and re.fullmatch(r"-?\d+", text) else text
+        return row
+
+    data = take("", [f for _s, f in spec.fields()])
+    for _s, group in spec.groups():
+        rows, i = [], 1
+        while any(k.startswith(f"{group.name}-{i}-") for k in values):
+            row = take(f"{group.name}-{i}-", group.fields)
+            if any(v not in (False, None, "", []) for v in row.values()):
+                rows.append({k: v for k, v in row.items() if v is not False} if not any(f.type == "checkbox" for f in group.fields) else row)
+            i += 1
+        if rows:
+            data[group.name] = rows
+    return data

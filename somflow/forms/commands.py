@@ -1,0 +1,236 @@
+"""The forms as a core plugin: ``somflow forms`` (list, show, build, example) and ``somflow fill``."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+import pikepdf
+
+from somflow import hookimpl, i18n
+from somflow.errors import InvalidInput, SomflowError
+from somflow.fileio import write_private
+from somflow.forms import acroform, datafile, prompts
+from somflow.forms.catalog import get, registry
+from somflow.forms.documents import flatten_pdf, generate_many, template_path
+from somflow.forms.schema import cerberus_schema
+from somflow.i18n import _, pick
+
+
+def _json_schema(spec) -> dict[str, Any]:
+    """The Cerberus schema without its Python callables, for ``forms show --json``."""
+
+    def clean(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: clean(v) for k, v in value.items() if not callable(v)}
+        if isinstance(value, list):
+            return [clean(v) for v in value]
+        return value
+
+    return clean(cerberus_schema(spec))
+
+
+@click.group(invoke_without_command=True, help="Formularze: lista, szczegóły, szablony PDF, przykładowe dane.")
+@click.option("--json", "as_json", is_flag=True, help="Wynik jako JSON.")
+@click.pass_context
+def forms(ctx: click.Context, as_json: bool) -> None:
+    if ctx.invoked_subcommand is not None:
+        return
+    found = registry(ctx.obj.workspace)
+    if as_json:
+        click.echo(json.dumps([{"id": s.id, "version": s.version, "title": s.title, "plugin": s.plugin} for s in found.values()], ensure_ascii=False, indent=2))
+        return
+    if not found:
+        click.echo(_("Żadna wtyczka nie dostarcza formularzy."))
+    for spec in sorted(found.values(), key=lambda s: s.id):
+        click.echo(f"{spec.id}  {pick(spec.title)}  [{spec.plugin}]")
+
+
+@forms.command(help="Pokaż pola formularza i jego schemat walidacji.")
+@click.argument("form_id")
+@click.option("--json", "as_json", is_flag=True, help="Wynik jako JSON.")
+@click.pass_obj
+def show(app, form_id: str, as_json: bool) -> None:
+    spec = get(app.workspace, form_id)
+    if as_json:
+        sections = [
+            {
+                "id": s.id,
+                "title": s.title,
+                "fields": [{"name": f.name, "label": f.label, "type": f.type, "required": f.required} for f in s.fields],
+                "groups": [{"name": g.name, "label": g.label, "max": g.max, "continuation": g.continuation, "fields": [{"name": f.name, "label": f.label, "type": f.type, "required": f.required} for f in g.fields]} for g in s.groups],
+            }
+            for s in spec.sections
+        ]
+        click.echo(json.dumps({"id": spec.id, "version": spec.version, "title": spec.title, "plugin": spec.plugin, "sections": sections, "schema": _json_schema(spec)}, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{spec.id} v{spec.version}: {pick(spec.title)} [{spec.plugin}]")
+    for section in spec.sections:
+        click.echo(f"{section.id}. {pick(section.title)}")
+        for f in section.fields:
+            click.echo(f"  {f.name}  {f.type}{' *' if f.required else ''}  {pick(f.label)}")
+        for g in section.groups:
+            click.echo(f"  {g.name}[1..{g.max}{'+' if g.continuation else ''}]  {pick(g.label)}")
+            for f in g.fields:
+                click.echo(f"    {g.name}-<n>-{f.name}  {f.type}{' *' if f.required else ''}  {pick(f.label)}")
+
+
+@forms.command(help="Wypisz przykładowy plik danych formularza (do somflow fill --data).")
+@click.argument("form_id")
+@click.pass_obj
+def example(app, form_id: str) -> None:
+    spec = get(app.workspace, form_id)
+    if spec.example is None:
+        raise SomflowError(_("Formularz {id} nie ma przykładowego pliku danych.", id=form_id))
+    click.echo(spec.example.read_text(encoding="utf-8"), nl=False)
+
+
+@forms.command(help="Zbuduj wypełnialne szablony PDF (AcroForm) formularzy: obok ich specyfikacji albo w --out.")
+@click.argument("form_ids", nargs=-1)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Folder na szablony (domyślnie: folder specyfikacji).")
+@click.option("--lang", "langs", multiple=True, type=click.Choice(i18n.LANGUAGES), help="Języki szablonów (domyślnie wszystkie).")
+@click.pass_obj
+def build(app, form_ids: tuple[str, ...], out_dir: Path | None, langs: tuple[str, ...]) -> None:
+    found = registry(app.workspace)
+    specs = [get(app.workspace, i) for i in form_ids] if form_ids else sorted(found.values(), key=lambda s: s.id)
+    for spec in specs:
+        for lang in langs or i18n.LANGUAGES:
+            content = acroform.build_template(spec, lang)
+            default = template_path(spec, lang)
+            target = (out_dir / default.name) if out_dir or default is None else default
+            if out_dir is not None:
+                out_dir.mkdir(parents=True, exist_ok=True)
+            elif default is None:
+                target = Path("forms") / f"{spec.id}{'' if lang == 'pl' else '.' + lang}.pdf"
+                target.parent.mkdir(exist_ok=True)
+            if target.is_file() and target.read_bytes() == content:
+                click.echo(_("Bez zmian: {path}", path=target))
+                continue
+            target.write_bytes(content)  # a blank template holds no personal data
+            click.echo(_("Zbudowano: {path}", path=target))
+
+
+def _parse_record(value: str | None) -> dict[str, str] | None:
+    if not value:
+        return None
+    collection, sep, ident = value.partition(":")
+    if not sep or not collection or not ident:
+        raise click.BadParameter(_("podaj zbiór:id, np. children:01J..."), param_hint="--record")
+    return {"collection": collection, "id": ident}
+
+
+def _fail(ctx: click.Context, messages: list[str]) -> None:
+    click.secho(_("Dane są niepoprawne, nic nie zapisano:"), fg="red", err=True)
+    for message in messages:
+        click.secho("  " + message, fg="red", err=True)
+    ctx.exit(2)
+
+
+def _merge(files: list[bytes], flatten: bool) -> bytes:
+    """One printable PDF of many filled ones (flattened: their field names would clash)."""
+    out = pikepdf.new()
+    for content in files:
+        with pikepdf.open(io.BytesIO(content)) as pdf:
+            if flatten or len(files) > 1:
+                flatten_pdf(pdf)
+            out.pages.extend(pdf.pages)
+    buffer = io.BytesIO()
+    out.save(buffer, compress_streams=True)
+    return buffer.getvalue()
+
+
+def _fill_template(ctx: click.Context, template: Path, rows: list[dict[str, Any]], out: Path | None, flatten: bool) -> None:
+    """Fill a third-party AcroForm PDF: the data maps its own field names to values."""
+    if out is None:
+        raise click.UsageError(_("Przy --template podaj plik wynikowy --out."))
+    source = template.read_bytes()
+    filled, problems = [], []
+    for number, row in enumerate(rows, start=1):
+        with pikepdf.open(io.BytesIO(source)) as pdf:
+            unknown = acroform.fill(pdf, row)
+            prefix = _("Wiersz {row}: ", row=number) if len(rows) > 1 else ""
+            problems += [prefix + _("w pliku {file} nie ma pola „{name}”", file=template.name, name=name) for name in unknown]
+            buffer = io.BytesIO()
+            pdf.save(buffer)
+            filled.append(buffer.getvalue())
+    if problems:
+        _fail(ctx, problems)
+    write_private(out, filled[0] if len(filled) == 1 and not flatten else _merge(filled, flatten))
+    click.echo(_("Zapisano {path} (formularzy: {count}).", path=out, count=len(filled)))
+
+
+@click.command(help="Wypełnij formularz: z pliku --data (JSON, YAML, CSV — jeden formularz na wiersz) albo pytając o każde pole.")
+@click.argument("form_id", required=False)
+@click.option("--data", "data_file", type=click.Path(dir_okay=False, exists=True, path_type=Path), help="Dane: .json, .yaml albo .csv.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Zapisz też kopię PDF w tym pliku (przy CSV: wszystkie w jednym).")
+@click.option("--flatten", is_flag=True, help="Wartości na stałe w treści strony (bez pól do edycji).")
+@click.option("--record", "record_ref", help="Rekord, do którego należy dokument: zbiór:id.")
+@click.option("--person", help="Wstępnie wypełnij polami rekordu o tym id (zbiór formularza, np. staff).")
+@click.option("--template", type=click.Path(dir_okay=False, exists=True, path_type=Path), help="Wypełnij cudzy formularz PDF (AcroForm) zamiast formularza somflow.")
+@click.option("--lang", type=click.Choice(i18n.LANGUAGES), is_eager=True, expose_value=True, callback=lambda _c, _p, v: i18n.set_language(v) if v else None, help="Język formularza i komunikatów.")
+@click.option("--yes", "-y", is_flag=True, help="Bez pytania o potwierdzenie po podsumowaniu.")
+@click.pass_context
+def fill(ctx: click.Context, form_id: str | None, data_file: Path | None, out: Path | None, flatten: bool, record_ref: str | None, person: str | None, template: Path | None, lang: str | None, yes: bool) -> None:
+    app = ctx.obj
+    record = _parse_record(record_ref)
+    if template is not None:
+        if data_file is None:
+            raise click.UsageError(_("Przy --template podaj dane: --data PLIK."))
+        try:
+            rows, _batch = datafile.load(data_file)
+        except InvalidInput as exc:
+            _fail(ctx, exc.messages)
+        _fill_template(ctx, template, rows, out, flatten)
+        return
+    if not form_id:
+        raise click.UsageError(_("Podaj identyfikator formularza (lista: somflow forms)."))
+    workspace = app.workspace
+    spec = get(workspace, form_id)
+    if data_file is not None:
+        try:
+            rows, batch = datafile.load(data_file)
+        except InvalidInput as exc:
+            _fail(ctx, exc.messages)
+        if batch:
+            rows = [datafile.unflatten(spec, row) for row in rows]
+    else:
+        defaults: dict[str, Any] = {}
+        if person:
+            found = workspace.store.get(spec.record or "people", person)
+            if found is None:
+                raise SomflowError(_("Nie ma rekordu {id} w zbiorze {collection}.", id=person, collection=spec.record or "people"))
+            defaults = found
+            record = record or {"collection": spec.record or "people", "id": person}
+        data = prompts.ask(spec, workspace.config, defaults)
+        click.echo(_("Podsumowanie:"))
+        for line in prompts.summary(spec, data):
+            click.echo(line)
+        if not yes and not click.confirm(_("Zapisać dokument?"), default=True):
+            click.echo(_("Nic nie zapisano."))
+            return
+        rows, batch = [data], False
+    try:
+        if len(rows) > 1:
+            with click.progressbar(length=len(rows), label=_("Generowanie"), file=sys.stderr) as bar:
+                docs = generate_many(workspace, spec.id, rows, record=record, lang=lang, flatten=flatten, progress=bar.update)
+        else:
+            docs = generate_many(workspace, spec.id, rows, record=record, lang=lang, flatten=flatten)
+    except InvalidInput as exc:
+        _fail(ctx, exc.messages)
+        return
+    for doc in docs:
+        click.echo(_("Utworzono dokument {id}: {file} (stron: {pages})", id=doc["id"], file=workspace.root / doc["file"], pages=doc["pages"]))
+    if out is not None:
+        contents = [(workspace.root / d["file"]).read_bytes() for d in docs]
+        write_private(out, contents[0] if len(contents) == 1 else _merge(contents, flatten))
+        click.echo(_("Zapisano {path}.", path=out))
+
+
+@hookimpl
+def somflow_register_commands(register) -> None:
+    register(forms)
+    register(fill)

@@ -1,0 +1,58 @@
+"""Reading ``--data`` files: JSON or YAML (one form), CSV (one form per row).
+
+CSV columns use the PDF field names (``imie``, ``osoby-2-pesel``); empty
+cells are left out; a multichoice cell holds values separated by commas.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from somflow.errors import InvalidInput
+from somflow.forms.spec import FormSpec
+from somflow.i18n import _
+
+ROW_KEY = re.compile(r"^([a-z][a-z0-9_]*)-(\d+)-([a-z][a-z0-9_]*)$")
+
+
+def load(path: Path) -> tuple[list[dict[str, Any]], bool]:
+    """The data sets in ``path`` and whether it is a batch (CSV)."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise InvalidInput([_("Nie można odczytać pliku danych {file}: {error}", file=path, error=exc.strerror or exc)]) from exc
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".csv":
+            dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ",", delimiters=",;\t")
+            rows = [{k.strip(): v.strip() for k, v in row.items() if k and v is not None and v.strip() != ""} for row in csv.DictReader(io.StringIO(text), dialect=dialect)]
+            return rows, True
+        data = json.loads(text) if suffix == ".json" else yaml.safe_load(text)
+    except (json.JSONDecodeError, yaml.YAMLError, csv.Error) as exc:
+        raise InvalidInput([_("Plik danych {file} ma błędny format: {error}", file=path, error=exc)]) from exc
+    if not isinstance(data, dict):
+        raise InvalidInput([_("Plik danych {file} musi zawierać słownik pól (nazwa: wartość).", file=path)])
+    return [data], False
+
+
+def unflatten(spec: FormSpec | None, flat: dict[str, Any]) -> dict[str, Any]:
+    """``{"osoby-2-pesel": ...}`` → ``{"osoby": [{}, {"pesel": ...}]}`` for the spec's groups."""
+    groups = {g.name for _s, g in spec.groups()} if spec else set()
+    data: dict[str, Any] = {}
+    rows: dict[str, dict[int, dict[str, Any]]] = {}
+    for key, value in flat.items():
+        match = ROW_KEY.match(key)
+        if match and match.group(1) in groups:
+            rows.setdefault(match.group(1), {}).setdefault(int(match.group(2)), {})[match.group(3)] = value
+        else:
+            data[key] = value
+    for name, numbered in rows.items():
+        data[name] = [numbered.get(i, {}) for i in range(1, max(numbered) + 1)]
+    return data

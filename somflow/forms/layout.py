@@ -1,0 +1,269 @@
+"""The printed layout of a form: reportlab draws the text, boxes and lines; fields are placed after.
+
+:func:`layout` draws a spec on A4 pages (header, title, numbered sections with
+their text, labelled boxes for every field, the rows of repeating groups,
+signature lines, footnotes) and returns the PDF bytes together with the
+:class:`Widget` rectangles where :mod:`somflow.forms.acroform` puts the
+fillable fields. The top band of every page stays clear for the QR code
+(about 2 cm, top right, see :mod:`somflow.forms.stamp`).
+
+The output is deterministic (reportlab's invariant mode): the same spec gives
+the same bytes, so templates in ``forms/`` only change when the spec does.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import cm
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfgen import canvas
+
+from somflow.forms.fonts import register_reportlab
+from somflow.forms.spec import Field, FormSpec, Group
+from somflow.i18n import _, pick
+
+WIDTH, HEIGHT = A4
+LEFT = RIGHT = 2 * cm
+#: Content starts below the QR band (the code sits 1.5–3.5 cm from the top edge).
+TOP = HEIGHT - 4.0 * cm
+BOTTOM = 2.0 * cm
+USABLE = WIDTH - LEFT - RIGHT
+GAP = 6
+LABEL_SIZE = 7.5
+BOX = 15
+LINE = 12
+SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+@dataclass(frozen=True)
+class Widget:
+    """A fillable field's place: ``kind`` text|multiline|checkbox|radio; ``export`` the on-value of buttons."""
+
+    name: str
+    kind: str
+    page: int
+    rect: tuple[float, float, float, float]
+    export: str = "Yes"
+
+
+class _Flow:
+    """A cursor over pages: draws top to bottom and starts a new page when something does not fit."""
+
+    def __init__(self, spec: FormSpec, footer: str):
+        self.sans, self.bold = register_reportlab()
+        self.buffer = io.BytesIO()
+        self.pdf = canvas.Canvas(self.buffer, pagesize=A4, invariant=1, pageCompression=1)
+        self.pdf.setTitle(pick(spec.title))
+        self.pdf.setAuthor("somflow")
+        self.pdf.setCreator("somflow")
+        self.pdf.setProducer("somflow")
+        self.footer = footer
+        self.page = 0
+        self.widgets: list[Widget] = []
+        self._start_page()
+
+    def _start_page(self) -> None:
+        self.y = TOP
+        self.pdf.setFont(self.sans, 7)
+        self.pdf.setFillGray(0.35)
+        self.pdf.drawString(LEFT, 1.2 * cm, self.footer)
+        self.pdf.drawRightString(WIDTH - RIGHT, 1.2 * cm, _("strona {page}", page=self.page + 1))
+        self.pdf.setFillGray(0)
+
+    def need(self, height: float) -> None:
+        if self.y - height < BOTTOM and self.y < TOP:
+            self.pdf.showPage()
+            self.page += 1
+            self._start_page()
+
+    def paragraph(self, text: str, size: float = 9, bold: bool = False, indent: float = 0, align: str = "left", gap: float = 3) -> None:
+        font = self.bold if bold else self.sans
+        leading = size * 1.3
+        for block in text.split("\n"):
+            for line in simpleSplit(block, font, size, USABLE - indent) or [""]:
+                self.need(leading)
+                self.pdf.setFont(font, size)
+                if align == "center":
+                    self.pdf.drawCentredString(LEFT + USABLE / 2, self.y - size, line)
+                else:
+                    self.pdf.drawString(LEFT + indent, self.y - size, line)
+                self.y -= leading
+        self.y -= gap
+
+    def save(self) -> bytes:
+        self.pdf.showPage()
+        self.pdf.save()
+        return self.buffer.getvalue()
+
+
+def _label(f: Field) -> str:
+    text = pick(f.label)
+    if f.footnote:
+        text += str(f.footnote).translate(SUPERSCRIPT)
+    return text + (" *" if f.required else "")
+
+
+def _cell_height(flow: _Flow, f: Field, width: float) -> float:
+    label_lines = len(simpleSplit(_label(f), flow.sans, LABEL_SIZE, width)) or 1
+    if f.type == "checkbox":
+        return max(BOX, label_lines * 9) + 4
+    if f.type in ("choice", "multichoice"):
+        return label_lines * 9 + _options_height(flow, f, width) + 4
+    box = LINE * f.lines + 4 if f.type == "multiline" else BOX
+    return label_lines * 9 + 2 + box + 4
+
+
+def _options(flow: _Flow, f: Field, width: float) -> list[tuple[float, int, str, str]]:
+    """Where each option goes: (x offset, line, value, label)."""
+    placed, x, line = [], 0.0, 0
+    for choice in f.choices:
+        text = pick(choice.label)
+        w = 13 + flow.pdf.stringWidth(text, flow.sans, 8) + 10
+        if x and x + w > width:
+            x, line = 0.0, line + 1
+        placed.append((x, line, choice.value, text))
+        x += w
+    return placed
+
+
+def _options_height(flow: _Flow, f: Field, width: float) -> float:
+    return (max((line for _x, line, _v, _t in _options(flow, f, width)), default=0) + 1) * 13
+
+
+def _draw_cell(flow: _Flow, f: Field, name: str, x: float, width: float) -> None:
+    pdf, top = flow.pdf, flow.y
+    pdf.setFont(flow.sans, LABEL_SIZE)
+    if f.type == "checkbox":
+        pdf.rect(x, top - 11, 10, 10, stroke=1, fill=0)
+        flow.widgets.append(Widget(name, "checkbox", flow.page, (x, top - 11, 10, 10)))
+        for i, line in enumerate(simpleSplit(_label(f), flow.sans, LABEL_SIZE, width - 16)):
+            pdf.drawString(x + 15, top - 8 - i * 9, line)
+        return
+    lines = simpleSplit(_label(f), flow.sans, LABEL_SIZE, width) or [""]
+    for i, line in enumerate(lines):
+        pdf.drawString(x, top - 7 - i * 9, line)
+    y = top - len(lines) * 9 - 2
+    if f.type in ("choice", "multichoice"):
+        pdf.setFont(flow.sans, 8)
+        for dx, line, value, text in _options(flow, f, width):
+            bx, by = x + dx, y - 11 - line * 13
+            if f.type == "choice":
+                pdf.circle(bx + 5, by + 5, 4.5, stroke=1, fill=0)
+                flow.widgets.append(Widget(name, "radio", flow.page, (bx, by, 10, 10), export=value))
+            else:
+                pdf.rect(bx, by, 10, 10, stroke=1, fill=0)
+                flow.widgets.append(Widget(f"{name}-{value}", "checkbox", flow.page, (bx, by, 10, 10)))
+            pdf.drawString(bx + 13, by + 2, text)
+        return
+    height = LINE * f.lines + 4 if f.type == "multiline" else BOX
+    pdf.setStrokeGray(0.55)
+    pdf.rect(x, y - height, width, height, stroke=1, fill=0)
+    pdf.setStrokeGray(0)
+    flow.widgets.append(Widget(name, "multiline" if f.type == "multiline" else "text", flow.page, (x, y - height, width, height)))
+
+
+def _fields(flow: _Flow, fields: tuple[Field, ...], prefix: str = "") -> None:
+    """Lay fields out in rows: consecutive fields share a line while their widths fit."""
+    rows: list[list[Field]] = []
+    used = 1.0
+    for f in fields:
+        if used + f.width > 1.0001:
+            rows.append([])
+            used = 0.0
+        rows[-1].append(f)
+        used += f.width
+    for row in rows:
+        cells, x = [], LEFT
+        for f in row:
+            width = f.width * USABLE - (GAP if f is not row[-1] else 0)
+            cells.append((f, x, max(width, 20)))
+            x += f.width * USABLE
+        height = max(_cell_height(flow, f, w) for f, _x, w in cells)
+        flow.need(height)
+        for f, x, w in cells:
+            _draw_cell(flow, f, prefix + f.name, x, w)
+        flow.y -= height
+
+
+def _group_rows(flow: _Flow, group: Group, rows: range) -> None:
+    for row in rows:
+        flow.need(40)
+        flow.paragraph(f"{pick(group.label)} {row}", size=8.5, bold=True, gap=1)
+        _fields(flow, group.fields, prefix=f"{group.name}-{row}-")
+        flow.y -= 3
+
+
+def _section_heading(flow: _Flow, section_id: str, title: str) -> None:
+    flow.need(60)  # keep a heading with the first lines under it
+    flow.y -= 4
+    flow.paragraph(f"{section_id}. {title}" if title else f"{section_id}.", size=10, bold=True, gap=2)
+
+
+def layout(spec: FormSpec) -> tuple[bytes, list[Widget]]:
+    """The form's printed pages and the places of its fields, in the current language."""
+    flow = _Flow(spec, f"{spec.id} v{spec.version}")
+    for line in spec.header:
+        flow.paragraph(pick(line), size=8, gap=1)
+    flow.y -= 6
+    flow.paragraph(pick(spec.title), size=13, bold=True, align="center", gap=8)
+    for section in spec.sections:
+        _section_heading(flow, section.id, pick(section.title))
+        if section.text:
+            flow.paragraph(pick(section.text), size=9)
+        _fields(flow, section.fields)
+        for group in section.groups:
+            if group.continuation:
+                flow.paragraph(_("Więcej niż {max} — dołącz arkusz kontynuacji.", max=group.max), size=7.5, gap=2)
+            _group_rows(flow, group, range(1, group.max + 1))
+    _signature(flow, spec)
+    _footnotes(flow, spec)
+    return flow.save(), flow.widgets
+
+
+def continuation(spec: FormSpec, rows: dict[str, int]) -> tuple[bytes, list[Widget]]:
+    """The continuation sheet: for each group in ``rows`` (name → rows in the data), its rows after ``max``."""
+    flow = _Flow(spec, f"{spec.id} v{spec.version} — " + _("arkusz kontynuacji"))
+    flow.paragraph(_("Arkusz kontynuacji: {title}", title=pick(spec.title)), size=12, bold=True, align="center", gap=8)
+    for section in spec.sections:
+        extra = [g for g in section.groups if g.continuation and rows.get(g.name, 0) > g.max]
+        if not extra:
+            continue
+        _section_heading(flow, section.id, pick(section.title))
+        for group in extra:
+            _group_rows(flow, group, range(group.max + 1, rows[group.name] + 1))
+    _signature(flow, spec)
+    return flow.save(), flow.widgets
+
+
+def _signature(flow: _Flow, spec: FormSpec) -> None:
+    if not spec.signature:
+        return
+    flow.need(2.5 * cm)
+    flow.y -= 1.6 * cm
+    count = len(spec.signature)
+    slot = USABLE / count
+    pdf = flow.pdf
+    for i, caption in enumerate(spec.signature):
+        x = LEFT + i * slot
+        pdf.setDash(1, 2)
+        pdf.line(x + 8, flow.y, x + slot - 8, flow.y)
+        pdf.setDash()
+        pdf.setFont(flow.sans, 7.5)
+        for j, line in enumerate(simpleSplit(pick(caption), flow.sans, 7.5, slot - 16)):
+            pdf.drawCentredString(x + slot / 2, flow.y - 9 - j * 9, line)
+    flow.y -= 0.9 * cm
+
+
+def _footnotes(flow: _Flow, spec: FormSpec) -> None:
+    if not spec.footnotes:
+        return
+    flow.need(20)
+    flow.y -= 6
+    flow.pdf.setLineWidth(0.5)
+    flow.pdf.line(LEFT, flow.y, LEFT + 4 * cm, flow.y)
+    flow.y -= 3
+    for number, note in enumerate(spec.footnotes, start=1):
+        flow.paragraph(str(number).translate(SUPERSCRIPT) + " " + pick(note), size=7, gap=1)

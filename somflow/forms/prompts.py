@@ -1,0 +1,133 @@
+"""The interactive fill: questions derived from the spec, asked again until the answer is valid.
+
+Defaults come from ``somflow.toml`` (a field's ``prefill`` key, e.g.
+``institution.name``) and from a store record (``--person ID``: fields of the
+record with the same name as a form field). A summary is shown before anything
+is written.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from somflow.forms.schema import check_value, rule
+from somflow.forms.spec import Field, FormSpec, Group
+from somflow.i18n import _, pick
+
+
+def config_value(config: dict[str, Any], dotted: str) -> Any:
+    value: Any = config
+    for part in dotted.split("."):
+        if not isinstance(value, dict) or part not in value:
+            return None
+        value = value[part]
+    return value
+
+
+def _show(field: Field, value: Any) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    if field.type == "checkbox":
+        return _("tak") if value else _("nie")
+    if field.type == "choice":
+        return field.choice_label(value)
+    if field.type == "multichoice":
+        return ", ".join(field.choice_label(v) for v in value)
+    return str(value)
+
+
+def _parse_choice(field: Field, answer: str) -> Any:
+    """Numbers of the listed options (1, 2 …) or their values."""
+    parts = [p.strip() for p in answer.split(",") if p.strip()]
+    values = []
+    for part in parts:
+        if part.isdigit() and 1 <= int(part) <= len(field.choices):
+            values.append(field.choices[int(part) - 1].value)
+        else:
+            values.append(part)
+    if field.type == "choice":
+        return values[0] if values else ""
+    return values
+
+
+def ask_field(spec: FormSpec, field: Field, default: Any = None, position: str = "") -> Any:
+    """Ask for one field until the answer passes its rules; returns the normalised value (None when skipped)."""
+    label = pick(field.label) + (f" ({position})" if position else "")
+    if field.type in ("choice", "multichoice"):
+        for number, choice in enumerate(field.choices, start=1):
+            click.echo(f"  {number}. {pick(choice.label)}")
+    if field.help:
+        click.echo("  " + pick(field.help))
+    shown_default = None
+    if default not in (None, "", []):
+        shown_default = _show(field, default) if field.type in ("checkbox", "multichoice", "choice") else str(default)
+    while True:
+        suffix = "" if field.required else _(" (Enter — pomiń)")
+        answer = click.prompt(label + suffix, default=shown_default if shown_default is not None else "", show_default=shown_default is not None)
+        answer = answer.strip()
+        if shown_default is not None and answer == shown_default:
+            value = default
+        elif answer == "" and not field.required:
+            return None
+        elif field.type in ("choice", "multichoice"):
+            value = _parse_choice(field, answer)
+        else:
+            value = answer
+        normalised, problem = check_value(spec, field, value)
+        if problem is None:
+            return normalised
+        click.secho(_("  Błąd: {problem}. Oczekiwano: {rule}.", problem=problem, rule=rule(field)), fg="red", err=True)
+
+
+def ask_group(spec: FormSpec, group: Group, defaults: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    limit = None if group.continuation else group.max
+    text = _("Ile pozycji „{label}” wpisać?", label=pick(group.label))
+    count = click.prompt(text, type=click.IntRange(group.min, limit), default=max(len(defaults), group.min))
+    rows = []
+    for index in range(count):
+        click.echo(f"— {pick(group.label)} {index + 1}")
+        previous = defaults[index] if index < len(defaults) else {}
+        row = {}
+        for field in group.fields:
+            value = ask_field(spec, field, previous.get(field.name), position=f"{pick(group.label).lower()} {index + 1}")
+            if value is not None:
+                row[field.name] = value
+        rows.append(row)
+    return rows
+
+
+def ask(spec: FormSpec, config: dict[str, Any], defaults: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Ask every field and group of ``spec`` in print order; returns the data."""
+    defaults = dict(defaults or {})
+    data: dict[str, Any] = {}
+    click.echo(pick(spec.title))
+    for section in spec.sections:
+        click.secho(f"{section.id}. {pick(section.title)}", bold=True)
+        for field in section.fields:
+            default = defaults.get(field.name)
+            if default is None and field.prefill:
+                default = config_value(config, field.prefill)
+            value = ask_field(spec, field, default)
+            if value is not None:
+                data[field.name] = value
+        for group in section.groups:
+            rows = ask_group(spec, group, list(defaults.get(group.name) or []))
+            if rows:
+                data[group.name] = rows
+    return data
+
+
+def summary(spec: FormSpec, data: dict[str, Any]) -> list[str]:
+    """Lines "label: value" of everything that will be printed."""
+    lines = []
+    for section in spec.sections:
+        lines.append(f"{section.id}. {pick(section.title)}")
+        for field in section.fields:
+            lines.append(f"  {pick(field.label)}: {_show(field, data.get(field.name))}")
+        for group in section.groups:
+            for index, row in enumerate(data.get(group.name) or [], start=1):
+                lines.append(f"  {pick(group.label)} {index}:")
+                lines += [f"    {pick(f.label)}: {_show(f, row.get(f.name))}" for f in group.fields]
+    return lines
