@@ -1,3 +1,46 @@
-"""Built-in somflow plugin: niebieska_karta. Filled in by its own issue; loads like any third-party plugin."""
+"""Built-in somflow plugin: the "Niebieska Karta" (Blue Card) procedure for a child.
+
+What it holds:
+
+- ``forms/``: the YAML specs of NK-A (the official template), NK-B (information sheet with local
+  contacts), the service note, the intervention card and the support plan;
+- :mod:`.cases`: a case in the ``nk_cases`` collection and its history of steps;
+- :mod:`.rules`: the rules of DOMAIN.md section 1, as Polish messages;
+- :mod:`.due`: NK-A delivery within 5 working days, support-plan reviews;
+- :mod:`.commands`: ``somflow nk ...``;
+- :mod:`.hooks`: the hook implementations (this module re-exports them for pluggy).
+
+It loads through the ``somflow`` entry point like a municipality's package.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from somflow.i18n import add_catalog
 
 __version__ = "0.1.0"
+
+for _file in sorted((Path(__file__).parent / "locale" / "en").glob("*.json")):
+    add_catalog("en", json.loads(_file.read_text(encoding="utf-8")))
+
+from somflow_niebieska_karta.hooks import (  # noqa: E402  (the catalogue first, then the messages)
+    somflow_deadlines,
+    somflow_document_filed,
+    somflow_register_commands,
+    somflow_register_forms,
+    somflow_status,
+    somflow_unit_summary,
+    somflow_validate,
+)
+
+__all__ = [
+    "somflow_deadlines",
+    "somflow_document_filed",
+    "somflow_register_commands",
+    "somflow_register_forms",
+    "somflow_status",
+    "somflow_unit_summary",
+    "somflow_validate",
+]

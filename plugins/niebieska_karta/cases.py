@@ -1,0 +1,361 @@
+"""A Blue Card case in the store (collection ``nk_cases``) and its history of steps.
+
+A case record::
+
+    status      "otwarta" | "zamknięta"
+    notatka     the service note's data (form ``notatka-sluzbowa``)
+    nka         the NK-A data gathered so far (form ``niebieska-karta-a``: victims, suspects, IV–XIII...)
+    sprawcy_rodzice  True when the suspects are the parents/guardians (None: derive from section III)
+    plan        the support plan's data (form ``plan-wsparcia``), ``next_review`` its next review date
+    steps       the history: {step, date, person, documents: [ids], details: {...}, recorded}
+    documents   every document printed for the case: {id, form, date}
+    returned    scans filed back from the inbox: {id, form, date}
+
+Every change goes through :func:`record_step` (or :func:`create_case`), which checks the
+rules first and writes the case, its generated documents and the history entry in one
+store transaction, so a refused or failed step leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Callable
+
+from somflow.errors import InvalidInput, SomflowError
+from somflow.i18n import _
+from somflow.workspace import Workspace
+
+from somflow_niebieska_karta import rules
+
+CASES = "nk_cases"
+OPEN, CLOSED = "otwarta", "zamknięta"
+
+
+@dataclass(frozen=True)
+class Step:
+    """A kind of step: its Polish title, the steps that must come first, and the form it prints (if any)."""
+
+    title: str
+    requires: tuple[str, ...] = ()
+    once: bool = True
+    form: str | None = None
+
+
+#: The workflow, in the order the history is usually written. Titles are translated when shown.
+STEPS: dict[str, Step] = {
+    "notatka": Step("Notatka służbowa (zgłoszenie)", form="notatka-sluzbowa"),
+    "wszczecie": Step("Wszczęcie procedury „Niebieskie Karty” (wypełnienie NK-A)", ("notatka",), form="niebieska-karta-a"),
+    "nk-b": Step("Przekazanie formularza „Niebieska Karta – B”", ("wszczecie",), once=False, form="niebieska-karta-b"),
+    "nk-a": Step("Przekazanie formularza „Niebieska Karta – A” do Zespołu Interdyscyplinarnego", ("wszczecie",)),
+    "zawiadomienie": Step("Zawiadomienie policji/prokuratury o podejrzeniu popełnienia przestępstwa", ("notatka",), once=False, form="karta-interwencji"),
+    "wniosek-sad": Step("Wniosek do sądu rodzinnego o wgląd w sytuację rodziny", ("notatka",), once=False, form="karta-interwencji"),
+    "ops": Step("Informacja dla ośrodka pomocy społecznej", ("notatka",), once=False, form="karta-interwencji"),
+    "plan": Step("Plan wsparcia", ("notatka",), once=False, form="plan-wsparcia"),
+    "przeglad": Step("Przegląd planu wsparcia", ("plan",), once=False),
+    "zamkniecie": Step("Zamknięcie sprawy", ("nk-a",)),
+}
+#: Where each parallel action goes (role for the somflow_addressee hook).
+ADDRESSEE_ROLES = {"zawiadomienie": ("policja", "prokuratura"), "wniosek-sad": ("sad_rodzinny",), "ops": ("ops",)}
+#: Who may receive NK-B for a minor (002 pt 6), or the adult victim themself.
+NKB_RECIPIENTS = ("rodzic", "opiekun_prawny", "opiekun_faktyczny", "zglaszajacy", "osoba_doznajaca")
+#: In whose presence NK-A was filled (002 pt 3–4).
+PRESENCE_ROLES = ("rodzic", "opiekun_prawny", "opiekun_faktyczny", "osoba_najblizsza", "osoba_doznajaca")
+DELIVERY_WAYS = ("osobiscie", "poczta", "email", "epuap")
+
+
+def today() -> date:
+    """Today's date; ``SOMFLOW_TODAY=YYYY-MM-DD`` fixes it (demos, tests of deadlines around holidays)."""
+    fixed = os.environ.get("SOMFLOW_TODAY")
+    return date.fromisoformat(fixed) if fixed else date.today()
+
+
+# ------------------------------------------------------------------ reading
+
+
+def find_case(workspace: Workspace, ref: str) -> dict[str, Any]:
+    """The case whose id is ``ref`` or starts/ends with it (at least 4 characters, unique)."""
+    store = workspace.store
+    case = store.get(CASES, ref)
+    if case is not None:
+        return case
+    ref_up = ref.strip().upper()
+    found = [c for c in store.query(CASES) if len(ref_up) >= 4 and (c["id"].startswith(ref_up) or c["id"].endswith(ref_up))]
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise SomflowError(_("Nie ma sprawy NK o numerze {ref}. Listę spraw pokazuje: somflow nk list --all", ref=ref))
+    raise SomflowError(_("Numer {ref} pasuje do kilku spraw NK ({count}); podaj dłuższy fragment.", ref=ref, count=len(found)))
+
+
+def done_steps(case: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+    return [s for s in case.get("steps", []) if s["step"] == kind]
+
+
+def first_date(case: dict[str, Any], kind: str) -> date | None:
+    steps = done_steps(case, kind)
+    return date.fromisoformat(steps[0]["date"]) if steps else None
+
+
+def next_step(case: dict[str, Any]) -> str | None:
+    """The next obligatory step of an open case (None when it can be closed or is closed)."""
+    if case.get("status") == CLOSED:
+        return None
+    for kind in ("wszczecie", "nk-b", "nk-a"):
+        if not done_steps(case, kind):
+            return kind
+    if not done_steps(case, "plan"):
+        return "plan"
+    return "przeglad" if case.get("next_review") else "zamkniecie"
+
+
+def step_title(kind: str) -> str:
+    return _(STEPS[kind].title) if kind in STEPS else kind
+
+
+# ------------------------------------------------------------------ writing
+
+
+def create_case(workspace: Workspace, payload: dict[str, Any], *, person: str, generate: Callable | None = None) -> dict[str, Any]:
+    """Open a case from the service note: check everything, then write case + note PDF + history in one go."""
+    now = today()
+    notatka = dict(payload.get("notatka") or {})
+    nka = dict(payload.get("nka") or {})
+    case: dict[str, Any] = {
+        "status": OPEN,
+        "notatka": notatka,
+        "nka": nka,
+        "sprawcy_rodzice": payload.get("sprawcy_rodzice") if isinstance(payload.get("sprawcy_rodzice"), bool) else None,
+        "plan": None,
+        "next_review": None,
+        "steps": [],
+        "documents": [],
+        "returned": [],
+    }
+    messages = rules.check_nka({k: v for k, v in nka.items() if k != "data"}, now, started=False)
+    note_day = notatka.get("data_sporzadzenia") or notatka.get("data_powziecia") or now.isoformat()
+    day, problems = rules.parse_date(note_day, _("Notatka służbowa, pole „Data sporządzenia notatki”"))
+    messages += problems or rules.not_future(day, now, _("Notatka służbowa, pole „Data sporządzenia notatki”"))
+    if messages:
+        raise InvalidInput(messages)
+    from somflow_niebieska_karta import prefill
+
+    store = workspace.store
+    with store.transaction():
+        case = store.insert(CASES, case)
+        case = _append_step(workspace, case, "notatka", day, person, {}, [], prefill, generate)
+    return case
+
+
+def record_step(
+    workspace: Workspace,
+    ref: str,
+    kind: str,
+    *,
+    day: date | None,
+    person: str,
+    details: dict[str, Any],
+    documents: list[str] = (),
+    generate: Callable | None = None,
+) -> dict[str, Any]:
+    """Check the step against the case and the rules, then record it (and print its form) atomically."""
+    from somflow_niebieska_karta import prefill
+
+    if kind not in STEPS or kind == "notatka":
+        choices = ", ".join(k for k in STEPS if k != "notatka")
+        raise InvalidInput([_("Nieznany krok „{kind}”. Dozwolone: {choices}.", kind=kind, choices=choices)])
+    store = workspace.store
+    with store.transaction():
+        case = find_case(workspace, ref)
+        day = day or today()
+        messages = check_step(workspace, case, kind, day, person, details, documents)
+        if messages:
+            raise InvalidInput(messages)
+        case = apply_details(case, kind, details)
+        return _append_step(workspace, case, kind, day, person, details, list(documents), prefill, generate)
+
+
+def check_step(
+    workspace: Workspace, case: dict[str, Any], kind: str, day: date, person: str, details: dict[str, Any], documents
+) -> list[str]:
+    """Every reason the step cannot be recorded, in Polish (empty: it can)."""
+    step = STEPS[kind]
+    title = step_title(kind)
+    messages: list[str] = []
+    if case.get("status") == CLOSED:
+        return [_("Sprawa {id} jest zamknięta; nie można dopisać kroku „{title}”.", id=case["id"], title=title)]
+    if not str(person or "").strip():
+        messages.append(_("Krok „{title}”: podaj osobę, która go wykonała (--osoba).", title=title))
+    messages += rules.not_future(day, today(), _("Krok „{title}”", title=title))
+    for required in step.requires:
+        before = first_date(case, required)
+        if before is None:
+            messages.append(
+                _("Nie można zapisać kroku „{title}” przed krokiem „{required}”.", title=title, required=step_title(required))
+            )
+        elif day < before:
+            messages.append(
+                _("Krok „{title}” ma datę {day}, wcześniejszą niż krok „{required}” ({before}).",
+                  title=title, day=day.isoformat(), required=step_title(required), before=before.isoformat())
+            )
+    if step.once and done_steps(case, kind):
+        messages.append(_("Krok „{title}” jest już zapisany w tej sprawie.", title=title))
+    for doc_id in documents:
+        if workspace.store.get("documents", doc_id) is None:
+            messages.append(_("Nie ma dokumentu {id} (opcja --dokument).", id=doc_id))
+    checker = _CHECKS.get(kind)
+    if checker is not None:
+        messages += checker(workspace, case, day, details)
+    return messages
+
+
+def _check_start(workspace: Workspace, case: dict[str, Any], day: date, details: dict[str, Any]) -> list[str]:
+    nka = {**case.get("nka", {}), **(details.get("nka") or {}), "data": day.isoformat(), "wszczecie_przez": details.get("role")}
+    messages = rules.check_nka(nka, today())
+    present, role = str(details.get("present") or "").strip(), details.get("present_role")
+    merged = {**case, "nka": nka}
+    perpetrators = nka.get("osoby_stosujace") or []
+    if rules.any_minor(merged):
+        if not present or not role:
+            messages.append(
+                _("Wszczęcie procedury wobec małoletniego: podaj, w czyjej obecności wypełniono NK-A (--obecna-osoba i --obecna-rola).")
+            )
+    if role and role not in PRESENCE_ROLES:
+        messages.append(_("Nieznana rola osoby obecnej „{role}”. Dozwolone: {choices}.", role=role, choices=", ".join(PRESENCE_ROLES)))
+    if present and rules.is_perpetrator(present, None, perpetrators):
+        messages.append(_("Osoba obecna przy wypełnianiu NK-A jest wpisana jako osoba stosująca przemoc domową; wskaż inną osobę."))
+    if rules.any_minor(merged) and rules.suspects_are_parents(merged) and role and role != "osoba_najblizsza":
+        messages.append(
+            _("Podejrzewanymi o stosowanie przemocy są rodzice lub opiekunowie: NK-A wypełnia się w obecności pełnoletniej osoby najbliższej. "
+              "Wpisz, kto był obecny (--obecna-osoba) z rolą osoba_najblizsza (--obecna-rola).")
+        )
+    return messages
+
+
+def _check_nkb(workspace: Workspace, case: dict[str, Any], day: date, details: dict[str, Any]) -> list[str]:
+    messages: list[str] = []
+    name, role = str(details.get("recipient") or "").strip(), details.get("recipient_role")
+    if not name:
+        messages.append(_("Przekazanie NK-B: podaj, komu przekazano formularz (--odbiorca)."))
+    if role not in NKB_RECIPIENTS:
+        messages.append(_("Przekazanie NK-B: rola odbiorcy musi być jedną z: {choices} (--odbiorca-rola).", choices=", ".join(NKB_RECIPIENTS)))
+    if name and rules.is_perpetrator(name, details.get("recipient_pesel"), case.get("nka", {}).get("osoby_stosujace") or []):
+        messages.append(
+            _("Formularza „Niebieska Karta – B” nie przekazuje się osobie, wobec której istnieje podejrzenie, że stosuje przemoc domową. "
+              "Wybierz innego odbiorcę: rodzica lub opiekuna niebędącego sprawcą albo osobę, która zgłosiła podejrzenie.")
+        )
+    return messages
+
+
+def _check_delivery(workspace: Workspace, case: dict[str, Any], day: date, details: dict[str, Any]) -> list[str]:
+    if details.get("how") not in DELIVERY_WAYS:
+        return [_("Przekazanie NK-A: podaj sposób przekazania (--sposob): {choices}.", choices=", ".join(DELIVERY_WAYS))]
+    return []
+
+
+def _check_action(workspace: Workspace, case: dict[str, Any], day: date, details: dict[str, Any], kind: str) -> list[str]:
+    roles = ADDRESSEE_ROLES[kind]
+    role = details.get("addressee_role") or roles[0]
+    if role not in roles:
+        return [_("Adresat musi być jednym z: {choices} (--adresat).", choices=", ".join(roles))]
+    return []
+
+
+def _check_plan(workspace: Workspace, case: dict[str, Any], day: date, details: dict[str, Any]) -> list[str]:
+    plan = details.get("plan") or {}
+    review, problems = rules.parse_date(plan.get("najblizszy_przeglad"), _("Plan wsparcia, pole „Termin najbliższego przeglądu”"))
+    if problems:
+        return problems
+    if review is not None and review <= day:
+        return [_("Plan wsparcia: termin najbliższego przeglądu ({review}) musi być po dacie planu ({day}).", review=review.isoformat(), day=day.isoformat())]
+    return []
+
+
+def _check_review(workspace: Workspace, case: dict[str, Any], day: date, details: dict[str, Any]) -> list[str]:
+    nxt = details.get("next_review")
+    if nxt is None:
+        return []
+    review, problems = rules.parse_date(nxt, _("Przegląd planu, opcja --nastepny-przeglad"))
+    if problems:
+        return problems
+    if review <= day:
+        return [_("Przegląd planu: następny przegląd ({review}) musi być po dacie tego przeglądu ({day}).", review=review.isoformat(), day=day.isoformat())]
+    return []
+
+
+_CHECKS: dict[str, Callable[..., list[str]]] = {
+    "wszczecie": _check_start,
+    "nk-b": _check_nkb,
+    "nk-a": _check_delivery,
+    "zawiadomienie": lambda w, c, d, det: _check_action(w, c, d, det, "zawiadomienie"),
+    "wniosek-sad": lambda w, c, d, det: _check_action(w, c, d, det, "wniosek-sad"),
+    "ops": lambda w, c, d, det: _check_action(w, c, d, det, "ops"),
+    "plan": _check_plan,
+    "przeglad": _check_review,
+}
+
+
+def apply_details(case: dict[str, Any], kind: str, details: dict[str, Any]) -> dict[str, Any]:
+    """The case as it is after the step (before it is written)."""
+    case = dict(case)
+    if kind == "wszczecie":
+        case["nka"] = {**case.get("nka", {}), **(details.get("nka") or {}), "wszczecie_przez": details.get("role")}
+    elif kind == "plan":
+        case["plan"] = details.get("plan") or {}
+        case["next_review"] = case["plan"].get("najblizszy_przeglad")
+    elif kind == "przeglad":
+        case["next_review"] = details.get("next_review")
+    elif kind == "zamkniecie":
+        case["status"] = CLOSED
+        case["next_review"] = None
+    return case
+
+
+def _append_step(workspace, case, kind, day, person, details, documents, prefill, generate) -> dict[str, Any]:
+    """Print the step's form (if any), add the history entry and write the case — inside the caller's transaction."""
+    from somflow_niebieska_karta.printing import print_form
+
+    documents = list(documents)
+    form = STEPS[kind].form
+    if form is not None:
+        doc = print_form(workspace, case, form, day=day, step=kind, details=details, generate=generate)
+        documents.append(doc["id"])
+        case["documents"] = [*case.get("documents", []), {"id": doc["id"], "form": form, "date": day.isoformat()}]
+    if kind == "nk-a":  # the delivered NK-A is the last one printed
+        nka_docs = [d["id"] for d in case.get("documents", []) if d["form"] == "niebieska-karta-a"]
+        documents += [d for d in nka_docs[-1:] if d not in documents]
+    entry = {
+        "step": kind,
+        "date": day.isoformat(),
+        "person": person,
+        "documents": documents,
+        "details": _public_details(kind, details, workspace),
+        "recorded": rules_now(),
+    }
+    case["steps"] = [*case.get("steps", []), entry]
+    changes = {k: v for k, v in case.items() if k not in ("id", "unit", "created", "updated", "rev", "schema")}
+    return workspace.store.update(CASES, case["id"], changes, expected_rev=case["rev"])
+
+
+def _public_details(kind: str, details: dict[str, Any], workspace: Workspace) -> dict[str, Any]:
+    """What the history keeps of a step's options (the NK-A/plan data live in the case itself)."""
+    kept = {k: v for k, v in details.items() if k not in ("nka", "plan") and v not in (None, "", [], ())}
+    if kind in ADDRESSEE_ROLES:
+        role = details.get("addressee_role") or ADDRESSEE_ROLES[kind][0]
+        kept["addressee_role"] = role
+        kept["addressee"] = workspace.hook.somflow_addressee(workspace=workspace, role=role) or None
+    if kind == "nk-a":
+        kept["addressee"] = workspace.hook.somflow_addressee(workspace=workspace, role="zespol_interdyscyplinarny") or None
+    return kept
+
+
+def rules_now() -> str:
+    from somflow.store.base import now_iso
+
+    return now_iso()
+
+
+def first_victim_name(case: dict[str, Any]) -> str:
+    victims = (case.get("nka") or {}).get("osoby_doznajace") or [{}]
+    return str(victims[0].get("imie_nazwisko") or "")

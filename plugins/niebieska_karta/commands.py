@@ -1,0 +1,249 @@
+"""``somflow nk``: open a Blue Card case, record its steps, list and show cases, print its forms."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+import yaml
+
+from somflow.errors import InvalidInput
+from somflow.i18n import _
+
+from somflow_niebieska_karta import cases as nk_cases
+from somflow_niebieska_karta.due import next_due
+
+
+def load_data(path: Path | None) -> dict[str, Any]:
+    """A YAML or JSON file as a dict with ISO date strings; Polish message naming the file when it is not one."""
+    if path is None:
+        return {}
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InvalidInput([_("Nie ma pliku {path}.", path=path)]) from None
+    except UnicodeDecodeError:
+        raise InvalidInput([_("Plik {path} nie jest zapisany w kodowaniu UTF-8.", path=path)]) from None
+    try:
+        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+    except (ValueError, yaml.YAMLError) as exc:
+        raise InvalidInput([_("Plik {path} ma błąd składni: {reason}", path=path, reason=str(exc).splitlines()[0])]) from None
+    if not isinstance(data, dict):
+        raise InvalidInput([_("Plik {path} powinien zawierać słownik pól (klucz: wartość).", path=path)])
+    return _iso(data)
+
+
+def _iso(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _iso(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_iso(v) for v in value]
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _date(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput([_("Opcja {option}: „{value}” nie jest datą w postaci RRRR-MM-DD.", option=option, value=value)]) from None
+
+
+def mask_pesel(value: Any, reveal: bool) -> str:
+    return str(value) if reveal else "*" * len(str(value))
+
+
+def initials(name: Any) -> str:
+    return " ".join(part[0] + "." for part in str(name or "").split() if part) or "—"
+
+
+@click.group(help="Procedura „Niebieskie Karty”: sprawy, kroki, terminy i formularze NK.")
+def nk() -> None:
+    pass
+
+
+@nk.command("new", help="Załóż sprawę NK z notatki służbowej (z pliku --data albo odpowiadając na pytania).")
+@click.option("--data", "data_file", type=click.Path(dir_okay=False, path_type=Path), help="Plik YAML/JSON: notatka, nka, sprawcy_rodzice.")
+@click.option("--osoba", help="Kto zapisuje notatkę (domyślnie jej autor).")
+@click.pass_obj
+def new(app, data_file: Path | None, osoba: str | None) -> None:
+    workspace = app.workspace
+    payload = load_data(data_file) if data_file else _ask_new()
+    person = osoba or (payload.get("notatka") or {}).get("autor") or ""
+    if not str(person).strip():
+        raise InvalidInput([_("Podaj autora notatki służbowej (notatka.autor albo --osoba).")])
+    case = nk_cases.create_case(workspace, payload, person=person)
+    click.echo(_("Założono sprawę NK {id}. Następny krok: {step}.", id=case["id"], step=nk_cases.step_title(nk_cases.next_step(case))))
+    for doc in case["documents"]:
+        click.echo(_("Dokument {form}: {id}", form=doc["form"], id=doc["id"]))
+
+
+def _ask_new() -> dict[str, Any]:
+    """The questions of ``somflow nk new`` without --data: the minimum to open a case."""
+    child = click.prompt(_("Imię i nazwisko dziecka"))
+    pesel = click.prompt(_("PESEL dziecka (Enter: brak)"), default="", show_default=False)
+    age = click.prompt(_("Wiek dziecka"), type=int)
+    suspect = click.prompt(_("Osoba podejrzewana o stosowanie przemocy: imię i nazwisko"))
+    relation = click.prompt(_("Kim jest dla dziecka (np. ojciec, matka, partner matki)"))
+    parents = click.confirm(_("Czy podejrzewanymi są rodzice lub opiekunowie prawni?"))
+    when = click.prompt(_("Data powzięcia informacji (RRRR-MM-DD)"), default=nk_cases.today().isoformat())
+    how = click.prompt(_("Sposób powzięcia informacji"))
+    what = click.prompt(_("Opis zdarzenia lub okoliczności"))
+    author = click.prompt(_("Autor notatki (imię i nazwisko, stanowisko)"))
+    victim = {"maloletni": "tak" if age < 18 else "nie", "imie_nazwisko": child, "wiek": age}
+    if pesel:
+        victim["pesel"] = pesel
+    return {
+        "notatka": {"data_powziecia": when, "sposob_powziecia": how, "opis": what, "sprawca": relation, "autor": author, "data_sporzadzenia": when},
+        "nka": {"osoby_doznajace": [victim], "osoby_stosujace": [{"imie_nazwisko": suspect, "relacja": relation}]},
+        "sprawcy_rodzice": parents,
+    }
+
+
+@nk.command("list", help="Otwarte sprawy NK z następnym krokiem i terminem (--all: także zamknięte).")
+@click.option("--all", "show_all", is_flag=True, help="Pokaż także sprawy zamknięte.")
+@click.pass_obj
+def list_cases(app, show_all: bool) -> None:
+    workspace = app.workspace
+    today = nk_cases.today()
+    found = workspace.store.query(nk_cases.CASES) if show_all else workspace.store.query(nk_cases.CASES, {"status": nk_cases.OPEN})
+    if not found:
+        click.echo(_("Brak otwartych spraw NK.") if not show_all else _("Brak spraw NK."))
+        return
+    for case in found:
+        step = nk_cases.next_step(case)
+        due = next_due(case)
+        line = f"{case['id']}  [{_(case['status'])}]  {initials(nk_cases.first_victim_name(case))}"
+        if step:
+            line += "  " + _("następny krok: {step}", step=nk_cases.step_title(step))
+        if due:
+            line += "  " + _("termin: {due}", due=due.isoformat())
+            if due < today:
+                line += "  " + _("PO TERMINIE")
+        click.echo(line)
+
+
+@nk.command("show", help="Historia sprawy NK: kroki z datą, osobą i dokumentami (PESEL ukryty bez --reveal).")
+@click.argument("case_ref", metavar="SPRAWA")
+@click.option("--reveal", is_flag=True, help="Pokaż numery PESEL.")
+@click.pass_obj
+def show(app, case_ref: str, reveal: bool) -> None:
+    workspace = app.workspace
+    case = nk_cases.find_case(workspace, case_ref)
+    today = nk_cases.today()
+    click.echo(_("Sprawa NK {id} — {status}", id=case["id"], status=_(case["status"])))
+    nka = case.get("nka") or {}
+    for i, person in enumerate(nka.get("osoby_doznajace") or [], 1):
+        pesel = f", PESEL {mask_pesel(person['pesel'], reveal)}" if person.get("pesel") else ""
+        minor = _(", małoletni") if person.get("maloletni") == "tak" else ""
+        click.echo("  " + _("Osoba doznająca przemocy {n}: {name}{minor}{pesel}", n=i, name=person.get("imie_nazwisko", "—"), minor=minor, pesel=pesel))
+    for i, person in enumerate(nka.get("osoby_stosujace") or [], 1):
+        pesel = f", PESEL {mask_pesel(person['pesel'], reveal)}" if person.get("pesel") else ""
+        relation = f" ({person['relacja']})" if person.get("relacja") else ""
+        click.echo("  " + _("Osoba stosująca przemoc {n}: {name}{relation}{pesel}", n=i, name=person.get("imie_nazwisko", "—"), relation=relation, pesel=pesel))
+    click.echo(_("Historia:"))
+    for entry in case.get("steps", []):
+        docs = ", ".join(entry.get("documents") or []) or "—"
+        click.echo(f"  {entry['date']}  {nk_cases.step_title(entry['step'])}  — {entry['person']}  [{_('dokumenty')}: {docs}]")
+        for line in _detail_lines(entry):
+            click.echo("      " + line)
+    for doc in case.get("returned", []):
+        click.echo("  " + _("{date}  Zwrócono podpisany skan: {form} [{id}]", date=doc["date"], form=doc.get("form"), id=doc["id"]))
+    step = nk_cases.next_step(case)
+    if step:
+        due = next_due(case)
+        text = _("Następny krok: {step}", step=nk_cases.step_title(step))
+        if due:
+            text += " " + _("(termin {due}{late})", due=due.isoformat(), late=(", " + _("PO TERMINIE")) if due < today else "")
+        click.echo(text)
+
+
+def _detail_lines(entry: dict[str, Any]) -> list[str]:
+    d = entry.get("details") or {}
+    lines = []
+    if d.get("present"):
+        lines.append(_("w obecności: {name} ({role})", name=d["present"], role=d.get("present_role", "—")))
+    if d.get("role"):
+        lines.append(_("wszczęcie przez (sekcja XIV): {role}", role=d["role"]))
+    if d.get("recipient"):
+        lines.append(_("przekazano: {name} ({role})", name=d["recipient"], role=d.get("recipient_role", "—")))
+    if d.get("how"):
+        lines.append(_("sposób przekazania: {how}", how=d["how"]))
+    if d.get("addressee"):
+        lines.append(_("adresat: {name}", name=d["addressee"].get("name", "—")))
+    elif d.get("addressee_role"):
+        lines.append(_("adresat: {name}", name=d["addressee_role"]))
+    if d.get("next_review"):
+        lines.append(_("następny przegląd: {day}", day=d["next_review"]))
+    if d.get("notes"):
+        lines.append(_("uwagi: {text}", text=d["notes"]))
+    return lines
+
+
+@nk.command("step", help="Zapisz krok sprawy: wszczecie, nk-b, nk-a, zawiadomienie, wniosek-sad, ops, plan, przeglad, zamkniecie.")
+@click.argument("case_ref", metavar="SPRAWA")
+@click.argument("kind", metavar="KROK")
+@click.option("--dnia", help="Data kroku RRRR-MM-DD (domyślnie dziś).")
+@click.option("--osoba", default="", help="Kto wykonał krok (imię i nazwisko, stanowisko).")
+@click.option("--data", "data_file", type=click.Path(dir_okay=False, path_type=Path), help="wszczecie: dane NK-A (sekcje II–XIII); plan: dane planu wsparcia.")
+@click.option("--rola", "roles", multiple=True, help="wszczecie: kto wszczął procedurę (sekcja XIV), np. nauczyciel, pedagog_psycholog.")
+@click.option("--miejscowosc", help="wszczecie: miejscowość wpisana w NK-A (domyślnie z adresu placówki).")
+@click.option("--obecna-osoba", "present", help="wszczecie: w czyjej obecności wypełniono NK-A.")
+@click.option("--obecna-rola", "present_role", help="wszczecie: rodzic, opiekun_prawny, opiekun_faktyczny, osoba_najblizsza, osoba_doznajaca.")
+@click.option("--odbiorca", "recipient", help="nk-b: komu przekazano NK-B (imię i nazwisko).")
+@click.option("--odbiorca-rola", "recipient_role", help="nk-b: rodzic, opiekun_prawny, opiekun_faktyczny, zglaszajacy, osoba_doznajaca.")
+@click.option("--odbiorca-pesel", "recipient_pesel", help="nk-b: PESEL odbiorcy (gdy jest), do sprawdzenia, że nie jest osobą stosującą przemoc.")
+@click.option("--sposob", "how", help="nk-a: osobiscie, poczta, email, epuap.")
+@click.option("--adresat", "addressee_role", help="zawiadomienie: policja albo prokuratura.")
+@click.option("--nastepny-przeglad", "next_review", help="przeglad: data następnego przeglądu planu (brak: koniec przeglądów).")
+@click.option("--uwagi", "notes", help="Uwagi do kroku.")
+@click.option("--dokument", "documents", multiple=True, help="Identyfikator dokumentu do dołączenia (można powtarzać).")
+@click.pass_obj
+def step(app, case_ref: str, kind: str, dnia: str | None, osoba: str, data_file: Path | None, roles, **options) -> None:
+    workspace = app.workspace
+    data = load_data(data_file)
+    details: dict[str, Any] = {k: v for k, v in options.items() if k != "documents" and v}
+    documents = list(options.get("documents") or ())
+    if kind == "wszczecie":
+        details["role"] = list(roles) if len(roles) != 1 else roles[0]
+        details["nka"] = data
+        if options.get("miejscowosc"):
+            details["place"] = options["miejscowosc"]
+        details.pop("miejscowosc", None)
+    elif kind == "plan":
+        details["plan"] = data
+    case = nk_cases.record_step(workspace, case_ref, kind, day=_date(dnia, "--dnia"), person=osoba, details=details, documents=documents)
+    entry = case["steps"][-1]
+    click.echo(_("Zapisano krok „{title}” ({day}) w sprawie {id}.", title=nk_cases.step_title(kind), day=entry["date"], id=case["id"]))
+    for doc_id in entry["documents"]:
+        click.echo(_("Dokument: {id}", id=doc_id))
+    following = nk_cases.next_step(case)
+    if following:
+        due = next_due(case)
+        click.echo(_("Następny krok: {step}", step=nk_cases.step_title(following)) + (f" ({_('termin')} {due.isoformat()})" if due else ""))
+
+
+@nk.command("print", help="Wydrukuj formularz sprawy wypełniony jej danymi (PDF z kodami QR w documents/).")
+@click.argument("case_ref", metavar="SPRAWA")
+@click.argument("form", metavar="FORMULARZ")
+@click.pass_obj
+def print_cmd(app, case_ref: str, form: str) -> None:
+    from somflow_niebieska_karta.printing import print_form
+
+    workspace = app.workspace
+    store = workspace.store
+    with store.transaction():
+        case = nk_cases.find_case(workspace, case_ref)
+        day = nk_cases.today()
+        doc = print_form(workspace, case, form, day=day)
+        entry = {"id": doc["id"], "form": form, "date": day.isoformat()}
+        store.update(nk_cases.CASES, case["id"], {"documents": [*case.get("documents", []), entry]}, expected_rev=case["rev"])
+    click.echo(_("Wydrukowano {form}: dokument {id}, plik {file}", form=form, id=doc["id"], file=workspace.root / doc["file"]))

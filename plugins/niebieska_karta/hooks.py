@@ -1,0 +1,84 @@
+"""The plugin's hook implementations: forms, validation, deadlines, inbox, status, commands."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from somflow import hookimpl
+from somflow.i18n import _
+
+FORMS_DIR = Path(__file__).parent / "forms"
+
+
+@hookimpl
+def somflow_register_forms(register) -> None:
+    from somflow import forms
+
+    for path in sorted(FORMS_DIR.glob("*.yaml")):
+        if not path.name.endswith(".example.yaml"):
+            register(forms.load_spec(path))
+
+
+@hookimpl
+def somflow_validate(form, data: dict[str, Any], workspace) -> list[str] | None:
+    if form.id != "niebieska-karta-a":
+        return None
+    from somflow_niebieska_karta.cases import today
+    from somflow_niebieska_karta.rules import check_nka
+
+    return check_nka(data, today())
+
+
+@hookimpl
+def somflow_deadlines(workspace, today: date) -> list:
+    from somflow_niebieska_karta.due import deadlines
+
+    return deadlines(workspace, today)
+
+
+@hookimpl
+def somflow_document_filed(document: dict[str, Any], workspace) -> None:
+    """A signed NK document came back from the inbox: note it in the case's history (inside the filing's transaction)."""
+    from somflow_niebieska_karta.cases import CASES, today
+
+    record = document.get("record") or {}
+    if record.get("collection") != CASES:
+        return
+    store = workspace.store
+    case = store.get(CASES, record.get("id", ""))
+    if case is None:
+        return
+    if any(r["id"] == document["id"] for r in case.get("returned", [])):
+        return  # filed again after a crash: once is enough
+    entry = {"id": document["id"], "form": document.get("form"), "date": today().isoformat()}
+    store.update(CASES, case["id"], {"returned": [*case.get("returned", []), entry]}, expected_rev=case["rev"])
+
+
+@hookimpl
+def somflow_status(workspace) -> list[tuple[str, str]]:
+    counts = _counts(workspace)
+    return [(label, str(value)) for label, value in counts]
+
+
+@hookimpl
+def somflow_unit_summary(workspace) -> list[tuple[str, int]]:
+    return _counts(workspace)
+
+
+def _counts(workspace) -> list[tuple[str, int]]:
+    from somflow_niebieska_karta.cases import CASES, OPEN, today
+    from somflow_niebieska_karta.due import overdue_nka
+
+    return [
+        (_("Otwarte sprawy NK"), workspace.store.count(CASES, {"status": OPEN})),
+        (_("NK-A po terminie"), overdue_nka(workspace, today())),
+    ]
+
+
+@hookimpl
+def somflow_register_commands(register) -> None:
+    from somflow_niebieska_karta.commands import nk
+
+    register(nk)

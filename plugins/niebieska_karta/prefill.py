@@ -1,0 +1,148 @@
+"""Form data pre-filled from a case: one builder per form, keyed by form id.
+
+Each builder returns data in the shape of the form's spec (``docs/forms.md``),
+taken from the case record, the step being recorded and the workspace
+(institution from ``somflow.toml``, contacts and addressees from the hooks).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any, Callable
+
+from somflow.workspace import Workspace
+
+Builder = Callable[[Workspace, dict[str, Any], date, dict[str, Any]], dict[str, Any]]
+
+
+def institution(workspace: Workspace) -> str:
+    inst = workspace.config["institution"]
+    return "\n".join(part for part in (inst.get("name", ""), inst.get("address", "")) if part)
+
+
+def town(workspace: Workspace) -> str:
+    """The town of the institution's address (after the postal code), else the whole address."""
+    address = workspace.config["institution"].get("address", "")
+    match = re.search(r"\d{2}-\d{3}\s+(.+)$", address)
+    return match.group(1).strip() if match else address
+
+
+def first_victim(case: dict[str, Any]) -> dict[str, Any]:
+    victims = case.get("nka", {}).get("osoby_doznajace") or [{}]
+    return victims[0]
+
+
+def _clean(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if v not in (None, "", [])}
+
+
+def notatka(workspace: Workspace, case: dict[str, Any], day: date, details: dict[str, Any]) -> dict[str, Any]:
+    child = first_victim(case)
+    note = dict(case.get("notatka") or {})
+    note.setdefault("data_sporzadzenia", day.isoformat())
+    note.setdefault("data_powziecia", note["data_sporzadzenia"])
+    return _clean(
+        {
+            "dziecko_imie_nazwisko": child.get("imie_nazwisko"),
+            "dziecko_pesel": child.get("pesel"),
+            **note,
+        }
+    )
+
+
+def nka(workspace: Workspace, case: dict[str, Any], day: date, details: dict[str, Any]) -> dict[str, Any]:
+    data = dict(case.get("nka") or {})
+    start = next((s for s in case.get("steps", []) if s["step"] == "wszczecie"), None)
+    start_day = start["date"] if start else day.isoformat()
+    data.setdefault("miejscowosc", details.get("place") or (start or {}).get("details", {}).get("place") or town(workspace))
+    data["data"] = start_day
+    data.setdefault("podmiot", institution(workspace))
+    victims = data.get("osoby_doznajace") or []
+    # Section XII "Przekazanie formularza NK-B": for every victim once NK-B was handed (the form lists victims 1–3).
+    if any(s["step"] == "nk-b" for s in case.get("steps", [])) and "xii_nk_b" not in data:
+        data["xii_nk_b"] = [f"d{i}" for i in range(1, min(len(victims), 3) + 1)]
+    return _clean(data)
+
+
+def nkb(workspace: Workspace, case: dict[str, Any], day: date, details: dict[str, Any]) -> dict[str, Any]:
+    start = next((s for s in case.get("steps", []) if s["step"] == "wszczecie"), None)
+    team = workspace.hook.somflow_addressee(workspace=workspace, role="zespol_interdyscyplinarny") or {}
+    team_text = "\n".join(t for t in (team.get("name"), team.get("address"), team.get("phone"), team.get("email")) if t)
+    contacts = []
+    for group in reversed(workspace.hook.somflow_contacts(workspace=workspace)):  # core (somflow.toml) first
+        for c in group or []:
+            contacts.append(
+                _clean(
+                    {
+                        "nazwa": c.get("name"),
+                        "telefon": c.get("phone"),
+                        "adres": c.get("address"),
+                        "godziny": c.get("hours"),
+                        "oferta": c.get("offer"),
+                    }
+                )
+            )
+    return _clean(
+        {
+            "data_wszczecia": start["date"] if start else day.isoformat(),
+            "jednostka": institution(workspace),
+            "zespol_interdyscyplinarny": team_text,
+            "kontakty": contacts[:12],
+        }
+    )
+
+
+def karta(workspace: Workspace, case: dict[str, Any], day: date, details: dict[str, Any]) -> dict[str, Any]:
+    actions = [s for s in case.get("steps", []) if s["step"] in ("zawiadomienie", "wniosek-sad", "ops")]
+    current = {"step": details.get("_step"), "date": day.isoformat(), "details": details}
+    if current["step"]:
+        actions.append(current)
+    forms_of = {"zawiadomienie": "zawiadomienie", "wniosek-sad": "wglad", "ops": "inny"}
+    chosen = sorted({forms_of[a["step"]] for a in actions if a["step"] in forms_of})
+    last = actions[-1] if actions else None
+    organ = None
+    if last is not None:
+        role = last["details"].get("addressee_role") or {"zawiadomienie": "policja", "wniosek-sad": "sad_rodzinny", "ops": "ops"}[last["step"]]
+        found = workspace.hook.somflow_addressee(workspace=workspace, role=role) or {}
+        organ = found.get("name") or role
+    note = case.get("notatka") or {}
+    nka_data = case.get("nka") or {}
+    harms = [label for key, label in HARM_LABELS.items() if nka_data.get(f"iv_{key}")]
+    return _clean(
+        {
+            "dziecko_imie_nazwisko": first_victim(case).get("imie_nazwisko"),
+            "przyczyna": ", ".join(harms) or note.get("opis", "")[:300] or None,
+            "osoba_zawiadamiajaca": note.get("autor"),
+            "forma_interwencji": chosen,
+            "forma_inna_jaka": "informacja dla ośrodka pomocy społecznej" if "inny" in chosen else None,
+            "organ": organ,
+            "data_interwencji": last["date"] if last else None,
+        }
+    )
+
+
+HARM_LABELS = {
+    "fizyczna": "przemoc fizyczna",
+    "psychiczna": "przemoc psychiczna",
+    "seksualna": "przemoc seksualna",
+    "ekonomiczna": "przemoc ekonomiczna",
+    "elektroniczna": "przemoc za pomocą środków komunikacji elektronicznej",
+    "inne": "inne formy krzywdzenia",
+}
+
+
+def plan(workspace: Workspace, case: dict[str, Any], day: date, details: dict[str, Any]) -> dict[str, Any]:
+    data = dict(details.get("plan") or case.get("plan") or {})
+    data.setdefault("dziecko_imie_nazwisko", first_victim(case).get("imie_nazwisko"))
+    data.setdefault("data_planu", day.isoformat())
+    return _clean(data)
+
+
+BUILDERS: dict[str, Builder] = {
+    "notatka-sluzbowa": notatka,
+    "niebieska-karta-a": nka,
+    "niebieska-karta-b": nkb,
+    "karta-interwencji": karta,
+    "plan-wsparcia": plan,
+}

@@ -1,0 +1,33 @@
+"""Every Polish message of the Niebieska Karta plugin has an English entry, and --lang en uses them."""
+
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+
+import pytest
+
+import somflow_niebieska_karta
+from somflow.errors import SomflowError
+from somflow_niebieska_karta.cases import STEPS
+from somflow_niebieska_karta.printing import TITLES
+
+PLUGIN = Path(somflow_niebieska_karta.__file__).parent
+
+
+def test_catalogue_covers_every_message():
+    catalogue = json.loads((PLUGIN / "locale" / "en" / "niebieska_karta.json").read_text(encoding="utf-8"))
+    wanted = {s.title for s in STEPS.values()} | set(TITLES.values()) | {"otwarta", "zamknięta"}
+    for path in PLUGIN.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "_" and node.args and isinstance(node.args[0], ast.Constant):
+                wanted.add(node.args[0].value)
+    assert sorted(wanted - set(catalogue)) == []
+
+
+def test_english_messages(somflow_cli, monkeypatch):
+    monkeypatch.setenv("SOMFLOW_TODAY", "2026-11-23")
+    assert "No open Blue Card cases." in somflow_cli("--lang", "en", "nk", "list").output
+    with pytest.raises(SomflowError, match="There is no Blue Card case ABCDEF"):
+        somflow_cli("--lang", "en", "nk", "show", "ABCDEF")

@@ -1,0 +1,143 @@
+"""Each rule of the Blue Card procedure rejects bad input with a Polish message and writes nothing."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from somflow.errors import InvalidInput
+
+from nk_cli import MOTHER, PEDAGOG, new_case, ok, snapshot, start
+from nk_data import CHILD_PESEL, FATHER_PESEL, VICTIM, payload, write
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(monkeypatch):
+    monkeypatch.setenv("SOMFLOW_TODAY", "2026-11-23")
+
+
+def refused(cli, root, *args, match: str) -> InvalidInput:
+    before = snapshot(root)
+    with pytest.raises(InvalidInput) as info:
+        cli(*args)
+    assert any(match in m for m in info.value.messages), info.value.messages
+    assert snapshot(root) == before
+    return info.value
+
+
+def test_no_victim_is_refused(somflow_cli, somflow_workspace, tmp_path):
+    data = payload()
+    data["nka"]["osoby_doznajace"] = []
+    path = write(tmp_path / "c.yaml", data)
+    refused(somflow_cli, somflow_workspace, "nk", "new", "--data", str(path), match="co najmniej jedną osobę doznającą przemocy")
+
+
+def test_minor_flag_must_agree_with_pesel(somflow_cli, somflow_workspace, tmp_path):
+    data = payload()
+    data["nka"]["osoby_doznajace"][0].update(maloletni="nie")
+    del data["nka"]["osoby_doznajace"][0]["wiek"]
+    path = write(tmp_path / "c.yaml", data)
+    err = refused(somflow_cli, somflow_workspace, "nk", "new", "--data", str(path), match="wiek według numeru PESEL to 9 lat")
+    assert any("Małoletni (Tak/Nie)" in m and "Sekcja I, osoba 1" in m for m in err.messages)
+
+
+def test_minor_flag_must_agree_with_age(somflow_cli, somflow_workspace, tmp_path):
+    data = payload()
+    data["nka"]["osoby_doznajace"][0]["wiek"] = 19
+    del data["nka"]["osoby_doznajace"][0]["pesel"]
+    path = write(tmp_path / "c.yaml", data)
+    refused(somflow_cli, somflow_workspace, "nk", "new", "--data", str(path), match="wiek wpisany w formularzu to 19 lat")
+
+
+def test_minor_is_judged_on_the_form_date(somflow_cli, somflow_workspace, tmp_path, monkeypatch):
+    # Born 2008-11-30: still 17 on 2026-11-27, already 18 on 2026-11-30.
+    from nk_data import pesel
+
+    data = payload()
+    data["nka"]["osoby_doznajace"][0]["pesel"] = pesel(2008, 11, 30, "5678")
+    del data["nka"]["osoby_doznajace"][0]["wiek"]
+    case_id = new_case(somflow_cli, tmp_path, data=data)
+    monkeypatch.setenv("SOMFLOW_TODAY", "2026-12-01")
+    refused(somflow_cli, somflow_workspace, "nk", "step", case_id, "wszczecie", "--dnia", "2026-11-30", "--osoba", PEDAGOG,
+            "--rola", "nauczyciel", "--obecna-osoba", MOTHER, "--obecna-rola", "osoba_najblizsza", match="to 18 lat w dniu 2026-11-30")
+    start(somflow_cli, case_id, "2026-11-27")
+
+
+def test_witnesses_established_need_a_witness(somflow_cli, somflow_workspace, tmp_path):
+    data = payload()
+    data["nka"]["swiadkowie_ustalono"] = "ustalono"
+    path = write(tmp_path / "c.yaml", data)
+    refused(somflow_cli, somflow_workspace, "nk", "new", "--data", str(path), match="Sekcja X")
+
+
+def test_exactly_one_role_in_section_xiv(somflow_cli, somflow_workspace, tmp_path):
+    case_id = new_case(somflow_cli, tmp_path)
+    base = ("nk", "step", case_id, "wszczecie", "--dnia", "2026-11-17", "--osoba", PEDAGOG, "--obecna-osoba", MOTHER, "--obecna-rola", "osoba_najblizsza")
+    refused(somflow_cli, somflow_workspace, *base, "--rola", "nauczyciel", "--rola", "pedagog_psycholog", match="Sekcja XIV: zaznacz dokładnie jedną")
+    refused(somflow_cli, somflow_workspace, *base, match="(zaznaczono: 0)")
+
+
+def test_nk_b_never_to_the_suspect(somflow_cli, somflow_workspace, tmp_path):
+    case_id = new_case(somflow_cli, tmp_path)
+    start(somflow_cli, case_id)
+    base = ("nk", "step", case_id, "nk-b", "--dnia", "2026-11-17", "--osoba", PEDAGOG, "--odbiorca-rola", "rodzic")
+    # Typed differently (case, spaces, no diacritics): still the father.
+    refused(somflow_cli, somflow_workspace, *base, "--odbiorca", "jan  ZAK", match="nie przekazuje się osobie, wobec której istnieje podejrzenie")
+    # Another name, same PESEL.
+    refused(somflow_cli, somflow_workspace, *base, "--odbiorca", "J. Żak", "--odbiorca-pesel", FATHER_PESEL, match="nie przekazuje się osobie")
+    ok(somflow_cli(*base, "--odbiorca", MOTHER))
+
+
+def test_suspected_parents_need_an_adult_closest_person(somflow_cli, somflow_workspace, tmp_path):
+    case_id = new_case(somflow_cli, tmp_path, parents=True)
+    base = ("nk", "step", case_id, "wszczecie", "--dnia", "2026-11-17", "--osoba", PEDAGOG, "--rola", "nauczyciel")
+    refused(somflow_cli, somflow_workspace, *base, match="w czyjej obecności")
+    refused(somflow_cli, somflow_workspace, *base, "--obecna-osoba", MOTHER, "--obecna-rola", "rodzic", match="pełnoletniej osoby najbliższej")
+    refused(somflow_cli, somflow_workspace, *base, "--obecna-osoba", "Jan Żak", "--obecna-rola", "osoba_najblizsza", match="jest wpisana jako osoba stosująca przemoc")
+
+
+def test_parents_derived_from_relation_when_not_said(somflow_cli, somflow_workspace, tmp_path):
+    data = payload()
+    del data["sprawcy_rodzice"]  # section III says "ojciec"
+    case_id = new_case(somflow_cli, tmp_path, data=data)
+    refused(somflow_cli, somflow_workspace, "nk", "step", case_id, "wszczecie", "--dnia", "2026-11-17", "--osoba", PEDAGOG, "--rola", "nauczyciel",
+            "--obecna-osoba", MOTHER, "--obecna-rola", "opiekun_prawny", match="pełnoletniej osoby najbliższej")
+
+
+def test_no_dates_in_the_future(somflow_cli, somflow_workspace, tmp_path):
+    data = payload()
+    data["notatka"]["data_sporzadzenia"] = "2026-11-24"
+    path = write(tmp_path / "c.yaml", data)
+    refused(somflow_cli, somflow_workspace, "nk", "new", "--data", str(path), match="jest z przyszłości")
+    case_id = new_case(somflow_cli, tmp_path)
+    refused(somflow_cli, somflow_workspace, "nk", "step", case_id, "wszczecie", "--dnia", "2026-11-24", "--osoba", PEDAGOG, "--rola", "nauczyciel",
+            "--obecna-osoba", MOTHER, "--obecna-rola", "osoba_najblizsza", match="2026-11-24 jest z przyszłości")
+
+
+def test_no_step_out_of_order(somflow_cli, somflow_workspace, tmp_path):
+    case_id = new_case(somflow_cli, tmp_path)
+    refused(somflow_cli, somflow_workspace, "nk", "step", case_id, "nk-a", "--dnia", "2026-11-18", "--osoba", PEDAGOG, "--sposob", "osobiscie",
+            match="przed krokiem „Wszczęcie procedury")
+    refused(somflow_cli, somflow_workspace, "nk", "step", case_id, "nk-b", "--osoba", PEDAGOG, "--odbiorca", MOTHER, "--odbiorca-rola", "rodzic",
+            match="przed krokiem „Wszczęcie procedury")
+    refused(somflow_cli, somflow_workspace, "nk", "step", case_id, "zamkniecie", "--osoba", PEDAGOG, match="przed krokiem „Przekazanie formularza „Niebieska Karta – A”")
+    start(somflow_cli, case_id, "2026-11-17")
+    refused(somflow_cli, somflow_workspace, "nk", "step", case_id, "nk-a", "--dnia", "2026-11-16", "--osoba", PEDAGOG, "--sposob", "osobiscie",
+            match="wcześniejszą niż krok")
+    refused(somflow_cli, somflow_workspace, "nk", "step", case_id, "wszczecie", "--dnia", "2026-11-18", "--osoba", PEDAGOG, "--rola", "nauczyciel",
+            "--obecna-osoba", MOTHER, "--obecna-rola", "osoba_najblizsza", match="jest już zapisany")
+
+
+def test_refusal_from_the_shell_is_polish_and_exits_2(somflow_workspace, tmp_path):
+    data = payload()
+    data["nka"]["osoby_doznajace"] = []
+    path = write(tmp_path / "c.yaml", data)
+    env = {**os.environ, "SOMFLOW_WORKSPACE": str(somflow_workspace), "SOMFLOW_TODAY": "2026-11-23"}
+    env.pop("SOMFLOW_LANG", None)
+    run = subprocess.run([sys.executable, "-m", "somflow", "nk", "new", "--data", str(path)], env=env, capture_output=True, text=True, encoding="utf-8")
+    assert run.returncode == 2
+    assert "Sekcja I: wpisz co najmniej jedną osobę doznającą przemocy domowej." in run.stderr
+    assert CHILD_PESEL not in run.stderr + run.stdout

@@ -1,0 +1,105 @@
+"""A full Blue Card case through the CLI: service note → start → NK-B → NK-A delivered → parallel actions → plan → review → closed."""
+
+from __future__ import annotations
+
+import pytest
+
+from somflow.errors import InvalidInput
+from somflow.workspace import Workspace
+
+from inbox_fixtures import rasterise
+from somflow.inbox.qr import decode
+
+from nk_cli import MOTHER, PEDAGOG, new_case, ok, start
+from nk_data import CHILD_PESEL, FATHER_PESEL, write
+
+PLAN = {
+    "opracowal": "Zespół interwencyjny: A. Kowalska, M. Nowak",
+    "udzial_maloletniego": True,
+    "cele": "Zofia czuje się bezpiecznie w szkole; regularne spotkania z psychologiem.",
+    "dzialania_interwencyjne": "Wszczęto procedurę „Niebieskie Karty”; zawiadomiono policję.",
+    "zadania": [
+        {"zadanie": "Cotygodniowe konsultacje z psychologiem", "odpowiedzialny": "psycholog szkolny", "termin": "2026-12-18"},
+        {"zadanie": "Kontakt z asystentem rodziny", "odpowiedzialny": "pedagog szkolny", "termin": "2026-11-30"},
+    ],
+    "wsparcie_jednostki": "Zajęcia rozwijające kompetencje emocjonalno-społeczne.",
+    "skierowania": "Specjalistyczny Ośrodek Wsparcia dla Osób Doznających Przemocy Domowej.",
+    "pomoc_prawna": "Informacja o nieodpłatnej pomocy prawnej dla matki.",
+    "przeglad_co_dni": 14,
+    "najblizszy_przeglad": "2026-12-01",
+}
+
+STEPS = [
+    ("nk-b", "2026-11-17", "--odbiorca", MOTHER, "--odbiorca-rola", "rodzic"),
+    ("zawiadomienie", "2026-11-18", "--adresat", "policja"),
+    ("wniosek-sad", "2026-11-19"),
+    ("ops", "2026-11-19", "--uwagi", "pismo do MOPS"),
+    ("nk-a", "2026-11-20", "--sposob", "osobiscie"),
+]
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(monkeypatch):
+    monkeypatch.setenv("SOMFLOW_TODAY", "2026-12-10")
+
+
+def test_full_case_from_service_note_to_closure(somflow_cli, somflow_workspace, tmp_path):
+    case_id = new_case(somflow_cli, tmp_path)
+    out = start(somflow_cli, case_id, "2026-11-17")
+    assert "termin 2026-11-24" in out
+    for kind, day, *extra in STEPS:
+        ok(somflow_cli("nk", "step", case_id, kind, "--dnia", day, "--osoba", PEDAGOG, *extra))
+    ok(somflow_cli("nk", "step", case_id, "plan", "--dnia", "2026-11-20", "--osoba", "Zespół interwencyjny", "--data", str(write(tmp_path / "plan.yaml", PLAN))))
+    ok(somflow_cli("nk", "step", case_id, "przeglad", "--dnia", "2026-12-01", "--osoba", PEDAGOG, "--uwagi", "plan realizowany"))
+    ok(somflow_cli("nk", "step", case_id, "zamkniecie", "--dnia", "2026-12-02", "--osoba", "Grażyna Żółkiewska, dyrektor"))
+
+    store = Workspace(somflow_workspace).store
+    case = store.get("nk_cases", case_id)
+    assert case["status"] == "zamknięta"
+    kinds = [s["step"] for s in case["steps"]]
+    assert kinds == ["notatka", "wszczecie", "nk-b", "zawiadomienie", "wniosek-sad", "ops", "nk-a", "plan", "przeglad", "zamkniecie"]
+    for entry in case["steps"]:
+        assert entry["date"] and entry["person"]
+    by_kind = {s["step"]: s for s in case["steps"]}
+    printed = {d["form"]: d["id"] for d in case["documents"]}
+    assert set(printed) == {"notatka-sluzbowa", "niebieska-karta-a", "niebieska-karta-b", "karta-interwencji", "plan-wsparcia"}
+    assert by_kind["nk-a"]["documents"] == [printed["niebieska-karta-a"]] == by_kind["wszczecie"]["documents"]
+    assert by_kind["nk-b"]["details"]["recipient"] == MOTHER
+    assert by_kind["wszczecie"]["details"]["present_role"] == "osoba_najblizsza"
+    assert by_kind["nk-a"]["details"]["addressee"]["name"] == "Zespół Interdyscyplinarny w Gdyni"
+
+    # Each PDF exists, carries its QR code on page 1, and its record points at the case.
+    for doc_ref in case["documents"]:
+        doc = store.get("documents", doc_ref["id"])
+        assert doc["record"] == {"collection": "nk_cases", "id": case_id} and doc["status"] == "wygenerowany"
+        assert "Żak" not in doc["title"]
+        pdf = somflow_workspace / doc["file"]
+        code = decode(rasterise(pdf, dpi=100)[0])
+        assert code is not None and code.document_id == doc["id"] and code.page == 1
+
+    history = ok(somflow_cli("nk", "show", case_id))
+    for title in ("Notatka służbowa", "Wszczęcie procedury", "Przekazanie formularza „Niebieska Karta – B”", "do Zespołu Interdyscyplinarnego",
+                  "Zawiadomienie policji/prokuratury", "Wniosek do sądu rodzinnego", "ośrodka pomocy społecznej", "Plan wsparcia",
+                  "Przegląd planu wsparcia", "Zamknięcie sprawy"):
+        assert title in history, title
+    assert "przekazano: Łucja Żak (rodzic)" in history and "w obecności: Łucja Żak (osoba_najblizsza)" in history
+    assert "2026-11-20" in history and PEDAGOG in history and printed["plan-wsparcia"] in history
+    assert CHILD_PESEL not in history and FATHER_PESEL not in history and "***********" in history
+    assert CHILD_PESEL in ok(somflow_cli("nk", "show", case_id, "--reveal"))
+
+    assert "Brak otwartych spraw NK." in ok(somflow_cli("nk", "list"))
+    assert case_id in ok(somflow_cli("nk", "list", "--all"))
+    with pytest.raises(InvalidInput, match="jest zamknięta"):
+        somflow_cli("nk", "step", case_id, "przeglad", "--osoba", PEDAGOG)
+
+
+def test_print_adds_a_document_to_the_case(somflow_cli, somflow_workspace, tmp_path):
+    case_id = new_case(somflow_cli, tmp_path)
+    start(somflow_cli, case_id[-6:], "2026-11-17")  # a case number can be shortened
+    out = ok(somflow_cli("nk", "print", case_id, "niebieska-karta-b"))
+    store = Workspace(somflow_workspace).store
+    case = store.get("nk_cases", case_id)
+    assert [d["form"] for d in case["documents"]] == ["notatka-sluzbowa", "niebieska-karta-a", "niebieska-karta-b"]
+    assert case["documents"][-1]["id"] in out
+    with pytest.raises(InvalidInput, match="Nieznany formularz sprawy NK"):
+        somflow_cli("nk", "print", case_id, "niebieska-karta-c")
