@@ -6,6 +6,7 @@ process sees it when that folder is on PYTHONPATH, exactly as after ``pip instal
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 import subprocess
@@ -87,3 +88,56 @@ def test_the_plugins_own_tests_pass_when_installed(tmp_path, gdynia_site):
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     assert "passed" in result.stdout
+
+
+# ------------------------------------------------------------------ NK-A and NK-B of a real case
+
+def nk_case_documents(cli, root: Path, folder: Path) -> tuple[str, dict]:
+    """Open an NK case, start it, hand NK-B, deliver NK-A; return NK-B's text and NK-A's addressee."""
+    from pypdf import PdfReader
+
+    from nk_cli import MOTHER, PEDAGOG, new_case, ok, start
+    from somflow import forms
+    from somflow.plugins import PluginHost
+    from somflow.workspace import Workspace
+
+    case_id = new_case(cli, folder)
+    start(cli, case_id, "2026-11-17")
+    ok(cli("nk", "step", case_id, "nk-b", "--dnia", "2026-11-17", "--osoba", PEDAGOG, "--odbiorca", MOTHER, "--odbiorca-rola", "rodzic"))
+    ok(cli("nk", "step", case_id, "nk-a", "--dnia", "2026-11-18", "--osoba", PEDAGOG, "--sposob", "osobiscie"))
+    store = Workspace(root).store
+    case = store.get("nk_cases", case_id)
+    nkb = store.get("documents", next(d["id"] for d in case["documents"] if d["form"] == "niebieska-karta-b"))
+    # What the printed PDF holds: its page text and the values in its form fields.
+    pdf = (root / nkb["file"]).read_bytes()
+    filled = forms.read_back(forms.get(Workspace(root, PluginHost(root)), "niebieska-karta-b"), pdf)
+    assert filled.get("kontakty", []) == nkb["data"].get("kontakty", [])
+    values = [filled["zespol_interdyscyplinarny"], *(" | ".join(row.values()) for row in filled.get("kontakty", []))]
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages) + "\n" + "\n".join(values)
+    delivered = next(s for s in case["steps"] if s["step"] == "nk-a")["details"]["addressee"]
+    return text, delivered
+
+
+@pytest.fixture
+def nk_ready(monkeypatch):
+    pytest.importorskip("somflow_niebieska_karta.prefill", reason="the Niebieska Karta plugin is not in this build")
+    monkeypatch.setenv("SOMFLOW_TODAY", "2026-11-23")
+
+
+def test_nk_b_lists_gdynia_contacts_and_nk_a_goes_to_morska_106(nk_ready, somflow_workspace, somflow_cli, gdynia_site, tmp_path, monkeypatch):
+    edit_config(somflow_workspace, ZI_FROM_FILE, 'name = "ZI wpisany w somflow.toml"')
+    monkeypatch.syspath_prepend(str(gdynia_site))  # as if pip-installed into this environment
+    text, delivered = nk_case_documents(somflow_cli, somflow_workspace, tmp_path)
+    assert delivered["name"] == "Zespół Interdyscyplinarny w Gdyni" and delivered["address"] == "ul. Morska 106, Gdynia"
+    assert "ul. Morska 106, Gdynia" in text and "58 627 33 60" in text
+    assert "Specjalistyczny Ośrodek Wsparcia dla Osób Doznających Przemocy Domowej" in text
+    assert "Poradnia Telefoniczna Niebieskiej Linii" in text
+    assert "ZI wpisany w somflow.toml" not in text
+
+
+def test_without_the_plugin_nk_uses_somflow_toml(nk_ready, somflow_workspace, somflow_cli, tmp_path):
+    edit_config(somflow_workspace, ZI_FROM_FILE, 'name = "ZI wpisany w somflow.toml"')
+    text, delivered = nk_case_documents(somflow_cli, somflow_workspace, tmp_path)
+    assert delivered["name"] == "ZI wpisany w somflow.toml" and delivered["address"] == "ul. Morska 106, 81-225 Gdynia"
+    assert "ZI wpisany w somflow.toml" in text
+    assert "Specjalistyczny Ośrodek Wsparcia" not in text
