@@ -141,3 +141,16 @@ def test_without_the_plugin_nk_uses_somflow_toml(nk_ready, somflow_workspace, so
     assert delivered["name"] == "ZI wpisany w somflow.toml" and delivered["address"] == "ul. Morska 106, 81-225 Gdynia"
     assert "ZI wpisany w somflow.toml" in text
     assert "Specjalistyczny Ośrodek Wsparcia" not in text
+
+
+@pytest.mark.parametrize("only", ["", "gdynia", "niebieska_karta", "niebieska_karta,gdynia", None])
+def test_somflow_works_with_any_subset_of_plugins(somflow_workspace, gdynia_site, only):
+    env = {"PYTHONPATH": str(gdynia_site)} | ({} if only is None else {"SOMFLOW_PLUGINS": only})
+    for command in (["status"], ["forms"], ["deadlines", "--today", "2026-02-01"]):
+        result = run_somflow(*command, env=env)
+        assert result.returncode == 0, f"{command} with SOMFLOW_PLUGINS={only!r}: {result.stderr}"
+    contacts = run_somflow("contacts", "--json", env=env)
+    assert contacts.returncode == 0, contacts.stderr
+    routes = json.loads(contacts.stdout)["addressees"]
+    gdynia_loaded = only is None or "gdynia" in only
+    assert routes["zespol_interdyscyplinarny"]["address"] == ("ul. Morska 106, Gdynia" if gdynia_loaded else "ul. Morska 106, 81-225 Gdynia")

@@ -48,7 +48,7 @@ def somflow_deadlines(workspace, today: date) -> list[Any] | None:
     return [
         Deadline(
             key=f"gdynia:raport-som:{due.year}",
-            title=f"Raport z realizacji standardów ochrony małoletnich za lata {due.year - 2}–{due.year - 1} dla kierownika jednostki",
+            title="Raport z realizacji standardów ochrony małoletnich dla kierownika jednostki (co dwa lata, do 31 marca)",
             due=due,
             notify=("coordinator", "head"),
             stages=(30, 7, 1, 0),
