@@ -78,3 +78,24 @@ def test_require_addressee_says_what_to_fill_in(somflow_workspace):
     assert require_addressee(workspace, "zespol_interdyscyplinarny")["name"] == "Zespół Interdyscyplinarny w Gdyni"
     with pytest.raises(ConfigError, match=r"Uzupełnij sekcję \[sad_rodzinny\] \(name, address\)"):
         require_addressee(workspace, "sad_rodzinny")
+
+
+def test_every_message_of_contacts_and_scaffold_has_an_english_entry():
+    import ast
+
+    from conftest import REPO
+    from somflow import i18n
+
+    for module in ("somflow/contacts.py", "somflow/scaffold.py"):
+        tree = ast.parse((REPO / module).read_text(encoding="utf-8"))
+        messages = [
+            node.args[0].value
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "_" and node.args and isinstance(node.args[0], ast.Constant)
+        ]
+        decorators = [  # click help texts: kept in the catalogue too, for an English help screen
+            kw.value.value for node in ast.walk(tree) if isinstance(node, ast.Call)
+            for kw in node.keywords if kw.arg == "help" and isinstance(kw.value, ast.Constant)
+        ]
+        missing = [m for m in messages + decorators if m not in i18n._catalogs["en"]]
+        assert messages and not missing, f"{module}: no English for {missing}"
