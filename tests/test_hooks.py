@@ -41,7 +41,7 @@ def test_hook_register_forms(somflow_ws):
     somflow_ws.plugins.pm.register(FormPlugin(), name="formularze")
     specs = []
     somflow_ws.hook.somflow_register_forms(register=specs.append)
-    assert [s.id for s in specs] == ["formularz-proba"]
+    assert "formularz-proba" in [s.id for s in specs]
     catalog = pytest.importorskip("somflow.forms.catalog", reason="the forms registry comes with the forms engine")
     assert catalog.registry(somflow_ws)["formularz-proba"].plugin == "formularze"
 
