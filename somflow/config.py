@@ -58,6 +58,7 @@ SCHEMA: dict[str, Any] = {
     "store": {"type": "dict", "allow_unknown": True},
     "image_consent": {"type": "dict", "schema": {k: {"type": "string"} for k in ("website", "social_media", "iod", "context")}},
     "standards": {"type": "dict", "allow_unknown": True, "schema": {"survey_interval_months": {"type": "integer", "allowed": [12, 24]}, "review_interval_months": {"type": "integer", "min": 1}, "ack_days": {"type": "integer", "min": 0}}},
+    "contacts": {"type": "list", "schema": {"type": "dict", "valuesrules": {"type": "string"}}},
 }
 
 DEFAULT_PATHS = {"store": "data/store.json", "inbox": "inbox", "archive": "archive", "rejected": "rejected"}

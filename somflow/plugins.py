@@ -41,6 +41,8 @@ CORE_MODULES = (
     "somflow.inbox.plugin",
     "somflow.forms.commands",
     "somflow.reminders.plugin",
+    "somflow.contacts",
+    "somflow.scaffold",
 )
 
 

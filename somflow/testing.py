@@ -3,6 +3,8 @@
 ``somflow_workspace``  a fresh demo workspace in a temporary folder (a :class:`pathlib.Path`)
 ``somflow_cli``        run a somflow command in that workspace through click's CliRunner
 ``somflow_smtp``       a real SMTP server on loopback (aiosmtpd) set in that workspace's ``[smtp]``
+``somflow_ws``         that workspace opened with every plugin (``.store``, ``.hook``, ``.config``)
+``somflow_store``      that workspace's store
 """
 
 from __future__ import annotations
@@ -234,3 +236,18 @@ def somflow_smtp(somflow_workspace: Path, tmp_path: Path) -> Iterator[SmtpSink]:
     with smtp_sink(tmp_path / "smtp") as sink:
         sink.configure(somflow_workspace)
         yield sink
+
+
+@pytest.fixture
+def somflow_ws(somflow_workspace: Path):
+    """The demo workspace opened with every plugin: a :class:`~somflow.workspace.Workspace` (``.store``, ``.hook``, ``.config``)."""
+    from somflow.plugins import PluginHost
+    from somflow.workspace import Workspace
+
+    return Workspace(somflow_workspace, PluginHost(somflow_workspace))
+
+
+@pytest.fixture
+def somflow_store(somflow_ws):
+    """The demo workspace's store (``get``/``query``/``insert``/``update``/``transaction``), as the CLI sees it."""
+    return somflow_ws.store

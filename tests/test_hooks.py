@@ -1,0 +1,180 @@
+"""One ``test_hook_<name>`` per hook in somflow/hookspecs.py, each seen through the core that calls it.
+
+``tests/test_docs_plugins.py`` fails when a hook has no test here (datasette's pattern).
+Test-only plugins are small classes registered into the workspace's plugin manager.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+
+import pytest
+from reportlab.pdfgen import canvas
+
+from conftest import REPO
+
+from somflow import forms, hookimpl
+from somflow.contacts import addressee, contacts
+from somflow.inbox.model import Claim
+from somflow.inbox.pipeline import run_pipeline
+
+PROBA = REPO / "tests" / "forms" / "proba.yaml"
+
+
+def plain_pdf(text: str) -> bytes:
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer)
+    page.drawString(72, 720, text)
+    page.save()
+    return buffer.getvalue()
+
+
+class FormPlugin:
+    @hookimpl
+    def somflow_register_forms(self, register):
+        register(forms.load_spec(PROBA))
+
+
+def test_hook_register_forms(somflow_ws):
+    somflow_ws.plugins.pm.register(FormPlugin(), name="formularze")
+    specs = []
+    somflow_ws.hook.somflow_register_forms(register=specs.append)
+    assert "formularz-proba" in [s.id for s in specs]
+    catalog = pytest.importorskip("somflow.forms.catalog", reason="the forms registry comes with the forms engine")
+    assert catalog.registry(somflow_ws)["formularz-proba"].plugin == "formularze"
+
+
+def test_hook_validate(somflow_ws):
+    class Rule:
+        @hookimpl
+        def somflow_validate(self, form, data, workspace):
+            return ["Sekcja I, pole „Wiek”: za młody."] if form.id == "formularz-proba" and data.get("wiek", 99) < 5 else []
+
+    somflow_ws.plugins.pm.register(FormPlugin(), name="formularze")
+    somflow_ws.plugins.pm.register(Rule(), name="regula")
+    answers = somflow_ws.hook.somflow_validate(form=forms.load_spec(PROBA), data={"wiek": 3}, workspace=somflow_ws)
+    assert ["Sekcja I, pole „Wiek”: za młody."] in answers
+    pytest.importorskip("somflow.forms.schema", reason="forms.validate comes with the forms engine")
+    spec = forms.get(somflow_ws, "formularz-proba")
+    assert "Sekcja I, pole „Wiek”: za młody." in forms.validate(somflow_ws, spec, {"imie": "Ala", "nazwisko": "Ćwik", "wiek": 3})
+
+
+class Claimer:
+    def __init__(self, word: str, record_id: str):
+        self.word, self.record_id = word, record_id
+
+    @hookimpl
+    def somflow_claim_inbox_file(self, scan, workspace):
+        if self.word in scan.text:
+            return Claim(record={"collection": "staff", "id": self.record_id}, title=f"Wydruk ({self.word})")
+        return None
+
+
+def test_hook_claim_inbox_file(somflow_ws):
+    somflow_ws.plugins.pm.register(Claimer("Rejestr", "PIERWSZY"), name="pierwszy")
+    somflow_ws.plugins.pm.register(Claimer("Sprawcow", "DRUGI"), name="drugi")  # registered later: asked first
+    inbox = somflow_ws.path("inbox")
+    (inbox / "wydruk.pdf").write_bytes(plain_pdf("Rejestr Sprawcow - wynik"))
+    (inbox / "inny.pdf").write_bytes(plain_pdf("Rejestr - wynik"))
+    (inbox / "obcy.pdf").write_bytes(plain_pdf("Cos zupelnie innego"))
+    assert run_pipeline(somflow_ws, inbox / "wydruk.pdf").status == "filed"
+    assert run_pipeline(somflow_ws, inbox / "inny.pdf").status == "filed"
+    assert run_pipeline(somflow_ws, inbox / "obcy.pdf").status == "rejected"  # nobody claimed it
+    records = sorted(d["record"]["id"] for d in somflow_ws.store.query("documents"))
+    assert records == ["DRUGI", "PIERWSZY"]  # the first answer wins
+
+
+def test_hook_document_filed(somflow_ws):
+    seen = []
+
+    class Reaction:
+        @hookimpl
+        def somflow_document_filed(self, document, workspace):
+            seen.append(document["status"])
+            workspace.store.insert("reakcje", {"document": document["id"]})
+
+    somflow_ws.plugins.pm.register(Claimer("Rejestr", "OSOBA"), name="claimer")
+    somflow_ws.plugins.pm.register(Reaction(), name="reakcja")
+    (somflow_ws.path("inbox") / "wydruk.pdf").write_bytes(plain_pdf("Rejestr - wynik"))
+    assert run_pipeline(somflow_ws, somflow_ws.path("inbox") / "wydruk.pdf").status == "filed"
+    (document,) = somflow_ws.store.query("documents")
+    assert seen == ["zwrócony"]
+    assert somflow_ws.store.query("reakcje")[0]["document"] == document["id"]
+
+
+def test_hook_deadlines(somflow_ws):
+    from somflow.deadlines import Deadline, collect
+
+    class Terms:
+        @hookimpl
+        def somflow_deadlines(self, workspace, today):
+            return [Deadline(key="terminy:ankieta", title="Ankieta monitorująca", due=date(today.year, 12, 15))]
+
+    somflow_ws.plugins.pm.register(Terms(), name="terminy")
+    found = [d for d in collect(somflow_ws, date(2026, 11, 23)) if d.key == "terminy:ankieta"]
+    assert [(d.due, d.plugin) for d in found] == [(date(2026, 12, 15), "terminy")]
+
+
+def test_hook_register_commands(somflow_workspace, somflow_cli):
+    (somflow_workspace / "plugins").mkdir()
+    (somflow_workspace / "plugins" / "polecenie.py").write_text(
+        "import click, somflow\n\n@somflow.hookimpl\ndef somflow_register_commands(register):\n"
+        "    register(click.Command('zazolc', callback=lambda: click.echo('gęślą jaźń')))\n",
+        encoding="utf-8",
+    )
+    result = somflow_cli("zazolc")
+    assert result.exit_code == 0 and result.stdout == "gęślą jaźń\n"
+    assert "zazolc" in somflow_cli("--help").stdout
+
+
+def test_hook_status(somflow_workspace, somflow_cli):
+    (somflow_workspace / "plugins").mkdir()
+    (somflow_workspace / "plugins" / "stan.py").write_text(
+        "import somflow\n\n@somflow.hookimpl\ndef somflow_status(workspace):\n    return [('Zgody', '3')]\n", encoding="utf-8"
+    )
+    lines = somflow_cli("status").stdout.splitlines()
+    assert lines[0].startswith("Jednostka: ") and "Zgody: 3" in lines  # the core first
+
+
+def test_hook_contacts(somflow_ws):
+    with (somflow_ws.root / "somflow.toml").open("a", encoding="utf-8") as f:
+        f.write('\n[[contacts]]\nname = "Z pliku"\nphone = "1"\n')
+
+    class Local:
+        @hookimpl
+        def somflow_contacts(self, workspace):
+            return [{"name": "Z wtyczki", "phone": "2", "hours": "całodobowo"}]
+
+    from somflow.workspace import Workspace
+
+    workspace = Workspace(somflow_ws.root, somflow_ws.plugins)  # re-read somflow.toml
+    workspace.plugins.pm.register(Local(), name="lokalna")
+    found = contacts(workspace)
+    assert [c["name"] for c in found] == ["Z pliku", "Z wtyczki"]
+    assert found[1]["hours"] == "całodobowo" and found[1]["offer"] == ""
+
+
+def test_hook_addressee(somflow_ws):
+    class Court:
+        @hookimpl
+        def somflow_addressee(self, workspace, role):
+            return {"name": "Sąd Rejonowy", "address": "ul. Sądowa 1"} if role == "sad_rodzinny" else None
+
+    assert addressee(somflow_ws, "sad_rodzinny") is None
+    somflow_ws.plugins.pm.register(Court(), name="sad")
+    assert addressee(somflow_ws, "sad_rodzinny")["name"] == "Sąd Rejonowy"
+    assert addressee(somflow_ws, "zespol_interdyscyplinarny")["name"] == "Zespół Interdyscyplinarny w Gdyni"  # from somflow.toml
+
+
+def test_hook_unit_summary(somflow_ws):
+    class Counts:
+        @hookimpl
+        def somflow_unit_summary(self, workspace):
+            return [("Zgody", workspace.store.count("zgody"))]
+
+    somflow_ws.store.insert("zgody", {"okres": "2026"})
+    somflow_ws.plugins.pm.register(Counts(), name="liczby")
+    rows = [row for result in somflow_ws.hook.somflow_unit_summary(workspace=somflow_ws) for row in result or []]
+    assert ("Zgody", 1) in rows
