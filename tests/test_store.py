@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from somflow.errors import ConflictError, StoreError
-from store_fixtures import open_store, store_url  # noqa: F401  (fixtures)
+from store_fixtures import open_store, open_tinydb_store, pg_server, store_backend, store_url, tinydb_url  # noqa: F401  (fixtures)
 
 WRITER = Path(__file__).with_name("store_writer.py")
 
@@ -151,10 +151,10 @@ def test_four_processes_inserting_at_once_lose_nothing(open_store, store_url):
 
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
-def test_store_files_are_owner_only(open_store, store_url):
-    store = open_store()
+def test_store_files_are_owner_only(open_tinydb_store, tinydb_url):
+    store = open_tinydb_store()
     store.insert("people", {"n": 1})
-    path = Path(store_url)
+    path = Path(tinydb_url)
     files = [path, path.with_name("store.audit.jsonl"), *(path.parent / "backups").iterdir()]
     for f in files:
         assert stat.S_IMODE(f.stat().st_mode) == 0o600, f
