@@ -39,6 +39,7 @@ ENTRY_POINT_GROUP = "somflow"
 CORE_MODULES = (
     "somflow.core_plugin",
     "somflow.inbox.plugin",
+    "somflow.municipality",
 )
 
 

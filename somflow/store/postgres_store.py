@@ -243,6 +243,52 @@ class PostgresStore(Store):
                 params += [path.split("."), Jsonb(value)]
         return f"SELECT {what} FROM somflow_records WHERE " + " AND ".join(clauses), params
 
+    # ------------------------------------------------------------ migration
+
+    def _import_documents(self, collection: str, docs: list[dict[str, Any]]) -> tuple[int, list[str]]:
+        """Inside a transaction: insert ``docs`` as they are (ids, metadata) unless their id is present.
+
+        Returns how many were inserted and the ids already present (left as they are).
+        """
+        from psycopg.types.json import Jsonb
+
+        ids = [d["id"] for d in docs]
+        present = {r[0] for r in self._execute(
+            "SELECT id FROM somflow_records WHERE collection = %s AND id = ANY(%s)", (self._check(collection), ids)
+        ).fetchall()}
+        new = [d for d in docs if d["id"] not in present]
+        if new:
+            with self._lock, self._connection().cursor() as cur:
+                cur.executemany(
+                    "INSERT INTO somflow_records (collection, id, unit, rev, doc) VALUES (%s, %s, %s, %s, %s)",
+                    [(collection, d["id"], self.unit, d.get("rev", 1), Jsonb(d)) for d in new],
+                )
+        return len(new), sorted(present)
+
+    def _documents(self, collection: str, ids: list[str]) -> list[dict[str, Any]]:
+        """This unit's documents with ``ids`` (those present), ordered by id."""
+        rows = self._execute(
+            "SELECT doc FROM somflow_records WHERE collection = %s AND unit = %s AND id = ANY(%s) ORDER BY id",
+            (self._check(collection), self.unit, ids),
+        )
+        return [r[0] for r in rows.fetchall()]
+
+    def _import_audit(self, entries: list[dict[str, Any]]) -> int:
+        """Inside a transaction: append the audit entries of this unit not yet present; returns how many."""
+        keys = ("ts", "user", "action", "collection", "id")
+        have = {tuple(r) for r in self._execute(
+            'SELECT ts, "user", action, collection, id FROM somflow_audit WHERE unit = %s', (self.unit,)
+        ).fetchall()}
+        missing = [e for e in entries if tuple(e.get(k) for k in keys) not in have]
+        if missing:
+            with self._lock, self._connection().cursor() as cur:
+                cur.executemany(
+                    'INSERT INTO somflow_audit (unit, ts, "user", action, collection, id) VALUES (%s, %s, %s, %s, %s, %s)',
+                    [(self.unit, *(str(e.get(k) or "") for k in keys)) for e in missing],
+                )
+        self._execute("INSERT INTO somflow_units (unit) VALUES (%s) ON CONFLICT (unit) DO NOTHING", (self.unit,))
+        return len(missing)
+
     # ---------------------------------------------------------------- writes
 
     def _write(self, collection: str, id: str, doc: dict[str, Any] | None) -> None:

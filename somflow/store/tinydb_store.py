@@ -182,6 +182,9 @@ class TinyDBStore(Store):
     def collections(self) -> list[str]:
         return sorted(name for name, docs in self._storage.read().items() if docs)
 
+    def units(self) -> list[str]:
+        return sorted({doc.get("unit") for docs in self._storage.read().values() for doc in docs.values()} - {None})
+
     def backups(self) -> list[Path]:
         return self._storage.backups()
 
