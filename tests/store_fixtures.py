@@ -23,7 +23,10 @@ BACKENDS = ["tinydb", "postgres"]
 
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[Callable[[], str]]:
-    """A function returning the URL of a new empty schema on the test PostgreSQL server."""
+    """A function returning the URL of a new empty schema on the test PostgreSQL server.
+
+    Imported into conftest.py, so every test module of a process shares one server.
+    """
     existing = os.environ.get("SOMFLOW_TEST_PG_DSN")
     if existing:
         from itertools import count

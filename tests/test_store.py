@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from somflow.errors import ConflictError, StoreError
-from store_fixtures import open_store, open_tinydb_store, pg_server, store_backend, store_url, tinydb_url  # noqa: F401  (fixtures)
+from store_fixtures import open_store, open_tinydb_store, store_backend, store_url, tinydb_url  # noqa: F401  (fixtures)
 
 WRITER = Path(__file__).with_name("store_writer.py")
 
