@@ -7,6 +7,7 @@ unit, and prints one row a unit, one column a label: counts only.
 
 from __future__ import annotations
 
+import copy
 import csv
 import io
 import os
@@ -17,16 +18,16 @@ import click
 from somflow import hookimpl
 from somflow.errors import ConfigError
 from somflow.i18n import _
-from somflow.store import is_postgres_url, open_store, store_location
+from somflow.store import is_postgres_url, store_location
 from somflow.workspace import Workspace
 
 
 def unit_workspace(workspace: Workspace, unit: str) -> Workspace:
     """The same workspace seen as ``unit``: its config says that unit and its store sees only that unit."""
-    view = Workspace(workspace.root, workspace.plugins)
+    view = copy.copy(workspace)
+    view.config = copy.deepcopy(workspace.config)
     view.config["institution"]["unit"] = unit
-    password_env = (view.config.get("store") or {}).get("password_env")
-    view.__dict__["store"] = open_store(store_location(view.config), view.root, unit, password_env=password_env)
+    view.__dict__["store"] = workspace.store.for_unit(unit)
     return view
 
 

@@ -190,3 +190,19 @@ def test_eight_processes_of_four_units_for_30_seconds_lose_nothing_and_see_only_
         assert all(neighbour.get("records", id_) is None for id_ in list(inserted)[:200])
         updates = [e for e in store.audit_log() if e["action"] == "update" and e["id"] == counters[unit]]
         assert len(updates) == increments
+
+
+def test_a_view_of_another_unit_sees_only_that_unit_and_shares_the_store(open_store):
+    a = open_store("a")
+    a.insert("people", {"n": 1})
+    b = a.for_unit("b")
+    b.insert("people", {"n": 2})
+    assert [d["n"] for d in b.query("people")] == [2] and a.count("people") == 1
+    with pytest.raises(RuntimeError):
+        with b.transaction():
+            b.insert("people", {"n": 3})
+            raise RuntimeError("boom")
+    assert [d["n"] for d in a.query("people")] == [1] and b.count("people") == 1
+    b.close()  # a view closes nothing
+    assert a.count("people") == 1 and a.units() == ["a", "b"]
+    assert open_store("b").count("people") == 1

@@ -104,6 +104,10 @@ class Store(ABC):
         """Ids of the units that have records in this store (ids only), for the municipality overview."""
         raise NotImplementedError
 
+    def for_unit(self, unit: str) -> Store:
+        """The same store seen as ``unit``, sharing connections and caches; closing it closes nothing."""
+        raise NotImplementedError
+
     # ----------------------------------------------------------------- writes
 
     def insert(self, collection: str, doc: dict[str, Any]) -> dict[str, Any]:

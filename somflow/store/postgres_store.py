@@ -34,8 +34,10 @@ from outside somflow cannot be silently overwritten.
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections.abc import Iterable
+from types import SimpleNamespace
 from typing import Any
 
 from somflow.errors import ConflictError, StoreBusy, StoreError
@@ -127,16 +129,37 @@ class PostgresStore(Store):
         self.where = describe_dsn(dsn)
         self._psycopg = _psycopg()
         self._lock = threading.RLock()
-        self._conn = None
+        # The connection, shared with the views of other units made by for_unit(); ``unit`` is what its
+        # somflow.unit setting currently says.
+        self._shared = SimpleNamespace(conn=None, unit=None)
+        self._owner = True
         self._unit_registered = False
         self._connection()  # fail early with a clear message
+
+    @property
+    def _conn(self):
+        return self._shared.conn
+
+    @_conn.setter
+    def _conn(self, conn) -> None:
+        self._shared.conn, self._shared.unit = conn, None
+
+    def for_unit(self, unit: str) -> PostgresStore:
+        """This store seen as ``unit``, on the same connection (closing the view leaves it open)."""
+        view = copy.copy(self)
+        view.unit, view._local, view._owner, view._unit_registered = unit, threading.local(), False, False
+        return view
 
     # ------------------------------------------------------------ connection
 
     def _connection(self):
         psycopg = self._psycopg
-        if self._conn is not None and not self._conn.closed and not self._conn.broken:
-            return self._conn
+        conn = self._conn
+        if conn is not None and not conn.closed and not conn.broken:
+            if self._shared.unit != self.unit:
+                conn.execute("SELECT set_config('somflow.unit', %s, false)", (self.unit,))
+                self._shared.unit = self.unit
+            return conn
         try:
             extra = {"password": self._password} if self._password else {}
             conn = psycopg.connect(self.dsn, autocommit=True, application_name="somflow", connect_timeout=30, **extra)
@@ -151,6 +174,7 @@ class PostgresStore(Store):
             ) from None
         conn.execute("SELECT set_config('somflow.unit', %s, false), set_config('lock_timeout', %s, false)", (self.unit, LOCK_TIMEOUT))
         self._conn = conn
+        self._shared.unit = self.unit
         self._ensure_schema(conn)
         return conn
 
@@ -173,6 +197,8 @@ class PostgresStore(Store):
             ) from None
 
     def close(self) -> None:
+        if not self._owner:
+            return
         with self._lock:
             if self._conn is not None:
                 self._conn.close()
@@ -354,6 +380,7 @@ class PostgresStore(Store):
         conn = self._conn
         if conn is None or conn.closed:
             return
+        self._shared.unit = None  # a rolled-back set_config reverts: set it again next time
         try:
             conn.execute("ROLLBACK")
         except self._psycopg.Error:  # the connection broke: the server rolled back; start afresh next time
