@@ -34,12 +34,22 @@ def pg_server() -> Iterator[Callable[[], str]]:
         from somflow.store.pg_cluster import new_schema
 
         numbers = count(1)
-        yield lambda: new_schema(existing, f"somflow_test_{os.getpid()}_{next(numbers)}")
+
+        def make() -> str:
+            return new_schema(existing, f"somflow_test_{os.getpid()}_{next(numbers)}")
+
+        make.admin_dsn = os.environ.get("SOMFLOW_TEST_PG_ADMIN_DSN")  # a role that may CREATE ROLE, if given
+        yield make
         return
     from somflow.store.pg_cluster import TempCluster
 
     with TempCluster() as cluster:
-        yield cluster.new_schema
+
+        def make() -> str:
+            return cluster.new_schema()
+
+        make.admin_dsn = cluster.dsn("postgres")  # superuser, for the role tests
+        yield make
 
 
 @pytest.fixture(params=BACKENDS)

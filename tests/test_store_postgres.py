@@ -233,3 +233,33 @@ def test_report_units_uses_the_plugins_summary_hook(somflow_workspace, pg_url):
     result = run_somflow("report", "units", "--csv", cwd=somflow_workspace)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == ["Jednostka,Rekordy,Dzieci,Jednostka ma dzieci", "sp1,1,1,1", "zs2,1,0,0"]
+
+
+def test_the_documented_roles_work_and_keep_the_audit_append_only(pg_server):
+    """docs/postgres.md: the owner creates the tables; the application role only reads and writes rows."""
+    url = pg_server()
+    if not pg_server.admin_dsn:
+        pytest.fail("set SOMFLOW_TEST_PG_ADMIN_DSN (a role with CREATEROLE) to run the role test on an existing server")
+    schema = url.rsplit("search_path%3D", 1)[1]
+    PostgresStore(url, unit="sp7").close()  # first run as the owner creates the tables
+    sql = (Path(__file__).resolve().parent.parent / "docs" / "postgres-grants.sql").read_text(encoding="utf-8")
+    with psycopg.connect(pg_server.admin_dsn, autocommit=True) as admin:
+        admin.execute("DROP ROLE IF EXISTS somflow_app_test")
+        admin.execute("CREATE ROLE somflow_app_test LOGIN")
+    with psycopg.connect(url, autocommit=True) as owner:
+        owner.execute(sql.replace("somflow_app", "somflow_app_test").replace("SCHEMA public", f'SCHEMA "{schema}"'))
+    app_url = url.replace("somflow@", "somflow_app_test@", 1)
+    app = PostgresStore(app_url, unit="sp7")
+    doc = app.insert("children", {"n": 1})
+    app.update("children", doc["id"], {"n": 2})
+    assert app.units() == ["sp7"] and [e["action"] for e in app.audit_log()] == ["insert", "update"]
+    app.delete("children", doc["id"])
+    with psycopg.connect(app_url, autocommit=True) as conn:
+        conn.execute("SELECT set_config('somflow.unit', 'sp7', false)")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("DELETE FROM somflow_audit")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("UPDATE somflow_audit SET action = 'x'")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("DROP TABLE somflow_records")
+    app.close()
