@@ -239,7 +239,7 @@ def test_the_documented_roles_work_and_keep_the_audit_append_only(pg_server):
     """docs/postgres.md: the owner creates the tables; the application role only reads and writes rows."""
     url = pg_server()
     if not pg_server.admin_dsn:
-        pytest.fail("set SOMFLOW_TEST_PG_ADMIN_DSN (a role with CREATEROLE) to run the role test on an existing server")
+        pytest.skip("existing server without SOMFLOW_TEST_PG_ADMIN_DSN (the temporary test server always has it)")
     schema = url.rsplit("search_path%3D", 1)[1]
     PostgresStore(url, unit="sp7").close()  # first run as the owner creates the tables
     sql = (Path(__file__).resolve().parent.parent / "docs" / "postgres-grants.sql").read_text(encoding="utf-8")
