@@ -167,19 +167,26 @@ def test_kill_minus_nine_at_random_moments_loses_nothing_and_records_nothing_twi
             scans.append(save_pdf(pages, staging / f"skan{i:03}.pdf", bilevel=i % 2 == 0))
     hashes = {filing.sha256(p.read_bytes()) for p in scans}
     pending = list(scans)
-    kills = 0
-    while kills < 30:
+    archive = root / "archive"
+    mid_work = 0
+    for kill in range(30):
         for _ in range(2):  # keep work arriving so the kills land mid-processing
             if pending:
                 path = pending.pop(0)
                 os.replace(path, root / "inbox" / path.name)
+        before = (len(waiting(root)), len(list(archive.iterdir())))
         proc = start_watcher(root)
-        time.sleep(rng.uniform(0.3, 1.8))
+        if kill % 2 and before[0]:
+            # Every other kill waits until this watcher has filed something, however slow the
+            # machine, so kills land mid-work and not only while Python starts.
+            wait_until(lambda: (len(waiting(root)), len(list(archive.iterdir()))) != before, what="the watcher at work")
+            time.sleep(rng.uniform(0.0, 0.4))
+        else:
+            time.sleep(rng.uniform(0.3, 1.8))
         proc.kill()
         proc.wait()
-        kills += 1
-    delivered = len(scans) - len(pending)
-    assert len(waiting(root)) < delivered  # the killed watchers were at work, not just starting
+        mid_work += (len(waiting(root)), len(list(archive.iterdir()))) != before
+    assert mid_work >= 10  # the killed watchers had been at work, not just starting
     for path in pending:
         os.replace(path, root / "inbox" / path.name)
     proc = start_watcher(root)
