@@ -263,3 +263,22 @@ def test_the_documented_roles_work_and_keep_the_audit_append_only(pg_server):
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute("DROP TABLE somflow_records")
     app.close()
+
+
+def test_a_migrated_demo_workspace_answers_the_same_on_both_backends(somflow_workspace, pg_url):
+    """Issue 11: identical `somflow status`, deadlines and vetting status after the migration.
+
+    ``deadlines`` and ``vetting status`` are compared when those plugins are installed (they live on
+    their own branches until merged); ``status`` always.
+    """
+    fill_demo(somflow_workspace)
+    listed = run_somflow("--help", cwd=somflow_workspace).stdout
+    commands = [["status"]] + [cmd for cmd in (["deadlines"], ["vetting", "status"]) if f"  {cmd[0]} " in listed]
+    on_tinydb = [run_somflow(*cmd, cwd=somflow_workspace) for cmd in commands]
+    assert run_somflow("store", "migrate", "--to", pg_url, cwd=somflow_workspace).returncode == 0
+    use_postgres(somflow_workspace, pg_url)
+    on_postgres = [run_somflow(*cmd, cwd=somflow_workspace) for cmd in commands]
+    for cmd, before, after in zip(commands, on_tinydb, on_postgres):
+        strip = lambda out: [line for line in out.splitlines() if not line.startswith("Magazyn danych")]  # noqa: E731
+        assert (after.returncode, strip(after.stdout)) == (before.returncode, strip(before.stdout)), cmd
+    assert "Magazyn danych: postgresql://somflow@" in on_postgres[0].stdout
