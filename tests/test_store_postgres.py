@@ -11,7 +11,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from somflow.errors import ConfigError, ConflictError
+from somflow.errors import ConfigError, ConflictError, StoreError
 from somflow.store import open_store
 from somflow.store.postgres_store import PostgresStore
 from somflow.workspace import Workspace
@@ -282,3 +282,37 @@ def test_a_migrated_demo_workspace_answers_the_same_on_both_backends(somflow_wor
         strip = lambda out: [line for line in out.splitlines() if not line.startswith("Magazyn danych")]  # noqa: E731
         assert (after.returncode, strip(after.stdout)) == (before.returncode, strip(before.stdout)), cmd
     assert "Magazyn danych: postgresql://somflow@" in on_postgres[0].stdout
+
+
+def test_a_dropped_connection_is_reopened_for_reads_and_a_write_in_flight_is_reported(pg_url):
+    store = PostgresStore(pg_url, unit="a")
+    store.insert("children", {"n": 1})
+
+    def drop() -> None:
+        pid = store._conn.info.backend_pid
+        with psycopg.connect(pg_url, autocommit=True) as other:  # the same role may end its own sessions
+            other.execute("SELECT pg_terminate_backend(%s)", (pid,))
+
+    drop()
+    assert store.count("children") == 1  # reconnected
+    drop()
+    store.insert("children", {"n": 2})  # BEGIN on the dead connection: reconnected too
+    with pytest.raises(StoreError, match="zostało przerwane"):
+        with store.transaction():
+            store.insert("children", {"n": 3})
+            drop()
+            store.insert("children", {"n": 4})
+    assert sorted(d["n"] for d in store.query("children")) == [1, 2]
+    store.close()
+
+
+def test_text_postgresql_cannot_hold_is_refused_in_polish_and_nothing_is_written(pg_url):
+    store = PostgresStore(pg_url, unit="a")
+    with pytest.raises(StoreError, match="Baza danych odrzuciła zapis"):
+        with store.transaction():
+            store.insert("children", {"n": 1})
+            store.insert("children", {"uwagi": "znak\x00NUL"})
+    assert store.count("children") == 0 and store.audit_log() == []
+    store.insert("children", {"n": 2})  # the store keeps working
+    assert store.count("children") == 1
+    store.close()

@@ -208,13 +208,27 @@ class PostgresStore(Store):
         """Run one statement (inside the open transaction, if any) and return the cursor."""
         with self._lock:
             try:
-                return self._connection().execute(sql, params)
+                try:
+                    return self._connection().execute(sql, params)
+                except self._psycopg.OperationalError:
+                    if self._conn is None or not self._conn.broken:
+                        raise
+                    self._conn.close()
+                    self._conn = None
+                    if getattr(self._local, "pending", None) is not None:
+                        raise self._lost() from None
+                    return self._connection().execute(sql, params)  # a read outside a transaction: reconnect once
             except self._psycopg.errors.LockNotAvailable:
                 raise self._busy() from None
             except self._psycopg.DataError as exc:
                 raise StoreError(
                     _("Baza danych odrzuciła zapis: {reason}. Nic nie zapisano.", reason=str(exc).strip().splitlines()[0])
                 ) from None
+
+    def _lost(self) -> StoreError:
+        return StoreError(
+            _("Połączenie z bazą danych {where} zostało przerwane. Zmiany tej operacji nie zostały zapisane; powtórz ją.", where=self.where)
+        )
 
     def _busy(self) -> StoreBusy:
         return StoreBusy(
@@ -341,7 +355,13 @@ class PostgresStore(Store):
         self._lock.acquire()
         try:
             conn = self._connection()
-            conn.execute("BEGIN")
+            try:
+                conn.execute("BEGIN")
+            except self._psycopg.OperationalError:  # the server dropped the idle connection: one new attempt
+                conn.close()
+                self._conn = None
+                conn = self._connection()
+                conn.execute("BEGIN")
             try:
                 conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", ("somflow.unit:" + self.unit,))
             except self._psycopg.errors.LockNotAvailable:
