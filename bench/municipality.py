@@ -30,6 +30,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
+from markdown_table import print_table
 from somflow import hookimpl
 from somflow.config import DEMO_VALUES
 from somflow.municipality import unit_rows, unit_workspace
@@ -178,12 +179,7 @@ def main() -> int:
     header = ("operation", f"PostgreSQL, {len(units)} units: first / again", "TinyDB, 1 unit: first / again", "goal", "PostgreSQL result", "TinyDB result")
     ms = lambda t: f"{t[0] * 1e3:.1f} ms / {t[1] * 1e3:.1f} ms"  # noqa: E731
     rows = [(name, ms(p[0]), ms(t[0]), goal, p[1], t[1]) for name, p, t, goal in zip(names, pg, one, goals)]
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    line = lambda r: "| " + " | ".join(c.ljust(w) for c, w in zip(r, widths)) + " |"  # noqa: E731
-    print(line(header))
-    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
-    for r in rows:
-        print(line(r))
+    print_table(header, rows)
     return 0
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from tinydb import Query, TinyDB
 
+from markdown_table import print_table
 from somflow.store import TinyDBStore
 
 
@@ -139,12 +140,7 @@ def main() -> int:
             rows += bench_size(size, Path(tmp), pg_url)
             print(f"... {size:,} done", file=sys.stderr, flush=True)
     header = ("records", "operation", "somflow TinyDB store", "somflow PostgreSQL store", "plain TinyDB (JSONStorage)")
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    line = lambda r: "| " + " | ".join(c.ljust(w) for c, w in zip(r, widths)) + " |"  # noqa: E731
-    print(line(header))
-    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
-    for r in rows:
-        print(line(r))
+    print_table(header, rows)
     return 0
 
 
