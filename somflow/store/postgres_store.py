@@ -45,7 +45,6 @@ from somflow.i18n import _
 from somflow.store.base import Store
 
 LOCK_TIMEOUT = "60s"
-SCHEMA_VERSION = "1"
 
 DDL = """
 CREATE TABLE IF NOT EXISTS somflow_records (
