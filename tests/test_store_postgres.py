@@ -335,3 +335,12 @@ def test_text_postgresql_cannot_hold_is_refused_in_polish_and_nothing_is_written
     store.insert("children", {"n": 2})  # the store keeps working
     assert store.count("children") == 1
     store.close()
+
+
+def test_paths_store_may_name_the_database_directly(somflow_workspace, pg_url, somflow_cli):
+    toml = somflow_workspace / "somflow.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('store = "data/store.json"', f'store = "{pg_url}"'), encoding="utf-8")
+    Workspace(somflow_workspace).store.insert("sample_children", {"n": 1})
+    result = somflow_cli("status")
+    assert "Magazyn danych: postgresql://somflow@" in result.output and "Zbiór sample_children: 1" in result.output
+    assert PostgresStore(pg_url, unit="sp7").count("sample_children") == 1
