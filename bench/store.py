@@ -1,6 +1,10 @@
-"""Store benchmark: somflow's TinyDB store against plain TinyDB (JSONStorage) in the same run.
+"""Store benchmark: somflow's TinyDB store, somflow's PostgreSQL store and plain TinyDB (JSONStorage) in the same run.
 
-    .venv/bin/python bench/store.py [--sizes 1000,10000,50000]
+    .venv/bin/python bench/store.py [--sizes 1000,10000,50000] [--pg-dsn URL]
+
+PostgreSQL: a temporary local server started for the run with durable
+settings (fsync and synchronous commit on, like the TinyDB store's fsync per
+commit), or the server given by ``--pg-dsn`` / ``SOMFLOW_BENCH_PG_DSN``.
 
 For each store size it measures: one insert per commit, 1 000 inserts (somflow:
 one transaction; plain TinyDB: 1 000 ``insert`` calls, its only way to make
@@ -12,6 +16,8 @@ extrapolated from fewer (marked with ``~``).
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import statistics
 import sys
 import tempfile
@@ -20,6 +26,7 @@ from pathlib import Path
 
 from tinydb import Query, TinyDB
 
+from markdown_table import print_table
 from somflow.store import TinyDBStore
 
 
@@ -45,7 +52,8 @@ def timed(fn, repeat: int = 1) -> float:
     return statistics.median(runs)
 
 
-def bench_size(size: int, folder: Path) -> list[tuple[str, str, str, str]]:
+def bench_size(size: int, folder: Path, pg_url: str) -> list[tuple[str, str, str, str, str]]:
+    pg_rows = bench_postgres(size, pg_url)
     rows = []
     ours = TinyDBStore(folder / f"somflow-{size}.json", unit="bench")
     with ours.transaction():
@@ -86,26 +94,53 @@ def bench_size(size: int, folder: Path) -> list[tuple[str, str, str, str]]:
     plain_q = timed(lambda: (plain.clear_cache(), plain.search(Query().group == "3b")), repeat=3)
     rows.append((f"{size:,}", "query by field", f"{ours_q * 1e3:.1f} ms", f"{plain_q * 1e3:.1f} ms"))
     plain.close()
-    return rows
+    return [(r[0], r[1], r[2], pg, r[3]) for r, pg in zip(rows, pg_rows)]
+
+
+def bench_postgres(size: int, url: str) -> list[str]:
+    """The same workload on the PostgreSQL store, in a schema of its own: one cell per operation."""
+    from somflow.store.pg_cluster import new_schema
+    from somflow.store.postgres_store import PostgresStore
+
+    pg = PostgresStore(new_schema(url, f"bench_{size}"), unit="bench")
+    with pg.transaction():
+        ids = [pg.insert("records", record(i))["id"] for i in range(size)]
+    pg._execute("ANALYZE somflow_records")
+    k = 50 if size <= 10_000 else 10
+    one = timed(lambda: [pg.insert("records", record(-1)) for _ in range(k)]) / k
+
+    def batch():
+        with pg.transaction():
+            for _ in range(1000):
+                pg.insert("records", record(-2))
+
+    txn = timed(batch)
+    probe = ids[:: max(1, len(ids) // 200)]
+    get = timed(lambda: [pg.get("records", i) for i in probe], repeat=3) / len(probe)
+    query = timed(lambda: pg.query("records", {"group": "3b"}), repeat=3)
+    pg.close()
+    return [f"{one * 1e3:.2f} ms", f"{txn * 1e3:.1f} ms", f"{get * 1e3:.3f} ms", f"{query * 1e3:.1f} ms"]
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1000,10000,50000")
+    parser.add_argument("--pg-dsn", default=os.environ.get("SOMFLOW_BENCH_PG_DSN"), help="an existing PostgreSQL (URL) instead of a temporary one")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     rows = []
-    with tempfile.TemporaryDirectory() as tmp:
+    with contextlib.ExitStack() as stack:
+        pg_url = args.pg_dsn
+        if not pg_url:
+            from somflow.store.pg_cluster import TempCluster
+
+            pg_url = stack.enter_context(TempCluster(durable=True)).dsn()
+        tmp = stack.enter_context(tempfile.TemporaryDirectory())
         for size in sizes:
-            rows += bench_size(size, Path(tmp))
+            rows += bench_size(size, Path(tmp), pg_url)
             print(f"... {size:,} done", file=sys.stderr, flush=True)
-    header = ("records", "operation", "somflow store", "plain TinyDB (JSONStorage)")
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
-    line = lambda r: "| " + " | ".join(c.ljust(w) for c, w in zip(r, widths)) + " |"  # noqa: E731
-    print(line(header))
-    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
-    for r in rows:
-        print(line(r))
+    header = ("records", "operation", "somflow TinyDB store", "somflow PostgreSQL store", "plain TinyDB (JSONStorage)")
+    print_table(header, rows)
     return 0
 
 

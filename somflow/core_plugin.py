@@ -11,7 +11,7 @@ from somflow.workspace import Workspace
 def somflow_status(workspace: Workspace) -> list[tuple[str, str]]:
     store = workspace.store
     lines = [(_("Jednostka"), f"{workspace.config['institution']['name']} ({workspace.unit})")]
-    lines.append((_("Magazyn danych"), str(workspace.path("store"))))
+    lines.append((_("Magazyn danych"), str(getattr(store, "where", None) or workspace.path("store"))))
     collections = store.collections()
     if collections:
         lines += [(_("Zbiór {name}", name=name), str(store.count(name))) for name in collections]

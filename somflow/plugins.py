@@ -43,6 +43,7 @@ CORE_MODULES = (
     "somflow.reminders.plugin",
     "somflow.contacts",
     "somflow.scaffold",
+    "somflow.municipality",
 )
 
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from somflow import config
 from somflow.errors import ConfigError
 from somflow.i18n import _
-from somflow.store import Store, open_store
+from somflow.store import Store, open_store, store_location
 
 if TYPE_CHECKING:
     from somflow.plugins import PluginHost
@@ -48,7 +48,8 @@ class Workspace:
 
     @cached_property
     def store(self) -> Store:
-        return open_store(self.config["paths"]["store"], self.root, self.unit)
+        password_env = (self.config.get("store") or {}).get("password_env")
+        return open_store(store_location(self.config), self.root, self.unit, password_env=password_env)
 
     @property
     def hook(self):

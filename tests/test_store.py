@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from somflow.errors import ConflictError, StoreError
-from store_fixtures import open_store, store_url  # noqa: F401  (fixtures)
+from store_fixtures import open_store, open_tinydb_store, store_backend, store_url, tinydb_url  # noqa: F401  (fixtures)
 
 WRITER = Path(__file__).with_name("store_writer.py")
 
@@ -151,11 +151,58 @@ def test_four_processes_inserting_at_once_lose_nothing(open_store, store_url):
 
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
-def test_store_files_are_owner_only(open_store, store_url):
-    store = open_store()
+def test_store_files_are_owner_only(open_tinydb_store, tinydb_url):
+    store = open_tinydb_store()
     store.insert("people", {"n": 1})
-    path = Path(store_url)
+    path = Path(tinydb_url)
     files = [path, path.with_name("store.audit.jsonl"), *(path.parent / "backups").iterdir()]
     for f in files:
         assert stat.S_IMODE(f.stat().st_mode) == 0o600, f
     assert stat.S_IMODE((path.parent / "backups").stat().st_mode) == 0o700
+
+
+UNIT_WRITER = Path(__file__).with_name("store_unit_writer.py")
+
+
+@pytest.mark.slow
+def test_eight_processes_of_four_units_for_30_seconds_lose_nothing_and_see_only_their_unit(open_store, store_url):
+    """Issue 11: 8 processes from 4 units write at once for 30 s; no lost update, no record crosses units."""
+    units = ["sp1", "sp2", "p3", "ops4"]
+    counters = {u: open_store(u).insert("counters", {"n": 0})["id"] for u in units}
+    procs = [
+        (u, subprocess.Popen([sys.executable, str(UNIT_WRITER), store_url, u, "30", counters[u]], stdout=subprocess.PIPE, text=True))
+        for u in units
+        for _ in range(2)
+    ]
+    reports: dict[str, list[dict]] = {u: [] for u in units}
+    for unit, proc in procs:
+        out, _ = proc.communicate(timeout=300)
+        assert proc.returncode == 0
+        reports[unit].append(json.loads(out))
+    for i, unit in enumerate(units):
+        store = open_store(unit)
+        increments = sum(r["increments"] for r in reports[unit])
+        inserted = {id_ for r in reports[unit] for id_ in r["inserted"]}
+        assert increments > 0 and sum(r["foreign"] for r in reports[unit]) == 0
+        assert store.get("counters", counters[unit])["n"] == increments, f"{unit}: lost updates"
+        assert {d["id"] for d in store.query("records")} == inserted
+        neighbour = open_store(units[(i + 1) % len(units)])
+        assert all(neighbour.get("records", id_) is None for id_ in list(inserted)[:200])
+        updates = [e for e in store.audit_log() if e["action"] == "update" and e["id"] == counters[unit]]
+        assert len(updates) == increments
+
+
+def test_a_view_of_another_unit_sees_only_that_unit_and_shares_the_store(open_store):
+    a = open_store("a")
+    a.insert("people", {"n": 1})
+    b = a.for_unit("b")
+    b.insert("people", {"n": 2})
+    assert [d["n"] for d in b.query("people")] == [2] and a.count("people") == 1
+    with pytest.raises(RuntimeError):
+        with b.transaction():
+            b.insert("people", {"n": 3})
+            raise RuntimeError("boom")
+    assert [d["n"] for d in a.query("people")] == [1] and b.count("people") == 1
+    b.close()  # a view closes nothing
+    assert a.count("people") == 1 and a.units() == ["a", "b"]
+    assert open_store("b").count("people") == 1

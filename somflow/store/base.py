@@ -100,6 +100,14 @@ class Store(ABC):
     def collections(self) -> list[str]:
         """Names of the collections that hold at least one document (of any unit)."""
 
+    def units(self) -> list[str]:
+        """Ids of the units that have records in this store (ids only), for the municipality overview."""
+        raise NotImplementedError
+
+    def for_unit(self, unit: str) -> Store:
+        """The same store seen as ``unit``, sharing connections and caches; closing it closes nothing."""
+        raise NotImplementedError
+
     # ----------------------------------------------------------------- writes
 
     def insert(self, collection: str, doc: dict[str, Any]) -> dict[str, Any]:

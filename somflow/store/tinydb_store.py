@@ -21,6 +21,7 @@ the records' ULIDs), so ``TinyDB(path)`` can read it for inspection.
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import threading
@@ -181,6 +182,14 @@ class TinyDBStore(Store):
 
     def collections(self) -> list[str]:
         return sorted(name for name, docs in self._storage.read().items() if docs)
+
+    def units(self) -> list[str]:
+        return sorted({doc.get("unit") for docs in self._storage.read().values() for doc in docs.values()} - {None})
+
+    def for_unit(self, unit: str) -> TinyDBStore:
+        view = copy.copy(self)  # same file, lock and in-memory copy
+        view.unit, view._local = unit, threading.local()
+        return view
 
     def backups(self) -> list[Path]:
         return self._storage.backups()

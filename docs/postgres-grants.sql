@@ -1,0 +1,9 @@
+-- Rights of the application role "somflow_app" on somflow's tables (run as the tables' owner,
+-- after somflow's first start as the owner created them; see docs/postgres.md).
+-- Rows only: no CREATE, no DROP; the audit log can be appended to, never changed or deleted.
+GRANT USAGE ON SCHEMA public TO somflow_app;
+GRANT SELECT, INSERT, UPDATE, DELETE ON somflow_records TO somflow_app;
+GRANT SELECT, INSERT ON somflow_audit TO somflow_app;
+GRANT USAGE ON SEQUENCE somflow_audit_seq_seq TO somflow_app;
+GRANT SELECT, INSERT ON somflow_units TO somflow_app;
+GRANT SELECT ON somflow_meta TO somflow_app;
