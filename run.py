@@ -22,8 +22,12 @@ VENV = ROOT / ".venv"
 DEMO = ROOT / "demo-workspace"
 
 #: Debian packages the tests need, with a program that shows each is installed.
-APT_PACKAGES = {"poppler-utils": "pdftoppm", "tesseract-ocr-pol": "tesseract", "tesseract-ocr": "tesseract"}
-APT_PACKAGES["postgresql"] = "pg_ctlcluster"  # the PostgreSQL store tests start their own server (initdb, pg_ctl)
+APT_PACKAGES = {
+    "poppler-utils": "pdftoppm",
+    "tesseract-ocr": "tesseract",
+    "tesseract-ocr-pol": "tesseract",
+    "postgresql": "pg_ctlcluster",  # the PostgreSQL store tests start their own server (initdb, pg_ctl)
+}
 
 
 def sh(*cmd: str | Path, **kw) -> None:
