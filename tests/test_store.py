@@ -117,6 +117,14 @@ def test_writes_from_another_process_are_seen(open_store, store_url):
     assert store.count("records") == 6
 
 
+def test_a_repeated_query_sees_writes_from_another_process(open_store, store_url):
+    store = open_store()
+    assert store.query("records", {"n": 3}) == []  # the answer TinyDB would cache
+    writer = start_writer(store_url, "u1", 5)
+    assert writer.wait(60) == 0
+    assert [doc["n"] for doc in store.query("records", {"n": 3})] == [3]
+
+
 @pytest.mark.slow
 def test_sigkill_at_random_moments_never_loses_a_committed_record(open_store, store_url):
     """Kill a writing process 50 times; the store always loads and holds every record whose commit returned."""

@@ -195,6 +195,7 @@ class TinyDBStore(Store):
         return self._storage.backups()
 
     def _table(self, collection: str) -> Table:
+        self._storage.read()  # TinyDB answers a repeated search from its cache without reading the file
         if self._storage.reloaded.is_set():  # another process committed: query caches are stale
             self._storage.reloaded.clear()
             self._db.clear_cache()
