@@ -17,6 +17,7 @@ Counting rules (the same for every function here):
 
 from __future__ import annotations
 
+import os
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -28,6 +29,12 @@ _ONE_DAY = timedelta(days=1)
 @lru_cache(maxsize=64)
 def _holidays(year: int) -> frozenset[date]:
     return frozenset(holidays.PL(years=year))
+
+
+def today() -> date:
+    """Today's date for every deadline and date check; ``SOMFLOW_TODAY=YYYY-MM-DD`` fixes it (demos, tests)."""
+    fixed = os.environ.get("SOMFLOW_TODAY")
+    return date.fromisoformat(fixed) if fixed else date.today()
 
 
 def holiday_name(d: date) -> str | None:

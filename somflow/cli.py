@@ -8,7 +8,6 @@ workspace's own plugins folder are available like any other.
 from __future__ import annotations
 
 import json
-import logging
 import sys
 import traceback
 from dataclasses import asdict

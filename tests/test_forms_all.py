@@ -73,3 +73,13 @@ def test_form_fills_from_its_example(spec_path: Path, somflow_workspace: Path, s
         for line in value.splitlines():
             assert " ".join(line.split()) in text, line
     assert yaml.safe_load(example.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("spec_path", [p for p in project_specs() if p != SPEC], ids=lambda p: p.stem)
+def test_committed_templates_match_their_spec(spec_path: Path):
+    """`somflow forms build` was run and its output committed beside the spec, in both languages."""
+    spec = forms.load_spec(spec_path)
+    for lang in ("pl", "en"):
+        path = forms.documents.template_path(spec, lang)
+        assert path.is_file(), f"{path.name} is missing: run `somflow forms build {spec.id}` and commit it"
+        assert forms.acroform.template_is_current(spec, path.read_bytes()), f"{path.name} is stale: run `somflow forms build {spec.id}`"

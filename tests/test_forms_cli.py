@@ -187,7 +187,7 @@ def test_built_template_is_used_and_a_stale_one_ignored(somflow_workspace, somfl
     shutil.copy(EXAMPLE, folder / "proba.example.yaml")
     (somflow_workspace / "plugins").mkdir()
     (somflow_workspace / "plugins" / "proba_forms.py").write_text(PLUGIN.format(spec=str(spec_path)), encoding="utf-8")
-    assert somflow_cli("forms", "build").exit_code == 0
+    assert somflow_cli("forms", "build", FORM_ID).exit_code == 0  # beside its spec
     assert (folder / f"{FORM_ID}.pdf").is_file() and (folder / f"{FORM_ID}.en.pdf").is_file()
     spec = forms.load_spec(spec_path)
     assert forms.documents.template(spec, "pl") == (folder / f"{FORM_ID}.pdf").read_bytes()

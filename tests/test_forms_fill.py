@@ -82,7 +82,7 @@ def test_appearance_visible_without_need_appearances_and_flattened_text(proba_wo
         ({"pesel": "02270803624"}, "Sekcja I, pole „Osoba małoletnia”: niezgodne z numerem PESEL (wiek 22 lat w dniu 2024-09-01)"),
         ({"wiek": 10}, "Sekcja I, pole „Wiek”: wiek niezgodny z numerem PESEL (9 lat w dniu 2024-09-01)"),
         ({"data_urodzenia": "2023-02-30"}, "Sekcja I, pole „Data urodzenia”: „2023-02-30” nie jest prawidłową datą"),
-        ({"data_urodzenia": "2999-01-01"}, "Sekcja I, pole „Data urodzenia”: data z przyszłości"),
+        ({"data_urodzenia": "2999-01-01"}, "Sekcja I, pole „Data urodzenia”: data 2999-01-01 jest z przyszłości"),
         ({"imie": ""}, "Sekcja I, pole „Imię”: pole wymagane"),
         ({"kod_pocztowy": "81301"}, "Sekcja I, pole „Kod pocztowy”: kod pocztowy w formacie NN-NNN"),
         ({"osoby": [{"imie_nazwisko": "A"}, {"imie_nazwisko": "B", "pesel": "11111111111"}]}, "Sekcja II, osoba 2, pole „PESEL”"),

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 from datetime import date
-from pathlib import Path
 
 import pytest
 from reportlab.pdfgen import canvas

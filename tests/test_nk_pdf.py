@@ -4,7 +4,6 @@ and a signed scan filed back through ``somflow ingest`` onto the case."""
 from __future__ import annotations
 
 import re
-import subprocess
 from pathlib import Path
 
 import pytest

@@ -11,7 +11,7 @@ import pytest
 from somflow.errors import InvalidInput
 
 from nk_cli import MOTHER, PEDAGOG, new_case, ok, snapshot, start
-from nk_data import CHILD_PESEL, FATHER_PESEL, VICTIM, payload, write
+from nk_data import CHILD_PESEL, FATHER_PESEL, payload, write
 
 
 @pytest.fixture(autouse=True)

@@ -16,9 +16,9 @@ Sources: seed 001 ch. VI.II, seed 002 ch. IV, seed 004 §12–14 and annex 4
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 
+from somflow import calendar
 from somflow import hookimpl, i18n
 
 __version__ = "0.1.0"
@@ -69,11 +69,11 @@ def somflow_deadlines(workspace, today):
 def somflow_status(workspace):
     from somflow_image_consent.deadlines import counts
 
-    return [(label, str(n)) for label, n in counts(workspace, date.today())]
+    return [(label, str(n)) for label, n in counts(workspace, calendar.today())]
 
 
 @hookimpl
 def somflow_unit_summary(workspace):
     from somflow_image_consent.deadlines import counts
 
-    return counts(workspace, date.today())
+    return counts(workspace, calendar.today())

@@ -24,6 +24,7 @@ from typing import Any
 from stdnum.exceptions import ValidationError
 from stdnum.pl import pesel as stdnum_pesel
 
+from somflow import calendar
 from somflow.errors import InvalidInput
 from somflow.i18n import _
 from somflow.workspace import Workspace
@@ -115,7 +116,7 @@ def _parse_date(value: str) -> date | None:
 
 def parse(content: bytes, name: str, today: date | None = None) -> list[Row]:
     """Rows of a class list; InvalidInput with every problem (line numbers as in a text editor)."""
-    today = today or date.today()
+    today = today or calendar.today()
     text = decode(content)
     if not text.strip():
         raise InvalidInput([_("Plik {name} jest pusty.", name=name)])

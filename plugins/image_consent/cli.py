@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from somflow import calendar
 from somflow.errors import InvalidInput, SomflowError
 from somflow.i18n import _
 
@@ -71,7 +72,7 @@ def print_(groups: tuple[str, ...], all_: bool, out: Path | None, valid_from: st
     workspace = _workspace()
     if not groups and not all_:
         raise InvalidInput([_("Podaj klasę (--group 3b) albo --all dla całej placówki.")])
-    today = date.today()
+    today = calendar.today()
     kids = [c for c in children_mod.in_groups(workspace, list(groups)) if not children_mod.left(c, today)]
     if not kids:
         raise InvalidInput([_("Brak dzieci w wybranych klasach. Najpierw zaimportuj listę: somflow consent import PLIK.csv")])
@@ -152,7 +153,7 @@ def leave(child: str, group: str | None, on: str | None) -> None:
 
 
 def _child_and_day(child: str, group: str | None, on: str | None) -> tuple[dict, date]:
-    return children_mod.find(_workspace(), child, group), _parse_date(on, "--date") or date.today()
+    return children_mod.find(_workspace(), child, group), _parse_date(on, "--date") or calendar.today()
 
 
 def _channels(values: tuple[str, ...]) -> list[str]:
@@ -174,7 +175,7 @@ def _media_note(channels) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Wynik jako JSON.")
 def check(groups, channels, on, photo, as_json) -> None:
     workspace = _workspace()
-    when = _parse_date(on, "--date") or date.today()
+    when = _parse_date(on, "--date") or calendar.today()
     verdicts = sheet.check(workspace, list(groups), _channels(channels), when, photo_kind(photo) if photo else None)
     if as_json:
         rows = [
@@ -207,7 +208,7 @@ def check(groups, channels, on, photo, as_json) -> None:
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Zapisz listę do druku jako PDF.")
 def sheet_(event, groups, channels, on, photo, out) -> None:
     workspace = _workspace()
-    when = _parse_date(on, "--date") or date.today()
+    when = _parse_date(on, "--date") or calendar.today()
     wanted = _channels(channels)
     verdicts = sheet.check(workspace, list(groups), wanted, when, photo_kind(photo) if photo else None, present_only=True)
     excluded = [v for v in verdicts if not v.answer.allowed]

@@ -11,6 +11,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 from typing import Any
 
+from somflow import calendar
 from somflow.calendar import next_working_day
 from somflow.i18n import _
 from somflow.workspace import Workspace
@@ -105,7 +106,7 @@ def deadlines(workspace: Workspace, today: date) -> list:
 
 def counts(workspace: Workspace, today: date | None = None) -> list[tuple[str, int]]:
     """Counts for ``somflow status`` and the municipality overview (no personal data)."""
-    today = today or date.today()
+    today = today or calendar.today()
     store = workspace.store
     consents = register.by_child(workspace)
     present = [c for c in store.query(CHILDREN) if not children_mod.left(c, today)]

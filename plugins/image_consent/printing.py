@@ -19,6 +19,7 @@ from typing import Any, Callable
 
 import pikepdf
 
+from somflow import calendar
 from somflow.fileio import write_private
 from somflow.i18n import _
 from somflow.store.base import now_iso
@@ -82,7 +83,7 @@ def print_forms(
     progress: Callable[[int], None] | None = None,
 ) -> Printed:
     """Generate one consent form per child and (with ``out``) merge them into one PDF ready to print."""
-    today = today or date.today()
+    today = today or calendar.today()
     start, end = school_year(today)
     valid_from, valid_to = valid_from or start, valid_to or end
     from somflow.forms.documents import generate_many  # imported late: the plugin loads without the forms engine

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from somflow import calendar
 from somflow.errors import InvalidInput
 from somflow.i18n import _
 from somflow.store.base import now_iso
@@ -187,7 +188,7 @@ def record(
     today: date | None = None,
 ) -> dict[str, Any]:
     """Enter a consent for ``child``; it replaces the older ones (which stay in the history)."""
-    today = today or date.today()
+    today = today or calendar.today()
     store = workspace.store
     with store.transaction():
         if document_id is not None:

@@ -18,11 +18,11 @@ store transaction, so a refused or failed step leaves nothing behind.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Callable
 
+from somflow.calendar import today  # noqa: F401  (the plugin's modules call nk_cases.today())
 from somflow.errors import InvalidInput, SomflowError
 from somflow.i18n import _
 from somflow.workspace import Workspace
@@ -64,11 +64,6 @@ NKB_RECIPIENTS = ("rodzic", "opiekun_prawny", "opiekun_faktyczny", "zglaszajacy"
 PRESENCE_ROLES = ("rodzic", "opiekun_prawny", "opiekun_faktyczny", "osoba_najblizsza", "osoba_doznajaca")
 DELIVERY_WAYS = ("osobiscie", "poczta", "email", "epuap")
 
-
-def today() -> date:
-    """Today's date; ``SOMFLOW_TODAY=YYYY-MM-DD`` fixes it (demos, tests of deadlines around holidays)."""
-    fixed = os.environ.get("SOMFLOW_TODAY")
-    return date.fromisoformat(fixed) if fixed else date.today()
 
 
 # ------------------------------------------------------------------ reading

@@ -21,31 +21,12 @@ def somflow_register_forms(register) -> None:
             register(forms.load_spec(path))
 
 
-#: Date fields of the NK forms that may not lie in the future. Checked here rather than with the spec's
-#: ``not_future`` so that the plugin's notion of today (``SOMFLOW_TODAY``) applies to forms and cases alike.
-NOT_FUTURE = {
-    "notatka-sluzbowa": ("data_powziecia", "data_sporzadzenia"),
-    "niebieska-karta-b": ("data_wszczecia",),
-    "karta-interwencji": ("data_interwencji",),
-    "plan-wsparcia": ("data_planu",),
-}
-
-
 @hookimpl
 def somflow_validate(form, data: dict[str, Any], workspace) -> list[str] | None:
     from somflow_niebieska_karta.cases import today
-    from somflow_niebieska_karta.rules import check_nka, not_future, parse_date
+    from somflow_niebieska_karta.rules import check_nka
 
-    if form.id == "niebieska-karta-a":
-        return check_nka(data, today())
-    messages: list[str] = []
-    for name in NOT_FUTURE.get(form.id, ()):
-        if data.get(name):
-            from somflow.forms.schema import where
-
-            day, problems = parse_date(data[name], where(form, name))
-            messages += problems or not_future(day, today(), where(form, name))
-    return messages
+    return check_nka(data, today()) if form.id == "niebieska-karta-a" else None
 
 
 @hookimpl

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from somflow import calendar
 from somflow.errors import InvalidInput
 from somflow.i18n import _
 from somflow.store import Store
@@ -163,4 +164,4 @@ def _first_date(*values: Any) -> date:
                 return date.fromisoformat(str(value)[:10])
         except ValueError:
             continue
-    return date.today()
+    return calendar.today()

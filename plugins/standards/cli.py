@@ -11,6 +11,7 @@ from typing import Any
 import click
 import yaml
 
+from somflow import calendar
 from somflow.errors import InvalidInput
 from somflow.fileio import write_private
 from somflow.i18n import _, pick
@@ -24,7 +25,7 @@ SURVEY = click.Choice(tuple(survey.SURVEYS))
 
 def _date(value: str | None, option: str) -> date:
     if not value:
-        return date.today()
+        return calendar.today()
     try:
         return date.fromisoformat(value)
     except ValueError:
@@ -200,7 +201,7 @@ def ack_record(ctx: click.Context, person_id: str, day: str | None, place: str, 
     person = people.find(store, person_id)
     version = acknowledgments.current_version(store).version
     when = _date(day, "--date")
-    if when > date.today():
+    if when > calendar.today():
         raise InvalidInput([_("Opcja --date: data {day} jest w przyszłości.", day=when.isoformat())])
     added = acknowledgments.record(store, person, version=version, day=when, place=place, scope=scope or _("Standardy Ochrony Małoletnich, wersja {version}", version=version))
     click.echo(_("Zapisano potwierdzenie (wersja {version}).", version=version) if added else _("To potwierdzenie było już zapisane."))
@@ -384,7 +385,7 @@ def report_cmd(ctx: click.Context, year: int | None, conclusions: Path | None, o
 
     workspace = ctx.obj.workspace
     conf = settings.load(workspace.config)
-    today = date.today()
+    today = calendar.today()
     year = year or next_report_year(workspace.store, conf, today)
     if (year - conf.first_report.year) % 2:
         raise InvalidInput([_("Raport sporządza się co dwa lata: {year} nie jest rokiem raportu (pierwszy: {first}).", year=year, first=conf.first_report.year)])

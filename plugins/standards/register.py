@@ -14,6 +14,7 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
+from somflow import calendar
 from somflow.errors import InvalidInput
 from somflow.i18n import _
 from somflow.store import Store
@@ -79,7 +80,7 @@ def add(store: Store, *, day: date, channel: str, kind: str, summary: str, statu
     problems = _check(channel=channel, kind=kind, status=status)
     if not summary.strip():
         problems.append(_("Pole „opis” nie może być puste."))
-    if day > date.today():
+    if day > calendar.today():
         problems.append(_("Pole „data”: data {day} jest w przyszłości.", day=day.isoformat()))
     if problems:
         raise InvalidInput(problems)

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from somflow import calendar
 from somflow.fileio import write_private
 from somflow.forms.documents import COLLECTION as DOCUMENTS, STATUS_GENERATED
 from somflow.forms.fonts import register_reportlab
@@ -320,6 +321,6 @@ def on_document_filed(store, document: dict[str, Any]) -> bool:
     rep = store.get(REPORTS, ref["id"])
     if rep is None:
         return False
-    at = (document.get("returned") or {}).get("at") or date.today().isoformat()
+    at = (document.get("returned") or {}).get("at") or calendar.today().isoformat()
     store.update(REPORTS, rep["id"], {"signed": str(at)[:10], "signed_document": document["id"]}, expected_rev=rep["rev"])
     return True

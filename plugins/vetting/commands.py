@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import functools
 import json
-from datetime import date
 from pathlib import Path
 
 import click
 
+from somflow import calendar
 from somflow.errors import InvalidInput, SomflowError
 from somflow.i18n import _, pick
 
@@ -88,7 +88,7 @@ def vetting() -> None:
 @_user_errors
 def add(ctx: click.Context, **options: str) -> None:
     workspace = _workspace(ctx)
-    person, errors = people.parse_person(options, workspace.config, date.today())
+    person, errors = people.parse_person(options, workspace.config, calendar.today())
     if person.get("pesel") and person["pesel"] in records.known_pesels(workspace):
         errors.append(("pesel", _("osoba z tym numerem PESEL jest już w rejestrze")))
     if errors:
@@ -122,7 +122,7 @@ def edit(ctx: click.Context, person: str, **options: str | None) -> None:
     changes = {k: v for k, v in options.items() if v is not None}
     if changes.get("zwolnienie") == "":
         changes["powod_zwolnienia"] = ""
-    updated = records.edit_person(workspace, target, changes, date.today())
+    updated = records.edit_person(workspace, target, changes, calendar.today())
     click.echo(_("Zmieniono dane osoby nr {nr}.", nr=people.number(updated)))
     _print_required(updated, workspace)
 
@@ -136,12 +136,12 @@ def import_(ctx: click.Context, file: Path | None, template: bool) -> None:
     if template or file is None:
         click.echo(csv_import.template(), nl=False)
         return
-    inserted = csv_import.import_file(_workspace(ctx), file, date.today())
+    inserted = csv_import.import_file(_workspace(ctx), file, calendar.today())
     click.echo(_("Zaimportowano {count} os. (numery {first}–{last}).", count=len(inserted), first=inserted[0]["nr"], last=inserted[-1]["nr"]))
 
 
 def _print_required(person: dict, workspace) -> None:
-    standing = req.standing(person, workspace.config, date.today())
+    standing = req.standing(person, workspace.config, calendar.today())
     if standing.state == req.EXEMPT:
         click.echo(_("Zwolniony ze sprawdzenia: {reason}", reason=person["zwolnienie"]["powod"]))
         return
@@ -167,7 +167,7 @@ def _print_required(person: dict, workspace) -> None:
 def show(ctx: click.Context, person: str) -> None:
     workspace = _workspace(ctx)
     record = records.find_person(workspace, person)
-    standing = req.standing(record, workspace.config, date.today())
+    standing = req.standing(record, workspace.config, calendar.today())
     click.echo(_("Osoba nr {nr}: {name} — {state}", nr=people.number(record), name=people.display_name(record), state=_state_label(standing.state)))
     _print_required(record, workspace)
 
@@ -182,7 +182,7 @@ def show(ctx: click.Context, person: str) -> None:
 @_user_errors
 def record(ctx: click.Context, person: str, item: str, result: str, on: str, file: Path | None) -> None:
     workspace = _workspace(ctx)
-    today = date.today()
+    today = calendar.today()
     when = people.parse_date(on) if on else today
     if when is None:
         raise InvalidInput([_("Opcja --date: nieprawidłowa data (oczekiwano RRRR-MM-DD albo DD.MM.RRRR).")])
@@ -202,7 +202,7 @@ def record(ctx: click.Context, person: str, item: str, result: str, on: str, fil
 @_user_errors
 def admit(ctx: click.Context, person: str) -> None:
     workspace = _workspace(ctx)
-    updated = records.admit(workspace, records.find_person(workspace, person), date.today())
+    updated = records.admit(workspace, records.find_person(workspace, person), calendar.today())
     click.echo(_("Osoba nr {nr} dopuszczona do pracy z dziećmi ({date}).", nr=people.number(updated), date=updated["admitted"]))
 
 
@@ -213,7 +213,7 @@ def admit(ctx: click.Context, person: str) -> None:
 @_user_errors
 def status(ctx: click.Context, days: int, as_json: bool) -> None:
     workspace = _workspace(ctx)
-    today = date.today()
+    today = calendar.today()
     rows = []
     for person in sorted(workspace.store.query(people.COLLECTION), key=lambda p: (p.get("nr") is None, p.get("nr") or 0, p["id"])):
         standing = req.standing(person, workspace.config, today)
@@ -279,7 +279,7 @@ def status(ctx: click.Context, days: int, as_json: bool) -> None:
 def print_(ctx: click.Context, person: str, form_ids: tuple[str, ...]) -> None:
     workspace = _workspace(ctx)
     target = records.find_person(workspace, person)
-    documents = printing.print_documents(workspace, target, date.today(), only=set(form_ids) or None)
+    documents = printing.print_documents(workspace, target, calendar.today(), only=set(form_ids) or None)
     if not documents:
         click.echo(_("Osoba nr {nr} nie potrzebuje już żadnego dokumentu do podpisu.", nr=people.number(target)))
     for doc in documents:

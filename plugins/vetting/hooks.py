@@ -7,6 +7,7 @@ import re
 from datetime import date
 from typing import Any
 
+from somflow import calendar
 from somflow import hookimpl
 from somflow.i18n import _
 
@@ -159,7 +160,7 @@ def somflow_document_filed(document, workspace) -> None:
         item, result = data["vetting_item"], data["result"]
     if item is None or item == DATA_SHEET:
         return
-    today = date.today()
+    today = calendar.today()
     records.record_result(workspace, person, item, result, on=today, today=today, document_id=document["id"])
     if result == "figuruje":
         log.warning("vetting: FIGURUJE result filed from the inbox; person nr %s blocked", number(person))
@@ -176,7 +177,7 @@ def _counts(workspace, today: date) -> dict[str, int]:
 
 @hookimpl
 def somflow_unit_summary(workspace):
-    counts = _counts(workspace, date.today())
+    counts = _counts(workspace, calendar.today())
     return [
         (_("Osoby sprawdzone"), counts[req.CLEARED]),
         (_("Osoby z brakami w weryfikacji"), counts[req.INCOMPLETE]),
@@ -187,7 +188,7 @@ def somflow_unit_summary(workspace):
 
 @hookimpl
 def somflow_status(workspace):
-    counts = _counts(workspace, date.today())
+    counts = _counts(workspace, calendar.today())
     return [
         (
             _("Weryfikacja osób"),

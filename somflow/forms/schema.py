@@ -18,6 +18,7 @@ from cerberus import Validator, errors
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
 from stdnum.pl import pesel as stdnum_pesel
 
+from somflow import calendar
 from somflow.forms.spec import Field, FormSpec, Group
 from somflow.i18n import _, pick
 
@@ -128,7 +129,7 @@ class FormValidator(Validator):
         except (InvalidLength, InvalidFormat):
             self._error(field, _("PESEL to 11 cyfr"))
         else:
-            if stdnum_pesel.get_birth_date(value) > date.today():
+            if stdnum_pesel.get_birth_date(value) > calendar.today():
                 self._error(field, _("numer PESEL zawiera datę urodzenia z przyszłości"))
 
     def _check_with_date(self, field: str, value: Any) -> None:
@@ -145,8 +146,8 @@ class FormValidator(Validator):
         except ValueError:
             self._error(field, _("„{value}” nie jest prawidłową datą (RRRR-MM-DD, np. 2024-02-15)", value=value))
             return
-        if not future and day > date.today():
-            self._error(field, _("data z przyszłości ({value})", value=value))
+        if not future and day > calendar.today():
+            self._error(field, _("data {value} jest z przyszłości (dziś jest {today})", value=value, today=calendar.today().isoformat()))
 
     def _check_with_postal_code(self, field: str, value: Any) -> None:
         if not POSTAL_CODE.match(value):
@@ -276,9 +277,9 @@ def _leaves(errs: list[errors.ValidationError]) -> list[errors.ValidationError]:
 def _form_date(spec: FormSpec, data: dict[str, Any]) -> date:
     value = data.get(spec.date_field) if spec.date_field else None
     try:
-        return date.fromisoformat(value) if isinstance(value, str) and ISO_DATE.match(value) else date.today()
+        return date.fromisoformat(value) if isinstance(value, str) and ISO_DATE.match(value) else calendar.today()
     except ValueError:
-        return date.today()
+        return calendar.today()
 
 
 def _age(birth: date, on: date) -> int:

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 from filelock import FileLock, Timeout
 
+from somflow import calendar
 from somflow import hookimpl, ics
 from somflow.deadlines import Deadline, collect
 from somflow.errors import SomflowError
@@ -30,7 +31,7 @@ today_option = click.option(
 
 
 def _today(value: datetime | None) -> date:
-    return value.date() if value else date.today()
+    return value.date() if value else calendar.today()
 
 
 def _report_plugin_errors(errors: list[str]) -> None:
@@ -168,7 +169,7 @@ def somflow_register_commands(register) -> None:
 
 @hookimpl
 def somflow_status(workspace: Workspace) -> list[tuple[str, str]]:
-    today = date.today()
+    today = calendar.today()
     errors: list[str] = []
     try:
         open_ = [d for d in collect(workspace, today, errors) if not d.done]
