@@ -67,12 +67,21 @@ def ensure_system_packages() -> None:
 
 
 def demo() -> int:
+    """The main job on a demo workspace: print a declaration, file its scan from the inbox, show what is due."""
     ensure_venv("")
     somflow = venv_bin("somflow")
     if not (DEMO / "somflow.toml").exists():
         sh(somflow, "init", DEMO, "--demo")
     env = {**os.environ, "SOMFLOW_WORKSPACE": str(DEMO)}
+    form = "oswiadczenie-o-niekaralnosci"
+    example = DEMO / f"{form}.example.yaml"
+    example.write_bytes(subprocess.run([str(somflow), "forms", "example", form], env=env, check=True, capture_output=True).stdout)
+    printed = DEMO / f"{form}.pdf"
     sh(somflow, "plugins", env=env)
+    sh(somflow, "fill", form, "--data", example, "--out", printed, env=env)
+    shutil.copy(printed, DEMO / "inbox" / "skan-oswiadczenia.pdf")  # as if signed and scanned back
+    sh(somflow, "ingest", env=env)
+    sh(somflow, "deadlines", env=env)
     sh(somflow, "status", env=env)
     return 0
 

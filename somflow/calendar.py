@@ -23,6 +23,9 @@ from functools import lru_cache
 
 import holidays
 
+from somflow.errors import InvalidInput
+from somflow.i18n import _
+
 _ONE_DAY = timedelta(days=1)
 
 
@@ -35,6 +38,16 @@ def today() -> date:
     """Today's date for every deadline and date check; ``SOMFLOW_TODAY=YYYY-MM-DD`` fixes it (demos, tests)."""
     fixed = os.environ.get("SOMFLOW_TODAY")
     return date.fromisoformat(fixed) if fixed else date.today()
+
+
+def option_date(value: str | None, option: str) -> date | None:
+    """The date a command-line option gave as YYYY-MM-DD (None when not given); a Polish error otherwise."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput([_("Opcja {option}: „{value}” nie jest datą w postaci RRRR-MM-DD.", option=option, value=value)]) from None
 
 
 def holiday_name(d: date) -> str | None:

@@ -8,14 +8,14 @@ from datetime import date
 from pathlib import Path
 
 import click
-
-from somflow import calendar
-from somflow.errors import InvalidInput, SomflowError
-from somflow.i18n import _
-
 from somflow_image_consent import children as children_mod
 from somflow_image_consent import classlist, printing, register, sheet
 from somflow_image_consent.vocabulary import PHOTO_KINDS, PURPOSES, channel, channel_label, photo_kind, purpose
+
+from somflow import calendar
+from somflow.calendar import option_date
+from somflow.errors import InvalidInput, SomflowError
+from somflow.i18n import _
 
 
 def _workspace():
@@ -26,15 +26,6 @@ def child_argument(f):
     """CHILD (id, or first name and surname) and --group to tell namesakes apart."""
     f = click.option("--group", help="Klasa, gdy imię i nazwisko nie wystarczą.")(f)
     return click.argument("child")(f)
-
-
-def _parse_date(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput([_("Opcja {option}: „{value}” nie jest datą w postaci RRRR-MM-DD.", option=option, value=value)]) from None
 
 
 class ConsentGroup(click.Group):
@@ -83,8 +74,8 @@ def print_(groups: tuple[str, ...], all_: bool, out: Path | None, valid_from: st
             workspace,
             kids,
             out=out,
-            valid_from=_parse_date(valid_from, "--from"),
-            valid_to=_parse_date(valid_to, "--to"),
+            valid_from=option_date(valid_from, "--from"),
+            valid_to=option_date(valid_to, "--to"),
             progress=bar.update,
         )
     click.echo(_("Wydrukowano {count} formularzy zgody ({pages} stron) do pliku {file}.", count=len(printed.documents), pages=printed.pages, file=out))
@@ -111,12 +102,12 @@ def record(child, group, document_id, channels, purposes, photos, valid_from, va
         channels=tuple(dict.fromkeys(channel(c) for c in channels)),
         purposes=tuple(dict.fromkeys(purpose(p) for p in purposes)) or PURPOSES,
         photo_kinds=tuple(dict.fromkeys(photo_kind(p) for p in photos)) or PHOTO_KINDS,
-        valid_from=_parse_date(valid_from, "--from"),
-        valid_to=_parse_date(valid_to, "--to"),
+        valid_from=option_date(valid_from, "--from"),
+        valid_to=option_date(valid_to, "--to"),
         after_leaving=after_leaving,
         child_view=child_view,
         context=context,
-        signed_on=_parse_date(signed, "--signed"),
+        signed_on=option_date(signed, "--signed"),
     )
     new = register.record(workspace, kid, choices, document_id=document_id)
     if refused:
@@ -153,7 +144,7 @@ def leave(child: str, group: str | None, on: str | None) -> None:
 
 
 def _child_and_day(child: str, group: str | None, on: str | None) -> tuple[dict, date]:
-    return children_mod.find(_workspace(), child, group), _parse_date(on, "--date") or calendar.today()
+    return children_mod.find(_workspace(), child, group), option_date(on, "--date") or calendar.today()
 
 
 def _channels(values: tuple[str, ...]) -> list[str]:
@@ -175,7 +166,7 @@ def _media_note(channels) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Wynik jako JSON.")
 def check(groups, channels, on, photo, as_json) -> None:
     workspace = _workspace()
-    when = _parse_date(on, "--date") or calendar.today()
+    when = option_date(on, "--date") or calendar.today()
     verdicts = sheet.check(workspace, list(groups), _channels(channels), when, photo_kind(photo) if photo else None)
     if as_json:
         rows = [
@@ -208,7 +199,7 @@ def check(groups, channels, on, photo, as_json) -> None:
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Zapisz listę do druku jako PDF.")
 def sheet_(event, groups, channels, on, photo, out) -> None:
     workspace = _workspace()
-    when = _parse_date(on, "--date") or calendar.today()
+    when = option_date(on, "--date") or calendar.today()
     wanted = _channels(channels)
     verdicts = sheet.check(workspace, list(groups), wanted, when, photo_kind(photo) if photo else None, present_only=True)
     excluded = [v for v in verdicts if not v.answer.allowed]

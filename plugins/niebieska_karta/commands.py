@@ -9,12 +9,12 @@ from typing import Any
 
 import click
 import yaml
-
-from somflow.errors import InvalidInput
-from somflow.i18n import _
-
 from somflow_niebieska_karta import cases as nk_cases
 from somflow_niebieska_karta.due import next_due
+
+from somflow.calendar import option_date
+from somflow.errors import InvalidInput
+from somflow.i18n import _
 
 
 def load_data(path: Path | None) -> dict[str, Any]:
@@ -46,15 +46,6 @@ def _iso(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     return value
-
-
-def _date(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput([_("Opcja {option}: „{value}” nie jest datą w postaci RRRR-MM-DD.", option=option, value=value)]) from None
 
 
 def mask_pesel(value: Any, reveal: bool) -> str:
@@ -220,7 +211,7 @@ def step(app, case_ref: str, kind: str, dnia: str | None, osoba: str, data_file:
         details.pop("miejscowosc", None)
     elif kind == "plan":
         details["plan"] = data
-    case = nk_cases.record_step(workspace, case_ref, kind, day=_date(dnia, "--dnia"), person=osoba, details=details, documents=documents)
+    case = nk_cases.record_step(workspace, case_ref, kind, day=option_date(dnia, "--dnia"), person=osoba, details=details, documents=documents)
     entry = case["steps"][-1]
     click.echo(_("Zapisano krok „{title}” ({day}) w sprawie {id}.", title=nk_cases.step_title(kind), day=entry["date"], id=case["id"]))
     for doc_id in entry["documents"]:

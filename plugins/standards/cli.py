@@ -10,26 +10,21 @@ from typing import Any
 
 import click
 import yaml
+from somflow_standards import acknowledgments, people, register, settings, survey
+from somflow_standards.schedule import REVIEWS, next_report_year
 
 from somflow import calendar
+from somflow.calendar import option_date
 from somflow.errors import InvalidInput
 from somflow.fileio import write_private
 from somflow.i18n import _, pick
-
-from somflow_standards import acknowledgments, people, register, settings, survey
-from somflow_standards.schedule import REVIEWS, next_report_year
 
 GROUP = click.Choice(people.GROUPS)
 SURVEY = click.Choice(tuple(survey.SURVEYS))
 
 
 def _date(value: str | None, option: str) -> date:
-    if not value:
-        return calendar.today()
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput([_("Opcja {option}: „{value}” nie jest datą w formacie RRRR-MM-DD.", option=option, value=value)]) from None
+    return option_date(value or None, option) or calendar.today()
 
 
 def _print_file(workspace, documents: list[dict[str, Any]], target: Path) -> Path:
