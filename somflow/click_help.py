@@ -1,0 +1,77 @@
+"""Help of commands, options and arguments in the chosen language, translated when it is shown.
+
+Commands (the core's and the plugins') give click their help in Polish, the default language, when
+their module is imported; the language is chosen later (``--lang``, ``SOMFLOW_LANG``). So click's help
+rendering is wrapped here: every help text, short help (before click shortens it), epilog and
+metavar goes through :func:`somflow.i18n._` just while click formats it. The catalogue key of a
+text is :func:`help_key` of it; English entries live in the ``help.json`` catalogues.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import click
+
+from somflow import i18n
+
+_MARK = "_somflow_translates_help"
+
+#: click methods that render a text attribute of their object: (class, method, attributes).
+_WRAPPED: tuple[tuple[type, str, tuple[str, ...]], ...] = (
+    (click.Command, "format_help_text", ("help",)),
+    (click.Command, "get_short_help_str", ("help", "short_help")),
+    (click.Command, "format_epilog", ("epilog",)),
+    (click.Option, "get_help_record", ("help",)),
+    (click.Argument, "get_help_record", ("help",)),
+    (click.Option, "make_metavar", ("metavar",)),
+    (click.Argument, "make_metavar", ("metavar",)),
+)
+
+
+def help_key(text: str) -> str:
+    """The catalogue key of a help text: the text as click shows it (dedented)."""
+    return inspect.cleandoc(text)
+
+
+def translate(text: str | None) -> str | None:
+    """``text`` in the current language; unchanged in Polish or when the catalogue has no entry."""
+    if not text or i18n.language() == "pl":
+        return text
+    key = help_key(text)
+    translated = i18n._(key)
+    return text if translated == key else translated
+
+
+@contextmanager
+def _translated(obj: object, names: tuple[str, ...]) -> Iterator[None]:
+    saved = {name: getattr(obj, name) for name in names}
+    try:
+        for name, value in saved.items():
+            setattr(obj, name, translate(value))
+        yield
+    finally:
+        for name, value in saved.items():
+            setattr(obj, name, value)
+
+
+def _wrap(method: Callable[..., Any], names: tuple[str, ...]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def wrapper(self: object, *args: Any, **kwargs: Any) -> Any:
+        with _translated(self, names):
+            return method(self, *args, **kwargs)
+
+    setattr(wrapper, _MARK, True)
+    return wrapper
+
+
+def install() -> None:
+    """Make click translate help texts as it renders them (idempotent)."""
+    for cls, name, attributes in _WRAPPED:
+        method = getattr(cls, name)
+        if not getattr(method, _MARK, False):
+            setattr(cls, name, _wrap(method, attributes))
