@@ -20,6 +20,7 @@ import click
 from somflow import i18n
 
 _MARK = "_somflow_translates_help"
+_click_words: dict[str, dict[str, str]] = {"pl": {}, "en": {}}
 
 #: click methods that render a text attribute of their object: (class, method, attributes).
 _WRAPPED: tuple[tuple[type, str, tuple[str, ...]], ...] = (
@@ -39,9 +40,18 @@ def help_key(text: str) -> str:
 
 
 def translate(text: str | None) -> str | None:
-    """``text`` in the current language; unchanged in Polish or when the catalogue has no entry."""
-    if not text or i18n.language() == "pl":
+    """``text`` in the current language; unchanged when there is no translation.
+
+    Help texts are looked up in the catalogues. click's own words that it put into a help text when
+    the object was made (``--help``, ``--version``), in whichever language was current then, are
+    switched with click's Polish table.
+    """
+    if not text:
         return text
+    if i18n.language() == "pl":
+        return _click_words["pl"].get(text, text)
+    if text in _click_words["en"]:
+        return _click_words["en"][text]
     key = help_key(text)
     translated = i18n._(key)
     return text if translated == key else translated
@@ -69,8 +79,10 @@ def _wrap(method: Callable[..., Any], names: tuple[str, ...]) -> Callable[..., A
     return wrapper
 
 
-def install() -> None:
-    """Make click translate help texts as it renders them (idempotent)."""
+def install(click_polish: dict[str, str]) -> None:
+    """Make click translate help texts as it renders them (idempotent); ``click_polish``: click's words in Polish."""
+    _click_words["pl"] = dict(click_polish)
+    _click_words["en"] = {polish: english for english, polish in click_polish.items()}
     for cls, name, attributes in _WRAPPED:
         method = getattr(cls, name)
         if not getattr(method, _MARK, False):

@@ -79,7 +79,7 @@ def _ngettext(singular: str, plural: str, n: int) -> str:
 
 def install() -> None:
     """Route click's messages through the Polish table and help texts through the catalogues (idempotent)."""
-    click_help.install()
+    click_help.install(POLISH)
     for module in _MODULES:
         if hasattr(module, "_"):
             module._ = _gettext
