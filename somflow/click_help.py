@@ -22,21 +22,36 @@ from somflow import i18n
 _MARK = "_somflow_translates_help"
 _click_words: dict[str, dict[str, str]] = {"pl": {}, "en": {}}
 
-#: click methods that render a text attribute of their object: (class, method, attributes).
-_WRAPPED: tuple[tuple[type, str, tuple[str, ...]], ...] = (
-    (click.Command, "format_help_text", ("help",)),
-    (click.Command, "get_short_help_str", ("help", "short_help")),
-    (click.Command, "format_epilog", ("epilog",)),
-    (click.Option, "get_help_record", ("help",)),
-    (click.Argument, "get_help_record", ("help",)),
-    (click.Option, "make_metavar", ("metavar",)),
-    (click.Argument, "make_metavar", ("metavar",)),
-)
+_METAVAR_SUFFIX = "..."
 
 
 def help_key(text: str) -> str:
     """The catalogue key of a help text: the text as click shows it (dedented)."""
     return inspect.cleandoc(text)
+
+
+def _type_word(param: click.Parameter, metavar: str) -> str:
+    """A metavar click made from a type's name (``FILE``, ``PLIK``) in the current language.
+
+    ``click.Path`` names its type (file, directory, path) in the language current when it is made.
+    """
+    if param.metavar is not None:
+        return metavar
+    word = metavar.removesuffix(_METAVAR_SUFFIX)
+    translated = _click_words[i18n.language()].get(word.lower())
+    return metavar if translated is None else translated.upper() + metavar[len(word) :]
+
+
+#: click methods that render text attributes of their object: (class, method, attributes, finish).
+_WRAPPED: tuple[tuple[type, str, tuple[str, ...], Callable[[Any, Any], Any] | None], ...] = (
+    (click.Command, "format_help_text", ("help",), None),
+    (click.Command, "get_short_help_str", ("help", "short_help"), None),
+    (click.Command, "format_epilog", ("epilog",), None),
+    (click.Option, "get_help_record", ("help",), None),
+    (click.Argument, "get_help_record", ("help",), None),
+    (click.Option, "make_metavar", ("metavar",), _type_word),
+    (click.Argument, "make_metavar", ("metavar",), _type_word),
+)
 
 
 def translate(text: str | None) -> str | None:
@@ -69,11 +84,12 @@ def _translated(obj: object, names: tuple[str, ...]) -> Iterator[None]:
             setattr(obj, name, value)
 
 
-def _wrap(method: Callable[..., Any], names: tuple[str, ...]) -> Callable[..., Any]:
+def _wrap(method: Callable[..., Any], names: tuple[str, ...], finish: Callable[[Any, Any], Any] | None) -> Callable[..., Any]:
     @functools.wraps(method)
     def wrapper(self: object, *args: Any, **kwargs: Any) -> Any:
         with _translated(self, names):
-            return method(self, *args, **kwargs)
+            result = method(self, *args, **kwargs)
+        return result if finish is None else finish(self, result)
 
     setattr(wrapper, _MARK, True)
     return wrapper
@@ -83,7 +99,7 @@ def install(click_polish: dict[str, str]) -> None:
     """Make click translate help texts as it renders them (idempotent); ``click_polish``: click's words in Polish."""
     _click_words["pl"] = dict(click_polish)
     _click_words["en"] = {polish: english for english, polish in click_polish.items()}
-    for cls, name, attributes in _WRAPPED:
+    for cls, name, attributes, finish in _WRAPPED:
         method = getattr(cls, name)
         if not getattr(method, _MARK, False):
-            setattr(cls, name, _wrap(method, attributes))
+            setattr(cls, name, _wrap(method, attributes, finish))
