@@ -22,6 +22,7 @@ from typing import Any
 import pikepdf
 
 from somflow import i18n
+from somflow.i18n import _
 from somflow.forms.fonts import FIELD_FONT, field_font
 from somflow.forms.layout import Widget, layout
 from somflow.forms.spec import FormSpec
@@ -214,11 +215,65 @@ class _Slot:
     multiline: bool
     size: float | None
     da_ok: bool
-    widgets: tuple[tuple[tuple[int, int], float, float, str | None], ...]
+    #: Per widget: object id, width, height (in the widget's own upright frame), on-state, /MK /R rotation, background and border drawing.
+    widgets: tuple[tuple[tuple[int, int], float, float, str | None, int, bytes], ...]
+    flags: int = 0
+    maxlen: int | None = None
+    align: int = 0
+    #: Choice fields: (export value, shown text) of each option; radio groups with /Opt: (state name, shown text).
+    options: tuple[tuple[str, str], ...] = ()
 
 
 #: Field maps of somflow templates, by the template's (content-derived) /ID: the walk costs more than the fill.
 _slots_cache: dict[bytes, dict[str, _Slot]] = {}
+
+
+def _options(field: pikepdf.Dictionary, kind: str) -> tuple[tuple[str, str], ...]:
+    opt = _inherited(field, "/Opt")
+    if not isinstance(opt, pikepdf.Array):
+        return ()
+    pairs = []
+    for i, item in enumerate(opt):
+        if isinstance(item, pikepdf.Array) and len(item) >= 2:
+            export, shown = str(item[0]), str(item[1])
+        else:
+            export = shown = str(item)
+        pairs.append((str(i), shown) if kind == "radio" else (export, shown))
+    return tuple(pairs)
+
+
+def _colour(value: Any, stroke: bool) -> bytes | None:
+    """A /MK colour array as a colour-setting operator (none for an empty or missing array)."""
+    if not isinstance(value, pikepdf.Array) or len(value) not in (1, 3, 4):
+        return None
+    op = {1: "g", 3: "rg", 4: "k"}[len(value)]
+    return (" ".join(f"{float(v):g}" for v in value) + " " + (op.upper() if stroke else op)).encode()
+
+
+def _frame(widget: pikepdf.Dictionary, width: float, height: float) -> bytes:
+    """The widget's background and border (/MK /BG, /BC, /BS /W) as viewers draw them when they make an appearance."""
+    mk = widget.get("/MK")
+    if not isinstance(mk, pikepdf.Dictionary):
+        return b""
+    parts = []
+    bg = _colour(mk.get("/BG"), stroke=False)
+    if bg:
+        parts.append(bg + f" 0 0 {width:.2f} {height:.2f} re f".encode())
+    bc = _colour(mk.get("/BC"), stroke=True)
+    bs = widget.get("/BS")
+    border = float(bs.get("/W", 1)) if isinstance(bs, pikepdf.Dictionary) else 1.0
+    if bc and border > 0:
+        half = border / 2
+        parts.append(bc + f" {border:g} w {half:g} {half:g} {width - border:.2f} {height - border:.2f} re S".encode())
+    return b"q " + b" ".join(parts) + b" Q\n" if parts else b""
+
+
+def _rotation(widget: pikepdf.Dictionary) -> int:
+    mk = widget.get("/MK")
+    try:
+        return int(mk.get("/R", 0)) % 360 if isinstance(mk, pikepdf.Dictionary) else 0
+    except (TypeError, ValueError):
+        return 0
 
 
 def _slots(pdf: pikepdf.Pdf) -> tuple[dict[str, _Slot], dict[str, tuple[Any, list[Any]]] | None]:
@@ -231,25 +286,83 @@ def _slots(pdf: pikepdf.Pdf) -> tuple[dict[str, _Slot], dict[str, tuple[Any, lis
             return cached, None
     slots = {}
     objects = {}
+    default_align = pdf.Root.AcroForm.get("/Q", 0)
     for name, field, widgets in terminal_fields(pdf):
         objects[name] = (field, widgets)
         da = _inherited(field, "/DA")
+        kind = field_kind(field)
         placed = []
         for w in widgets:
-            x1, y1, x2, y2 = (float(v) for v in w.Rect)
-            placed.append((w.objgen, abs(x2 - x1), abs(y2 - y1), _on_state(w)))
+            x1, y1, x2, y2 = (float(v) for v in w.get("/Rect", (0, 0, 0, 0)))
+            width, height = abs(x2 - x1), abs(y2 - y1)
+            rotate = _rotation(w)
+            if rotate in (90, 270):
+                width, height = height, width
+            placed.append((w.objgen, width, height, _on_state(w), rotate, _frame(w, width, height) if kind in ("text", "choice") else b""))
+        maxlen = _inherited(field, "/MaxLen")
+        align = _inherited(field, "/Q")
         slots[name] = _Slot(
             field.objgen,
-            field_kind(field),
+            kind,
             bool(int(_inherited(field, "/Ff") or 0) & MULTILINE),
             _da_size(field),
             da is not None and str(da).startswith(f"/{FIELD_FONT} "),
             tuple(placed),
+            int(_inherited(field, "/Ff") or 0),
+            int(maxlen) if maxlen is not None else None,
+            int(align if align is not None else default_align),
+            _options(field, kind),
         )
     indirect = all(slot.field != (0, 0) and all(w[0] != (0, 0) for w in slot.widgets) for slot in slots.values())
     if key is not None and indirect:
         _slots_cache[key] = slots
     return slots, objects
+
+
+COMB = 1 << 24
+EDIT = 1 << 18
+MULTI_SELECT = 1 << 21
+#: Words taken as "checked" / "not checked" for a checkbox, besides true/false and its own export value.
+YES_WORDS = frozenset({"yes", "tak", "true", "1", "x", "on"})
+NO_WORDS = frozenset({"no", "nie", "false", "0", "off", ""})
+
+
+def _checked(value: Any, on: str) -> bool | None:
+    """A checkbox value as a bool; None when it is not a yes/no value at all."""
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, int | float):
+        return bool(value) if value in (0, 1) else None
+    if isinstance(value, str):
+        word = value.strip()
+        if word == on or word.lower() in YES_WORDS:
+            return True
+        if word.lower() in NO_WORDS:
+            return False
+    return None
+
+
+def _states(slot: _Slot) -> list[str]:
+    """The export values a radio group offers, in widget order, each once."""
+    return list(dict.fromkeys(on for _g, _w, _h, on, _r, _f in slot.widgets if on is not None))
+
+
+def _radio_state(slot: _Slot, value: str) -> str | None:
+    """The appearance state that ``value`` selects: an export value, or an /Opt text standing for its index."""
+    states = _states(slot)
+    if value in states:
+        return value
+    for state, shown in slot.options:
+        if shown == value and state in states:
+            return state
+    return None
+
+
+def _choice_export(slot: _Slot, value: str) -> str | None:
+    for export, shown in slot.options:
+        if value in (export, shown):
+            return export
+    return None
 
 
 class Filler:
@@ -259,6 +372,12 @@ class Filler:
         self.pdf = pdf
         self.font = field_font()
         acroform = pdf.Root.AcroForm
+        #: The PDF carried an XFA form, now removed so that viewers show the AcroForm values.
+        self.dropped_xfa = "/XFA" in acroform
+        if self.dropped_xfa:
+            del acroform["/XFA"]
+            if "/NeedsRendering" in pdf.Root:
+                del pdf.Root["/NeedsRendering"]
         dr = acroform.get("/DR")
         if dr is None or not dr.is_indirect:  # not a somflow template: make /DR shareable
             dr = pdf.make_indirect(pikepdf.Dictionary() if dr is None else dr)
@@ -270,6 +389,36 @@ class Filler:
         self.resources = dr
         acroform.NeedAppearances = False
         self.slots, self.objects = _slots(pdf)
+
+    def problem(self, name: str, value: Any) -> str | None:
+        """Why ``value`` cannot go into field ``name`` (a Polish message naming the field), or None when it can."""
+        slot = self.slots.get(name)
+        if slot is None:
+            return _("nie ma pola „{name}”", name=name)
+        kind = slot.kind
+        if kind in ("signature", "push", "other"):
+            return _("pole „{name}” to podpis albo przycisk, nie da się go wypełnić danymi", name=name)
+        if isinstance(value, dict):
+            return _("pole „{name}”: oczekiwano jednej wartości, a podano słownik", name=name)
+        if isinstance(value, list) and not (kind == "choice" and slot.flags & MULTI_SELECT):
+            return _("pole „{name}” przyjmuje jedną wartość, a podano listę", name=name)
+        if kind == "text":
+            text = "" if value is None else str(value)
+            if slot.maxlen is not None and len(text) > slot.maxlen:
+                return _("pole „{name}”: wartość ma {length} znaków, a pole mieści najwyżej {max}", name=name, length=len(text), max=slot.maxlen)
+        elif kind == "checkbox":
+            on = next((w[3] for w in slot.widgets if w[3] is not None), "Yes")
+            if _checked(value, on) is None:
+                return _("pole „{name}” to pole wyboru: podaj true albo false (tak/nie) lub „{on}”, a nie „{value}”", name=name, on=on, value=value)
+        elif kind == "radio":
+            if value not in (None, False, "") and _radio_state(slot, str(value)) is None:
+                allowed = [shown for _s, shown in slot.options] or _states(slot)
+                return _("pole „{name}”: „{value}” nie jest jedną z opcji: {options}", name=name, value=value, options=", ".join(allowed))
+        elif kind == "choice" and slot.options and not slot.flags & EDIT:
+            for item in value if isinstance(value, list) else [value]:
+                if item not in (None, "") and _choice_export(slot, str(item)) is None:
+                    return _("pole „{name}”: „{value}” nie jest jedną z opcji: {options}", name=name, value=item, options=", ".join(shown for _e, shown in slot.options))
+        return None
 
     def set(self, name: str, value: Any) -> bool:
         """Set field ``name`` to ``value`` (text; bool or export value for buttons). False when there is no such field."""
@@ -288,31 +437,51 @@ class Filler:
             field = get(slot.field)
         kind = slot.kind
         if kind == "text" or kind == "choice":
-            text = "" if value is None or value is False else str(value)
-            field.V = pikepdf.String(text)
-            if not slot.da_ok:
-                field.DA = pikepdf.String(f"/{FIELD_FONT} {slot.size or 0} Tf 0 g")
-            for objgen, width, height, _on in slot.widgets:
-                get(objgen).AP = pikepdf.Dictionary(N=self._text_appearance(text, width, height, slot.multiline and kind == "text", slot.size))
+            items = [str(v) for v in value if v not in (None, "")] if isinstance(value, list) else []
+            text = ", ".join(items) if isinstance(value, list) else ("" if value is None or value is False else str(value))
+            shown = text
+            if kind == "choice":
+                exports = [_choice_export(slot, v) or v for v in items] if isinstance(value, list) else None
+                export = _choice_export(slot, text) or text
+                field.V = pikepdf.Array([pikepdf.String(e) for e in exports]) if exports is not None else pikepdf.String(export)
+                shown = ", ".join(dict(slot.options).get(e, e) for e in exports) if exports is not None else dict(slot.options).get(export, text)
+            else:
+                field.V = pikepdf.String(text)
+            da = None if slot.da_ok else pikepdf.String(f"/{FIELD_FONT} {slot.size or 0} Tf 0 g")
+            if da is not None:
+                field.DA = da
+            comb = slot.maxlen if kind == "text" and slot.flags & COMB and not slot.multiline and slot.maxlen else None
+            for objgen, width, height, _on, rotate, frame in slot.widgets:
+                widget = get(objgen)
+                if da is not None and "/DA" in widget:  # a widget's own /DA wins over the field's
+                    widget.DA = da
+                widget.AP = pikepdf.Dictionary(N=self._text_appearance(shown, width, height, slot.multiline and kind == "text", slot.size, slot.align, comb, rotate, frame))
         elif kind == "checkbox":
-            for objgen, _w, _h, on in slot.widgets:
+            for objgen, _w, _h, on, _r, _f in slot.widgets:
                 on = on or "Yes"
-                checked = value is True or (isinstance(value, str) and value.strip() in (on, "Yes", "tak", "Tak", "true", "1", "X"))
-                state = pikepdf.Name("/" + on) if checked else pikepdf.Name.Off
+                state = pikepdf.Name("/" + on) if _checked(value, on) else pikepdf.Name.Off
                 get(objgen).AS = state
                 field.V = state
         elif kind == "radio":
-            chosen = None if value in (None, False, "") else str(value)
-            for objgen, _w, _h, on in slot.widgets:
+            chosen = None if value in (None, False, "") else _radio_state(slot, str(value))
+            for objgen, _w, _h, on, _r, _f in slot.widgets:
                 get(objgen).AS = pikepdf.Name("/" + on) if on is not None and on == chosen else pikepdf.Name.Off
             field.V = pikepdf.Name("/" + chosen) if chosen else pikepdf.Name.Off
         else:
             return False
         return True
 
-    def _text_appearance(self, text: str, width: float, height: float, multiline: bool, size: float | None) -> pikepdf.Object:
+    def _text_appearance(self, text: str, width: float, height: float, multiline: bool, size: float | None, align: int = 0, comb: int | None = None, rotate: int = 0, frame: bytes = b"") -> pikepdf.Object:
         font = self.font
         pad = 2.0
+
+        def x_of(line: str, size: float) -> float:
+            if align == 1:
+                return max(pad, (width - font.width(line, size)) / 2)
+            if align == 2:
+                return max(pad, width - pad - font.width(line, size))
+            return pad
+
         if multiline:
             size = size or DEFAULT_SIZE
             lines = _wrap(font, text, size, width - 2 * pad)
@@ -321,10 +490,18 @@ class Filler:
                 size -= 0.5
                 leading = size * 1.15
                 lines = _wrap(font, text, size, width - 2 * pad)
-            parts = [f"/Tx BMC q {pad} {pad} {width - 2 * pad:.2f} {height - 2 * pad:.2f} re W n BT /{FIELD_FONT} {size:g} Tf 0 g {leading:.2f} TL".encode()]
-            parts.append(f"1 0 0 1 {pad} {height - pad - size:.2f} Tm".encode())
+            parts = [f"/Tx BMC q {pad} {pad} {width - 2 * pad:.2f} {height - 2 * pad:.2f} re W n BT /{FIELD_FONT} {size:g} Tf 0 g".encode()]
+            top = height - pad - size
             for i, line in enumerate(lines):
-                parts.append((b"" if i == 0 else b"T* ") + font.encode(line) + b" Tj")
+                parts.append(f"1 0 0 1 {x_of(line, size):.2f} {top - i * leading:.2f} Tm ".encode() + font.encode(line) + b" Tj")
+            parts.append(b"ET Q EMC")
+        elif comb:
+            cell = width / comb
+            size = size or min(DEFAULT_SIZE * 1.2, max(5.0, (height - 2) * 0.7), cell * 1.4)
+            baseline = (height - size * 0.73) / 2
+            parts = [f"/Tx BMC q BT /{FIELD_FONT} {size:g} Tf 0 g".encode()]
+            for i, ch in enumerate(text[:comb]):
+                parts.append(f"1 0 0 1 {i * cell + (cell - font.width(ch, size)) / 2:.2f} {baseline:.2f} Tm ".encode() + font.encode(ch) + b" Tj")
             parts.append(b"ET Q EMC")
         else:
             size = size or min(DEFAULT_SIZE, max(5.0, (height - 2) * 0.7))
@@ -332,10 +509,13 @@ class Filler:
                 size -= 0.5
             baseline = (height - size * 0.73) / 2
             parts = [
-                f"/Tx BMC q {pad / 2} 1 {width - pad:.2f} {height - 2:.2f} re W n BT /{FIELD_FONT} {size:g} Tf 0 g 1 0 0 1 {pad} {baseline:.2f} Tm".encode(),
+                f"/Tx BMC q {pad / 2} 1 {width - pad:.2f} {height - 2:.2f} re W n BT /{FIELD_FONT} {size:g} Tf 0 g 1 0 0 1 {x_of(text, size):.2f} {baseline:.2f} Tm".encode(),
                 font.encode(text) + b" Tj ET Q EMC",
             ]
-        return _stream(self.pdf, b"\n".join(parts), width, height, self.resources)
+        stream = _stream(self.pdf, frame + b"\n".join(parts), width, height, self.resources)
+        if rotate:  # /MK /R: the box is drawn upright, then turned onto the widget's rectangle
+            stream.Matrix = {90: [0, 1, -1, 0, height, 0], 180: [-1, 0, 0, -1, width, height], 270: [0, -1, 1, 0, 0, width]}.get(rotate, [1, 0, 0, 1, 0, 0])
+        return stream
 
 
 def _da_size(field: pikepdf.Dictionary) -> float | None:
@@ -395,18 +575,35 @@ def fill(pdf: pikepdf.Pdf, values: dict[str, Any]) -> list[str]:
     return [name for name, value in values.items() if not filler.set(name, value)]
 
 
+def fill_checked(pdf: pikepdf.Pdf, values: dict[str, Any]) -> tuple[list[str], Filler]:
+    """Check every value against its field first (existence, /MaxLen, yes/no, options); fill only when all fit.
+
+    Returns the problems (Polish, each naming its field; nothing filled when
+    there are any) and the filler (``dropped_xfa`` tells whether an XFA form was removed).
+    """
+    filler = Filler(pdf)
+    problems = [p for p in (filler.problem(name, value) for name, value in values.items()) if p is not None]
+    if not problems:
+        for name, value in values.items():
+            filler.set(name, value)
+    return problems, filler
+
+
 def field_values(pdf: pikepdf.Pdf) -> dict[str, Any]:
     """Every terminal field's value: text as str, checkbox as bool, radio as its export value or None."""
     found: dict[str, Any] = {}
     for name, field, _widgets in terminal_fields(pdf):
         kind = field_kind(field)
         value = _inherited(field, "/V")
-        if kind in ("text", "choice"):
+        if isinstance(value, pikepdf.Array):  # a list box with several choices
+            found[name] = [str(v) for v in value]
+        elif kind in ("text", "choice"):
             found[name] = "" if value is None else str(value)
         elif kind == "checkbox":
             found[name] = value is not None and str(value) != "/Off"
         elif kind == "radio":
-            found[name] = None if value is None or str(value) == "/Off" else str(value)[1:]
+            state = None if value is None or str(value) == "/Off" else str(value)[1:]
+            found[name] = dict(_options(field, kind)).get(state, state) if state is not None else None
     return found
 
 

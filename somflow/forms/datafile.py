@@ -56,3 +56,15 @@ def unflatten(spec: FormSpec | None, flat: dict[str, Any]) -> dict[str, Any]:
     for name, numbered in rows.items():
         data[name] = [numbered.get(i, {}) for i in range(1, max(numbered) + 1)]
     return data
+
+
+def dotted(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested mappings as PDF field names: ``{"osoba": {"imie": "Ala"}}`` → ``{"osoba.imie": "Ala"}``."""
+    flat: dict[str, Any] = {}
+    for key, value in row.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict) and value:
+            flat.update(dotted(value, name + "."))
+        else:
+            flat[name] = value
+    return flat
