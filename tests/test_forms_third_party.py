@@ -222,3 +222,39 @@ def test_unusable_template_gives_a_polish_error(tmp_path, make, message):
     assert result.returncode != 0 and not out.exists()
     assert message in output and template.name in output
     assert "Traceback" not in output and "Nieoczekiwany" not in output
+
+
+def test_livecycle_form_indexed_names_checkbox_pair_and_box_without_appearance(somflow_cli, tmp_path):
+    template = tp.livecycle(tmp_path / "lc.pdf")
+    data = {"form1.strona1.Nazwisko": POLISH, "form1[0].strona1[0].Zgoda[0]": "Nie", "form1.strona1.Potwierdzenie": "tak"}
+    result, out = fill(somflow_cli, tmp_path, template, data)
+    assert result.exit_code == 0, result.output
+    found = values(out)
+    prefix = tp.LC_PREFIX
+    assert found[prefix + "Nazwisko[0]"] == POLISH and found[prefix + "Zgoda[0]"] == "/Nie" and found[prefix + "Potwierdzenie[0]"] == "/Yes"
+    page = render(own_appearances_only(out))
+    assert ink_in(page, tp.LC_RECTS["Nazwisko"]) > 30 and ink_in(page, tp.LC_RECTS["Potwierdzenie"]) > 5
+    assert ink_in(page, tp.LC_RECTS["Nie"]) > 5 and ink_in(page, tp.LC_RECTS["Tak"]) == 0  # only the box that was meant
+    bad, out = fill(somflow_cli, tmp_path, template, {"form1.strona1.Zgoda": True, "form1.strona1.Nazwsko": "x"}, out="zle.pdf")
+    assert bad.exit_code == 2 and not out.exists()
+    assert "„True” nie jest jedną z opcji: Tak, Nie" in bad.output
+    assert "czy chodziło o „form1[0].strona1[0].Nazwisko[0]”" in bad.output
+
+
+def test_values_the_field_font_cannot_show_are_refused(somflow_cli, tmp_path):
+    template = tp.text_fields(tmp_path / "tekst.pdf")
+    result, out = fill(somflow_cli, tmp_path, template, {"helvetica": "Ołeksandr ✓"})
+    assert result.exit_code == 2 and not out.exists()
+    assert "pole „helvetica”: znaków „✓” nie da się pokazać" in result.output
+
+
+def test_yaml_numbers_with_leading_zeros_stay_text(somflow_cli, tmp_path):
+    """YAML 1.1 would read a 2000s PESEL made of digits 0-7 as an octal number, 12:30 as 750."""
+    template = tp.text_fields(tmp_path / "tekst.pdf")
+    source = tmp_path / "dane.yaml"
+    source.write_text("pesel: 00210112345\nhelvetica: 12:30\nkwota: 0x1F\n", encoding="utf-8")
+    out = tmp_path / "wynik.pdf"
+    result = somflow_cli("fill", "--template", str(template), "--data", str(source), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    found = values(out)
+    assert (found["pesel"], found["helvetica"], found["kwota"]) == ("00210112345", "12:30", "0x1F")

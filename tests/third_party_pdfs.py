@@ -245,3 +245,26 @@ def not_a_pdf(folder: Path) -> Path:
     path = folder / "list.pdf"
     path.write_text("Szanowni Państwo, w załączeniu wniosek.", encoding="utf-8")
     return path
+
+
+LC_PREFIX = "form1[0].strona1[0]."
+LC_RECTS = {"Nazwisko": (60, 700, 300, 720), "Tak": (60, 660, 74, 674), "Nie": (100, 660, 114, 674), "Potwierdzenie": (60, 620, 74, 634)}
+
+
+def livecycle(path: Path) -> Path:
+    """As Adobe LiveCycle Designer saves a "static" form: names like ``form1[0].strona1[0].Nazwisko[0]``, XFA beside AcroForm,
+    a "tak"/"nie" pair of checkboxes sharing one name, and a checkbox without appearance streams."""
+    pdf = _new(title="Formularz LiveCycle")
+    form1 = pdf.make_indirect(pikepdf.Dictionary(T=pikepdf.String("form1[0]"), Kids=pikepdf.Array()))
+    page = pdf.make_indirect(pikepdf.Dictionary(T=pikepdf.String("strona1[0]"), Parent=form1, Kids=pikepdf.Array()))
+    form1.Kids.append(page)
+    page.Kids.append(_widget(pdf, 0, LC_RECTS["Nazwisko"], FT=pikepdf.Name.Tx, T=pikepdf.String("Nazwisko[0]"), Parent=page, DA=pikepdf.String("/Helv 10 Tf 0 g")))
+    pair = pdf.make_indirect(pikepdf.Dictionary(FT=pikepdf.Name.Btn, T=pikepdf.String("Zgoda[0]"), Parent=page, V=pikepdf.Name.Off, Kids=pikepdf.Array()))
+    for on in ("Tak", "Nie"):
+        ap = pikepdf.Dictionary(N=pikepdf.Dictionary({"/" + on: _box(pdf, 14, 14, CHECK), "/Off": _box(pdf, 14, 14)}))
+        pair.Kids.append(_widget(pdf, 0, LC_RECTS[on], Parent=pair, AS=pikepdf.Name.Off, AP=ap))
+    page.Kids.append(pair)
+    page.Kids.append(_widget(pdf, 0, LC_RECTS["Potwierdzenie"], FT=pikepdf.Name.Btn, T=pikepdf.String("Potwierdzenie[0]"), Parent=page, V=pikepdf.Name.Off))
+    _acroform(pdf, [form1], XFA=pdf.make_stream(XFA), NeedAppearances=True)
+    pdf.save(path)
+    return path

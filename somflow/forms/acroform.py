@@ -11,6 +11,7 @@ templates built here and on a municipality's own official PDF.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import io
 import re
@@ -322,6 +323,8 @@ def _slots(pdf: pikepdf.Pdf) -> tuple[dict[str, _Slot], dict[str, tuple[Any, lis
 COMB = 1 << 24
 EDIT = 1 << 18
 MULTI_SELECT = 1 << 21
+#: The ``[0]`` indices in the field names of forms made by Adobe LiveCycle (XFA).
+INDEX = re.compile(r"\[\d+\]")
 #: Words taken as "checked" / "not checked" for a checkbox, besides true/false and its own export value.
 YES_WORDS = frozenset({"yes", "tak", "true", "1", "x", "on"})
 NO_WORDS = frozenset({"no", "nie", "false", "0", "off", ""})
@@ -335,7 +338,7 @@ def _checked(value: Any, on: str) -> bool | None:
         return bool(value) if value in (0, 1) else None
     if isinstance(value, str):
         word = value.strip()
-        if word == on or word.lower() in YES_WORDS:
+        if word.lower() == on.lower() or word.lower() in YES_WORDS:
             return True
         if word.lower() in NO_WORDS:
             return False
@@ -389,12 +392,32 @@ class Filler:
         self.resources = dr
         acroform.NeedAppearances = False
         self.slots, self.objects = _slots(pdf)
+        self._aliases: dict[str, str] | None = None
+
+    def resolve(self, name: str) -> str | None:
+        """The field's full name: ``name`` itself, or ``name`` with the ``[0]`` indices of XFA-made names left out.
+
+        Forms from Adobe LiveCycle name fields ``form1[0].strona1[0].Nazwisko[0]``;
+        the data may say ``form1.strona1.Nazwisko`` when that names one field only.
+        """
+        if name in self.slots:
+            return name
+        if self._aliases is None:
+            by_plain: dict[str, list[str]] = {}
+            for full in self.slots:
+                by_plain.setdefault(INDEX.sub("", full), []).append(full)
+            self._aliases = {plain: fulls[0] for plain, fulls in by_plain.items() if len(fulls) == 1}
+        return self._aliases.get(INDEX.sub("", name))
 
     def problem(self, name: str, value: Any) -> str | None:
         """Why ``value`` cannot go into field ``name`` (a Polish message naming the field), or None when it can."""
-        slot = self.slots.get(name)
-        if slot is None:
+        full = self.resolve(name)
+        if full is None:
+            close = difflib.get_close_matches(name, list(self.slots), n=1, cutoff=0.75)
+            if close:
+                return _("nie ma pola „{name}” (czy chodziło o „{close}”?)", name=name, close=close[0])
             return _("nie ma pola „{name}”", name=name)
+        slot = self.slots[full]
         kind = slot.kind
         if kind in ("signature", "push", "other"):
             return _("pole „{name}” to podpis albo przycisk, nie da się go wypełnić danymi", name=name)
@@ -406,6 +429,12 @@ class Filler:
             text = "" if value is None else str(value)
             if slot.maxlen is not None and len(text) > slot.maxlen:
                 return _("pole „{name}”: wartość ma {length} znaków, a pole mieści najwyżej {max}", name=name, length=len(text), max=slot.maxlen)
+            missing = "".join(dict.fromkeys(ch for ch in text if ch not in "\n\r\t" and not self.font.covers(ch)))
+            if missing:
+                return _("pole „{name}”: znaków „{chars}” nie da się pokazać czcionką formularza (zamiast nich byłyby „?”)", name=name, chars=missing)
+        elif kind == "checkbox" and len(_states(slot)) > 1:  # boxes of one name, each its own export value: one of them is ticked
+            if value not in (None, False, "") and _radio_state(slot, str(value)) is None:
+                return _("pole „{name}”: „{value}” nie jest jedną z opcji: {options}", name=name, value=value, options=", ".join(_states(slot)))
         elif kind == "checkbox":
             on = next((w[3] for w in slot.widgets if w[3] is not None), "Yes")
             if _checked(value, on) is None:
@@ -422,6 +451,7 @@ class Filler:
 
     def set(self, name: str, value: Any) -> bool:
         """Set field ``name`` to ``value`` (text; bool or export value for buttons). False when there is no such field."""
+        name = self.resolve(name) or name
         slot = self.slots.get(name)
         if slot is None:
             return False
@@ -456,13 +486,16 @@ class Filler:
                 if da is not None and "/DA" in widget:  # a widget's own /DA wins over the field's
                     widget.DA = da
                 widget.AP = pikepdf.Dictionary(N=self._text_appearance(shown, width, height, slot.multiline and kind == "text", slot.size, slot.align, comb, rotate, frame))
-        elif kind == "checkbox":
-            for objgen, _w, _h, on, _r, _f in slot.widgets:
+        elif kind == "checkbox" and len(_states(slot)) < 2:
+            for objgen, width, height, on, _r, _f in slot.widgets:
+                widget = get(objgen)
+                if on is None and not isinstance(widget.get("/AP", {}).get("/N"), pikepdf.Dictionary):
+                    self._tick_appearance(widget, width, height)  # a box without appearances would stay invisible
                 on = on or "Yes"
                 state = pikepdf.Name("/" + on) if _checked(value, on) else pikepdf.Name.Off
-                get(objgen).AS = state
+                widget.AS = state
                 field.V = state
-        elif kind == "radio":
+        elif kind in ("radio", "checkbox"):
             chosen = None if value in (None, False, "") else _radio_state(slot, str(value))
             for objgen, _w, _h, on, _r, _f in slot.widgets:
                 get(objgen).AS = pikepdf.Name("/" + on) if on is not None and on == chosen else pikepdf.Name.Off
@@ -470,6 +503,11 @@ class Filler:
         else:
             return False
         return True
+
+    def _tick_appearance(self, widget: pikepdf.Dictionary, width: float, height: float) -> None:
+        scale = min(width, height) / 10
+        tick = f"q {scale:g} 0 0 {scale:g} 0 0 cm ".encode() + CROSS + b" Q"
+        widget.AP = pikepdf.Dictionary(N=pikepdf.Dictionary(Yes=_stream(self.pdf, tick, width, height), Off=_stream(self.pdf, b"", width, height)))
 
     def _text_appearance(self, text: str, width: float, height: float, multiline: bool, size: float | None, align: int = 0, comb: int | None = None, rotate: int = 0, frame: bytes = b"") -> pikepdf.Object:
         font = self.font
@@ -504,6 +542,7 @@ class Filler:
                 parts.append(f"1 0 0 1 {i * cell + (cell - font.width(ch, size)) / 2:.2f} {baseline:.2f} Tm ".encode() + font.encode(ch) + b" Tj")
             parts.append(b"ET Q EMC")
         else:
+            text = " ".join(text.splitlines())  # one line: line breaks become spaces, not "?"
             size = size or min(DEFAULT_SIZE, max(5.0, (height - 2) * 0.7))
             while size > 5 and font.width(text, size) > width - 2 * pad:
                 size -= 0.5
