@@ -24,10 +24,10 @@ from somflow.forms import acroform
 POLISH = tp.POLISH
 
 
-def fill(somflow_cli, tmp_path: Path, template: Path, data: dict, *extra: str, out: str = "wynik.pdf"):
-    """Run ``somflow fill --template`` with ``data`` written as YAML; returns the result and the --out path."""
-    source = tmp_path / "dane.yaml"
-    source.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+def fill(somflow_cli, tmp_path: Path, template: Path, data: dict | str, *extra: str, out: str = "wynik.pdf", data_name: str = "dane.yaml"):
+    """Run ``somflow fill --template`` with ``data`` (a dict written as YAML, or the file's text); returns the result and the --out path."""
+    source = tmp_path / data_name
+    source.write_text(data if isinstance(data, str) else yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     target = tmp_path / out
     return somflow_cli("fill", "--template", str(template), "--data", str(source), "--out", str(target), *extra), target
 
@@ -144,10 +144,7 @@ def test_bad_values_name_their_fields_exit_2_and_write_nothing(somflow_cli, tmp_
 
 def test_a_csv_row_that_does_not_fit_the_pdf_stops_the_whole_batch(somflow_cli, tmp_path):
     template = tp.text_fields(tmp_path / "tekst.pdf")
-    source = tmp_path / "klasa.csv"
-    source.write_text("helvetica,pesel\nŻaneta,02270803624\nŁucja,0227080362499\n", encoding="utf-8")
-    out = tmp_path / "klasa.pdf"
-    result = somflow_cli("fill", "--template", str(template), "--data", str(source), "--out", str(out))
+    result, out = fill(somflow_cli, tmp_path, template, "helvetica,pesel\nŻaneta,02270803624\nŁucja,0227080362499\n", data_name="klasa.csv", out="klasa.pdf")
     assert result.exit_code == 2 and not out.exists()
     assert "Wiersz 2: w pliku tekst.pdf: pole „pesel”" in result.output
 
@@ -251,10 +248,7 @@ def test_values_the_field_font_cannot_show_are_refused(somflow_cli, tmp_path):
 def test_yaml_numbers_with_leading_zeros_stay_text(somflow_cli, tmp_path):
     """YAML 1.1 would read a 2000s PESEL made of digits 0-7 as an octal number, 12:30 as 750."""
     template = tp.text_fields(tmp_path / "tekst.pdf")
-    source = tmp_path / "dane.yaml"
-    source.write_text("pesel: 00210112345\nhelvetica: 12:30\nkwota: 0x1F\n", encoding="utf-8")
-    out = tmp_path / "wynik.pdf"
-    result = somflow_cli("fill", "--template", str(template), "--data", str(source), "--out", str(out))
+    result, out = fill(somflow_cli, tmp_path, template, "pesel: 00210112345\nhelvetica: 12:30\nkwota: 0x1F\n")
     assert result.exit_code == 0, result.output
     found = values(out)
     assert (found["pesel"], found["helvetica"], found["kwota"]) == ("00210112345", "12:30", "0x1F")
