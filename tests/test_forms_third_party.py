@@ -252,3 +252,23 @@ def test_yaml_numbers_with_leading_zeros_stay_text(somflow_cli, tmp_path):
     assert result.exit_code == 0, result.output
     found = values(out)
     assert (found["pesel"], found["helvetica"], found["kwota"]) == ("00210112345", "12:30", "0x1F")
+
+
+def test_polish_field_names_and_fields_missing_from_the_field_list(somflow_cli, tmp_path):
+    template = tp.orphan_widgets(tmp_path / "sierota.pdf")
+    result, out = fill(somflow_cli, tmp_path, template, {"Miejscowość": "Świętochłowice", "Województwo": "śląskie"})
+    assert result.exit_code == 0, result.output
+    assert values(out) == {"Miejscowość": "Świętochłowice", "Województwo": "śląskie", "Podpis": None}
+    page = render(own_appearances_only(out))
+    assert all(ink_in(page, rect) > 30 for rect in tp.ORPHAN_RECTS.values())
+    bad, out = fill(somflow_cli, tmp_path, template, {"Podpis": "Jan Kowalski"}, out="zle.pdf")
+    assert bad.exit_code == 2 and not out.exists()
+    assert "pole „Podpis” to podpis albo przycisk" in bad.output
+
+
+def test_reading_back_a_tak_nie_pair(somflow_cli, tmp_path):
+    result, out = fill(somflow_cli, tmp_path, tp.livecycle(tmp_path / "lc.pdf"), {"form1.strona1.Zgoda": "Tak"})
+    assert result.exit_code == 0, result.output
+    with pikepdf.open(out) as pdf:
+        back = acroform.field_values(pdf)
+    assert back[tp.LC_PREFIX + "Zgoda[0]"] == "Tak" and back[tp.LC_PREFIX + "Potwierdzenie[0]"] is False

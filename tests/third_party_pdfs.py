@@ -6,6 +6,7 @@ its path. Field rectangles are module constants so tests can look for ink there.
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import pikepdf
@@ -267,4 +268,21 @@ def livecycle(path: Path) -> Path:
     page.Kids.append(_widget(pdf, 0, LC_RECTS["Potwierdzenie"], FT=pikepdf.Name.Btn, T=pikepdf.String("Potwierdzenie[0]"), Parent=page, V=pikepdf.Name.Off))
     _acroform(pdf, [form1], XFA=pdf.make_stream(XFA), NeedAppearances=True)
     pdf.save(path)
+    return path
+
+
+ORPHAN_RECTS = {"Miejscowość": (60, 700, 300, 720), "Województwo": (60, 660, 300, 680)}
+
+
+def orphan_widgets(path: Path) -> Path:
+    """Fields with Polish names (UTF-16 /T) whose widgets are on the page but whose /AcroForm lists no fields,
+    as left by tools that copy pages without their form; plus a signature field."""
+    pdf = _new()
+    for name, rect in ORPHAN_RECTS.items():
+        _widget(pdf, 0, rect, FT=pikepdf.Name.Tx, T=pikepdf.String(name), DA=pikepdf.String("/Helv 10 Tf 0 g"))
+    _widget(pdf, 0, (300, 100, 500, 140), FT=pikepdf.Name.Sig, T=pikepdf.String("Podpis"))
+    _acroform(pdf, [])
+    with warnings.catch_warnings():  # pikepdf warns about exactly the fault this PDF is made to have
+        warnings.simplefilter("ignore")
+        pdf.save(path)
     return path

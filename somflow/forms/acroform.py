@@ -629,15 +629,20 @@ def fill_checked(pdf: pikepdf.Pdf, values: dict[str, Any]) -> tuple[list[str], F
 
 
 def field_values(pdf: pikepdf.Pdf) -> dict[str, Any]:
-    """Every terminal field's value: text as str, checkbox as bool, radio as its export value or None."""
+    """Every terminal field's value: text as str, checkbox as bool, radio as its export value (its /Opt text) or None.
+
+    A list box with several choices gives a list; checkboxes of one name with different export values (a "tak"/"nie" pair) give the ticked one's value or None.
+    """
     found: dict[str, Any] = {}
-    for name, field, _widgets in terminal_fields(pdf):
+    for name, field, widgets in terminal_fields(pdf):
         kind = field_kind(field)
         value = _inherited(field, "/V")
         if isinstance(value, pikepdf.Array):  # a list box with several choices
             found[name] = [str(v) for v in value]
         elif kind in ("text", "choice"):
             found[name] = "" if value is None else str(value)
+        elif kind == "checkbox" and len({_on_state(w) for w in widgets} - {None}) > 1:  # a tak/nie pair: which one
+            found[name] = None if value is None or str(value) == "/Off" else str(value)[1:]
         elif kind == "checkbox":
             found[name] = value is not None and str(value) != "/Off"
         elif kind == "radio":

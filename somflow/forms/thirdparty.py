@@ -22,6 +22,39 @@ def _damaged(name: str) -> SomflowError:
     return SomflowError(_("Plik {file} jest uszkodzony albo niepełny (np. przerwane pobieranie) i nie da się go otworzyć jako PDF.", file=name))
 
 
+def _list_orphan_fields(pdf: pikepdf.Pdf) -> None:
+    """Add to /AcroForm /Fields the fields whose widgets are on the pages but missing from it.
+
+    Pages copied between PDFs without their form (pikepdf's ``pages.extend``,
+    some merging tools) keep the widgets and lose the field list; viewers then
+    show boxes nobody can fill.
+    """
+    listed = set()
+    acroform = pdf.Root.get("/AcroForm")
+    fields = acroform.get("/Fields") if isinstance(acroform, pikepdf.Dictionary) else None
+    for field in fields if isinstance(fields, pikepdf.Array) else []:
+        listed.add(field.objgen)
+    orphans = []
+    for page in pdf.pages:
+        for annot in page.obj.get("/Annots", []):
+            if not isinstance(annot, pikepdf.Dictionary) or annot.get("/Subtype") != "/Widget":
+                continue
+            top, depth = annot, 0
+            while "/Parent" in top and depth < 32:
+                top, depth = top.Parent, depth + 1
+            if "/T" in top and top.objgen not in listed and top.is_indirect:
+                listed.add(top.objgen)
+                orphans.append(top)
+    if not orphans:
+        return
+    if not isinstance(acroform, pikepdf.Dictionary):
+        acroform = pdf.Root.AcroForm = pdf.make_indirect(pikepdf.Dictionary(Fields=pikepdf.Array()))
+    if not isinstance(acroform.get("/Fields"), pikepdf.Array):
+        acroform.Fields = pikepdf.Array()
+    for top in orphans:
+        acroform.Fields.append(top)
+
+
 def open_form(content: bytes, name: str) -> pikepdf.Pdf:
     """``content`` (the bytes of file ``name``) opened with pikepdf, checked to hold form fields."""
     if b"%PDF-" not in content[:1024]:
@@ -35,8 +68,9 @@ def open_form(content: bytes, name: str) -> pikepdf.Pdf:
     except pikepdf.PdfError as exc:
         raise _damaged(name) from exc
     try:
-        usable = isinstance(pdf.Root.get("/AcroForm"), pikepdf.Dictionary) and next(terminal_fields(pdf), None) is not None
-    except (pikepdf.PdfError, AttributeError, TypeError):
+        _list_orphan_fields(pdf)
+        usable = next(terminal_fields(pdf), None) is not None
+    except (pikepdf.PdfError, AttributeError, TypeError, ValueError):
         usable = False
     if not usable:
         pdf.close()
