@@ -272,3 +272,14 @@ def test_reading_back_a_tak_nie_pair(somflow_cli, tmp_path):
     with pikepdf.open(out) as pdf:
         back = acroform.field_values(pdf)
     assert back[tp.LC_PREFIX + "Zgoda[0]"] == "Tak" and back[tp.LC_PREFIX + "Potwierdzenie[0]"] is False
+
+
+def test_values_the_office_prefilled_still_show(somflow_cli, tmp_path):
+    """NeedAppearances goes off when somflow fills; a pre-filled value that had no appearance must be drawn too."""
+    result, out = fill(somflow_cli, tmp_path, tp.prefilled(tmp_path / "urzad.pdf"), {"Nazwisko": "Żak"})
+    assert result.exit_code == 0, result.output
+    assert values(out) == {"Gmina": "Gmina Łęczna", "Nazwisko": "Żak"}
+    page = render(own_appearances_only(out))
+    assert ink_in(page, tp.PREFILLED_RECTS["Gmina"]) > 30 and ink_in(page, tp.PREFILLED_RECTS["Nazwisko"]) > 10
+    result, flat = fill(somflow_cli, tmp_path, tp.prefilled(tmp_path / "urzad.pdf"), {"Nazwisko": "Żak"}, "--flatten", out="plaski.pdf")
+    assert result.exit_code == 0 and "Gmina Łęczna" in pdftotext(flat)

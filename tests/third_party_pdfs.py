@@ -286,3 +286,16 @@ def orphan_widgets(path: Path) -> Path:
         warnings.simplefilter("ignore")
         pdf.save(path)
     return path
+
+
+PREFILLED_RECTS = {"Gmina": (60, 700, 300, 720), "Nazwisko": (60, 660, 300, 680)}
+
+
+def prefilled(path: Path) -> Path:
+    """A form the office pre-filled ("Gmina": "Gmina Łęczna") without appearance streams, relying on NeedAppearances."""
+    pdf = _new()
+    gmina = _widget(pdf, 0, PREFILLED_RECTS["Gmina"], FT=pikepdf.Name.Tx, T=pikepdf.String("Gmina"), V=pikepdf.String("Gmina Łęczna"), DA=pikepdf.String("/Helv 10 Tf 0 g"))
+    nazwisko = _widget(pdf, 0, PREFILLED_RECTS["Nazwisko"], FT=pikepdf.Name.Tx, T=pikepdf.String("Nazwisko"), DA=pikepdf.String("/Helv 10 Tf 0 g"))
+    _acroform(pdf, [gmina, nazwisko], NeedAppearances=True)
+    pdf.save(path)
+    return path

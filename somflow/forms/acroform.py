@@ -390,6 +390,8 @@ class Filler:
         if "/" + FIELD_FONT not in dr.Font:
             dr.Font["/" + FIELD_FONT] = self.font.pdf_object(pdf)
         self.resources = dr
+        #: The PDF asked viewers to draw the fields themselves: somflow now draws every value (see :meth:`redraw`).
+        self.viewer_drawn = bool(acroform.get("/NeedAppearances", False))
         acroform.NeedAppearances = False
         self.slots, self.objects = _slots(pdf)
         self._aliases: dict[str, str] | None = None
@@ -503,6 +505,24 @@ class Filler:
         else:
             return False
         return True
+
+    def redraw(self, skip: set[str]) -> None:
+        """Draw the values already in text and choice fields (not in ``skip``) that a viewer was to draw itself.
+
+        With NeedAppearances off, a pre-filled value without an appearance
+        stream — or any value of a form that asked viewers to draw them — would no longer show.
+        """
+        if self.objects is None:
+            return
+        for name, (field, widgets) in self.objects.items():
+            slot = self.slots[name]
+            if name in skip or slot.kind not in ("text", "choice"):
+                continue
+            value = _inherited(field, "/V")
+            if value is None or (not isinstance(value, pikepdf.Array) and str(value) == ""):
+                continue
+            if self.viewer_drawn or any(not isinstance(w.get("/AP"), pikepdf.Dictionary) for w in widgets):
+                self.set(name, [str(v) for v in value] if isinstance(value, pikepdf.Array) else str(value))
 
     def _tick_appearance(self, widget: pikepdf.Dictionary, width: float, height: float) -> None:
         scale = min(width, height) / 10
@@ -625,6 +645,7 @@ def fill_checked(pdf: pikepdf.Pdf, values: dict[str, Any]) -> tuple[list[str], F
     if not problems:
         for name, value in values.items():
             filler.set(name, value)
+        filler.redraw({filler.resolve(name) or name for name in values})
     return problems, filler
 
 
