@@ -178,11 +178,11 @@ def test_encrypted_with_empty_user_password_is_filled(somflow_cli, tmp_path):
     assert result.exit_code == 0 and POLISH in pdftotext(flat)
 
 
-def fill_in_terminal(tmp_path: Path, template: Path, data: dict):
+def fill_in_terminal(tmp_path: Path, template: Path, data: dict, target: Path | None = None):
     """``somflow fill --template`` in its own process, as from a terminal (errors about the file end the program)."""
     source = tmp_path / "dane.yaml"
     source.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    target = tmp_path / "wynik.pdf"
+    target = target or tmp_path / "wynik.pdf"
     return run_somflow("fill", "--template", str(template), "--data", str(source), "--out", str(target), cwd=tmp_path), target
 
 
@@ -283,3 +283,10 @@ def test_values_the_office_prefilled_still_show(somflow_cli, tmp_path):
     assert ink_in(page, tp.PREFILLED_RECTS["Gmina"]) > 30 and ink_in(page, tp.PREFILLED_RECTS["Nazwisko"]) > 10
     result, flat = fill(somflow_cli, tmp_path, tp.prefilled(tmp_path / "urzad.pdf"), {"Nazwisko": "Żak"}, "--flatten", out="plaski.pdf")
     assert result.exit_code == 0 and "Gmina Łęczna" in pdftotext(flat)
+
+
+def test_out_in_a_missing_folder_is_a_polish_error(tmp_path):
+    template = tp.reportlab_form(tmp_path / "urzad.pdf")
+    result, target = fill_in_terminal(tmp_path, template, {"Nazwisko": "Żak"}, tmp_path / "nie-ma-folderu" / "wynik.pdf")
+    assert result.returncode != 0 and not target.exists()
+    assert "Nie można zapisać pliku" in result.stderr + result.stdout and "Nieoczekiwany" not in result.stderr
