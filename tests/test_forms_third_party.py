@@ -85,6 +85,8 @@ def test_text_fields_of_every_kind_show_polish(somflow_cli, tmp_path):
         for field in pdf.Root.AcroForm.Fields:
             assert str(field.DA).startswith("/SfF "), field.T  # a viewer that regenerates uses the Polish font too
             assert b"/SfF" in field.AP.N.read_bytes()
+            if field.T == "kwota":
+                assert str(field.DA).endswith("Tf 0 0 1 rg") and b"0 0 1 rg" in field.AP.N.read_bytes()  # keeps its blue
     page = render(own_appearances_only(out))
     for name, rect in tp.TEXT_RECTS.items():
         assert ink_in(page, rect) > 60, name
@@ -209,8 +211,9 @@ def test_xfa_is_dropped_so_viewers_show_the_acroform(somflow_cli, tmp_path):
         (tp.not_a_pdf, "nie jest plikiem PDF"),
         (lambda d: tp.truncated(tp.text_fields(d / "caly.pdf"), d / "urwany.pdf"), "uszkodzony albo niepełny"),
         (lambda d: tp.no_form(d / "skan.pdf"), "nie ma pól formularza"),
+        (lambda d: tp.dynamic_xfa(d / "xfa.pdf"), "dynamiczny formularz XFA"),
     ],
-    ids=["not-a-pdf", "truncated", "no-fields"],
+    ids=["not-a-pdf", "truncated", "no-fields", "dynamic-xfa"],
 )
 def test_unusable_template_gives_a_polish_error(tmp_path, make, message):
     template = make(tmp_path)

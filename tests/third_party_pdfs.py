@@ -119,7 +119,7 @@ def text_fields(path: Path) -> Path:
         "pesel": {"DA": pikepdf.String("/Helv 10 Tf 0 g"), "MaxLen": 11},
         "kod": {"DA": pikepdf.String("/Helv 10 Tf 0 g"), "MaxLen": 6, "Ff": COMB},
         "uwagi": {"DA": pikepdf.String("/Helv 9 Tf 0 g"), "Ff": MULTILINE},
-        "kwota": {"DA": pikepdf.String("/Helv 10 Tf 0 g"), "Q": 2},
+        "kwota": {"DA": pikepdf.String("/Helv 10 Tf 0 0 1 rg"), "Q": 2},  # blue, right-aligned
         "auto": {"DA": pikepdf.String("/Helv 0 Tf 0 g")},
     }
     for name, extra in specs.items():
@@ -297,5 +297,14 @@ def prefilled(path: Path) -> Path:
     gmina = _widget(pdf, 0, PREFILLED_RECTS["Gmina"], FT=pikepdf.Name.Tx, T=pikepdf.String("Gmina"), V=pikepdf.String("Gmina Łęczna"), DA=pikepdf.String("/Helv 10 Tf 0 g"))
     nazwisko = _widget(pdf, 0, PREFILLED_RECTS["Nazwisko"], FT=pikepdf.Name.Tx, T=pikepdf.String("Nazwisko"), DA=pikepdf.String("/Helv 10 Tf 0 g"))
     _acroform(pdf, [gmina, nazwisko], NeedAppearances=True)
+    pdf.save(path)
+    return path
+
+
+def dynamic_xfa(path: Path) -> Path:
+    """A dynamic XFA form: the fields live only in XFA, the PDF page says "Please wait..."."""
+    pdf = _new(title="Please wait... If this message is not eventually replaced")
+    pdf.Root.AcroForm = pdf.make_indirect(pikepdf.Dictionary(Fields=pikepdf.Array(), XFA=pdf.make_stream(XFA)))
+    pdf.Root.NeedsRendering = True
     pdf.save(path)
     return path

@@ -223,6 +223,8 @@ class _Slot:
     align: int = 0
     #: Choice fields: (export value, shown text) of each option; radio groups with /Opt: (state name, shown text).
     options: tuple[tuple[str, str], ...] = ()
+    #: The text colour operator of the field's /DA ("0 g" black unless it says otherwise).
+    colour: str = "0 g"
 
 
 #: Field maps of somflow templates, by the template's (content-derived) /ID: the walk costs more than the fill.
@@ -313,6 +315,7 @@ def _slots(pdf: pikepdf.Pdf) -> tuple[dict[str, _Slot], dict[str, tuple[Any, lis
             int(maxlen) if maxlen is not None else None,
             int(align if align is not None else default_align),
             _options(field, kind),
+            _da_colour(da),
         )
     indirect = all(slot.field != (0, 0) and all(w[0] != (0, 0) for w in slot.widgets) for slot in slots.values())
     if key is not None and indirect:
@@ -479,7 +482,7 @@ class Filler:
                 shown = ", ".join(dict(slot.options).get(e, e) for e in exports) if exports is not None else dict(slot.options).get(export, text)
             else:
                 field.V = pikepdf.String(text)
-            da = None if slot.da_ok else pikepdf.String(f"/{FIELD_FONT} {slot.size or 0} Tf 0 g")
+            da = None if slot.da_ok else pikepdf.String(f"/{FIELD_FONT} {slot.size or 0} Tf {slot.colour}")
             if da is not None:
                 field.DA = da
             comb = slot.maxlen if kind == "text" and slot.flags & COMB and not slot.multiline and slot.maxlen else None
@@ -487,7 +490,7 @@ class Filler:
                 widget = get(objgen)
                 if da is not None and "/DA" in widget:  # a widget's own /DA wins over the field's
                     widget.DA = da
-                widget.AP = pikepdf.Dictionary(N=self._text_appearance(shown, width, height, slot.multiline and kind == "text", slot.size, slot.align, comb, rotate, frame))
+                widget.AP = pikepdf.Dictionary(N=self._text_appearance(shown, width, height, slot.multiline and kind == "text", slot.size, slot.align, comb, rotate, frame, slot.colour))
         elif kind == "checkbox" and len(_states(slot)) < 2:
             for objgen, width, height, on, _r, _f in slot.widgets:
                 widget = get(objgen)
@@ -529,7 +532,7 @@ class Filler:
         tick = f"q {scale:g} 0 0 {scale:g} 0 0 cm ".encode() + CROSS + b" Q"
         widget.AP = pikepdf.Dictionary(N=pikepdf.Dictionary(Yes=_stream(self.pdf, tick, width, height), Off=_stream(self.pdf, b"", width, height)))
 
-    def _text_appearance(self, text: str, width: float, height: float, multiline: bool, size: float | None, align: int = 0, comb: int | None = None, rotate: int = 0, frame: bytes = b"") -> pikepdf.Object:
+    def _text_appearance(self, text: str, width: float, height: float, multiline: bool, size: float | None, align: int = 0, comb: int | None = None, rotate: int = 0, frame: bytes = b"", colour: str = "0 g") -> pikepdf.Object:
         font = self.font
         pad = 2.0
 
@@ -548,7 +551,7 @@ class Filler:
                 size -= 0.5
                 leading = size * 1.15
                 lines = _wrap(font, text, size, width - 2 * pad)
-            parts = [f"/Tx BMC q {pad} {pad} {width - 2 * pad:.2f} {height - 2 * pad:.2f} re W n BT /{FIELD_FONT} {size:g} Tf 0 g".encode()]
+            parts = [f"/Tx BMC q {pad} {pad} {width - 2 * pad:.2f} {height - 2 * pad:.2f} re W n BT /{FIELD_FONT} {size:g} Tf {colour}".encode()]
             top = height - pad - size
             for i, line in enumerate(lines):
                 parts.append(f"1 0 0 1 {x_of(line, size):.2f} {top - i * leading:.2f} Tm ".encode() + font.encode(line) + b" Tj")
@@ -557,7 +560,7 @@ class Filler:
             cell = width / comb
             size = size or min(DEFAULT_SIZE * 1.2, max(5.0, (height - 2) * 0.7), cell * 1.4)
             baseline = (height - size * 0.73) / 2
-            parts = [f"/Tx BMC q BT /{FIELD_FONT} {size:g} Tf 0 g".encode()]
+            parts = [f"/Tx BMC q BT /{FIELD_FONT} {size:g} Tf {colour}".encode()]
             for i, ch in enumerate(text[:comb]):
                 parts.append(f"1 0 0 1 {i * cell + (cell - font.width(ch, size)) / 2:.2f} {baseline:.2f} Tm ".encode() + font.encode(ch) + b" Tj")
             parts.append(b"ET Q EMC")
@@ -568,13 +571,23 @@ class Filler:
                 size -= 0.5
             baseline = (height - size * 0.73) / 2
             parts = [
-                f"/Tx BMC q {pad / 2} 1 {width - pad:.2f} {height - 2:.2f} re W n BT /{FIELD_FONT} {size:g} Tf 0 g 1 0 0 1 {x_of(text, size):.2f} {baseline:.2f} Tm".encode(),
+                f"/Tx BMC q {pad / 2} 1 {width - pad:.2f} {height - 2:.2f} re W n BT /{FIELD_FONT} {size:g} Tf {colour} 1 0 0 1 {x_of(text, size):.2f} {baseline:.2f} Tm".encode(),
                 font.encode(text) + b" Tj ET Q EMC",
             ]
         stream = _stream(self.pdf, frame + b"\n".join(parts), width, height, self.resources)
         if rotate:  # /MK /R: the box is drawn upright, then turned onto the widget's rectangle
             stream.Matrix = {90: [0, 1, -1, 0, height, 0], 180: [-1, 0, 0, -1, width, height], 270: [0, -1, 1, 0, 0, width]}.get(rotate, [1, 0, 0, 1, 0, 0])
         return stream
+
+
+DA_COLOUR = re.compile(r"((?:[-+]?[\d.]+\s+){1,4})(g|rg|k)\b")
+
+
+def _da_colour(da: Any) -> str:
+    match = DA_COLOUR.search(str(da)) if da is not None else None
+    if match is None or len(match.group(1).split()) != {"g": 1, "rg": 3, "k": 4}[match.group(2)]:
+        return "0 g"
+    return " ".join(match.group(1).split()) + " " + match.group(2)
 
 
 def _da_size(field: pikepdf.Dictionary) -> float | None:

@@ -73,6 +73,9 @@ def open_form(content: bytes, name: str) -> pikepdf.Pdf:
     except (pikepdf.PdfError, AttributeError, TypeError, ValueError):
         usable = False
     if not usable:
+        xfa_only = isinstance(pdf.Root.get("/AcroForm"), pikepdf.Dictionary) and "/XFA" in pdf.Root.AcroForm
         pdf.close()
+        if xfa_only:
+            raise SomflowError(_("Plik {file} to dynamiczny formularz XFA (Adobe LiveCycle) bez pól AcroForm; somflow takich nie wypełnia. Poproś wydawcę o zwykły formularz PDF albo wypełnij go w Adobe Reader.", file=name))
         raise SomflowError(_("W pliku {file} nie ma pól formularza (AcroForm) do wypełnienia.", file=name))
     return pdf
