@@ -282,6 +282,9 @@ def test_values_the_office_prefilled_still_show(somflow_cli, tmp_path):
     result, out = fill(somflow_cli, tmp_path, tp.prefilled(tmp_path / "urzad.pdf"), {"Nazwisko": "Żak"})
     assert result.exit_code == 0, result.output
     assert values(out) == {"Gmina": "Gmina Łęczna", "Nazwisko": "Żak"}
+    with pikepdf.open(out) as pdf:
+        drawn = pdf.Root.AcroForm.Fields[1].AP.N.read_bytes()
+    assert b"/SfF 14 Tf 0 0 1 rg" in drawn  # the form-wide /DA: its size and colour, somflow's font
     page = render(own_appearances_only(out))
     assert ink_in(page, tp.PREFILLED_RECTS["Gmina"]) > 30 and ink_in(page, tp.PREFILLED_RECTS["Nazwisko"]) > 10
     result, flat = fill(somflow_cli, tmp_path, tp.prefilled(tmp_path / "urzad.pdf"), {"Nazwisko": "Żak"}, "--flatten", out="plaski.pdf")

@@ -59,7 +59,8 @@ def _widget(pdf: pikepdf.Pdf, page_no: int, rect, **extra) -> pikepdf.Dictionary
 
 
 def _acroform(pdf: pikepdf.Pdf, fields: list, **extra) -> None:
-    pdf.Root.AcroForm = pdf.make_indirect(pikepdf.Dictionary(Fields=fields, DR=_helvetica_dr(pdf), DA=pikepdf.String(HELV_DA), **extra))
+    extra.setdefault("DA", pikepdf.String(HELV_DA))
+    pdf.Root.AcroForm = pdf.make_indirect(pikepdf.Dictionary(Fields=fields, DR=_helvetica_dr(pdf), **extra))
 
 
 def _box(pdf: pikepdf.Pdf, w: float, h: float, content: bytes = b"") -> pikepdf.Object:
@@ -292,11 +293,12 @@ PREFILLED_RECTS = {"Gmina": (60, 700, 300, 720), "Nazwisko": (60, 660, 300, 680)
 
 
 def prefilled(path: Path) -> Path:
-    """A form the office pre-filled ("Gmina": "Gmina Łęczna") without appearance streams, relying on NeedAppearances."""
+    """A form the office pre-filled ("Gmina": "Gmina Łęczna") without appearance streams, relying on NeedAppearances;
+    "Nazwisko" has no /DA, so the form-wide one (14 pt, blue) applies."""
     pdf = _new()
     gmina = _widget(pdf, 0, PREFILLED_RECTS["Gmina"], FT=pikepdf.Name.Tx, T=pikepdf.String("Gmina"), V=pikepdf.String("Gmina Łęczna"), DA=pikepdf.String("/Helv 10 Tf 0 g"))
-    nazwisko = _widget(pdf, 0, PREFILLED_RECTS["Nazwisko"], FT=pikepdf.Name.Tx, T=pikepdf.String("Nazwisko"), DA=pikepdf.String("/Helv 10 Tf 0 g"))
-    _acroform(pdf, [gmina, nazwisko], NeedAppearances=True)
+    nazwisko = _widget(pdf, 0, PREFILLED_RECTS["Nazwisko"], FT=pikepdf.Name.Tx, T=pikepdf.String("Nazwisko"))  # the form's /DA applies
+    _acroform(pdf, [gmina, nazwisko], NeedAppearances=True, DA=pikepdf.String("/Helv 14 Tf 0 0 1 rg"))
     pdf.save(path)
     return path
 

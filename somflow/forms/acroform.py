@@ -290,9 +290,11 @@ def _slots(pdf: pikepdf.Pdf) -> tuple[dict[str, _Slot], dict[str, tuple[Any, lis
     slots = {}
     objects = {}
     default_align = pdf.Root.AcroForm.get("/Q", 0)
+    default_da = pdf.Root.AcroForm.get("/DA")  # for fields without a /DA of their own
     for name, field, widgets in terminal_fields(pdf):
         objects[name] = (field, widgets)
-        da = _inherited(field, "/DA")
+        own_da = _inherited(field, "/DA")
+        da = own_da if own_da is not None else default_da
         kind = field_kind(field)
         placed = []
         for w in widgets:
@@ -308,8 +310,8 @@ def _slots(pdf: pikepdf.Pdf) -> tuple[dict[str, _Slot], dict[str, tuple[Any, lis
             field.objgen,
             kind,
             bool(int(_inherited(field, "/Ff") or 0) & MULTILINE),
-            _da_size(field),
-            da is not None and str(da).startswith(f"/{FIELD_FONT} "),
+            _da_size(da),
+            own_da is not None and str(own_da).startswith(f"/{FIELD_FONT} "),
             tuple(placed),
             int(_inherited(field, "/Ff") or 0),
             int(maxlen) if maxlen is not None else None,
@@ -590,8 +592,7 @@ def _da_colour(da: Any) -> str:
     return " ".join(match.group(1).split()) + " " + match.group(2)
 
 
-def _da_size(field: pikepdf.Dictionary) -> float | None:
-    da = _inherited(field, "/DA")
+def _da_size(da: Any) -> float | None:
     match = re.search(r"([\d.]+)\s+Tf", str(da)) if da is not None else None
     size = float(match.group(1)) if match else 0.0
     return size or None
