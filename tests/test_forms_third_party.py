@@ -296,3 +296,15 @@ def test_out_in_a_missing_folder_is_a_polish_error(tmp_path):
     result, target = fill_in_terminal(tmp_path, template, {"Nazwisko": "Żak"}, tmp_path / "nie-ma-folderu" / "wynik.pdf")
     assert result.returncode != 0 and not target.exists()
     assert "Nie można zapisać pliku" in result.stderr + result.stdout and "Nieoczekiwany" not in result.stderr
+
+
+def test_line_breaks_as_acrobat_stores_them(somflow_cli, tmp_path):
+    """Acrobat keeps a multiline value's breaks as \\r: drawn as new lines (not "?") and read back as \\n."""
+    template = tp.text_fields(tmp_path / "tekst.pdf")
+    result, out = fill(somflow_cli, tmp_path, template, {"uwagi": "Pierwsza żółta\r\nDruga\rTrzecia"}, "--flatten", out="plaski.pdf")
+    assert result.exit_code == 0, result.output
+    lines = [line.strip() for line in pdftotext(out).splitlines() if line.strip()]
+    assert ["Pierwsza żółta", "Druga", "Trzecia"] == lines[1:4]
+    with pikepdf.open(template) as pdf:
+        pdf.Root.AcroForm.Fields[5].V = pikepdf.String("Jeden\rDwa")  # as a viewer saved it
+        assert acroform.field_values(pdf)["uwagi"] == "Jeden\nDwa"

@@ -475,7 +475,7 @@ class Filler:
         kind = slot.kind
         if kind == "text" or kind == "choice":
             items = [str(v) for v in value if v not in (None, "")] if isinstance(value, list) else []
-            text = ", ".join(items) if isinstance(value, list) else ("" if value is None or value is False else str(value))
+            text = ", ".join(items) if isinstance(value, list) else _lines("" if value is None or value is False else str(value))
             shown = text
             if kind == "choice":
                 exports = [_choice_export(slot, v) or v for v in items] if isinstance(value, list) else None
@@ -598,6 +598,11 @@ def _da_size(da: Any) -> float | None:
     return size or None
 
 
+def _lines(text: str) -> str:
+    """Line breaks as ``\n``: Acrobat and Windows viewers store them as ``\r`` or ``\r\n``."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
 def _wrap(font, text: str, size: float, width: float) -> list[str]:
     lines: list[str] = []
     for paragraph in text.split("\n"):
@@ -675,7 +680,7 @@ def field_values(pdf: pikepdf.Pdf) -> dict[str, Any]:
         if isinstance(value, pikepdf.Array):  # a list box with several choices
             found[name] = [str(v) for v in value]
         elif kind in ("text", "choice"):
-            found[name] = "" if value is None else str(value)
+            found[name] = "" if value is None else _lines(str(value))
         elif kind == "checkbox" and len({_on_state(w) for w in widgets} - {None}) > 1:  # a tak/nie pair: which one
             found[name] = None if value is None or str(value) == "/Off" else str(value)[1:]
         elif kind == "checkbox":
