@@ -11,25 +11,36 @@ templates built here and on a municipality's own official PDF.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import io
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
 import pikepdf
 
 from somflow import i18n
-from somflow.i18n import _
 from somflow.forms.fonts import FIELD_FONT, field_font
+from somflow.forms.fieldmap import (  # terminal_fields, field_kind stay importable from here
+    COMB,
+    INDEX,
+    MULTILINE,
+    RADIO,
+    checked,
+    choice_export,
+    inherited,
+    field_options,
+    on_state,
+    radio_state,
+    states,
+    field_kind,
+    read_slots,
+    terminal_fields,
+)
 from somflow.forms.layout import Widget, layout
 from somflow.forms.spec import FormSpec
 
-MULTILINE = 1 << 12
-RADIO = 1 << 15
 NO_TOGGLE_OFF = 1 << 14
 PRINT = 4
 DEFAULT_SIZE = 9
@@ -156,223 +167,6 @@ def template_is_current(spec: FormSpec, template: bytes) -> bool:
 # --------------------------------------------------------------- fields
 
 
-def _inherited(field: pikepdf.Dictionary, key: str) -> Any:
-    node, depth = field, 0
-    while node is not None and depth < 32:
-        if key in node:
-            return node[key]
-        node = node.get("/Parent")
-        depth += 1
-    return None
-
-
-def terminal_fields(pdf: pikepdf.Pdf) -> Iterator[tuple[str, pikepdf.Dictionary, list[pikepdf.Dictionary]]]:
-    """Every terminal field as (fully qualified name, field, its widgets)."""
-    acroform = pdf.Root.get("/AcroForm")
-    if acroform is None:
-        return
-    stack = [(f, "") for f in reversed(list(acroform.get("/Fields", [])))]
-    while stack:
-        field, prefix = stack.pop()
-        name = prefix + str(field.T) if "/T" in field else prefix.rstrip(".")
-        kids = list(field.get("/Kids", []))
-        named_kids = [k for k in kids if "/T" in k]
-        if named_kids:
-            stack += [(k, name + ".") for k in reversed(named_kids)]
-        else:
-            yield name, field, kids or [field]
-
-
-def _on_state(widget: pikepdf.Dictionary) -> str | None:
-    normal = widget.get("/AP", {}).get("/N") if "/AP" in widget else None
-    if isinstance(normal, pikepdf.Dictionary):
-        for key in normal.keys():
-            if key != "/Off":
-                return key[1:]
-    return None
-
-
-def field_kind(field: pikepdf.Dictionary) -> str:
-    """text | checkbox | radio | choice | signature | other."""
-    ft = _inherited(field, "/FT")
-    flags = int(_inherited(field, "/Ff") or 0)
-    if ft == "/Tx":
-        return "text"
-    if ft == "/Btn":
-        return "radio" if flags & RADIO else ("push" if flags & (1 << 16) else "checkbox")
-    if ft == "/Ch":
-        return "choice"
-    if ft == "/Sig":
-        return "signature"
-    return "other"
-
-
-@dataclass(frozen=True)
-class _Slot:
-    """What filling needs to know about one terminal field, found once per template."""
-
-    field: tuple[int, int]
-    kind: str
-    multiline: bool
-    size: float | None
-    da_ok: bool
-    #: Per widget: object id, width, height (in the widget's own upright frame), on-state, /MK /R rotation, background and border drawing.
-    widgets: tuple[tuple[tuple[int, int], float, float, str | None, int, bytes], ...]
-    flags: int = 0
-    maxlen: int | None = None
-    align: int = 0
-    #: Choice fields: (export value, shown text) of each option; radio groups with /Opt: (state name, shown text).
-    options: tuple[tuple[str, str], ...] = ()
-    #: The text colour operator of the field's /DA ("0 g" black unless it says otherwise).
-    colour: str = "0 g"
-
-
-#: Field maps of somflow templates, by the template's (content-derived) /ID: the walk costs more than the fill.
-_slots_cache: dict[bytes, dict[str, _Slot]] = {}
-
-
-def _options(field: pikepdf.Dictionary, kind: str) -> tuple[tuple[str, str], ...]:
-    opt = _inherited(field, "/Opt")
-    if not isinstance(opt, pikepdf.Array):
-        return ()
-    pairs = []
-    for i, item in enumerate(opt):
-        if isinstance(item, pikepdf.Array) and len(item) >= 2:
-            export, shown = str(item[0]), str(item[1])
-        else:
-            export = shown = str(item)
-        pairs.append((str(i), shown) if kind == "radio" else (export, shown))
-    return tuple(pairs)
-
-
-def _colour(value: Any, stroke: bool) -> bytes | None:
-    """A /MK colour array as a colour-setting operator (none for an empty or missing array)."""
-    if not isinstance(value, pikepdf.Array) or len(value) not in (1, 3, 4):
-        return None
-    op = {1: "g", 3: "rg", 4: "k"}[len(value)]
-    return (" ".join(f"{float(v):g}" for v in value) + " " + (op.upper() if stroke else op)).encode()
-
-
-def _frame(widget: pikepdf.Dictionary, width: float, height: float) -> bytes:
-    """The widget's background and border (/MK /BG, /BC, /BS /W) as viewers draw them when they make an appearance."""
-    mk = widget.get("/MK")
-    if not isinstance(mk, pikepdf.Dictionary):
-        return b""
-    parts = []
-    bg = _colour(mk.get("/BG"), stroke=False)
-    if bg:
-        parts.append(bg + f" 0 0 {width:.2f} {height:.2f} re f".encode())
-    bc = _colour(mk.get("/BC"), stroke=True)
-    bs = widget.get("/BS")
-    border = float(bs.get("/W", 1)) if isinstance(bs, pikepdf.Dictionary) else 1.0
-    if bc and border > 0:
-        half = border / 2
-        parts.append(bc + f" {border:g} w {half:g} {half:g} {width - border:.2f} {height - border:.2f} re S".encode())
-    return b"q " + b" ".join(parts) + b" Q\n" if parts else b""
-
-
-def _rotation(widget: pikepdf.Dictionary) -> int:
-    mk = widget.get("/MK")
-    try:
-        return int(mk.get("/R", 0)) % 360 if isinstance(mk, pikepdf.Dictionary) else 0
-    except (TypeError, ValueError):
-        return 0
-
-
-def _slots(pdf: pikepdf.Pdf) -> tuple[dict[str, _Slot], dict[str, tuple[Any, list[Any]]] | None]:
-    """The field map, and (unless cached) the field and widget objects themselves."""
-    key = None
-    if "/SomflowForm" in pdf.docinfo and "/ID" in pdf.trailer:
-        key = bytes(pdf.trailer.ID[0]) + bytes(pdf.trailer.ID[1])
-        cached = _slots_cache.get(key)
-        if cached is not None:
-            return cached, None
-    slots = {}
-    objects = {}
-    default_align = pdf.Root.AcroForm.get("/Q", 0)
-    default_da = pdf.Root.AcroForm.get("/DA")  # for fields without a /DA of their own
-    for name, field, widgets in terminal_fields(pdf):
-        objects[name] = (field, widgets)
-        own_da = _inherited(field, "/DA")
-        da = own_da if own_da is not None else default_da
-        kind = field_kind(field)
-        placed = []
-        for w in widgets:
-            x1, y1, x2, y2 = (float(v) for v in w.get("/Rect", (0, 0, 0, 0)))
-            width, height = abs(x2 - x1), abs(y2 - y1)
-            rotate = _rotation(w)
-            if rotate in (90, 270):
-                width, height = height, width
-            placed.append((w.objgen, width, height, _on_state(w), rotate, _frame(w, width, height) if kind in ("text", "choice") else b""))
-        maxlen = _inherited(field, "/MaxLen")
-        align = _inherited(field, "/Q")
-        slots[name] = _Slot(
-            field.objgen,
-            kind,
-            bool(int(_inherited(field, "/Ff") or 0) & MULTILINE),
-            _da_size(da),
-            own_da is not None and str(own_da).startswith(f"/{FIELD_FONT} "),
-            tuple(placed),
-            int(_inherited(field, "/Ff") or 0),
-            int(maxlen) if maxlen is not None else None,
-            int(align if align is not None else default_align),
-            _options(field, kind),
-            _da_colour(da),
-        )
-    indirect = all(slot.field != (0, 0) and all(w[0] != (0, 0) for w in slot.widgets) for slot in slots.values())
-    if key is not None and indirect:
-        _slots_cache[key] = slots
-    return slots, objects
-
-
-COMB = 1 << 24
-EDIT = 1 << 18
-MULTI_SELECT = 1 << 21
-#: The ``[0]`` indices in the field names of forms made by Adobe LiveCycle (XFA).
-INDEX = re.compile(r"\[\d+\]")
-#: Words taken as "checked" / "not checked" for a checkbox, besides true/false and its own export value.
-YES_WORDS = frozenset({"yes", "tak", "true", "1", "x", "on"})
-NO_WORDS = frozenset({"no", "nie", "false", "0", "off", ""})
-
-
-def _checked(value: Any, on: str) -> bool | None:
-    """A checkbox value as a bool; None when it is not a yes/no value at all."""
-    if value is None or isinstance(value, bool):
-        return bool(value)
-    if isinstance(value, int | float):
-        return bool(value) if value in (0, 1) else None
-    if isinstance(value, str):
-        word = value.strip()
-        if word.lower() == on.lower() or word.lower() in YES_WORDS:
-            return True
-        if word.lower() in NO_WORDS:
-            return False
-    return None
-
-
-def _states(slot: _Slot) -> list[str]:
-    """The export values a radio group offers, in widget order, each once."""
-    return list(dict.fromkeys(on for _g, _w, _h, on, _r, _f in slot.widgets if on is not None))
-
-
-def _radio_state(slot: _Slot, value: str) -> str | None:
-    """The appearance state that ``value`` selects: an export value, or an /Opt text standing for its index."""
-    states = _states(slot)
-    if value in states:
-        return value
-    for state, shown in slot.options:
-        if shown == value and state in states:
-            return state
-    return None
-
-
-def _choice_export(slot: _Slot, value: str) -> str | None:
-    for export, shown in slot.options:
-        if value in (export, shown):
-            return export
-    return None
-
-
 class Filler:
     """Fills the fields of one open PDF; the font and resources are made once per PDF."""
 
@@ -398,7 +192,7 @@ class Filler:
         #: The PDF asked viewers to draw the fields themselves: somflow now draws every value (see :meth:`redraw`).
         self.viewer_drawn = bool(acroform.get("/NeedAppearances", False))
         acroform.NeedAppearances = False
-        self.slots, self.objects = _slots(pdf)
+        self.slots, self.objects = read_slots(pdf)
         self._aliases: dict[str, str] | None = None
 
     def resolve(self, name: str) -> str | None:
@@ -415,46 +209,6 @@ class Filler:
                 by_plain.setdefault(INDEX.sub("", full), []).append(full)
             self._aliases = {plain: fulls[0] for plain, fulls in by_plain.items() if len(fulls) == 1}
         return self._aliases.get(INDEX.sub("", name))
-
-    def problem(self, name: str, value: Any) -> str | None:
-        """Why ``value`` cannot go into field ``name`` (a Polish message naming the field), or None when it can."""
-        full = self.resolve(name)
-        if full is None:
-            close = difflib.get_close_matches(name, list(self.slots), n=1, cutoff=0.75)
-            if close:
-                return _("nie ma pola „{name}” (czy chodziło o „{close}”?)", name=name, close=close[0])
-            return _("nie ma pola „{name}”", name=name)
-        slot = self.slots[full]
-        kind = slot.kind
-        if kind in ("signature", "push", "other"):
-            return _("pole „{name}” to podpis albo przycisk, nie da się go wypełnić danymi", name=name)
-        if isinstance(value, dict):
-            return _("pole „{name}”: oczekiwano jednej wartości, a podano słownik", name=name)
-        if isinstance(value, list) and not (kind == "choice" and slot.flags & MULTI_SELECT):
-            return _("pole „{name}” przyjmuje jedną wartość, a podano listę", name=name)
-        if kind == "text":
-            text = "" if value is None else str(value)
-            if slot.maxlen is not None and len(text) > slot.maxlen:
-                return _("pole „{name}”: wartość ma {length} znaków, a pole mieści najwyżej {max}", name=name, length=len(text), max=slot.maxlen)
-            missing = "".join(dict.fromkeys(ch for ch in text if ch not in "\n\r\t" and not self.font.covers(ch)))
-            if missing:
-                return _("pole „{name}”: znaków „{chars}” nie da się pokazać czcionką formularza (zamiast nich byłyby „?”)", name=name, chars=missing)
-        elif kind == "checkbox" and len(_states(slot)) > 1:  # boxes of one name, each its own export value: one of them is ticked
-            if value not in (None, False, "") and _radio_state(slot, str(value)) is None:
-                return _("pole „{name}”: „{value}” nie jest jedną z opcji: {options}", name=name, value=value, options=", ".join(_states(slot)))
-        elif kind == "checkbox":
-            on = next((w[3] for w in slot.widgets if w[3] is not None), "Yes")
-            if _checked(value, on) is None:
-                return _("pole „{name}” to pole wyboru: podaj true albo false (tak/nie) lub „{on}”, a nie „{value}”", name=name, on=on, value=value)
-        elif kind == "radio":
-            if value not in (None, False, "") and _radio_state(slot, str(value)) is None:
-                allowed = [shown for _s, shown in slot.options] or _states(slot)
-                return _("pole „{name}”: „{value}” nie jest jedną z opcji: {options}", name=name, value=value, options=", ".join(allowed))
-        elif kind == "choice" and slot.options and not slot.flags & EDIT:
-            for item in value if isinstance(value, list) else [value]:
-                if item not in (None, "") and _choice_export(slot, str(item)) is None:
-                    return _("pole „{name}”: „{value}” nie jest jedną z opcji: {options}", name=name, value=item, options=", ".join(shown for _e, shown in slot.options))
-        return None
 
     def set(self, name: str, value: Any) -> bool:
         """Set field ``name`` to ``value`` (text; bool or export value for buttons). False when there is no such field."""
@@ -478,8 +232,8 @@ class Filler:
             text = ", ".join(items) if isinstance(value, list) else _lines("" if value is None or value is False else str(value))
             shown = text
             if kind == "choice":
-                exports = [_choice_export(slot, v) or v for v in items] if isinstance(value, list) else None
-                export = _choice_export(slot, text) or text
+                exports = [choice_export(slot, v) or v for v in items] if isinstance(value, list) else None
+                export = choice_export(slot, text) or text
                 field.V = pikepdf.Array([pikepdf.String(e) for e in exports]) if exports is not None else pikepdf.String(export)
                 shown = ", ".join(dict(slot.options).get(e, e) for e in exports) if exports is not None else dict(slot.options).get(export, text)
             else:
@@ -493,17 +247,17 @@ class Filler:
                 if da is not None and "/DA" in widget:  # a widget's own /DA wins over the field's
                     widget.DA = da
                 widget.AP = pikepdf.Dictionary(N=self._text_appearance(shown, width, height, slot.multiline and kind == "text", slot.size, slot.align, comb, rotate, frame, slot.colour))
-        elif kind == "checkbox" and len(_states(slot)) < 2:
+        elif kind == "checkbox" and len(states(slot)) < 2:
             for objgen, width, height, on, _r, _f in slot.widgets:
                 widget = get(objgen)
                 if on is None and not isinstance(widget.get("/AP", {}).get("/N"), pikepdf.Dictionary):
                     self._tick_appearance(widget, width, height)  # a box without appearances would stay invisible
                 on = on or "Yes"
-                state = pikepdf.Name("/" + on) if _checked(value, on) else pikepdf.Name.Off
+                state = pikepdf.Name("/" + on) if checked(value, on) else pikepdf.Name.Off
                 widget.AS = state
                 field.V = state
         elif kind in ("radio", "checkbox"):
-            chosen = None if value in (None, False, "") else _radio_state(slot, str(value))
+            chosen = None if value in (None, False, "") else radio_state(slot, str(value))
             for objgen, _w, _h, on, _r, _f in slot.widgets:
                 get(objgen).AS = pikepdf.Name("/" + on) if on is not None and on == chosen else pikepdf.Name.Off
             field.V = pikepdf.Name("/" + chosen) if chosen else pikepdf.Name.Off
@@ -523,7 +277,7 @@ class Filler:
             slot = self.slots[name]
             if name in skip or slot.kind not in ("text", "choice"):
                 continue
-            value = _inherited(field, "/V")
+            value = inherited(field, "/V")
             if value is None or (not isinstance(value, pikepdf.Array) and str(value) == ""):
                 continue
             if self.viewer_drawn or any(not isinstance(w.get("/AP"), pikepdf.Dictionary) for w in widgets):
@@ -582,22 +336,6 @@ class Filler:
         return stream
 
 
-DA_COLOUR = re.compile(r"((?:[-+]?[\d.]+\s+){1,4})(g|rg|k)\b")
-
-
-def _da_colour(da: Any) -> str:
-    match = DA_COLOUR.search(str(da)) if da is not None else None
-    if match is None or len(match.group(1).split()) != {"g": 1, "rg": 3, "k": 4}[match.group(2)]:
-        return "0 g"
-    return " ".join(match.group(1).split()) + " " + match.group(2)
-
-
-def _da_size(da: Any) -> float | None:
-    match = re.search(r"([\d.]+)\s+Tf", str(da)) if da is not None else None
-    size = float(match.group(1)) if match else 0.0
-    return size or None
-
-
 def _lines(text: str) -> str:
     """Line breaks as ``\n``: Acrobat and Windows viewers store them as ``\r`` or ``\r\n``."""
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
@@ -653,21 +391,6 @@ def fill(pdf: pikepdf.Pdf, values: dict[str, Any]) -> list[str]:
     return [name for name, value in values.items() if not filler.set(name, value)]
 
 
-def fill_checked(pdf: pikepdf.Pdf, values: dict[str, Any]) -> tuple[list[str], Filler]:
-    """Check every value against its field first (existence, /MaxLen, yes/no, options); fill only when all fit.
-
-    Returns the problems (Polish, each naming its field; nothing filled when
-    there are any) and the filler (``dropped_xfa`` tells whether an XFA form was removed).
-    """
-    filler = Filler(pdf)
-    problems = [p for p in (filler.problem(name, value) for name, value in values.items()) if p is not None]
-    if not problems:
-        for name, value in values.items():
-            filler.set(name, value)
-        filler.redraw({filler.resolve(name) or name for name in values})
-    return problems, filler
-
-
 def field_values(pdf: pikepdf.Pdf) -> dict[str, Any]:
     """Every terminal field's value: text as str, checkbox as bool, radio as its export value (its /Opt text) or None.
 
@@ -676,18 +399,18 @@ def field_values(pdf: pikepdf.Pdf) -> dict[str, Any]:
     found: dict[str, Any] = {}
     for name, field, widgets in terminal_fields(pdf):
         kind = field_kind(field)
-        value = _inherited(field, "/V")
+        value = inherited(field, "/V")
         if isinstance(value, pikepdf.Array):  # a list box with several choices
             found[name] = [str(v) for v in value]
         elif kind in ("text", "choice"):
             found[name] = "" if value is None else _lines(str(value))
-        elif kind == "checkbox" and len({_on_state(w) for w in widgets} - {None}) > 1:  # a tak/nie pair: which one
+        elif kind == "checkbox" and len({on_state(w) for w in widgets} - {None}) > 1:  # a tak/nie pair: which one
             found[name] = None if value is None or str(value) == "/Off" else str(value)[1:]
         elif kind == "checkbox":
             found[name] = value is not None and str(value) != "/Off"
         elif kind == "radio":
             state = None if value is None or str(value) == "/Off" else str(value)[1:]
-            found[name] = dict(_options(field, kind)).get(state, state) if state is not None else None
+            found[name] = dict(field_options(field, kind)).get(state, state) if state is not None else None
     return found
 
 

@@ -162,7 +162,7 @@ def _fill_template(ctx: click.Context, template: Path, rows: list[dict[str, Any]
     filled, problems, dropped_xfa = [], [], False
     for number, row in enumerate(rows, start=1):
         with thirdparty.open_form(source, template.name) as pdf:
-            found, filler = acroform.fill_checked(pdf, datafile.dotted(row))
+            found, filler = thirdparty.fill(pdf, datafile.dotted(row))
             prefix = _("Wiersz {row}: ", row=number) if len(rows) > 1 else ""
             problems += [prefix + _("w pliku {file}: {problem}", file=template.name, problem=problem) for problem in found]
             dropped_xfa = dropped_xfa or filler.dropped_xfa
