@@ -308,3 +308,16 @@ def test_line_breaks_as_acrobat_stores_them(somflow_cli, tmp_path):
     with pikepdf.open(template) as pdf:
         pdf.Root.AcroForm.Fields[5].V = pikepdf.String("Jeden\rDwa")  # as a viewer saved it
         assert acroform.field_values(pdf)["uwagi"] == "Jeden\nDwa"
+
+
+def test_csv_from_polish_excel_in_windows_1250(somflow_cli, tmp_path):
+    template = tp.text_fields(tmp_path / "tekst.pdf")
+    source = tmp_path / "excel.csv"
+    source.write_bytes("helvetica;pesel\r\nŻaneta Łęcka;02270803624\r\n".encode("cp1250"))
+    out = tmp_path / "excel.pdf"
+    result = somflow_cli("fill", "--template", str(template), "--data", str(source), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert "Żaneta Łęcka" in pdftotext(out)
+    source.write_bytes(b"helvetica\n\x81\x98\n")  # bytes no Polish text encoding has
+    result = somflow_cli("fill", "--template", str(template), "--data", str(source), "--out", str(tmp_path / "x.pdf"))
+    assert result.exit_code == 2 and "nie jest tekstem w UTF-8 ani w Windows-1250" in result.output
