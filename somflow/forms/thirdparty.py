@@ -63,7 +63,7 @@ def open_form(content: bytes, name: str) -> pikepdf.Pdf:
     """``content`` (the bytes of file ``name``) opened with pikepdf, checked to hold form fields."""
     if b"%PDF-" not in content[:1024]:
         raise SomflowError(_("Plik {file} nie jest plikiem PDF.", file=name))
-    if b"%%EOF" not in content[-2048:]:  # a PDF ends with %%EOF; without it the file was cut short
+    if b"%%EOF" not in content.rstrip(b"\x00 \t\r\n\x0c")[-2048:]:  # a PDF ends with %%EOF (padding aside); without it the file was cut short
         raise _damaged(name)
     try:
         pdf = pikepdf.open(io.BytesIO(content))
