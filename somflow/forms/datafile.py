@@ -50,25 +50,37 @@ def _decode(raw: bytes, path: Path) -> str:
         raise InvalidInput([_("Plik danych {file} nie jest tekstem w UTF-8 ani w Windows-1250 (bajt {position}); zapisz go jako UTF-8.", file=path, position=exc.start + 1)]) from exc
 
 
-def load(path: Path) -> tuple[list[dict[str, Any]], bool]:
-    """The data sets in ``path`` and whether it is a batch (CSV)."""
+def _read(path: Path) -> str:
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise InvalidInput([_("Nie można odczytać pliku danych {file}: {error}", file=path, error=exc.strerror or exc)]) from exc
-    text = _decode(raw, path)
-    suffix = path.suffix.lower()
+    return _decode(raw, path)
+
+
+def load_mapping(path: Path) -> dict[str, Any]:
+    """One data set from a JSON or YAML file (YAML read by :class:`DataLoader`), with Polish messages."""
+    text = _read(path)
     try:
-        if suffix == ".csv":
-            dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ",", delimiters=",;\t")
-            rows = [{k.strip(): v.strip() for k, v in row.items() if k and v is not None and v.strip() != ""} for row in csv.DictReader(io.StringIO(text), dialect=dialect)]
-            return rows, True
-        data = json.loads(text) if suffix == ".json" else yaml.load(text, Loader=DataLoader)
-    except (json.JSONDecodeError, yaml.YAMLError, csv.Error) as exc:
+        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.load(text, Loader=DataLoader)
+    except (json.JSONDecodeError, yaml.YAMLError) as exc:
         raise InvalidInput([_("Plik danych {file} ma błędny format: {error}", file=path, error=exc)]) from exc
     if not isinstance(data, dict):
         raise InvalidInput([_("Plik danych {file} musi zawierać słownik pól (nazwa: wartość).", file=path)])
-    return [data], False
+    return data
+
+
+def load(path: Path) -> tuple[list[dict[str, Any]], bool]:
+    """The data sets in ``path`` and whether it is a batch (CSV)."""
+    if path.suffix.lower() != ".csv":
+        return [load_mapping(path)], False
+    text = _read(path)
+    try:
+        dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ",", delimiters=",;\t")
+        rows = [{k.strip(): v.strip() for k, v in row.items() if k and v is not None and v.strip() != ""} for row in csv.DictReader(io.StringIO(text), dialect=dialect)]
+    except csv.Error as exc:
+        raise InvalidInput([_("Plik danych {file} ma błędny format: {error}", file=path, error=exc)]) from exc
+    return rows, True
 
 
 def unflatten(spec: FormSpec | None, flat: dict[str, Any]) -> dict[str, Any]:
