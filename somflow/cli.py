@@ -91,10 +91,16 @@ class SomflowGroup(click.Group):
     help="Język komunikatów (pl/en).",
 )
 @click.option("-v", "--verbose", count=True, help="Więcej szczegółów; przy błędzie pełny ślad (traceback).")
+@click.option(
+    "--log-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="SOMFLOW_LOG_FILE",
+    help="Dopisuj komunikaty dziennika (bez numerów PESEL i nazwisk) do tego pliku.",
+)
 @click.version_option(__version__, prog_name="somflow")
 @click.pass_context
-def cli(ctx: click.Context, workspace: str | None, lang: None, verbose: int) -> None:
-    setup_logging(verbose)
+def cli(ctx: click.Context, workspace: str | None, lang: None, verbose: int, log_file: Path | None) -> None:
+    setup_logging(verbose, log_file)
     _verbosity["level"] = verbose
     ctx.obj = App(workspace, verbose)
 
