@@ -130,7 +130,7 @@ def render_template(values: dict[str, str]) -> str:
 def load(path: Path) -> dict[str, Any]:
     """Read and check ``somflow.toml``; raise :class:`ConfigError` naming file, line and key."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # Notepad may save UTF-8 with a BOM
     except FileNotFoundError:
         raise ConfigError(_("Brak pliku konfiguracji {path}. Utwórz go poleceniem: somflow init", path=path)) from None
     except UnicodeDecodeError:

@@ -1,10 +1,78 @@
-"""Writing files that hold personal data: atomically, durably, readable by the owner only."""
+"""Writing files that hold personal data: atomically, durably, readable by the owner only.
+
+Portable to Windows: no POSIX-only calls; folders are flushed only where that is
+possible; file names built from user input go through :func:`safe_filename`.
+Owner-only access: on POSIX the files are created with mode 0600 and folders
+0700; on Windows (where the mode bits restrict nothing) the workspace folder
+gets an access list for its owner only (:func:`restrict_to_owner`), which every
+file created inside it inherits.
+"""
 
 from __future__ import annotations
 
+import logging
 import os
+import re
+import subprocess
 import tempfile
 from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+#: Characters Windows does not allow in a file name, and control characters.
+_INVALID = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
+#: Device names Windows reserves, with any extension ("CON.pdf" opens the console).
+_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$", re.IGNORECASE)
+
+
+def on_windows() -> bool:
+    """Whether somflow runs on Windows (a function, so tests can simulate it)."""
+    return os.name == "nt"
+
+
+def safe_filename(text: str, replacement: str = "_") -> str:
+    """``text`` made a valid file name on Windows and POSIX alike.
+
+    Characters Windows forbids (``<>:"/\\|?*``, control characters) become
+    ``replacement``; trailing dots and spaces (dropped by Windows) are removed;
+    a reserved device name (``CON``, ``NUL``, ``COM1``...) gets an underscore.
+    """
+    name = _INVALID.sub(replacement, text).rstrip(". ")
+    if not name:
+        return replacement
+    if _RESERVED.match(name):
+        name = "_" + name
+    return name
+
+
+def restrict_to_owner(folder: Path) -> bool:
+    """Let only the current user (and the system, for backups) open ``folder`` and what it will hold.
+
+    POSIX: the mode bits (0700 folders, 0600 files) already do it; nothing to
+    do. Windows: ``chmod`` only sets read-only, so the folder's access list is
+    replaced with ``icacls``: inheritance from the parent removed, full control
+    for the current user and SYSTEM, inherited by new files and folders.
+    Returns whether the access list was set; a failure is logged, not raised
+    (the data is still written; README tells how to check).
+    """
+    if not on_windows():
+        return False
+    user = os.environ.get("USERNAME") or ""
+    domain = os.environ.get("USERDOMAIN") or ""
+    if not user:
+        log.warning("cannot restrict the workspace to its owner: USERNAME is not set")
+        return False
+    account = f"{domain}\\{user}" if domain else user
+    command = ["icacls", str(folder), "/inheritance:r", "/grant:r", f"{account}:(OI)(CI)F", "/grant:r", "*S-1-5-18:(OI)(CI)F"]
+    try:
+        done = subprocess.run(command, capture_output=True, check=False)
+    except OSError as exc:
+        log.warning("icacls could not be run: %s", type(exc).__name__)
+        return False
+    if done.returncode != 0:
+        log.warning("icacls failed (exit %s); the workspace keeps its inherited permissions", done.returncode)
+        return False
+    return True
 
 
 def write_private(path: Path, payload: bytes, *, durable: bool = True) -> None:
@@ -46,7 +114,7 @@ def sync_files(paths: list[Path]) -> None:
 
 def _fsync_dir(folder: Path) -> None:
     # Makes the rename itself durable; directories cannot be opened on Windows.
-    if os.name != "posix":
+    if on_windows() or os.name != "posix":
         return
     fd = os.open(folder, os.O_RDONLY)
     try:

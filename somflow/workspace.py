@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from somflow import config
 from somflow.errors import ConfigError
+from somflow.fileio import restrict_to_owner
 from somflow.i18n import _
 from somflow.store import Store, open_store, store_location
 
@@ -65,6 +66,7 @@ def create(root: Path, values: dict[str, str], *, overwrite: bool = False) -> Pa
     if target.exists() and not overwrite:
         raise ConfigError(_("W folderze {root} już jest obszar roboczy ({file}).", root=root, file=config.CONFIG_NAME))
     _private_dir(root)
+    restrict_to_owner(root)  # Windows: an owner-only access list, inherited by everything created inside
     fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
         f.write(config.render_template(values))
