@@ -143,8 +143,18 @@ def status(app: App) -> None:
         click.secho(_("Wtyczka {name} nie działa: {error}", name=info.name, error=info.error), fg="red")
 
 
+def tolerant_output() -> None:
+    """Output redirected to a file on Windows is in the code page (cp1250): a name in Cyrillic
+    or any character outside it must print as ``?``, not stop the command half-way."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if encoding != "utf8" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI, turning known errors into Polish messages and exit codes."""
+    tolerant_output()
     try:
         # Without standalone mode click returns a command's ctx.exit(n) code instead of exiting.
         code = cli.main(args=argv, prog_name="somflow", standalone_mode=False)

@@ -1,0 +1,324 @@
+"""Windows as a target: static checks that fail on POSIX-only code, and Windows simulated where practical.
+
+The static checks read every module of ``somflow/`` and ``plugins/`` (their AST,
+not a grep, so a comment or a string does not count):
+
+* a text-mode ``open()`` / ``Path.open()`` / ``read_text()`` / ``write_text()`` /
+  ``subprocess.run(text=True)`` must pass ``encoding=`` (on Polish Windows the
+  default is cp1250);
+* no POSIX-only module (``fcntl``, ``pwd``...) or call (``os.geteuid``,
+  ``os.fchmod``, ``os.rename`` over an existing file...), no ``shell=True``,
+  no ``click.edit``;
+* network modules only where the user configures the connection ([smtp], [store]).
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import json
+import os
+import socket
+import stat
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+
+from somflow import fileio
+from somflow.config import DEMO_VALUES, load
+from somflow.errors import SomflowError
+from somflow.fileio import restrict_to_owner, safe_filename, write_private
+from somflow.workspace import Workspace, create
+
+SOURCES = sorted(p for folder in ("somflow", "plugins") for p in (REPO / folder).rglob("*.py"))
+
+POSIX_ONLY_MODULES = {"fcntl", "pwd", "grp", "termios", "tty", "pty", "resource", "posix", "syslog", "crypt", "spwd"}
+POSIX_ONLY_CALLS = {
+    "os": {"geteuid", "getuid", "getgid", "getegid", "fchmod", "fchown", "chown", "lchown", "fork", "setsid", "killpg",
+           "getpgid", "setuid", "setgid", "mkfifo", "getloadavg", "sync", "O_NOFOLLOW", "O_DIRECTORY", "O_SYNC", "O_DSYNC",
+           "O_CLOEXEC", "O_NONBLOCK", "O_NOCTTY", "rename", "renames", "symlink", "link"},
+    "signal": {"SIGKILL", "SIGHUP", "SIGUSR1", "SIGUSR2", "SIGALRM", "SIGCHLD", "SIGQUIT", "alarm", "pause"},
+    "click": {"edit"},
+    "shutil": {"chown"},
+}
+#: (file, name): why it is allowed there.
+ALLOWED = {
+    ("somflow/store/pg_cluster.py", "geteuid"): "a throwaway PostgreSQL server for tests and benchmarks; guarded by hasattr",
+    ("somflow/store/pg_cluster.py", "shutil.chown"): "same: only when running as root on Linux",
+}
+NETWORK_MODULES = {"socket", "smtplib", "ssl", "urllib.request", "http.client", "requests", "httpx", "ftplib", "aiohttp", "psycopg"}
+NETWORK_ALLOWED = {
+    "somflow/reminders/smtp.py": "sends e-mail to the [smtp] server of somflow.toml (somflow remind)",
+    "somflow/store/postgres_store.py": "the PostgreSQL store, only when [store] names one",
+    "somflow/store/pg_cluster.py": "a local PostgreSQL server for tests and benchmarks",
+    "somflow/store/migrate.py": "somflow store migrate --to postgresql://... (the user's own database)",
+    "somflow/testing.py": "pytest fixtures: an SMTP server on loopback",
+}
+BINARY_RECEIVERS = {"pikepdf", "Image", "zipfile", "tarfile", "gzip", "pdfium", "webbrowser"}
+
+
+def _rel(path: Path) -> str:
+    return path.relative_to(REPO).as_posix()
+
+
+def _keyword(call: ast.Call, name: str) -> ast.expr | None:
+    return next((k.value for k in call.keywords if k.arg == name), None)
+
+
+def _text_open_without_encoding(call: ast.Call) -> bool:
+    func = call.func
+    if isinstance(func, ast.Name) and func.id == "open" or isinstance(func, ast.Attribute) and func.attr == "fdopen":
+        mode_index = 1
+    elif isinstance(func, ast.Attribute) and func.attr == "open":
+        if isinstance(func.value, ast.Name) and (func.value.id in BINARY_RECEIVERS or func.value.id == "os"):
+            return False
+        mode_index = 0
+    elif isinstance(func, ast.Attribute) and func.attr in ("read_text", "write_text"):
+        positional = 1 if func.attr == "read_text" else 2
+        return _keyword(call, "encoding") is None and len(call.args) < positional
+    elif isinstance(func, ast.Attribute) and func.attr in ("run", "Popen", "check_output", "call", "check_call"):
+        text = _keyword(call, "text") or _keyword(call, "universal_newlines")
+        return isinstance(text, ast.Constant) and text.value is True and _keyword(call, "encoding") is None
+    else:
+        return False
+    mode = _keyword(call, "mode") or (call.args[mode_index] if len(call.args) > mode_index else None)
+    if isinstance(mode, ast.Constant) and isinstance(mode.value, str) and "b" in mode.value:
+        return False
+    return _keyword(call, "encoding") is None
+
+
+def _problems(path: Path) -> list[str]:
+    rel = _rel(path)
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=rel)
+    found = []
+    for node in ast.walk(tree):
+        where = f"{rel}:{getattr(node, 'lineno', 0)}"
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+            for name in names:
+                if name.split(".")[0] in POSIX_ONLY_MODULES:
+                    found.append(f"{where}: POSIX-only module {name}")
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            owner, attr = node.value.id, node.attr
+            if attr in POSIX_ONLY_CALLS.get(owner, ()) and (rel, attr) not in ALLOWED and (rel, f"{owner}.{attr}") not in ALLOWED:
+                found.append(f"{where}: {owner}.{attr} does not exist or misbehaves on Windows")
+        elif isinstance(node, ast.Call):
+            shell = _keyword(node, "shell")
+            if isinstance(shell, ast.Constant) and shell.value is True:
+                found.append(f"{where}: shell=True (quoting differs between cmd.exe and sh)")
+            if _text_open_without_encoding(node):
+                found.append(f"{where}: text I/O without encoding= (cp1250 on Polish Windows)")
+    return found
+
+
+def test_no_posix_only_code_and_every_text_file_has_an_encoding():
+    assert SOURCES, "no sources found"
+    problems = [p for path in SOURCES for p in _problems(path)]
+    assert not problems, "\n".join(problems)
+
+
+def test_the_checker_catches_what_it_is_meant_to(tmp_path, monkeypatch):
+    bad = tmp_path / "bad.py"
+    bad.write_text(
+        "import fcntl\nimport os, subprocess\nfrom pathlib import Path\n"
+        "open('x')\nopen('x', 'w')\nPath('x').open()\nPath('x').read_text()\nPath('x').write_text('a')\n"
+        "os.rename('a', 'b')\nos.geteuid()\nsubprocess.run('ls', shell=True)\nsubprocess.run(['ls'], text=True)\n"
+        "open('x', 'rb')\nPath('x').open('wb')\nPath('x').read_text(encoding='utf-8')\nos.replace('a', 'b')\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr("test_portable.REPO", tmp_path)
+    problems = _problems(bad)
+    lines = sorted({int(p.split(":")[1]) for p in problems})
+    assert lines == [1, *range(4, 13)], problems
+
+
+def test_network_only_where_the_user_configures_it():
+    offenders = []
+    for path in SOURCES:
+        rel = _rel(path)
+        if rel in NETWORK_ALLOWED or "/tests/" in rel:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            offenders += [f"{rel}:{node.lineno}: imports {n}" for n in names if n in NETWORK_MODULES or n.split(".")[0] in NETWORK_MODULES - {"urllib", "http"}]
+    assert not offenders, "\n".join(offenders)
+
+
+def test_a_session_without_smtp_opens_no_connection(somflow_cli, somflow_workspace, tmp_path, monkeypatch):
+    """The demo workspace has no [smtp] host: remind says what is missing and nothing leaves the machine."""
+    attempts: list = []
+
+    def refuse(self, address, *args):
+        attempts.append(address)
+        raise OSError("network use in a test that must not use the network")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    (tmp_path / "3b.csv").write_text("Imię;Nazwisko;Klasa\nZofia;Żak;3b\n", encoding="utf-8")
+    for args in (("consent", "import", str(tmp_path / "3b.csv")), ("status",), ("deadlines", "--ics", str(tmp_path / "t.ics"))):
+        result = somflow_cli(*args)
+        assert result.exit_code == 0, result.output
+    with pytest.raises(SomflowError, match=r"\[smtp\]"):  # main() turns it into the message and exit code
+        somflow_cli("remind")
+    assert attempts == []
+
+
+# ------------------------------------------------------------ file names
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("zgody-3b-2026-11-23.pdf", "zgody-3b-2026-11-23.pdf"),
+        ("zgody-3/b.pdf", "zgody-3_b.pdf"),
+        ("kopia 12:30.pdf", "kopia 12_30.pdf"),
+        ('a<b>c"d|e?f*g\\h', "a_b_c_d_e_f_g_h"),
+        ("tab\there", "tab_here"),
+        ("koniec. ", "koniec"),
+        ("CON", "_CON"),
+        ("nul.pdf", "_nul.pdf"),
+        ("com1.txt", "_com1.txt"),
+        ("console.pdf", "console.pdf"),
+        ("Żółć", "Żółć"),
+        ("...", "_"),
+    ],
+)
+def test_safe_filename(text, expected):
+    assert safe_filename(text) == expected
+
+
+def test_class_with_a_slash_prints_to_one_file_in_the_current_folder(somflow_cli, tmp_path, monkeypatch):
+    (tmp_path / "klasa.csv").write_text("Imię;Nazwisko;Klasa\nZofia;Żak;3/b\n", encoding="utf-8")
+    assert somflow_cli("consent", "import", str(tmp_path / "klasa.csv")).exit_code == 0
+    out = tmp_path / "druk"
+    out.mkdir()
+    monkeypatch.chdir(out)
+    result = somflow_cli("consent", "print", "--group", "3/b")
+    assert result.exit_code == 0, result.output
+    made = [p.name for p in out.iterdir()]
+    assert len(made) == 1 and made[0].startswith("zgody-3_b-") and made[0].endswith(".pdf"), made
+
+
+def test_backup_and_document_names_are_valid_on_windows(somflow_cli, somflow_workspace, tmp_path):
+    (tmp_path / "3b.csv").write_text("Imię;Nazwisko;Klasa\nZofia;Żak;3b\n", encoding="utf-8")
+    assert somflow_cli("consent", "import", str(tmp_path / "3b.csv")).exit_code == 0
+    assert somflow_cli("consent", "print", "--group", "3b", "--out", str(tmp_path / "z.pdf")).exit_code == 0
+    names = [p.name for p in somflow_workspace.rglob("*")]
+    assert names and all(safe_filename(n) == n for n in names), [n for n in names if safe_filename(n) != n]
+    stored = Workspace(somflow_workspace).store.query("documents")
+    assert stored and all("\\" not in d["file"] and not Path(d["file"]).is_absolute() for d in stored)
+
+
+def test_standards_report_stores_a_relative_forward_slash_path(somflow_cli, somflow_workspace):
+    result = somflow_cli("standards", "report", "--year", "2026")
+    assert result.exit_code == 0, result.output
+    (report,) = Workspace(somflow_workspace).store.query("standards_reports")
+    assert report["file"] == "reports/raport-standardy-2026.pdf"
+
+
+# ------------------------------------------------------------ simulated Windows
+
+
+@pytest.fixture
+def windows(monkeypatch):
+    """fileio behaves as on Windows; icacls calls are recorded (and succeed)."""
+    calls: list[list[str]] = []
+
+    class Done:
+        returncode = 0
+
+    def run(command, **kwargs):
+        calls.append(command)
+        return Done()
+
+    monkeypatch.setattr(fileio, "on_windows", lambda: True)
+    monkeypatch.setattr(fileio.subprocess, "run", run)
+    monkeypatch.setenv("USERNAME", "sekretariat")
+    monkeypatch.setenv("USERDOMAIN", "SP7")
+    return calls
+
+
+def test_windows_workspace_gets_an_owner_only_access_list(windows, tmp_path):
+    root = create(tmp_path / "ws", DEMO_VALUES)
+    assert windows == [
+        ["icacls", str(root), "/inheritance:r", "/grant:r", "SP7\\sekretariat:(OI)(CI)F", "/grant:r", "*S-1-5-18:(OI)(CI)F"]
+    ]
+
+
+def test_windows_icacls_failure_is_a_warning_not_a_crash(windows, tmp_path, monkeypatch, caplog):
+    class Failed:
+        returncode = 5
+
+    monkeypatch.setattr(fileio.subprocess, "run", lambda command, **kw: Failed())
+    assert restrict_to_owner(tmp_path) is False
+    assert "icacls failed" in caplog.text
+    monkeypatch.delenv("USERNAME")
+    assert restrict_to_owner(tmp_path) is False
+
+
+def test_posix_needs_no_access_list(tmp_path, monkeypatch):
+    monkeypatch.setattr(fileio, "on_windows", lambda: False)
+    monkeypatch.setattr(fileio.subprocess, "run", lambda *a, **k: pytest.fail("icacls on POSIX"))
+    assert restrict_to_owner(tmp_path) is False
+    root = create(tmp_path / "ws", DEMO_VALUES)
+    if os.name == "posix":
+        assert stat.S_IMODE(root.stat().st_mode) == 0o700
+        assert stat.S_IMODE((root / "somflow.toml").stat().st_mode) == 0o600
+
+
+def test_windows_write_never_opens_a_folder(windows, tmp_path, monkeypatch):
+    """Folders cannot be opened (nor flushed) on Windows: the atomic write must not try."""
+    opened: list[str] = []
+    real_open = os.open
+
+    def spy(path, flags, *args):
+        opened.append(str(path))
+        assert not Path(path).is_dir(), f"opened a folder: {path}"
+        return real_open(path, flags, *args)
+
+    monkeypatch.setattr(fileio.os, "open", spy)
+    target = tmp_path / "plik.json"
+    write_private(target, b"1")
+    write_private(target, b"2")  # over an existing file: os.replace, never os.rename
+    write_private(tmp_path / "b.pdf", b"x", durable=False)
+    fileio.sync_files([tmp_path / "b.pdf"])
+    assert target.read_bytes() == b"2"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.pdf", "plik.json"]  # no temporary file left
+
+
+# ------------------------------------------------------------ text encodings
+
+
+def test_config_saved_by_notepad_with_bom_and_crlf(somflow_workspace):
+    config = somflow_workspace / "somflow.toml"
+    text = config.read_text(encoding="utf-8")
+    config.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
+    assert load(config)["institution"]["unit"] == "sp7"
+    assert Workspace(somflow_workspace).config["head"]["name"] == DEMO_VALUES["head_name"]
+
+
+def test_output_redirected_in_a_windows_code_page_does_not_crash():
+    """``somflow vetting list > lista.txt`` on Windows writes cp1250: a Cyrillic name must not stop it."""
+    import sys
+
+    from somflow.cli import tolerant_output
+
+    raw = io.BytesIO()
+    stream = io.TextIOWrapper(raw, encoding="cp1250")
+    saved = sys.stdout
+    sys.stdout = stream
+    try:
+        tolerant_output()
+        print("Łucja Żądło, Олена Коваленко")
+        stream.flush()
+    finally:
+        sys.stdout = saved
+    assert raw.getvalue().decode("cp1250") == "Łucja Żądło, ????? ?????????\n"
+
+
+def test_audit_and_store_are_utf8_whatever_the_locale(somflow_cli, somflow_workspace, tmp_path):
+    (tmp_path / "3b.csv").write_text("Imię;Nazwisko;Klasa\nŚcibor;Źrebiec;3b\n", encoding="utf-8")
+    assert somflow_cli("consent", "import", str(tmp_path / "3b.csv")).exit_code == 0
+    store = somflow_workspace / "data" / "store.json"
+    assert "Źrebiec" in json.loads(store.read_bytes().decode("utf-8"))["children"].popitem()[1]["last_name"]
