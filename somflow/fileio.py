@@ -15,6 +15,7 @@ import os
 import re
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -23,6 +24,10 @@ log = logging.getLogger(__name__)
 _INVALID = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 #: Device names Windows reserves, with any extension ("CON.pdf" opens the console).
 _RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$", re.IGNORECASE)
+
+
+#: How often a replace or read is retried on Windows while another process has the file open.
+RETRIES = 10
 
 
 def on_windows() -> bool:
@@ -88,12 +93,36 @@ def write_private(path: Path, payload: bytes, *, durable: bool = True) -> None:
             if durable:
                 f.flush()
                 os.fsync(f.fileno())
-        os.replace(tmp, path)
+        replace(Path(tmp), path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     if durable:
         _fsync_dir(path.parent)
+
+
+def _retrying(action, *args):
+    # Windows refuses to replace (or open) a file another process has open at that very moment —
+    # a reader of the store, an antivirus scan, a backup program — with PermissionError.
+    # Such handles are held for milliseconds; wait a little and try again (POSIX never needs to).
+    for attempt in range(RETRIES):
+        try:
+            return action(*args)
+        except PermissionError:
+            if not on_windows() or attempt == RETRIES - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+def replace(source: Path, target: Path) -> None:
+    """``os.replace`` (over an existing file too), retried while Windows reports the target in use."""
+    _retrying(os.replace, source, target)
+
+
+def read_bytes(path: Path) -> bytes:
+    """``path.read_bytes()``, retried while Windows reports the file in use (being replaced)."""
+    return _retrying(path.read_bytes)
 
 
 def sync_files(paths: list[Path]) -> None:

@@ -322,3 +322,65 @@ def test_audit_and_store_are_utf8_whatever_the_locale(somflow_cli, somflow_works
     assert somflow_cli("consent", "import", str(tmp_path / "3b.csv")).exit_code == 0
     store = somflow_workspace / "data" / "store.json"
     assert "Źrebiec" in json.loads(store.read_bytes().decode("utf-8"))["children"].popitem()[1]["last_name"]
+
+
+def test_windows_replace_waits_while_another_process_has_the_file_open(windows, tmp_path, monkeypatch):
+    """A reader of the store (the watcher) holding store.json for a moment: the commit waits, then replaces it."""
+    monkeypatch.setattr(fileio.time, "sleep", lambda s: None)
+    real_replace = os.replace
+    refusals = [PermissionError(13, "The process cannot access the file because it is being used by another process")] * 3
+
+    def busy(source, target):
+        if refusals:
+            raise refusals.pop()
+        real_replace(source, target)
+
+    monkeypatch.setattr(fileio.os, "replace", busy)
+    target = tmp_path / "store.json"
+    write_private(target, b"{}")
+    assert target.read_bytes() == b"{}" and refusals == []
+    assert [p.name for p in tmp_path.iterdir()] == ["store.json"]
+
+
+def test_a_file_in_use_for_good_fails_and_leaves_the_old_content(windows, tmp_path, monkeypatch):
+    monkeypatch.setattr(fileio.time, "sleep", lambda s: None)
+    target = tmp_path / "store.json"
+    write_private(target, b"old")
+
+    def locked(source, target):
+        raise PermissionError(13, "in use")
+
+    monkeypatch.setattr(fileio.os, "replace", locked)
+    with pytest.raises(PermissionError):
+        write_private(target, b"new")
+    assert target.read_bytes() == b"old" and [p.name for p in tmp_path.iterdir()] == ["store.json"]
+
+
+def test_posix_does_not_retry_a_permission_error(tmp_path, monkeypatch):
+    monkeypatch.setattr(fileio, "on_windows", lambda: False)
+    calls = []
+
+    def denied(source, target):
+        calls.append(target)
+        raise PermissionError(13, "denied")
+
+    monkeypatch.setattr(fileio.os, "replace", denied)
+    with pytest.raises(PermissionError):
+        write_private(tmp_path / "x", b"1")
+    assert len(calls) == 1
+
+
+def test_store_keeps_working_when_an_old_backup_is_open(somflow_workspace, monkeypatch):
+    """Windows: a backup someone opened cannot be deleted; rotation keeps it and the store still opens."""
+    from somflow.store import tinydb_store
+
+    backups = somflow_workspace / "data" / "backups"
+    for n in range(tinydb_store.BACKUPS_KEPT + 2):
+        write_private(backups / f"store-20260101T0000{n:02d}000000.json", b"{}")
+    real_unlink = Path.unlink
+    monkeypatch.setattr(Path, "unlink", lambda self, missing_ok=False: (_ for _ in ()).throw(PermissionError(13, "in use")) if self.parent == backups else real_unlink(self, missing_ok))
+    monkeypatch.setattr(tinydb_store, "BACKUP_EVERY_SECONDS", -1)
+    store = Workspace(somflow_workspace).store
+    with store.transaction():
+        store.insert("notes", {"text": "x"})
+    assert store.query("notes")

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import copy
 import json
+import logging
 import os
 import threading
 import time
@@ -40,8 +41,10 @@ from tinydb.table import Document, Table
 
 from somflow.errors import StoreBusy, StoreCorrupt
 from somflow.i18n import _
-from somflow.fileio import write_private
+from somflow.fileio import read_bytes, write_private
 from somflow.store.base import Store
+
+log = logging.getLogger(__name__)
 
 BACKUPS_KEPT = 7
 BACKUP_EVERY_SECONDS = 3600
@@ -98,7 +101,7 @@ class AtomicJSONStorage(Storage):
         signature = self._stat()
         if self._data is not None and signature == self._signature:
             return
-        raw = self.path.read_bytes()
+        raw = read_bytes(self.path)
         try:
             data = json.loads(raw.decode("utf-8")) if raw.strip() else {}
             if not isinstance(data, dict):
@@ -107,7 +110,7 @@ class AtomicJSONStorage(Storage):
             raise StoreCorrupt(self._corrupt_message(exc)) from None
         self._data, self._signature = data, signature
         self.reloaded.set()
-        self._backup_if_due()
+        self._backup_if_due(raw)
 
     def _corrupt_message(self, exc: Exception) -> str:
         backups = self.backups()
@@ -130,8 +133,8 @@ class AtomicJSONStorage(Storage):
             return []
         return sorted(self.backup_dir.glob(f"{self.path.stem}-*.json"))
 
-    def _backup_if_due(self) -> None:
-        # Called only after the file parsed, so a backup is always a good copy.
+    def _backup_if_due(self, raw: bytes) -> None:
+        # Called only with content that parsed, so a backup is always a good copy.
         if self.backup_dir is None:
             return
         existing = self.backups()
@@ -140,10 +143,12 @@ class AtomicJSONStorage(Storage):
         self.backup_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
         target = self.backup_dir / f"{self.path.stem}-{stamp}.json"
-        with self.path.open("rb") as src:
-            write_private(target, src.read())
+        write_private(target, raw)  # the store file is not held open meanwhile: Windows could not replace it
         for old in self.backups()[:-BACKUPS_KEPT]:
-            old.unlink(missing_ok=True)
+            try:
+                old.unlink(missing_ok=True)
+            except PermissionError:  # Windows: someone has this old copy open; drop it next time
+                log.warning("an old store backup is in use and was kept for now")
 
 
 class _InPlaceTable(Table):
