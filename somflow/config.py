@@ -158,6 +158,9 @@ def load(path: Path) -> dict[str, Any]:
     data.setdefault("paths", {})
     for key, default in DEFAULT_PATHS.items():
         data["paths"].setdefault(key, default)
+    for key, value in data["paths"].items():  # 'data\\store.json' typed on Windows works on Linux too
+        if isinstance(value, str) and "://" not in value:
+            data["paths"][key] = value.replace("\\", "/")
     data["institution"].setdefault("unit", "default")
     return data
 

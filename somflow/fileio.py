@@ -35,6 +35,15 @@ def on_windows() -> bool:
     return os.name == "nt"
 
 
+def decode_text(content: bytes) -> str:
+    """A text file the user gives us: UTF-8 (with or without BOM), else Windows-1250 — what
+    Polish Excel, Notepad ("ANSI") and e-registers write. Bytes cp1250 does not define become U+FFFD."""
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return content.decode("cp1250", errors="replace")
+
+
 def safe_filename(text: str, replacement: str = "_") -> str:
     """``text`` made a valid file name on Windows and POSIX alike.
 

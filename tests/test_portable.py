@@ -384,3 +384,31 @@ def test_store_keeps_working_when_an_old_backup_is_open(somflow_workspace, monke
     with store.transaction():
         store.insert("notes", {"text": "x"})
     assert store.query("notes")
+
+
+def test_paths_typed_with_backslashes_on_windows_work_on_linux(somflow_workspace):
+    config = somflow_workspace / "somflow.toml"
+    text = config.read_text(encoding="utf-8").replace('store = "data/store.json"', "store = 'data\\store.json'")
+    config.write_text(text.replace('archive = "archive"', 'archive = "skany\\\\przyjete"'), encoding="utf-8")
+    ws = Workspace(somflow_workspace)
+    assert ws.path("store") == somflow_workspace / "data" / "store.json"
+    assert ws.path("archive") == somflow_workspace / "skany" / "przyjete"
+    assert ws.store.collections() == []
+
+
+def test_data_files_from_polish_windows_in_cp1250(somflow_cli, somflow_workspace, tmp_path):
+    """Excel's "CSV (rozdzielany przecinkami)" and Notepad's "ANSI" on Polish Windows are cp1250."""
+    data = tmp_path / "oswiadczenie.yaml"
+    data.write_bytes("imie_nazwisko: Łucja Żądło\npesel: '87043012342'\nbrak: true\n".encode("cp1250"))
+    result = somflow_cli("fill", "oswiadczenie-o-krajach-zamieszkania", "--data", str(data), "--yes")
+    assert result.exit_code == 0, result.output
+    (doc,) = Workspace(somflow_workspace).store.query("documents")
+    assert doc["data"]["imie_nazwisko"] == "Łucja Żądło"
+
+
+def test_a_byte_cp1250_does_not_define_is_replaced_not_a_crash(somflow_cli, tmp_path):
+    # 0x81 and 0x98 are undefined in cp1250 (a file in the DOS code page 852, say)
+    path = tmp_path / "kadry.csv"
+    path.write_bytes(b"imie;nazwisko;pesel;umowa;rola\n\x81ucja;\x98ak;87043012342;umowa o prac\xea;nauczyciel\n")
+    result = somflow_cli("vetting", "import", str(path))
+    assert "Traceback" not in result.output and "AssertionError" not in result.output

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from somflow.errors import InvalidInput
+from somflow.fileio import decode_text
 from somflow.forms.spec import FormSpec
 from somflow.i18n import _
 
@@ -25,7 +26,7 @@ ROW_KEY = re.compile(r"^([a-z][a-z0-9_]*)-(\d+)-([a-z][a-z0-9_]*)$")
 def load(path: Path) -> tuple[list[dict[str, Any]], bool]:
     """The data sets in ``path`` and whether it is a batch (CSV)."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = decode_text(path.read_bytes())
     except OSError as exc:
         raise InvalidInput([_("Nie można odczytać pliku danych {file}: {error}", file=path, error=exc.strerror or exc)]) from exc
     suffix = path.suffix.lower()
