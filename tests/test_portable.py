@@ -23,6 +23,7 @@ import stat
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import REPO
 
 from somflow import fileio
@@ -412,3 +413,16 @@ def test_a_byte_cp1250_does_not_define_is_replaced_not_a_crash(somflow_cli, tmp_
     path.write_bytes(b"imie;nazwisko;pesel;umowa;rola\n\x81ucja;\x98ak;87043012342;umowa o prac\xea;nauczyciel\n")
     result = somflow_cli("vetting", "import", str(path))
     assert "Traceback" not in result.output and "AssertionError" not in result.output
+
+
+def test_nk_case_and_report_conclusions_written_in_notepad_ansi(somflow_cli, somflow_workspace, tmp_path):
+    from nk_data import payload
+
+    case = tmp_path / "sprawa.yaml"
+    case.write_bytes(yaml.safe_dump(payload(), allow_unicode=True, sort_keys=False).encode("cp1250"))
+    result = somflow_cli("nk", "new", "--data", str(case))
+    assert result.exit_code == 0, result.output
+    conclusions = tmp_path / "wnioski.txt"
+    conclusions.write_bytes("Wnioski: szkolenie z procedury – pilnie.\r\n".encode("cp1250"))
+    result = somflow_cli("standards", "report", "--year", "2026", "--conclusions", str(conclusions))
+    assert result.exit_code == 0, result.output

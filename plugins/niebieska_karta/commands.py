@@ -14,6 +14,7 @@ from somflow_niebieska_karta.due import next_due
 
 from somflow.calendar import option_date
 from somflow.errors import InvalidInput
+from somflow.fileio import decode_text
 from somflow.i18n import _
 
 
@@ -22,11 +23,9 @@ def load_data(path: Path | None) -> dict[str, Any]:
     if path is None:
         return {}
     try:
-        text = path.read_text(encoding="utf-8")
+        text = decode_text(path.read_bytes())  # UTF-8, or cp1250 from Notepad's "ANSI"
     except FileNotFoundError:
         raise InvalidInput([_("Nie ma pliku {path}.", path=path)]) from None
-    except UnicodeDecodeError:
-        raise InvalidInput([_("Plik {path} nie jest zapisany w kodowaniu UTF-8.", path=path)]) from None
     try:
         data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
     except (ValueError, yaml.YAMLError) as exc:
