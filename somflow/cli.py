@@ -8,6 +8,7 @@ workspace's own plugins folder are available like any other.
 from __future__ import annotations
 
 import json
+import logging
 import sys
 import traceback
 from dataclasses import asdict
@@ -143,6 +144,14 @@ def status(app: App) -> None:
         click.secho(_("Wtyczka {name} nie działa: {error}", name=info.name, error=info.error), fg="red")
 
 
+def _log_traceback() -> None:
+    """The traceback of the exception being handled, through the logging handlers (PESEL filter, --log-file)."""
+    if logging.getLogger().handlers:
+        logging.getLogger("somflow.cli").error("traceback", exc_info=True)
+    else:  # failed before the logging set-up
+        traceback.print_exc()
+
+
 def tolerant_output() -> None:
     """Output redirected to a file on Windows is in the code page (cp1250): a name in Cyrillic
     or any character outside it must print as ``?``, not stop the command half-way."""
@@ -168,12 +177,12 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     except SomflowError as exc:
         if _verbosity["level"]:
-            traceback.print_exc()
+            _log_traceback()
         click.secho(str(exc), err=True, fg="red")
         sys.exit(exc.exit_code)
     except Exception as exc:
         if _verbosity["level"]:
-            traceback.print_exc()
+            _log_traceback()
         click.secho(
             _("Nieoczekiwany błąd: {error}. Uruchom polecenie z opcją -v, aby zobaczyć szczegóły.", error=type(exc).__name__),
             err=True,

@@ -105,3 +105,20 @@ def test_log_file_is_never_replaced_only_appended(tmp_path):
     assert log.read_text(encoding="utf-8").splitlines()[0] == "earlier run"
     assert "later run" in log.read_text(encoding="utf-8")
 
+
+
+def test_verbose_traceback_goes_through_the_filter_and_into_the_log_file(somflow_workspace, tmp_path):
+    """``-v`` shows a failure's traceback; an exception text with a PESEL in it is masked there too."""
+    plugin = somflow_workspace / "plugins" / "boom.py"
+    plugin.parent.mkdir(exist_ok=True)
+    plugin.write_text(
+        "import click\nfrom somflow import hookimpl\n\n"
+        "@click.command('boom')\n@click.argument('pesel')\ndef boom(pesel):\n    raise ValueError(f'bad value {pesel}')\n\n"
+        "@hookimpl\ndef somflow_register_commands(register):\n    register(boom)\n",
+        encoding="utf-8",
+    )
+    log = tmp_path / "log.txt"
+    done = run_somflow("-v", "--log-file", str(log), "boom", "87043012342")
+    assert done.returncode == 1, done.stderr
+    for text in (done.stderr, log.read_text(encoding="utf-8")):
+        assert "Traceback" in text and "bad value ***********" in text and "87043012342" not in text
