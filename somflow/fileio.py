@@ -18,6 +18,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from somflow.errors import FileInUse
+from somflow.i18n import _
+
 log = logging.getLogger(__name__)
 
 #: Characters Windows does not allow in a file name, and control characters.
@@ -94,7 +97,22 @@ def write_private(path: Path, payload: bytes, *, durable: bool = True) -> None:
 
     ``durable=False`` skips the flush to disk, for writing many new files and then
     making them durable together with :func:`sync_files` (one flush instead of one each).
+    A file kept open by another program (a PDF viewer, Excel) or a folder without
+    write access: :class:`FileInUse` with a message saying so; ``path`` is left as it was.
     """
+    try:
+        _write_private(path, payload, durable)
+    except PermissionError:
+        raise FileInUse(
+            _(
+                "Nie można zapisać pliku {path}: jest otwarty w innym programie (np. w przeglądarce PDF albo w Excelu) "
+                "albo brak uprawnień do zapisu w tym folderze. Zamknij plik i uruchom polecenie ponownie.",
+                path=path,
+            )
+        ) from None
+
+
+def _write_private(path: Path, payload: bytes, durable: bool) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")  # mode 0600
     try:
         with os.fdopen(fd, "wb") as f:

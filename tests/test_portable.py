@@ -28,7 +28,7 @@ from conftest import REPO
 
 from somflow import fileio
 from somflow.config import DEMO_VALUES, load
-from somflow.errors import SomflowError
+from somflow.errors import FileInUse, SomflowError
 from somflow.fileio import restrict_to_owner, safe_filename, write_private
 from somflow.workspace import Workspace, create
 
@@ -352,7 +352,7 @@ def test_a_file_in_use_for_good_fails_and_leaves_the_old_content(windows, tmp_pa
         raise PermissionError(13, "in use")
 
     monkeypatch.setattr(fileio.os, "replace", locked)
-    with pytest.raises(PermissionError):
+    with pytest.raises(FileInUse, match="otwarty w innym programie"):
         write_private(target, b"new")
     assert target.read_bytes() == b"old" and [p.name for p in tmp_path.iterdir()] == ["store.json"]
 
@@ -366,7 +366,7 @@ def test_posix_does_not_retry_a_permission_error(tmp_path, monkeypatch):
         raise PermissionError(13, "denied")
 
     monkeypatch.setattr(fileio.os, "replace", denied)
-    with pytest.raises(PermissionError):
+    with pytest.raises(FileInUse):
         write_private(tmp_path / "x", b"1")
     assert len(calls) == 1
 
@@ -426,3 +426,44 @@ def test_nk_case_and_report_conclusions_written_in_notepad_ansi(somflow_cli, som
     conclusions.write_bytes("Wnioski: szkolenie z procedury – pilnie.\r\n".encode("cp1250"))
     result = somflow_cli("standards", "report", "--year", "2026", "--conclusions", str(conclusions))
     assert result.exit_code == 0, result.output
+
+
+def test_printing_again_while_the_last_pdf_is_open_in_a_viewer(windows, somflow_cli, tmp_path, monkeypatch):
+    """Windows: Acrobat keeps zgody.pdf open; printing again says so in Polish, the open file is untouched."""
+    monkeypatch.setattr(fileio.time, "sleep", lambda s: None)
+    (tmp_path / "3b.csv").write_text("Imię;Nazwisko;Klasa\nZofia;Żak;3b\n", encoding="utf-8")
+    assert somflow_cli("consent", "import", str(tmp_path / "3b.csv")).exit_code == 0
+    out = tmp_path / "zgody.pdf"
+    assert somflow_cli("consent", "print", "--group", "3b", "--out", str(out)).exit_code == 0
+    before = out.read_bytes()
+    real_replace = os.replace
+
+    def viewer_has_it_open(source, target):
+        if Path(target) == out:
+            raise PermissionError(13, "The process cannot access the file because it is being used by another process")
+        real_replace(source, target)
+
+    monkeypatch.setattr(fileio.os, "replace", viewer_has_it_open)
+    result = somflow_cli("consent", "print", "--group", "3b", "--out", str(out))
+    assert result.exit_code != 0 and f"Nie można zapisać pliku {out}: jest otwarty w innym programie" in result.output
+    assert out.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["3b.csv", "workspace", "zgody.pdf"]
+
+
+def test_store_file_held_open_for_good_keeps_its_content_and_is_retryable(windows, somflow_workspace, monkeypatch):
+    """Windows: a backup program holds store.json; the commit fails as StoreBusy (the watcher retries), nothing changes."""
+    from somflow.errors import StoreBusy
+
+    monkeypatch.setattr(fileio.time, "sleep", lambda s: None)
+    store = Workspace(somflow_workspace).store
+    with store.transaction():
+        store.insert("notes", {"text": "first"})
+    path = somflow_workspace / "data" / "store.json"
+    before = path.read_bytes()
+    monkeypatch.setattr(fileio.os, "replace", lambda s, t: (_ for _ in ()).throw(PermissionError(13, "in use")))
+    with pytest.raises(StoreBusy, match="otwarty w innym programie"):
+        with store.transaction():
+            store.insert("notes", {"text": "second"})
+    assert path.read_bytes() == before
+    monkeypatch.undo()
+    assert [n["text"] for n in Workspace(somflow_workspace).store.query("notes")] == ["first"]

@@ -39,7 +39,7 @@ from tinydb import Query, TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
-from somflow.errors import StoreBusy, StoreCorrupt
+from somflow.errors import FileInUse, StoreBusy, StoreCorrupt
 from somflow.i18n import _
 from somflow.fileio import read_bytes, write_private
 from somflow.store.base import Store
@@ -82,7 +82,12 @@ class AtomicJSONStorage(Storage):
 
     def flush(self) -> None:
         payload = json.dumps(self._data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        write_private(self.path, payload)
+        try:
+            write_private(self.path, payload)
+        except FileInUse:  # Windows: a backup program or an editor holds the file; the old content stays
+            raise StoreBusy(
+                _("Magazyn danych {path} jest otwarty w innym programie; zmian nie zapisano. Zamknij ten program i spróbuj ponownie.", path=self.path)
+            ) from None
         self._signature = self._stat()
 
     def invalidate(self) -> None:
