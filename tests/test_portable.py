@@ -467,3 +467,19 @@ def test_store_file_held_open_for_good_keeps_its_content_and_is_retryable(window
     assert path.read_bytes() == before
     monkeypatch.undo()
     assert [n["text"] for n in Workspace(somflow_workspace).store.query("notes")] == ["first"]
+
+
+def test_every_core_message_has_an_english_entry():
+    """The messages added for Windows (file in use, store held open...) are translated like all the others."""
+    catalogue: dict[str, str] = {}
+    for path in (REPO / "somflow" / "locale" / "en").glob("*.json"):
+        catalogue.update(json.loads(path.read_text(encoding="utf-8")))
+    missing = [
+        f"{_rel(path)}:{node.lineno}: {node.args[0].value}"
+        for path in SOURCES
+        if _rel(path).startswith("somflow/")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "_" and node.args and isinstance(node.args[0], ast.Constant)
+        and node.args[0].value not in catalogue
+    ]
+    assert not missing, "\n".join(missing)
