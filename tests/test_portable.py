@@ -483,3 +483,30 @@ def test_every_core_message_has_an_english_entry():
         and node.args[0].value not in catalogue
     ]
     assert not missing, "\n".join(missing)
+
+
+def test_usb_stick_with_coarse_timestamps_loses_no_update(somflow_workspace, monkeypatch):
+    """FAT/exFAT: the watcher and a command write within one timestamp tick, same size, same file index.
+
+    The store's cheap "did the file change" check (mtime, size, inode) would see no change and a
+    transaction would build on stale data; here every stat answers like such a file system.
+    """
+    import time
+
+    from somflow.errors import ConflictError
+    from somflow.store.tinydb_store import AtomicJSONStorage, TinyDBStore
+
+    tick = int(time.time()) * 1_000_000_000  # a whole second: FAT-like
+    monkeypatch.setattr(AtomicJSONStorage, "_stat", lambda self: (tick, self.path.stat().st_size, 0))
+    path = somflow_workspace / "data" / "store.json"
+    command, watcher = TinyDBStore(path, unit="sp7"), TinyDBStore(path, unit="sp7")
+    with command.transaction():
+        note = command.insert("notes", {"state": "a"})
+    assert watcher.get("notes", note["id"])["state"] == "a"
+    assert command.get("notes", note["id"])["state"] == "a"  # both have it cached now
+    with watcher.transaction():
+        watcher.update("notes", note["id"], {"state": "b"}, expected_rev=note["rev"])  # same size as "a"
+    assert command.get("notes", note["id"])["state"] == "b"
+    with pytest.raises(ConflictError):
+        with command.transaction():
+            command.update("notes", note["id"], {"state": "c"}, expected_rev=note["rev"])

@@ -47,6 +47,10 @@ from somflow.store.base import Store
 log = logging.getLogger(__name__)
 
 BACKUPS_KEPT = 7
+#: File systems with coarse timestamps (FAT: 2 s, exFAT: 10 ms, ext3/HFS+: 1 s) give a rewritten file
+#: the same mtime within one tick; a signature taken less than this long after its mtime is not trusted.
+COARSE_TICK_NS = 10_000_000
+RACY_SECONDS = 3.0
 BACKUP_EVERY_SECONDS = 3600
 LOCK_TIMEOUT_SECONDS = 60
 
@@ -63,6 +67,7 @@ class AtomicJSONStorage(Storage):
         self.backup_dir = backup_dir
         self._data: dict[str, Any] | None = None
         self._signature: tuple[int, int, int] | None = None
+        self._signed_at = 0.0  # when _signature was taken (time.time())
         self.pinned = False
         self.reloaded = threading.Event()
         if not self.path.exists():
@@ -88,7 +93,7 @@ class AtomicJSONStorage(Storage):
             raise StoreBusy(
                 _("Magazyn danych {path} jest otwarty w innym programie; zmian nie zapisano. Zamknij ten program i spróbuj ponownie.", path=self.path)
             ) from None
-        self._signature = self._stat()
+        self._signature, self._signed_at = self._stat(), time.time()
 
     def invalidate(self) -> None:
         """Forget the in-memory copy; the next read loads the file again."""
@@ -103,8 +108,8 @@ class AtomicJSONStorage(Storage):
         return (st.st_mtime_ns, st.st_size, st.st_ino)
 
     def _refresh(self) -> None:
-        signature = self._stat()
-        if self._data is not None and signature == self._signature:
+        signature, signed_at = self._stat(), time.time()
+        if self._data is not None and signature == self._signature and not self._racy():
             return
         raw = read_bytes(self.path)
         try:
@@ -113,9 +118,21 @@ class AtomicJSONStorage(Storage):
                 raise ValueError("top level is not an object")
         except (ValueError, UnicodeDecodeError) as exc:
             raise StoreCorrupt(self._corrupt_message(exc)) from None
-        self._data, self._signature = data, signature
+        self._data, self._signature, self._signed_at = data, signature, signed_at
         self.reloaded.set()
         self._backup_if_due(raw)
+
+    def _racy(self) -> bool:
+        """The cached signature cannot tell a later write apart (a USB stick with FAT/exFAT, an old file system).
+
+        There another process may replace the file within the same timestamp tick, with the
+        same size and (FAT on Windows) the same file index: same signature, different content.
+        Such a signature — a whole number of ticks, taken soon after that mtime — is
+        re-checked by reading the file. Fine-grained clocks (NTFS, ext4) almost never match.
+        """
+        assert self._signature is not None
+        mtime_ns = self._signature[0]
+        return mtime_ns % COARSE_TICK_NS == 0 and self._signed_at - mtime_ns / 1e9 < RACY_SECONDS
 
     def _corrupt_message(self, exc: Exception) -> str:
         backups = self.backups()
