@@ -510,3 +510,13 @@ def test_usb_stick_with_coarse_timestamps_loses_no_update(somflow_workspace, mon
     with pytest.raises(ConflictError):
         with command.transaction():
             command.update("notes", note["id"], {"state": "c"}, expected_rev=note["rev"])
+
+
+def test_workspace_variable_set_with_quotes_in_cmd(somflow_workspace, monkeypatch, tmp_path):
+    """``set SOMFLOW_WORKSPACE="C:\\Moje dane\\sp7"`` in cmd.exe keeps the quotes in the value."""
+    from somflow.workspace import find_root
+
+    monkeypatch.setenv("SOMFLOW_WORKSPACE", f'"{somflow_workspace}"')
+    assert find_root(start=tmp_path) == somflow_workspace.resolve()
+    monkeypatch.setenv("SOMFLOW_WORKSPACE", f"{somflow_workspace} ")
+    assert find_root(start=tmp_path) == somflow_workspace.resolve()
