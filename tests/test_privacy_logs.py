@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import run_somflow
+from conftest import REPO, run_somflow
 from inbox_fixtures import save_pdf, scanned_pages
 from nk_data import CHILD_PESEL, FATHER_PESEL, payload, write
 
@@ -122,3 +122,55 @@ def test_verbose_traceback_goes_through_the_filter_and_into_the_log_file(somflow
     assert done.returncode == 1, done.stderr
     for text in (done.stderr, log.read_text(encoding="utf-8")):
         assert "Traceback" in text and "bad value ***********" in text and "87043012342" not in text
+
+
+# ------------------------------------------------------------ every log call, statically
+
+PERSONAL = {"pesel", "first_name", "last_name", "full_name", "short_name", "imie", "nazwisko", "imie_nazwisko",
+            "surname", "email", "address", "adres", "phone", "telefon", "birth_date", "data_urodzenia"}
+#: ``x.name`` where x is a file: scan and document file names are often a person's name.
+FILE_VARS = {"path", "ctx", "scan", "file", "source", "target", "original", "given"}
+LOG_METHODS = {"debug", "info", "warning", "warn", "error", "exception", "critical", "log"}
+
+
+def _personal_in_log_calls(path: Path) -> list[str]:
+    import ast
+
+    rel = path.relative_to(REPO).as_posix()
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in LOG_METHODS
+                and isinstance(node.func.value, ast.Name) and node.func.value.id in ("log", "logger", "_log", "LOG", "logging")):
+            continue
+        for arg in [*node.args[1:], *(k.value for k in node.keywords if k.arg not in ("exc_info", "stack_info", "extra"))]:
+            for part in ast.walk(arg):
+                word = (part.id if isinstance(part, ast.Name) else part.attr if isinstance(part, ast.Attribute)
+                        else part.value if isinstance(part, ast.Constant) and isinstance(part.value, str) else "")
+                if str(word).lower() in PERSONAL:
+                    found.append(f"{rel}:{node.lineno}: logs {word}")
+                if isinstance(part, ast.Attribute) and part.attr in ("name", "stem") and isinstance(part.value, ast.Name) and part.value.id in FILE_VARS:
+                    found.append(f"{rel}:{node.lineno}: logs a file name ({part.value.id}.{part.attr})")
+    return found
+
+
+LOGGING_SOURCES = sorted(p for folder in ("somflow", "plugins") for p in (REPO / folder).rglob("*.py"))
+#: Being changed by another helper right now; checked by the xfail test below until they are fixed.
+ELSEWHERE = ("somflow/inbox/",)
+
+
+def test_no_log_call_formats_personal_data():
+    found = [f for p in LOGGING_SOURCES if not p.relative_to(REPO).as_posix().startswith(ELSEWHERE) for f in _personal_in_log_calls(p)]
+    assert not found, "\n".join(found)
+
+
+@pytest.mark.xfail(reason="somflow/inbox logs the scan's file name (pipeline.py, steps.py); reported to the inbox helper")
+def test_inbox_log_calls_format_no_file_names():
+    found = [f for p in LOGGING_SOURCES if p.relative_to(REPO).as_posix().startswith(ELSEWHERE) for f in _personal_in_log_calls(p)]
+    assert not found, "\n".join(found)
+
+
+def test_the_log_check_catches_a_name(tmp_path, monkeypatch):
+    bad = tmp_path / "bad.py"
+    bad.write_text("log.info('x %s', person['last_name'])\nlog.warning('%s', path.name)\nlog.info('%d', len(rows))\n", encoding="utf-8")
+    monkeypatch.setattr("test_privacy_logs.REPO", tmp_path)
+    assert [f.split(":")[1] for f in _personal_in_log_calls(bad)] == ["1", "2"]
