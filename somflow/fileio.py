@@ -39,8 +39,11 @@ def on_windows() -> bool:
 
 
 def decode_text(content: bytes) -> str:
-    """A text file the user gives us: UTF-8 (with or without BOM), else Windows-1250 — what
-    Polish Excel, Notepad ("ANSI") and e-registers write. Bytes cp1250 does not define become U+FFFD."""
+    """A text file the user gives us: UTF-8 (with or without BOM), UTF-16 with a BOM (what
+    ``somflow forms example X > dane.yaml`` writes in Windows PowerShell 5), else Windows-1250 —
+    what Polish Excel, Notepad ("ANSI") and e-registers write. Bytes cp1250 does not define become U+FFFD."""
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return content.decode("utf-16", errors="replace")
     try:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -520,3 +520,14 @@ def test_workspace_variable_set_with_quotes_in_cmd(somflow_workspace, monkeypatc
     assert find_root(start=tmp_path) == somflow_workspace.resolve()
     monkeypatch.setenv("SOMFLOW_WORKSPACE", f"{somflow_workspace} ")
     assert find_root(start=tmp_path) == somflow_workspace.resolve()
+
+
+def test_example_saved_by_windows_powershell_redirect_is_utf16(somflow_cli, somflow_workspace, tmp_path):
+    """PowerShell 5: ``somflow forms example X > dane.yaml`` writes UTF-16 LE with a BOM."""
+    example = somflow_cli("forms", "example", "oswiadczenie-o-krajach-zamieszkania").output
+    data = tmp_path / "dane.yaml"
+    data.write_bytes(b"\xff\xfe" + example.replace("\n", "\r\n").encode("utf-16-le"))
+    result = somflow_cli("fill", "oswiadczenie-o-krajach-zamieszkania", "--data", str(data), "--yes")
+    assert result.exit_code == 0, result.output
+    (doc,) = Workspace(somflow_workspace).store.query("documents")
+    assert doc["data"]["imie_nazwisko"] == "Łucja Żądło"
