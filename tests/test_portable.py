@@ -531,3 +531,11 @@ def test_example_saved_by_windows_powershell_redirect_is_utf16(somflow_cli, somf
     assert result.exit_code == 0, result.output
     (doc,) = Workspace(somflow_workspace).store.query("documents")
     assert doc["data"]["imie_nazwisko"] == "Łucja Żądło"
+
+
+def test_example_written_by_somflow_itself_needs_no_shell_redirect(somflow_cli, somflow_workspace, tmp_path):
+    data = tmp_path / "dane.yaml"
+    result = somflow_cli("forms", "example", "oswiadczenie-o-krajach-zamieszkania", "--out", str(data))
+    assert result.exit_code == 0 and str(data) in result.output
+    assert "Łucja Żądło" in data.read_bytes().decode("utf-8")
+    assert somflow_cli("fill", "oswiadczenie-o-krajach-zamieszkania", "--data", str(data), "--yes").exit_code == 0
