@@ -18,6 +18,9 @@ import re
 import sys
 from pathlib import Path
 
+from somflow.errors import ConfigError
+from somflow.i18n import _
+
 _ELEVEN_DIGITS = re.compile(r"(?<!\d)\d{11}(?!\d)")
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
@@ -59,10 +62,13 @@ def _handler(handler: logging.Handler, fmt: str) -> logging.Handler:
 
 def open_log_file(path: Path) -> logging.Handler:
     """A handler appending to ``path`` (UTF-8); a new file is created readable by its owner only."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o600)
-    os.close(fd)
-    return logging.FileHandler(path, mode="a", encoding="utf-8")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o600)
+        os.close(fd)
+        return logging.FileHandler(path, mode="a", encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(_("Nie można otworzyć pliku dziennika {path} (--log-file): {error}", path=path, error=exc.strerror or exc)) from None
 
 
 def setup_logging(verbose: int, log_file: Path | None = None) -> None:

@@ -174,3 +174,10 @@ def test_the_log_check_catches_a_name(tmp_path, monkeypatch):
     bad.write_text("log.info('x %s', person['last_name'])\nlog.warning('%s', path.name)\nlog.info('%d', len(rows))\n", encoding="utf-8")
     monkeypatch.setattr("test_privacy_logs.REPO", tmp_path)
     assert [f.split(":")[1] for f in _personal_in_log_calls(bad)] == ["1", "2"]
+
+
+def test_a_log_file_that_cannot_be_opened_is_a_clear_message(somflow_workspace, tmp_path):
+    blocker = tmp_path / "plik"
+    blocker.write_text("", encoding="utf-8")
+    done = run_somflow("--log-file", str(blocker / "log.txt"), "status")
+    assert done.returncode != 0 and "Nie można otworzyć pliku dziennika" in done.stderr and "Traceback" not in done.stderr
