@@ -146,7 +146,7 @@ def status(app: App) -> None:
 
 def _log_traceback() -> None:
     """The traceback of the exception being handled, through the logging handlers (PESEL filter, --log-file)."""
-    if logging.getLogger().handlers:
+    if any(getattr(h, "_somflow", False) for h in logging.getLogger().handlers):
         logging.getLogger("somflow.cli").error("traceback", exc_info=True)
     else:  # failed before the logging set-up
         traceback.print_exc()
