@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from somflow.errors import FileInUse
+from somflow.errors import FileInUse, InvalidInput
 from somflow.i18n import _
 
 log = logging.getLogger(__name__)
@@ -38,16 +38,24 @@ def on_windows() -> bool:
     return os.name == "nt"
 
 
-def decode_text(content: bytes) -> str:
-    """A text file the user gives us: UTF-8 (with or without BOM), UTF-16 with a BOM (what
-    ``somflow forms example X > dane.yaml`` writes in Windows PowerShell 5), else Windows-1250 —
-    what Polish Excel, Notepad ("ANSI") and e-registers write. Bytes cp1250 does not define become U+FFFD."""
-    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return content.decode("utf-16", errors="replace")
+def decode_text(content: bytes, source: Path | str) -> str:
+    """A text file the user gives us (``source`` names it in the message).
+
+    UTF-8 (with or without BOM); UTF-16 with a BOM (what ``somflow forms example X > dane.yaml``
+    writes in Windows PowerShell 5); else Windows-1250 — what Polish Excel, Notepad ("ANSI") and
+    e-registers write. Bytes that none of them can be: :class:`InvalidInput` naming the byte.
+    """
     try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return content.decode("cp1250", errors="replace")
+        if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return content.decode("utf-16")
+        try:
+            return content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return content.decode("cp1250")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(
+            [_("Plik danych {file} nie jest tekstem w UTF-8 ani w Windows-1250 (bajt {position}); zapisz go jako UTF-8.", file=source, position=exc.start + 1)]
+        ) from None
 
 
 def safe_filename(text: str, replacement: str = "_") -> str:

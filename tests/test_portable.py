@@ -407,12 +407,13 @@ def test_data_files_from_polish_windows_in_cp1250(somflow_cli, somflow_workspace
     assert doc["data"]["imie_nazwisko"] == "Łucja Żądło"
 
 
-def test_a_byte_cp1250_does_not_define_is_replaced_not_a_crash(somflow_cli, tmp_path):
-    # 0x81 and 0x98 are undefined in cp1250 (a file in the DOS code page 852, say)
+@pytest.mark.parametrize("command", [("vetting", "import"), ("consent", "import")])
+def test_a_byte_cp1250_does_not_define_is_a_clear_message_not_a_crash(somflow_cli, tmp_path, command):
+    # 0x81 and 0x98 are undefined in cp1250 (a file in the DOS code page 852, say); vetting used to stop with AssertionError
     path = tmp_path / "kadry.csv"
-    path.write_bytes(b"imie;nazwisko;pesel;umowa;rola\n\x81ucja;\x98ak;87043012342;umowa o prac\xea;nauczyciel\n")
-    result = somflow_cli("vetting", "import", str(path))
-    assert "Traceback" not in result.output and "AssertionError" not in result.output
+    path.write_bytes(b"imie;nazwisko;pesel;umowa;rola;klasa\n\x81ucja;\x98ak;87043012342;umowa o prac\xea;nauczyciel;3b\n")
+    result = somflow_cli(*command, str(path))
+    assert result.exit_code == 2 and "nie jest tekstem w UTF-8 ani w Windows-1250 (bajt 38)" in result.output
 
 
 def test_nk_case_and_report_conclusions_written_in_notepad_ansi(somflow_cli, somflow_workspace, tmp_path):

@@ -110,7 +110,7 @@ def _parse_date(value: str) -> date | None:
 def parse(content: bytes, name: str, today: date | None = None) -> list[Row]:
     """Rows of a class list; InvalidInput with every problem (line numbers as in a text editor)."""
     today = today or calendar.today()
-    text = decode_text(content)
+    text = decode_text(content, name)
     if not text.strip():
         raise InvalidInput([_("Plik {name} jest pusty.", name=name)])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_dialect(text))

@@ -23,7 +23,7 @@ def load_data(path: Path | None) -> dict[str, Any]:
     if path is None:
         return {}
     try:
-        text = decode_text(path.read_bytes())  # UTF-8, or cp1250 from Notepad's "ANSI"
+        text = decode_text(path.read_bytes(), path)  # UTF-8, or cp1250 from Notepad's "ANSI"
     except FileNotFoundError:
         raise InvalidInput([_("Nie ma pliku {path}.", path=path)]) from None
     try:

@@ -301,7 +301,7 @@ def survey_add(ctx: click.Context, name: str, round_id: str | None, data_file: P
     raw: dict[str, Any] = {}
     if data_file is not None:
         try:
-            loaded = yaml.safe_load(decode_text(data_file.read_bytes()))
+            loaded = yaml.safe_load(decode_text(data_file.read_bytes(), data_file))
         except yaml.YAMLError as exc:
             raise InvalidInput([_("Plik {file} nie jest poprawnym plikiem YAML/JSON: {reason}", file=data_file, reason=exc)]) from None
         if not isinstance(loaded, dict):
@@ -384,7 +384,7 @@ def report_cmd(ctx: click.Context, year: int | None, conclusions: Path | None, o
     year = year or next_report_year(workspace.store, conf, today)
     if (year - conf.first_report.year) % 2:
         raise InvalidInput([_("Raport sporządza się co dwa lata: {year} nie jest rokiem raportu (pierwszy: {first}).", year=year, first=conf.first_report.year)])
-    text = decode_text(conclusions.read_bytes()) if conclusions else ""  # UTF-8, or cp1250 from Notepad
+    text = decode_text(conclusions.read_bytes(), conclusions) if conclusions else ""  # UTF-8, or cp1250 from Notepad
     target, figures = report.generate(workspace, conf, year, today, text, out)
     click.echo(_("Raport za lata {start}–{end} zapisano w {file}.", start=year - 2, end=year, file=target))
     click.echo(_("Termin przekazania kierownikowi jednostki: {due}.", due=figures.due.isoformat()))

@@ -35,7 +35,7 @@ def _column(header: str) -> str | None:
 def read_rows(path: Path) -> tuple[list[tuple[int, dict[str, str]]], list[str]]:
     """The data rows of ``path`` as (line number, {field: text}) and problems with the header."""
     try:
-        text = decode_text(path.read_bytes())
+        text = decode_text(path.read_bytes(), path)
     except OSError as exc:
         raise InvalidInput([_("Nie można odczytać pliku {path}: {error}", path=path, error=exc.strerror or exc)]) from None
     first = text.splitlines()[0] if text.strip() else ""

@@ -23,19 +23,36 @@ from somflow.i18n import _
 ROW_KEY = re.compile(r"^([a-z][a-z0-9_]*)-(\d+)-([a-z][a-z0-9_]*)$")
 
 
+class DataLoader(yaml.SafeLoader):
+    """YAML as people type form data: only plain decimals are numbers.
+
+    YAML 1.1 reads ``00210112345`` (a PESEL of a child born in 2002) as an
+    octal number, ``12:30`` as 750 and ``0x1F`` as 31; here they stay text.
+    """
+
+
+DataLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+DataLoader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789"))
+DataLoader.add_implicit_resolver("tag:yaml.org,2002:float", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)\.[0-9]+$"), list("-+0123456789"))
+
+
 def load(path: Path) -> tuple[list[dict[str, Any]], bool]:
     """The data sets in ``path`` and whether it is a batch (CSV)."""
     try:
-        text = decode_text(path.read_bytes())
+        raw = path.read_bytes()
     except OSError as exc:
         raise InvalidInput([_("Nie można odczytać pliku danych {file}: {error}", file=path, error=exc.strerror or exc)]) from exc
+    text = decode_text(raw, path)  # UTF-8, UTF-16 with BOM, or cp1250 from Polish Excel
     suffix = path.suffix.lower()
     try:
         if suffix == ".csv":
             dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ",", delimiters=",;\t")
             rows = [{k.strip(): v.strip() for k, v in row.items() if k and v is not None and v.strip() != ""} for row in csv.DictReader(io.StringIO(text), dialect=dialect)]
             return rows, True
-        data = json.loads(text) if suffix == ".json" else yaml.safe_load(text)
+        data = json.loads(text) if suffix == ".json" else yaml.load(text, Loader=DataLoader)
     except (json.JSONDecodeError, yaml.YAMLError, csv.Error) as exc:
         raise InvalidInput([_("Plik danych {file} ma błędny format: {error}", file=path, error=exc)]) from exc
     if not isinstance(data, dict):
@@ -57,3 +74,15 @@ def unflatten(spec: FormSpec | None, flat: dict[str, Any]) -> dict[str, Any]:
     for name, numbered in rows.items():
         data[name] = [numbered.get(i, {}) for i in range(1, max(numbered) + 1)]
     return data
+
+
+def dotted(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested mappings as PDF field names: ``{"osoba": {"imie": "Ala"}}`` → ``{"osoba.imie": "Ala"}``."""
+    flat: dict[str, Any] = {}
+    for key, value in row.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict) and value:
+            flat.update(dotted(value, name + "."))
+        else:
+            flat[name] = value
+    return flat
