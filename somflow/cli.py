@@ -8,6 +8,7 @@ workspace's own plugins folder are available like any other.
 from __future__ import annotations
 
 import json
+import logging
 import sys
 import traceback
 from dataclasses import asdict
@@ -91,10 +92,16 @@ class SomflowGroup(click.Group):
     help="Język komunikatów (pl/en).",
 )
 @click.option("-v", "--verbose", count=True, help="Więcej szczegółów; przy błędzie pełny ślad (traceback).")
+@click.option(
+    "--log-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="SOMFLOW_LOG_FILE",
+    help="Dopisuj komunikaty dziennika (bez numerów PESEL i nazwisk) do tego pliku.",
+)
 @click.version_option(__version__, prog_name="somflow")
 @click.pass_context
-def cli(ctx: click.Context, workspace: str | None, lang: None, verbose: int) -> None:
-    setup_logging(verbose)
+def cli(ctx: click.Context, workspace: str | None, lang: None, verbose: int, log_file: Path | None) -> None:
+    setup_logging(verbose, log_file)
     _verbosity["level"] = verbose
     ctx.obj = App(workspace, verbose)
 
@@ -137,8 +144,26 @@ def status(app: App) -> None:
         click.secho(_("Wtyczka {name} nie działa: {error}", name=info.name, error=info.error), fg="red")
 
 
+def _log_traceback() -> None:
+    """The traceback of the exception being handled, through the logging handlers (PESEL filter, --log-file)."""
+    if any(getattr(h, "_somflow", False) for h in logging.getLogger().handlers):
+        logging.getLogger("somflow.cli").error("traceback", exc_info=True)
+    else:  # failed before the logging set-up
+        traceback.print_exc()
+
+
+def tolerant_output() -> None:
+    """Output redirected to a file on Windows is in the code page (cp1250): a name in Cyrillic
+    or any character outside it must print as ``?``, not stop the command half-way."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if encoding != "utf8" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI, turning known errors into Polish messages and exit codes."""
+    tolerant_output()
     try:
         # Without standalone mode click returns a command's ctx.exit(n) code instead of exiting.
         code = cli.main(args=argv, prog_name="somflow", standalone_mode=False)
@@ -152,12 +177,12 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     except SomflowError as exc:
         if _verbosity["level"]:
-            traceback.print_exc()
+            _log_traceback()
         click.secho(str(exc), err=True, fg="red")
         sys.exit(exc.exit_code)
     except Exception as exc:
         if _verbosity["level"]:
-            traceback.print_exc()
+            _log_traceback()
         click.secho(
             _("Nieoczekiwany błąd: {error}. Uruchom polecenie z opcją -v, aby zobaczyć szczegóły.", error=type(exc).__name__),
             err=True,

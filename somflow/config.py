@@ -130,7 +130,7 @@ def render_template(values: dict[str, str]) -> str:
 def load(path: Path) -> dict[str, Any]:
     """Read and check ``somflow.toml``; raise :class:`ConfigError` naming file, line and key."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # Notepad may save UTF-8 with a BOM
     except FileNotFoundError:
         raise ConfigError(_("Brak pliku konfiguracji {path}. Utwórz go poleceniem: somflow init", path=path)) from None
     except UnicodeDecodeError:
@@ -158,6 +158,9 @@ def load(path: Path) -> dict[str, Any]:
     data.setdefault("paths", {})
     for key, default in DEFAULT_PATHS.items():
         data["paths"].setdefault(key, default)
+    for key, value in data["paths"].items():  # 'data\\store.json' typed on Windows works on Linux too
+        if isinstance(value, str) and "://" not in value:
+            data["paths"][key] = value.replace("\\", "/")
     data["institution"].setdefault("unit", "default")
     return data
 

@@ -37,3 +37,7 @@ class StoreBusy(StoreError):
 
 class ConflictError(StoreError):
     """A record changed under us (optimistic version check failed)."""
+
+
+class FileInUse(SomflowError):
+    """A file cannot be written: another program has it open (Windows) or the folder is read-only."""

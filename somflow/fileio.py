@@ -1,10 +1,106 @@
-"""Writing files that hold personal data: atomically, durably, readable by the owner only."""
+"""Writing files that hold personal data: atomically, durably, readable by the owner only.
+
+Portable to Windows: no POSIX-only calls; folders are flushed only where that is
+possible; file names built from user input go through :func:`safe_filename`.
+Owner-only access: on POSIX the files are created with mode 0600 and folders
+0700; on Windows (where the mode bits restrict nothing) the workspace folder
+gets an access list for its owner only (:func:`restrict_to_owner`), which every
+file created inside it inherits.
+"""
 
 from __future__ import annotations
 
+import logging
 import os
+import re
+import subprocess
 import tempfile
+import time
 from pathlib import Path
+
+from somflow.errors import FileInUse, InvalidInput
+from somflow.i18n import _
+
+log = logging.getLogger(__name__)
+
+#: Characters Windows does not allow in a file name, and control characters.
+_INVALID = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
+#: Device names Windows reserves, with any extension ("CON.pdf" opens the console).
+_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$", re.IGNORECASE)
+
+
+#: How often a replace or read is retried on Windows while another process has the file open.
+RETRIES = 10
+
+
+def on_windows() -> bool:
+    """Whether somflow runs on Windows (a function, so tests can simulate it)."""
+    return os.name == "nt"
+
+
+def decode_text(content: bytes, source: Path | str) -> str:
+    """A text file the user gives us (``source`` names it in the message).
+
+    UTF-8 (with or without BOM); UTF-16 with a BOM (what ``somflow forms example X > dane.yaml``
+    writes in Windows PowerShell 5); else Windows-1250 — what Polish Excel, Notepad ("ANSI") and
+    e-registers write. Bytes that none of them can be: :class:`InvalidInput` naming the byte.
+    """
+    try:
+        if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return content.decode("utf-16")
+        try:
+            return content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return content.decode("cp1250")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(
+            [_("Plik danych {file} nie jest tekstem w UTF-8 ani w Windows-1250 (bajt {position}); zapisz go jako UTF-8.", file=source, position=exc.start + 1)]
+        ) from None
+
+
+def safe_filename(text: str, replacement: str = "_") -> str:
+    """``text`` made a valid file name on Windows and POSIX alike.
+
+    Characters Windows forbids (``<>:"/\\|?*``, control characters) become
+    ``replacement``; trailing dots and spaces (dropped by Windows) are removed;
+    a reserved device name (``CON``, ``NUL``, ``COM1``...) gets an underscore.
+    """
+    name = _INVALID.sub(replacement, text).rstrip(". ")
+    if not name:
+        return replacement
+    if _RESERVED.match(name):
+        name = "_" + name
+    return name
+
+
+def restrict_to_owner(folder: Path) -> bool:
+    """Let only the current user (and the system, for backups) open ``folder`` and what it will hold.
+
+    POSIX: the mode bits (0700 folders, 0600 files) already do it; nothing to
+    do. Windows: ``chmod`` only sets read-only, so the folder's access list is
+    replaced with ``icacls``: inheritance from the parent removed, full control
+    for the current user and SYSTEM, inherited by new files and folders.
+    Returns whether the access list was set; a failure is logged, not raised
+    (the data is still written; README tells how to check).
+    """
+    if not on_windows():
+        return False
+    user = os.environ.get("USERNAME") or ""
+    domain = os.environ.get("USERDOMAIN") or ""
+    if not user:
+        log.warning("cannot restrict the workspace to its owner: USERNAME is not set")
+        return False
+    account = f"{domain}\\{user}" if domain else user
+    command = ["icacls", str(folder), "/inheritance:r", "/grant:r", f"{account}:(OI)(CI)F", "/grant:r", "*S-1-5-18:(OI)(CI)F"]
+    try:
+        done = subprocess.run(command, capture_output=True, check=False)
+    except OSError as exc:
+        log.warning("icacls could not be run: %s", type(exc).__name__)
+        return False
+    if done.returncode != 0:
+        log.warning("icacls failed (exit %s); the workspace keeps its inherited permissions", done.returncode)
+        return False
+    return True
 
 
 def write_private(path: Path, payload: bytes, *, durable: bool = True) -> None:
@@ -12,7 +108,22 @@ def write_private(path: Path, payload: bytes, *, durable: bool = True) -> None:
 
     ``durable=False`` skips the flush to disk, for writing many new files and then
     making them durable together with :func:`sync_files` (one flush instead of one each).
+    A file kept open by another program (a PDF viewer, Excel) or a folder without
+    write access: :class:`FileInUse` with a message saying so; ``path`` is left as it was.
     """
+    try:
+        _write_private(path, payload, durable)
+    except PermissionError:
+        raise FileInUse(
+            _(
+                "Nie można zapisać pliku {path}: jest otwarty w innym programie (np. w przeglądarce PDF albo w Excelu) "
+                "albo brak uprawnień do zapisu w tym folderze. Zamknij plik i uruchom polecenie ponownie.",
+                path=path,
+            )
+        ) from None
+
+
+def _write_private(path: Path, payload: bytes, durable: bool) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")  # mode 0600
     try:
         with os.fdopen(fd, "wb") as f:
@@ -20,12 +131,36 @@ def write_private(path: Path, payload: bytes, *, durable: bool = True) -> None:
             if durable:
                 f.flush()
                 os.fsync(f.fileno())
-        os.replace(tmp, path)
+        replace(Path(tmp), path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     if durable:
         _fsync_dir(path.parent)
+
+
+def _retrying(action, *args):
+    # Windows refuses to replace (or open) a file another process has open at that very moment —
+    # a reader of the store, an antivirus scan, a backup program — with PermissionError.
+    # Such handles are held for milliseconds; wait a little and try again (POSIX never needs to).
+    for attempt in range(RETRIES):
+        try:
+            return action(*args)
+        except PermissionError:
+            if not on_windows() or attempt == RETRIES - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+def replace(source: Path, target: Path) -> None:
+    """``os.replace`` (over an existing file too), retried while Windows reports the target in use."""
+    _retrying(os.replace, source, target)
+
+
+def read_bytes(path: Path) -> bytes:
+    """``path.read_bytes()``, retried while Windows reports the file in use (being replaced)."""
+    return _retrying(path.read_bytes)
 
 
 def sync_files(paths: list[Path]) -> None:
@@ -46,7 +181,7 @@ def sync_files(paths: list[Path]) -> None:
 
 def _fsync_dir(folder: Path) -> None:
     # Makes the rename itself durable; directories cannot be opened on Windows.
-    if os.name != "posix":
+    if on_windows() or os.name != "posix":
         return
     fd = os.open(folder, os.O_RDONLY)
     try:

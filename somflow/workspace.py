@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from somflow import config
 from somflow.errors import ConfigError
+from somflow.fileio import restrict_to_owner
 from somflow.i18n import _
 from somflow.store import Store, open_store, store_location
 
@@ -20,7 +21,9 @@ FOLDERS = ("inbox", "archive", "rejected")
 
 def find_root(explicit: str | Path | None = None, start: Path | None = None) -> Path | None:
     """The workspace folder: ``explicit``, else ``SOMFLOW_WORKSPACE``, else the nearest parent with somflow.toml."""
-    chosen = explicit or os.environ.get("SOMFLOW_WORKSPACE")
+    chosen = str(explicit or os.environ.get("SOMFLOW_WORKSPACE") or "").strip()
+    if len(chosen) > 1 and chosen[0] == chosen[-1] == '"':  # cmd.exe: set SOMFLOW_WORKSPACE="C:\\Moje dane" keeps the quotes
+        chosen = chosen[1:-1]
     if chosen:
         return Path(chosen).expanduser().resolve()
     here = (start or Path.cwd()).resolve()
@@ -65,7 +68,8 @@ def create(root: Path, values: dict[str, str], *, overwrite: bool = False) -> Pa
     if target.exists() and not overwrite:
         raise ConfigError(_("W folderze {root} już jest obszar roboczy ({file}).", root=root, file=config.CONFIG_NAME))
     _private_dir(root)
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    restrict_to_owner(root)  # Windows: an owner-only access list, inherited by everything created inside
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)  # Windows: no CRT text mode
     with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
         f.write(config.render_template(values))
     ws = Workspace(root)

@@ -26,6 +26,7 @@ from stdnum.pl import pesel as stdnum_pesel
 
 from somflow import calendar
 from somflow.errors import InvalidInput
+from somflow.fileio import decode_text
 from somflow.i18n import _
 from somflow.workspace import Workspace
 
@@ -59,14 +60,6 @@ class ImportResult:
 def normalise(header: str) -> str:
     text = unicodedata.normalize("NFKD", header.replace("ł", "l").replace("Ł", "L"))
     return re.sub(r"[^a-z0-9]", "", "".join(c for c in text if not unicodedata.combining(c)).lower())
-
-
-def decode(content: bytes) -> str:
-    """UTF-8 (with or without BOM), else Windows-1250 — what Polish Excel and e-registers write."""
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return content.decode("cp1250", errors="replace")
 
 
 def _dialect(text: str) -> str:
@@ -117,7 +110,7 @@ def _parse_date(value: str) -> date | None:
 def parse(content: bytes, name: str, today: date | None = None) -> list[Row]:
     """Rows of a class list; InvalidInput with every problem (line numbers as in a text editor)."""
     today = today or calendar.today()
-    text = decode(content)
+    text = decode_text(content, name)
     if not text.strip():
         raise InvalidInput([_("Plik {name} jest pusty.", name=name)])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_dialect(text))

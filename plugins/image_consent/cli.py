@@ -15,6 +15,7 @@ from somflow_image_consent.vocabulary import PHOTO_KINDS, PURPOSES, channel, cha
 from somflow import calendar
 from somflow.calendar import option_date
 from somflow.errors import InvalidInput, SomflowError
+from somflow.fileio import safe_filename
 from somflow.i18n import _
 
 
@@ -68,7 +69,7 @@ def print_(groups: tuple[str, ...], all_: bool, out: Path | None, valid_from: st
     if not kids:
         raise InvalidInput([_("Brak dzieci w wybranych klasach. Najpierw zaimportuj listę: somflow consent import PLIK.csv")])
     name = "wszystkie" if all_ else "-".join(children_mod.normalise_group(g) for g in groups)
-    out = out or Path.cwd() / f"zgody-{name}-{today.isoformat()}.pdf"
+    out = out or Path.cwd() / safe_filename(f"zgody-{name}-{today.isoformat()}.pdf")
     with click.progressbar(length=len(kids), label=_("Formularze"), file=sys.stderr) as bar:
         printed = printing.print_forms(
             workspace,

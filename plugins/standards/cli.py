@@ -16,7 +16,7 @@ from somflow import calendar
 from somflow.calendar import option_date
 from somflow.forms import datafile
 from somflow.errors import InvalidInput
-from somflow.fileio import write_private
+from somflow.fileio import decode_text, write_private
 from somflow.i18n import _, pick
 
 GROUP = click.Choice(people.GROUPS)
@@ -378,7 +378,7 @@ def report_cmd(ctx: click.Context, year: int | None, conclusions: Path | None, o
     year = year or next_report_year(workspace.store, conf, today)
     if (year - conf.first_report.year) % 2:
         raise InvalidInput([_("Raport sporządza się co dwa lata: {year} nie jest rokiem raportu (pierwszy: {first}).", year=year, first=conf.first_report.year)])
-    text = conclusions.read_text(encoding="utf-8") if conclusions else ""
+    text = decode_text(conclusions.read_bytes(), conclusions) if conclusions else ""  # UTF-8, or cp1250 from Notepad
     target, figures = report.generate(workspace, conf, year, today, text, out)
     click.echo(_("Raport za lata {start}–{end} zapisano w {file}.", start=year - 2, end=year, file=target))
     click.echo(_("Termin przekazania kierownikowi jednostki: {due}.", due=figures.due.isoformat()))

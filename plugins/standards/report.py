@@ -26,6 +26,7 @@ from somflow.forms.documents import COLLECTION as DOCUMENTS, STATUS_GENERATED
 from somflow.forms.fonts import register_reportlab
 from somflow.forms.stamp import SIZE as QR_SIZE, TOP_GAP as QR_TOP_GAP, stamp
 from somflow.i18n import _, pick
+from somflow.inbox.filing import relative as relative_path  # stored paths: relative, forward slashes
 from somflow.workspace import Workspace
 
 from somflow_standards import acknowledgments, people, register, survey
@@ -295,7 +296,7 @@ def generate(workspace: Workspace, settings: Settings, year: int, today: date, c
                 write_private(path, pdf)
             digest = hashlib.sha256(pdf).hexdigest()
             store.update(DOCUMENTS, doc["id"], {"file": relative, "sha256": digest, "pages": pages})
-            store.update(REPORTS, rep["id"], {"document": doc["id"], "file": str(target), "sha256": digest})
+            store.update(REPORTS, rep["id"], {"document": doc["id"], "file": relative_path(workspace, target), "sha256": digest})
     except BaseException:
         for path in written:
             path.unlink(missing_ok=True)

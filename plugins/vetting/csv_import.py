@@ -16,19 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from somflow.errors import InvalidInput
+from somflow.fileio import decode_text
 from somflow.i18n import _
 from somflow.workspace import Workspace
 
 from . import people, records
-
-
-def _decode(payload: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1250"):
-        try:
-            return payload.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise AssertionError("cp1250 decodes every byte sequence it is given here")
 
 
 def _column(header: str) -> str | None:
@@ -43,7 +35,7 @@ def _column(header: str) -> str | None:
 def read_rows(path: Path) -> tuple[list[tuple[int, dict[str, str]]], list[str]]:
     """The data rows of ``path`` as (line number, {field: text}) and problems with the header."""
     try:
-        text = _decode(path.read_bytes())
+        text = decode_text(path.read_bytes(), path)
     except OSError as exc:
         raise InvalidInput([_("Nie można odczytać pliku {path}: {error}", path=path, error=exc.strerror or exc)]) from None
     first = text.splitlines()[0] if text.strip() else ""

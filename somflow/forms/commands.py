@@ -83,14 +83,21 @@ def show(app, form_id: str, as_json: bool) -> None:
 
 @forms.command(help="Wypisz przykładowy plik danych formularza (do somflow fill --data).")
 @click.argument("form_id")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Zapisz do pliku (UTF-8) zamiast wypisywać; na Windows pewniejsze niż przekierowanie >.")
 @click.pass_obj
-def example(app, form_id: str) -> None:
+def example(app, form_id: str, out: Path | None) -> None:
     spec = get(app.workspace, form_id)
     if spec.example is None:  # no file shipped: valid sample data derived from the spec
-        click.echo("# " + _("Przykładowe dane wygenerowane ze specyfikacji formularza {id}.", id=form_id))
-        click.echo(yaml.safe_dump(sample_data(spec), allow_unicode=True, sort_keys=False), nl=False)
+        text = "# " + _("Przykładowe dane wygenerowane ze specyfikacji formularza {id}.", id=form_id) + "\n"
+        text += yaml.safe_dump(sample_data(spec), allow_unicode=True, sort_keys=False)
+    else:
+        text = spec.example.read_text(encoding="utf-8")
+    if out is None:
+        click.echo(text, nl=False)
         return
-    click.echo(spec.example.read_text(encoding="utf-8"), nl=False)
+    # Windows consoles and PowerShell re-encode redirected output (cp1250, cp852, UTF-16): write the file ourselves.
+    write_private(out, text.encode("utf-8"))
+    click.echo(_("Zapisano przykładowe dane w {file}.", file=out))
 
 
 @forms.command(help="Zbuduj wypełnialne szablony PDF (AcroForm) formularzy: obok ich specyfikacji albo w --out.")

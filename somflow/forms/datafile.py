@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from somflow.errors import InvalidInput
+from somflow.fileio import decode_text
 from somflow.forms.spec import FormSpec
 from somflow.i18n import _
 
@@ -38,24 +39,12 @@ DataLoader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:
 DataLoader.add_implicit_resolver("tag:yaml.org,2002:float", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)\.[0-9]+$"), list("-+0123456789"))
 
 
-def _decode(raw: bytes, path: Path) -> str:
-    """UTF-8 (with or without BOM); else Windows-1250, in which Excel on a Polish Windows saves CSV."""
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("cp1250")
-    except UnicodeDecodeError as exc:
-        raise InvalidInput([_("Plik danych {file} nie jest tekstem w UTF-8 ani w Windows-1250 (bajt {position}); zapisz go jako UTF-8.", file=path, position=exc.start + 1)]) from exc
-
-
 def _read(path: Path) -> str:
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise InvalidInput([_("Nie można odczytać pliku danych {file}: {error}", file=path, error=exc.strerror or exc)]) from exc
-    return _decode(raw, path)
+    return decode_text(raw, path)  # UTF-8, UTF-16 with BOM, or cp1250 from Polish Excel
 
 
 def load_mapping(path: Path) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import copy
 import json
+import logging
 import os
 import threading
 import time
@@ -38,12 +39,18 @@ from tinydb import Query, TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
-from somflow.errors import StoreBusy, StoreCorrupt
+from somflow.errors import FileInUse, StoreBusy, StoreCorrupt
 from somflow.i18n import _
-from somflow.fileio import write_private
+from somflow.fileio import read_bytes, write_private
 from somflow.store.base import Store
 
+log = logging.getLogger(__name__)
+
 BACKUPS_KEPT = 7
+#: File systems with coarse timestamps (FAT: 2 s, exFAT: 10 ms, ext3/HFS+: 1 s) give a rewritten file
+#: the same mtime within one tick; a signature taken less than this long after its mtime is not trusted.
+COARSE_TICK_NS = 10_000_000
+RACY_SECONDS = 3.0
 BACKUP_EVERY_SECONDS = 3600
 LOCK_TIMEOUT_SECONDS = 60
 
@@ -60,6 +67,7 @@ class AtomicJSONStorage(Storage):
         self.backup_dir = backup_dir
         self._data: dict[str, Any] | None = None
         self._signature: tuple[int, int, int] | None = None
+        self._signed_at = 0.0  # when _signature was taken (time.time())
         self.pinned = False
         self.reloaded = threading.Event()
         if not self.path.exists():
@@ -79,8 +87,13 @@ class AtomicJSONStorage(Storage):
 
     def flush(self) -> None:
         payload = json.dumps(self._data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        write_private(self.path, payload)
-        self._signature = self._stat()
+        try:
+            write_private(self.path, payload)
+        except FileInUse:  # Windows: a backup program or an editor holds the file; the old content stays
+            raise StoreBusy(
+                _("Magazyn danych {path} jest otwarty w innym programie; zmian nie zapisano. Zamknij ten program i spróbuj ponownie.", path=self.path)
+            ) from None
+        self._signature, self._signed_at = self._stat(), time.time()
 
     def invalidate(self) -> None:
         """Forget the in-memory copy; the next read loads the file again."""
@@ -95,19 +108,31 @@ class AtomicJSONStorage(Storage):
         return (st.st_mtime_ns, st.st_size, st.st_ino)
 
     def _refresh(self) -> None:
-        signature = self._stat()
-        if self._data is not None and signature == self._signature:
+        signature, signed_at = self._stat(), time.time()
+        if self._data is not None and signature == self._signature and not self._racy():
             return
-        raw = self.path.read_bytes()
+        raw = read_bytes(self.path)
         try:
             data = json.loads(raw.decode("utf-8")) if raw.strip() else {}
             if not isinstance(data, dict):
                 raise ValueError("top level is not an object")
         except (ValueError, UnicodeDecodeError) as exc:
             raise StoreCorrupt(self._corrupt_message(exc)) from None
-        self._data, self._signature = data, signature
+        self._data, self._signature, self._signed_at = data, signature, signed_at
         self.reloaded.set()
-        self._backup_if_due()
+        self._backup_if_due(raw)
+
+    def _racy(self) -> bool:
+        """The cached signature cannot tell a later write apart (a USB stick with FAT/exFAT, an old file system).
+
+        There another process may replace the file within the same timestamp tick, with the
+        same size and (FAT on Windows) the same file index: same signature, different content.
+        Such a signature — a whole number of ticks, taken soon after that mtime — is
+        re-checked by reading the file. Fine-grained clocks (NTFS, ext4) almost never match.
+        """
+        assert self._signature is not None
+        mtime_ns = self._signature[0]
+        return mtime_ns % COARSE_TICK_NS == 0 and self._signed_at - mtime_ns / 1e9 < RACY_SECONDS
 
     def _corrupt_message(self, exc: Exception) -> str:
         backups = self.backups()
@@ -130,8 +155,8 @@ class AtomicJSONStorage(Storage):
             return []
         return sorted(self.backup_dir.glob(f"{self.path.stem}-*.json"))
 
-    def _backup_if_due(self) -> None:
-        # Called only after the file parsed, so a backup is always a good copy.
+    def _backup_if_due(self, raw: bytes) -> None:
+        # Called only with content that parsed, so a backup is always a good copy.
         if self.backup_dir is None:
             return
         existing = self.backups()
@@ -140,10 +165,12 @@ class AtomicJSONStorage(Storage):
         self.backup_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
         target = self.backup_dir / f"{self.path.stem}-{stamp}.json"
-        with self.path.open("rb") as src:
-            write_private(target, src.read())
+        write_private(target, raw)  # the store file is not held open meanwhile: Windows could not replace it
         for old in self.backups()[:-BACKUPS_KEPT]:
-            old.unlink(missing_ok=True)
+            try:
+                old.unlink(missing_ok=True)
+            except PermissionError:  # Windows: someone has this old copy open; drop it next time
+                log.warning("an old store backup is in use and was kept for now")
 
 
 class _InPlaceTable(Table):
