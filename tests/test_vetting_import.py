@@ -126,7 +126,7 @@ def test_pesel_checks(born, check_ok, message):
 
 @pytest.mark.parametrize(
     ("value", "message"),
-    [("8503141234", "11 cyfr"), ("85031412345x", "tylko cyfry"), ("8502311234" + stdnum_pesel.calc_check_digit("8502311234"), "nieistniejącą datę"), ("85 031412345", "tylko cyfry")],
+    [("8503141234", "11 cyfr"), ("85031412345x", "tylko cyfry"), ("8502311234" + stdnum_pesel.calc_check_digit("8502311234"), "nieistniejącą datę"), ("85 031412345", "cyfra kontrolna"), ("85/031412345", "tylko cyfry")],
 )
 def test_pesel_format_errors(value, message):
     _born, problem = check_pesel(value, TODAY)

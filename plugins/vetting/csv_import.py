@@ -1,8 +1,8 @@
 """Importing a staff list from CSV: all rows or none.
 
-The file is what a secretary exports from a spreadsheet: UTF-8 (with or
-without BOM) or Windows-1250, separated by semicolons (Polish Excel) or
-commas, one header row naming the columns of :data:`people.FIELDS` (Polish
+The file is what a secretary exports from a spreadsheet, read by
+:mod:`somflow.csvfile`: UTF-8 (with or without BOM), UTF-16 or Windows-1250,
+separated by semicolons (Polish Excel), commas or tabs, one header row naming the columns of :data:`people.FIELDS` (Polish
 labels from :data:`people.FIELD_LABELS` are accepted too). Every problem is
 reported with its row and column; when there is any, nothing is imported.
 """
@@ -15,20 +15,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from somflow import csvfile
 from somflow.errors import InvalidInput
 from somflow.i18n import _
 from somflow.workspace import Workspace
 
 from . import people, records
-
-
-def _decode(payload: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1250"):
-        try:
-            return payload.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise AssertionError("cp1250 decodes every byte sequence it is given here")
 
 
 def _column(header: str) -> str | None:
@@ -43,16 +35,12 @@ def _column(header: str) -> str | None:
 def read_rows(path: Path) -> tuple[list[tuple[int, dict[str, str]]], list[str]]:
     """The data rows of ``path`` as (line number, {field: text}) and problems with the header."""
     try:
-        text = _decode(path.read_bytes())
+        text = csvfile.decode(path.read_bytes())
     except OSError as exc:
         raise InvalidInput([_("Nie można odczytać pliku {path}: {error}", path=path, error=exc.strerror or exc)]) from None
-    first = text.splitlines()[0] if text.strip() else ""
-    delimiter = ";" if first.count(";") >= first.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise InvalidInput([_("Plik {path} jest pusty.", path=path.name)]) from None
+    header, data = csvfile.rows(text)
+    if not header:
+        raise InvalidInput([_("Plik {path} jest pusty.", path=path.name)])
     columns = [_column(h) for h in header]
     problems = [
         _("Plik {file}, wiersz 1: nieznana kolumna „{column}” (dozwolone: {allowed}).", file=path.name, column=h, allowed=", ".join(people.FIELDS))
@@ -63,11 +51,8 @@ def read_rows(path: Path) -> tuple[list[tuple[int, dict[str, str]]], list[str]]:
         if required not in columns:
             problems.append(_("Plik {file}, wiersz 1: brak kolumny „{column}”.", file=path.name, column=required))
     rows = []
-    for values in reader:
-        line = reader.line_num
-        if not any(v.strip() for v in values):
-            continue
-        if len(values) > len(header):
+    for line, values in data:
+        if len(values) > len(header) and any(v.strip() for v in values[len(header) :]):
             problems.append(_("Plik {file}, wiersz {line}: więcej wartości ({count}) niż kolumn w nagłówku.", file=path.name, line=line, count=len(values)))
         rows.append((line, {c: v for c, v in zip(columns, values) if c}))
     return rows, problems
