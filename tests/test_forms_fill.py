@@ -177,3 +177,16 @@ def test_generated_document_comes_back_through_the_inbox(proba_workspace, somflo
     assert result.exit_code == 0, result.output
     filed = Workspace(proba_workspace).store.get("documents", doc["id"])
     assert filed["status"] == "zwrócony" and filed["returned"]["pages"] == [1, 2, 3]
+
+
+def test_optional_fields_left_empty_in_yaml_and_polish_dates(proba_workspace, somflow_cli, tmp_path):
+    """``email:`` with nothing after it is null in YAML: an empty optional field, not a crash."""
+    text = EXAMPLE.read_text(encoding="utf-8")
+    for key in ("email", "telefon", "kod_pocztowy", "data_urodzenia", "wiek"):
+        text = "\n".join(f"{key}:" if line.startswith(f"{key}:") else line for line in text.splitlines())
+    text = text.replace('data_wypelnienia: "2024-09-01"', 'data_wypelnienia: "1.09.2024"').replace('pesel: "15240101231"', 'pesel: "152401 01231"')
+    source = tmp_path / "dane.yaml"
+    source.write_text(text, encoding="utf-8")
+    doc = fill_ok(somflow_cli, proba_workspace, "--data", str(source))
+    assert doc["data"]["data_wypelnienia"] == "2024-09-01" and doc["data"]["pesel"] == "15240101231"
+    assert doc["data"].get("email") is None

@@ -9,8 +9,10 @@ and the field label: ``Sekcja I, osoba 2, pole „PESEL”: błędna cyfra kontr
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -118,17 +120,32 @@ def _coerce_choice(value: Any) -> Any:
     return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
+def _text_only(check: Callable[[FormValidator, str, str], None]) -> Callable[[FormValidator, str, Any], None]:
+    """Run a ``check_with`` rule only on text: Cerberus runs it on ``None`` (an optional field left
+    empty, ``email:`` in YAML) and on wrong types too, which its own rules already report."""
+
+    @functools.wraps(check)
+    def wrapper(self: FormValidator, field: str, value: Any) -> None:
+        if isinstance(value, str):
+            check(self, field, value)
+
+    return wrapper
+
+
 class FormValidator(Validator):
     """Cerberus with the checks Polish forms need; every message is Polish (via ``_``)."""
 
+    @_text_only
     def _check_with_pesel(self, field: str, value: Any) -> None:
         problem = pesel.check(value, calendar.today()).problem
         if problem:
             self._error(field, problem)
 
+    @_text_only
     def _check_with_date(self, field: str, value: Any) -> None:
         self._check_date(field, value, future=True)
 
+    @_text_only
     def _check_with_past_date(self, field: str, value: Any) -> None:
         self._check_date(field, value, future=False)
 
@@ -140,14 +157,17 @@ class FormValidator(Validator):
         if not future and day > calendar.today():
             self._error(field, _("data {value} jest z przyszłości (dziś jest {today})", value=value, today=calendar.today().isoformat()))
 
+    @_text_only
     def _check_with_postal_code(self, field: str, value: Any) -> None:
         if not POSTAL_CODE.match(value):
             self._error(field, _("kod pocztowy w formacie NN-NNN, np. 81-301"))
 
+    @_text_only
     def _check_with_email(self, field: str, value: Any) -> None:
         if not EMAIL.match(value):
             self._error(field, _("„{value}” nie jest adresem e-mail", value=value))
 
+    @_text_only
     def _check_with_phone(self, field: str, value: Any) -> None:
         if not PHONE.match(re.sub(r"[\s()-]", "", value)):
             self._error(field, _("numer telefonu: 9 cyfr, opcjonalnie +48"))
