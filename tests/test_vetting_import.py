@@ -158,3 +158,63 @@ def test_import_in_a_separate_process(somflow_workspace, tmp_path):
     bad.write_text(_csv([dict(STAFF[0], pesel="12345678901")]), encoding="utf-8")
     refused = run_somflow("vetting", "import", str(bad), env=env)
     assert refused.returncode == 2 and "wiersz 2, kolumna „pesel”" in refused.stderr
+
+
+# ----------------------------------------------------------- files as spreadsheets really write them
+
+
+def _stored(root) -> list[dict]:
+    return Workspace(root).store.query("staff")
+
+
+def test_excel_damage_dates_and_trailing_rows(somflow_workspace, somflow_cli, tmp_path):
+    """Polish Excel: Windows-1250 with a byte cp1250 leaves undefined, ``sep=;``, D.M.YYYY dates, ;;;; rows at the end."""
+    young = make_pesel(date(2003, 7, 8))  # born in the 2000s: the PESEL starts with 0
+    assert young.startswith("0")
+    text = (
+        "sep=;\r\n"
+        "Imię;Nazwisko;PESEL;Rodzaj umowy;Stanowisko / rola;Planowany początek pracy z dziećmi;Data urodzenia\r\n"
+        f"Łucja;Gęś;{young[:3]} {young[3:]};umowa o pracę;kucharka#;1.9.2026;8.7.2003\r\n"
+        "Żaneta;Ćwik;;wolontariat;animatorka;2026-09-01;24.12.1990 r.\r\n"
+        ";;;;;;\r\n;;;;;;\r\n\r\n"
+    )
+    path = tmp_path / "kadry.csv"
+    path.write_bytes(text.encode("cp1250").replace(b"#", b"\x98"))  # 0x98: undefined in cp1250
+    result = somflow_cli("vetting", "import", str(path))
+    assert result.exit_code == 0, result.output
+    people = {p["imie"]: p for p in _stored(somflow_workspace)}
+    assert people["Łucja"]["pesel"] == young and people["Łucja"]["start"] == "2026-09-01"
+    assert people["Łucja"]["data_urodzenia"] == "2003-07-08"
+    assert people["Żaneta"]["data_urodzenia"] == "1990-12-24"
+
+
+def test_utf16_tab_separated_and_comma_with_quotes(somflow_workspace, somflow_cli, tmp_path):
+    rows = [dict(STAFF[0], rola="nauczycielka; wychowawczyni"), STAFF[1]]
+    tabbed = tmp_path / "unicode.txt"
+    tabbed.write_bytes(_csv(rows[:1], delimiter="\t").encode("utf-16"))
+    assert somflow_cli("vetting", "import", str(tabbed)).exit_code == 0
+    commas = tmp_path / "przecinki.csv"
+    commas.write_text(_csv(rows[1:], delimiter=","), encoding="utf-8")
+    assert somflow_cli("vetting", "import", str(commas)).exit_code == 0
+    assert {p["rola"] for p in _stored(somflow_workspace)} == {"nauczycielka; wychowawczyni", "nauczyciel"}
+
+
+def test_lost_leading_zero_and_bad_dates_name_row_and_column(somflow_workspace, somflow_cli, tmp_path):
+    young = make_pesel(date(2004, 2, 29))
+    rows = [
+        dict(STAFF[0], start="31.04.2026"),
+        dict(STAFF[1], pesel=young[1:]),  # Excel turned the column into numbers
+        dict(STAFF[2], pesel="7,50606E+10"),
+        _row("Ola", "Mak", date(1999, 1, 1), start="1.9.26"),
+    ]
+    path = tmp_path / "kadry.csv"
+    path.write_text(_csv(rows), encoding="utf-8-sig")
+    result = somflow_cli("vetting", "import", str(path))
+    assert result.exit_code == 2
+    out = result.output
+    assert "wiersz 2, kolumna „start”: nieprawidłowa data" in out
+    assert "wiersz 3, kolumna „pesel”: PESEL ma 10 cyfr zamiast 11" in out and "zero z początku" in out
+    assert "wiersz 4, kolumna „pesel”: PESEL zapisany jako liczba w zapisie wykładniczym" in out
+    assert "wiersz 5, kolumna „start”: nieprawidłowa data" in out
+    assert young[1:] not in out and "Nie zaimportowano nikogo" in out
+    assert _stored(somflow_workspace) == []
