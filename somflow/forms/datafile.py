@@ -2,12 +2,14 @@
 
 CSV columns use the PDF field names (``imie``, ``osoby-2-pesel``); empty
 cells are left out; a multichoice cell holds values separated by commas.
+Files are read by :mod:`somflow.csvfile` (UTF-8, UTF-16 or Windows-1250;
+semicolons, commas or tabs), and rows with no value at all (the ``;;;;``
+Excel leaves after the data) are not forms.
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import json
 import re
 from pathlib import Path
@@ -15,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from somflow import csvfile
 from somflow.errors import InvalidInput
 from somflow.forms.spec import FormSpec
 from somflow.i18n import _
@@ -25,14 +28,15 @@ ROW_KEY = re.compile(r"^([a-z][a-z0-9_]*)-(\d+)-([a-z][a-z0-9_]*)$")
 def load(path: Path) -> tuple[list[dict[str, Any]], bool]:
     """The data sets in ``path`` and whether it is a batch (CSV)."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = csvfile.decode(path.read_bytes())
     except OSError as exc:
         raise InvalidInput([_("Nie można odczytać pliku danych {file}: {error}", file=path, error=exc.strerror or exc)]) from exc
     suffix = path.suffix.lower()
     try:
         if suffix == ".csv":
-            dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ",", delimiters=",;\t")
-            rows = [{k.strip(): v.strip() for k, v in row.items() if k and v is not None and v.strip() != ""} for row in csv.DictReader(io.StringIO(text), dialect=dialect)]
+            header, cells = csvfile.rows(text)
+            names = [h.strip() for h in header]
+            rows = [{k: v.strip() for k, v in zip(names, values) if k and v.strip() != ""} for _line, values in cells]
             return rows, True
         data = json.loads(text) if suffix == ".json" else yaml.safe_load(text)
     except (json.JSONDecodeError, yaml.YAMLError, csv.Error) as exc:
