@@ -24,8 +24,9 @@ Policy decisions (also in docs/deadlines.md):
 * Holy Saturday, Easter Sunday and Pentecost are Saturdays/Sundays anyway;
   31 December and the days between Christmas and New Year are working days.
   24 December is a public holiday from 2025 (Dz.U. 2024 poz. 1965); in 2024
-  and earlier it was a working day. The ``holidays`` package (>= 0.62) knows
-  this; tests pin it for 2024–2030.
+  and earlier it was a working day. The ``holidays`` package knows this since
+  its early-2025 releases; :data:`CHRISTMAS_EVE_FROM` adds it regardless of
+  the installed version. Tests pin every day of 2024–2030.
 * Dates typed by people (options, ``SOMFLOW_TODAY``, CSV cells) are read by
   :func:`parse_date`: ISO ``2026-12-24`` and the Polish ``24.12.2026`` /
   ``4.1.2026`` (what Polish Excel exports), also with ``/`` or ``-`` between
@@ -54,9 +55,19 @@ _TAIL = re.compile(r"(?:[T ]0{1,2}:00(?::00(?:\.0+)?)?|\s*r\.?)$", re.IGNORECASE
 DATE_FORMATS = "RRRR-MM-DD, DD.MM.RRRR"
 
 
+#: 24 December: a public holiday from 2025 (Dz.U. 2024 poz. 1965). ``holidays`` has it since its
+#: early-2025 releases (vacanza/holidays#2210); added here too so an older installed version cannot
+#: silently make Wigilia a working day.
+CHRISTMAS_EVE_FROM = 2025
+_CHRISTMAS_EVE = "Wigilia Bożego Narodzenia"
+
+
 @lru_cache(maxsize=64)
 def _holidays(year: int) -> frozenset[date]:
-    return frozenset(holidays.PL(years=year))
+    found = set(holidays.PL(years=year))
+    if year >= CHRISTMAS_EVE_FROM:
+        found.add(date(year, 12, 24))
+    return frozenset(found)
 
 
 def parse_date(text: object) -> date | None:
@@ -113,7 +124,7 @@ def holiday_name(d: date) -> str | None:
     """The name of the public holiday on ``d`` (in Polish), or None."""
     if d not in _holidays(d.year):
         return None
-    return holidays.PL(years=d.year, language="pl").get(d)
+    return holidays.PL(years=d.year, language="pl").get(d) or _CHRISTMAS_EVE
 
 
 def is_working_day(d: date) -> bool:

@@ -240,3 +240,25 @@ def test_somflow_today_and_today_option_accept_polish_dates(somflow_workspace, m
     assert run_somflow("deadlines", "--today", "4.1.2027", env=env).returncode == 0
     refused = run_somflow("deadlines", "--today", "31.04.2026", env=env)
     assert refused.returncode == 2 and "Opcja --today: „31.04.2026” nie jest istniejącą datą" in refused.stderr
+
+
+def test_christmas_eve_even_with_a_holidays_package_that_predates_the_law(monkeypatch):
+    import holidays
+
+    from somflow import calendar
+
+    current = holidays.PL
+
+    def old_pl(years, **options):
+        found = current(years=years, **options)
+        if date(years, 12, 24) in found:
+            found.pop(date(years, 12, 24))
+        return found
+
+    monkeypatch.setattr(calendar.holidays, "PL", old_pl)
+    calendar._holidays.cache_clear()
+    try:
+        assert not is_working_day(date(2026, 12, 24)) and holiday_name(date(2026, 12, 24)) == "Wigilia Bożego Narodzenia"
+        assert is_working_day(date(2024, 12, 24))
+    finally:
+        calendar._holidays.cache_clear()
