@@ -180,3 +180,18 @@ def test_every_message_has_an_english_entry():
                 if node.args[0].value not in catalogue:
                     missing.append((name, node.args[0].value))
     assert missing == []
+
+
+def test_sample_data_agrees_with_a_sex_of_rule(tmp_path):
+    from somflow.forms.sample import sample_data
+
+    raw = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
+    for section in raw["sections"]:
+        for field in section.get("fields", []):
+            if field["name"] == "plec":
+                field["sex_of"] = "pesel"
+    path = tmp_path / "proba.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    spec = load_spec(path)
+    data = sample_data(spec)
+    assert data["plec"] == "m" and check(spec, data)[1] == []
