@@ -38,7 +38,7 @@ def rule(field: Field) -> str:
     """What a valid answer looks like, in the user's language (prompts show it after a wrong answer)."""
     kind = field.type
     if kind == "date":
-        text = _("data w formacie RRRR-MM-DD, np. 2024-02-15")
+        text = _("data RRRR-MM-DD albo DD.MM.RRRR, np. 2024-02-15 lub 15.02.2024")
         return text + (_(", nie z przyszłości") if field.not_future else "")
     if kind == "pesel":
         return _("11 cyfr numeru PESEL z poprawną cyfrą kontrolną")
@@ -152,7 +152,7 @@ class FormValidator(Validator):
     def _check_date(self, field: str, value: Any, future: bool) -> None:
         day = calendar.parse_date(value) if ISO_DATE.match(value) else None
         if day is None:
-            self._error(field, _("„{value}” nie jest prawidłową datą (RRRR-MM-DD, np. 2024-02-15)", value=value))
+            self._error(field, _("„{value}” nie jest prawidłową datą (RRRR-MM-DD albo DD.MM.RRRR, np. 2024-02-15 lub 15.02.2024)", value=value))
             return
         if not future and day > calendar.today():
             self._error(field, _("data {value} jest z przyszłości (dziś jest {today})", value=value, today=calendar.today().isoformat()))
