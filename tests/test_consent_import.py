@@ -113,3 +113,12 @@ def test_class_list_polish_dates_spaced_pesel_and_trailing_rows(somflow_cli, som
     kids = {c["first_name"]: c for c in children(somflow_workspace)}
     assert kids["Zofia"]["pesel"] == number and kids["Zofia"]["birth_date"] == "2016-02-15"
     assert kids["Jan"]["birth_date"] == "2016-05-04" and kids["Ola"]["birth_date"] == "2016-06-07"
+
+
+def test_class_list_birth_date_in_the_future_is_named_as_such(somflow_cli, somflow_workspace, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOMFLOW_TODAY", "2026-11-23")
+    text = HEADER + "1;Ola;Mak;0a;;24.11.2026;;;;;\n"
+    result = somflow_cli("consent", "import", str(write_csv(tmp_path / "0a.csv", text)))
+    assert result.exit_code == 2
+    assert "wiersz 2, kolumna „Data urodzenia”: 2026-11-24 jest z przyszłości (dziś jest 2026-11-23)" in result.output
+    assert children(somflow_workspace) == []

@@ -124,10 +124,12 @@ def parse(content: bytes, name: str, today: date | None = None) -> list[Row]:
                 child["pesel"], child["birth_date"] = found.number, found.born.isoformat()
         if cell("birth_date"):
             born = calendar.parse_date(cell("birth_date"))
-            if born is None or born > today:
+            if born is None:
                 row_problems.append(
                     _("{where}, kolumna „Data urodzenia”: „{value}” nie jest poprawną datą (RRRR-MM-DD albo DD.MM.RRRR).", where=where, value=cell("birth_date"))
                 )
+            elif born > today:
+                row_problems.append(_("{where}, kolumna „Data urodzenia”: {value} jest z przyszłości (dziś jest {today}).", where=where, value=born.isoformat(), today=today.isoformat()))
             elif child["birth_date"] and child["birth_date"] != born.isoformat():
                 row_problems.append(_("{where}: data urodzenia nie zgadza się z numerem PESEL.", where=where))
             else:
