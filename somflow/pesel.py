@@ -9,8 +9,9 @@ python-stdnum's ``stdnum.pl.pesel``; this module adds what stdnum cannot know.
 
 Policy decisions (also in docs/deadlines.md):
 
-* Spaces (also non-breaking), dashes and a leading apostrophe (Excel's
-  "this is text" mark) are ignored: ``020708 03628``, ``020-708-036-28``.
+* Spaces (also non-breaking), dashes, a leading apostrophe (Excel's "this
+  is text" mark) and the ``="…"`` formula some exports use to keep zeros are
+  ignored: ``020708 03628``, ``020-708-036-28``, ``="02070803628"``.
 * A number value (int or float from JSON/YAML, or ``2070803628.0`` as a
   spreadsheet writes a numeric cell) is taken as the digits of the number, so
   it has lost any leading zero. For an ``int`` the zeros are put back (an
@@ -63,6 +64,8 @@ def compact(value: object) -> str:
     if isinstance(value, float) and value.is_integer() and 0 <= value < 1e11:
         return str(int(value))  # like text: a lost leading zero is reported, not guessed
     text = _SEPARATORS.sub("", str(value)).lstrip("'")
+    if text.startswith('="') and text.endswith('"'):  # ="02070803628": the formula trick that keeps zeros
+        text = text[2:-1]
     m = _FLOAT_TEXT.match(text)
     return m.group(1) if m else text
 
