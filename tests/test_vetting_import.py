@@ -218,3 +218,13 @@ def test_lost_leading_zero_and_bad_dates_name_row_and_column(somflow_workspace, 
     assert "wiersz 5, kolumna „start”: nieprawidłowa data" in out
     assert young[1:] not in out and "Nie zaimportowano nikogo" in out
     assert _stored(somflow_workspace) == []
+
+
+def test_messages_name_the_column_as_the_file_writes_it(somflow_workspace, somflow_cli, tmp_path):
+    text = "Imię;Nazwisko;PESEL;Rodzaj umowy;Data rozpoczęcia\n" + f"Ala;Kot;{make_pesel(date(1990, 1, 2), check_ok=False)};praca;31.9.2026\n"
+    path = tmp_path / "kadry.csv"
+    path.write_text(text, encoding="utf-8")
+    result = somflow_cli("vetting", "import", str(path))
+    assert result.exit_code == 2
+    assert "wiersz 2, kolumna „PESEL”: błędna cyfra kontrolna" in result.output
+    assert "wiersz 2, kolumna „Data rozpoczęcia”: nieprawidłowa data" in result.output

@@ -32,8 +32,9 @@ def _column(header: str) -> str | None:
     return aliases.get(folded.replace("-", "_"))
 
 
-def read_rows(path: Path) -> tuple[list[tuple[int, dict[str, str]]], list[str]]:
-    """The data rows of ``path`` as (line number, {field: text}) and problems with the header."""
+def read_rows(path: Path) -> tuple[list[tuple[int, dict[str, str]]], list[str], dict[str, str]]:
+    """The data rows of ``path`` as (line number, {field: text}), problems with the header, and
+    each field's column header as the file writes it (messages name the column the user sees)."""
     try:
         text = csvfile.decode(path.read_bytes())
     except OSError as exc:
@@ -55,12 +56,13 @@ def read_rows(path: Path) -> tuple[list[tuple[int, dict[str, str]]], list[str]]:
         if len(values) > len(header) and any(v.strip() for v in values[len(header) :]):
             problems.append(_("Plik {file}, wiersz {line}: więcej wartości ({count}) niż kolumn w nagłówku.", file=path.name, line=line, count=len(values)))
         rows.append((line, {c: v for c, v in zip(columns, values) if c}))
-    return rows, problems
+    labels = {c: h.strip() for h, c in zip(header, columns) if c}
+    return rows, problems, labels
 
 
 def import_file(workspace: Workspace, path: Path, today: date) -> list[dict[str, Any]]:
     """Check every row, then insert all people in one transaction; raise ``InvalidInput`` listing every problem."""
-    rows, problems = read_rows(path)
+    rows, problems, labels = read_rows(path)
     known = records.known_pesels(workspace)
     seen: dict[str, int] = {}
     parsed = []
@@ -75,7 +77,7 @@ def import_file(workspace: Workspace, path: Path, today: date) -> list[dict[str,
             seen.setdefault(pesel, line)
         for field, message in errors:
             problems.append(
-                _("Plik {file}, wiersz {line}, kolumna „{column}”: {problem}", file=path.name, line=line, column=field, problem=message)
+                _("Plik {file}, wiersz {line}, kolumna „{column}”: {problem}", file=path.name, line=line, column=labels.get(field) or people.FIELD_LABELS.get(field, field), problem=message)
             )
         parsed.append(person)
     if not rows and not problems:
