@@ -15,7 +15,7 @@ import click.parser
 import click.termui
 import click.types
 
-from somflow import i18n
+from somflow import click_help, i18n
 
 POLISH = {
     "Usage:": "Użycie:",
@@ -78,7 +78,8 @@ def _ngettext(singular: str, plural: str, n: int) -> str:
 
 
 def install() -> None:
-    """Route click's messages through the Polish table (idempotent)."""
+    """Route click's messages through the Polish table and help texts through the catalogues (idempotent)."""
+    click_help.install(POLISH)
     for module in _MODULES:
         if hasattr(module, "_"):
             module._ = _gettext

@@ -3,8 +3,10 @@
 What Polish users really produce, and how it is read:
 
 * encoding: UTF-8 with or without a BOM, UTF-16 with a BOM (Excel's "Unicode
-  text"), otherwise Windows-1250 (Excel "CSV" in a Polish Windows). Bytes
-  Windows-1250 does not define become U+FFFD instead of stopping the import.
+  text"), otherwise Windows-1250 (Excel "CSV" in a Polish Windows). A file
+  that is none of these (bytes Windows-1250 does not define) is refused with a
+  Polish message naming the first bad byte: importing names with garbage
+  letters would be worse than asking for the file again.
 * separator: semicolon (Excel in a Polish locale, where the comma is the
   decimal mark), comma or tab — whichever occurs most in the header line
   outside quotes; Excel's ``sep=;`` first line is honoured and skipped.
@@ -20,18 +22,26 @@ import csv
 import io
 import re
 
+from somflow.errors import InvalidInput
+from somflow.i18n import _
+
 _SEP_LINE = re.compile(r"^sep=(.)\s*$", re.IGNORECASE)
 _QUOTED = re.compile(r'"[^"]*"')
 
 
-def decode(payload: bytes) -> str:
-    """The text of a CSV file (see the module docstring for the encodings tried)."""
-    if payload.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return payload.decode("utf-16")
+def decode(payload: bytes, name: str) -> str:
+    """The text of the file ``name`` (see the module docstring); InvalidInput naming the first bad byte otherwise."""
     try:
-        return payload.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return payload.decode("cp1250", errors="replace")
+        if payload.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return payload.decode("utf-16")
+        try:
+            return payload.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return payload.decode("cp1250")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(
+            [_("Plik {file} nie jest tekstem w UTF-8 ani w Windows-1250 (bajt {position}); zapisz go jako UTF-8 (w Excelu: „CSV UTF-8”).", file=name, position=exc.start + 1)]
+        ) from None
 
 
 def delimiter(line: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 LANGUAGES = ("pl", "en")
@@ -34,6 +35,12 @@ def language() -> str:
 def add_catalog(lang: str, entries: dict[str, str]) -> None:
     """Add translations ``{polish_text: translated_text}`` for ``lang``."""
     _catalogs.setdefault(lang, {}).update(entries)
+
+
+def add_catalog_files(lang: str, files: Iterable[Path]) -> None:
+    """Add the translations of each JSON catalogue file (``{polish_text: translated_text}``), in name order."""
+    for file in sorted(files):
+        add_catalog(lang, json.loads(file.read_text(encoding="utf-8")))
 
 
 def _(message: str, **params: object) -> str:

@@ -27,11 +27,15 @@ def test_delimiter(line, expected):
     ["Imię;Łódź\n".encode("utf-8-sig"), "Imię;Łódź\n".encode("utf-8"), "Imię;Łódź\n".encode("cp1250"), "Imię;Łódź\n".encode("utf-16")],
 )
 def test_encodings(payload):
-    assert csvfile.decode(payload) == "Imię;Łódź\n"
+    assert csvfile.decode(payload, "lista.csv") == "Imię;Łódź\n"
 
 
-def test_bytes_windows_1250_does_not_define_do_not_stop_the_import():
-    assert csvfile.decode("Żak;".encode("cp1250") + b"\x98") == "Żak;\ufffd"
+def test_bytes_no_polish_encoding_has_are_refused_naming_the_byte():
+    from somflow.errors import InvalidInput
+
+    with pytest.raises(InvalidInput) as refused:
+        csvfile.decode("Żak;".encode("cp1250") + b"\x98", "lista.csv")
+    assert "Plik lista.csv nie jest tekstem w UTF-8 ani w Windows-1250 (bajt 5)" in str(refused.value)
 
 
 def test_empty_file():

@@ -72,7 +72,7 @@ def test_nka_pdf_has_every_section_and_a_continuation_sheet(somflow_cli, somflow
     for number, title in SECTIONS.items():
         assert f"{number}. {title}" in text, number
     for words in ("Pedagoga, psychologa lub terapeutę", "(data wpływu formularza, podpis członka Zespołu Interdyscyplinarnego)",
-                  "numer PESEL wpisuje się, o ile danej osobie numer taki został nadany", "w spawach wydawania pozwolenia na broń",
+                  "numer PESEL wpisuje się, o ile danej osobie numer taki został nadany", "podkreślić rodzaje zachowań", "w spawach wydawania pozwolenia na broń",
                   "Uwaga! W przypadku większej niż 3 liczby osób doznających przemocy dołącz kolejną kartę zawierającą Tabelę IX"):
         assert words in text, words
     # The filled values, with Polish letters, as a PDF reader sees them.

@@ -144,3 +144,12 @@ def test_refusal_from_the_shell_is_polish_and_exits_2(somflow_workspace, tmp_pat
     assert run.returncode == 2
     assert "Sekcja I: wpisz co najmniej jedną osobę doznającą przemocy domowej." in run.stderr
     assert CHILD_PESEL not in run.stderr + run.stdout
+
+
+def test_case_data_keeps_a_pesel_with_a_leading_zero(tmp_path):
+    """A child born in 2000–2009 has a PESEL starting with 0, which plain YAML would read as an octal number."""
+    from somflow_niebieska_karta.commands import load_data
+
+    path = tmp_path / "sprawa.yaml"
+    path.write_text("pesel: 05222101234\ndata: 2026-11-20\n", encoding="utf-8")
+    assert load_data(path) == {"pesel": "05222101234", "data": "2026-11-20"}

@@ -168,7 +168,7 @@ def _stored(root) -> list[dict]:
 
 
 def test_excel_damage_dates_and_trailing_rows(somflow_workspace, somflow_cli, tmp_path):
-    """Polish Excel: Windows-1250 with a byte cp1250 leaves undefined, ``sep=;``, D.M.YYYY dates, ;;;; rows at the end."""
+    """Polish Excel: Windows-1250 (a byte it leaves undefined is refused), ``sep=;``, D.M.YYYY dates, ;;;; rows at the end."""
     young = make_pesel(date(2003, 7, 8))  # born in the 2000s: the PESEL starts with 0
     assert young.startswith("0")
     text = (
@@ -180,6 +180,10 @@ def test_excel_damage_dates_and_trailing_rows(somflow_workspace, somflow_cli, tm
     )
     path = tmp_path / "kadry.csv"
     path.write_bytes(text.encode("cp1250").replace(b"#", b"\x98"))  # 0x98: undefined in cp1250
+    refused = somflow_cli("vetting", "import", str(path))  # was an AssertionError traceback
+    assert refused.exit_code == 2 and "Plik kadry.csv nie jest tekstem w UTF-8 ani w Windows-1250" in refused.output
+    assert _stored(somflow_workspace) == []
+    path.write_bytes(text.encode("cp1250").replace(b"#", b""))
     result = somflow_cli("vetting", "import", str(path))
     assert result.exit_code == 0, result.output
     people = {p["imie"]: p for p in _stored(somflow_workspace)}

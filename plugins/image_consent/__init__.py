@@ -15,7 +15,6 @@ Sources: seed 001 ch. VI.II, seed 002 ch. IV, seed 004 §12–14 and annex 4
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from somflow import calendar
@@ -26,7 +25,7 @@ __version__ = "0.1.0"
 HERE = Path(__file__).parent
 FORM_SPEC = HERE / "forms" / "zgoda-na-wizerunek.yaml"
 
-i18n.add_catalog("en", json.loads((HERE / "locale" / "en.json").read_text(encoding="utf-8")))
+i18n.add_catalog_files("en", (HERE / "locale").glob("en*.json"))  # en.json, en.help.json
 
 
 @hookimpl

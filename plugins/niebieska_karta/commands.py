@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import click
-import yaml
+from somflow.forms import datafile
 from somflow_niebieska_karta import cases as nk_cases
 from somflow_niebieska_karta.due import next_due
 
@@ -19,21 +18,7 @@ from somflow.i18n import _
 
 def load_data(path: Path | None) -> dict[str, Any]:
     """A YAML or JSON file as a dict with ISO date strings; Polish message naming the file when it is not one."""
-    if path is None:
-        return {}
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InvalidInput([_("Nie ma pliku {path}.", path=path)]) from None
-    except UnicodeDecodeError:
-        raise InvalidInput([_("Plik {path} nie jest zapisany w kodowaniu UTF-8.", path=path)]) from None
-    try:
-        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
-    except (ValueError, yaml.YAMLError) as exc:
-        raise InvalidInput([_("Plik {path} ma błąd składni: {reason}", path=path, reason=str(exc).splitlines()[0])]) from None
-    if not isinstance(data, dict):
-        raise InvalidInput([_("Plik {path} powinien zawierać słownik pól (klucz: wartość).", path=path)])
-    return _iso(data)
+    return _iso(datafile.load_mapping(path)) if path is not None else {}
 
 
 def _iso(value: Any) -> Any:

@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ from somflow.i18n import _
 __version__ = "0.1.0"
 
 HERE = Path(__file__).parent
-i18n.add_catalog("en", json.loads((HERE / "locale" / "en.json").read_text(encoding="utf-8")))
+i18n.add_catalog_files("en", (HERE / "locale").glob("en*.json"))  # en.json, en.help.json
 
 
 @hookimpl

@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import click
-import yaml
 from somflow_standards import acknowledgments, people, register, settings, survey
 from somflow_standards.schedule import REVIEWS, next_report_year
 
 from somflow import calendar
 from somflow.calendar import option_date
+from somflow.forms import datafile
 from somflow.errors import InvalidInput
 from somflow.fileio import write_private
 from somflow.i18n import _, pick
@@ -300,13 +300,7 @@ def survey_add(ctx: click.Context, name: str, round_id: str | None, data_file: P
     round_rec = survey.round_for(store, name, round_id)
     raw: dict[str, Any] = {}
     if data_file is not None:
-        try:
-            loaded = yaml.safe_load(data_file.read_text(encoding="utf-8"))
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            raise InvalidInput([_("Plik {file} nie jest poprawnym plikiem YAML/JSON: {reason}", file=data_file, reason=exc)]) from None
-        if not isinstance(loaded, dict):
-            raise InvalidInput([_("Plik {file}: oczekiwano par pytanie: odpowiedź.", file=data_file)])
-        raw.update(loaded)
+        raw.update(datafile.load_mapping(data_file))
     for item in answers:
         key, sep, value = item.partition("=")
         if not sep:

@@ -16,14 +16,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import json
-
 from somflow import hookimpl, i18n
 
 __version__ = "0.1.0"
 
 FORMS_DIR = Path(__file__).parent / "forms"
-i18n.add_catalog("en", json.loads((Path(__file__).parent / "locale" / "en.json").read_text(encoding="utf-8")))
+i18n.add_catalog_files("en", (Path(__file__).parent / "locale").glob("en*.json"))  # en.json, en.help.json
 
 
 @hookimpl

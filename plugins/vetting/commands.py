@@ -64,26 +64,26 @@ def _alert(person: dict, item: req.Item) -> None:
         click.secho(line, fg="red", bold=True, err=True)
 
 
-@click.group(name="vetting", help=_("Weryfikacja osób przed dopuszczeniem do pracy z dziećmi (RSPTS, KRK, oświadczenia)."))
+@click.group(name="vetting", help="Weryfikacja osób przed dopuszczeniem do pracy z dziećmi (RSPTS, KRK, oświadczenia).")
 def vetting() -> None:
     pass
 
 
-@vetting.command(name="add", help=_("Dodaj osobę (pracownika, współpracownika, wolontariusza…)."))
-@click.option("--imie", required=True, help=_("Imię."))
-@click.option("--nazwisko", required=True, help=_("Nazwisko."))
-@click.option("--pesel", default="", help=_("PESEL (jeśli nadany)."))
-@click.option("--data-urodzenia", default="", help=_("Data urodzenia RRRR-MM-DD (bez PESEL wymagana)."))
+@vetting.command(name="add", help="Dodaj osobę (pracownika, współpracownika, wolontariusza…).")
+@click.option("--imie", required=True, help="Imię.")
+@click.option("--nazwisko", required=True, help="Nazwisko.")
+@click.option("--pesel", default="", help="PESEL (jeśli nadany).")
+@click.option("--data-urodzenia", default="", help="Data urodzenia RRRR-MM-DD (bez PESEL wymagana).")
 @click.option("--nazwisko-rodowe", default="")
 @click.option("--imie-ojca", default="")
 @click.option("--imie-matki", default="")
-@click.option("--umowa", required=True, help=_("Rodzaj umowy: {allowed}.", allowed=", ".join(people.CONTRACTS)))
-@click.option("--rola", default="", help=_("Stanowisko lub rola, np. nauczyciel, kierowca, wolontariusz."))
-@click.option("--start", default="", help=_("Planowany początek pracy z dziećmi (RRRR-MM-DD)."))
-@click.option("--obywatelstwa", default="PL", help=_("Obywatelstwa: kody lub nazwy po przecinku (domyślnie PL)."))
-@click.option("--kraje", "kraje_zamieszkania", default="", help=_("Kraje zamieszkania w ostatnich 20 latach, po przecinku."))
-@click.option("--zwolnienie", default="", help=_("Kategoria zwolnienia ze sprawdzenia: {allowed}.", allowed=", ".join(people.EXEMPTIONS)))
-@click.option("--powod", "powod_zwolnienia", default="", help=_("Powód zwolnienia."))
+@click.option("--umowa", required=True, help=f"Rodzaj umowy: {', '.join(people.CONTRACTS)}.")
+@click.option("--rola", default="", help="Stanowisko lub rola, np. nauczyciel, kierowca, wolontariusz.")
+@click.option("--start", default="", help="Planowany początek pracy z dziećmi (RRRR-MM-DD).")
+@click.option("--obywatelstwa", default="PL", help="Obywatelstwa: kody lub nazwy po przecinku (domyślnie PL).")
+@click.option("--kraje", "kraje_zamieszkania", default="", help="Kraje zamieszkania w ostatnich 20 latach, po przecinku.")
+@click.option("--zwolnienie", default="", help=f"Kategoria zwolnienia ze sprawdzenia: {', '.join(people.EXEMPTIONS)}.")
+@click.option("--powod", "powod_zwolnienia", default="", help="Powód zwolnienia.")
 @click.pass_context
 @_user_errors
 def add(ctx: click.Context, **options: str) -> None:
@@ -98,7 +98,7 @@ def add(ctx: click.Context, **options: str) -> None:
     _print_required(record, workspace)
 
 
-@vetting.command(name="edit", help=_("Zmień dane osoby (np. początek pracy, kraje zamieszkania, zwolnienie); podaj tylko to, co się zmienia."))
+@vetting.command(name="edit", help="Zmień dane osoby (np. początek pracy, kraje zamieszkania, zwolnienie); podaj tylko to, co się zmienia.")
 @click.argument("person")
 @click.option("--imie")
 @click.option("--nazwisko")
@@ -112,7 +112,7 @@ def add(ctx: click.Context, **options: str) -> None:
 @click.option("--start")
 @click.option("--obywatelstwa")
 @click.option("--kraje", "kraje_zamieszkania")
-@click.option("--zwolnienie", help=_("Kategoria zwolnienia; pusty tekst usuwa zwolnienie."))
+@click.option("--zwolnienie", help="Kategoria zwolnienia; pusty tekst usuwa zwolnienie.")
 @click.option("--powod", "powod_zwolnienia")
 @click.pass_context
 @_user_errors
@@ -127,9 +127,9 @@ def edit(ctx: click.Context, person: str, **options: str | None) -> None:
     _print_required(updated, workspace)
 
 
-@vetting.command(name="import", help=_("Zaimportuj listę osób z pliku CSV (wszystkie wiersze albo żaden)."))
+@vetting.command(name="import", help="Zaimportuj listę osób z pliku CSV (wszystkie wiersze albo żaden).")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path), required=False)
-@click.option("--template", is_flag=True, help=_("Wypisz wzór pliku CSV i zakończ."))
+@click.option("--template", is_flag=True, help="Wypisz wzór pliku CSV i zakończ.")
 @click.pass_context
 @_user_errors
 def import_(ctx: click.Context, file: Path | None, template: bool) -> None:
@@ -160,7 +160,7 @@ def _print_required(person: dict, workspace) -> None:
         click.echo(f"  {item.key:<18} {item.label} — {mark}")
 
 
-@vetting.command(name="show", help=_("Pokaż wymagane pozycje osoby i ich stan."))
+@vetting.command(name="show", help="Pokaż wymagane pozycje osoby i ich stan.")
 @click.argument("person")
 @click.pass_context
 @_user_errors
@@ -172,12 +172,12 @@ def show(ctx: click.Context, person: str) -> None:
     _print_required(record, workspace)
 
 
-@vetting.command(name="record", help=_("Zapisz wynik sprawdzenia albo złożenie oświadczenia (ITEM, np. rspts, rspts-pk, krk, rejestr-DE, kraje, standardy)."))
+@vetting.command(name="record", help="Zapisz wynik sprawdzenia albo złożenie oświadczenia (ITEM, np. rspts, rspts-pk, krk, rejestr-DE, kraje, standardy).")
 @click.argument("person")
 @click.argument("item")
-@click.option("--result", "result", required=True, type=click.Choice(list(records.RESULTS)), help=_("Wynik: brak-wpisu, figuruje, zlozone albo brak (cofnięcie)."))
-@click.option("--date", "on", default="", help=_("Data dokumentu RRRR-MM-DD (domyślnie dziś)."))
-@click.option("--file", "file", type=click.Path(dir_okay=False, exists=True, path_type=Path), help=_("Skan lub wydruk do dołączenia do akt."))
+@click.option("--result", "result", required=True, type=click.Choice(list(records.RESULTS)), help="Wynik: brak-wpisu, figuruje, zlozone albo brak (cofnięcie).")
+@click.option("--date", "on", default="", help="Data dokumentu RRRR-MM-DD (domyślnie dziś).")
+@click.option("--file", "file", type=click.Path(dir_okay=False, exists=True, path_type=Path), help="Skan lub wydruk do dołączenia do akt.")
 @click.pass_context
 @_user_errors
 def record(ctx: click.Context, person: str, item: str, result: str, on: str, file: Path | None) -> None:
@@ -196,7 +196,7 @@ def record(ctx: click.Context, person: str, item: str, result: str, on: str, fil
     click.echo(_("Stan osoby nr {nr}: {state}.", nr=people.number(updated), state=_state_label(standing.state)))
 
 
-@vetting.command(name="admit", help=_("Dopuść sprawdzoną osobę do pracy z dziećmi (odmowa, gdy czegoś brakuje albo jest wynik FIGURUJE)."))
+@vetting.command(name="admit", help="Dopuść sprawdzoną osobę do pracy z dziećmi (odmowa, gdy czegoś brakuje albo jest wynik FIGURUJE).")
 @click.argument("person")
 @click.pass_context
 @_user_errors
@@ -206,9 +206,9 @@ def admit(ctx: click.Context, person: str) -> None:
     click.echo(_("Osoba nr {nr} dopuszczona do pracy z dziećmi ({date}).", nr=people.number(updated), date=updated["admitted"]))
 
 
-@vetting.command(name="status", help=_("Stan weryfikacji wszystkich osób i kto wkrótce zaczyna pracę bez niej."))
-@click.option("--days", default=14, show_default=True, help=_("Ile dni naprzód sprawdzać początek pracy."))
-@click.option("--json", "as_json", is_flag=True, help=_("Wynik jako JSON (bez imion i nazwisk)."))
+@vetting.command(name="status", help="Stan weryfikacji wszystkich osób i kto wkrótce zaczyna pracę bez niej.")
+@click.option("--days", default=14, show_default=True, help="Ile dni naprzód sprawdzać początek pracy.")
+@click.option("--json", "as_json", is_flag=True, help="Wynik jako JSON (bez imion i nazwisk).")
 @click.pass_context
 @_user_errors
 def status(ctx: click.Context, days: int, as_json: bool) -> None:
@@ -271,9 +271,9 @@ def status(ctx: click.Context, days: int, as_json: bool) -> None:
             click.secho(f"  {people.number(person):>4}  {people.display_name(person)}  {person['start']}  {_state_label(standing.state)}", fg="red")
 
 
-@vetting.command(name="print", help=_("Przygotuj do podpisu dokumenty osoby: dane do Rejestru i oświadczenia (PDF z kodem QR)."))
+@vetting.command(name="print", help="Przygotuj do podpisu dokumenty osoby: dane do Rejestru i oświadczenia (PDF z kodem QR).")
 @click.argument("person")
-@click.option("--form", "form_ids", multiple=True, help=_("Tylko ten formularz (można powtórzyć)."))
+@click.option("--form", "form_ids", multiple=True, help="Tylko ten formularz (można powtórzyć).")
 @click.pass_context
 @_user_errors
 def print_(ctx: click.Context, person: str, form_ids: tuple[str, ...]) -> None:

@@ -36,7 +36,7 @@ def read_rows(path: Path) -> tuple[list[tuple[int, dict[str, str]]], list[str], 
     """The data rows of ``path`` as (line number, {field: text}), problems with the header, and
     each field's column header as the file writes it (messages name the column the user sees)."""
     try:
-        text = csvfile.decode(path.read_bytes())
+        text = csvfile.decode(path.read_bytes(), path.name)
     except OSError as exc:
         raise InvalidInput([_("Nie można odczytać pliku {path}: {error}", path=path, error=exc.strerror or exc)]) from None
     header, data = csvfile.rows(text)

@@ -16,18 +16,31 @@ import io
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
 import pikepdf
 
 from somflow import i18n
 from somflow.forms.fonts import FIELD_FONT, field_font
+from somflow.forms.fieldmap import (  # terminal_fields, field_kind stay importable from here
+    COMB,
+    INDEX,
+    MULTILINE,
+    RADIO,
+    checked,
+    choice_export,
+    inherited,
+    field_options,
+    on_state,
+    radio_state,
+    states,
+    field_kind,
+    read_slots,
+    terminal_fields,
+)
 from somflow.forms.layout import Widget, layout
 from somflow.forms.spec import FormSpec
 
-MULTILINE = 1 << 12
-RADIO = 1 << 15
 NO_TOGGLE_OFF = 1 << 14
 PRINT = 4
 DEFAULT_SIZE = 9
@@ -154,104 +167,6 @@ def template_is_current(spec: FormSpec, template: bytes) -> bool:
 # --------------------------------------------------------------- fields
 
 
-def _inherited(field: pikepdf.Dictionary, key: str) -> Any:
-    node, depth = field, 0
-    while node is not None and depth < 32:
-        if key in node:
-            return node[key]
-        node = node.get("/Parent")
-        depth += 1
-    return None
-
-
-def terminal_fields(pdf: pikepdf.Pdf) -> Iterator[tuple[str, pikepdf.Dictionary, list[pikepdf.Dictionary]]]:
-    """Every terminal field as (fully qualified name, field, its widgets)."""
-    acroform = pdf.Root.get("/AcroForm")
-    if acroform is None:
-        return
-    stack = [(f, "") for f in reversed(list(acroform.get("/Fields", [])))]
-    while stack:
-        field, prefix = stack.pop()
-        name = prefix + str(field.T) if "/T" in field else prefix.rstrip(".")
-        kids = list(field.get("/Kids", []))
-        named_kids = [k for k in kids if "/T" in k]
-        if named_kids:
-            stack += [(k, name + ".") for k in reversed(named_kids)]
-        else:
-            yield name, field, kids or [field]
-
-
-def _on_state(widget: pikepdf.Dictionary) -> str | None:
-    normal = widget.get("/AP", {}).get("/N") if "/AP" in widget else None
-    if isinstance(normal, pikepdf.Dictionary):
-        for key in normal.keys():
-            if key != "/Off":
-                return key[1:]
-    return None
-
-
-def field_kind(field: pikepdf.Dictionary) -> str:
-    """text | checkbox | radio | choice | signature | other."""
-    ft = _inherited(field, "/FT")
-    flags = int(_inherited(field, "/Ff") or 0)
-    if ft == "/Tx":
-        return "text"
-    if ft == "/Btn":
-        return "radio" if flags & RADIO else ("push" if flags & (1 << 16) else "checkbox")
-    if ft == "/Ch":
-        return "choice"
-    if ft == "/Sig":
-        return "signature"
-    return "other"
-
-
-@dataclass(frozen=True)
-class _Slot:
-    """What filling needs to know about one terminal field, found once per template."""
-
-    field: tuple[int, int]
-    kind: str
-    multiline: bool
-    size: float | None
-    da_ok: bool
-    widgets: tuple[tuple[tuple[int, int], float, float, str | None], ...]
-
-
-#: Field maps of somflow templates, by the template's (content-derived) /ID: the walk costs more than the fill.
-_slots_cache: dict[bytes, dict[str, _Slot]] = {}
-
-
-def _slots(pdf: pikepdf.Pdf) -> tuple[dict[str, _Slot], dict[str, tuple[Any, list[Any]]] | None]:
-    """The field map, and (unless cached) the field and widget objects themselves."""
-    key = None
-    if "/SomflowForm" in pdf.docinfo and "/ID" in pdf.trailer:
-        key = bytes(pdf.trailer.ID[0]) + bytes(pdf.trailer.ID[1])
-        cached = _slots_cache.get(key)
-        if cached is not None:
-            return cached, None
-    slots = {}
-    objects = {}
-    for name, field, widgets in terminal_fields(pdf):
-        objects[name] = (field, widgets)
-        da = _inherited(field, "/DA")
-        placed = []
-        for w in widgets:
-            x1, y1, x2, y2 = (float(v) for v in w.Rect)
-            placed.append((w.objgen, abs(x2 - x1), abs(y2 - y1), _on_state(w)))
-        slots[name] = _Slot(
-            field.objgen,
-            field_kind(field),
-            bool(int(_inherited(field, "/Ff") or 0) & MULTILINE),
-            _da_size(field),
-            da is not None and str(da).startswith(f"/{FIELD_FONT} "),
-            tuple(placed),
-        )
-    indirect = all(slot.field != (0, 0) and all(w[0] != (0, 0) for w in slot.widgets) for slot in slots.values())
-    if key is not None and indirect:
-        _slots_cache[key] = slots
-    return slots, objects
-
-
 class Filler:
     """Fills the fields of one open PDF; the font and resources are made once per PDF."""
 
@@ -259,6 +174,12 @@ class Filler:
         self.pdf = pdf
         self.font = field_font()
         acroform = pdf.Root.AcroForm
+        #: The PDF carried an XFA form, now removed so that viewers show the AcroForm values.
+        self.dropped_xfa = "/XFA" in acroform
+        if self.dropped_xfa:
+            del acroform["/XFA"]
+            if "/NeedsRendering" in pdf.Root:
+                del pdf.Root["/NeedsRendering"]
         dr = acroform.get("/DR")
         if dr is None or not dr.is_indirect:  # not a somflow template: make /DR shareable
             dr = pdf.make_indirect(pikepdf.Dictionary() if dr is None else dr)
@@ -268,11 +189,30 @@ class Filler:
         if "/" + FIELD_FONT not in dr.Font:
             dr.Font["/" + FIELD_FONT] = self.font.pdf_object(pdf)
         self.resources = dr
+        #: The PDF asked viewers to draw the fields themselves: somflow now draws every value (see :meth:`redraw`).
+        self.viewer_drawn = bool(acroform.get("/NeedAppearances", False))
         acroform.NeedAppearances = False
-        self.slots, self.objects = _slots(pdf)
+        self.slots, self.objects = read_slots(pdf)
+        self._aliases: dict[str, str] | None = None
+
+    def resolve(self, name: str) -> str | None:
+        """The field's full name: ``name`` itself, or ``name`` with the ``[0]`` indices of XFA-made names left out.
+
+        Forms from Adobe LiveCycle name fields ``form1[0].strona1[0].Nazwisko[0]``;
+        the data may say ``form1.strona1.Nazwisko`` when that names one field only.
+        """
+        if name in self.slots:
+            return name
+        if self._aliases is None:
+            by_plain: dict[str, list[str]] = {}
+            for full in self.slots:
+                by_plain.setdefault(INDEX.sub("", full), []).append(full)
+            self._aliases = {plain: fulls[0] for plain, fulls in by_plain.items() if len(fulls) == 1}
+        return self._aliases.get(INDEX.sub("", name))
 
     def set(self, name: str, value: Any) -> bool:
         """Set field ``name`` to ``value`` (text; bool or export value for buttons). False when there is no such field."""
+        name = self.resolve(name) or name
         slot = self.slots.get(name)
         if slot is None:
             return False
@@ -288,31 +228,77 @@ class Filler:
             field = get(slot.field)
         kind = slot.kind
         if kind == "text" or kind == "choice":
-            text = "" if value is None or value is False else str(value)
-            field.V = pikepdf.String(text)
-            if not slot.da_ok:
-                field.DA = pikepdf.String(f"/{FIELD_FONT} {slot.size or 0} Tf 0 g")
-            for objgen, width, height, _on in slot.widgets:
-                get(objgen).AP = pikepdf.Dictionary(N=self._text_appearance(text, width, height, slot.multiline and kind == "text", slot.size))
-        elif kind == "checkbox":
-            for objgen, _w, _h, on in slot.widgets:
+            items = [str(v) for v in value if v not in (None, "")] if isinstance(value, list) else []
+            text = ", ".join(items) if isinstance(value, list) else _lines("" if value is None or value is False else str(value))
+            shown = text
+            if kind == "choice":
+                exports = [choice_export(slot, v) or v for v in items] if isinstance(value, list) else None
+                export = choice_export(slot, text) or text
+                field.V = pikepdf.Array([pikepdf.String(e) for e in exports]) if exports is not None else pikepdf.String(export)
+                shown = ", ".join(dict(slot.options).get(e, e) for e in exports) if exports is not None else dict(slot.options).get(export, text)
+            else:
+                field.V = pikepdf.String(text)
+            da = None if slot.da_ok else pikepdf.String(f"/{FIELD_FONT} {slot.size or 0} Tf {slot.colour}")
+            if da is not None:
+                field.DA = da
+            comb = slot.maxlen if kind == "text" and slot.flags & COMB and not slot.multiline and slot.maxlen else None
+            for objgen, width, height, _on, rotate, frame in slot.widgets:
+                widget = get(objgen)
+                if da is not None and "/DA" in widget:  # a widget's own /DA wins over the field's
+                    widget.DA = da
+                widget.AP = pikepdf.Dictionary(N=self._text_appearance(shown, width, height, slot.multiline and kind == "text", slot.size, slot.align, comb, rotate, frame, slot.colour))
+        elif kind == "checkbox" and len(states(slot)) < 2:
+            for objgen, width, height, on, _r, _f in slot.widgets:
+                widget = get(objgen)
+                if on is None and not isinstance(widget.get("/AP", {}).get("/N"), pikepdf.Dictionary):
+                    self._tick_appearance(widget, width, height)  # a box without appearances would stay invisible
                 on = on or "Yes"
-                checked = value is True or (isinstance(value, str) and value.strip() in (on, "Yes", "tak", "Tak", "true", "1", "X"))
-                state = pikepdf.Name("/" + on) if checked else pikepdf.Name.Off
-                get(objgen).AS = state
+                state = pikepdf.Name("/" + on) if checked(value, on) else pikepdf.Name.Off
+                widget.AS = state
                 field.V = state
-        elif kind == "radio":
-            chosen = None if value in (None, False, "") else str(value)
-            for objgen, _w, _h, on in slot.widgets:
+        elif kind in ("radio", "checkbox"):
+            chosen = None if value in (None, False, "") else radio_state(slot, str(value))
+            for objgen, _w, _h, on, _r, _f in slot.widgets:
                 get(objgen).AS = pikepdf.Name("/" + on) if on is not None and on == chosen else pikepdf.Name.Off
             field.V = pikepdf.Name("/" + chosen) if chosen else pikepdf.Name.Off
         else:
             return False
         return True
 
-    def _text_appearance(self, text: str, width: float, height: float, multiline: bool, size: float | None) -> pikepdf.Object:
+    def redraw(self, skip: set[str]) -> None:
+        """Draw the values already in text and choice fields (not in ``skip``) that a viewer was to draw itself.
+
+        With NeedAppearances off, a pre-filled value without an appearance
+        stream — or any value of a form that asked viewers to draw them — would no longer show.
+        """
+        if self.objects is None:
+            return
+        for name, (field, widgets) in self.objects.items():
+            slot = self.slots[name]
+            if name in skip or slot.kind not in ("text", "choice"):
+                continue
+            value = inherited(field, "/V")
+            if value is None or (not isinstance(value, pikepdf.Array) and str(value) == ""):
+                continue
+            if self.viewer_drawn or any(not isinstance(w.get("/AP"), pikepdf.Dictionary) for w in widgets):
+                self.set(name, [str(v) for v in value] if isinstance(value, pikepdf.Array) else str(value))
+
+    def _tick_appearance(self, widget: pikepdf.Dictionary, width: float, height: float) -> None:
+        scale = min(width, height) / 10
+        tick = f"q {scale:g} 0 0 {scale:g} 0 0 cm ".encode() + CROSS + b" Q"
+        widget.AP = pikepdf.Dictionary(N=pikepdf.Dictionary(Yes=_stream(self.pdf, tick, width, height), Off=_stream(self.pdf, b"", width, height)))
+
+    def _text_appearance(self, text: str, width: float, height: float, multiline: bool, size: float | None, align: int = 0, comb: int | None = None, rotate: int = 0, frame: bytes = b"", colour: str = "0 g") -> pikepdf.Object:
         font = self.font
         pad = 2.0
+
+        def x_of(line: str, size: float) -> float:
+            if align == 1:
+                return max(pad, (width - font.width(line, size)) / 2)
+            if align == 2:
+                return max(pad, width - pad - font.width(line, size))
+            return pad
+
         if multiline:
             size = size or DEFAULT_SIZE
             lines = _wrap(font, text, size, width - 2 * pad)
@@ -321,28 +307,38 @@ class Filler:
                 size -= 0.5
                 leading = size * 1.15
                 lines = _wrap(font, text, size, width - 2 * pad)
-            parts = [f"/Tx BMC q {pad} {pad} {width - 2 * pad:.2f} {height - 2 * pad:.2f} re W n BT /{FIELD_FONT} {size:g} Tf 0 g {leading:.2f} TL".encode()]
-            parts.append(f"1 0 0 1 {pad} {height - pad - size:.2f} Tm".encode())
+            parts = [f"/Tx BMC q {pad} {pad} {width - 2 * pad:.2f} {height - 2 * pad:.2f} re W n BT /{FIELD_FONT} {size:g} Tf {colour}".encode()]
+            top = height - pad - size
             for i, line in enumerate(lines):
-                parts.append((b"" if i == 0 else b"T* ") + font.encode(line) + b" Tj")
+                parts.append(f"1 0 0 1 {x_of(line, size):.2f} {top - i * leading:.2f} Tm ".encode() + font.encode(line) + b" Tj")
+            parts.append(b"ET Q EMC")
+        elif comb:
+            cell = width / comb
+            size = size or min(DEFAULT_SIZE * 1.2, max(5.0, (height - 2) * 0.7), cell * 1.4)
+            baseline = (height - size * 0.73) / 2
+            parts = [f"/Tx BMC q BT /{FIELD_FONT} {size:g} Tf {colour}".encode()]
+            for i, ch in enumerate(text[:comb]):
+                parts.append(f"1 0 0 1 {i * cell + (cell - font.width(ch, size)) / 2:.2f} {baseline:.2f} Tm ".encode() + font.encode(ch) + b" Tj")
             parts.append(b"ET Q EMC")
         else:
+            text = " ".join(text.splitlines())  # one line: line breaks become spaces, not "?"
             size = size or min(DEFAULT_SIZE, max(5.0, (height - 2) * 0.7))
             while size > 5 and font.width(text, size) > width - 2 * pad:
                 size -= 0.5
             baseline = (height - size * 0.73) / 2
             parts = [
-                f"/Tx BMC q {pad / 2} 1 {width - pad:.2f} {height - 2:.2f} re W n BT /{FIELD_FONT} {size:g} Tf 0 g 1 0 0 1 {pad} {baseline:.2f} Tm".encode(),
+                f"/Tx BMC q {pad / 2} 1 {width - pad:.2f} {height - 2:.2f} re W n BT /{FIELD_FONT} {size:g} Tf {colour} 1 0 0 1 {x_of(text, size):.2f} {baseline:.2f} Tm".encode(),
                 font.encode(text) + b" Tj ET Q EMC",
             ]
-        return _stream(self.pdf, b"\n".join(parts), width, height, self.resources)
+        stream = _stream(self.pdf, frame + b"\n".join(parts), width, height, self.resources)
+        if rotate:  # /MK /R: the box is drawn upright, then turned onto the widget's rectangle
+            stream.Matrix = {90: [0, 1, -1, 0, height, 0], 180: [-1, 0, 0, -1, width, height], 270: [0, -1, 1, 0, 0, width]}.get(rotate, [1, 0, 0, 1, 0, 0])
+        return stream
 
 
-def _da_size(field: pikepdf.Dictionary) -> float | None:
-    da = _inherited(field, "/DA")
-    match = re.search(r"([\d.]+)\s+Tf", str(da)) if da is not None else None
-    size = float(match.group(1)) if match else 0.0
-    return size or None
+def _lines(text: str) -> str:
+    """Line breaks as ``\n``: Acrobat and Windows viewers store them as ``\r`` or ``\r\n``."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 def _wrap(font, text: str, size: float, width: float) -> list[str]:
@@ -396,17 +392,25 @@ def fill(pdf: pikepdf.Pdf, values: dict[str, Any]) -> list[str]:
 
 
 def field_values(pdf: pikepdf.Pdf) -> dict[str, Any]:
-    """Every terminal field's value: text as str, checkbox as bool, radio as its export value or None."""
+    """Every terminal field's value: text as str, checkbox as bool, radio as its export value (its /Opt text) or None.
+
+    A list box with several choices gives a list; checkboxes of one name with different export values (a "tak"/"nie" pair) give the ticked one's value or None.
+    """
     found: dict[str, Any] = {}
-    for name, field, _widgets in terminal_fields(pdf):
+    for name, field, widgets in terminal_fields(pdf):
         kind = field_kind(field)
-        value = _inherited(field, "/V")
-        if kind in ("text", "choice"):
-            found[name] = "" if value is None else str(value)
+        value = inherited(field, "/V")
+        if isinstance(value, pikepdf.Array):  # a list box with several choices
+            found[name] = [str(v) for v in value]
+        elif kind in ("text", "choice"):
+            found[name] = "" if value is None else _lines(str(value))
+        elif kind == "checkbox" and len({on_state(w) for w in widgets} - {None}) > 1:  # a tak/nie pair: which one
+            found[name] = None if value is None or str(value) == "/Off" else str(value)[1:]
         elif kind == "checkbox":
             found[name] = value is not None and str(value) != "/Off"
         elif kind == "radio":
-            found[name] = None if value is None or str(value) == "/Off" else str(value)[1:]
+            state = None if value is None or str(value) == "/Off" else str(value)[1:]
+            found[name] = dict(field_options(field, kind)).get(state, state) if state is not None else None
     return found
 
 

@@ -15,7 +15,7 @@ import yaml
 from somflow import hookimpl, i18n
 from somflow.errors import InvalidInput, SomflowError
 from somflow.fileio import write_private
-from somflow.forms import acroform, datafile, prompts
+from somflow.forms import acroform, datafile, prompts, thirdparty
 from somflow.forms.catalog import get, registry
 from somflow.forms.documents import flatten_pdf, generate_many, template_name
 from somflow.forms.sample import sample_data
@@ -143,23 +143,37 @@ def _merge(files: list[bytes], flatten: bool) -> bytes:
     return buffer.getvalue()
 
 
+def _write_out(out: Path, content: bytes) -> None:
+    """Write the --out copy; a missing folder or no permission is a Polish message, not a traceback."""
+    try:
+        write_private(out, content)
+    except OSError as exc:
+        raise SomflowError(_("Nie można zapisać pliku {file}: {error}", file=out, error=exc.strerror or exc)) from exc
+
+
 def _fill_template(ctx: click.Context, template: Path, rows: list[dict[str, Any]], out: Path | None, flatten: bool) -> None:
-    """Fill a third-party AcroForm PDF: the data maps its own field names to values."""
+    """Fill a third-party AcroForm PDF: the data maps its own field names to values; all rows fit or nothing is written."""
     if out is None:
         raise click.UsageError(_("Przy --template podaj plik wynikowy --out."))
-    source = template.read_bytes()
-    filled, problems = [], []
+    try:
+        source = template.read_bytes()
+    except OSError as exc:
+        raise SomflowError(_("Nie można odczytać pliku {file}: {error}", file=template, error=exc.strerror or exc)) from exc
+    filled, problems, dropped_xfa = [], [], False
     for number, row in enumerate(rows, start=1):
-        with pikepdf.open(io.BytesIO(source)) as pdf:
-            unknown = acroform.fill(pdf, row)
+        with thirdparty.open_form(source, template.name) as pdf:
+            found, filler = thirdparty.fill(pdf, datafile.dotted(row))
             prefix = _("Wiersz {row}: ", row=number) if len(rows) > 1 else ""
-            problems += [prefix + _("w pliku {file} nie ma pola „{name}”", file=template.name, name=name) for name in unknown]
+            problems += [prefix + _("w pliku {file}: {problem}", file=template.name, problem=problem) for problem in found]
+            dropped_xfa = dropped_xfa or filler.dropped_xfa
             buffer = io.BytesIO()
-            pdf.save(buffer)
+            pdf.save(buffer)  # an encrypted template (empty user password) is written without encryption
             filled.append(buffer.getvalue())
     if problems:
         _fail(ctx, problems)
-    write_private(out, filled[0] if len(filled) == 1 and not flatten else _merge(filled, flatten))
+    _write_out(out, filled[0] if len(filled) == 1 and not flatten else _merge(filled, flatten))
+    if dropped_xfa:
+        click.echo(_("Uwaga: {file} zawierał też formularz XFA; usunięto go, aby każda przeglądarka pokazała wypełnione pola AcroForm.", file=template.name))
     click.echo(_("Zapisano {path} (formularzy: {count}).", path=out, count=len(filled)))
 
 
@@ -227,7 +241,7 @@ def fill(ctx: click.Context, form_id: str | None, data_file: Path | None, out: P
         click.echo(_("Utworzono dokument {id}: {file} (stron: {pages})", id=doc["id"], file=workspace.root / doc["file"], pages=doc["pages"]))
     if out is not None:
         contents = [(workspace.root / d["file"]).read_bytes() for d in docs]
-        write_private(out, contents[0] if len(contents) == 1 else _merge(contents, flatten))
+        _write_out(out, contents[0] if len(contents) == 1 else _merge(contents, flatten))
         click.echo(_("Zapisano {path}.", path=out))
 
 

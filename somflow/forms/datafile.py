@@ -2,9 +2,9 @@
 
 CSV columns use the PDF field names (``imie``, ``osoby-2-pesel``); empty
 cells are left out; a multichoice cell holds values separated by commas.
-Files are read by :mod:`somflow.csvfile` (UTF-8, UTF-16 or Windows-1250;
-semicolons, commas or tabs), and rows with no value at all (the ``;;;;``
-Excel leaves after the data) are not forms.
+Files are decoded by :mod:`somflow.csvfile` (UTF-8, UTF-16 or Windows-1250),
+CSV is split by it too (semicolons, commas or tabs), and rows with no value
+at all (the ``;;;;`` Excel leaves after the data) are not forms.
 """
 
 from __future__ import annotations
@@ -25,25 +25,54 @@ from somflow.i18n import _
 ROW_KEY = re.compile(r"^([a-z][a-z0-9_]*)-(\d+)-([a-z][a-z0-9_]*)$")
 
 
-def load(path: Path) -> tuple[list[dict[str, Any]], bool]:
-    """The data sets in ``path`` and whether it is a batch (CSV)."""
+class DataLoader(yaml.SafeLoader):
+    """YAML as people type form data: only plain decimals are numbers.
+
+    YAML 1.1 reads ``00210112345`` (a PESEL of a child born in 2002) as an
+    octal number, ``12:30`` as 750 and ``0x1F`` as 31; here they stay text.
+    """
+
+
+DataLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+DataLoader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789"))
+DataLoader.add_implicit_resolver("tag:yaml.org,2002:float", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)\.[0-9]+$"), list("-+0123456789"))
+
+
+def _read(path: Path) -> str:
     try:
-        text = csvfile.decode(path.read_bytes())
+        raw = path.read_bytes()
     except OSError as exc:
         raise InvalidInput([_("Nie można odczytać pliku danych {file}: {error}", file=path, error=exc.strerror or exc)]) from exc
-    suffix = path.suffix.lower()
+    return csvfile.decode(raw, path.name)
+
+
+def load_mapping(path: Path) -> dict[str, Any]:
+    """One data set from a JSON or YAML file (YAML read by :class:`DataLoader`), with Polish messages."""
+    text = _read(path)
     try:
-        if suffix == ".csv":
-            header, cells = csvfile.rows(text)
-            names = [h.strip() for h in header]
-            rows = [{k: v.strip() for k, v in zip(names, values) if k and v.strip() != ""} for _line, values in cells]
-            return rows, True
-        data = json.loads(text) if suffix == ".json" else yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError, csv.Error) as exc:
+        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.load(text, Loader=DataLoader)
+    except (json.JSONDecodeError, yaml.YAMLError) as exc:
         raise InvalidInput([_("Plik danych {file} ma błędny format: {error}", file=path, error=exc)]) from exc
     if not isinstance(data, dict):
         raise InvalidInput([_("Plik danych {file} musi zawierać słownik pól (nazwa: wartość).", file=path)])
-    return [data], False
+    return data
+
+
+def load(path: Path) -> tuple[list[dict[str, Any]], bool]:
+    """The data sets in ``path`` and whether it is a batch (CSV)."""
+    if path.suffix.lower() != ".csv":
+        return [load_mapping(path)], False
+    text = _read(path)
+    try:
+        header, cells = csvfile.rows(text)
+        names = [h.strip() for h in header]
+        rows = [{k: v.strip() for k, v in zip(names, values) if k and v.strip() != ""} for _line, values in cells]
+    except csv.Error as exc:
+        raise InvalidInput([_("Plik danych {file} ma błędny format: {error}", file=path, error=exc)]) from exc
+    return rows, True
 
 
 def unflatten(spec: FormSpec | None, flat: dict[str, Any]) -> dict[str, Any]:
@@ -60,3 +89,15 @@ def unflatten(spec: FormSpec | None, flat: dict[str, Any]) -> dict[str, Any]:
     for name, numbered in rows.items():
         data[name] = [numbered.get(i, {}) for i in range(1, max(numbered) + 1)]
     return data
+
+
+def dotted(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested mappings as PDF field names: ``{"osoba": {"imie": "Ala"}}`` → ``{"osoba.imie": "Ala"}``."""
+    flat: dict[str, Any] = {}
+    for key, value in row.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict) and value:
+            flat.update(dotted(value, name + "."))
+        else:
+            flat[name] = value
+    return flat

@@ -103,6 +103,10 @@ def flatten_pdf(pdf: pikepdf.Pdf) -> None:
     pdf.flatten_annotations("all")
     if "/AcroForm" in pdf.Root:
         del pdf.Root["/AcroForm"]
+    for page in pdf.pages:  # widgets without an appearance (empty fields of a third-party form) stay behind: drop them
+        annots = page.obj.get("/Annots")
+        if isinstance(annots, pikepdf.Array) and any(a.get("/Subtype") == "/Widget" for a in annots):
+            page.obj.Annots = pikepdf.Array([a for a in annots if a.get("/Subtype") != "/Widget"])
 
 
 def generate(
