@@ -51,8 +51,10 @@ _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _POLISH = re.compile(r"(\d{1,2})([./-])(\d{1,2})\2(\d{4})")
 _TAIL = re.compile(r"(?:[T ]0{1,2}:00(?::00(?:\.0+)?)?|\s*r\.?)$", re.IGNORECASE)
 
-#: How a valid date may be written, for messages.
-DATE_FORMATS = "RRRR-MM-DD, DD.MM.RRRR"
+
+def date_formats() -> str:
+    """How a valid date may be written, in the user's language (for messages)."""
+    return _("RRRR-MM-DD albo DD.MM.RRRR")
 
 
 #: 24 December: a public holiday from 2025 (Dz.U. 2024 poz. 1965). ``holidays`` has it since its
@@ -105,7 +107,7 @@ def today() -> date:
     day = parse_date(fixed)
     if day is None:
         raise ConfigError(
-            _("Zmienna środowiskowa SOMFLOW_TODAY: „{value}” nie jest datą ({formats}). Popraw ją albo usuń, aby liczyć od dzisiejszej daty.", value=fixed, formats=DATE_FORMATS)
+            _("Zmienna środowiskowa SOMFLOW_TODAY: „{value}” nie jest datą ({formats}). Popraw ją albo usuń, aby liczyć od dzisiejszej daty.", value=fixed, formats=date_formats())
         )
     return day
 
@@ -116,7 +118,7 @@ def option_date(value: str | None, option: str) -> date | None:
         return None
     day = parse_date(value)
     if day is None:
-        raise InvalidInput([_("Opcja {option}: „{value}” nie jest istniejącą datą (podaj {formats}, np. 2026-12-24 albo 24.12.2026).", option=option, value=value, formats=DATE_FORMATS)])
+        raise InvalidInput([_("Opcja {option}: „{value}” nie jest istniejącą datą (podaj {formats}, np. 2026-12-24 albo 24.12.2026).", option=option, value=value, formats=date_formats())])
     return day
 
 
