@@ -9,7 +9,8 @@ python-stdnum's ``stdnum.pl.pesel``; this module adds what stdnum cannot know.
 
 Policy decisions (also in docs/deadlines.md):
 
-* Spaces (also non-breaking), dashes, a leading apostrophe (Excel's "this
+* Full-width digits are read as digits (NFKC); spaces (also non-breaking and
+  zero-width, as text copied from a PDF or web page carries), dashes, a leading apostrophe (Excel's "this
   is text" mark) and the ``="…"`` formula some exports use to keep zeros are
   ignored: ``020708 03628``, ``020-708-036-28``, ``="02070803628"``.
 * A number value (int or float from JSON/YAML, or ``2070803628.0`` as a
@@ -34,6 +35,7 @@ e-mails); :func:`mask` gives a form safe to show when one is needed.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 from typing import NamedTuple
 
@@ -42,7 +44,7 @@ from stdnum.pl import pesel as stdnum_pesel
 
 from somflow.i18n import _
 
-_SEPARATORS = re.compile(r"[\s\u00a0\u202f\-‐‑‒–—]+")
+_SEPARATORS = re.compile(r"[\s\u00a0\u202f\u200b\u200c\u200d\u2060\ufeff\-‐‑‒–—]+")
 _SCIENTIFIC = re.compile(r"^\d+(?:[.,]\d+)?[eE][+]?\d+$")
 _FLOAT_TEXT = re.compile(r"^(\d+)[.,]0+$")
 
@@ -63,7 +65,7 @@ def compact(value: object) -> str:
         return f"{value:011d}"
     if isinstance(value, float) and value.is_integer() and 0 <= value < 1e11:
         return str(int(value))  # like text: a lost leading zero is reported, not guessed
-    text = _SEPARATORS.sub("", str(value)).lstrip("'")
+    text = _SEPARATORS.sub("", unicodedata.normalize("NFKC", str(value))).lstrip("'")
     if text.startswith('="') and text.endswith('"'):  # ="02070803628": the formula trick that keeps zeros
         text = text[2:-1]
     m = _FLOAT_TEXT.match(text)

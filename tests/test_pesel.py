@@ -80,7 +80,7 @@ def test_the_eighteenth_birthday_and_29_february():
 
 @pytest.mark.parametrize(
     "value",
-    ["020708 03628", "020-708-036-28", " 02070803628 ", "'02070803628", "02070803628\u00a0", '="02070803628"', 2070803628],
+    ["020708 03628", "020-708-036-28", " 02070803628 ", "'02070803628", "02070803628\u00a0", '="02070803628"', "０２０７０８０３６２８", "02070803628\u200b", 2070803628],
 )
 def test_separators_apostrophe_and_integers(value):
     assert pesel.check(value, ON) == (  # a number from JSON/YAML has lost its zero by nature: it is put back
