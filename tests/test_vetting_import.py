@@ -232,3 +232,15 @@ def test_messages_name_the_column_as_the_file_writes_it(somflow_workspace, somfl
     assert result.exit_code == 2
     assert "wiersz 2, kolumna „PESEL”: błędna cyfra kontrolna" in result.output
     assert "wiersz 2, kolumna „Data rozpoczęcia”: nieprawidłowa data" in result.output
+
+
+def test_a_person_found_by_pesel_typed_with_spaces_and_never_echoed(somflow_workspace, somflow_cli, tmp_path):
+    path = tmp_path / "kadry.csv"
+    path.write_text(_csv(STAFF[:1]), encoding="utf-8")
+    assert somflow_cli("vetting", "import", str(path)).exit_code == 0
+    number = STAFF[0]["pesel"]
+    spaced = f"{number[:6]} {number[6:]}"
+    assert "Źdźbło" in somflow_cli("vetting", "show", spaced).output
+    other = make_pesel(date(1981, 2, 3))
+    missing = somflow_cli("vetting", "show", f"{other[:6]} {other[6:]}")
+    assert missing.exit_code != 0 and other not in missing.output and other[6:] not in missing.output
