@@ -13,48 +13,120 @@ Counting rules (the same for every function here):
 * ``working_days_between(a, b)`` counts the working days in ``(a, b]``, so
   ``add_working_days(a, working_days_between(a, b))`` is the last working day
   on or before ``b`` (for ``b`` after ``a``).
+
+Policy decisions (also in docs/deadlines.md):
+
+* A public holiday that falls on a Saturday (15 August 2026, 26 December
+  2026, 1 May 2027...) gives **no** substitute weekday off for deadline
+  counting. The day off an employer must grant for it (Labour Code art. 130
+  § 2) is an internal matter of each unit, not a public holiday, so Friday
+  and Monday around it stay working days.
+* Holy Saturday, Easter Sunday and Pentecost are Saturdays/Sundays anyway;
+  31 December and the days between Christmas and New Year are working days.
+  24 December is a public holiday from 2025 (Dz.U. 2024 poz. 1965); in 2024
+  and earlier it was a working day. The ``holidays`` package knows this since
+  its early-2025 releases; :data:`CHRISTMAS_EVE_FROM` adds it regardless of
+  the installed version. Tests pin every day of 2024–2030.
+* Dates typed by people (options, ``SOMFLOW_TODAY``, CSV cells) are read by
+  :func:`parse_date`: ISO ``2026-12-24`` and the Polish ``24.12.2026`` /
+  ``4.1.2026`` (what Polish Excel exports), also with ``/`` or ``-`` between
+  the parts, a trailing ``r.`` or a midnight time (``2026-12-24 00:00:00``).
+  Two-digit years are refused: the century would be a guess.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from datetime import date, timedelta
 from functools import lru_cache
 
 import holidays
 
-from somflow.errors import InvalidInput
+from somflow.errors import ConfigError, InvalidInput
 from somflow.i18n import _
 
 _ONE_DAY = timedelta(days=1)
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_POLISH = re.compile(r"(\d{1,2})([./-])(\d{1,2})\2(\d{4})")
+_TAIL = re.compile(r"(?:[T ]0{1,2}:00(?::00(?:\.0+)?)?|\s*r\.?)$", re.IGNORECASE)
+
+
+def date_formats() -> str:
+    """How a valid date may be written, in the user's language (for messages)."""
+    return _("RRRR-MM-DD albo DD.MM.RRRR")
+
+
+#: 24 December: a public holiday from 2025 (Dz.U. 2024 poz. 1965). ``holidays`` has it since its
+#: early-2025 releases (vacanza/holidays#2210); added here too so an older installed version cannot
+#: silently make Wigilia a working day.
+CHRISTMAS_EVE_FROM = 2025
+_CHRISTMAS_EVE = "Wigilia Bożego Narodzenia"
 
 
 @lru_cache(maxsize=64)
 def _holidays(year: int) -> frozenset[date]:
-    return frozenset(holidays.PL(years=year))
+    found = set(holidays.PL(years=year))
+    if year >= CHRISTMAS_EVE_FROM:
+        found.add(date(year, 12, 24))
+    return frozenset(found)
+
+
+def parse_date(text: object) -> date | None:
+    """The day ``text`` names (ISO or Polish day-first, see the module docstring), or None.
+
+    None also when no such day exists (31.04.2026, 29.02.2025). A ``date``
+    is returned as it is.
+    """
+    if isinstance(text, date):
+        return text
+    if not isinstance(text, str):
+        return None
+    value = _TAIL.sub("", text.strip()).strip()
+    if m := _ISO.fullmatch(value):
+        y, mo, d = (int(g) for g in m.groups())
+    elif m := _POLISH.fullmatch(value):
+        d, mo, y = int(m.group(1)), int(m.group(3)), int(m.group(4))
+    else:
+        return None
+    try:
+        return date(y, mo, d)
+    except ValueError:
+        return None
 
 
 def today() -> date:
-    """Today's date for every deadline and date check; ``SOMFLOW_TODAY=YYYY-MM-DD`` fixes it (demos, tests)."""
-    fixed = os.environ.get("SOMFLOW_TODAY")
-    return date.fromisoformat(fixed) if fixed else date.today()
+    """Today's date for every deadline and date check; ``SOMFLOW_TODAY=YYYY-MM-DD`` fixes it (demos, tests).
+
+    A value that is not a date stops the command with a Polish message
+    (:class:`ConfigError`) rather than silently using the real date.
+    """
+    fixed = os.environ.get("SOMFLOW_TODAY", "").strip()
+    if not fixed:
+        return date.today()
+    day = parse_date(fixed)
+    if day is None:
+        raise ConfigError(
+            _("Zmienna środowiskowa SOMFLOW_TODAY: „{value}” nie jest datą ({formats}). Popraw ją albo usuń, aby liczyć od dzisiejszej daty.", value=fixed, formats=date_formats())
+        )
+    return day
 
 
 def option_date(value: str | None, option: str) -> date | None:
-    """The date a command-line option gave as YYYY-MM-DD (None when not given); a Polish error otherwise."""
+    """The date a command-line option gave (ISO or Polish, see :func:`parse_date`; None when not given); a Polish error otherwise."""
     if value is None:
         return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput([_("Opcja {option}: „{value}” nie jest datą w postaci RRRR-MM-DD.", option=option, value=value)]) from None
+    day = parse_date(value)
+    if day is None:
+        raise InvalidInput([_("Opcja {option}: „{value}” nie jest istniejącą datą (podaj {formats}, np. 2026-12-24 albo 24.12.2026).", option=option, value=value, formats=date_formats())])
+    return day
 
 
 def holiday_name(d: date) -> str | None:
     """The name of the public holiday on ``d`` (in Polish), or None."""
     if d not in _holidays(d.year):
         return None
-    return holidays.PL(years=d.year, language="pl").get(d)
+    return holidays.PL(years=d.year, language="pl").get(d) or _CHRISTMAS_EVE
 
 
 def is_working_day(d: date) -> bool:

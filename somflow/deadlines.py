@@ -10,7 +10,7 @@ overdue first.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from somflow.errors import SomflowError
@@ -54,6 +54,8 @@ class Deadline:
         object.__setattr__(self, "notify", tuple(self.notify))
         object.__setattr__(self, "stages", tuple(self.stages))
         object.__setattr__(self, "title", redact_pesel(str(self.title)))
+        if isinstance(self.due, datetime):  # a datetime is a date too, but cannot be compared with one
+            object.__setattr__(self, "due", self.due.date())
 
     def days_left(self, today: date) -> int:
         """Calendar days until ``due`` (negative when overdue)."""

@@ -54,7 +54,7 @@ def decode_text(content: bytes, source: Path | str) -> str:
             return content.decode("cp1250")
     except UnicodeDecodeError as exc:
         raise InvalidInput(
-            [_("Plik danych {file} nie jest tekstem w UTF-8 ani w Windows-1250 (bajt {position}); zapisz go jako UTF-8.", file=source, position=exc.start + 1)]
+            [_("Plik {file} nie jest tekstem w UTF-8 ani w Windows-1250 (bajt {position}); zapisz go jako UTF-8 (w Excelu: „CSV UTF-8”).", file=source, position=exc.start + 1)]
         ) from None
 
 

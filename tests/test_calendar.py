@@ -103,3 +103,162 @@ def test_working_days_between_counts_the_half_open_interval():
     for n in range(0, 30):
         end = add_working_days(start, n) if n else start
         assert working_days_between(start, end) == n
+
+
+# ------------------------------------------------ every year 2024–2030, independent of the holidays package
+
+EASTER = {2024: date(2024, 3, 31), 2025: date(2025, 4, 20), 2026: date(2026, 4, 5), 2027: date(2027, 3, 28),
+          2028: date(2028, 4, 16), 2029: date(2029, 4, 1), 2030: date(2030, 4, 21)}  # fmt: skip
+FIXED = [(1, 1), (1, 6), (5, 1), (5, 3), (8, 15), (11, 1), (11, 11), (12, 25), (12, 26)]
+
+
+def _expected_holidays(year: int) -> set[date]:
+    from datetime import timedelta
+
+    easter = EASTER[year]
+    found = {date(year, m, d) for m, d in FIXED} | {easter, easter + timedelta(days=1), easter + timedelta(days=49), easter + timedelta(days=60)}
+    if year >= 2025:
+        found.add(date(year, 12, 24))  # Dz.U. 2024 poz. 1965: Wigilia is a public holiday from 2025
+    return found
+
+
+@pytest.mark.parametrize("year", sorted(EASTER))
+def test_the_whole_year_matches_the_statutory_holidays(year):
+    from datetime import timedelta
+
+    expected = _expected_holidays(year)
+    day = date(year, 1, 1)
+    while day.year == year:
+        assert is_working_day(day) == (day.weekday() < 5 and day not in expected), day
+        assert (holiday_name(day) is not None) == (day in expected), day
+        day += timedelta(days=1)
+
+
+@pytest.mark.parametrize("year", sorted(EASTER))
+def test_movable_feasts(year):
+    from datetime import timedelta
+
+    easter_monday = EASTER[year] + timedelta(days=1)
+    corpus_christi = EASTER[year] + timedelta(days=60)
+    assert easter_monday.weekday() == 0 and not is_working_day(easter_monday)
+    assert corpus_christi.weekday() == 3 and not is_working_day(corpus_christi)
+    assert is_working_day(corpus_christi + timedelta(days=1))  # the Friday after is a working day
+    assert not is_working_day(EASTER[year] - timedelta(days=1))  # Holy Saturday: a Saturday, not a holiday
+
+
+def test_christmas_eve_2024_is_a_working_day_and_every_later_one_a_holiday():
+    assert is_working_day(date(2024, 12, 24)) and holiday_name(date(2024, 12, 24)) is None
+    for year in range(2025, 2031):
+        assert holiday_name(date(year, 12, 24)) == "Wigilia Bożego Narodzenia"
+
+
+def test_a_holiday_on_a_saturday_gives_no_weekday_off():
+    # Policy (somflow.calendar docstring, docs/deadlines.md): no substitute day for deadline counting.
+    assert holiday_name(date(2026, 8, 15)) and date(2026, 8, 15).weekday() == 5
+    assert is_working_day(date(2026, 8, 14)) and is_working_day(date(2026, 8, 17))
+    assert add_working_days(date(2026, 8, 13), 5) == date(2026, 8, 20)
+    assert date(2026, 12, 26).weekday() == 5 and is_working_day(date(2026, 12, 28))
+    assert date(2027, 5, 1).weekday() == 5 and is_working_day(date(2027, 4, 30))
+
+
+@pytest.mark.parametrize(
+    "start,due",
+    [
+        (date(2026, 11, 20), date(2026, 11, 27)),  # Friday: counting starts on Monday
+        (date(2026, 11, 10), date(2026, 11, 18)),  # eve of 11 November
+        (date(2026, 4, 30), date(2026, 5, 8)),  # eve of 1 May
+        (date(2025, 12, 23), date(2026, 1, 5)),  # 24–26 Dec, weekend, 1 Jan
+        (date(2025, 12, 24), date(2026, 1, 5)),  # started on a holiday: the next day still counts first
+        (date(2024, 12, 23), date(2025, 1, 2)),  # 24 Dec 2024 was a working day
+        (date(2024, 12, 24), date(2025, 1, 3)),
+        (date(2026, 12, 23), date(2027, 1, 4)),
+        (date(2026, 12, 24), date(2027, 1, 4)),
+        (date(2026, 12, 31), date(2027, 1, 11)),  # 1 Jan (Fri), weekend, 6 Jan (Wed)
+        (date(2027, 12, 31), date(2028, 1, 10)),  # year boundary, 6 Jan Thursday
+        (date(2026, 4, 4), date(2026, 4, 13)),  # Holy Saturday, Easter Monday
+        (date(2026, 11, 21), date(2026, 11, 27)),  # started on a Saturday
+        (date(2026, 6, 3), date(2026, 6, 11)),  # eve of Corpus Christi
+    ],
+)
+def test_nka_five_working_days_from_awkward_starts(start, due):
+    from somflow_niebieska_karta.due import nka_due
+
+    assert add_working_days(start, 5) == due == nka_due(start)
+    assert is_working_day(due)  # Kpa art. 57 §4 never has to move it: the count ends on a working day
+    assert working_days_between(start, due) == 5
+
+
+# ------------------------------------------------------------------- typed dates
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("2026-12-24", date(2026, 12, 24)),
+        ("24.12.2026", date(2026, 12, 24)),
+        ("4.1.2026", date(2026, 1, 4)),
+        ("04.01.2026", date(2026, 1, 4)),
+        ("4/1/2026", date(2026, 1, 4)),
+        ("04-01-2026", date(2026, 1, 4)),
+        (" 24.12.2026 r.", date(2026, 12, 24)),
+        ("2026-12-24 00:00:00", date(2026, 12, 24)),
+        ("2026-12-24T00:00:00", date(2026, 12, 24)),
+        ("29.02.2028", date(2028, 2, 29)),
+        ("29.02.2027", None),
+        ("31.04.2026", None),
+        ("2026-13-01", None),
+        ("24.12.26", None),  # two-digit year: the century would be a guess
+        ("24.12-2026", None),
+        ("", None),
+        ("jutro", None),
+    ],
+)
+def test_parse_date(text, expected):
+    from somflow.calendar import parse_date
+
+    assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize("value", ["2026-13-01", "jutro", "24.12.26", "31.04.2026"])
+def test_invalid_somflow_today_is_a_polish_error_not_a_traceback(somflow_workspace, value):
+    from conftest import run_somflow
+
+    result = run_somflow("deadlines", env={"SOMFLOW_WORKSPACE": str(somflow_workspace), "SOMFLOW_TODAY": value})
+    assert result.returncode != 0
+    assert f"SOMFLOW_TODAY: „{value}” nie jest datą" in result.stderr
+    assert "Traceback" not in result.stderr and "ValueError" not in result.stderr
+
+
+def test_somflow_today_and_today_option_accept_polish_dates(somflow_workspace, monkeypatch):
+    from conftest import run_somflow
+
+    from somflow.calendar import today
+
+    monkeypatch.setenv("SOMFLOW_TODAY", "24.12.2026")
+    assert today() == date(2026, 12, 24)
+    env = {"SOMFLOW_WORKSPACE": str(somflow_workspace)}
+    assert run_somflow("deadlines", "--today", "4.1.2027", env=env).returncode == 0
+    refused = run_somflow("deadlines", "--today", "31.04.2026", env=env)
+    assert refused.returncode == 2 and "Opcja --today: „31.04.2026” nie jest istniejącą datą" in refused.stderr
+
+
+def test_christmas_eve_even_with_a_holidays_package_that_predates_the_law(monkeypatch):
+    import holidays
+
+    from somflow import calendar
+
+    current = holidays.PL
+
+    def old_pl(years, **options):
+        found = current(years=years, **options)
+        if date(years, 12, 24) in found:
+            found.pop(date(years, 12, 24))
+        return found
+
+    monkeypatch.setattr(calendar.holidays, "PL", old_pl)
+    calendar._holidays.cache_clear()
+    try:
+        assert not is_working_day(date(2026, 12, 24)) and holiday_name(date(2026, 12, 24)) == "Wigilia Bożego Narodzenia"
+        assert is_working_day(date(2024, 12, 24))
+    finally:
+        calendar._holidays.cache_clear()

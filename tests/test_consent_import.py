@@ -82,3 +82,43 @@ def test_reimport_updates_instead_of_duplicating(somflow_cli, somflow_workspace,
     assert "0 nowych dzieci, 1 zaktualizowanych" in result.output
     (kid,) = children(somflow_workspace)
     assert kid["group"] == "4b"
+
+
+def test_excel_class_list_damage_is_explained_and_nothing_imported(somflow_cli, somflow_workspace, tmp_path):
+    from stdnum.pl import pesel
+
+    base = "0623150123"  # born 2006-03-15: the PESEL starts with 0
+    number = next(base + str(d) for d in range(10) if pesel.is_valid(base + str(d)))
+    text = HEADER + f"1;Zofia;Żak;3b;{number[1:]};;;;;;\n" + "2;Jan;Łęcki;3b;1,62215E+10;;;;;;\n" + "3;Ola;Mak;3b;;31.4.2016;;;;;\n"
+    result = somflow_cli("consent", "import", str(write_csv(tmp_path / "3b.csv", text, "cp1250")))
+    assert result.exit_code == 2
+    out = result.output
+    assert "wiersz 2, kolumna PESEL: PESEL ma 10 cyfr zamiast 11" in out and "zero z początku" in out
+    assert "wiersz 3, kolumna PESEL: PESEL zapisany jako liczba w zapisie wykładniczym" in out
+    assert "wiersz 4, kolumna „Data urodzenia”: „31.4.2016” nie jest poprawną datą" in out
+    assert number[1:] not in out and children(somflow_workspace) == []
+
+
+def test_class_list_polish_dates_spaced_pesel_and_trailing_rows(somflow_cli, somflow_workspace, tmp_path):
+    number = valid_pesel()
+    text = (
+        HEADER
+        + f"1;Zofia;Żak;3b;{number[:6]} {number[6:]};15.2.2016;;;;;\n"
+        + "2;Jan;Łęcki;3b;;4.5.2016;;;;;\n"
+        + "3;Ola;Mak;3b;;2016-06-07 00:00:00;;;;;\n"
+        + ";;;;;;;;;;\n;;;;;;;;;;\n"
+    )
+    result = somflow_cli("consent", "import", str(write_csv(tmp_path / "3b.csv", text, "utf-8-sig")))
+    assert result.exit_code == 0, result.output
+    kids = {c["first_name"]: c for c in children(somflow_workspace)}
+    assert kids["Zofia"]["pesel"] == number and kids["Zofia"]["birth_date"] == "2016-02-15"
+    assert kids["Jan"]["birth_date"] == "2016-05-04" and kids["Ola"]["birth_date"] == "2016-06-07"
+
+
+def test_class_list_birth_date_in_the_future_is_named_as_such(somflow_cli, somflow_workspace, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOMFLOW_TODAY", "2026-11-23")
+    text = HEADER + "1;Ola;Mak;0a;;24.11.2026;;;;;\n"
+    result = somflow_cli("consent", "import", str(write_csv(tmp_path / "0a.csv", text)))
+    assert result.exit_code == 2
+    assert "wiersz 2, kolumna „Data urodzenia”: 2026-11-24 jest z przyszłości (dziś jest 2026-11-23)" in result.output
+    assert children(somflow_workspace) == []

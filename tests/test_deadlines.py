@@ -215,3 +215,13 @@ def test_docs_example_plugin_runs(somflow_workspace, somflow_cli, monkeypatch):
     assert [(r["title"], r["due"], r["plugin"]) for r in rows] == [
         ("Odnowić zgodę na wizerunek (grupa 3b)", "2026-12-23", "consents")
     ]
+
+
+def test_a_datetime_due_is_taken_as_its_day():
+    from datetime import date, datetime
+
+    from somflow.deadlines import Deadline
+
+    mixed = [Deadline(key="a", title="A", due=datetime(2026, 12, 24, 15, 30)), Deadline(key="b", title="B", due=date(2026, 12, 23))]
+    assert [d.key for d in sorted(mixed, key=lambda d: (d.due, d.key))] == ["b", "a"]
+    assert mixed[0].due == date(2026, 12, 24) and mixed[0].days_left(date(2026, 12, 23)) == 1

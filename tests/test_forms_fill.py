@@ -177,3 +177,40 @@ def test_generated_document_comes_back_through_the_inbox(proba_workspace, somflo
     assert result.exit_code == 0, result.output
     filed = Workspace(proba_workspace).store.get("documents", doc["id"])
     assert filed["status"] == "zwrócony" and filed["returned"]["pages"] == [1, 2, 3]
+
+
+def test_optional_fields_left_empty_in_yaml_and_polish_dates(proba_workspace, somflow_cli, tmp_path):
+    """``email:`` with nothing after it is null in YAML: an empty optional field, not a crash."""
+    text = EXAMPLE.read_text(encoding="utf-8")
+    for key in ("email", "telefon", "kod_pocztowy", "data_urodzenia", "wiek"):
+        text = "\n".join(f"{key}:" if line.startswith(f"{key}:") else line for line in text.splitlines())
+    text = text.replace('data_wypelnienia: "2024-09-01"', 'data_wypelnienia: "1.09.2024"').replace('pesel: "15240101231"', 'pesel: "152401 01231"')
+    source = tmp_path / "dane.yaml"
+    source.write_text(text, encoding="utf-8")
+    doc = fill_ok(somflow_cli, proba_workspace, "--data", str(source))
+    assert doc["data"]["data_wypelnienia"] == "2024-09-01" and doc["data"]["pesel"] == "15240101231"
+    assert doc["data"].get("email") is None
+
+
+def test_csv_batch_from_polish_excel(proba_workspace, somflow_cli, tmp_path):
+    """Windows-1250, semicolons, D.M.YYYY dates, a PESEL typed with a space, ;;;; rows at the end: two forms."""
+    head = "imie;nazwisko;pesel;data_urodzenia;plec;osoby-1-imie_nazwisko;data_wypelnienia\r\n"
+    rows = "Łucja;Żak;022708 03624;8.7.2002;k;Ćma;1.09.2024\r\nŻaneta;Ćwik;;24.12.2015 r.;k;Ósma;01.09.2024\r\n;;;;;;\r\n;;;;;;\r\n"
+    source = tmp_path / "klasa.csv"
+    source.write_bytes((head + rows).encode("cp1250"))
+    result = somflow_cli("fill", FORM_ID, "--data", str(source), "--out", str(tmp_path / "klasa.pdf"))
+    assert result.exit_code == 0, result.output
+    docs = documents(proba_workspace)
+    assert [d["data"]["nazwisko"] for d in docs] == ["Żak", "Ćwik"]
+    assert docs[0]["data"]["pesel"] == "02270803624" and docs[0]["data"]["data_urodzenia"] == "2002-07-08"
+    assert docs[1]["data"]["data_urodzenia"] == "2015-12-24" and docs[1]["data"]["data_wypelnienia"] == "2024-09-01"
+
+
+def test_csv_batch_lost_leading_zero_names_the_row(proba_workspace, somflow_cli, tmp_path):
+    head = "imie;nazwisko;pesel;osoby-1-imie_nazwisko;data_wypelnienia\n"
+    source = tmp_path / "klasa.csv"
+    source.write_text(head + "Ala;Kot;02270803624;A;2024-09-01\nOla;Mak;2270803624;B;2024-09-01\n", encoding="utf-8")
+    result = somflow_cli("fill", FORM_ID, "--data", str(source))
+    assert result.exit_code == 2
+    assert "Wiersz 2: Sekcja I, pole „PESEL”: PESEL ma 10 cyfr zamiast 11" in result.output
+    assert "2270803624" not in result.output and documents(proba_workspace) == []

@@ -126,7 +126,7 @@ def test_pesel_checks(born, check_ok, message):
 
 @pytest.mark.parametrize(
     ("value", "message"),
-    [("8503141234", "11 cyfr"), ("85031412345x", "tylko cyfry"), ("8502311234" + stdnum_pesel.calc_check_digit("8502311234"), "nieistniejącą datę"), ("85 031412345", "tylko cyfry")],
+    [("8503141234", "11 cyfr"), ("85031412345x", "tylko cyfry"), ("8502311234" + stdnum_pesel.calc_check_digit("8502311234"), "nieistniejącą datę"), ("85 031412345", "cyfra kontrolna"), ("85/031412345", "tylko cyfry")],
 )
 def test_pesel_format_errors(value, message):
     _born, problem = check_pesel(value, TODAY)
@@ -158,3 +158,89 @@ def test_import_in_a_separate_process(somflow_workspace, tmp_path):
     bad.write_text(_csv([dict(STAFF[0], pesel="12345678901")]), encoding="utf-8")
     refused = run_somflow("vetting", "import", str(bad), env=env)
     assert refused.returncode == 2 and "wiersz 2, kolumna „pesel”" in refused.stderr
+
+
+# ----------------------------------------------------------- files as spreadsheets really write them
+
+
+def _stored(root) -> list[dict]:
+    return Workspace(root).store.query("staff")
+
+
+def test_excel_damage_dates_and_trailing_rows(somflow_workspace, somflow_cli, tmp_path):
+    """Polish Excel: Windows-1250 (a byte it leaves undefined is refused), ``sep=;``, D.M.YYYY dates, ;;;; rows at the end."""
+    young = make_pesel(date(2003, 7, 8))  # born in the 2000s: the PESEL starts with 0
+    assert young.startswith("0")
+    text = (
+        "sep=;\r\n"
+        "Imię;Nazwisko;PESEL;Rodzaj umowy;Stanowisko / rola;Planowany początek pracy z dziećmi;Data urodzenia\r\n"
+        f"Łucja;Gęś;{young[:3]} {young[3:]};umowa o pracę;kucharka#;1.9.2026;8.7.2003\r\n"
+        "Żaneta;Ćwik;;wolontariat;animatorka;2026-09-01;24.12.1990 r.\r\n"
+        ";;;;;;\r\n;;;;;;\r\n\r\n"
+    )
+    path = tmp_path / "kadry.csv"
+    path.write_bytes(text.encode("cp1250").replace(b"#", b"\x98"))  # 0x98: undefined in cp1250
+    refused = somflow_cli("vetting", "import", str(path))  # was an AssertionError traceback
+    assert refused.exit_code == 2 and "Plik kadry.csv nie jest tekstem w UTF-8 ani w Windows-1250" in refused.output
+    assert _stored(somflow_workspace) == []
+    path.write_bytes(text.encode("cp1250").replace(b"#", b""))
+    result = somflow_cli("vetting", "import", str(path))
+    assert result.exit_code == 0, result.output
+    people = {p["imie"]: p for p in _stored(somflow_workspace)}
+    assert people["Łucja"]["pesel"] == young and people["Łucja"]["start"] == "2026-09-01"
+    assert people["Łucja"]["data_urodzenia"] == "2003-07-08"
+    assert people["Żaneta"]["data_urodzenia"] == "1990-12-24"
+
+
+def test_utf16_tab_separated_and_comma_with_quotes(somflow_workspace, somflow_cli, tmp_path):
+    rows = [dict(STAFF[0], rola="nauczycielka; wychowawczyni"), STAFF[1]]
+    tabbed = tmp_path / "unicode.txt"
+    tabbed.write_bytes(_csv(rows[:1], delimiter="\t").encode("utf-16"))
+    assert somflow_cli("vetting", "import", str(tabbed)).exit_code == 0
+    commas = tmp_path / "przecinki.csv"
+    commas.write_text(_csv(rows[1:], delimiter=","), encoding="utf-8")
+    assert somflow_cli("vetting", "import", str(commas)).exit_code == 0
+    assert {p["rola"] for p in _stored(somflow_workspace)} == {"nauczycielka; wychowawczyni", "nauczyciel"}
+
+
+def test_lost_leading_zero_and_bad_dates_name_row_and_column(somflow_workspace, somflow_cli, tmp_path):
+    young = make_pesel(date(2004, 2, 29))
+    rows = [
+        dict(STAFF[0], start="31.04.2026"),
+        dict(STAFF[1], pesel=young[1:]),  # Excel turned the column into numbers
+        dict(STAFF[2], pesel="7,50606E+10"),
+        _row("Ola", "Mak", date(1999, 1, 1), start="1.9.26"),
+    ]
+    path = tmp_path / "kadry.csv"
+    path.write_text(_csv(rows), encoding="utf-8-sig")
+    result = somflow_cli("vetting", "import", str(path))
+    assert result.exit_code == 2
+    out = result.output
+    assert "wiersz 2, kolumna „start”: nieprawidłowa data" in out
+    assert "wiersz 3, kolumna „pesel”: PESEL ma 10 cyfr zamiast 11" in out and "zero z początku" in out
+    assert "wiersz 4, kolumna „pesel”: PESEL zapisany jako liczba w zapisie wykładniczym" in out
+    assert "wiersz 5, kolumna „start”: nieprawidłowa data" in out
+    assert young[1:] not in out and "Nie zaimportowano nikogo" in out
+    assert _stored(somflow_workspace) == []
+
+
+def test_messages_name_the_column_as_the_file_writes_it(somflow_workspace, somflow_cli, tmp_path):
+    text = "Imię;Nazwisko;PESEL;Rodzaj umowy;Data rozpoczęcia\n" + f"Ala;Kot;{make_pesel(date(1990, 1, 2), check_ok=False)};praca;31.9.2026\n"
+    path = tmp_path / "kadry.csv"
+    path.write_text(text, encoding="utf-8")
+    result = somflow_cli("vetting", "import", str(path))
+    assert result.exit_code == 2
+    assert "wiersz 2, kolumna „PESEL”: błędna cyfra kontrolna" in result.output
+    assert "wiersz 2, kolumna „Data rozpoczęcia”: nieprawidłowa data" in result.output
+
+
+def test_a_person_found_by_pesel_typed_with_spaces_and_never_echoed(somflow_workspace, somflow_cli, tmp_path):
+    path = tmp_path / "kadry.csv"
+    path.write_text(_csv(STAFF[:1]), encoding="utf-8")
+    assert somflow_cli("vetting", "import", str(path)).exit_code == 0
+    number = STAFF[0]["pesel"]
+    spaced = f"{number[:6]} {number[6:]}"
+    assert "Źdźbło" in somflow_cli("vetting", "show", spaced).output
+    other = make_pesel(date(1981, 2, 3))
+    missing = somflow_cli("vetting", "show", f"{other[:6]} {other[6:]}")
+    assert missing.exit_code != 0 and other not in missing.output and other[6:] not in missing.output

@@ -2,7 +2,9 @@
 
 E-registers (Librus, Vulcan, Mobidziennik...) export CSV with Polish headers,
 in UTF-8 (often with a BOM) or Windows-1250, separated by semicolons (Excel in
-a Polish locale) or commas. Headers are matched loosely ("Imię", "IMIE",
+a Polish locale) or commas; :mod:`somflow.csvfile` reads them. PESELs are
+checked by :mod:`somflow.pesel` (a leading zero Excel dropped is reported as
+such), dates may be ISO or Polish (``7.03.2016``, :func:`somflow.calendar.parse_date`). Headers are matched loosely ("Imię", "IMIE",
 "imię ucznia"), so the file need not be edited first.
 
 The whole file is checked before anything is written: every bad row is
@@ -12,19 +14,14 @@ store transaction) or none.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from stdnum.exceptions import ValidationError
-from stdnum.pl import pesel as stdnum_pesel
-
-from somflow import calendar
+from somflow import calendar, csvfile, pesel
 from somflow.errors import InvalidInput
 from somflow.fileio import decode_text
 from somflow.i18n import _
@@ -62,12 +59,6 @@ def normalise(header: str) -> str:
     return re.sub(r"[^a-z0-9]", "", "".join(c for c in text if not unicodedata.combining(c)).lower())
 
 
-def _dialect(text: str) -> str:
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    counts = {sep: first.count(sep) for sep in (";", ",", "\t")}
-    return max(counts, key=lambda sep: counts[sep]) if any(counts.values()) else ";"
-
-
 def _columns(header: list[str], name: str) -> tuple[dict[str, int], list[tuple[str, int]]]:
     columns: dict[str, int] = {}
     guardians: list[tuple[str, int]] = []  # (kind: name|email|phone, index)
@@ -98,33 +89,17 @@ def _columns(header: list[str], name: str) -> tuple[dict[str, int], list[tuple[s
     return columns, guardians
 
 
-def _parse_date(value: str) -> date | None:
-    for pattern in ("%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(value, pattern).date()
-        except ValueError:
-            continue
-    return None
-
-
 def parse(content: bytes, name: str, today: date | None = None) -> list[Row]:
     """Rows of a class list; InvalidInput with every problem (line numbers as in a text editor)."""
     today = today or calendar.today()
-    text = decode_text(content, name)
-    if not text.strip():
+    header, data = csvfile.rows(decode_text(content, name))
+    if not header:
         raise InvalidInput([_("Plik {name} jest pusty.", name=name)])
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_dialect(text))
-    header = next(reader)
     columns, guardian_cols = _columns(header, name)
     problems: list[str] = []
     rows: list[Row] = []
     seen: dict[tuple, int] = {}
-    previous_end = reader.line_num
-    for cells in reader:
-        line = previous_end + 1
-        previous_end = reader.line_num
-        if not any(c.strip() for c in cells):
-            continue
+    for line, cells in data:
         where = _("Plik {name}, wiersz {line}", name=name, line=line)
         if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
             problems.append(_("{where}: {found} pól, a nagłówek ma {expected} (sprawdź separator i cudzysłowy).", where=where, found=len(cells), expected=len(header)))
@@ -143,20 +118,19 @@ def parse(content: bytes, name: str, today: date | None = None) -> list[Row]:
             if not child[f]:
                 row_problems.append(_("{where}: brak wartości w kolumnie „{column}”.", where=where, column=_(_LABELS[f])))
         if cell("pesel"):
-            try:
-                child["pesel"] = stdnum_pesel.validate(cell("pesel"))
-                born = stdnum_pesel.get_birth_date(child["pesel"])
-                if born > today:
-                    raise ValidationError()
-                child["birth_date"] = born.isoformat()
-            except ValidationError:
-                row_problems.append(_("{where}, kolumna PESEL: numer jest błędny (zła długość, cyfra kontrolna albo data urodzenia).", where=where))
+            found = pesel.check(cell("pesel"), today)
+            if found.problem:
+                row_problems.append(_("{where}, kolumna PESEL: {problem}.", where=where, problem=found.problem))
+            else:
+                child["pesel"], child["birth_date"] = found.number, found.born.isoformat()
         if cell("birth_date"):
-            born = _parse_date(cell("birth_date"))
-            if born is None or born > today:
+            born = calendar.parse_date(cell("birth_date"))
+            if born is None:
                 row_problems.append(
                     _("{where}, kolumna „Data urodzenia”: „{value}” nie jest poprawną datą (RRRR-MM-DD albo DD.MM.RRRR).", where=where, value=cell("birth_date"))
                 )
+            elif born > today:
+                row_problems.append(_("{where}, kolumna „Data urodzenia”: {value} jest z przyszłości (dziś jest {today}).", where=where, value=born.isoformat(), today=today.isoformat()))
             elif child["birth_date"] and child["birth_date"] != born.isoformat():
                 row_problems.append(_("{where}: data urodzenia nie zgadza się z numerem PESEL.", where=where))
             else:

@@ -1,8 +1,8 @@
 """Importing a staff list from CSV: all rows or none.
 
-The file is what a secretary exports from a spreadsheet: UTF-8 (with or
-without BOM) or Windows-1250, separated by semicolons (Polish Excel) or
-commas, one header row naming the columns of :data:`people.FIELDS` (Polish
+The file is what a secretary exports from a spreadsheet, read by
+:mod:`somflow.csvfile`: UTF-8 (with or without BOM), UTF-16 or Windows-1250,
+separated by semicolons (Polish Excel), commas or tabs, one header row naming the columns of :data:`people.FIELDS` (Polish
 labels from :data:`people.FIELD_LABELS` are accepted too). Every problem is
 reported with its row and column; when there is any, nothing is imported.
 """
@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from somflow import csvfile
 from somflow.errors import InvalidInput
 from somflow.fileio import decode_text
 from somflow.i18n import _
@@ -32,19 +33,16 @@ def _column(header: str) -> str | None:
     return aliases.get(folded.replace("-", "_"))
 
 
-def read_rows(path: Path) -> tuple[list[tuple[int, dict[str, str]]], list[str]]:
-    """The data rows of ``path`` as (line number, {field: text}) and problems with the header."""
+def read_rows(path: Path) -> tuple[list[tuple[int, dict[str, str]]], list[str], dict[str, str]]:
+    """The data rows of ``path`` as (line number, {field: text}), problems with the header, and
+    each field's column header as the file writes it (messages name the column the user sees)."""
     try:
-        text = decode_text(path.read_bytes(), path)
+        text = decode_text(path.read_bytes(), path.name)
     except OSError as exc:
         raise InvalidInput([_("Nie można odczytać pliku {path}: {error}", path=path, error=exc.strerror or exc)]) from None
-    first = text.splitlines()[0] if text.strip() else ""
-    delimiter = ";" if first.count(";") >= first.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise InvalidInput([_("Plik {path} jest pusty.", path=path.name)]) from None
+    header, data = csvfile.rows(text)
+    if not header:
+        raise InvalidInput([_("Plik {path} jest pusty.", path=path.name)])
     columns = [_column(h) for h in header]
     problems = [
         _("Plik {file}, wiersz 1: nieznana kolumna „{column}” (dozwolone: {allowed}).", file=path.name, column=h, allowed=", ".join(people.FIELDS))
@@ -55,19 +53,17 @@ def read_rows(path: Path) -> tuple[list[tuple[int, dict[str, str]]], list[str]]:
         if required not in columns:
             problems.append(_("Plik {file}, wiersz 1: brak kolumny „{column}”.", file=path.name, column=required))
     rows = []
-    for values in reader:
-        line = reader.line_num
-        if not any(v.strip() for v in values):
-            continue
-        if len(values) > len(header):
+    for line, values in data:
+        if len(values) > len(header) and any(v.strip() for v in values[len(header) :]):
             problems.append(_("Plik {file}, wiersz {line}: więcej wartości ({count}) niż kolumn w nagłówku.", file=path.name, line=line, count=len(values)))
         rows.append((line, {c: v for c, v in zip(columns, values) if c}))
-    return rows, problems
+    labels = {c: h.strip() for h, c in zip(header, columns) if c}
+    return rows, problems, labels
 
 
 def import_file(workspace: Workspace, path: Path, today: date) -> list[dict[str, Any]]:
     """Check every row, then insert all people in one transaction; raise ``InvalidInput`` listing every problem."""
-    rows, problems = read_rows(path)
+    rows, problems, labels = read_rows(path)
     known = records.known_pesels(workspace)
     seen: dict[str, int] = {}
     parsed = []
@@ -82,7 +78,7 @@ def import_file(workspace: Workspace, path: Path, today: date) -> list[dict[str,
             seen.setdefault(pesel, line)
         for field, message in errors:
             problems.append(
-                _("Plik {file}, wiersz {line}, kolumna „{column}”: {problem}", file=path.name, line=line, column=field, problem=message)
+                _("Plik {file}, wiersz {line}, kolumna „{column}”: {problem}", file=path.name, line=line, column=labels.get(field) or people.FIELD_LABELS.get(field, field), problem=message)
             )
         parsed.append(person)
     if not rows and not problems:

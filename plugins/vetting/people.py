@@ -14,9 +14,7 @@ import unicodedata
 from datetime import date
 from typing import Any
 
-from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
-from stdnum.pl import pesel as stdnum_pesel
-
+from somflow import calendar, pesel
 from somflow.i18n import _
 
 from . import countries
@@ -101,54 +99,24 @@ def _choice(text: str, options: dict[str, str]) -> str | None:
 
 
 def parse_date(text: str) -> date | None:
-    """``YYYY-MM-DD`` or the Polish ``DD.MM.YYYY``; None when it is neither or no such day exists."""
-    text = text.strip()
-    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text) or None
-    if m:
-        y, mo, d = (int(g) for g in m.groups())
-    else:
-        m = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", text)
-        if not m:
-            return None
-        d, mo, y = (int(g) for g in m.groups())
-    try:
-        return date(y, mo, d)
-    except ValueError:
-        return None
+    """``YYYY-MM-DD``, the Polish ``DD.MM.YYYY`` or ``D.M.YYYY`` (somflow.calendar.parse_date); None when no such day."""
+    return calendar.parse_date(text)
 
 
 def check_pesel(value: str, today: date) -> tuple[date | None, str | None]:
     """The birth date a PESEL encodes, or a Polish message saying what is wrong (never the number).
 
-    python-stdnum checks the length, the check digit and that the encoded date
-    exists, for every century the month can encode (1800–2299). What it cannot
-    know is that a member of staff was born neither in the future nor in the
-    19th century: those PESELs are valid numbers but almost certainly typing
-    errors in the month digits.
+    :func:`somflow.pesel.check` does the checks every PESEL gets (length, a
+    leading zero a spreadsheet dropped, check digit, a birth date that exists,
+    is not in the future nor in the 19th century); here only the limit for
+    staff is added: nobody older than :data:`MAX_AGE`.
     """
-    digits = value.strip()
-    if not digits.isdigit():
-        return None, _("PESEL może zawierać tylko cyfry")
-    try:
-        stdnum_pesel.validate(digits)
-    except InvalidLength:
-        return None, _("PESEL musi mieć 11 cyfr (podano {count})", count=len(digits))
-    except InvalidChecksum:
-        return None, _("błędna cyfra kontrolna PESEL (ostatnia cyfra) — sprawdź, czy żadnej cyfry nie pominięto ani nie zamieniono")
-    except (InvalidComponent, InvalidFormat):
-        return None, _("PESEL zawiera nieistniejącą datę urodzenia (cyfry 1–6: rok, miesiąc z oznaczeniem stulecia, dzień)")
-    born = stdnum_pesel.get_birth_date(digits)
-    if born.year < 1900:
-        return None, _("PESEL wskazuje datę urodzenia w XIX wieku (miesiąc zwiększony o 80) — sprawdź cyfry 3–4")
-    if born > today:
-        return None, _("PESEL wskazuje datę urodzenia w przyszłości — sprawdź cyfry 1–4 (rok i miesiąc z oznaczeniem stulecia)")
-    if _age(born, today) > MAX_AGE:
+    found = pesel.check(value, today)
+    if found.problem or found.born is None:
+        return None, found.problem
+    if pesel.age(found.born, today) > MAX_AGE:
         return None, _("PESEL wskazuje wiek ponad {years} lat — sprawdź cyfry 1–4", years=MAX_AGE)
-    return born, None
-
-
-def _age(born: date, on: date) -> int:
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+    return found.born, None
 
 
 def parse_countries(text: str, config: dict[str, Any] | None) -> tuple[list[str], list[str]]:
@@ -186,6 +154,8 @@ def parse_person(raw: dict[str, str], config: dict[str, Any] | None, today: date
         born_pesel, problem = check_pesel(value["pesel"], today)
         if problem:
             errors.append(("pesel", problem))
+        else:
+            person["pesel"] = pesel.compact(value["pesel"])
     person["data_urodzenia"] = None
     if value["data_urodzenia"]:
         born = parse_date(value["data_urodzenia"])

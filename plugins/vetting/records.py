@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from somflow import pesel
 from somflow.errors import InvalidInput, SomflowError
 from somflow.i18n import _
 from somflow.store.base import now_iso, os_user
@@ -43,8 +44,11 @@ def next_number(workspace: Workspace) -> int:
 
 
 def find_person(workspace: Workspace, ref: str) -> dict[str, Any]:
-    """The person ``ref`` names: their number, record id (or a unique start of it), or PESEL."""
+    """The person ``ref`` names: their number, record id (or a unique start of it), or PESEL (spaces and dashes allowed)."""
     ref = ref.strip()
+    digits = pesel.compact(ref)
+    if len(digits) == 11 and digits.isdigit():
+        ref = digits  # typed as on an ID card (020708 03628); never echoed back unmasked
     people = workspace.store.query(COLLECTION)
     if ref.isdigit() and len(ref) != 11:
         found = [p for p in people if p.get("nr") == int(ref)]

@@ -2,12 +2,14 @@
 
 CSV columns use the PDF field names (``imie``, ``osoby-2-pesel``); empty
 cells are left out; a multichoice cell holds values separated by commas.
+Files are decoded by :mod:`somflow.csvfile` (UTF-8, UTF-16 or Windows-1250),
+CSV is split by it too (semicolons, commas or tabs), and rows with no value
+at all (the ``;;;;`` Excel leaves after the data) are not forms.
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import json
 import re
 from pathlib import Path
@@ -15,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from somflow import csvfile
 from somflow.errors import InvalidInput
 from somflow.fileio import decode_text
 from somflow.forms.spec import FormSpec
@@ -44,7 +47,7 @@ def _read(path: Path) -> str:
         raw = path.read_bytes()
     except OSError as exc:
         raise InvalidInput([_("Nie można odczytać pliku danych {file}: {error}", file=path, error=exc.strerror or exc)]) from exc
-    return decode_text(raw, path)  # UTF-8, UTF-16 with BOM, or cp1250 from Polish Excel
+    return decode_text(raw, path.name)  # UTF-8, UTF-16 with BOM, or cp1250 from Polish Excel
 
 
 def load_mapping(path: Path) -> dict[str, Any]:
@@ -65,8 +68,9 @@ def load(path: Path) -> tuple[list[dict[str, Any]], bool]:
         return [load_mapping(path)], False
     text = _read(path)
     try:
-        dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ",", delimiters=",;\t")
-        rows = [{k.strip(): v.strip() for k, v in row.items() if k and v is not None and v.strip() != ""} for row in csv.DictReader(io.StringIO(text), dialect=dialect)]
+        header, cells = csvfile.rows(text)
+        names = [h.strip() for h in header]
+        rows = [{k: v.strip() for k, v in zip(names, values) if k and v.strip() != ""} for _line, values in cells]
     except csv.Error as exc:
         raise InvalidInput([_("Plik danych {file} ma błędny format: {error}", file=path, error=exc)]) from exc
     return rows, True

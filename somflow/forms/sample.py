@@ -10,8 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from stdnum.pl import pesel as stdnum_pesel
-
+from somflow import pesel
 from somflow.forms.spec import Field, FormSpec
 from somflow.i18n import pick
 
@@ -21,13 +20,14 @@ TEXT = "Zażółć gęślą jaźń"
 
 
 def _age(on: str) -> int:
-    birth, day = stdnum_pesel.get_birth_date(PESEL), date.fromisoformat(on)
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+    return pesel.age(pesel.birth_date(PESEL), date.fromisoformat(on))
 
 
 def value(field: Field, on: str = FORM_DATE) -> Any:
     """A valid sample value for ``field``."""
     kind = field.type
+    if kind == "text" and field.sex_of:
+        return pesel.sex(PESEL)
     if kind == "text":
         text = f"{pick(field.label)} — {TEXT}"
         return text[: field.max_length] if field.max_length else text
@@ -51,6 +51,10 @@ def value(field: Field, on: str = FORM_DATE) -> Any:
     if kind == "checkbox":
         return (_age(on) < 18) if field.minor_of else True
     if kind == "choice":
+        if field.sex_of:
+            found = next((c.value for c in field.choices if pesel.declared_sex(c.value) == pesel.sex(PESEL)), None)
+            if found:
+                return found
         if field.minor_of:
             wanted = "tak" if _age(on) < 18 else "nie"
             if any(c.value == wanted for c in field.choices):

@@ -9,16 +9,15 @@ and the field label: ``Sekcja I, osoba 2, pole „PESEL”: błędna cyfra kontr
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from cerberus import Validator, errors
-from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
-from stdnum.pl import pesel as stdnum_pesel
-
-from somflow import calendar
+from somflow import calendar, pesel
 from somflow.forms.spec import Field, FormSpec, Group
 from somflow.i18n import _, pick
 
@@ -39,7 +38,7 @@ def rule(field: Field) -> str:
     """What a valid answer looks like, in the user's language (prompts show it after a wrong answer)."""
     kind = field.type
     if kind == "date":
-        text = _("data w formacie RRRR-MM-DD, np. 2024-02-15")
+        text = _("data RRRR-MM-DD albo DD.MM.RRRR, np. 2024-02-15 lub 15.02.2024")
         return text + (_(", nie z przyszłości") if field.not_future else "")
     if kind == "pesel":
         return _("11 cyfr numeru PESEL z poprawną cyfrą kontrolną")
@@ -71,17 +70,22 @@ def rule(field: Field) -> str:
 
 
 def _coerce_date(value: Any) -> Any:
+    """Dates to ISO: ``date`` objects and the Polish ``24.12.2026`` / ``4.1.2026`` (calendar.parse_date)."""
     if isinstance(value, datetime):
         return value.date().isoformat()
     if isinstance(value, date):
         return value.isoformat()
-    return value.strip() if isinstance(value, str) else value
+    if isinstance(value, str):
+        day = calendar.parse_date(value)
+        return day.isoformat() if day else value.strip()
+    return value
 
 
 def _coerce_digits(value: Any) -> Any:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return f"{value:011d}"
-    return re.sub(r"[\s-]", "", value) if isinstance(value, str) else value
+    """A PESEL to its digits (somflow.pesel.compact); what cannot be one is left for the check to explain."""
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return pesel.compact(value)
+    return value
 
 
 def _coerce_int(value: Any) -> Any:
@@ -116,47 +120,54 @@ def _coerce_choice(value: Any) -> Any:
     return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
+def _text_only(check: Callable[[FormValidator, str, str], None]) -> Callable[[FormValidator, str, Any], None]:
+    """Run a ``check_with`` rule only on text: Cerberus runs it on ``None`` (an optional field left
+    empty, ``email:`` in YAML) and on wrong types too, which its own rules already report."""
+
+    @functools.wraps(check)
+    def wrapper(self: FormValidator, field: str, value: Any) -> None:
+        if isinstance(value, str):
+            check(self, field, value)
+
+    return wrapper
+
+
 class FormValidator(Validator):
     """Cerberus with the checks Polish forms need; every message is Polish (via ``_``)."""
 
+    @_text_only
     def _check_with_pesel(self, field: str, value: Any) -> None:
-        try:
-            stdnum_pesel.validate(value)
-        except InvalidChecksum:
-            self._error(field, _("błędna cyfra kontrolna"))
-        except InvalidComponent:
-            self._error(field, _("numer PESEL zawiera nieistniejącą datę urodzenia"))
-        except (InvalidLength, InvalidFormat):
-            self._error(field, _("PESEL to 11 cyfr"))
-        else:
-            if stdnum_pesel.get_birth_date(value) > calendar.today():
-                self._error(field, _("numer PESEL zawiera datę urodzenia z przyszłości"))
+        problem = pesel.check(value, calendar.today()).problem
+        if problem:
+            self._error(field, problem)
 
+    @_text_only
     def _check_with_date(self, field: str, value: Any) -> None:
         self._check_date(field, value, future=True)
 
+    @_text_only
     def _check_with_past_date(self, field: str, value: Any) -> None:
         self._check_date(field, value, future=False)
 
     def _check_date(self, field: str, value: Any, future: bool) -> None:
-        try:
-            if not ISO_DATE.match(value):
-                raise ValueError
-            day = date.fromisoformat(value)
-        except ValueError:
-            self._error(field, _("„{value}” nie jest prawidłową datą (RRRR-MM-DD, np. 2024-02-15)", value=value))
+        day = calendar.parse_date(value) if ISO_DATE.match(value) else None
+        if day is None:
+            self._error(field, _("„{value}” nie jest prawidłową datą (RRRR-MM-DD albo DD.MM.RRRR, np. 2024-02-15 lub 15.02.2024)", value=value))
             return
         if not future and day > calendar.today():
             self._error(field, _("data {value} jest z przyszłości (dziś jest {today})", value=value, today=calendar.today().isoformat()))
 
+    @_text_only
     def _check_with_postal_code(self, field: str, value: Any) -> None:
         if not POSTAL_CODE.match(value):
             self._error(field, _("kod pocztowy w formacie NN-NNN, np. 81-301"))
 
+    @_text_only
     def _check_with_email(self, field: str, value: Any) -> None:
         if not EMAIL.match(value):
             self._error(field, _("„{value}” nie jest adresem e-mail", value=value))
 
+    @_text_only
     def _check_with_phone(self, field: str, value: Any) -> None:
         if not PHONE.match(re.sub(r"[\s()-]", "", value)):
             self._error(field, _("numer telefonu: 9 cyfr, opcjonalnie +48"))
@@ -276,18 +287,18 @@ def _leaves(errs: list[errors.ValidationError]) -> list[errors.ValidationError]:
 
 def _form_date(spec: FormSpec, data: dict[str, Any]) -> date:
     value = data.get(spec.date_field) if spec.date_field else None
-    try:
-        return date.fromisoformat(value) if isinstance(value, str) and ISO_DATE.match(value) else calendar.today()
-    except ValueError:
-        return calendar.today()
-
-
-def _age(birth: date, on: date) -> int:
-    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+    day = calendar.parse_date(value) if isinstance(value, str) and ISO_DATE.match(value) else None
+    return day or calendar.today()
 
 
 def _pesel_rules(spec: FormSpec, data: dict[str, Any]) -> list[str]:
-    """Age and "minor" fields that must agree with a PESEL number on the form's date."""
+    """Birth date, age, "minor" and sex fields that must agree with a PESEL number on the form's date.
+
+    The form's date is its ``date_field`` (today when absent): a person cannot
+    be born after the form was filled, is a minor when under 18 on that day
+    (adult from the 18th birthday itself, :func:`somflow.pesel.is_minor`), and
+    a declared sex must match the PESEL's 10th digit.
+    """
     on = _form_date(spec, data)
     rows = [(None, None, [f for _s, f in spec.fields()], data)]
     for _s, g in spec.groups():
@@ -297,17 +308,26 @@ def _pesel_rules(spec: FormSpec, data: dict[str, Any]) -> list[str]:
     messages = []
     for group, index, fields, row in rows:
         for f in fields:
-            ref = f.minor_of or f.age_of
+            if f.type == "pesel" and on < calendar.today():
+                found = pesel.check(row.get(f.name)) if isinstance(row.get(f.name), str) and row.get(f.name) else None
+                if found and found.born and found.born > on:
+                    messages.append(where(spec, f.name, index, group) + ": " + _("PESEL wskazuje datę urodzenia późniejszą niż data formularza ({date})", date=on.isoformat()))
+            ref = f.minor_of or f.age_of or f.sex_of
             value, number = row.get(f.name), row.get(ref) if ref else None
-            if not ref or value in (None, "") or not isinstance(number, str) or not stdnum_pesel.is_valid(number):
+            if not ref or value in (None, "") or not isinstance(number, str) or not pesel.is_valid(number):
                 continue
-            age = _age(stdnum_pesel.get_birth_date(number), on)
+            age = pesel.age(pesel.birth_date(number), on)
             if f.minor_of:
                 said = value if isinstance(value, bool) else {"tak": True, "yes": True, "nie": False, "no": False}.get(str(value).lower())
                 if said is not None and said != (age < 18):
                     messages.append(where(spec, f.name, index, group) + ": " + _("niezgodne z numerem PESEL (wiek {age} lat w dniu {date})", age=age, date=on.isoformat()))
-            elif isinstance(value, int) and value != age:
-                messages.append(where(spec, f.name, index, group) + ": " + _("wiek niezgodny z numerem PESEL ({age} lat w dniu {date})", age=age, date=on.isoformat()))
+            elif f.age_of:
+                if isinstance(value, int) and value != age:
+                    messages.append(where(spec, f.name, index, group) + ": " + _("wiek niezgodny z numerem PESEL ({age} lat w dniu {date})", age=age, date=on.isoformat()))
+            else:
+                said = pesel.declared_sex(value)
+                if said is not None and said != pesel.sex(number):
+                    messages.append(where(spec, f.name, index, group) + ": " + _("płeć niezgodna z numerem PESEL (przedostatnia cyfra: parzysta — kobieta, nieparzysta — mężczyzna)"))
     return messages
 
 

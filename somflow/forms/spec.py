@@ -41,7 +41,7 @@ NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 #: Keys each level accepts; anything else is a typo worth reporting.
 FORM_KEYS = {"id", "version", "title", "record", "header", "sections", "footnotes", "signature", "example", "description", "date_field"}
 SECTION_KEYS = {"id", "title", "text", "fields", "groups"}
-FIELD_KEYS = {"name", "label", "type", "required", "choices", "lines", "footnote", "help", "not_future", "prefill", "min", "max", "max_length", "width", "minor_of", "age_of"}
+FIELD_KEYS = {"name", "label", "type", "required", "choices", "lines", "footnote", "help", "not_future", "prefill", "min", "max", "max_length", "width", "minor_of", "age_of", "sex_of"}
 GROUP_KEYS = {"name", "label", "max", "min", "continuation", "fields"}
 
 #: A label in every language the spec gives: ``{"pl": ..., "en": ...}``.
@@ -90,6 +90,8 @@ class Field:
     minor_of: str | None = None
     #: Name of a PESEL field this integer (age in years) must agree with.
     age_of: str | None = None
+    #: Name of a PESEL field this choice/text (K/M, kobieta/mężczyzna) must agree with (10th digit).
+    sex_of: str | None = None
 
     def choice_label(self, value: str) -> str:
         for choice in self.choices:
@@ -407,6 +409,7 @@ class _Checker:
             width=float(width),
             minor_of=self.reference(raw, "minor_of", where, ("checkbox", "choice"), kind),
             age_of=self.reference(raw, "age_of", where, ("integer",), kind),
+            sex_of=self.reference(raw, "sex_of", where, ("choice", "text"), kind),
         )
 
     def reference(self, raw: dict, key: str, where: str, types: tuple[str, ...], kind: str) -> str | None:

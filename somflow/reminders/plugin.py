@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import click
@@ -24,14 +24,13 @@ LOCK_NAME = ".somflow-remind.lock"
 
 today_option = click.option(
     "--today",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
     metavar="RRRR-MM-DD",
     help="Licz tak, jakby dziś był podany dzień, np. żeby sprawdzić, co wyjdzie jutro.",
 )
 
 
-def _today(value: datetime | None) -> date:
-    return value.date() if value else calendar.today()
+def _today(value: str | None) -> date:
+    return calendar.option_date(value, "--today") or calendar.today()
 
 
 def _report_plugin_errors(errors: list[str]) -> None:
@@ -55,7 +54,7 @@ def status_label(deadline: Deadline, today: date) -> str:
 )
 @today_option
 @click.pass_context
-def deadlines_command(ctx: click.Context, days: int | None, as_json: bool, ics_file: Path | None, today: datetime | None) -> None:
+def deadlines_command(ctx: click.Context, days: int | None, as_json: bool, ics_file: Path | None, today: str | None) -> None:
     workspace: Workspace = ctx.obj.workspace
     day = _today(today)
     errors: list[str] = []
@@ -88,7 +87,7 @@ def deadlines_command(ctx: click.Context, days: int | None, as_json: bool, ics_f
 @click.option("--dry-run", is_flag=True, help="Pokaż, co zostałoby wysłane, niczego nie wysyłając ani nie zapisując.")
 @today_option
 @click.pass_obj
-def remind(app, dry_run: bool, today: datetime | None) -> None:
+def remind(app, dry_run: bool, today: str | None) -> None:
     workspace: Workspace = app.workspace
     day = _today(today)
     errors: list[str] = []

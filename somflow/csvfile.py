@@ -1,0 +1,65 @@
+"""Reading the CSV files secretaries export from spreadsheets and e-registers (one reader for every importer).
+
+What Polish users really produce, and how it is read:
+
+* encoding (decoded by :func:`somflow.fileio.decode_text`, which every text file the user gives goes through): UTF-8 with or without a BOM, UTF-16 with a BOM (Excel's "Unicode
+  text"), otherwise Windows-1250 (Excel "CSV" in a Polish Windows). A file
+  that is none of these (bytes Windows-1250 does not define) is refused with a
+  Polish message naming the first bad byte: importing names with garbage
+  letters would be worse than asking for the file again.
+* separator: semicolon (Excel in a Polish locale, where the comma is the
+  decimal mark), comma or tab — whichever occurs most in the header line
+  outside quotes; Excel's ``sep=;`` first line is honoured and skipped.
+* empty lines and rows of empty cells (``;;;;`` that Excel leaves after the
+  data) are skipped; the header is the first non-empty row.
+* line numbers are those a text editor shows (a quoted cell spanning lines
+  counts from the line the row starts on), so messages can name them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+
+_SEP_LINE = re.compile(r"^sep=(.)\s*$", re.IGNORECASE)
+_QUOTED = re.compile(r'"[^"]*"')
+
+
+def delimiter(line: str) -> str:
+    """``;``, ``,`` or tab: the one used most in ``line`` outside quoted cells (``;`` on a tie)."""
+    bare = _QUOTED.sub("", line)
+    counts = {sep: bare.count(sep) for sep in (";", ",", "\t")}
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] > counts[";"] else ";"
+
+
+def rows(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header row and the data rows as (line number, cells); empty rows left out.
+
+    The header is ``[]`` when the file holds no non-empty row.
+    """
+    lines = text.splitlines(keepends=True)
+    skip = 0
+    sep = None
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is not None and (m := _SEP_LINE.match(lines[first].strip())):
+        sep, skip = m.group(1), first + 1
+        first = next((i for i, line in enumerate(lines) if i >= skip and line.strip()), None)
+    if first is None:
+        return [], []
+    reader = csv.reader(io.StringIO("".join(lines[skip:]), newline=""), delimiter=sep or delimiter(lines[first]))
+    header: list[str] = []
+    found: list[tuple[int, list[str]]] = []
+    end = skip  # physical lines consumed so far
+    for cells in reader:
+        line = end + 1
+        end = skip + reader.line_num
+        if not any(c.strip() for c in cells):
+            continue
+        if not header:
+            header = cells
+            continue
+        found.append((line, cells))
+    return header, found
