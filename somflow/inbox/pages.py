@@ -32,6 +32,10 @@ from somflow.inbox.model import Rejected
 FAST_DPI = 150
 #: Above this many pixels a page is not a scan but a mistake (A3 at 600 dpi is ~70 million).
 MAX_PIXELS = 120_000_000
+#: Share of dark pixels under which a page is empty (the blank back of a sheet); one line of text is ~0.2 %.
+BLANK_INK = 0.0005
+#: Share of each edge left out when judging a page empty (the scanner lid's dark frame, punched holes).
+BLANK_MARGIN = 0.08
 #: Assumed page width when an image says nothing about its resolution (A4, inches).
 A4_WIDTH_INCHES = 8.27
 
@@ -193,6 +197,15 @@ def _single_image(page: pikepdf.Page) -> pikepdf.Object | None:
         return None
     (obj,) = xobjects.values()
     return obj if obj.get("/Subtype") == "/Image" else None
+
+
+def looks_blank(image: Image.Image) -> bool:
+    """True for an empty sheet: next to no dark pixels inside the margins (noise averages out at half size)."""
+    width, height = image.size
+    dx, dy = int(width * BLANK_MARGIN), int(height * BLANK_MARGIN)
+    inner = image.convert("L").crop((dx, dy, width - dx, height - dy)).reduce(2)
+    dark = sum(inner.histogram()[:110])
+    return dark <= BLANK_INK * inner.width * inner.height
 
 
 def _gray(image: Image.Image) -> Image.Image:

@@ -20,6 +20,7 @@ from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
 from somflow.inbox import filing
+from somflow.inbox.pages import sniff
 from somflow.inbox.pipeline import Outcome, run_pipeline
 from somflow.workspace import Workspace
 
@@ -28,6 +29,10 @@ log = logging.getLogger(__name__)
 JUNK_NAMES = {"thumbs.db", ".ds_store", "desktop.ini"}
 #: Files still being downloaded or written by another program.
 PARTIAL_SUFFIXES = {".part", ".crdownload", ".tmp", ".partial", ".download", ".filepart"}
+#: How many ``settle`` periods an unfinished-looking file is waited for before it is judged anyway.
+UNFINISHED_PATIENCE = 30
+#: The last chunk of every PNG (IEND, no data, its CRC).
+PNG_END = b"IEND\xaeB`\x82"
 
 
 def is_junk(path: Path) -> bool:
@@ -62,7 +67,10 @@ def wait_complete(path: Path, settle: float, stop: threading.Event | None = None
     A scanner or a copy over the network writes slowly and a share may report
     a size before the data is there, so the file must look the same twice,
     ``settle`` seconds apart. An empty file gets longer to fill (writers often
-    create it first).
+    create it first), and so does a file that visibly stops short (a PDF
+    without its end marker, a PNG without its last chunk: a scanner pausing
+    between pages for longer than ``settle``), up to UNFINISHED_PATIENCE
+    times ``settle``; after that it is taken as it is (and rejected as broken).
     """
     previous = None
     quiet_for = 0.0
@@ -75,12 +83,29 @@ def wait_complete(path: Path, settle: float, stop: threading.Event | None = None
         needed = settle if st.st_size else settle * 5
         if signature == previous:
             quiet_for += settle
-            if quiet_for >= needed and _openable(path):
+            if quiet_for >= needed and _openable(path) and (_whole(path) or quiet_for >= settle * UNFINISHED_PATIENCE):
                 return True
         else:
             previous, quiet_for = signature, 0.0
         time.sleep(settle)
     return False
+
+
+def _whole(path: Path) -> bool:
+    """False when ``path`` visibly ends too early: a PDF without ``%%EOF``, a PNG without its ``IEND`` chunk."""
+    try:
+        with path.open("rb") as file:
+            head = file.read(1024)
+            file.seek(max(0, path.stat().st_size - 2048))
+            tail = file.read()
+    except OSError:
+        return False
+    kind = sniff(head)
+    if kind == "pdf":
+        return b"%%EOF" in tail
+    if kind == "png":
+        return tail.endswith(PNG_END)
+    return True
 
 
 def _openable(path: Path) -> bool:
