@@ -199,6 +199,25 @@ def save_image(page: Image.Image, target: Path, dpi: int = 200, quality: int = 7
     return target
 
 
+def save_16_bit_tiff(page: Image.Image, target: Path, dpi: int = 300) -> Path:
+    """A flatbed scanner's "16-bit greyscale" setting: one page, 0–65535 a pixel (ink is ~2500, not 0)."""
+    pixels = (2500 + np.asarray(page.convert("L"), dtype=np.float32) * (58000 / 255)).astype(np.uint16)
+    Image.fromarray(pixels).save(target, "TIFF", dpi=(dpi, dpi))
+    return target
+
+
+def save_transparent_png(page: Image.Image, target: Path) -> Path:
+    """A page exported by a graphics program with no background: black ink, fully transparent paper.
+
+    The RGB of a transparent pixel is stored as black (0, 0, 0, 0), as many programs do.
+    """
+    ink = page.convert("L")
+    alpha = ink.point(lambda v: 255 - v)
+    image = Image.merge("RGBA", [Image.new("L", ink.size, 0)] * 3 + [alpha])
+    image.save(target, "PNG")
+    return target
+
+
 def save_exif_jpeg(page: Image.Image, target: Path, orientation: int = 6, dpi: int = 72) -> Path:
     """A phone photo: pixels stored sideways, the EXIF orientation tag saying how to turn them upright.
 
@@ -229,3 +248,44 @@ def copy_slowly(source: Path, target: Path, chunks: int = 8, pause: float = 0.3)
             out.write(content[start : start + step])
             out.flush()
             time.sleep(pause)
+
+
+def save_jbig2_pdf(page: Image.Image, target: Path, dpi: int = 200) -> Path:
+    """A black/white scan compressed with JBIG2, as office copiers (Xerox, Ricoh, Canon) write them.
+
+    No encoder is needed: a JBIG2 generic region may be MMR-coded, and MMR is
+    CCITT Group 4, which Pillow writes. The G4 data of a one-image PDF is
+    wrapped in JBIG2 segments (page information, immediate generic region, end of page).
+    """
+    import struct
+
+    import pikepdf
+
+    image = fax(page)
+    buffer = io.BytesIO()
+    # Pillow codes its 1-bit pixels (1 = white) as they are; in JBIG2 1 is black: code the negative.
+    image.point(lambda v: 255 - v).save(buffer, "PDF", resolution=float(dpi))
+    with pikepdf.open(buffer) as g4_pdf:
+        (xobject,) = [g4_pdf.pages[0].Resources.XObject[name] for name in g4_pdf.pages[0].Resources.XObject.keys()]
+        g4 = xobject.read_raw_bytes()
+        assert "/CCITTFaxDecode" in str(xobject.Filter)
+    width, height = image.size
+
+    def segment(number: int, kind: int, data: bytes) -> bytes:
+        return struct.pack(">IBBBI", number, kind, 0, 1, len(data)) + data
+
+    resolution = int(dpi / 0.0254)
+    page_info = struct.pack(">IIIIBH", width, height, resolution, resolution, 0, 0)
+    region = struct.pack(">IIIIB", width, height, 0, 0, 0) + bytes([1]) + g4  # generic region flags: MMR
+    stream = segment(0, 48, page_info) + segment(1, 38, region) + segment(2, 49, b"")
+    pdf = pikepdf.new()
+    points = (width / dpi * 72, height / dpi * 72)
+    jbig2 = pikepdf.Stream(pdf, stream)
+    jbig2.write(stream, filter=pikepdf.Name.JBIG2Decode)
+    jbig2.Type, jbig2.Subtype = pikepdf.Name.XObject, pikepdf.Name.Image
+    jbig2.Width, jbig2.Height, jbig2.BitsPerComponent = width, height, 1
+    jbig2.ColorSpace = pikepdf.Name.DeviceGray
+    content = pikepdf.Stream(pdf, f"q {points[0]:.2f} 0 0 {points[1]:.2f} 0 0 cm /Im0 Do Q".encode())
+    pdf.pages.append(pikepdf.Page(pikepdf.Dictionary(Type=pikepdf.Name.Page, MediaBox=[0, 0, *points], Contents=content, Resources=pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=jbig2)))))
+    pdf.save(target)
+    return target

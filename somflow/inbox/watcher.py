@@ -12,15 +12,17 @@ import logging
 import queue
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from PIL import Image, ImageSequence
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
 from somflow.inbox import filing
-from somflow.inbox.pages import sniff
+from somflow.inbox.pages import IMAGE_ERRORS, sniff
 from somflow.inbox.pipeline import Outcome, run_pipeline
 from somflow.workspace import Workspace
 
@@ -92,7 +94,8 @@ def wait_complete(path: Path, settle: float, stop: threading.Event | None = None
 
 
 def _whole(path: Path) -> bool:
-    """False when ``path`` visibly ends too early: a PDF without ``%%EOF``, a PNG without its ``IEND`` chunk."""
+    """False when ``path`` visibly ends too early: a PDF without ``%%EOF``, a PNG without its ``IEND`` chunk,
+    a TIFF whose pages point past its end."""
     try:
         with path.open("rb") as file:
             head = file.read(1024)
@@ -105,6 +108,24 @@ def _whole(path: Path) -> bool:
         return b"%%EOF" in tail
     if kind == "png":
         return tail.endswith(PNG_END)
+    if kind == "tiff":
+        return _tiff_whole(path)
+    return True
+
+
+def _tiff_whole(path: Path) -> bool:
+    """Every page's directory readable and its image data inside the file (a TIFF has no end marker)."""
+    try:
+        size = path.stat().st_size
+        with warnings.catch_warnings(), Image.open(path) as image:
+            warnings.simplefilter("ignore")  # "Truncated File Read": what we are finding out
+            for frame in ImageSequence.Iterator(image):
+                tags = frame.tag_v2
+                offsets, counts = tags.get(273) or tags.get(324) or (), tags.get(279) or tags.get(325) or ()
+                if not offsets or any(offset + count > size for offset, count in zip(offsets, counts)):
+                    return False
+    except IMAGE_ERRORS:
+        return False
     return True
 
 
