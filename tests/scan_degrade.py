@@ -289,3 +289,26 @@ def save_jbig2_pdf(page: Image.Image, target: Path, dpi: int = 200) -> Path:
     pdf.pages.append(pikepdf.Page(pikepdf.Dictionary(Type=pikepdf.Name.Page, MediaBox=[0, 0, *points], Contents=content, Resources=pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=jbig2)))))
     pdf.save(target)
     return target
+
+
+def phone_photo(page: Image.Image, width: int = 3024, tilt: float = 0.06, seed: int = 5) -> Image.Image:
+    """A page photographed with a phone: colour, perspective (top edge narrower), uneven light, on a desk.
+
+    ``width`` is the photo's width in pixels (12 MP phones: 3024 × 4032).
+    """
+    height = width * 4 // 3
+    sheet = page.convert("L")
+    scale = 0.85 * width / sheet.width
+    sheet = sheet.resize((int(sheet.width * scale), int(sheet.height * scale)), Image.BICUBIC)
+    desk = Image.new("L", (width, height), 90)
+    left, top = (width - sheet.width) // 2, (height - sheet.height) // 2
+    desk.paste(sheet, (left, top))
+    # Perspective: the far (top) edge looks narrower; Image.transform maps output to input quads.
+    inset = int(sheet.width * tilt)
+    quad = (left - inset, top, left - inset * 0.3, top + sheet.height, left + sheet.width + inset * 0.3, top + sheet.height, left + sheet.width + inset, top)
+    photo = desk.transform(desk.size, Image.QUAD, quad, Image.BICUBIC, fillcolor=90)
+    # Light from one side: a shadow falling across the page.
+    light = np.linspace(0.62, 1.0, width, dtype=np.float32)[None, :]
+    pixels = np.asarray(photo, dtype=np.float32) * light
+    grey = Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8))
+    return Image.merge("RGB", [grey.point(lambda v, k=k: int(v * k)) for k in (1.0, 0.96, 0.85)])

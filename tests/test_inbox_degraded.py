@@ -178,6 +178,15 @@ def test_a_missing_page_is_rejected_naming_it(somflow_cli, somflow_workspace):
     assert store(somflow_workspace).get("documents", doc["id"])["status"] == "wygenerowany"
 
 
+def test_a_page_whose_code_cannot_be_read_is_named_in_the_reason(somflow_cli, somflow_workspace):
+    (doc,), pages = consent_pages(somflow_cli, somflow_workspace)
+    covered = pages[1].copy()
+    covered.paste(230, S.qr_box(scanned(somflow_workspace, doc)[1]))  # a sticky note over the code
+    S.save_scanner_pdf([pages[0], covered], somflow_workspace / "inbox" / "z karteczką.pdf")
+    ingest(somflow_cli, somflow_workspace)
+    assert_rejected(somflow_workspace, "z karteczką.pdf", "brakuje stron: 2", "Na stronach skanu 2 nie odczytano kodu QR")
+
+
 @pytest.mark.parametrize("where", [0, 1, 2])
 def test_a_blank_sheet_anywhere_in_the_scan_does_not_stop_filing(somflow_cli, somflow_workspace, where):
     (doc,), pages = consent_pages(somflow_cli, somflow_workspace)

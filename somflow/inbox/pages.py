@@ -38,6 +38,8 @@ FAST_DPI = 150
 MAX_PIXELS = 120_000_000
 #: Share of dark pixels under which a page is empty (the blank back of a sheet); one line of text is ~0.2 %.
 BLANK_INK = 0.0005
+#: How much darker than the paper a pixel must be to count as ink.
+BLANK_CONTRAST = 60
 #: Share of each edge left out when judging a page empty (the scanner lid's dark frame, punched holes).
 BLANK_MARGIN = 0.08
 #: Assumed page width when an image says nothing about its resolution (A4, inches).
@@ -216,13 +218,25 @@ def _single_image(page: pikepdf.Page) -> pikepdf.Object | None:
     return obj if obj.get("/Subtype") == "/Image" else None
 
 
-def looks_blank(image: Image.Image) -> bool:
-    """True for an empty sheet: next to no dark pixels inside the margins (noise averages out at half size)."""
+def looks_blank(image: Image.Image, margin: float = BLANK_MARGIN) -> bool:
+    """True for an empty sheet: next to no pixels clearly darker than the paper inside the margins.
+
+    "Clearly darker" is relative to the paper's own shade, so a faint scan is
+    not taken for an empty one; noise averages out at half size.
+    """
     width, height = image.size
-    dx, dy = int(width * BLANK_MARGIN), int(height * BLANK_MARGIN)
+    dx, dy = int(width * margin), int(height * margin)
     inner = image.convert("L").crop((dx, dy, width - dx, height - dy)).reduce(2)
-    dark = sum(inner.histogram()[:110])
-    return dark <= BLANK_INK * inner.width * inner.height
+    histogram = inner.histogram()
+    area = inner.width * inner.height
+    count, paper = 0, 255
+    for shade, pixels in enumerate(histogram):
+        count += pixels
+        if count * 2 >= area:
+            paper = shade
+            break
+    dark = sum(histogram[: max(0, paper - BLANK_CONTRAST)])
+    return dark <= BLANK_INK * area
 
 
 def _gray(image: Image.Image) -> Image.Image:

@@ -156,6 +156,9 @@ class Split(Step):
         problems = []
         if missing:
             problems.append(_("Dokumentowi {id} („{title}”) brakuje stron: {pages}.", id=doc["id"], title=doc.get("title", ""), pages=", ".join(map(str, missing))))
+            unread = [n for n, p in zip(part.scan_pages, part.form_pages) if p is None and not looks_blank(ctx.source.pages[n - 1].image())]
+            if unread:
+                problems.append(_("Na stronach skanu {pages} nie odczytano kodu QR — to mogą być brakujące strony z kodem zamazanym, zasłoniętym albo uciętym.", pages=", ".join(map(str, unread))))
         if unknown:
             problems.append(_("Dokument {id} ma tylko {count} str., a w skanie są strony: {pages}.", id=doc["id"], count=len(expected), pages=", ".join(map(str, unknown))))
         if part.repeated:
