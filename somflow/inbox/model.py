@@ -66,7 +66,8 @@ class DocumentPart:
 
     ``scan_pages`` are positions in the scan (from 1), ``form_pages`` the page
     numbers their codes carry (same order; None for a page without a code that
-    follows this document's pages, e.g. the blank back of a duplex scan).
+    follows this document's pages, e.g. the blank back of a duplex scan, or an
+    empty sheet before the scan's first code).
     """
 
     document_id: str

@@ -16,6 +16,8 @@ raise :class:`~somflow.inbox.model.Rejected` with a Polish reason.
 from __future__ import annotations
 
 import io
+import logging
+import struct
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,20 +25,31 @@ from functools import cached_property
 
 import pikepdf
 import pypdfium2
-from PIL import Image, ImageSequence, UnidentifiedImageError
+from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 from somflow.i18n import _
 from somflow.inbox.model import Rejected
+
+log = logging.getLogger(__name__)
 
 #: Resolution the fast look aims at; a 2 cm code then has ~5 pixels a module.
 FAST_DPI = 150
 #: Above this many pixels a page is not a scan but a mistake (A3 at 600 dpi is ~70 million).
 MAX_PIXELS = 120_000_000
+#: Share of dark pixels under which a page is empty (the blank back of a sheet); one line of text is ~0.2 %.
+BLANK_INK = 0.0005
+#: How much darker than the paper a pixel must be to count as ink.
+BLANK_CONTRAST = 60
+#: Share of each edge left out when judging a page empty (the scanner lid's dark frame, punched holes).
+BLANK_MARGIN = 0.08
 #: Assumed page width when an image says nothing about its resolution (A4, inches).
 A4_WIDTH_INCHES = 8.27
 
 # We check sizes ourselves (with a Polish message) before decoding anything.
 Image.MAX_IMAGE_PIXELS = None
+
+#: What Pillow raises for a damaged or cut-off image (TypeError "Missing dimensions" for a TIFF IFD cut short).
+IMAGE_ERRORS = (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, TypeError, IndexError, KeyError, struct.error)
 
 KINDS = {b"%PDF": "pdf", b"II*\x00": "tiff", b"MM\x00*": "tiff", b"\xff\xd8\xff": "jpeg", b"\x89PNG": "png"}
 
@@ -126,7 +139,7 @@ class PageSource:
         for index, pdf_page in enumerate(pdf.pages):
             image = _single_image(pdf_page)
             if image is not None:
-                pages.append(Page(index + 1, lambda full, image=image, page=pdf_page: self._embedded(image, page, full)))
+                pages.append(Page(index + 1, lambda full, image=image, index=index: self._embedded(image, index, full)))
             else:
                 pages.append(Page(index + 1, lambda full, index=index: self._rasterise(index, full), embedded=False))
         return pages
@@ -136,27 +149,36 @@ class PageSource:
         with self._lock:
             return self._pdfium[index].render(scale=dpi / 72, grayscale=True, may_draw_forms=True).to_pil().convert("L")
 
-    def _embedded(self, obj: pikepdf.Object, page: pikepdf.Page, full: bool) -> Image.Image:
+    def _embedded(self, obj: pikepdf.Object, index: int, full: bool) -> Image.Image:
         try:
-            with self._lock:
-                width, height = int(obj.Width), int(obj.Height)
-                _check_size(width, height)
-                pdf_image = pikepdf.PdfImage(obj)
-                if pdf_image.filters == ["/DCTDecode"] and pdf_image.colorspace in ("/DeviceGray", "/DeviceRGB"):
-                    image = Image.open(io.BytesIO(obj.read_raw_bytes()))
-                    page_width_inches = float(page.mediabox[2] - page.mediabox[0]) / 72 or A4_WIDTH_INCHES
-                else:
-                    image = pdf_image.as_pil_image()
-                    image.load()
-            if image.format == "JPEG" and not full:
-                # DCT scaling: decode straight to the size we need, 2-8x less work.
-                scale = FAST_DPI / (width / page_width_inches)
-                image.draft("L", (int(width * scale), int(height * scale)))
-            return _gray(image)
+            return self._extract(obj, index, full)
         except Rejected:
             raise
-        except Exception as exc:  # pikepdf/PIL raise many types for a damaged stream
-            raise _broken(f"{type(exc).__name__}: {exc}") from None
+        except Exception as exc:  # pikepdf/PIL raise many types for a stream they cannot decode
+            # JBIG2 without jbig2dec, unusual CCITT or colour settings: pdfium draws what pikepdf+PIL cannot.
+            log.info("page %s: embedded image not decoded (%s), rasterising", index + 1, type(exc).__name__)
+            try:
+                return self._rasterise(index, full)
+            except Exception:
+                raise _broken(f"{type(exc).__name__}: {exc}") from None
+
+    def _extract(self, obj: pikepdf.Object, index: int, full: bool) -> Image.Image:
+        with self._lock:
+            width, height = int(obj.Width), int(obj.Height)
+            _check_size(width, height)
+            pdf_image = pikepdf.PdfImage(obj)
+            if pdf_image.filters == ["/DCTDecode"] and pdf_image.colorspace in ("/DeviceGray", "/DeviceRGB"):
+                image = Image.open(io.BytesIO(obj.read_raw_bytes()))
+                mediabox = self._pikepdf.pages[index].mediabox
+                page_width_inches = float(mediabox[2] - mediabox[0]) / 72 or A4_WIDTH_INCHES
+            else:
+                image = pdf_image.as_pil_image()
+                image.load()
+        if image.format == "JPEG" and not full:
+            # DCT scaling: decode straight to the size we need, 2-8x less work.
+            scale = FAST_DPI / (width / page_width_inches)
+            image.draft("L", (int(width * scale), int(height * scale)))
+        return _gray(image)
 
     # ---------------------------------------------------------------- images
 
@@ -164,8 +186,8 @@ class PageSource:
         try:
             opened = Image.open(io.BytesIO(self.content))
             frames = getattr(opened, "n_frames", 1)
-        except (UnidentifiedImageError, OSError, SyntaxError) as exc:
-            raise _broken(str(exc)) from None
+        except IMAGE_ERRORS as exc:  # a cut-off TIFF: its last IFD pointer leads past the end
+            raise _broken(f"{type(exc).__name__}: {exc}") from None
         _check_size(opened.width, opened.height)
         return [Page(i + 1, lambda full, i=i: self._frame(i, full)) for i in range(frames)]
 
@@ -178,9 +200,10 @@ class PageSource:
             dpi = _dpi_of(image)
             if image.format == "JPEG" and not full:
                 image.draft("L", (int(image.width * FAST_DPI / dpi), int(image.height * FAST_DPI / dpi)))
-            return _gray(image)
-        except (OSError, SyntaxError, ValueError, EOFError) as exc:
-            raise _broken(str(exc)) from None
+            # A phone photo is stored sideways with an EXIF tag saying how to turn it: turn it (the title is read upright).
+            return ImageOps.exif_transpose(_gray(image))
+        except IMAGE_ERRORS as exc:
+            raise _broken(f"{type(exc).__name__}: {exc}") from None
 
 
 def _single_image(page: pikepdf.Page) -> pikepdf.Object | None:
@@ -195,9 +218,41 @@ def _single_image(page: pikepdf.Page) -> pikepdf.Object | None:
     return obj if obj.get("/Subtype") == "/Image" else None
 
 
+def looks_blank(image: Image.Image, margin: float = BLANK_MARGIN) -> bool:
+    """True for an empty sheet: next to no pixels clearly darker than the paper inside the margins.
+
+    "Clearly darker" is relative to the paper's own shade, so a faint scan is
+    not taken for an empty one; noise averages out at half size.
+    """
+    width, height = image.size
+    dx, dy = int(width * margin), int(height * margin)
+    inner = image.convert("L").crop((dx, dy, width - dx, height - dy)).reduce(2)
+    histogram = inner.histogram()
+    area = inner.width * inner.height
+    count, paper = 0, 255
+    for shade, pixels in enumerate(histogram):
+        count += pixels
+        if count * 2 >= area:
+            paper = shade
+            break
+    dark = sum(histogram[: max(0, paper - BLANK_CONTRAST)])
+    return dark <= BLANK_INK * area
+
+
 def _gray(image: Image.Image) -> Image.Image:
+    """``image`` in 8-bit grayscale: transparency laid on white, 16-bit scans scaled down (not clipped)."""
     image.load()
-    return image if image.mode == "L" else image.convert("L")
+    if image.mode == "L":
+        return image
+    if image.mode in ("I;16", "I;16B", "I;16L", "I;16N", "I"):
+        # convert("L") clips at 255: a 16-bit scan would turn white but for its blackest pixels.
+        return image.point(lambda value: value * (1 / 256)).convert("L")
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        # Transparent pixels are often stored black: a page exported with no background would be all black.
+        rgba = image.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(white, rgba).convert("L")
+    return image.convert("L")
 
 
 def _dpi_of(image: Image.Image) -> float:

@@ -14,7 +14,7 @@ from PIL import Image
 from somflow.i18n import _
 from somflow.inbox import filing, ocr
 from somflow.inbox.model import DocumentPart, Rejected, ScanFile, StopIngest
-from somflow.inbox.pages import PageSource, sniff
+from somflow.inbox.pages import PageSource, looks_blank, sniff
 from somflow.inbox.pipeline import Context, Step
 from somflow.inbox.qr import read_page
 from somflow.store.base import now_iso, os_user
@@ -122,16 +122,23 @@ class Split(Step):
     def run(self, ctx: Context) -> None:
         parts: dict[str, DocumentPart] = {}
         current: DocumentPart | None = None
+        leading: list[int] = []  # empty sheets before the first code (the blank back of the last page, a separator)
         for number, code in enumerate(ctx.codes, start=1):
             if code is not None:
                 current = parts.setdefault(code.document_id, DocumentPart(code.document_id))
             elif current is None:
-                raise Rejected(
-                    _("Strona {page} nie ma kodu QR somflow, a stoi przed pierwszą stroną z kodem.", page=number),
-                    _("Zeskanuj dokument od jego pierwszej strony (z kodem QR)."),
-                )
+                if not looks_blank(ctx.source.pages[number - 1].image()):
+                    raise Rejected(
+                        _("Strona {page} nie ma kodu QR somflow, a stoi przed pierwszą stroną z kodem.", page=number),
+                        _("Zeskanuj dokument od jego pierwszej strony (z kodem QR)."),
+                    )
+                leading.append(number)
+                continue
             current.scan_pages.append(number)
             current.form_pages.append(code.page if code else None)
+        first = next(iter(parts.values()))
+        first.scan_pages[:0] = leading
+        first.form_pages[:0] = [None] * len(leading)
         ctx.parts = list(parts.values())
         problems = [problem for part in ctx.parts for problem in self._check(ctx, part)]
         if problems:
@@ -149,6 +156,9 @@ class Split(Step):
         problems = []
         if missing:
             problems.append(_("Dokumentowi {id} („{title}”) brakuje stron: {pages}.", id=doc["id"], title=doc.get("title", ""), pages=", ".join(map(str, missing))))
+            unread = [n for n, p in zip(part.scan_pages, part.form_pages) if p is None and not looks_blank(ctx.source.pages[n - 1].image())]
+            if unread:
+                problems.append(_("Na stronach skanu {pages} nie odczytano kodu QR — to mogą być brakujące strony z kodem zamazanym, zasłoniętym albo uciętym.", pages=", ".join(map(str, unread))))
         if unknown:
             problems.append(_("Dokument {id} ma tylko {count} str., a w skanie są strony: {pages}.", id=doc["id"], count=len(expected), pages=", ".join(map(str, unknown))))
         if part.repeated:
@@ -229,6 +239,9 @@ class File(Step):
 
     def run(self, ctx: Context) -> None:
         workspace, store = ctx.workspace, ctx.workspace.store
+        if filing.signature(ctx.path) != ctx.signature:
+            # Written to while we read it (a scanner pausing between pages): file the finished file, not this part.
+            raise Rejected(_("Plik zmienił się w trakcie przyjmowania."))
         with store.transaction():
             if store.count(filing.SCANS, {"sha256": ctx.sha256}):
                 raise StopIngest(_("Ten plik przyjął w międzyczasie inny proces somflow."))

@@ -12,14 +12,17 @@ import logging
 import queue
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from PIL import Image, ImageSequence
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
 from somflow.inbox import filing
+from somflow.inbox.pages import IMAGE_ERRORS, sniff
 from somflow.inbox.pipeline import Outcome, run_pipeline
 from somflow.workspace import Workspace
 
@@ -28,6 +31,10 @@ log = logging.getLogger(__name__)
 JUNK_NAMES = {"thumbs.db", ".ds_store", "desktop.ini"}
 #: Files still being downloaded or written by another program.
 PARTIAL_SUFFIXES = {".part", ".crdownload", ".tmp", ".partial", ".download", ".filepart"}
+#: How many ``settle`` periods an unfinished-looking file is waited for before it is judged anyway.
+UNFINISHED_PATIENCE = 30
+#: The last chunk of every PNG (IEND, no data, its CRC).
+PNG_END = b"IEND\xaeB`\x82"
 
 
 def is_junk(path: Path) -> bool:
@@ -62,7 +69,10 @@ def wait_complete(path: Path, settle: float, stop: threading.Event | None = None
     A scanner or a copy over the network writes slowly and a share may report
     a size before the data is there, so the file must look the same twice,
     ``settle`` seconds apart. An empty file gets longer to fill (writers often
-    create it first).
+    create it first), and so does a file that visibly stops short (a PDF
+    without its end marker, a PNG without its last chunk: a scanner pausing
+    between pages for longer than ``settle``), up to UNFINISHED_PATIENCE
+    times ``settle``; after that it is taken as it is (and rejected as broken).
     """
     previous = None
     quiet_for = 0.0
@@ -75,12 +85,48 @@ def wait_complete(path: Path, settle: float, stop: threading.Event | None = None
         needed = settle if st.st_size else settle * 5
         if signature == previous:
             quiet_for += settle
-            if quiet_for >= needed and _openable(path):
+            if quiet_for >= needed and _openable(path) and (_whole(path) or quiet_for >= settle * UNFINISHED_PATIENCE):
                 return True
         else:
             previous, quiet_for = signature, 0.0
         time.sleep(settle)
     return False
+
+
+def _whole(path: Path) -> bool:
+    """False when ``path`` visibly ends too early: a PDF without ``%%EOF``, a PNG without its ``IEND`` chunk,
+    a TIFF whose pages point past its end."""
+    try:
+        with path.open("rb") as file:
+            head = file.read(1024)
+            file.seek(max(0, path.stat().st_size - 2048))
+            tail = file.read()
+    except OSError:
+        return False
+    kind = sniff(head)
+    if kind == "pdf":
+        return b"%%EOF" in tail
+    if kind == "png":
+        return tail.endswith(PNG_END)
+    if kind == "tiff":
+        return _tiff_whole(path)
+    return True
+
+
+def _tiff_whole(path: Path) -> bool:
+    """Every page's directory readable and its image data inside the file (a TIFF has no end marker)."""
+    try:
+        size = path.stat().st_size
+        with warnings.catch_warnings(), Image.open(path) as image:
+            warnings.simplefilter("ignore")  # "Truncated File Read": what we are finding out
+            for frame in ImageSequence.Iterator(image):
+                tags = frame.tag_v2
+                offsets, counts = tags.get(273) or tags.get(324) or (), tags.get(279) or tags.get(325) or ()
+                if not offsets or any(offset + count > size for offset, count in zip(offsets, counts)):
+                    return False
+    except IMAGE_ERRORS:
+        return False
+    return True
 
 
 def _openable(path: Path) -> bool:
