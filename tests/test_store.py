@@ -219,3 +219,20 @@ def test_a_view_of_another_unit_sees_only_that_unit_and_shares_the_store(open_st
     b.close()  # a view closes nothing
     assert a.count("people") == 1 and a.units() == ["a", "b"]
     assert open_store("b").count("people") == 1
+
+
+def test_a_commit_cut_off_before_its_audit_lines_is_still_audited(open_tinydb_store, tinydb_url, monkeypatch):
+    """The data file is replaced first; a crash before the audit lines are appended loses no audit entry."""
+    from somflow.store.tinydb_store import TinyDBStore
+
+    store = open_tinydb_store()
+    store.insert("records", {"n": 1})
+    monkeypatch.setattr(TinyDBStore, "_append_audit", lambda self, entries: None)  # the process dies right here
+    lost = store.insert("records", {"n": 2})
+    monkeypatch.undo()
+    reopened = open_tinydb_store()
+    assert [e["id"] for e in reopened.audit_log()][-1] == lost["id"]  # readers see it already
+    reopened.insert("records", {"n": 3})  # the next transaction writes it into the file
+    lines = (Path(tinydb_url).with_name(Path(tinydb_url).stem + ".audit.jsonl")).read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["action"] for line in lines] == ["insert"] * 3
+    assert len(reopened.audit_log()) == 3

@@ -23,6 +23,7 @@ from typing import Any
 
 from somflow.errors import StoreCorrupt, StoreError
 from somflow.i18n import _
+from somflow.store.tinydb_store import AUDIT_TAIL, read_audit, tables
 
 
 @dataclass
@@ -55,15 +56,15 @@ def content_hash(docs: list[dict[str, Any]]) -> str:
     return digest.hexdigest()
 
 
-def read_tinydb(path: Path) -> tuple[bytes, dict[str, dict[str, dict[str, Any]]]]:
-    """The raw bytes and the parsed tables of a TinyDB store file (read only)."""
+def read_tinydb(path: Path) -> tuple[bytes, dict[str, Any]]:
+    """The raw bytes and the parsed content of a TinyDB store file (read only)."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
         raise StoreError(_("Nie ma pliku magazynu danych {path}.", path=path)) from None
     try:
         data = json.loads(raw.decode("utf-8")) if raw.strip() else {}
-        if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
+        if not isinstance(data, dict) or not all(isinstance(t, dict) for t in tables(data).values()):
             raise ValueError("top level is not an object of tables")
     except (ValueError, UnicodeDecodeError) as exc:
         raise StoreCorrupt(
@@ -72,32 +73,20 @@ def read_tinydb(path: Path) -> tuple[bytes, dict[str, dict[str, dict[str, Any]]]
     return raw, data
 
 
-def read_audit(path: Path) -> list[dict[str, Any]]:
-    audit = path.with_name(path.stem + ".audit.jsonl")
-    if not audit.exists():
-        return []
-    entries = []
-    for line in audit.read_text(encoding="utf-8").splitlines():
-        try:
-            entries.append(json.loads(line))
-        except ValueError:  # a line torn by a crash while appending, as the TinyDB store skips it
-            continue
-    return entries
-
-
 def migrate_tinydb_to_postgres(source: Path, dsn: str, unit: str, *, password: str | None = None) -> MigrationResult:
     """Copy ``unit``'s records and audit entries from the TinyDB file ``source`` to the database ``dsn``."""
     from somflow.store.postgres_store import PostgresStore
 
-    raw, tables = read_tinydb(source)
+    raw, content = read_tinydb(source)
     result = MigrationResult(unit=unit, source_sha256=hashlib.sha256(raw).hexdigest())
     wanted: dict[str, list[dict[str, Any]]] = {}
-    for name, docs in sorted(tables.items()):
+    for name, docs in sorted(tables(content).items()):
         mine = [dict(d, id=key) for key, d in docs.items() if d.get("unit") == unit]
         result.other_units += len(docs) - len(mine)
         if mine:
             wanted[name] = mine
-    audit = [e for e in read_audit(source) if e.get("unit") == unit]
+    audit_path = source.with_name(source.stem + ".audit.jsonl")
+    audit = [e for e in read_audit(audit_path, content.get(AUDIT_TAIL)) if e.get("unit") == unit]
 
     target = PostgresStore(dsn, unit=unit, password=password)
     try:

@@ -16,7 +16,11 @@ and rewrites the whole file on every single insert. Here:
   at commit.
 
 The file layout is TinyDB's own (``{table: {doc_id: document}}``, doc ids are
-the records' ULIDs), so ``TinyDB(path)`` can read it for inspection.
+the records' ULIDs), so ``TinyDB(path)`` can read it for inspection, plus one
+key, ``_audit_tail``: the audit entries of the last commit. They are appended to
+``<name>.audit.jsonl`` right after the file is replaced; a crash in between is
+repaired by the next transaction (and readers of the log see them meanwhile),
+so the audit log never misses a commit and never records one that did not happen.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 import filelock
+from ulid import ULID
 from tinydb import Query, TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document, Table
@@ -45,6 +50,9 @@ from somflow.fileio import read_bytes, write_private
 from somflow.store.base import Store
 
 log = logging.getLogger(__name__)
+
+#: The key of the data file holding the last commit's audit entries (not a collection: see COLLECTION_NAME).
+AUDIT_TAIL = "_audit_tail"
 
 BACKUPS_KEPT = 7
 #: File systems with coarse timestamps (FAT: 2 s, exFAT: 10 ms, ext3/HFS+: 1 s) give a rewritten file
@@ -208,10 +216,10 @@ class TinyDBStore(Store):
         self._storage.read()  # refuse to start on a corrupt file, make the first backup
 
     def collections(self) -> list[str]:
-        return sorted(name for name, docs in self._storage.read().items() if docs)
+        return sorted(name for name, docs in tables(self._storage.read()).items() if docs)
 
     def units(self) -> list[str]:
-        return sorted({doc.get("unit") for docs in self._storage.read().values() for doc in docs.values()} - {None})
+        return sorted({doc.get("unit") for docs in tables(self._storage.read()).values() for doc in docs.values()} - {None})
 
     def for_unit(self, unit: str) -> TinyDBStore:
         view = copy.copy(self)  # same file, lock and in-memory copy
@@ -259,7 +267,10 @@ class TinyDBStore(Store):
                 _("Magazyn danych {path} jest zajęty przez inny proces somflow. Spróbuj ponownie za chwilę.", path=self.path)
             ) from None
         try:
-            self._storage.read()  # latest committed state
+            data = self._storage.read()  # latest committed state
+            missing = unlogged(self.audit_path, data.get(AUDIT_TAIL))
+            if missing:  # the previous commit was cut off between the data file and its audit lines
+                self._append_audit(missing)
         except BaseException:
             self._release()
             raise
@@ -268,6 +279,10 @@ class TinyDBStore(Store):
     def _commit(self, audit: list[dict[str, Any]]) -> None:
         try:
             if audit:
+                commit = audit[0]["commit"] = str(ULID())
+                for entry in audit:
+                    entry["commit"] = commit
+                self._storage.read()[AUDIT_TAIL] = audit
                 self._storage.flush()
                 self._append_audit(audit)
         except BaseException:
@@ -286,8 +301,6 @@ class TinyDBStore(Store):
         self._thread_lock.release()
 
     def _append_audit(self, entries: list[dict[str, Any]]) -> None:
-        # Appended after the data file is replaced, under the same lock: a crash in between
-        # can lose the audit lines of that one commit, never record a commit that did not happen.
         lines = "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in entries).encode("utf-8")
         fd = os.open(self.audit_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o600)
         try:
@@ -297,12 +310,55 @@ class TinyDBStore(Store):
             os.close(fd)
 
     def _read_audit(self) -> list[dict[str, Any]]:
-        if not self.audit_path.exists():
-            return []
-        entries = []
-        for line in self.audit_path.read_text(encoding="utf-8").splitlines():
-            try:
-                entries.append(json.loads(line))
-            except ValueError:  # a line torn by a crash while appending
-                continue
-        return entries
+        # "commit" only ties a transaction's lines together for the repair; entries look alike on every backend.
+        return [{k: v for k, v in e.items() if k != "commit"} for e in read_audit(self.audit_path, self._storage.read().get(AUDIT_TAIL))]
+
+
+def tables(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The collections of a parsed store file (without the audit tail)."""
+    return {name: docs for name, docs in data.items() if name != AUDIT_TAIL}
+
+
+def _audit_lines(audit_path: Path) -> list[dict[str, Any]]:
+    if not audit_path.exists():
+        return []
+    entries = []
+    for line in audit_path.read_text(encoding="utf-8").splitlines():
+        try:
+            entries.append(json.loads(line))
+        except ValueError:  # a line torn by a crash while appending
+            continue
+    return entries
+
+
+def unlogged(audit_path: Path, tail: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """The last commit's audit entries that its crash kept out of the log file (usually none)."""
+    if not tail:
+        return []
+    commit = tail[-1].get("commit")
+    last = _last_line(audit_path)
+    return [] if last is not None and last.get("commit") == commit else tail
+
+
+def _last_line(audit_path: Path) -> dict[str, Any] | None:
+    try:
+        with audit_path.open("rb") as f:
+            f.seek(0, os.SEEK_END)
+            f.seek(max(0, f.tell() - 65536))
+            lines = f.read().splitlines()
+    except FileNotFoundError:
+        return None
+    try:
+        return json.loads(lines[-1]) if lines else None
+    except ValueError:  # torn by a crash while appending
+        return None
+
+
+def read_audit(audit_path: Path, tail: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """Every audit entry, oldest first, including a last commit not yet repaired into the file."""
+    entries = _audit_lines(audit_path)
+    missing = unlogged(audit_path, tail)
+    if missing:  # drop the torn pieces of that commit's lines, then add it whole
+        commit = missing[-1]["commit"]
+        entries = [e for e in entries if e.get("commit") != commit] + missing
+    return entries
