@@ -12,10 +12,12 @@ with ``somflow`` is shown at the chosen level, other libraries from WARNING up
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import re
 import sys
+import traceback
 from pathlib import Path
 
 from somflow.errors import ConfigError
@@ -28,6 +30,17 @@ FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 def redact_pesel(text: str) -> str:
     """``text`` with every run of exactly 11 digits (a possible PESEL) replaced by asterisks."""
     return _ELEVEN_DIGITS.sub("***********", text)
+
+
+def file_label(path: Path) -> str:
+    """How logs name a user's file: scans are often named after the child, so a short digest of
+    the name (an administrator can compute it for a file in question) and the extension only."""
+    return f"file#{hashlib.sha256(path.name.encode('utf-8')).hexdigest()[:8]}{path.suffix.lower()}"
+
+
+def log_unexpected(logger: logging.Logger, what: str, exc: BaseException) -> None:
+    """An unexpected error: its type and the code frames, not its message (which may quote a file or a person)."""
+    logger.error("%s: %s\n%s", what, type(exc).__name__, "".join(traceback.format_tb(exc.__traceback__)).rstrip())
 
 
 class RedactPesel(logging.Filter):

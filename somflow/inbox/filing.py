@@ -43,6 +43,7 @@ from pathlib import Path
 from somflow.fileio import write_private
 from somflow.i18n import _
 from somflow.inbox.model import Rejected
+from somflow.logs import file_label
 from somflow.store.base import now_iso
 from somflow.workspace import Workspace
 
@@ -128,7 +129,7 @@ def reject(workspace: Workspace, path: Path, rejected: Rejected) -> bool:
     except FileNotFoundError:
         note.unlink(missing_ok=True)
         return False
-    log.info("rejected a file from the inbox: %s", rejected.reason[:80])
+    log.info("rejected %s from the inbox (the reason is in rejected/)", file_label(path))
     return True
 
 

@@ -30,6 +30,7 @@ from somflow.i18n import _
 from somflow.inbox import filing
 from somflow.inbox.model import Claim, DocumentPart, PageCode, Rejected, StopIngest
 from somflow.inbox.pages import PageSource
+from somflow.logs import file_label, log_unexpected
 from somflow.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -101,7 +102,7 @@ def run_pipeline(workspace: Workspace, path: Path, steps: list[Step] | None = No
         for step in steps if steps is not None else STEPS:
             if step.able_to_run(ctx):
                 ran.append(step)
-                log.debug("%s: step %s", path.name, step.name)
+                log.debug("%s: step %s", file_label(path), step.name)
                 step.run(ctx)
         return Outcome(ctx.name, "filed", [d["id"] for d in ctx.filed], notices=ctx.notices)
     except StopIngest as stop:
@@ -109,10 +110,10 @@ def run_pipeline(workspace: Workspace, path: Path, steps: list[Step] | None = No
     except Rejected as rejected:
         return _reject(ctx, rejected)
     except StoreError as exc:
-        log.warning("%s left in the inbox for a retry: %s", path.name, type(exc).__name__)
+        log.warning("%s left in the inbox for a retry: %s", file_label(path), type(exc).__name__)
         return Outcome(ctx.name, "retry", reason=str(exc))
     except Exception as exc:  # a bug or a plugin's failure must not stop the watcher, nor lose the file
-        log.exception("%s: unexpected error", path.name)
+        log_unexpected(log, f"{file_label(path)}: unexpected error", exc)
         return _reject(
             ctx,
             Rejected(

@@ -17,6 +17,7 @@ from somflow.inbox.model import DocumentPart, Rejected, ScanFile, StopIngest
 from somflow.inbox.pages import PageSource, looks_blank, sniff
 from somflow.inbox.pipeline import Context, Step
 from somflow.inbox.qr import read_page
+from somflow.logs import file_label
 from somflow.store.base import now_iso, os_user
 
 log = logging.getLogger(__name__)
@@ -103,7 +104,7 @@ class ReadFormFields(Step):
         try:
             fields = pypdf.PdfReader(io.BytesIO(ctx.content)).get_fields() or {}
         except Exception as exc:  # a form we cannot parse still has its codes; its values are a bonus
-            log.warning("%s: form fields unreadable (%s)", ctx.name, type(exc).__name__)
+            log.warning("%s: form fields unreadable (%s)", file_label(ctx.path), type(exc).__name__)
             return
         for name, field in fields.items():
             value = field.get("/V")

@@ -24,6 +24,7 @@ from watchdog.observers.polling import PollingObserver
 from somflow.inbox import filing
 from somflow.inbox.pages import IMAGE_ERRORS, sniff
 from somflow.inbox.pipeline import Outcome, run_pipeline
+from somflow.logs import file_label, log_unexpected
 from somflow.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -223,7 +224,7 @@ class Watcher:
             return
         try:
             outcome = run_pipeline(self.workspace, path)
-        except Exception:  # run_pipeline handles bad files itself; this is the last guard for the watcher's life
-            log.exception("ingest of a file failed")
+        except Exception as exc:  # run_pipeline handles bad files itself; this is the last guard for the watcher's life
+            log_unexpected(log, f"ingest of {file_label(path)} failed", exc)
             return
         self.report(outcome)
