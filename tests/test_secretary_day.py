@@ -1,0 +1,133 @@
+"""A school secretary's real weeks with somflow, driven only through the ``somflow`` command.
+
+One workspace from ``somflow init --demo``; ``SOMFLOW_TODAY`` moves the clock. Printed PDFs
+go through pdftoppm at 150 dpi, a slight rotation and JPEG compression, and come back into
+``inbox/`` as a phone JPEG or an image-only PDF, as a secretary's scanner would return them.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+import yaml
+from PIL import Image
+
+from conftest import run_somflow
+from nk_data import payload, pesel
+from somflow.testing import smtp_sink
+
+pytestmark = pytest.mark.slow
+
+STAFF_HEADER = "imie;nazwisko;pesel;data_urodzenia;nazwisko_rodowe;imie_ojca;imie_matki;umowa;rola;start;obywatelstwa;kraje_zamieszkania;zwolnienie;powod_zwolnienia"
+STAFF = [
+    # a Polish citizen, a German citizen who lived in the UK, a newcomer starting in 3 days
+    f"Anna;Kowalczyk;{pesel(1990, 5, 17, '1234')};;Kowalczyk;Jan;Maria;umowa-o-prace;nauczycielka;2027-01-04;PL;;;",
+    f"Klaus;Müller;{pesel(1985, 6, 2, '5678')};;Müller;Hans;Greta;zlecenie;trener;2027-01-04;DE;Wielka Brytania;;",
+    f"Łucja;Źdźbło;{pesel(1992, 3, 4, '2468')};;Źdźbło;Piotr;Ewa;umowa-o-prace;pedagog;26.11.2026;PL;;;",
+]
+CLASS_LIST = (
+    "Imię;Nazwisko;Klasa;Data urodzenia;Rodzic 1;E-mail rodzica 1\r\n"
+    "Zofia;Żak;3b;15.03.2017;Łucja Żak;lucja.zak@example.pl\r\n"
+    "Jan;Łęcki;3b;02.05.2017;Ewa Łęcka;ewa@example.pl\r\n"
+    "Ściborka;Gąsiorowska;3b;20.01.2017;Paweł Gąsiorowski;pg@example.pl\r\n"
+    "Mikołaj;Źrebiec;3b;08.08.2017;Marta Źrebiec;mz@example.pl\r\n"
+    "Hanna;Ćwik;3b;30.11.2017;Józef Ćwik;jc@example.pl\r\n"
+)
+
+
+class Secretary:
+    """Runs ``somflow`` in the workspace on a given day and insists it succeeds."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.today = "2026-11-23"
+
+    def run(self, *args: str, ok: bool = True) -> subprocess.CompletedProcess:
+        result = run_somflow(*args, cwd=self.root, env={"SOMFLOW_TODAY": self.today, "SOMFLOW_LANG": "pl", "SOMFLOW_WORKSPACE": str(self.root)})
+        if ok:
+            assert result.returncode == 0, f"somflow {' '.join(args)} → {result.returncode}\n{result.stdout}\n{result.stderr}"
+        return result
+
+    def printed(self, output: str) -> list[Path]:
+        """The documents a print command listed (``ID  documents/ID.pdf  title``)."""
+        return [self.root / m for m in re.findall(r"documents/[0-9A-Z]{26}\.pdf", output)]
+
+
+def scan(pdfs: list[Path]) -> list[Image.Image]:
+    """Print then scan: pdftoppm at 150 dpi, rotated 1.5°, JPEG quality 60."""
+    pages = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n, pdf in enumerate(pdfs):
+            subprocess.run(["pdftoppm", "-r", "150", "-gray", "-png", str(pdf), f"{tmp}/d{n:02d}"], check=True)
+        for path in sorted(Path(tmp).glob("d*.png")):
+            with Image.open(path) as image:
+                rotated = image.convert("L").rotate(1.5, expand=True, fillcolor=255)
+            buffer = io.BytesIO()
+            rotated.save(buffer, "JPEG", quality=60)
+            buffer.seek(0)
+            with Image.open(buffer) as jpeg:
+                jpeg.load()
+                pages.append(jpeg.copy())
+    return pages
+
+
+def save_image_pdf(pages: list[Image.Image], target: Path) -> None:
+    """An image-only PDF as a scanner writes it (one JPEG per page, 150 dpi)."""
+    pages[0].save(target, "PDF", resolution=150, save_all=True, append_images=pages[1:], quality=60)
+
+
+def save_jpeg(page: Image.Image, target: Path) -> None:
+    page.save(target, "JPEG", quality=60, dpi=(150, 150))
+
+
+@pytest.fixture(scope="module")
+def office(tmp_path_factory) -> Secretary:
+    base = tmp_path_factory.mktemp("sekretariat")
+    result = run_somflow("init", "--demo", str(base / "sp7"), env={"SOMFLOW_TODAY": "2026-11-23"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    return Secretary(base / "sp7")
+
+
+def test_vetting_week(office: Secretary) -> None:
+    root = office.root
+    (root / "kadry.csv").write_text("\n".join([STAFF_HEADER, *STAFF]) + "\n", encoding="utf-8")
+    assert "3 os." in office.run("vetting", "import", "kadry.csv").stdout
+    status = office.run("vetting", "status").stdout
+    assert "rejestr-DE" in status and "rejestr-GB" in status
+    assert re.search(r"3\s+Łucja Źdźbło\s+2026-11-26", status), status  # starts in 3 days unchecked
+
+    # declarations for Anna and Klaus, signed and scanned back: Klaus's as an image-only PDF,
+    # Anna's page by page from a phone (JPEG)
+    anna = office.printed(office.run("vetting", "print", "1").stdout)
+    klaus = office.printed(office.run("vetting", "print", "2").stdout)
+    assert len(anna) >= 2 and len(klaus) >= 2
+    save_image_pdf(scan(klaus), root / "inbox" / "skan-muller.pdf")
+    for n, page in enumerate(scan(anna)):
+        save_jpeg(page, root / "inbox" / f"IMG_20261123_{n:03d}.jpg")
+    ingest = office.run("ingest")
+    assert not list((root / "rejected").glob("*")), ingest.stdout + ingest.stderr + str(list((root / "rejected").glob("*.txt")))
+    assert not [p for p in (root / "inbox").iterdir() if p.is_file()], ingest.stdout
+
+    for person in ("1", "2"):
+        shown = office.run("vetting", "show", person).stdout
+        for item in ("kraje", "standardy"):
+            assert re.search(rf"{item}\s+.*otrzymano 2026-11-23 \[[0-9A-Z]{{26}}\]", shown), shown
+
+    for person, items in (("1", ["rspts", "rspts-pk", "krk"]), ("2", ["rspts", "rspts-pk", "krk", "rejestr-DE", "rejestr-GB"])):
+        for item in items:
+            office.run("vetting", "record", person, item, "--result", "brak-wpisu")
+
+    status = office.run("vetting", "status").stdout
+    assert re.search(r"1\s+Anna Kowalczyk\s+sprawdzony", status), status
+    assert re.search(r"2\s+Klaus Müller\s+sprawdzony", status), status
+    assert re.search(r"3\s+Łucja Źdźbło\s+niekompletny", status), status
+    assert "sprawdzonych 2, niekompletnych 1" in status
+    refused = office.run("vetting", "admit", "3", ok=False)
+    assert refused.returncode != 0
+    office.run("vetting", "admit", "1")
