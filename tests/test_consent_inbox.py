@@ -65,7 +65,8 @@ def test_paper_scan_waits_for_its_ticks_then_counts(kids, somflow_cli, somflow_w
     assert consent["scan"]["file"].startswith("archive/")
     # a scan nobody has read grants nothing
     assert check(somflow_cli)["Zofia Żak"] == (False, "zgoda zwrócona, zaznaczenia nie zostały jeszcze wpisane")
-    assert "zwrócony formularz czeka na wpisanie zaznaczeń" in somflow_cli("consent", "list").output
+    # returned, not typed yet: the listing must not also call it "not returned"
+    assert "Zofia Żak (3b): brak zgody; zwrócony formularz czeka na wpisanie zaznaczeń\n" in somflow_cli("consent", "list").output
     # the secretary types the ticks; the period comes from the printed form
     result = somflow_cli("consent", "record", "Zofia Żak", "--channel", "website", "--child-view", "tak")
     assert result.exit_code == 0, result.output

@@ -131,3 +131,44 @@ def test_vetting_week(office: Secretary) -> None:
     refused = office.run("vetting", "admit", "3", ok=False)
     assert refused.returncode != 0
     office.run("vetting", "admit", "1")
+
+
+def test_image_consent_for_class_3b(office: Secretary) -> None:
+    root = office.root
+    (root / "3b.csv").write_bytes(CLASS_LIST.encode("cp1250"))  # the e-register's export
+    imported = office.run("consent", "import", "3b.csv").stdout
+    assert "5 nowych" in imported and "klasa 3b: 5" in imported, imported
+    printed = office.run("consent", "print", "--group", "3b").stdout
+    (merged,) = re.findall(r"\S+zgody-3b-2026-11-23\.pdf", printed)
+    listed = office.run("consent", "list").stdout
+    assert listed.count("nie zwrócono") == 5, listed
+    # in Polish alphabetical order, as the class register has them (Ćwik first, Żak last)
+    assert [line.split(" (")[0] for line in listed.splitlines()] == ["Hanna Ćwik", "Ściborka Gąsiorowska", "Jan Łęcki", "Mikołaj Źrebiec", "Zofia Żak"]
+
+    # two parents bring the form back; the secretary scans both (4 pages) into one PDF
+    pages = scan([Path(merged)])
+    assert len(pages) == 10, len(pages)
+    save_image_pdf(pages[:4], root / "inbox" / "zgody-skan.pdf")
+    ingest = office.run("ingest")
+    assert not list((root / "rejected").glob("*")), ingest.stdout + ingest.stderr
+    listed = office.run("consent", "list").stdout
+    waiting = re.findall(r"^(.+?) \(3b\): brak zgody; zwrócony formularz czeka na wpisanie zaznaczeń$", listed, re.M)
+    assert waiting == ["Hanna Ćwik", "Ściborka Gąsiorowska"], listed  # the first two forms of the print
+    assert listed.count("nie zwrócono") == 3, listed
+
+    office.today = "2026-11-24"
+    first, second = waiting
+    office.run("consent", "record", first, "--channel", "website", "--channel", "social-media", "--child-view", "tak")
+    office.run("consent", "record", second, "--channel", "website", "--child-view", "tak")
+
+    result = json.loads(office.run("consent", "check", "--group", "3b", "--channel", "social-media", "--date", "2026-12-10", "--json").stdout)
+    allowed = {row["name"]: (row["allowed"], row["reason"]) for row in result}
+    assert len(allowed) == 5
+    assert allowed[first] == (True, "zgoda do 2027-08-31")
+    assert allowed[second][0] is False and "media" in allowed[second][1], allowed[second]
+    assert [name for name, (ok, _) in allowed.items() if ok] == [first]
+    assert sum(reason == "nie zwrócono zgody" for _, reason in allowed.values()) == 3
+    website = json.loads(office.run("consent", "check", "--group", "3b", "--channel", "website", "--date", "2026-12-10", "--json").stdout)
+    assert sorted(row["name"] for row in website if row["allowed"]) == sorted(waiting)
+    text = office.run("consent", "check", "--group", "3b", "--channel", "social-media", "--date", "2026-12-10").stdout
+    assert first in text and "nie zwrócono zgody" in text

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from somflow.collation import polish_key
 from somflow.errors import InvalidInput
 from somflow.i18n import _
 from somflow.workspace import Workspace
@@ -37,7 +38,7 @@ def in_groups(workspace: Workspace, groups: list[str] | None) -> list[dict[str, 
     if groups:
         wanted = {normalise_group(g) for g in groups}
         children = [c for c in children if c.get("group") in wanted]
-    return sorted(children, key=lambda c: (c.get("group", ""), c["last_name"].lower(), c["first_name"].lower()))
+    return sorted(children, key=lambda c: (polish_key(c.get("group", "")), polish_key(c["last_name"]), polish_key(c["first_name"])))
 
 
 def find(workspace: Workspace, text: str, group: str | None = None) -> dict[str, Any]:

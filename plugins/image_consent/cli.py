@@ -228,7 +228,8 @@ def describe(history: list[dict]) -> str:
     current = register.governing(history)
     pending = any(c.get("state") == register.PENDING and not c.get("superseded_by") for c in history)
     if current is None:
-        text = _("brak zgody (nie zwrócono)")
+        # a returned scan waiting for its ticks is not "not returned": say only what it is
+        text = _("brak zgody") if pending else _("brak zgody (nie zwrócono)")
     elif current["decision"] == register.REFUSAL:
         text = _("rodzic nie wyraził zgody")
     else:
