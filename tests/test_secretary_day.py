@@ -172,3 +172,86 @@ def test_image_consent_for_class_3b(office: Secretary) -> None:
     assert sorted(row["name"] for row in website if row["allowed"]) == sorted(waiting)
     text = office.run("consent", "check", "--group", "3b", "--channel", "social-media", "--date", "2026-12-10").stdout
     assert first in text and "nie zwrócono zgody" in text
+
+
+def case_id(listing: str) -> str:
+    (case,) = re.findall(r"^([0-9A-Z]{26})\s+\[otwarta\]", listing, re.M)
+    return case
+
+
+def test_niebieska_karta_over_christmas(office: Secretary) -> None:
+    root = office.root
+    note = payload()
+    note["notatka"].update(data_powziecia="2026-12-22", data_sporzadzenia="2026-12-22", czas_zdarzenia="weekend 19–20 grudnia 2026")
+    (root / "notatka.yaml").write_text(yaml.safe_dump(note, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    office.today = "2026-12-22"
+    office.run("nk", "new", "--data", "notatka.yaml")
+    case = case_id(office.run("nk", "list").stdout)
+
+    office.today = "2026-12-23"
+    started = office.run("nk", "step", case, "wszczecie", "--dnia", "2026-12-23", "--osoba", "Anna Kowalska, pedagog", "--rola", "pedagog_psycholog", "--obecna-osoba", "Łucja Żak", "--obecna-rola", "osoba_najblizsza").stdout
+    # 24.12 (Wigilia, a holiday from 2025), 25–27 and 1.01 are free: the 5th working day is Monday 4 January
+    assert "termin 2027-01-04" in started, started
+    office.run("nk", "step", case, "nk-b", "--odbiorca", "Łucja Żak", "--odbiorca-rola", "rodzic", "--osoba", "Anna Kowalska, pedagog")
+    listing = office.run("nk", "list").stdout
+    assert "Niebieska Karta – A" in listing and "termin: 2027-01-04" in listing and "PO TERMINIE" not in listing, listing
+
+    office.today = "2027-01-04"  # the last day: still on time
+    assert "PO TERMINIE" not in office.run("nk", "list").stdout
+    office.today = "2027-01-05"
+    listing = office.run("nk", "list").stdout
+    assert re.search(r"termin: 2027-01-04\s+PO TERMINIE", listing), listing
+    assert "Zofia" not in listing and "Żak" not in listing  # initials only on a shared screen
+    refused = office.run("nk", "step", case, "nk-a", "--dnia", "2027-01-07", "--sposob", "osobiscie", "--osoba", "Anna Kowalska, pedagog", ok=False)
+    assert refused.returncode == 2 and refused.stderr.strip(), refused  # a date in the future
+
+
+def test_end_of_day_deadlines_status_and_reminders(office: Secretary, tmp_path: Path) -> None:
+    root = office.root
+    office.today = "2027-01-05"
+    deadlines = office.run("deadlines").stdout
+    nk_line = next(line for line in deadlines.splitlines() if "Niebieskiej Karty – A" in line)
+    assert nk_line.startswith("PO TERMINIE") and "2027-01-04" in nk_line, deadlines
+    assert re.search(r"Weryfikacja osoby nr 3 .*brakuje: rspts, rspts-pk, krk, kraje, standardy", deadlines), deadlines
+    assert "osoby nr 1" not in deadlines and "osoby nr 2" not in deadlines  # cleared before their first day
+    assert "Niezwrócone zgody na wizerunek: klasa 3b, 3 z 5" in deadlines, deadlines
+    for secret in ("Źdźbło", "Müller", "Żak", pesel(1992, 3, 4, "2468")):
+        assert secret not in deadlines
+    overdue = [line for line in deadlines.splitlines() if line.startswith("PO TERMINIE")]
+    assert deadlines.splitlines()[0].startswith("PO TERMINIE") and len(overdue) >= 3
+
+    status = office.run("status").stdout
+    for expected in (
+        "Otwarte sprawy NK: 1",
+        "NK-A po terminie: 1",
+        "Dzieci w rejestrze zgód na wizerunek: 5",
+        "Ważne zgody na wizerunek: 2",
+        "Dzieci bez ważnej zgody na wizerunek: 3",
+        "Niezwrócone formularze zgody: 3",
+        "Zwrócone zgody do wpisania: 0",
+        "Weryfikacja osób: sprawdzonych 2, z brakami 1, zablokowanych 0",
+        "Pliki odrzucone (rejected/): 0",
+        "Pliki oczekujące w inbox/: 0",
+    ):
+        assert expected in status, f"{expected!r} not in\n{status}"
+
+    with smtp_sink(tmp_path / "smtp") as sink:
+        sink.configure(root)
+        first = office.run("remind")
+        assert sink.messages, first.stdout + first.stderr
+        assert sorted(m["To"] for m in sink.messages) == ["dyrektor@sp7.example.pl", "koordynator@sp7.example.pl"]
+        bodies = "\n".join(part.get_content() for m in sink.messages for part in m.walk() if part.get_content_type() == "text/plain")
+        assert "Przekazanie „Niebieskiej Karty – A” do Zespołu Interdyscyplinarnego" in bodies and "1 dzień po terminie" in bodies, bodies
+        assert "Weryfikacja osoby nr 3" in bodies and "klasa 3b, 3 z 5" in bodies
+        for secret in ("Źdźbło", "Müller", pesel(1992, 3, 4, "2468")):
+            assert secret not in bodies
+        sent = len(sink.messages)
+        again = office.run("remind")
+        assert len(sink.messages) == sent, again.stdout
+
+    # NK-A delivered late the same day: the case moves on and the overdue deadline is gone
+    case = case_id(office.run("nk", "list").stdout)
+    office.run("nk", "step", case, "nk-a", "--sposob", "osobiscie", "--osoba", "Anna Kowalska, pedagog")
+    assert "PO TERMINIE" not in office.run("nk", "list").stdout
+    assert "Niebieskiej Karty – A" not in office.run("deadlines").stdout
+    assert "NK-A po terminie: 0" in office.run("status").stdout
