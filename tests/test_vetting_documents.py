@@ -158,6 +158,18 @@ def test_register_printouts_without_code_are_claimed(somflow_workspace, somflow_
     assert doc["title"] == "Wydruk z Rejestru Sprawców Przestępstw na Tle Seksualnym" and pesel not in str(doc["data"])
 
 
+def test_no_hit_split_over_two_lines_does_not_block(somflow_workspace, somflow_cli):
+    """'NIE' ending one line and 'FIGURUJE' the next (pdfium joins them with CR LF), or spaced out: no entry, not a hit."""
+    nr, pesel = _setup(somflow_workspace, somflow_cli)
+    inbox = somflow_workspace / "inbox"
+    _printout(inbox / "rps.pdf", ["Rejestr Sprawców Przestępstw na Tle Seksualnym", f"PESEL: {pesel}", "Wynik: osoba NIE", "FIGURUJE w Rejestrze."])
+    _printout(inbox / "rps-pk.pdf", ["Rejestr – Państwowa Komisja", f"PESEL: {pesel}", "Wynik:   NIE   FIGURUJE"])
+    assert somflow_cli("ingest").exit_code == 0
+    person = status(somflow_cli)[nr]
+    assert person["state"] == "niekompletny" and not person["hits"]
+    assert "rspts" not in person["missing"] and "rspts-pk" not in person["missing"]
+
+
 def test_printout_of_an_unknown_person_is_not_claimed(somflow_workspace, somflow_cli):
     _setup(somflow_workspace, somflow_cli)
     _printout(somflow_workspace / "inbox" / "obcy.pdf", ["Rejestr Sprawców Przestępstw na Tle Seksualnym", f"PESEL: {make_pesel(date(1960, 1, 1))}", NO_ENTRY])

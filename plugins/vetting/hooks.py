@@ -31,7 +31,9 @@ FORM_ITEMS = {
 
 # Texts of the RSPTS answers (seed 001 ch. III; DOMAIN.md section 2).
 _NO_ENTRY = re.compile(r"W\s+Rejestrze\s+nie\s+ma\s+informacji\s+o\s+osobach|\bnie\s+figuruje\b", re.IGNORECASE)
-_LISTED = re.compile(r"(?<![Nn][Ii][Ee]\s)\bFIGURUJE\b")
+_LISTED = re.compile(r"\bFIGURUJE\b")
+# "NIE FIGURUJE" split by a line break (pdfium gives "\r\n") or spaced out by the browser is no hit.
+_NEGATION_BEFORE = re.compile(r"\bnie\s*$", re.IGNORECASE)
 _REGISTER = re.compile(r"Rejestr\w*\s+Sprawców\s+Przestępstw\s+na\s+Tle\s+Seksualnym|rps\.ms\.gov\.pl", re.IGNORECASE)
 _COMMISSION = re.compile(r"Państwow\w+\s+Komisj\w+", re.IGNORECASE)
 _ELEVEN = re.compile(r"(?<!\d)\d{11}(?!\d)")
@@ -111,7 +113,7 @@ def _rspts_result(text: str) -> tuple[str, str] | None:
     if not _REGISTER.search(text) and not _COMMISSION.search(text):
         return None
     item = "rspts-pk" if _COMMISSION.search(text) else "rspts"
-    if _LISTED.search(text):
+    if any(not _NEGATION_BEFORE.search(text[max(0, m.start() - 40) : m.start()]) for m in _LISTED.finditer(text)):
         return item, "figuruje"
     if _NO_ENTRY.search(text):
         return item, "brak-wpisu"
