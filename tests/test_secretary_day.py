@@ -19,6 +19,7 @@ import yaml
 from PIL import Image
 
 from conftest import run_somflow
+from inbox_fixtures import _font
 from nk_data import payload, pesel
 from somflow.testing import smtp_sink
 
@@ -82,6 +83,20 @@ def save_image_pdf(pages: list[Image.Image], target: Path) -> None:
     pages[0].save(target, "PDF", resolution=150, save_all=True, append_images=pages[1:], quality=60)
 
 
+def browser_printout(target: Path, lines: list[str]) -> None:
+    """A page saved as PDF from rps.ms.gov.pl: text, no somflow code."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import cm
+    from reportlab.pdfgen import canvas
+
+    pdf = canvas.Canvas(str(target), pagesize=A4)
+    pdf.setFont(_font(), 11)
+    for i, line in enumerate(lines):
+        pdf.drawString(2 * cm, A4[1] - 3 * cm - i * 0.7 * cm, line)
+    pdf.showPage()
+    pdf.save()
+
+
 def save_jpeg(page: Image.Image, target: Path) -> None:
     page.save(target, "JPEG", quality=60, dpi=(150, 150))
 
@@ -128,6 +143,15 @@ def test_vetting_week(office: Secretary) -> None:
     assert re.search(r"2\s+Klaus Müller\s+sprawdzony", status), status
     assert re.search(r"3\s+Łucja Źdźbło\s+niekompletny", status), status
     assert "sprawdzonych 2, niekompletnych 1" in status
+    # Łucja's RSPTS answer saved from the browser: the result wraps between "NIE" and "FIGURUJE"
+    browser_printout(
+        root / "inbox" / "rps.ms.gov.pl - wynik.pdf",
+        ["Rejestr Sprawców Przestępstw na Tle Seksualnym – rejestr z dostępem ograniczonym", f"PESEL: {pesel(1992, 3, 4, '2468')}", "Osoba o podanym numerze PESEL NIE", "FIGURUJE w Rejestrze."],
+    )
+    office.run("ingest")
+    shown = office.run("vetting", "show", "3").stdout
+    assert shown.startswith("Osoba nr 3: Łucja Źdźbło — niekompletny"), shown  # not blocked for good
+    assert re.search(r"rspts\s+RSPTS — rejestr z dostępem ograniczonym — otrzymano 2026-11-23", shown), shown
     refused = office.run("vetting", "admit", "3", ok=False)
     assert refused.returncode != 0
     office.run("vetting", "admit", "1")
@@ -212,7 +236,7 @@ def test_end_of_day_deadlines_status_and_reminders(office: Secretary, tmp_path: 
     deadlines = office.run("deadlines").stdout
     nk_line = next(line for line in deadlines.splitlines() if "Niebieskiej Karty – A" in line)
     assert nk_line.startswith("PO TERMINIE") and "2027-01-04" in nk_line, deadlines
-    assert re.search(r"Weryfikacja osoby nr 3 .*brakuje: rspts, rspts-pk, krk, kraje, standardy", deadlines), deadlines
+    assert re.search(r"Weryfikacja osoby nr 3 .*brakuje: rspts-pk, krk, kraje, standardy\)", deadlines), deadlines
     assert "osoby nr 1" not in deadlines and "osoby nr 2" not in deadlines  # cleared before their first day
     assert "Niezwrócone zgody na wizerunek: klasa 3b, 3 z 5" in deadlines, deadlines
     for secret in ("Źdźbło", "Müller", "Żak", pesel(1992, 3, 4, "2468")):
