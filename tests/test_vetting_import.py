@@ -87,6 +87,17 @@ def test_windows_excel_export_in_cp1250_and_polish_headers(somflow_workspace, so
     assert "Łęcka" in somflow_cli("vetting", "show", "1").output
 
 
+@pytest.mark.parametrize("start_header", ["Data rozpoczęcia pracy", "Data zatrudnienia", "Początek pracy", "Planowany początek pracy z dziećmi"])
+def test_hr_export_names_the_first_day_its_own_way(somflow_workspace, somflow_cli, tmp_path, start_header):
+    text = f"Imię\tNazwisko\tPESEL\tRodzaj umowy\t{start_header}\tObywatelstwa\tKraje zamieszkania\r\n"
+    text += "Piotr\tŚwiątek\t{}\tzlecenie\t1.12.2026\tPolska\tNiemcy; Francja\r\n".format(make_pesel(date(1992, 3, 4)))
+    path = tmp_path / "kadry.txt"
+    path.write_bytes(text.encode("utf-16"))
+    result = somflow_cli("vetting", "import", str(path))
+    assert result.exit_code == 0, result.output
+    assert [p["start"] for p in _stored(somflow_workspace)] == ["2026-12-01"]
+
+
 def test_a_pesel_already_in_the_register_is_refused(somflow_workspace, somflow_cli, tmp_path):
     path = tmp_path / "kadry.csv"
     path.write_text(_csv(STAFF[:1]), encoding="utf-8")

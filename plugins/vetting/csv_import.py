@@ -29,7 +29,13 @@ def _column(header: str) -> str | None:
     for name in people.FIELDS:
         if folded in (people._fold(name), people._fold(people.FIELD_LABELS[name])):
             return name
-    aliases = {"obywatelstwo": "obywatelstwa", "kraje": "kraje_zamieszkania", "data_rozpoczecia": "start", "stanowisko": "rola"}
+    aliases = {
+        "obywatelstwo": "obywatelstwa",
+        "kraje": "kraje_zamieszkania",
+        "stanowisko": "rola",
+        # what HR spreadsheets call the first day
+        **dict.fromkeys(("data_rozpoczecia", "data_rozpoczecia_pracy", "data_rozpoczecia_wspolpracy", "poczatek_pracy", "data_zatrudnienia"), "start"),
+    }
     return aliases.get(folded.replace("-", "_"))
 
 
