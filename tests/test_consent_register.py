@@ -174,3 +174,17 @@ def test_from_a_terminal(school, somflow_workspace, somflow_proc):
     assert "Nie fotografować (ani indywidualnie, ani w grupie) – 6:" in done.stdout
     done = somflow_proc("consent", "check", "--group", "3b", "--channel", "tiktok", env=env)
     assert done.returncode == 2 and "Nieznany kanał publikacji „tiktok”" in done.stderr
+
+
+def test_child_named_without_polish_letters_or_in_other_case(somflow_cli, tmp_path):
+    """A keyboard without Polish layout: "Lukasz Cwik" finds Łukasz Ćwik; exact letters win over folded ones."""
+    csv = tmp_path / "1a.csv"
+    csv.write_bytes("Imię;Nazwisko;Klasa\r\nŁukasz;Ćwik;1a\r\nZofia;Żak;1a\r\nZofia;Zak;1a\r\n".encode("cp1250"))
+    _ok(somflow_cli("consent", "import", str(csv)))
+    assert "Łukasz Ćwik, klasa 1a" in _ok(somflow_cli("consent", "record", "Lukasz Cwik", "--channel", "website")).output
+    assert "Łukasz Ćwik, klasa 1a" in _ok(somflow_cli("consent", "record", "ĆWIK  łukasz", "--channel", "website")).output
+    # "Zofia Zak" is a child of its own: the exact name is not ambiguous with Zofia Żak
+    assert "Zofia Zak, klasa 1a" in _ok(somflow_cli("consent", "record", "Zofia Zak", "--channel", "website")).output
+    assert "Zofia Żak, klasa 1a" in _ok(somflow_cli("consent", "record", "zofia żak", "--channel", "website")).output
+    missing = somflow_cli("consent", "record", "Zofia Nowak", "--channel", "website")
+    assert missing.exit_code == 2 and "Nie znaleziono dziecka „Zofia Nowak”" in missing.output

@@ -10,6 +10,7 @@ from somflow.errors import InvalidInput
 from somflow.i18n import _
 from somflow.workspace import Workspace
 
+from somflow_image_consent.classlist import normalise
 from somflow_image_consent.vocabulary import CHILDREN
 
 
@@ -47,21 +48,30 @@ def find(workspace: Workspace, text: str, group: str | None = None) -> dict[str,
     child = store.get(CHILDREN, text.strip())
     if child is not None:
         return child
-    words = text.lower().split()
-    matches = []
-    for candidate in store.query(CHILDREN):
-        names = {candidate["first_name"].lower(), candidate["last_name"].lower()}
-        full = f"{candidate['first_name']} {candidate['last_name']}".lower()
-        reverse = f"{candidate['last_name']} {candidate['first_name']}".lower()
-        if " ".join(words) in (full, reverse) or (len(words) == 1 and words[0] in names):
-            if group is None or candidate.get("group") == normalise_group(group):
-                matches.append(candidate)
+    # exact letters first; typed without Polish letters ("Hanna Cwik") only when nothing matches exactly
+    for key in (str.lower, normalise):
+        matches = _matching(store.query(CHILDREN), text, key, group)
+        if matches:
+            break
     if not matches:
         raise InvalidInput([_("Nie znaleziono dziecka „{text}” w rejestrze. Zaimportuj listę klasy: somflow consent import PLIK.csv", text=text)])
     if len(matches) > 1:
         listing = "; ".join(f"{c['id']} ({_('klasa')} {c.get('group')})" for c in matches)
         raise InvalidInput([_("Więcej niż jedno dziecko pasuje do „{text}”: {listing}. Podaj --group albo identyfikator.", text=text, listing=listing)])
     return matches[0]
+
+
+def _matching(children: list[dict[str, Any]], text: str, key, group: str | None) -> list[dict[str, Any]]:
+    """Children whose "first last", "last first" or (one word typed) either name equals ``text`` under ``key``."""
+    words = [key(w) for w in text.split()]
+    typed = key(" ".join(text.split()))
+    found = []
+    for candidate in children:
+        first, last = candidate["first_name"], candidate["last_name"]
+        if typed in (key(f"{first} {last}"), key(f"{last} {first}")) or (len(words) == 1 and words[0] in (key(first), key(last))):
+            if group is None or candidate.get("group") == normalise_group(group):
+                found.append(candidate)
+    return found
 
 
 def mark_left(workspace: Workspace, child: dict[str, Any], on: date) -> dict[str, Any]:
