@@ -244,8 +244,18 @@ def test_end_of_day_deadlines_status_and_reminders(office: Secretary, tmp_path: 
     overdue = [line for line in deadlines.splitlines() if line.startswith("PO TERMINIE")]
     assert deadlines.splitlines()[0].startswith("PO TERMINIE") and len(overdue) >= 3
 
+    # the same scan dropped in again by mistake: kept aside with the reason, nothing filed twice
+    archived = sorted((root / "archive").glob("*.pdf"))[0]
+    (root / "inbox" / "skan-ponownie.pdf").write_bytes(archived.read_bytes())
+    again = office.run("ingest", ok=False)
+    assert again.returncode != 0 and "Ten sam plik przyjęto już wcześniej" in again.stdout + again.stderr
+    reason = (root / "rejected" / "skan-ponownie.pdf.txt").read_text(encoding="utf-8")
+    assert f"archive/{archived.name}" in reason and "To kopia" in reason
+
     status = office.run("status").stdout
     for expected in (
+        "bez weryfikacji start w ciągu 14 dni: 1",
+        "Pliki odrzucone (rejected/): 1",
         "Otwarte sprawy NK: 1",
         "NK-A po terminie: 1",
         "Dzieci w rejestrze zgód na wizerunek: 5",
@@ -254,7 +264,6 @@ def test_end_of_day_deadlines_status_and_reminders(office: Secretary, tmp_path: 
         "Niezwrócone formularze zgody: 3",
         "Zwrócone zgody do wpisania: 0",
         "Weryfikacja osób: sprawdzonych 2, z brakami 1, zablokowanych 0",
-        "Pliki odrzucone (rejected/): 0",
         "Pliki oczekujące w inbox/: 0",
     ):
         assert expected in status, f"{expected!r} not in\n{status}"
