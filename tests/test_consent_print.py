@@ -159,7 +159,7 @@ def test_print_needs_children_and_a_group(somflow_cli):
     result = somflow_cli("consent", "print")
     assert result.exit_code == 2 and "Podaj klasę (--group 3b) albo --all" in result.output
     result = somflow_cli("consent", "print", "--group", "7z")
-    assert result.exit_code == 2 and "Brak dzieci w wybranych klasach" in result.output
+    assert result.exit_code == 2 and "Nie ma klasy „7z” w rejestrze (są: —)" in result.output and "somflow consent import" in result.output
 
 
 @pytest.mark.slow

@@ -188,3 +188,11 @@ def test_child_named_without_polish_letters_or_in_other_case(somflow_cli, tmp_pa
     assert "Zofia Żak, klasa 1a" in _ok(somflow_cli("consent", "record", "zofia żak", "--channel", "website")).output
     missing = somflow_cli("consent", "record", "Zofia Nowak", "--channel", "website")
     assert missing.exit_code == 2 and "Nie znaleziono dziecka „Zofia Nowak”" in missing.output
+
+
+def test_a_mistyped_class_is_named_not_shown_as_an_empty_list(school):
+    for command in (("check", "--channel", "website"), ("list",), ("print",)):
+        result = school("consent", *command, "--group", "3c")
+        assert result.exit_code == 2, result.output
+        assert "Nie ma klasy „3c” w rejestrze (są: 3b, 4a)" in result.output
+    assert "Ada Strona" in _ok(school("consent", "check", "--group", "3 B", "--channel", "website")).output

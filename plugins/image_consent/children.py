@@ -38,6 +38,14 @@ def in_groups(workspace: Workspace, groups: list[str] | None) -> list[dict[str, 
     children = workspace.store.query(CHILDREN)
     if groups:
         wanted = {normalise_group(g) for g in groups}
+        known = {c.get("group") for c in children}
+        # a mistyped class must not look like a class where nobody may (or may not) appear
+        unknown = [g for g in groups if normalise_group(g) not in known]
+        if unknown:
+            existing = ", ".join(sorted((g for g in known if g), key=polish_key)) or "—"
+            raise InvalidInput(
+                [_("Nie ma klasy „{group}” w rejestrze (są: {existing}). Sprawdź nazwę albo zaimportuj listę klasy: somflow consent import PLIK.csv", group=g, existing=existing) for g in unknown]
+            )
         children = [c for c in children if c.get("group") in wanted]
     return sorted(children, key=lambda c: (polish_key(c.get("group", "")), polish_key(c["last_name"]), polish_key(c["first_name"])))
 
