@@ -1,0 +1,250 @@
+"""Every ``somflow`` command, core and plugin, fed hostile input the way a user would type it.
+
+The command tree is walked as ``somflow --help`` shows it (plugins loaded) and each leaf command is run
+through :func:`somflow.cli.main` (the real entry point, which turns errors into messages) with inputs
+chosen per parameter: required arguments left out, an input file that does not exist, is a folder, is
+empty or is random bytes, an unknown record id, impossible or wordy dates, a very long value, a value with
+Polish letters and quotes. The contract for each: a message (never a traceback, never the generic
+"Nieoczekiwany błąd"), a non-zero exit code where the input is plainly wrong, the store unchanged after
+a refusal, and the input file still where it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from somflow import i18n
+from somflow.cli import App, cli, main
+
+from nk_data import payload, write
+
+#: Commands that never return (a folder watcher) — swept elsewhere.
+SKIP = {("watch",)}
+#: Extra options every run of a command gets (no e-mail is sent by the sweep).
+ALWAYS = {("remind",): ["--dry-run"]}
+#: Parameters holding a date (by click's name for them).
+DATE_PARAMS = {
+    "on", "day", "dnia", "valid_from", "valid_to", "today", "start", "effective", "signed",
+    "data_urodzenia", "zwolnienie", "next_review",
+}  # fmt: skip
+#: Parameters naming a record that must already exist.
+REF_PARAMS = {"case_ref", "person", "child", "entry_id", "person_id", "form_id", "record_ref", "round_id"}
+#: Path parameters the command writes (anything else with a path is read).
+OUTPUT_PATHS = {"out", "out_dir", "ics_file", "directory"}
+
+BAD_DATES = ("2026-02-30", "jutro")
+LONG = "Ż" * 5000
+QUOTED = "Zażółć \"gęślą\" 'jaźń' ; DROP"
+UNKNOWN = "XYZ-nieznany"
+#: A placeholder for a required value while another parameter is under test.
+FILLER = {"name": "Jan Próbny", "summary": "Zgłoszenie próbne", "event": "Festyn", "target": "json", "kind": "wszczecie", "form": "A"}
+
+
+def _walk(ctx: click.Context, path: tuple[str, ...] = ()):
+    command = ctx.command
+    if isinstance(command, click.Group):
+        for name in command.list_commands(ctx):
+            sub = command.get_command(ctx, name)
+            if sub is not None and not sub.hidden:
+                yield from _walk(click.Context(sub, parent=ctx, info_name=name), (*path, name))
+    else:
+        yield path, command
+
+
+def _leaf_commands() -> dict[tuple[str, ...], click.Command]:
+    ctx = click.Context(cli, info_name="somflow", obj=App(None, 0))
+    leaves: dict[tuple[str, ...], click.Command] = {}
+    seen: set[int] = set()
+    for path, command in _walk(ctx):
+        if id(command) not in seen and path not in SKIP:  # aliases (zgody = consent) once
+            seen.add(id(command))
+            leaves[path] = command
+    return leaves
+
+
+LEAVES = _leaf_commands()
+
+
+@dataclass(frozen=True)
+class Case:
+    """One hostile run: the arguments and whether the input is plainly wrong (must exit non-zero)."""
+
+    label: str
+    args: tuple[str, ...]
+    must_fail: bool
+
+
+def _is_path(param: click.Parameter) -> bool:
+    return isinstance(param.type, click.Path)
+
+
+def _opt(param: click.Parameter) -> str:
+    return max(param.opts, key=len)
+
+
+def _value_for(param: click.Parameter, files: dict[str, Path]) -> str | None:
+    """A harmless value for a required parameter that is not under test (a seeded record for a reference)."""
+    if param.name in files.get("ids", {}):
+        return files["ids"][param.name]
+    if isinstance(param.type, click.Choice):
+        return str(param.type.choices[0])
+    if _is_path(param):
+        return str(files["missing"])
+    if isinstance(param.type, (click.types.IntParamType, click.types.FloatParamType)):
+        return "1"
+    if param.name in DATE_PARAMS:
+        return "2026-03-02"
+    return FILLER.get(param.name, UNKNOWN)
+
+
+def _args(command: click.Command, files: dict[str, Path], override: click.Parameter | None = None, value: str = "") -> tuple[str, ...]:
+    options: list[str] = []
+    arguments: list[str] = []
+    for param in command.params:
+        if param is override:
+            chosen = value
+        elif param.required:
+            chosen = _value_for(param, files)
+        else:
+            continue
+        if isinstance(param, click.Argument):
+            arguments.append(chosen)
+        else:
+            options += [_opt(param), chosen]
+    return (*options, *arguments)
+
+
+def _cases(path: tuple[str, ...], command: click.Command, files: dict[str, Path]) -> list[Case]:
+    cases = []
+    if any(p.required for p in command.params):
+        cases.append(Case("nothing given", (), True))
+    for param in command.params:
+        if isinstance(param, click.Option) and (param.is_flag or param.name == "help"):
+            continue
+        hostile: list[tuple[str, str, bool]] = []
+        if _is_path(param):
+            if param.name in OUTPUT_PATHS:
+                if param.type.file_okay and not param.type.dir_okay:
+                    hostile.append(("a folder for the output file", str(files["folder"]), True))
+            else:
+                hostile += [
+                    ("input file does not exist", str(files["missing"]), True),
+                    ("input file is a folder", str(files["folder"]), not param.type.dir_okay),
+                    ("input file is empty", str(files["empty"]), False),
+                    ("input file is random bytes", str(files["binary"]), True),
+                    ("input file is a PDF-looking junk", str(files["fake_pdf"]), False),
+                ]
+        elif isinstance(param.type, click.types.StringParamType):
+            if param.name in DATE_PARAMS:
+                hostile += [(f"date {d!r}", d, True) for d in BAD_DATES]
+            if param.name in REF_PARAMS:
+                hostile.append(("unknown reference", UNKNOWN, True))
+            hostile += [("a very long value", LONG, param.name in DATE_PARAMS | REF_PARAMS), ("Polish letters and quotes", QUOTED, param.name in DATE_PARAMS | REF_PARAMS)]
+        for label, value, must_fail in hostile:
+            cases.append(Case(f"{param.name}: {label}", _args(command, files, param, value), must_fail))
+    return cases
+
+
+def _hostile_files(folder: Path) -> dict[str, Path]:
+    folder.mkdir()
+    files = {"missing": folder / "nie-ma-takiego.csv", "folder": folder / "katalog.csv", "empty": folder / "pusty.csv",
+             "binary": folder / "losowe.csv", "fake_pdf": folder / "skan.pdf"}  # fmt: skip
+    files["folder"].mkdir()
+    files["empty"].write_bytes(b"")
+    files["binary"].write_bytes(bytes(range(256)) * 8 + os.urandom(512))
+    files["fake_pdf"].write_bytes(b"%PDF-1.7\n" + os.urandom(700))
+    return files
+
+
+def _inputs(files: dict) -> list[Path]:
+    return [files[k] for k in ("folder", "empty", "binary", "fake_pdf")]
+
+
+def _restore(files: dict) -> None:
+    """Put back the hostile files a command moved away (``ingest`` keeps a rejected file in rejected/)."""
+    files["folder"].mkdir(exist_ok=True)
+    for key, content in (("empty", b""), ("binary", bytes(range(256)) * 8), ("fake_pdf", b"%PDF-1.7\n" + bytes(range(256)) * 3)):
+        if not files[key].exists():
+            files[key].write_bytes(content)
+
+
+def _seed(root: Path, folder: Path) -> dict[str, str]:
+    """One record of each kind the commands refer to, so a reference is valid while another option is under test."""
+    ids = {}
+    code, out = _run(root, ["vetting", "add", "--imie", "Jan", "--nazwisko", "Próbny", "--umowa", "umowa-o-prace", "--data-urodzenia", "1980-05-14"])
+    assert code == 0, out
+    ids["person"] = re.search(r"nr (\d+)", out).group(1)
+    out = _run(root, ["nk", "new", "--data", str(write(folder / "case.yaml", payload()))])[1]
+    ids["case_ref"] = re.search(r"sprawę NK ([0-9A-Z]{26})", out).group(1)
+    out = _run(root, ["standards", "people", "add", "Anna Nowak", "--group", "pracownicy"])[1]
+    ids["person_id"] = re.search(r"osobę ([0-9A-Z]{26})", out).group(1)
+    out = _run(root, ["standards", "register", "add", "--summary", "Próba", "--channel", "email"])[1]
+    ids["entry_id"] = re.search(r"wpis ([0-9A-Z]{26})", out).group(1)
+    class_list = folder / "3b.csv"
+    class_list.write_text("Lp.;Imię;Nazwisko;Klasa\n1;Zofia;Żak;3b\n", encoding="utf-8")
+    assert _run(root, ["consent", "import", str(class_list)])[0] == 0
+    ids["child"] = "Zofia Żak"
+    ids["form_id"] = "a"
+    return ids
+
+
+def _snapshot(root: Path) -> dict[str, str]:
+    """Every file of the store folder with its content hash (backups and locks aside)."""
+    data = root / "data"
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(data.rglob("*"))
+        if p.is_file() and "backups" not in p.parts and not p.name.endswith(".lock")
+    }
+
+
+def _run(root: Path, argv: list[str]) -> tuple[int, str]:
+    runner = CliRunner()
+    with runner.isolation() as (stdout, stderr, _output):
+        try:
+            main(["--workspace", str(root), *argv])
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+        finally:
+            i18n.set_language("pl")
+        return code, stdout.getvalue().decode("utf-8", "replace") + stderr.getvalue().decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize("path", sorted(LEAVES), ids=" ".join)
+def test_hostile_input_gets_a_polish_message(path, somflow_workspace, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # commands that make files in the current folder make them here
+    files = _hostile_files(tmp_path / "wejscie")
+    files["ids"] = _seed(somflow_workspace, tmp_path)
+    command = LEAVES[path]
+    problems = []
+    for case in _cases(path, command, files):
+        argv = [*path, *ALWAYS.get(path, []), *case.args]
+        before = _snapshot(somflow_workspace)
+        code, output = _run(somflow_workspace, argv)
+        where = f"somflow {' '.join(path)} [{case.label}] -> exit {code}: {output.strip()[:300]!r}"
+        if "Traceback" in output or "Nieoczekiwany błąd" in output:
+            problems.append("crash: " + where)
+        elif not output.strip():
+            problems.append("no message: " + where)
+        elif case.must_fail and code == 0:
+            problems.append("accepted: " + where)
+        elif code != 0 and _snapshot(somflow_workspace) != before:
+            problems.append("store changed after a refusal: " + where)
+        if lost := [p.name for p in _inputs(files) if not p.exists() and not any(somflow_workspace.rglob(p.name))]:
+            problems.append(f"input file lost {lost}: " + where)
+        _restore(files)
+    assert not problems, "\n".join(problems)
+
+
+def test_every_command_is_swept():
+    names = {" ".join(path) for path in LEAVES}
+    assert {"nk show", "vetting show", "consent import", "standards people import", "fill", "ingest"} <= names
