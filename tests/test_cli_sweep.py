@@ -40,7 +40,9 @@ REF_PARAMS = {"case_ref", "person", "child", "entry_id", "person_id", "form_id",
 #: Path parameters the command writes (anything else with a path is read).
 OUTPUT_PATHS = {"out", "out_dir", "ics_file", "directory"}
 
-BAD_DATES = ("2026-02-30", "jutro")
+BAD_DATES = ("2026-02-30", "jutro", "2026-13-01", "31.02.2026")
+#: Real dates at the ends of the calendar: a deadline counted from them must not overflow.
+EXTREME_DATES = ("0001-01-01", "9999-12-31")
 LONG = "Ż" * 5000
 QUOTED = "Zażółć \"gęślą\" 'jaźń' ; DROP"
 UNKNOWN = "XYZ-nieznany"
@@ -138,40 +140,56 @@ def _cases(path: tuple[str, ...], command: click.Command, files: dict[str, Path]
                 hostile += [
                     ("input file does not exist", str(files["missing"]), True),
                     ("input file is a folder", str(files["folder"]), not param.type.dir_okay),
-                    ("input file is empty", str(files["empty"]), False),
-                    ("input file is random bytes", str(files["binary"]), True),
-                    ("input file is a PDF-looking junk", str(files["fake_pdf"]), False),
+                    *((f"input file {key}", str(files[key]), must_fail) for key, (_name, _content, must_fail) in CONTENTS.items()),
                 ]
+        elif type(param.type) is click.types.IntParamType:
+            hostile += [(f"number {n}", n, False) for n in ("-1", "0", "999999")]
         elif isinstance(param.type, click.types.StringParamType):
             if param.name in DATE_PARAMS:
                 hostile += [(f"date {d!r}", d, True) for d in BAD_DATES]
+                hostile += [(f"date {d!r}", d, False) for d in EXTREME_DATES]
             if param.name in REF_PARAMS:
                 hostile.append(("unknown reference", UNKNOWN, True))
-            hostile += [("a very long value", LONG, param.name in DATE_PARAMS | REF_PARAMS), ("Polish letters and quotes", QUOTED, param.name in DATE_PARAMS | REF_PARAMS)]
+            hostile += [("an empty value", "", param.name in REF_PARAMS), ("a very long value", LONG, param.name in DATE_PARAMS | REF_PARAMS), ("Polish letters and quotes", QUOTED, param.name in DATE_PARAMS | REF_PARAMS)]
         for label, value, must_fail in hostile:
             cases.append(Case(f"{param.name}: {label}", _args(command, files, param, value), must_fail))
     return cases
 
 
-def _hostile_files(folder: Path) -> dict[str, Path]:
+#: Input files by key: (file name, content, whether reading it must be refused).
+CONTENTS: dict[str, tuple[str, bytes, bool]] = {
+    "empty": ("pusty.csv", b"", False),
+    "binary": ("losowe.csv", bytes(range(256)) * 8, True),
+    "binary_yaml": ("losowe.yaml", bytes(range(255, -1, -1)) * 4, True),
+    "binary_json": ("losowe.json", b"\xff\xfe\x00" + bytes(range(256)) * 2, True),
+    "fake_pdf": ("skan.pdf", b"%PDF-1.7\n" + bytes(range(256)) * 3, True),
+    "broken_yaml": ("zly.yaml", "klucz: [niezamknięte\n\t- „x”: :\n".encode(), False),  # fine as plain text
+    "yaml_list": ("lista.yaml", "- Zofia\n- Jan\n".encode(), False),
+    "json_scalar": ("liczba.json", b"42", False),
+    "utf16_csv": ("utf16.csv", "Imię;Nazwisko;Klasa\nŻaneta;Łęcka;3b\n".encode("utf-16"), False),
+    "header_only": ("naglowek.csv", "Lp.;Imię;Nazwisko;Klasa\n".encode("utf-8-sig"), False),
+    "ragged_csv": ("krzywy.csv", 'Imię;Nazwisko\n"Zofia;Żak\n;;;;;;\n\x00\x00\n'.encode(), False),
+}
+
+
+def _hostile_files(folder: Path) -> dict:
     folder.mkdir()
-    files = {"missing": folder / "nie-ma-takiego.csv", "folder": folder / "katalog.csv", "empty": folder / "pusty.csv",
-             "binary": folder / "losowe.csv", "fake_pdf": folder / "skan.pdf"}  # fmt: skip
+    files: dict = {"missing": folder / "nie-ma-takiego.csv", "folder": folder / "katalog.csv"}
     files["folder"].mkdir()
-    files["empty"].write_bytes(b"")
-    files["binary"].write_bytes(bytes(range(256)) * 8 + os.urandom(512))
-    files["fake_pdf"].write_bytes(b"%PDF-1.7\n" + os.urandom(700))
+    for key, (name, _content, _refuse) in CONTENTS.items():
+        files[key] = folder / name
+    _restore(files)
     return files
 
 
 def _inputs(files: dict) -> list[Path]:
-    return [files[k] for k in ("folder", "empty", "binary", "fake_pdf")]
+    return [files["folder"], *(files[key] for key in CONTENTS)]
 
 
 def _restore(files: dict) -> None:
-    """Put back the hostile files a command moved away (``ingest`` keeps a rejected file in rejected/)."""
+    """(Re)write the hostile files, also those a command moved away (``ingest`` keeps a rejected file in rejected/)."""
     files["folder"].mkdir(exist_ok=True)
-    for key, content in (("empty", b""), ("binary", bytes(range(256)) * 8), ("fake_pdf", b"%PDF-1.7\n" + bytes(range(256)) * 3)):
+    for key, (_name, content, _refuse) in CONTENTS.items():
         if not files[key].exists():
             files[key].write_bytes(content)
 
@@ -248,3 +266,16 @@ def test_hostile_input_gets_a_polish_message(path, somflow_workspace, tmp_path, 
 def test_every_command_is_swept():
     names = {" ".join(path) for path in LEAVES}
     assert {"nk show", "vetting show", "consent import", "standards people import", "fill", "ingest"} <= names
+
+
+@pytest.mark.parametrize("ref", ["", "  ", "0", "01m"])
+def test_an_empty_or_too_short_id_names_no_record(ref, somflow_workspace, tmp_path):
+    """Every id starts with the same characters: "" or "0" must not pick the only record there is."""
+    ids = _seed(somflow_workspace, tmp_path)
+    before = _snapshot(somflow_workspace)
+    for argv in (["standards", "register", "status", ref, "zamkniete"], ["standards", "ack", "record", ref], ["vetting", "admit", ref]):
+        code, output = _run(somflow_workspace, argv)
+        assert code != 0 and "Nie znaleziono" in output, (argv, output)
+    assert _snapshot(somflow_workspace) == before
+    code, output = _run(somflow_workspace, ["standards", "register", "status", ids["entry_id"][:6].lower(), "zamkniete"])
+    assert code == 0, output  # a real start of an id still works

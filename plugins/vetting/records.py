@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from somflow import pesel
+from somflow import pesel, refs
 from somflow.errors import InvalidInput, SomflowError
 from somflow.i18n import _
 from somflow.store.base import now_iso, os_user
@@ -55,7 +55,7 @@ def find_person(workspace: Workspace, ref: str) -> dict[str, Any]:
     elif ref.isdigit():
         found = [p for p in people if p.get("pesel") == ref]
     else:
-        found = [p for p in people if p["id"] == ref.upper()] or [p for p in people if p["id"].startswith(ref.upper())]
+        found = refs.by_id(people, ref)
     if len(found) != 1:
         raise InvalidInput([_("Nie znaleziono jednoznacznie osoby „{ref}” (podaj numer z listy: somflow vetting status).", ref=ref if len(ref) != 11 else "***********")])
     return found[0]
