@@ -47,7 +47,9 @@ LONG = "Ż" * 5000
 QUOTED = "Zażółć \"gęślą\" 'jaźń' ; DROP"
 UNKNOWN = "XYZ-nieznany"
 #: A placeholder for a required value while another parameter is under test.
-FILLER = {"name": "Jan Próbny", "summary": "Zgłoszenie próbne", "event": "Festyn", "target": "json", "kind": "wszczecie", "form": "A"}
+FILLER = {"name": "Jan Próbny", "summary": "Zgłoszenie próbne", "event": "Festyn", "target": "json", "kind": "wszczecie", "form": "nk-a", "item": "krk"}
+#: Optional parameters given anyway (when not under test), so the sweep reaches past them.
+ALWAYS_FILLED = {"form_id": "oswiadczenie-o-niekaralnosci"}
 
 
 def _walk(ctx: click.Context, path: tuple[str, ...] = ()):
@@ -115,6 +117,8 @@ def _args(command: click.Command, files: dict[str, Path], override: click.Parame
             chosen = value
         elif param.required:
             chosen = _value_for(param, files)
+        elif param.name in ALWAYS_FILLED and isinstance(param, click.Argument):
+            chosen = ALWAYS_FILLED[param.name]
         else:
             continue
         if isinstance(param, click.Argument):
@@ -210,7 +214,7 @@ def _seed(root: Path, folder: Path) -> dict[str, str]:
     class_list.write_text("Lp.;Imię;Nazwisko;Klasa\n1;Zofia;Żak;3b\n", encoding="utf-8")
     assert _run(root, ["consent", "import", str(class_list)])[0] == 0
     ids["child"] = "Zofia Żak"
-    ids["form_id"] = "a"
+    ids["form_id"] = "oswiadczenie-o-niekaralnosci"
     return ids
 
 

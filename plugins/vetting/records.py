@@ -82,11 +82,14 @@ def known_pesels(workspace: Workspace) -> set[str]:
 def file_copy(workspace: Workspace, person: dict[str, Any], title: str, path: Path, data: dict[str, Any]) -> dict[str, Any]:
     """Archive a scan the user gives on the command line and insert its ``documents`` record (status zwrócony)."""
     from somflow.inbox import filing
+    from somflow.inbox.pages import unreadable_scan
 
     try:
         content = path.read_bytes()
     except OSError as exc:
         raise InvalidInput([_("Nie można odczytać pliku {path}: {error}", path=path, error=exc.strerror or exc)]) from None
+    if (problem := unreadable_scan(path, content)) is not None:
+        raise InvalidInput([_("{path}: {problem} Dołącz skan albo wydruk w formacie PDF, JPEG, PNG lub TIFF.", path=path, problem=problem)])
     digest = hashlib.sha256(content).hexdigest()
     suffix = path.suffix.lower() or ".bin"
     rel = filing.write_archive(workspace, f"{person['id']}_{digest[:12]}{suffix}", content)
