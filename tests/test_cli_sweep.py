@@ -140,6 +140,10 @@ def _cases(path: tuple[str, ...], command: click.Command, files: dict[str, Path]
             if param.name in OUTPUT_PATHS:
                 if param.type.file_okay and not param.type.dir_okay:
                     hostile.append(("a folder for the output file", str(files["folder"]), True))
+                hostile += [
+                    ("output inside a file", str(files["empty"] / "wynik.pdf"), True),
+                    ("output in a folder not made yet", str(files["folder"] / "nowy" / "wynik.pdf"), False),
+                ]
             else:
                 hostile += [
                     ("input file does not exist", str(files["missing"]), True),
@@ -283,3 +287,26 @@ def test_an_empty_or_too_short_id_names_no_record(ref, somflow_workspace, tmp_pa
     assert _snapshot(somflow_workspace) == before
     code, output = _run(somflow_workspace, ["standards", "register", "status", ids["entry_id"][:6].lower(), "zamkniete"])
     assert code == 0, output  # a real start of an id still works
+
+
+@pytest.mark.parametrize(
+    "global_args",
+    [["--log-file", "{folder}"], ["--log-file", "{empty}/log.txt"], ["--workspace", "{empty}"], ["--workspace", "{missing}"]],
+    ids=["log file is a folder", "log file inside a file", "workspace is a file", "workspace does not exist"],
+)
+def test_hostile_global_options(global_args, tmp_path, monkeypatch):
+    monkeypatch.delenv("SOMFLOW_WORKSPACE", raising=False)
+    files = _hostile_files(tmp_path / "wejscie")
+    argv = [a.format(**{k: files[k] for k in ("folder", "empty", "missing")}) for a in global_args]
+    runner = CliRunner()
+    with runner.isolation() as (stdout, stderr, _output):
+        try:
+            main([*argv, "status"])
+            code = 0
+        except SystemExit as exc:
+            code = exc.code
+        finally:
+            i18n.set_language("pl")
+        output = stdout.getvalue().decode() + stderr.getvalue().decode()
+    assert code != 0 and output.strip(), output
+    assert "Traceback" not in output and "Nieoczekiwany błąd" not in output, output
