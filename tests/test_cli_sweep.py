@@ -176,6 +176,10 @@ CONTENTS: dict[str, tuple[str, bytes, bool]] = {
     "json_scalar": ("liczba.json", b"42", False),
     "utf16_csv": ("utf16.csv", "Imię;Nazwisko;Klasa\nŻaneta;Łęcka;3b\n".encode("utf-16"), False),
     "header_only": ("naglowek.csv", "Lp.;Imię;Nazwisko;Klasa\n".encode("utf-8-sig"), False),
+    "csv_bad_values": ("wartosci.csv", ("Lp.;Imię;Nazwisko;Klasa;PESEL;Data urodzenia;E-mail\n1;" + "Ż" * 3000
+                       + ';"Kot";3b;123;2026-02-30;nie-mail\n2;;;;;;\n').encode("utf-8-sig"), False),
+    "yaml_wrong_types": ("typy.yaml", "notatka: 5\nnka: [1, 2]\nsprawcy_rodzice: tak\nimie: [x]\nodpowiedzi: {a: null}\n".encode(), False),
+    "json_nested_nulls": ("puste.json", b'{"notatka": null, "nka": {"osoby": [null, 7]}, "odpowiedzi": [[]]}', False),
     "ragged_csv": ("krzywy.csv", 'Imię;Nazwisko\n"Zofia;Żak\n;;;;;;\n\x00\x00\n'.encode(), False),
 }
 
