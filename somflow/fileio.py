@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from somflow.errors import FileInUse, InvalidInput, os_error_message
+from somflow.errors import FileInUse, InvalidInput, SomflowError, os_error_message
 from somflow.i18n import _
 
 log = logging.getLogger(__name__)
@@ -121,6 +121,8 @@ def write_private(path: Path, payload: bytes, *, durable: bool = True) -> None:
                 path=path,
             )
         ) from None
+    except OSError as exc:  # the folder is missing or is a file: name the file meant, not the temporary one
+        raise SomflowError(os_error_message(type(exc)(exc.errno, exc.strerror, str(path)))) from None
 
 
 def _write_private(path: Path, payload: bytes, durable: bool) -> None:
