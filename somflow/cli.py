@@ -20,7 +20,7 @@ import click
 from somflow import __version__, click_pl, i18n
 from somflow import workspace as ws_mod
 from somflow.config import BLANK_VALUES, DEMO_VALUES
-from somflow.errors import ConfigError, SomflowError
+from somflow.errors import ConfigError, SomflowError, os_error_message
 from somflow.i18n import _
 from somflow.logs import setup_logging
 from somflow.plugins import PluginHost
@@ -180,6 +180,11 @@ def main(argv: list[str] | None = None) -> None:
             _log_traceback()
         click.secho(str(exc), err=True, fg="red")
         sys.exit(exc.exit_code)
+    except OSError as exc:  # a file or folder given by the user cannot be read or written
+        if _verbosity["level"]:
+            _log_traceback()
+        click.secho(os_error_message(exc), err=True, fg="red")
+        sys.exit(1)
     except Exception as exc:
         if _verbosity["level"]:
             _log_traceback()

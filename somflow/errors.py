@@ -41,3 +41,26 @@ class ConflictError(StoreError):
 
 class FileInUse(SomflowError):
     """A file cannot be written: another program has it open (Windows) or the folder is read-only."""
+
+
+def os_error_message(exc: OSError) -> str:
+    """A Polish sentence for a file-system error: what went wrong and with which file."""
+    import errno
+
+    from somflow.i18n import _
+
+    reasons = {
+        errno.ENOENT: _("nie ma takiego pliku albo folderu"),
+        errno.ENOTDIR: _("część ścieżki jest plikiem, a nie folderem"),
+        errno.EISDIR: _("to jest folder, a nie plik"),
+        errno.EEXIST: _("w tym miejscu jest już plik o tej nazwie"),
+        errno.EACCES: _("brak uprawnień"),
+        errno.EPERM: _("brak uprawnień"),
+        errno.ENOSPC: _("brak miejsca na dysku"),
+        errno.EROFS: _("dysk lub folder jest tylko do odczytu"),
+        errno.ENAMETOOLONG: _("nazwa pliku jest za długa"),
+    }
+    reason = reasons.get(exc.errno) or exc.strerror or type(exc).__name__
+    if exc.filename is None:
+        return _("Błąd pliku: {reason}.", reason=reason)
+    return _("Nie można użyć pliku {path}: {reason}.", path=exc.filename, reason=reason)

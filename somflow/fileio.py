@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from somflow.errors import FileInUse, InvalidInput
+from somflow.errors import FileInUse, InvalidInput, SomflowError, os_error_message
 from somflow.i18n import _
 
 log = logging.getLogger(__name__)
@@ -121,6 +121,8 @@ def write_private(path: Path, payload: bytes, *, durable: bool = True) -> None:
                 path=path,
             )
         ) from None
+    except OSError as exc:  # the folder is missing or is a file: name the file meant, not the temporary one
+        raise SomflowError(os_error_message(type(exc)(exc.errno, exc.strerror, str(path)))) from None
 
 
 def _write_private(path: Path, payload: bytes, durable: bool) -> None:
@@ -188,3 +190,15 @@ def _fsync_dir(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def prepare_output(target: Path) -> Path:
+    """Make the folder ``target`` is to be written in, before any work that would be wasted (or stored)
+    when the file cannot be written there; raises InvalidInput naming the place."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.is_dir():
+            raise IsADirectoryError(21, "Is a directory", str(target))
+    except OSError as exc:
+        raise InvalidInput([os_error_message(exc)]) from None
+    return target

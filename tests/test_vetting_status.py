@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
+import pypdf
 import pytest
 from vetting_fixtures import add_person, make_pesel, status
 
@@ -146,7 +147,9 @@ def test_bad_records_are_refused_with_polish_messages(somflow_cli):
 def test_record_with_a_file_archives_it_and_links_the_document(somflow_workspace, somflow_cli, tmp_path):
     nr = _polish(somflow_cli)
     scan = tmp_path / "krk.pdf"
-    scan.write_bytes(b"%PDF-1.4\n% informacja z KRK\n")
+    writer = pypdf.PdfWriter()
+    writer.add_blank_page(595, 842)
+    writer.write(scan)  # a real PDF: a damaged one is refused (test_cli_sweep)
     result = somflow_cli("vetting", "record", str(nr), "krk", "--result", "brak-wpisu", "--file", str(scan))
     assert result.exit_code == 0, result.output
     ws = Workspace(somflow_workspace)

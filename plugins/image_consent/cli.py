@@ -219,7 +219,13 @@ def sheet_(event, groups, channels, on, photo, out) -> None:
 def list_(groups) -> None:
     workspace = _workspace()
     consents = register.by_child(workspace)
-    for child in children_mod.in_groups(workspace, list(groups)):
+    kids = children_mod.in_groups(workspace, list(groups))
+    if not kids:
+        message = _("Brak dzieci w wybranych klasach. Najpierw zaimportuj listę: somflow consent import PLIK.csv")
+        if groups:
+            raise InvalidInput([message])
+        click.echo(message)
+    for child in kids:
         click.echo(f"{children_mod.full_name(child)} ({child.get('group')}): {describe(consents.get(child['id'], []))}")
 
 

@@ -53,6 +53,11 @@ def nk() -> None:
 def new(app, data_file: Path | None, osoba: str | None) -> None:
     workspace = app.workspace
     payload = load_data(data_file) if data_file else _ask_new()
+    wrong = [key for key in ("notatka", "nka") if payload.get(key) is not None and not isinstance(payload[key], dict)]
+    if wrong:
+        raise InvalidInput(
+            [_("Plik {file}: „{key}” musi być zestawem pól (nazwa: wartość), a nie pojedynczą wartością ani listą.", file=data_file, key=key) for key in wrong]
+        )
     person = osoba or (payload.get("notatka") or {}).get("autor") or ""
     if not str(person).strip():
         raise InvalidInput([_("Podaj autora notatki służbowej (notatka.autor albo --osoba).")])

@@ -16,7 +16,7 @@ from somflow import calendar
 from somflow.calendar import option_date
 from somflow.forms import datafile
 from somflow.errors import InvalidInput
-from somflow.fileio import decode_text, write_private
+from somflow.fileio import decode_text, prepare_output, write_private
 from somflow.i18n import _, pick
 
 GROUP = click.Choice(people.GROUPS)
@@ -36,8 +36,7 @@ def _print_file(workspace, documents: list[dict[str, Any]], target: Path) -> Pat
         writer.append(str(workspace.root / doc["file"]))
     buffer = io.BytesIO()
     writer.write(buffer)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    write_private(target, buffer.getvalue())
+    write_private(prepare_output(target), buffer.getvalue())
     return target
 
 
@@ -155,6 +154,7 @@ def ack_print(ctx: click.Context, group: str, klasa: str | None, everybody: bool
     if not chosen:
         click.echo(_("Nie ma komu drukować oświadczeń."))
         return
+    target = prepare_output(out or workspace.root / "druk" / f"potwierdzenia-{group}.pdf")
     documents: list[dict[str, Any]] = []
     try:
         with store.transaction():  # all forms of the batch or none
@@ -180,7 +180,7 @@ def ack_print(ctx: click.Context, group: str, klasa: str | None, everybody: bool
         for doc in documents:  # the store forgot them; their files must go too
             (workspace.root / doc["file"]).unlink(missing_ok=True)
         raise
-    target = _print_file(workspace, documents, out or workspace.root / "druk" / f"potwierdzenia-{group}.pdf")
+    _print_file(workspace, documents, target)
     click.echo(_("Wygenerowano {count} dokumentów ({people} osób) do druku: {file}", count=len(documents), people=len(chosen), file=target))
     click.echo(_("Podpisane skany wrzuć do skrzynki inbox/ — potwierdzenia zapiszą się same."))
 
@@ -284,8 +284,9 @@ def survey_print(ctx: click.Context, name: str, copies: int, out: Path | None) -
     from somflow.forms.documents import generate_many
 
     workspace = ctx.obj.workspace
+    target = prepare_output(out or workspace.root / "druk" / f"ankieta-{name}.pdf")
     documents = generate_many(workspace, survey.form_id(name), [{} for _i in range(copies)])
-    target = _print_file(workspace, documents, out or workspace.root / "druk" / f"ankieta-{name}.pdf")
+    _print_file(workspace, documents, target)
     click.echo(_("Ankiety do druku ({count}): {file}", count=copies, file=target))
 
 

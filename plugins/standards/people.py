@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from somflow import refs
 from somflow.errors import InvalidInput
 from somflow.forms import datafile
 from somflow.i18n import _
@@ -82,7 +83,7 @@ def everyone(store: Store, group: str | None = None) -> list[Person]:
 
 def find(store: Store, ref: str) -> Person:
     """A person by record id (or a unique id prefix); raises InvalidInput with a Polish message."""
-    matches = [p for p in everyone(store) if p.id == ref or p.id.lower().startswith(ref.lower())]
+    matches = refs.by_id(everyone(store), ref, key=lambda p: p.id)
     if len(matches) != 1:
         problem = _("Nie znaleziono osoby o identyfikatorze {ref}.", ref=ref) if not matches else _(
             "Identyfikator {ref} pasuje do kilku osób; podaj go w całości.", ref=ref

@@ -14,7 +14,7 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
-from somflow import calendar
+from somflow import calendar, refs
 from somflow.errors import InvalidInput
 from somflow.i18n import _
 from somflow.store import Store
@@ -97,7 +97,7 @@ def set_status(store: Store, entry_id: str, status: str) -> dict[str, Any]:
     problems = _check(status=status)
     if problems:
         raise InvalidInput(problems)
-    matches = [e for e in store.query(REGISTER) if e["id"] == entry_id or e["id"].lower().startswith(entry_id.lower())]
+    matches = refs.by_id(store.query(REGISTER), entry_id)
     if len(matches) != 1:
         raise InvalidInput([_("Nie znaleziono wpisu rejestru {id}.", id=entry_id)])
     entry = matches[0]

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from somflow import pesel
+from somflow import pesel, refs
 from somflow.errors import InvalidInput, SomflowError
 from somflow.i18n import _
 from somflow.store.base import now_iso, os_user
@@ -55,7 +55,7 @@ def find_person(workspace: Workspace, ref: str) -> dict[str, Any]:
     elif ref.isdigit():
         found = [p for p in people if p.get("pesel") == ref]
     else:
-        found = [p for p in people if p["id"] == ref.upper()] or [p for p in people if p["id"].startswith(ref.upper())]
+        found = refs.by_id(people, ref)
     if len(found) != 1:
         raise InvalidInput([_("Nie znaleziono jednoznacznie osoby „{ref}” (podaj numer z listy: somflow vetting status).", ref=ref if len(ref) != 11 else "***********")])
     return found[0]
@@ -82,11 +82,14 @@ def known_pesels(workspace: Workspace) -> set[str]:
 def file_copy(workspace: Workspace, person: dict[str, Any], title: str, path: Path, data: dict[str, Any]) -> dict[str, Any]:
     """Archive a scan the user gives on the command line and insert its ``documents`` record (status zwrócony)."""
     from somflow.inbox import filing
+    from somflow.inbox.pages import unreadable_scan
 
     try:
         content = path.read_bytes()
     except OSError as exc:
         raise InvalidInput([_("Nie można odczytać pliku {path}: {error}", path=path, error=exc.strerror or exc)]) from None
+    if (problem := unreadable_scan(path, content)) is not None:
+        raise InvalidInput([_("{path}: {problem} Dołącz skan albo wydruk w formacie PDF, JPEG, PNG lub TIFF.", path=path, problem=problem)])
     digest = hashlib.sha256(content).hexdigest()
     suffix = path.suffix.lower() or ".bin"
     rel = filing.write_archive(workspace, f"{person['id']}_{digest[:12]}{suffix}", content)

@@ -22,6 +22,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 
 import pikepdf
 import pypdfium2
@@ -62,6 +63,29 @@ def sniff(content: bytes) -> str | None:
             return kind
     # Some PDF writers put junk before the header; readers accept it within the first kilobyte.
     return "pdf" if b"%PDF-" in head else None
+
+
+def not_a_scan(path: Path, content: bytes) -> str | None:
+    """Why ``content`` (read from ``path``) is not a PDF or an image, or None when it is one."""
+    if sniff(content) is not None:
+        return None
+    if path.suffix:
+        return _("Plik ma rozszerzenie {suffix}, ale nie jest plikiem PDF ani obrazem.", suffix=path.suffix)
+    return _("Plik nie jest plikiem PDF ani obrazem.")
+
+
+def unreadable_scan(path: Path, content: bytes) -> str | None:
+    """Why ``content`` cannot be opened as a scan (not a PDF or image, damaged, no pages), or None."""
+    if (problem := not_a_scan(path, content)) is not None:
+        return problem
+    source = PageSource(content, sniff(content))
+    try:
+        source.pages  # noqa: B018  (opening is the check)
+    except Rejected as exc:
+        return exc.reason
+    finally:
+        source.close()
+    return None
 
 
 @dataclass

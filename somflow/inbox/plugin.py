@@ -54,19 +54,25 @@ def ingest(app, files: tuple[Path, ...]) -> None:
     workspace: Workspace = app.workspace
     filing.recover(workspace)
     paths: list[Path] = []
+    missing = 0
     for given in files or (workspace.path("inbox"),):
         if given.is_dir():
             paths += inbox_files(given)
         elif given.exists() and not is_junk(given):
             paths.append(given.resolve())
         elif not given.exists():
+            missing += 1
             click.secho(_("Nie ma pliku {path}.", path=given), fg="red", err=True)
+    if not paths and not missing:
+        click.echo(_("Nie ma plików do przyjęcia ({where}).", where=", ".join(str(f) for f in files) or workspace.path("inbox")))
     outcomes = [run_pipeline(workspace, path) for path in paths]
     for outcome in outcomes:
         echo_outcome(outcome)
     not_filed = sum(o.status in ("rejected", "retry") for o in outcomes)
     if not_filed:
         raise SomflowError(_("Nie przyjęto plików: {count} (powody obok nich w rejected/).", count=not_filed))
+    if missing:
+        raise SomflowError(_("Nie znaleziono podanych plików: {count}; nic z nimi nie zrobiono.", count=missing))
 
 
 @hookimpl

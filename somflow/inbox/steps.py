@@ -14,7 +14,7 @@ from PIL import Image
 from somflow.i18n import _
 from somflow.inbox import filing, ocr
 from somflow.inbox.model import DocumentPart, Rejected, ScanFile, StopIngest
-from somflow.inbox.pages import PageSource, looks_blank, sniff
+from somflow.inbox.pages import PageSource, looks_blank, not_a_scan, sniff
 from somflow.inbox.pipeline import Context, Step
 from somflow.inbox.qr import read_page
 from somflow.logs import file_label
@@ -74,12 +74,11 @@ class Identify(Step):
     name = "identify"
 
     def run(self, ctx: Context) -> None:
-        kind = sniff(ctx.content)
-        if kind is None:
-            claims = _("Plik ma rozszerzenie {suffix}, ale nie jest plikiem PDF ani obrazem.", suffix=ctx.path.suffix) if ctx.path.suffix else _("Plik nie jest plikiem PDF ani obrazem.")
+        claims = not_a_scan(ctx.path, ctx.content)
+        if claims is not None:
             raise Rejected(claims, _("Wrzucaj do skrzynki skany w formacie PDF, JPEG, PNG albo TIFF."))
-        ctx.kind = kind
-        ctx.source = PageSource(ctx.content, kind)
+        ctx.kind = sniff(ctx.content)
+        ctx.source = PageSource(ctx.content, ctx.kind)
         pages = ctx.source.pages
         if len(pages) == 1 or WORKERS == 1:
             ctx.codes = [read_page(p) for p in pages]
