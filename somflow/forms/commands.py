@@ -150,14 +150,6 @@ def _merge(files: list[bytes], flatten: bool) -> bytes:
     return buffer.getvalue()
 
 
-def _write_out(out: Path, content: bytes) -> None:
-    """Write the --out copy; a missing folder or no permission is a Polish message, not a traceback."""
-    try:
-        write_private(out, content)
-    except OSError as exc:
-        raise SomflowError(_("Nie można zapisać pliku {file}: {error}", file=out, error=exc.strerror or exc)) from exc
-
-
 def _fill_template(ctx: click.Context, template: Path, rows: list[dict[str, Any]], out: Path | None, flatten: bool) -> None:
     """Fill a third-party AcroForm PDF: the data maps its own field names to values; all rows fit or nothing is written."""
     if out is None:
@@ -178,7 +170,7 @@ def _fill_template(ctx: click.Context, template: Path, rows: list[dict[str, Any]
             filled.append(buffer.getvalue())
     if problems:
         _fail(ctx, problems)
-    _write_out(out, filled[0] if len(filled) == 1 and not flatten else _merge(filled, flatten))
+    write_private(out, filled[0] if len(filled) == 1 and not flatten else _merge(filled, flatten))
     if dropped_xfa:
         click.echo(_("Uwaga: {file} zawierał też formularz XFA; usunięto go, aby każda przeglądarka pokazała wypełnione pola AcroForm.", file=template.name))
     click.echo(_("Zapisano {path} (formularzy: {count}).", path=out, count=len(filled)))
@@ -248,7 +240,7 @@ def fill(ctx: click.Context, form_id: str | None, data_file: Path | None, out: P
         click.echo(_("Utworzono dokument {id}: {file} (stron: {pages})", id=doc["id"], file=workspace.root / doc["file"], pages=doc["pages"]))
     if out is not None:
         contents = [(workspace.root / d["file"]).read_bytes() for d in docs]
-        _write_out(out, contents[0] if len(contents) == 1 else _merge(contents, flatten))
+        write_private(out, contents[0] if len(contents) == 1 else _merge(contents, flatten))
         click.echo(_("Zapisano {path}.", path=out))
 
 
