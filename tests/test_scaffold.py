@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import shutil
@@ -19,7 +18,6 @@ from conftest import REPO, run_somflow
 
 from somflow import forms
 
-FORMS_COMMAND = importlib.util.find_spec("somflow.forms.catalog") is not None  # `somflow forms` comes with the forms engine
 
 
 def scaffold(tmp_path: Path, name: str = "gdansk") -> Path:
@@ -53,8 +51,6 @@ def test_bad_name_and_existing_folder_are_refused(tmp_path):
 
 def run_plugin_tests(python: str, target: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
     args = [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist"]
-    if not FORMS_COMMAND:
-        args += ["--deselect", f"tests/test_{target.name.removeprefix('somflow-')}.py::test_form_is_listed"]
     return subprocess.run(args, cwd=target, env=env, capture_output=True, text=True, timeout=600)
 
 
@@ -68,8 +64,6 @@ def test_the_package_installed_beside_somflow_passes_its_tests(tmp_path):
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     listing = {p["name"]: p for p in json.loads(run_somflow("plugins", "--json", env=env).stdout)}
     assert listing["gdansk"]["source"] == "pakiet somflow-gdansk"
-    if not FORMS_COMMAND:
-        pytest.skip("somflow forms (forms engine) not merged yet: the form listing test was deselected")
 
 
 @pytest.mark.slow
@@ -93,8 +87,5 @@ def test_scaffold_in_a_fresh_virtual_environment(tmp_path):
     listing = subprocess.run([*somflow, "-w", str(tmp_path / "ws"), "plugins"], env=env, capture_output=True, text=True, encoding="utf-8")
     assert "gdansk  0.1.0  [pakiet somflow-gdansk]" in listing.stdout
     assert "haki: somflow_contacts, somflow_register_forms" in listing.stdout
-    if FORMS_COMMAND:
-        listed = subprocess.run([*somflow, "-w", str(tmp_path / "ws"), "forms"], env=env, capture_output=True, text=True, encoding="utf-8")
-        assert "gdansk-zgloszenie" in listed.stdout
-    else:
-        pytest.skip("somflow forms (forms engine) not merged yet: everything but the form listing passed")
+    listed = subprocess.run([*somflow, "-w", str(tmp_path / "ws"), "forms"], env=env, capture_output=True, text=True, encoding="utf-8")
+    assert "gdansk-zgloszenie" in listed.stdout
