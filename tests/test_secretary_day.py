@@ -101,7 +101,7 @@ def save_jpeg(page: Image.Image, target: Path) -> None:
     page.save(target, "JPEG", quality=60, dpi=(150, 150))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def office(tmp_path_factory) -> Secretary:
     base = tmp_path_factory.mktemp("sekretariat")
     result = run_somflow("init", "--demo", str(base / "sp7"), env={"SOMFLOW_TODAY": "2026-11-23"})
@@ -109,7 +109,7 @@ def office(tmp_path_factory) -> Secretary:
     return Secretary(base / "sp7")
 
 
-def test_vetting_week(office: Secretary) -> None:
+def vetting_week(office: Secretary) -> None:
     root = office.root
     (root / "kadry.csv").write_text("\n".join([STAFF_HEADER, *STAFF]) + "\n", encoding="utf-8")
     assert "3 os." in office.run("vetting", "import", "kadry.csv").stdout
@@ -157,7 +157,7 @@ def test_vetting_week(office: Secretary) -> None:
     office.run("vetting", "admit", "1")
 
 
-def test_image_consent_for_class_3b(office: Secretary) -> None:
+def image_consent_for_class_3b(office: Secretary) -> None:
     root = office.root
     (root / "3b.csv").write_bytes(CLASS_LIST.encode("cp1250"))  # the e-register's export
     imported = office.run("consent", "import", "3b.csv").stdout
@@ -203,7 +203,7 @@ def case_id(listing: str) -> str:
     return case
 
 
-def test_niebieska_karta_over_christmas(office: Secretary) -> None:
+def niebieska_karta_over_christmas(office: Secretary) -> None:
     root = office.root
     note = payload()
     note["notatka"].update(data_powziecia="2026-12-22", data_sporzadzenia="2026-12-22", czas_zdarzenia="weekend 19–20 grudnia 2026")
@@ -230,7 +230,7 @@ def test_niebieska_karta_over_christmas(office: Secretary) -> None:
     assert refused.returncode == 2 and refused.stderr.strip(), refused  # a date in the future
 
 
-def test_end_of_day_deadlines_status_and_reminders(office: Secretary, tmp_path: Path) -> None:
+def end_of_day_deadlines_status_and_reminders(office: Secretary, tmp_path: Path) -> None:
     root = office.root
     office.today = "2027-01-05"
     deadlines = office.run("deadlines").stdout
@@ -288,3 +288,11 @@ def test_end_of_day_deadlines_status_and_reminders(office: Secretary, tmp_path: 
     assert "PO TERMINIE" not in office.run("nk", "list").stdout
     assert "Niebieskiej Karty – A" not in office.run("deadlines").stdout
     assert "NK-A po terminie: 0" in office.run("status").stdout
+
+
+def test_a_secretary_day(office: Secretary, tmp_path: Path) -> None:
+    """One test, so the steps run in order on one workspace (pytest-xdist would split separate tests across workers)."""
+    vetting_week(office)
+    image_consent_for_class_3b(office)
+    niebieska_karta_over_christmas(office)
+    end_of_day_deadlines_status_and_reminders(office, tmp_path)
