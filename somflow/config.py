@@ -49,6 +49,7 @@ SCHEMA: dict[str, Any] = {
             "user": {"type": "string"},
             "sender": {"type": "string"},
             "password_env": {"type": "string"},
+            "allow_plain_auth": {"type": "boolean"},
         },
     },
     "paths": {

@@ -1,4 +1,5 @@
-"""Reading the CSV files secretaries export from spreadsheets and e-registers (one reader for every importer).
+"""CSV files: reading what secretaries export from spreadsheets and e-registers (one reader for every
+importer), and writing CSV that a spreadsheet opens safely (one writer for every export).
 
 What Polish users really produce, and how it is read:
 
@@ -14,6 +15,12 @@ What Polish users really produce, and how it is read:
   data) are skipped; the header is the first non-empty row.
 * line numbers are those a text editor shows (a quoted cell spanning lines
   counts from the line the row starts on), so messages can name them.
+
+Writing (:func:`writer`): a cell beginning with ``=``, ``+``, ``-``, ``@``, a tab or a
+carriage return is a formula to Excel and LibreOffice (``=HYPERLINK(...)`` in a unit id or a
+name sends data away when the file is opened), so it gets a leading apostrophe, which the
+spreadsheet shows as text and hides (OWASP "CSV injection"). Every CSV somflow writes goes
+through it.
 """
 
 from __future__ import annotations
@@ -21,7 +28,12 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterable
+from typing import Any
 
+
+#: What a spreadsheet reads as the start of a formula (or of a formula after its own trimming).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 _SEP_LINE = re.compile(r"^sep=(.)\s*$", re.IGNORECASE)
 _QUOTED = re.compile(r'"[^"]*"')
@@ -63,3 +75,28 @@ def rows(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
             continue
         found.append((line, cells))
     return header, found
+
+
+def safe_cell(value: object) -> str:
+    """``value`` as a CSV cell a spreadsheet shows as text, never runs as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+class _SafeWriter:
+    """A ``csv.writer`` whose cells pass through :func:`safe_cell`."""
+
+    def __init__(self, out: Any, **options: Any):
+        self._writer = csv.writer(out, **options)
+
+    def writerow(self, row: Iterable[object]) -> None:
+        self._writer.writerow([safe_cell(cell) for cell in row])
+
+    def writerows(self, rows: Iterable[Iterable[object]]) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
+def writer(out: Any, **options: Any) -> _SafeWriter:
+    """A CSV writer on the text stream ``out`` (``csv.writer`` options) that escapes formulas."""
+    return _SafeWriter(out, **options)

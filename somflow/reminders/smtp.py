@@ -5,11 +5,17 @@ variable ``SOMFLOW_SMTP_PASSWORD`` (or the one named by ``smtp.password_env``),
 else from the system keyring (service ``somflow``, user ``smtp.user``).
 Every failure becomes :class:`SmtpError` with a Polish message saying what
 to check; ``definite`` tells whether the server surely did not take the message.
+
+A password never crosses the network in clear by default: with
+``security = "none"`` and a ``user``, somflow refuses to connect unless the
+section says ``allow_plain_auth = true`` (a relay on the same machine or a
+trusted local network), and then logs a warning on every connection.
 """
 
 from __future__ import annotations
 
 import base64
+import logging
 import os
 import smtplib
 import socket
@@ -19,6 +25,8 @@ from typing import Any
 
 from somflow.errors import SomflowError
 from somflow.i18n import _
+
+log = logging.getLogger(__name__)
 
 KEYRING_SERVICE = "somflow"
 DEFAULT_PASSWORD_ENV = "SOMFLOW_SMTP_PASSWORD"
@@ -56,6 +64,7 @@ def settings(config: dict[str, Any]) -> dict[str, Any]:
         "user": smtp.get("user") or "",
         "sender": sender,
         "password_env": smtp.get("password_env") or DEFAULT_PASSWORD_ENV,
+        "allow_plain_auth": smtp.get("allow_plain_auth") is True,
     }
 
 
@@ -90,6 +99,7 @@ class Mailer:
         where = f"{conf['host']}:{conf['port']}"
         secret = None
         if conf["user"]:
+            _refuse_clear_login(conf, where)
             secret = password(conf)
             if not secret:
                 raise SmtpError(
@@ -161,6 +171,29 @@ class Mailer:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+def _refuse_clear_login(conf: dict[str, Any], where: str) -> None:
+    """A login over an unencrypted connection only when the configuration asks for it, and then with a warning."""
+    if conf["security"] != "none":
+        return
+    if not conf["allow_plain_auth"]:
+        raise SmtpError(
+            _(
+                "Sekcja [smtp] w somflow.toml ma security = \"none\" i użytkownika {user}: hasło poszłoby do serwera {where} "
+                "otwartym tekstem, więc somflow się nie połączył. Ustaw security = \"starttls\" albo \"ssl\"; tylko dla serwera "
+                "na tym samym komputerze lub w zaufanej sieci dodaj allow_plain_auth = true.",
+                user=conf["user"],
+                where=where,
+            )
+        )
+    log.warning(
+        _(
+            "Logowanie do serwera poczty {where} bez szyfrowania (security = \"none\", allow_plain_auth = true): "
+            "hasło idzie przez sieć otwartym tekstem.",
+            where=where,
+        )
+    )
 
 
 def _login(smtp: smtplib.SMTP, user: str, secret: str) -> None:
