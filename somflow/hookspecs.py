@@ -21,6 +21,7 @@ import pluggy
 if TYPE_CHECKING:
     import click
 
+    from somflow.corrections import EntryKind
     from somflow.deadlines import Deadline
     from somflow.forms.spec import FormSpec
     from somflow.inbox.model import Claim, ScanFile
@@ -112,6 +113,27 @@ def somflow_deadlines(workspace: Workspace, today: date) -> list[Deadline] | Non
     ones; the core sorts and filters), computed from the store with the shared
     working-day calendar ``somflow.calendar``. Results of all plugins are
     concatenated; keys must be stable across runs.
+    """
+
+
+# --------------------------------------------------------------------------
+# Corrections
+# --------------------------------------------------------------------------
+
+
+@hookspec
+def somflow_register_entry_kinds(register: Callable[[EntryKind], None]) -> None:
+    """Offer the kinds of recorded entry this plugin lets users withdraw or correct.
+
+    Called once, when ``somflow withdraw``/``somflow correct`` (or
+    :mod:`somflow.corrections`) first needs them. Call ``register(kind)`` for
+    each :class:`~somflow.corrections.EntryKind`: its ``locate`` finds the
+    entries a reference names, its ``withdraw``/``correct`` return the changes
+    to the record holding the entry (mark it with
+    ``corrections.withdrawn_copy``/``corrected_copy``). The core checks the
+    reason, writes the change, the audit entry and the head's notice in one
+    transaction. A second kind with a name already taken is refused with an
+    error naming the plugin. Return nothing.
     """
 
 

@@ -41,6 +41,8 @@ CORE_MODULES = (
     "somflow.inbox.plugin",
     "somflow.forms.commands",
     "somflow.reminders.plugin",
+    "somflow.notices",
+    "somflow.correction_commands",
     "somflow.contacts",
     "somflow.scaffold",
     "somflow.municipality",

@@ -116,6 +116,31 @@ def test_hook_deadlines(somflow_ws):
     assert [(d.due, d.plugin) for d in found] == [(date(2026, 12, 15), "terminy")]
 
 
+def test_hook_register_entry_kinds(somflow_ws):
+    from somflow import corrections
+
+    store = somflow_ws.store
+    note = store.insert("notatki", {"tekst": "pierwsza"})
+
+    def locate(workspace, ref):
+        found = workspace.store.get("notatki", ref)
+        return [corrections.Entry("notatka", ref, "notatki", found, None, "notatka", found, notify_head=True)] if found else []
+
+    kind = corrections.EntryKind("notatka", "notatka", "id", locate, lambda w, e, mark: {"withdrawn": mark})
+
+    class Kinds:
+        @hookimpl
+        def somflow_register_entry_kinds(self, register):
+            register(kind)
+
+    somflow_ws.plugins.pm.register(Kinds(), name="notatki")
+    somflow_ws.plugins.pm.register(Kinds(), name="znowu")  # the same name again: refused, named
+    assert corrections.kinds(somflow_ws)["notatka"].plugin == "notatki"  # the first one stays
+    outcome = corrections.withdraw(somflow_ws, note["id"], "zapisana przez pomyłkę", "Ala")
+    assert store.get("notatki", note["id"])["withdrawn"]["by"] == "Ala"
+    assert outcome.notice is not None and store.query("notices")[0]["about"] == {"kind": "notatka", "ref": note["id"]}
+
+
 def test_hook_register_commands(somflow_workspace, somflow_cli):
     (somflow_workspace / "plugins").mkdir()
     (somflow_workspace / "plugins" / "polecenie.py").write_text(

@@ -98,7 +98,7 @@ def test_a_hit_blocks_alerts_and_cannot_be_cleared(somflow_workspace, somflow_cl
     nr = _polish(somflow_cli)
     _record_all(somflow_cli, nr, BASE)
     somflow_cli("vetting", "admit", str(nr))
-    hit = somflow_cli("vetting", "record", str(nr), "rspts-pk", "--result", "figuruje")
+    hit = somflow_cli("vetting", "record", str(nr), "rspts-pk", "--result", "figuruje", "--yes")
     assert hit.exit_code == 0
     assert "UWAGA: wynik FIGURUJE" in hit.output and "ZABLOKOWANA" in hit.output
     person = status(somflow_cli)[nr]
@@ -190,7 +190,7 @@ def test_unit_summary_and_status_counts(somflow_workspace, somflow_cli):
     cleared = _polish(somflow_cli)
     _record_all(somflow_cli, cleared, BASE)
     blocked = add_person(somflow_cli, "--imie", "Ewa", "--nazwisko", "Lis", "--data-urodzenia", "1988-08-08", "--umowa", "staż")
-    somflow_cli("vetting", "record", str(blocked), "rspts", "--result", "figuruje")
+    somflow_cli("vetting", "record", str(blocked), "rspts", "--result", "figuruje", "--yes")
     add_person(somflow_cli, "--imie", "Iga", "--nazwisko", "Sęk", "--data-urodzenia", "1999-09-09", "--umowa", "praktyki", "--start", date.today().isoformat())
     ws = Workspace(somflow_workspace, PluginHost(somflow_workspace))
     summary = dict(pair for pairs in ws.hook.somflow_unit_summary(workspace=ws) for pair in pairs or [])
@@ -221,7 +221,7 @@ def test_figuruje_alert_reaches_the_head_by_email_once(somflow_workspace, somflo
     from reminder_fixtures import bodies
 
     nr = _polish(somflow_cli)
-    somflow_cli("vetting", "record", str(nr), "rspts", "--result", "figuruje")
+    somflow_cli("vetting", "record", str(nr), "rspts", "--result", "figuruje", "--yes")
     result = somflow_cli("remind")
     assert result.exit_code == 0, result.output
     to_head = [m for m in somflow_smtp.messages if "dyrektor@sp7.example.pl" in m["To"]]
@@ -242,7 +242,7 @@ def test_edit_changes_what_is_required_but_never_unblocks(somflow_cli):
     assert "rejestr-IE" in person["required"] and person["start"] == "2027-02-01"
     bad = somflow_cli("vetting", "edit", str(nr), "--start", "jutro")
     assert bad.exit_code == 2 and "Planowany początek pracy z dziećmi" in bad.output
-    somflow_cli("vetting", "record", str(nr), "krk", "--result", "figuruje")
+    somflow_cli("vetting", "record", str(nr), "krk", "--result", "figuruje", "--yes")
     exempt = somflow_cli("vetting", "edit", str(nr), "--zwolnienie", "inne", "--powod", "tylko jeden dzień")
     assert exempt.exit_code == 1 and "nie można jej zwolnić" in exempt.output
     assert status(somflow_cli)[nr]["state"] == "zablokowany"

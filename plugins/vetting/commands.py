@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from somflow import calendar
+from somflow.corrections import history_notes
 from somflow.errors import InvalidInput, SomflowError
 from somflow.i18n import _, pick
 
@@ -158,6 +159,8 @@ def _print_required(person: dict, workspace) -> None:
         else:
             mark = _("otrzymano {date}", date=result["date"]) + (f" [{result['document']}]" if result.get("document") else "")
         click.echo(f"  {item.key:<18} {item.label} — {mark}")
+        for note in history_notes(result or {}):
+            click.echo("      " + note)
 
 
 @vetting.command(name="show", help="Pokaż wymagane pozycje osoby i ich stan.")
@@ -170,6 +173,16 @@ def show(ctx: click.Context, person: str) -> None:
     standing = req.standing(record, workspace.config, calendar.today())
     click.echo(_("Osoba nr {nr}: {name} — {state}", nr=people.number(record), name=people.display_name(record), state=_state_label(standing.state)))
     _print_required(record, workspace)
+    from .entries import history
+
+    withdrawn = history(record)
+    if withdrawn:
+        click.echo(_("Wycofane wyniki (nie liczą się):"))
+    for key, entry in withdrawn:
+        result = "FIGURUJE" if entry["status"] == req.HIT else entry.get("result") or entry["status"]
+        click.echo(f"  {key:<18} {result} ({entry['date']})")
+        for note in history_notes(entry):
+            click.echo("      " + note)
 
 
 @vetting.command(name="record", help="Zapisz wynik sprawdzenia albo złożenie oświadczenia (ITEM, np. rspts, rspts-pk, krk, rejestr-DE, kraje, standardy).")
@@ -178,15 +191,18 @@ def show(ctx: click.Context, person: str) -> None:
 @click.option("--result", "result", required=True, type=click.Choice(list(records.RESULTS)), help="Wynik: brak-wpisu, figuruje, zlozone albo brak (cofnięcie).")
 @click.option("--date", "on", default="", help="Data dokumentu RRRR-MM-DD (domyślnie dziś).")
 @click.option("--file", "file", type=click.Path(dir_okay=False, exists=True, path_type=Path), help="Skan lub wydruk do dołączenia do akt.")
+@click.option("--yes", "--potwierdzam", "confirmed", is_flag=True, help="figuruje: potwierdzam, że to ta osoba (w skryptach; bez terminala wymagane).")
 @click.pass_context
 @_user_errors
-def record(ctx: click.Context, person: str, item: str, result: str, on: str, file: Path | None) -> None:
+def record(ctx: click.Context, person: str, item: str, result: str, on: str, file: Path | None, confirmed: bool) -> None:
     workspace = _workspace(ctx)
     today = calendar.today()
     when = people.parse_date(on) if on else today
     if when is None:
         raise InvalidInput([_("Opcja --date: nieprawidłowa data (oczekiwano RRRR-MM-DD albo DD.MM.RRRR).")])
     target = records.find_person(workspace, person)
+    if result == "figuruje" and not confirmed:
+        _confirm_hit(target, item)
     updated, found, blocked_now = records.record_result(workspace, target, item, result, on=when, today=today, file=file)
     if result == "figuruje":
         _alert(updated, found)
@@ -194,6 +210,36 @@ def record(ctx: click.Context, person: str, item: str, result: str, on: str, fil
         click.echo(_("Zapisano: osoba nr {nr}, {item} — {result}.", nr=people.number(updated), item=found.label, result=result))
     standing = req.standing(updated, workspace.config, today)
     click.echo(_("Stan osoby nr {nr}: {state}.", nr=people.number(updated), state=_state_label(standing.state)))
+
+
+def _confirm_hit(person: dict, item: str) -> None:
+    """A FIGURUJE blocks the person: show whom it is about and ask before recording (refuse in a script without --yes)."""
+    from somflow.forms.prompts import interactive, yes_no
+
+    who = _("osoba nr {nr}: {name}", nr=people.number(person), name=people.display_name(person))
+    if not interactive():
+        raise SomflowError(
+            _("Wynik FIGURUJE zablokuje {who}. Bez terminala nie można o to zapytać: dodaj --yes (--potwierdzam), jeśli to na pewno ta osoba.", who=who)
+        )
+    click.secho(_("Wynik FIGURUJE ({item}) dla: {who}.", item=item, who=who), fg="red", bold=True)
+    if not yes_no(_("Czy to na pewno ta osoba? Zapisanie zablokuje ją do pracy z dziećmi."), default=False):
+        raise SomflowError(_("Nic nie zapisano."))
+
+
+@vetting.command(name="withdraw", help="Wycofaj błędny wynik osoby (np. FIGURUJE przy złym numerze) z podaniem powodu; zostaje w historii.")
+@click.argument("person")
+@click.argument("item")
+@click.option("--reason", "--powod", "reason", required=True, help="Powód wycofania (wymagany).")
+@click.option("--by", "--kto", "by", default="", help="Kto wycofuje (domyślnie użytkownik systemu).")
+@click.pass_context
+@_user_errors
+def withdraw(ctx: click.Context, person: str, item: str, reason: str, by: str) -> None:
+    from somflow import corrections
+    from somflow.correction_commands import report
+
+    from .entries import KIND
+
+    report(corrections.withdraw(_workspace(ctx), f"{person}/{item}", reason, by, kind=KIND), "withdraw")
 
 
 @vetting.command(name="admit", help="Dopuść sprawdzoną osobę do pracy z dziećmi (odmowa, gdy czegoś brakuje albo jest wynik FIGURUJE).")

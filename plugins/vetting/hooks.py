@@ -203,3 +203,10 @@ def somflow_status(workspace):
             ),
         )
     ]
+
+
+@hookimpl
+def somflow_register_entry_kinds(register) -> None:
+    from .entries import ENTRY_KIND
+
+    register(ENTRY_KIND)

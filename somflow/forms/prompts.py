@@ -8,6 +8,7 @@ is written.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import click
@@ -15,6 +16,29 @@ import click
 from somflow.forms.schema import check_value, rule
 from somflow.forms.spec import Field, FormSpec, Group
 from somflow.i18n import _, pick
+
+
+YES = ("t", "tak", "y", "yes")
+NO = ("n", "nie", "no")
+
+
+def interactive() -> bool:
+    """True when somebody can answer questions: input comes from a terminal (not a script or a pipe)."""
+    return sys.stdin is not None and sys.stdin.isatty()
+
+
+def yes_no(question: str, default: bool | None = None) -> bool:
+    """Ask a yes/no question until answered: t/tak/n/nie (and y/yes/no); Enter takes ``default`` when there is one."""
+    hint = {True: "T/n", False: "t/N", None: "t/n"}[default]
+    while True:
+        answer = click.prompt(f"{question} [{hint}]", default="", show_default=False, prompt_suffix=" ").strip().lower()
+        if answer == "" and default is not None:
+            return default
+        if answer in YES:
+            return True
+        if answer in NO:
+            return False
+        click.secho(_("  Odpowiedz t (tak) albo n (nie)."), fg="red", err=True)
 
 
 def config_value(config: dict[str, Any], dotted: str) -> Any:

@@ -123,12 +123,13 @@ class Store(ABC):
             return copy.deepcopy(record)
 
     def update(
-        self, collection: str, id: str, changes: dict[str, Any], *, expected_rev: int | None = None
+        self, collection: str, id: str, changes: dict[str, Any], *, expected_rev: int | None = None, action: str = "update"
     ) -> dict[str, Any]:
         """Set the top-level fields in ``changes`` (``None`` values are kept as null).
 
         With ``expected_rev`` the update is refused with :class:`ConflictError`
-        when somebody else changed the record since it was read.
+        when somebody else changed the record since it was read. ``action`` names
+        the change in the audit log (``withdraw``, ``correct``: see somflow.corrections).
         """
         with self.transaction():
             current = self._get(self._check(collection), id)
@@ -147,7 +148,7 @@ class Store(ABC):
                 record["schema"] = changes["schema"]
             record.update(updated=now_iso(), rev=current["rev"] + 1)
             self._write(collection, id, record)
-            self._audit(collection, id, "update")
+            self._audit(collection, id, action)
             return copy.deepcopy(record)
 
     def delete(self, collection: str, id: str) -> None:

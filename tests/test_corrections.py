@@ -1,0 +1,122 @@
+"""Withdrawing and correcting recorded entries (somflow.corrections) through each plugin's CLI, as a secretary would."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from vetting_fixtures import add_person, make_pesel, status
+
+from somflow.plugins import PluginHost
+from somflow.workspace import Workspace
+
+BASE = ["rspts", "rspts-pk", "krk", "kraje", "standardy"]
+
+
+def _person(cli, name: str = "Zofia", surname: str = "Żółć", born: date = date(1985, 3, 14)) -> int:
+    return add_person(cli, "--imie", name, "--nazwisko", surname, "--pesel", make_pesel(born), "--umowa", "umowa o pracę")
+
+
+def _store(root):
+    return Workspace(root, PluginHost(root)).store
+
+
+@pytest.fixture
+def interactive(monkeypatch):
+    """Answers come from a person at a terminal (CliRunner's input is not a tty)."""
+    monkeypatch.setattr("somflow.forms.prompts.interactive", lambda: True)
+
+
+# ------------------------------------------------------------------ FIGURUJE
+
+
+def test_figuruje_without_a_terminal_and_without_yes_is_refused(somflow_cli):
+    nr = _person(somflow_cli)
+    refused = somflow_cli("vetting", "record", str(nr), "rspts", "--result", "figuruje")
+    assert refused.exit_code == 1
+    assert "Zofia Żółć" in refused.output and "--yes" in refused.output
+    assert status(somflow_cli)[nr]["state"] == "niekompletny"
+
+
+def test_figuruje_shows_the_name_and_a_no_records_nothing(somflow_cli, interactive):
+    nr = _person(somflow_cli)
+    answered_no = somflow_cli("vetting", "record", str(nr), "rspts", "--result", "figuruje", input="nie\n")
+    assert answered_no.exit_code == 1 and "Zofia Żółć" in answered_no.output and "Nic nie zapisano" in answered_no.output
+    assert status(somflow_cli)[nr]["state"] == "niekompletny"
+    retyped = somflow_cli("vetting", "record", str(nr), "rspts", "--result", "figuruje", input="może\nt\n")
+    assert retyped.exit_code == 0, retyped.output
+    assert "Odpowiedz t (tak) albo n (nie)" in retyped.output
+    assert status(somflow_cli)[nr]["state"] == "zablokowany"
+
+
+# ------------------------------------------------------------------ vetting
+
+
+def test_a_mistaken_figuruje_is_withdrawn_with_a_reason_and_the_head_sees_it(somflow_workspace, somflow_cli):
+    innocent = _person(somflow_cli)
+    somflow_cli("vetting", "record", str(innocent), "rspts", "--result", "figuruje", "--yes")
+    assert status(somflow_cli)[innocent]["state"] == "zablokowany"
+    no_reason = somflow_cli("withdraw", f"{innocent}/rspts", "--reason", "")
+    assert no_reason.exit_code == 2 and "powód" in no_reason.output.lower()
+
+    done = somflow_cli("withdraw", f"{innocent}/rspts", "--reason", "pomylony numer osoby", "--by", "sekretariat")
+    assert done.exit_code == 0, done.output
+    assert "Wycofano wpis" in done.output and "somflow notices --ack 1" in done.output
+    person = status(somflow_cli)[innocent]
+    assert person["state"] == "niekompletny" and person["hits"] == [] and "rspts" in person["missing"]
+
+    shown = somflow_cli("vetting", "show", str(innocent)).output
+    assert "Wycofane wyniki" in shown and "FIGURUJE" in shown
+    assert "WYCOFANO" in shown and "(sekretariat): pomylony numer osoby" in shown
+
+    line = somflow_cli("status").output
+    assert "POWIADOMIENIE DLA DYREKTORA" in line and f"osoba nr {innocent}" in line and "pomylony numer osoby" in line
+    assert "Żółć" not in line
+    again = somflow_cli("withdraw", f"{innocent}/rspts", "--reason", "jeszcze raz")
+    assert again.exit_code == 2  # nothing left to withdraw: the result is no longer current
+    acked = somflow_cli("notices", "--ack", "1")
+    assert acked.exit_code == 0 and "Potwierdzono powiadomienia: 1" in acked.output
+    assert "POWIADOMIENIE" not in somflow_cli("status").output
+
+    audit = [e for e in _store(somflow_workspace).audit_log() if e["action"] == "withdraw"]
+    assert len(audit) == 1 and audit[0]["collection"] == "staff"
+    assert set(audit[0]) == {"ts", "user", "unit", "action", "collection", "id"}  # no values, no names
+
+
+def test_withdrawing_figuruje_emails_the_configured_head_only(somflow_workspace, somflow_cli, somflow_smtp):
+    nr = _person(somflow_cli)
+    somflow_cli("vetting", "record", str(nr), "krk", "--result", "figuruje", "--yes")
+    done = somflow_cli("vetting", "withdraw", str(nr), "krk", "--powod", "wynik innej osoby")
+    assert done.exit_code == 0, done.output
+    (message,) = somflow_smtp.messages
+    assert message["To"] == "dyrektor@sp7.example.pl"
+    text = message.get_content()
+    assert f"osoba nr {nr}" in text and "FIGURUJE" in text
+    assert "Zofia" not in text and "Żółć" not in text and "wynik innej osoby" not in text
+    assert "POWIADOMIENIE DLA DYREKTORA" in somflow_cli("status").output  # still there until acknowledged
+
+
+def test_withdrawing_without_mail_configured_sends_nothing(somflow_workspace, somflow_cli, somflow_smtp):
+    text = (somflow_workspace / "somflow.toml").read_text(encoding="utf-8")
+    (somflow_workspace / "somflow.toml").write_text(text.replace('email = "dyrektor@sp7.example.pl"', 'email = ""'), encoding="utf-8")
+    nr = _person(somflow_cli)
+    somflow_cli("vetting", "record", str(nr), "krk", "--result", "figuruje", "--yes")
+    assert somflow_cli("withdraw", f"{nr}/krk", "--reason", "pomyłka").exit_code == 0
+    assert somflow_smtp.messages == []
+    assert "POWIADOMIENIE DLA DYREKTORA" in somflow_cli("status").output
+
+
+def test_a_result_date_is_corrected_and_the_old_one_kept(somflow_cli):
+    nr = _person(somflow_cli)
+    somflow_cli("vetting", "record", str(nr), "krk", "--result", "brak-wpisu", "--date", "2026-11-02")
+    bad = somflow_cli("correct", f"{nr}/krk", "wynik=figuruje", "--reason", "zły wynik")
+    assert bad.exit_code == 2 and "data (data dokumentu)" in bad.output
+    fixed = somflow_cli("popraw", f"{nr}/krk", "data=3.11.2026", "--powod", "literówka w dacie")
+    assert fixed.exit_code == 0, fixed.output
+    shown = somflow_cli("vetting", "show", str(nr)).output
+    assert "otrzymano 2026-11-03" in shown and "POPRAWIONO" in shown and "było: date: 2026-11-02" in shown
+
+
+def test_an_unknown_reference_says_how_entries_are_named(somflow_cli):
+    result = somflow_cli("withdraw", "99/rspts", "--reason", "pomyłka")
+    assert result.exit_code == 2 and "Nie znaleziono wpisu" in result.output and "OSOBA/POZYCJA" in result.output
