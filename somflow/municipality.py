@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import io
 import os
+from pathlib import Path
 from typing import Any
 
 import click
@@ -82,7 +83,7 @@ def report_units(app: Any, as_csv: bool, only: tuple[str, ...]) -> None:
         click.echo(render_table(header, table))
 
 
-@click.group(help="Magazyn danych: przeniesienie do PostgreSQL.")
+@click.group(help="Magazyn danych: przeniesienie do PostgreSQL, konta jednostek i gminy.")
 def store() -> None:
     pass
 
@@ -130,6 +131,62 @@ def store_migrate(app: Any, target: str, unit: str | None) -> None:
             where=describe_dsn(target),
         )
     )
+
+
+def _postgres_store(workspace: Workspace):
+    from somflow.store.postgres_store import PostgresStore
+
+    if not isinstance(workspace.store, PostgresStore):
+        raise ConfigError(_("To polecenie dotyczy bazy PostgreSQL, a ten obszar roboczy korzysta z pliku TinyDB."))
+    return workspace.store
+
+
+@store.command(
+    "add-role",
+    help="Utwórz konto bazy danych dla jednostki (widzi i zmienia tylko swoje dane) albo, z --municipality, konto gminy "
+    "(tylko odczyt zestawień). Uruchamia właściciel tabel; hasło trafia wyłącznie do pliku --pgpass.",
+)
+@click.argument("unit", required=False)
+@click.option("--municipality", is_flag=True, help="Konto gminy: odczyt wszystkich jednostek, bez prawa zapisu.")
+@click.option("--role", "name", help="Nazwa konta (domyślnie somflow_JEDNOSTKA albo somflow_gmina).")
+@click.option(
+    "--pgpass",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Plik, do którego dopisać wiersz z hasłem (format ~/.pgpass, tylko dla właściciela); hasło nie jest wypisywane.",
+)
+@click.pass_obj
+def store_add_role(app: Any, unit: str | None, municipality: bool, name: str | None, pgpass: Path) -> None:
+    from somflow.fileio import write_private
+    from somflow.store.pg_roles import add_role
+
+    if bool(unit) == municipality:
+        raise ConfigError(_("Podaj jednostkę (np. somflow store add-role sp7 …) albo --municipality — jedno z dwóch."))
+    created = add_role(_postgres_store(app.workspace), unit, name)
+    previous = pgpass.read_bytes() if pgpass.exists() else b""
+    if previous and not previous.endswith(b"\n"):
+        previous += b"\n"
+    write_private(pgpass, previous + created.pgpass_line.encode("utf-8") + b"\n")
+    if unit:
+        click.echo(_("Konto {role} jednostki {unit} jest gotowe: widzi i zmienia wyłącznie dane tej jednostki.", role=created.name, unit=unit))
+    else:
+        click.echo(_("Konto gminy {role} jest gotowe: odczyt zestawień wszystkich jednostek, bez prawa zapisu.", role=created.name))
+    click.echo(_("W somflow.toml tego komputera: [store] backend = \"postgres\", dsn = \"{dsn}\"", dsn=created.dsn))
+    click.echo(
+        _(
+            "Hasło zapisano w pliku {path} (tylko dla właściciela). Przenieś ten wiersz do ~/.pgpass na komputerze jednostki "
+            "(Windows: %APPDATA%\\postgresql\\pgpass.conf) i usuń plik.",
+            path=pgpass,
+        )
+    )
+
+
+@store.command("secure", help="Nałóż (ponownie) zabezpieczenia wierszy bazy PostgreSQL w wersji tego somflow; można powtarzać.")
+@click.pass_obj
+def store_secure(app: Any) -> None:
+    pg = _postgres_store(app.workspace)
+    pg.secure()
+    click.echo(_("Zabezpieczenia wierszy bazy {where} są aktualne: każda jednostka widzi tylko swoje dane.", where=pg.where))
 
 
 @hookimpl

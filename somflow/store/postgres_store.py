@@ -20,10 +20,14 @@ municipality overview lists.
 
 Units are enforced twice: every statement of this class filters on the
 store's unit, and the tables have row-level security (``FORCE``d, so it binds
-the table owner too) that shows a connection only the rows of the unit in its
-``somflow.unit`` setting. A plugin never gets a connection, so it cannot
-leave the unit; a hand-written query through the application role cannot
-either. (Superusers bypass row-level security; somflow must not run as one.)
+the table owner too) keyed on the connected role. A role listed in
+``somflow_roles`` (made by :mod:`somflow.store.pg_roles`; only the owner can
+change that table) sees and writes only its unit's rows, whatever its
+connection declares; the municipality's role reads every unit and has no
+write grant. A role not listed there (the owner, a shared application role of
+layout 1) sees the unit its ``somflow.unit`` setting declares — protection
+against mistakes only. Superusers and ``BYPASSRLS`` roles bypass all of it;
+somflow must not run as one. docs/postgres.md says what is guaranteed.
 
 Writers of one unit take a transaction-scoped advisory lock on the unit, so a
 transaction reads and writes that unit as if alone — the same guarantee as the
@@ -36,6 +40,7 @@ from __future__ import annotations
 
 import copy
 import threading
+from dataclasses import dataclass
 from collections.abc import Iterable
 from types import SimpleNamespace
 from typing import Any
@@ -46,7 +51,11 @@ from somflow.store.base import Store
 
 LOCK_TIMEOUT = "60s"
 
-DDL = """
+#: The layout version this code writes (``somflow_meta.schema``). 2: role-keyed row-level security.
+SCHEMA_VERSION = 2
+
+#: Tables, indexes and the role map; every statement may run again (the upgrade of an existing database).
+TABLES = """
 CREATE TABLE IF NOT EXISTS somflow_records (
     collection text NOT NULL,
     id text NOT NULL,
@@ -71,18 +80,60 @@ CREATE TABLE IF NOT EXISTS somflow_units (
     first_seen timestamptz NOT NULL DEFAULT now()
 );
 CREATE TABLE IF NOT EXISTS somflow_meta (key text PRIMARY KEY, value text NOT NULL);
-ALTER TABLE somflow_records ENABLE ROW LEVEL SECURITY;
-ALTER TABLE somflow_records FORCE ROW LEVEL SECURITY;
-ALTER TABLE somflow_audit ENABLE ROW LEVEL SECURITY;
-ALTER TABLE somflow_audit FORCE ROW LEVEL SECURITY;
-CREATE POLICY somflow_unit ON somflow_records
-    USING (unit = current_setting('somflow.unit', true))
-    WITH CHECK (unit = current_setting('somflow.unit', true));
-CREATE POLICY somflow_unit ON somflow_audit
-    USING (unit = current_setting('somflow.unit', true))
-    WITH CHECK (unit = current_setting('somflow.unit', true));
-INSERT INTO somflow_meta (key, value) VALUES ('schema', '1') ON CONFLICT (key) DO NOTHING;
+CREATE TABLE IF NOT EXISTS somflow_roles (
+    role text PRIMARY KEY,
+    kind text NOT NULL CHECK (kind IN ('unit', 'municipality')),
+    unit text,
+    CHECK ((kind = 'unit') = (unit IS NOT NULL))
+);
+ALTER TABLE somflow_roles ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS somflow_own_role ON somflow_roles;
+CREATE POLICY somflow_own_role ON somflow_roles FOR SELECT USING (role = current_user::text);
+GRANT SELECT ON somflow_roles TO PUBLIC;
 """
+
+# The unit the connected role may see and write. A role in somflow_roles is bound to its unit there
+# (a municipality role to none); a role not in it (the owner, the shared application role of layout
+# 1) is bound to what its connection declares in ``somflow.unit`` — the old, weaker rule. Written
+# into the policies (not a function) so the table is resolved when the policy is created, never
+# through the caller's search_path.
+_ROLE_UNIT = (
+    "COALESCE((SELECT r.unit FROM somflow_roles r WHERE r.role = current_user::text), "
+    "CASE WHEN NOT EXISTS (SELECT 1 FROM somflow_roles r WHERE r.role = current_user::text) "
+    "THEN current_setting('somflow.unit', true) END)"
+)
+_IS_MUNICIPALITY = "EXISTS (SELECT 1 FROM somflow_roles r WHERE r.role = current_user::text AND r.kind = 'municipality')"
+_IS_UNIT_ROLE = "EXISTS (SELECT 1 FROM somflow_roles r WHERE r.role = current_user::text AND r.kind = 'unit')"
+
+
+def _security_ddl() -> str:
+    """Row-level security, forced (it binds the owner too), on every table that holds a unit's rows."""
+    out = []
+    for table in ("somflow_records", "somflow_audit", "somflow_units"):
+        out += [
+            f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY;",
+            f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY;",
+            f"DROP POLICY IF EXISTS somflow_unit ON {table};",
+            f"DROP POLICY IF EXISTS somflow_municipality ON {table};",
+        ]
+    for table in ("somflow_records", "somflow_audit"):
+        out += [
+            f"CREATE POLICY somflow_unit ON {table} USING (unit = {_ROLE_UNIT}) WITH CHECK (unit = {_ROLE_UNIT});",
+            f"CREATE POLICY somflow_municipality ON {table} FOR SELECT USING ({_IS_MUNICIPALITY});",
+        ]
+    # Unit ids are no personal data: roles not bound to a unit (owner, municipality) list them all.
+    out.append(
+        f"CREATE POLICY somflow_unit ON somflow_units USING (unit = {_ROLE_UNIT} OR NOT {_IS_UNIT_ROLE}) "
+        f"WITH CHECK (unit = {_ROLE_UNIT});"
+    )
+    out.append(
+        f"INSERT INTO somflow_meta (key, value) VALUES ('schema', '{SCHEMA_VERSION}') "
+        "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value;"
+    )
+    return "\n".join(out)
+
+
+DDL = TABLES + _security_ddl()
 
 #: Advisory lock key (any constant) that serialises creating the tables.
 _SCHEMA_LOCK = 0x50F1_0001
@@ -118,6 +169,21 @@ def dsn_has_password(dsn: str) -> bool:
         return False
 
 
+UNIT = "unit"
+MUNICIPALITY = "municipality"
+
+
+@dataclass(frozen=True)
+class Role:
+    """The connected database role: ``kind`` is ``unit`` (bound to ``unit``), ``municipality`` (reads every
+    unit, writes nothing) or None (not in ``somflow_roles``: the owner, a shared application role)."""
+
+    name: str
+    kind: str | None
+    unit: str | None
+    owns_tables: bool
+
+
 class PostgresStore(Store):
     """The store in a PostgreSQL database; see the module docstring for the layout and the guarantees."""
 
@@ -130,7 +196,7 @@ class PostgresStore(Store):
         self._lock = threading.RLock()
         # The connection, shared with the views of other units made by for_unit(); ``unit`` is what its
         # somflow.unit setting currently says.
-        self._shared = SimpleNamespace(conn=None, unit=None)
+        self._shared = SimpleNamespace(conn=None, unit=None, role=None)
         self._owner = True
         self._unit_registered = False
         self._connection()  # fail early with a clear message
@@ -144,10 +210,31 @@ class PostgresStore(Store):
         self._shared.conn, self._shared.unit = conn, None
 
     def for_unit(self, unit: str) -> PostgresStore:
-        """This store seen as ``unit``, on the same connection (closing the view leaves it open)."""
+        """This store seen as ``unit``, on the same connection (closing the view leaves it open).
+
+        Another unit's view is only for the municipality role (read-only) and the tables' owner;
+        a unit's own role is refused here, and the database would show it nothing anyway.
+        """
+        role = self.role
+        if unit != self.unit and role.kind != MUNICIPALITY and not role.owns_tables:
+            raise StoreError(
+                _(
+                    "Konto bazy danych {role} należy do jednostki {unit} i nie ma wglądu w dane jednostki {other}. "
+                    "Zestawienia dla gminy wykonuje się z kontem gminy (somflow store add-role --municipality).",
+                    role=role.name,
+                    unit=self.unit,
+                    other=unit,
+                )
+            )
         view = copy.copy(self)
         view.unit, view._local, view._owner, view._unit_registered = unit, threading.local(), False, False
         return view
+
+    @property
+    def role(self) -> Role:
+        """The database role this store is connected as and what it is bound to."""
+        self._connection()
+        return self._shared.role
 
     # ------------------------------------------------------------ connection
 
@@ -175,18 +262,18 @@ class PostgresStore(Store):
         self._conn = conn
         self._shared.unit = self.unit
         self._ensure_schema(conn)
+        self._shared.role = self._identify(conn)
         return conn
 
     def _ensure_schema(self, conn) -> None:
+        """Create the tables on the first start; upgrade an older layout when connected as the tables' owner."""
         if conn.execute("SELECT to_regclass('somflow_meta') IS NOT NULL").fetchone()[0]:
+            if self._layout(conn) < SCHEMA_VERSION and self._owns_tables(conn):
+                self._apply_ddl(conn)
             return
-        psycopg = self._psycopg
         try:
-            with conn.transaction():
-                conn.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
-                if not conn.execute("SELECT to_regclass('somflow_meta') IS NOT NULL").fetchone()[0]:
-                    conn.execute(DDL)
-        except psycopg.errors.InsufficientPrivilege:
+            self._apply_ddl(conn)
+        except self._psycopg.errors.InsufficientPrivilege:
             raise StoreError(
                 _(
                     "Baza danych {where} nie ma jeszcze tabel somflow, a to konto nie może ich utworzyć. "
@@ -194,6 +281,55 @@ class PostgresStore(Store):
                     where=self.where,
                 )
             ) from None
+
+    def _apply_ddl(self, conn, again: bool = False) -> None:
+        """Create or upgrade the layout (``again``: even when current), once across processes."""
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
+            if again or conn.execute("SELECT to_regclass('somflow_meta') IS NULL").fetchone()[0] or self._layout(conn) < SCHEMA_VERSION:
+                conn.execute(DDL)
+
+    @staticmethod
+    def _layout(conn) -> int:
+        row = conn.execute("SELECT value FROM somflow_meta WHERE key = 'schema'").fetchone()
+        return int(row[0]) if row else 0
+
+    @staticmethod
+    def _owns_tables(conn) -> bool:
+        return conn.execute(
+            "SELECT pg_has_role(current_user, relowner, 'USAGE') FROM pg_class WHERE oid = 'somflow_records'::regclass"
+        ).fetchone()[0]
+
+    def _identify(self, conn) -> Role:
+        """Who this connection is: a unit's role must be the unit somflow.toml names."""
+        name = conn.execute("SELECT current_user").fetchone()[0]
+        kind = unit = None
+        if conn.execute("SELECT to_regclass('somflow_roles') IS NOT NULL").fetchone()[0]:
+            row = conn.execute("SELECT kind, unit FROM somflow_roles WHERE role = current_user::text").fetchone()
+            kind, unit = row if row else (None, None)
+        role = Role(name=name, kind=kind, unit=unit, owns_tables=self._owns_tables(conn))
+        if kind == UNIT and unit != self.unit:
+            conn.close()
+            raise StoreError(
+                _(
+                    "Konto bazy danych {role} należy do jednostki {mapped}, a w somflow.toml jest unit = \"{unit}\". "
+                    "Popraw somflow.toml albo adres bazy (każda jednostka łączy się własnym kontem).",
+                    role=name,
+                    mapped=unit,
+                    unit=self.unit,
+                )
+            )
+        return role
+
+    def secure(self) -> None:
+        """Apply the current layout and its row-level security again (idempotent); only for the tables' owner."""
+        conn = self._connection()
+        if not self.role.owns_tables:
+            raise StoreError(
+                _("Zabezpieczenia bazy {where} może zmienić tylko właściciel tabel somflow (konto {role} nim nie jest).", where=self.where, role=self.role.name)
+            )
+        with self._lock:
+            self._apply_ddl(conn, again=True)
 
     def close(self) -> None:
         if not self._owner:
@@ -219,6 +355,15 @@ class PostgresStore(Store):
                     return self._connection().execute(sql, params)  # a read outside a transaction: reconnect once
             except self._psycopg.errors.LockNotAvailable:
                 raise self._busy() from None
+            except self._psycopg.errors.InsufficientPrivilege as exc:
+                raise StoreError(
+                    _(
+                        "Baza danych {where} odmówiła kontu {role}: {reason}. Nic nie zapisano.",
+                        where=self.where,
+                        role=self._shared.role.name if self._shared.role else "?",
+                        reason=str(exc).strip().splitlines()[0],
+                    )
+                ) from None
             except self._psycopg.DataError as exc:
                 raise StoreError(
                     _("Baza danych odrzuciła zapis: {reason}. Nic nie zapisano.", reason=str(exc).strip().splitlines()[0])
@@ -291,6 +436,7 @@ class PostgresStore(Store):
         """
         from psycopg.types.json import Jsonb
 
+        self._refuse_read_only()
         ids = [d["id"] for d in docs]
         present = {r[0] for r in self._execute(
             "SELECT id FROM somflow_records WHERE collection = %s AND id = ANY(%s)", (self._check(collection), ids)
@@ -330,9 +476,16 @@ class PostgresStore(Store):
 
     # ---------------------------------------------------------------- writes
 
+    def _refuse_read_only(self) -> None:
+        if self.role.kind == MUNICIPALITY:
+            raise StoreError(
+                _("Konto bazy danych {role} (gminy) służy tylko do odczytu zestawień; nic nie zapisano.", role=self.role.name)
+            )
+
     def _write(self, collection: str, id: str, doc: dict[str, Any] | None) -> None:
         from psycopg.types.json import Jsonb
 
+        self._refuse_read_only()
         if doc is None:
             self._execute("DELETE FROM somflow_records WHERE collection = %s AND id = %s AND unit = %s", (collection, id, self.unit))
             return
