@@ -153,3 +153,42 @@ def test_case_data_keeps_a_pesel_with_a_leading_zero(tmp_path):
     path = tmp_path / "sprawa.yaml"
     path.write_text("pesel: 05222101234\ndata: 2026-11-20\n", encoding="utf-8")
     assert load_data(path) == {"pesel": "05222101234", "data": "2026-11-20"}
+
+
+SUSPECT = "Tomasz Zięba"
+SAME_SPELLINGS = ["Zięba Tomasz", "ZIĘBA  tomasz", "Tomasz Zieba", "zieba tomasz", " Tomasz\tZIEBA ", "Tomasz Zięba"]
+PARTLY = ["T. Zięba", "Zięba", "Tomasz Ziebaa", "Tomasz Zięba-Nowak"]
+
+
+@pytest.fixture
+def zieba_case(somflow_cli, tmp_path):
+    """A started case whose suspected perpetrator (section III) is Tomasz Zięba."""
+    data = payload()
+    data["nka"]["osoby_stosujace"][0]["imie_nazwisko"] = SUSPECT
+    case_id = new_case(somflow_cli, tmp_path, data=data)
+    start(somflow_cli, case_id)
+    return ("nk", "step", case_id, "nk-b", "--dnia", "2026-11-17", "--osoba", PEDAGOG, "--odbiorca-rola", "rodzic")
+
+
+@pytest.mark.parametrize("spelling", SAME_SPELLINGS)
+def test_nk_b_refuses_every_spelling_of_the_suspect(somflow_cli, somflow_workspace, zieba_case, spelling):
+    refused(somflow_cli, somflow_workspace, *zieba_case, "--odbiorca", spelling, match="nie przekazuje się osobie, wobec której istnieje podejrzenie")
+
+
+@pytest.mark.parametrize("spelling", PARTLY)
+def test_nk_b_refuses_a_partial_match_and_says_why(somflow_cli, somflow_workspace, zieba_case, spelling):
+    error = refused(somflow_cli, somflow_workspace, *zieba_case, "--odbiorca", spelling, match="zgadzają się częściowo")
+    assert f"„{spelling}”" in str(error)
+
+
+def test_nk_b_pesel_decides_when_both_have_one(somflow_cli, somflow_workspace, zieba_case):
+    # The suspect's PESEL under any name is the suspect.
+    refused(somflow_cli, somflow_workspace, *zieba_case, "--odbiorca", "Tomek Z.", "--odbiorca-pesel", FATHER_PESEL.replace("1", "1 ", 1), match="nie przekazuje się osobie")
+    # A namesake with his own PESEL (a grandfather called Tomasz Zięba too) may receive it.
+    from nk_data import pesel
+
+    ok(somflow_cli(*zieba_case, "--odbiorca", "Zięba Tomasz", "--odbiorca-pesel", pesel(1950, 1, 2, "5555")))
+
+
+def test_nk_b_to_another_family_member_is_recorded(somflow_cli, zieba_case):
+    ok(somflow_cli(*zieba_case, "--odbiorca", "Zięba Łucja"))

@@ -99,3 +99,11 @@ def test_only_picks_one_or_says_why_not():
 def test_initials():
     assert initials(Who(first="Anna", last="Nowak-Kowalska")) == "A. N. K."
     assert initials(Who()) == "—"
+
+
+def test_only_prefers_the_exact_letters_among_namesakes():
+    kids = [{"id": "1", "first_name": "Zofia", "last_name": "Żak"}, {"id": "2", "first_name": "Zofia", "last_name": "Zak"}]
+    assert only("ZAK zofia", kids)["id"] == "2"
+    assert only("Żak Zofia", kids)["id"] == "1"
+    with pytest.raises(AmbiguousPerson):
+        only("Zofia Źak", kids)

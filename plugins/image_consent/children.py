@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from somflow import refs
 from somflow.collation import polish_key
 from somflow.errors import InvalidInput
 from somflow.i18n import _
+from somflow.people import match
 from somflow.workspace import Workspace
 
-from somflow_image_consent.classlist import normalise
 from somflow_image_consent.vocabulary import CHILDREN
 
 
@@ -51,34 +52,24 @@ def in_groups(workspace: Workspace, groups: list[str] | None) -> list[dict[str, 
 
 
 def find(workspace: Workspace, text: str, group: str | None = None) -> dict[str, Any]:
-    """The one child meant by ``text``: its id, or "Imię Nazwisko" / "Nazwisko Imię" (with ``group`` to choose)."""
+    """The one child meant by ``text``: its id (or short reference, or id start), or the name in any order and spelling.
+
+    Names are compared by :mod:`somflow.people.match`: a partial fit (surname only, one of two
+    surnames) or two children of the same name are listed for the secretary to choose, never guessed.
+    """
     store = workspace.store
     child = store.get(CHILDREN, text.strip())
     if child is not None:
         return child
-    # exact letters first; typed without Polish letters ("Hanna Cwik") only when nothing matches exactly
-    for key in (str.lower, normalise):
-        matches = _matching(store.query(CHILDREN), text, key, group)
-        if matches:
-            break
-    if not matches:
+    kids = store.query(CHILDREN)
+    if group is not None:
+        kids = [c for c in kids if c.get("group") == normalise_group(group)]
+    by_ref = refs.by_id(kids, text)
+    if len(by_ref) == 1:
+        return by_ref[0]
+    found = match.only(text, kids, describe=lambda c: f"{c['id']}, {_('klasa')} {c.get('group')}")
+    if found is None:
         raise InvalidInput([_("Nie znaleziono dziecka „{text}” w rejestrze. Zaimportuj listę klasy: somflow consent import PLIK.csv", text=text)])
-    if len(matches) > 1:
-        listing = "; ".join(f"{c['id']} ({_('klasa')} {c.get('group')})" for c in matches)
-        raise InvalidInput([_("Więcej niż jedno dziecko pasuje do „{text}”: {listing}. Podaj --group albo identyfikator.", text=text, listing=listing)])
-    return matches[0]
-
-
-def _matching(children: list[dict[str, Any]], text: str, key, group: str | None) -> list[dict[str, Any]]:
-    """Children whose "first last", "last first" or (one word typed) either name equals ``text`` under ``key``."""
-    words = [key(w) for w in text.split()]
-    typed = key(" ".join(text.split()))
-    found = []
-    for candidate in children:
-        first, last = candidate["first_name"], candidate["last_name"]
-        if typed in (key(f"{first} {last}"), key(f"{last} {first}")) or (len(words) == 1 and words[0] in (key(first), key(last))):
-            if group is None or candidate.get("group") == normalise_group(group):
-                found.append(candidate)
     return found
 
 

@@ -25,6 +25,7 @@ from typing import Any, Callable
 from somflow.calendar import today  # noqa: F401  (the plugin's modules call nk_cases.today())
 from somflow.errors import InvalidInput, SomflowError
 from somflow.i18n import _
+from somflow.people import match
 from somflow.workspace import Workspace
 
 from somflow_niebieska_karta import rules
@@ -221,8 +222,14 @@ def _check_start(workspace: Workspace, case: dict[str, Any], day: date, details:
             )
     if role and role not in PRESENCE_ROLES:
         messages.append(_("Nieznana rola osoby obecnej „{role}”. Dozwolone: {choices}.", role=role, choices=", ".join(PRESENCE_ROLES)))
-    if present and rules.is_perpetrator(present, None, perpetrators):
+    verdict = rules.perpetrator_verdict(present, None, perpetrators) if present else match.Verdict.DIFFERENT
+    if verdict is match.Verdict.SAME:
         messages.append(_("Osoba obecna przy wypełnianiu NK-A jest wpisana jako osoba stosująca przemoc domową; wskaż inną osobę."))
+    elif verdict is match.Verdict.UNSURE:
+        messages.append(
+            _("Osoba obecna przy wypełnianiu NK-A może być osobą stosującą przemoc domową z sekcji III: imię i nazwisko zgadzają się "
+              "częściowo (np. jedno z nazwisk, inicjał, literówka). Wpisz pełne imię i nazwisko osoby obecnej albo wskaż inną osobę.")
+        )
     if rules.any_minor(merged) and rules.suspects_are_parents(merged) and role and role != "osoba_najblizsza":
         messages.append(
             _("Podejrzewanymi o stosowanie przemocy są rodzice lub opiekunowie: NK-A wypełnia się w obecności pełnoletniej osoby najbliższej. "
@@ -262,10 +269,19 @@ def _check_nkb(workspace: Workspace, case: dict[str, Any], day: date, details: d
             _("Przekazanie NK-B: gdy przemoc dotyczy małoletniego, formularz przekazuje się rodzicowi, opiekunowi prawnemu lub faktycznemu "
               "albo osobie, która zgłosiła podejrzenie (--odbiorca-rola).")
         )
-    if name and rules.is_perpetrator(name, details.get("recipient_pesel"), case.get("nka", {}).get("osoby_stosujace") or []):
+    verdict = rules.perpetrator_verdict(name, details.get("recipient_pesel"), case.get("nka", {}).get("osoby_stosujace") or []) if name else None
+    if verdict is match.Verdict.SAME:
         messages.append(
             _("Formularza „Niebieska Karta – B” nie przekazuje się osobie, wobec której istnieje podejrzenie, że stosuje przemoc domową. "
-              "Wybierz innego odbiorcę: rodzica lub opiekuna niebędącego sprawcą albo osobę, która zgłosiła podejrzenie.")
+              "Wybierz innego odbiorcę: rodzica lub opiekuna niebędącego sprawcą albo osobę, która zgłosiła podejrzenie. "
+              "Jeśli odbiorca tylko nosi to samo imię i nazwisko, podaj PESEL odbiorcy (--odbiorca-pesel) i PESEL osoby stosującej przemoc w NK-A.")
+        )
+    elif verdict is match.Verdict.UNSURE:
+        messages.append(
+            _("Przekazanie NK-B: odbiorca „{name}” może być osobą, wobec której istnieje podejrzenie, że stosuje przemoc domową (sekcja III NK-A) — "
+              "imię i nazwisko zgadzają się częściowo (np. jedno z nazwisk, inicjał, literówka). Takiej osobie nie przekazuje się formularza, "
+              "więc krok nie został zapisany. Wpisz pełne imię i nazwisko odbiorcy; jeśli to inna osoba, podaj też PESEL odbiorcy (--odbiorca-pesel).",
+              name=name)
         )
     return messages
 

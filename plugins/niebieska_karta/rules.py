@@ -8,12 +8,11 @@ for the NK-A form (through ``somflow_validate``) and for every case step
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from datetime import date
 from typing import Any
 
 from somflow.i18n import _
+from somflow.people import match
 
 #: Relations (section III "relacja", lowercase, without diacritics) that make a suspect a parent or guardian.
 PARENT_WORDS = ("matka", "ojciec", "rodzic", "mama", "tata", "opiekun prawny", "opiekunka prawna")
@@ -36,10 +35,8 @@ def not_future(day: date | None, today: date, where: str) -> list[str]:
 
 
 def fold(text: Any) -> str:
-    """Lowercase, no diacritics, single spaces: for comparing names typed by different people."""
-    text = str(text or "").replace("ł", "l").replace("Ł", "L")
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"\s+", " ", text).strip().lower()
+    """Lowercase words without diacritics, single spaces: for finding a relation word ("Matka", "opiekun  prawny")."""
+    return " ".join(match.words(str(text or "")))
 
 
 # ------------------------------------------------------------------ NK-A data
@@ -101,14 +98,18 @@ def check_roles(roles: Any) -> list[str]:
 # ---------------------------------------------------------------- people
 
 
-def is_perpetrator(name: str, pesel: str | None, perpetrators: list[dict[str, Any]]) -> bool:
-    """True when the person (by name, or by PESEL when both have one) is listed in section III."""
-    for person in perpetrators:
-        if pesel and person.get("pesel") and str(person["pesel"]) == str(pesel):
-            return True
-        if fold(name) and fold(name) == fold(person.get("imie_nazwisko")):
-            return True
-    return False
+def perpetrator_verdict(name: str, pesel: str | None, perpetrators: list[dict[str, Any]]) -> match.Verdict:
+    """Whether the person is one of the suspects of section III, as :func:`somflow.people.match.compare` sees it.
+
+    SAME when any suspect is that person (whatever the spelling; PESEL first when both have one),
+    UNSURE when a suspect fits only partly (one surname, an initial, a typo), else DIFFERENT.
+    """
+    who = match.Who(name=name, pesel=pesel or None)
+    verdicts = {match.compare(who, match.Who.of(person)) for person in perpetrators}
+    for verdict in (match.Verdict.SAME, match.Verdict.UNSURE):
+        if verdict in verdicts:
+            return verdict
+    return match.Verdict.DIFFERENT
 
 
 def suspects_are_parents(case: dict[str, Any]) -> bool:

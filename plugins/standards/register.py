@@ -17,6 +17,7 @@ from typing import Any
 from somflow import calendar, refs
 from somflow.errors import InvalidInput
 from somflow.i18n import _
+from somflow.people import match
 from somflow.store import Store
 
 from somflow_standards import people
@@ -41,10 +42,10 @@ def identity_warnings(store: Store, text: str) -> list[str]:
     # Any 11-digit run counts: a PESEL with a typo still identifies the child.
     if _DIGITS.search(text):
         warnings.append(_("Opis zawiera numer PESEL. Usuń go — rejestr nie może identyfikować dziecka."))
-    words = [w.casefold() for w in _WORD.findall(text)]
-    joined = " " + " ".join(words) + " "
+    # folded as somflow.people.match folds names: "ZIEBA tomasz" in a description is Tomasz Zięba
+    joined = " " + " ".join(match.words(" ".join(_WORD.findall(text)))) + " "
     for name in known_names(store):
-        tokens = [w.casefold() for w in _WORD.findall(name)]
+        tokens = match.words(name)
         if len(tokens) >= 2 and (" " + " ".join(tokens) + " " in joined or " " + " ".join(reversed(tokens)) + " " in joined):
             warnings.append(_("Opis zawiera imię i nazwisko osoby zapisanej w somflow. Opisz sprawę bez danych identyfikujących dziecko."))
             break

@@ -84,9 +84,9 @@ class Who:
             birth_date=_day(record.get("data_urodzenia") or record.get("birth_date")),
         )
 
-    def words(self) -> list[str]:
-        """The folded words of the name (given names and surnames together, order kept)."""
-        return words(" ".join(part for part in (self.name, self.first, self.last) if part))
+    def words(self, *, letters: bool = False) -> list[str]:
+        """The folded words of the name (given names and surnames together, order kept); ``letters``: see :func:`words`."""
+        return words(" ".join(part for part in (self.name, self.first, self.last) if part), letters=letters)
 
     def number(self) -> str | None:
         """The PESEL as digits (separators dropped), or None."""
@@ -116,9 +116,13 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
-def words(text: str) -> list[str]:
-    """The folded words of a name: spaces, hyphens, dots and commas separate (``T.Z.`` → ``t z``), apostrophes go."""
-    return [w for w in _SEPARATORS.split(_DROP.sub("", fold(text))) if w]
+def words(text: str, *, letters: bool = False) -> list[str]:
+    """The folded words of a name: spaces, hyphens, dots and commas separate (``T.Z.`` → ``t z``), apostrophes go.
+
+    ``letters=True`` keeps the Polish letters (only the case is folded): ``Żak`` and ``Zak`` stay apart.
+    """
+    folded = unicodedata.normalize("NFC", str(text or "")).casefold() if letters else fold(text)
+    return [w for w in _SEPARATORS.split(_DROP.sub("", folded)) if w]
 
 
 def compare(a: Who, b: Who) -> Verdict:
@@ -202,7 +206,8 @@ def only(
 ) -> T | None:
     """The one person that is ``query`` (None when nobody fits at all).
 
-    Raises :class:`AmbiguousPerson` when two or more people are SAME, or when nobody is
+    Among several SAME people, the one written with exactly the typed letters (Żak, not Zak) wins.
+    Raises :class:`AmbiguousPerson` when two or more people are still SAME, or when nobody is
     SAME but some fit partly: the Polish message lists them as initials with
     ``describe(person)`` (an id, a class, a person number — never a PESEL) so the user
     can say which one they mean.
@@ -210,6 +215,10 @@ def only(
     wanted = query if isinstance(query, Who) else Who(name=query)
     people = list(people)
     same = [p for p in people if compare(wanted, key(p)) is Verdict.SAME]
+    if len(same) > 1:
+        # Zofia Żak and Zofia Zak are two children: typed with the letters of one of them, it is that one
+        typed = sorted(wanted.words(letters=True))
+        same = [p for p in same if sorted(key(p).words(letters=True)) == typed] or same
     if len(same) == 1:
         return same[0]
     candidates = same or find(wanted, people, key)
