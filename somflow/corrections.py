@@ -106,6 +106,14 @@ def corrected_copy(entry: dict[str, Any], new_values: dict[str, Any], mark: dict
     return {**copy.deepcopy(entry), **new_values, "corrections": corrections}
 
 
+def split_ref(ref: str) -> tuple[str, str] | None:
+    """A reference ``RECORD#ENTRY`` (or ``RECORD/ENTRY``) split at its last ``#`` or ``/``; None without one."""
+    head, sep, tail = max(ref.rpartition("#"), ref.rpartition("/"), key=lambda p: len(p[0]))
+    if not sep or not head.strip() or not tail.strip():
+        return None
+    return head.strip(), tail.strip()
+
+
 def history_notes(entry: dict[str, Any]) -> list[str]:
     """Polish lines for a history listing: each correction and the withdrawal, with who/when/why."""
     lines = []
@@ -260,6 +268,7 @@ __all__ = [
     "kinds",
     "locate",
     "parse_changes",
+    "split_ref",
     "withdraw",
     "withdrawn_copy",
 ]

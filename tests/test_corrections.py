@@ -120,3 +120,71 @@ def test_a_result_date_is_corrected_and_the_old_one_kept(somflow_cli):
 def test_an_unknown_reference_says_how_entries_are_named(somflow_cli):
     result = somflow_cli("withdraw", "99/rspts", "--reason", "pomyłka")
     assert result.exit_code == 2 and "Nie znaleziono wpisu" in result.output and "OSOBA/POZYCJA" in result.output
+
+
+# ------------------------------------------------------------------ Niebieska Karta
+
+
+@pytest.fixture
+def nk_case(somflow_cli, tmp_path, monkeypatch):
+    """A case started on 17 Nov with NK-B handed to the wrong person (step 3) and a police notification (step 4)."""
+    from nk_cli import PEDAGOG, new_case, ok, start
+
+    monkeypatch.setenv("SOMFLOW_TODAY", "2026-12-10")
+    case_id = new_case(somflow_cli, tmp_path)
+    start(somflow_cli, case_id, "2026-11-17")
+    ok(somflow_cli("nk", "step", case_id, "nk-b", "--dnia", "2026-11-17", "--osoba", PEDAGOG, "--odbiorca", "Jan Obcy", "--odbiorca-rola", "zglaszajacy"))
+    ok(somflow_cli("nk", "step", case_id, "zawiadomienie", "--dnia", "2026-11-18", "--osoba", PEDAGOG))
+    return case_id
+
+
+def test_a_wrong_nk_b_step_is_withdrawn_and_counts_nowhere(somflow_cli, somflow_ws, nk_case):
+    from somflow_niebieska_karta import cases, prefill
+
+    done = somflow_cli("withdraw", f"{nk_case}#3", "--reason", "NK-B przekazano komuś innemu, wpis omyłkowy")
+    assert done.exit_code == 0, done.output
+    case = somflow_ws.store.get("nk_cases", nk_case)
+    assert cases.next_step(case) == "nk-b"  # NK-B is due again
+    nka = prefill.nka(somflow_ws, case, date(2026, 11, 17), {})
+    assert "xii_nk_b" not in nka  # NK-A section XII no longer says NK-B was handed
+    card = prefill.karta(somflow_ws, case, date(2026, 12, 10), {})
+    assert "Przekazanie formularza „Niebieska Karta – B”" not in [a["dzialanie"] for a in card["dzialania"]]
+    history = somflow_cli("nk", "show", nk_case).output
+    assert "#3" in history and "[WYCOFANY — nie liczy się]" in history
+    assert "przekazano: Jan Obcy (zglaszajacy)" in history and "NK-B przekazano komuś innemu, wpis omyłkowy" in history
+    again = somflow_cli("nk", "step", nk_case, "nk-b", "--dnia", "2026-11-19", "--osoba", "pedagog", "--odbiorca", "Łucja Żak", "--odbiorca-rola", "rodzic")
+    assert again.exit_code == 0, again.output
+    assert "[WYCOFANY" in somflow_cli("nk", "show", nk_case).output
+
+
+def test_a_step_later_steps_need_is_withdrawn_only_after_them(somflow_cli, somflow_ws, nk_case):
+    from somflow.errors import InvalidInput
+
+    with pytest.raises(InvalidInput, match="Najpierw wycofaj je"):
+        somflow_cli("nk", "withdraw", nk_case, "2", "--reason", "wszczęcie w innej sprawie")
+    note = somflow_cli("withdraw", f"{nk_case}#1", "--reason", "pomyłka")
+    assert note.exit_code == 2 and "nie wycofuje się" in note.output
+    assert not any("withdrawn" in s for s in somflow_ws.store.get("nk_cases", nk_case)["steps"])
+
+
+def test_nk_step_date_and_recipient_are_corrected_under_the_rules(somflow_cli, somflow_ws, nk_case):
+    early = somflow_cli("correct", f"{nk_case}/3", "data=10.11.2026", "--reason", "zła data")
+    assert early.exit_code == 2 and "wcześniejszą niż krok" in early.output
+    suspect = somflow_cli("correct", f"{nk_case}#3", "odbiorca=Jan Żak", "odbiorca-rola=rodzic", "--reason", "inny odbiorca")
+    assert suspect.exit_code == 2 and "nie przekazuje się osobie" in suspect.output
+    fixed = somflow_cli("popraw", f"{nk_case}#3", "data=18.11.2026", "odbiorca=Łucja Żak", "odbiorca-rola=rodzic", "--powod", "pomylono odbiorcę")
+    assert fixed.exit_code == 0, fixed.output
+    step = somflow_ws.store.get("nk_cases", nk_case)["steps"][2]
+    assert step["date"] == "2026-11-18" and step["details"]["recipient"] == "Łucja Żak"
+    assert step["corrections"][0]["before"]["date"] == "2026-11-17"
+    assert "POPRAWIONO" in somflow_cli("nk", "show", nk_case).output
+
+
+def test_withdrawing_the_closure_reopens_the_case(somflow_cli, somflow_ws, nk_case):
+    from nk_cli import ok
+
+    ok(somflow_cli("nk", "step", nk_case, "nk-a", "--dnia", "2026-11-20", "--osoba", "pedagog", "--sposob", "osobiscie"))
+    ok(somflow_cli("nk", "step", nk_case, "zamkniecie", "--dnia", "2026-12-02", "--osoba", "dyrektor"))
+    ok(somflow_cli("withdraw", f"{nk_case}#6", "--reason", "zamknięto przedwcześnie"))
+    case = somflow_ws.store.get("nk_cases", nk_case)
+    assert case["status"] == "otwarta" and nk_case in somflow_cli("nk", "list").output

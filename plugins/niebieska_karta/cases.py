@@ -7,7 +7,8 @@ A case record::
     nka         the NK-A data gathered so far (form ``niebieska-karta-a``: victims, suspects, IV–XIII...)
     sprawcy_rodzice  True when the suspects are the parents/guardians (None: derive from section III)
     plan        the support plan's data (form ``plan-wsparcia``), ``next_review`` its next review date
-    steps       the history: {step, date, person, documents: [ids], details: {...}, recorded}
+    steps       the history: {step, date, person, documents: [ids], details: {...}, recorded};
+                a withdrawn step stays, marked ``withdrawn`` (see ``entries.py``), and counts nowhere
     documents   every document printed for the case: {id, form, date}
     returned    scans filed back from the inbox: {id, form, date}
 
@@ -23,6 +24,7 @@ from datetime import date
 from typing import Any, Callable
 
 from somflow.calendar import today  # noqa: F401  (the plugin's modules call nk_cases.today())
+from somflow.corrections import counting
 from somflow.errors import InvalidInput, SomflowError
 from somflow.i18n import _
 from somflow.people import match
@@ -85,8 +87,13 @@ def find_case(workspace: Workspace, ref: str) -> dict[str, Any]:
     raise SomflowError(_("Numer {ref} pasuje do kilku spraw NK ({count}); podaj dłuższy fragment.", ref=ref, count=len(found)))
 
 
+def counted_steps(case: dict[str, Any]) -> list[dict[str, Any]]:
+    """The history's steps that count: every step but the withdrawn ones (somflow.corrections)."""
+    return counting(case.get("steps", []))
+
+
 def done_steps(case: dict[str, Any], kind: str) -> list[dict[str, Any]]:
-    return [s for s in case.get("steps", []) if s["step"] == kind]
+    return [s for s in counted_steps(case) if s["step"] == kind]
 
 
 def first_date(case: dict[str, Any], kind: str) -> date | None:
@@ -187,7 +194,23 @@ def check_step(
     if not str(person or "").strip():
         messages.append(_("Krok „{title}”: podaj osobę, która go wykonała (--osoba).", title=title))
     messages += rules.not_future(day, today(), _("Krok „{title}”", title=title))
-    for required in step.requires:
+    messages += order_problems(case, kind, day)
+    if step.once and done_steps(case, kind):
+        messages.append(_("Krok „{title}” jest już zapisany w tej sprawie.", title=title))
+    for doc_id in documents:
+        if workspace.store.get("documents", doc_id) is None:
+            messages.append(_("Nie ma dokumentu {id} (opcja --dokument).", id=doc_id))
+    checker = _CHECKS.get(kind)
+    if checker is not None:
+        messages += checker(workspace, case, day, details)
+    return messages
+
+
+def order_problems(case: dict[str, Any], kind: str, day: date) -> list[str]:
+    """Why a step ``kind`` on ``day`` cannot come where it would in the case's (counted) history."""
+    title = step_title(kind)
+    messages = []
+    for required in STEPS[kind].requires:
         before = first_date(case, required)
         if before is None:
             messages.append(
@@ -198,14 +221,6 @@ def check_step(
                 _("Krok „{title}” ma datę {day}, wcześniejszą niż krok „{required}” ({before}).",
                   title=title, day=day.isoformat(), required=step_title(required), before=before.isoformat())
             )
-    if step.once and done_steps(case, kind):
-        messages.append(_("Krok „{title}” jest już zapisany w tej sprawie.", title=title))
-    for doc_id in documents:
-        if workspace.store.get("documents", doc_id) is None:
-            messages.append(_("Nie ma dokumentu {id} (opcja --dokument).", id=doc_id))
-    checker = _CHECKS.get(kind)
-    if checker is not None:
-        messages += checker(workspace, case, day, details)
     return messages
 
 
@@ -257,7 +272,7 @@ def validate_nka(workspace: Workspace, case: dict[str, Any], day: date, *, detai
     return messages
 
 
-def _check_nkb(workspace: Workspace, case: dict[str, Any], day: date, details: dict[str, Any]) -> list[str]:
+def check_nkb(workspace: Workspace, case: dict[str, Any], day: date, details: dict[str, Any]) -> list[str]:
     messages: list[str] = []
     name, role = str(details.get("recipient") or "").strip(), details.get("recipient_role")
     if not name:
@@ -324,7 +339,7 @@ def _check_review(workspace: Workspace, case: dict[str, Any], day: date, details
 
 _CHECKS: dict[str, Callable[..., list[str]]] = {
     "wszczecie": _check_start,
-    "nk-b": _check_nkb,
+    "nk-b": check_nkb,
     "nk-a": _check_delivery,
     "zawiadomienie": lambda w, c, d, det: _check_action(w, c, d, det, "zawiadomienie"),
     "wniosek-sad": lambda w, c, d, det: _check_action(w, c, d, det, "wniosek-sad"),

@@ -10,8 +10,10 @@ import click
 from somflow.forms import datafile
 from somflow_niebieska_karta import cases as nk_cases
 from somflow_niebieska_karta.due import next_due
+from somflow_niebieska_karta.entries import step_ref
 
 from somflow.calendar import option_date
+from somflow.corrections import history_notes, is_withdrawn
 from somflow.errors import InvalidInput
 from somflow.i18n import _
 
@@ -130,11 +132,12 @@ def show(app, case_ref: str, reveal: bool) -> None:
         pesel = f", PESEL {mask_pesel(person['pesel'], reveal)}" if person.get("pesel") else ""
         relation = f" ({person['relacja']})" if person.get("relacja") else ""
         click.echo("  " + _("Osoba stosująca przemoc {n}: {name}{relation}{pesel}", n=i, name=person.get("imie_nazwisko", "—"), relation=relation, pesel=pesel))
-    click.echo(_("Historia:"))
-    for entry in case.get("steps", []):
+    click.echo(_("Historia (numer kroku: do poprawienia lub wycofania, np. somflow withdraw {ref} --reason …):", ref=step_ref(case, 1)))
+    for index, entry in enumerate(case.get("steps", [])):
         docs = ", ".join(entry.get("documents") or []) or "—"
-        click.echo(f"  {entry['date']}  {nk_cases.step_title(entry['step'])}  — {entry['person']}  [{_('dokumenty')}: {docs}]")
-        for line in _detail_lines(entry):
+        gone = "  " + _("[WYCOFANY — nie liczy się]") if is_withdrawn(entry) else ""
+        click.echo(f"  #{index + 1:<3}{entry['date']}  {nk_cases.step_title(entry['step'])}  — {entry['person']}  [{_('dokumenty')}: {docs}]{gone}")
+        for line in _detail_lines(entry) + history_notes(entry):
             click.echo("      " + line)
     for doc in case.get("returned", []):
         click.echo("  " + _("{date}  Zwrócono podpisany skan: {form} [{id}]", date=doc["date"], form=doc.get("form"), id=doc["id"]))
@@ -210,6 +213,21 @@ def step(app, case_ref: str, kind: str, dnia: str | None, osoba: str, data_file:
     if following:
         due = next_due(case)
         click.echo(_("Następny krok: {step}", step=nk_cases.step_title(following)) + (f" ({_('termin')} {due.isoformat()})" if due else ""))
+
+
+@nk.command("withdraw", help="Wycofaj błędnie zapisany krok sprawy (NUMER z somflow nk show) z podaniem powodu; zostaje w historii jako wycofany.")
+@click.argument("case_ref", metavar="SPRAWA")
+@click.argument("number", metavar="NUMER", type=int)
+@click.option("--reason", "--powod", "reason", required=True, help="Powód wycofania (wymagany).")
+@click.option("--by", "--kto", "by", default="", help="Kto wycofuje (domyślnie użytkownik systemu).")
+@click.pass_obj
+def withdraw(app, case_ref: str, number: int, reason: str, by: str) -> None:
+    from somflow import corrections
+    from somflow.correction_commands import report
+
+    from somflow_niebieska_karta.entries import KIND
+
+    report(corrections.withdraw(app.workspace, f"{case_ref}#{number}", reason, by, kind=KIND), "withdraw")
 
 
 @nk.command("print", help="Wydrukuj formularz sprawy wypełniony jej danymi (PDF z kodami QR w documents/).")

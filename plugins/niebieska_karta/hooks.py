@@ -80,3 +80,10 @@ def somflow_register_commands(register) -> None:
     from somflow_niebieska_karta.commands import nk
 
     register(nk)
+
+
+@hookimpl
+def somflow_register_entry_kinds(register) -> None:
+    from somflow_niebieska_karta.entries import ENTRY_KIND
+
+    register(ENTRY_KIND)

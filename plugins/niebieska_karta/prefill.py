@@ -13,6 +13,8 @@ from typing import Any, Callable
 
 from somflow.workspace import Workspace
 
+from somflow_niebieska_karta.cases import counted_steps
+
 Builder = Callable[[Workspace, dict[str, Any], date, dict[str, Any]], dict[str, Any]]
 
 
@@ -53,20 +55,20 @@ def notatka(workspace: Workspace, case: dict[str, Any], day: date, details: dict
 
 def nka(workspace: Workspace, case: dict[str, Any], day: date, details: dict[str, Any]) -> dict[str, Any]:
     data = dict(case.get("nka") or {})
-    start = next((s for s in case.get("steps", []) if s["step"] == "wszczecie"), None)
+    start = next((s for s in counted_steps(case) if s["step"] == "wszczecie"), None)
     start_day = start["date"] if start else day.isoformat()
     data.setdefault("miejscowosc", details.get("place") or (start or {}).get("details", {}).get("place") or town(workspace))
     data["data"] = start_day
     data.setdefault("podmiot", institution(workspace))
     victims = data.get("osoby_doznajace") or []
     # Section XII "Przekazanie formularza NK-B": for every victim once NK-B was handed (the form lists victims 1–3).
-    if any(s["step"] == "nk-b" for s in case.get("steps", [])) and "xii_nk_b" not in data:
+    if any(s["step"] == "nk-b" for s in counted_steps(case)) and "xii_nk_b" not in data:
         data["xii_nk_b"] = [f"d{i}" for i in range(1, min(len(victims), 3) + 1)]
     return _clean(data)
 
 
 def nkb(workspace: Workspace, case: dict[str, Any], day: date, details: dict[str, Any]) -> dict[str, Any]:
-    start = next((s for s in case.get("steps", []) if s["step"] == "wszczecie"), None)
+    start = next((s for s in counted_steps(case) if s["step"] == "wszczecie"), None)
     team = workspace.hook.somflow_addressee(workspace=workspace, role="zespol_interdyscyplinarny") or {}
     team_text = "\n".join(t for t in (team.get("name"), team.get("address"), team.get("phone"), team.get("email")) if t)
     contacts = []
@@ -94,7 +96,7 @@ def nkb(workspace: Workspace, case: dict[str, Any], day: date, details: dict[str
 
 
 def karta(workspace: Workspace, case: dict[str, Any], day: date, details: dict[str, Any]) -> dict[str, Any]:
-    actions = [s for s in case.get("steps", []) if s["step"] in ("zawiadomienie", "wniosek-sad", "ops")]
+    actions = [s for s in counted_steps(case) if s["step"] in ("zawiadomienie", "wniosek-sad", "ops")]
     current = {"step": details.get("_step"), "date": day.isoformat(), "details": details}
     if current["step"]:
         actions.append(current)
@@ -112,7 +114,7 @@ def karta(workspace: Workspace, case: dict[str, Any], day: date, details: dict[s
     from somflow_niebieska_karta.cases import step_title
 
     # The unit's own actions so far (the card's table holds 5; the latest ones are kept).
-    own = [{"data": s["date"], "dzialanie": step_title(s["step"])} for s in case.get("steps", []) if s["step"] not in forms_of]
+    own = [{"data": s["date"], "dzialanie": step_title(s["step"])} for s in counted_steps(case) if s["step"] not in forms_of]
     return _clean(
         {
             "dziecko_imie_nazwisko": first_victim(case).get("imie_nazwisko"),

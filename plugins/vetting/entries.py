@@ -1,7 +1,7 @@
 """Vetting results offered for correction (kind ``wynik-weryfikacji``, see somflow.corrections).
 
 A result is referred to as ``OSOBA/POZYCJA`` (``5/rspts``: person number 5, item
-rspts). A withdrawn result leaves ``items`` for ``withdrawn_items`` with who,
+rspts; ``#`` works instead of ``/``). A withdrawn result leaves ``items`` for ``withdrawn_items`` with who,
 when and why, so it counts nowhere (status, blocking, deadlines) while
 ``vetting show`` still lists it. Withdrawing the last FIGURUJE unblocks the
 person; the head is told (somflow.notices). Any withdrawal clears an admission
@@ -31,16 +31,17 @@ def _label(workspace, person: dict[str, Any], key: str, item: dict[str, Any]) ->
 def locate(workspace, ref: str) -> list[corrections.Entry]:
     from .records import find_person
 
-    who, sep, key = ref.rpartition("/")
-    if not sep or not who.strip() or not key.strip():
+    split = corrections.split_ref(ref)
+    if split is None:
         return []
+    who, key = split
     try:
         person = find_person(workspace, who)
     except SomflowError:
         return []
     items = person.get("items") or {}
     found = req.find_item(person, key, workspace.config)
-    key = found.key if found is not None else key.strip()
+    key = found.key if found is not None else key
     if key not in items:
         return []
     item = items[key]
