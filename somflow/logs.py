@@ -24,6 +24,8 @@ from somflow.errors import ConfigError
 from somflow.i18n import _
 
 _ELEVEN_DIGITS = re.compile(r"(?<!\d)\d{11}(?!\d)")
+#: An extension shown in a file label: a dot and a few letters or digits, nothing a name could hide in.
+_PLAIN_SUFFIX = re.compile(r"\.[a-z0-9]{1,5}")
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
@@ -33,9 +35,24 @@ def redact_pesel(text: str) -> str:
 
 
 def file_label(path: Path) -> str:
-    """How logs name a user's file: scans are often named after the child, so a short digest of
-    the name (an administrator can compute it for a file in question) and the extension only."""
-    return f"file#{hashlib.sha256(path.name.encode('utf-8')).hexdigest()[:8]}{path.suffix.lower()}"
+    """How logs and the watcher's output name a user's file: scans are often named after the child, so a
+    short digest of the name's bytes and a plain extension only. Any name works, also one with bytes that
+    are not UTF-8 (an old scanner writing Windows-1250 names): the digest is of the bytes on disk, so an
+    administrator can compute it for a file in question (``printf %s NAME | sha256sum``)."""
+    digest = hashlib.sha256(os.fsencode(path.name)).hexdigest()[:8]
+    suffix = path.suffix.lower()
+    return f"file#{digest}{suffix if _PLAIN_SUFFIX.fullmatch(suffix) else ''}"
+
+
+def readable_name(name: str) -> str:
+    """A file name as a person can read it, safe to print: a name that is not UTF-8 on disk is read as
+    Windows-1250 (what old scanners write), and control characters are shown escaped (``\\n``)."""
+    raw = os.fsencode(name)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1250", "backslashreplace")
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
 def log_unexpected(logger: logging.Logger, what: str, exc: BaseException) -> None:

@@ -251,10 +251,10 @@ def test_recover_marks_entries_whose_original_is_gone(ws):
     assert run_pipeline(ws, drop(ws, [doc], "a.pdf")).status == "filed"
     (entry,) = ws.store.query(filing.SCANS)
     ws.store.update(filing.SCANS, entry["id"], {"state": filing.FILED})
-    (ws.path("archive") / ".a.pdf.x.tmp").write_bytes(b"half")
+    (ws.path("archive") / ".a.pdf.k3j9x_2q.tmp").write_bytes(b"half")
     assert filing.recover(ws) == 1
     assert ws.store.query(filing.SCANS)[0]["state"] == filing.DONE
-    assert not (ws.path("archive") / ".a.pdf.x.tmp").exists()
+    assert not (ws.path("archive") / ".a.pdf.k3j9x_2q.tmp").exists()
 
 
 def test_status_shows_rejected_files(ws, somflow_cli):

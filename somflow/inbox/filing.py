@@ -42,8 +42,9 @@ from pathlib import Path
 
 from somflow.fileio import write_private
 from somflow.i18n import _
+from somflow.inbox import entries
 from somflow.inbox.model import Rejected
-from somflow.logs import file_label
+from somflow.logs import file_label, readable_name
 from somflow.store.base import now_iso
 from somflow.workspace import Workspace
 
@@ -52,6 +53,10 @@ log = logging.getLogger(__name__)
 #: The collection with one entry per scan taken from the inbox.
 SCANS = "inbox_files"
 FILED, DONE = "filed", "done"
+#: The longest file name, in bytes, that common file systems take.
+NAME_MAX = 255
+#: The longest note name: ``write_private`` writes it first as ``.<name>.<8 characters>.tmp`` (14 bytes more).
+NOTE_MAX = NAME_MAX - 14
 
 
 def sha256(content: bytes) -> str:
@@ -69,7 +74,7 @@ def relative(workspace: Workspace, path: Path) -> str:
 def signature(path: Path) -> tuple[int, int] | None:
     """Size and modification time of ``path``, to notice a file that is still being written; None if gone."""
     try:
-        st = path.stat()
+        st = path.lstat()  # a link is not followed
     except OSError:
         return None
     return (st.st_size, st.st_mtime_ns)
@@ -99,9 +104,8 @@ def finish(workspace: Workspace, path: Path, entry: dict) -> None:
 
 def recover(workspace: Workspace) -> int:
     """After a crash: mark entries whose original is gone, delete temporary files. Returns entries fixed."""
-    for folder in (workspace.path("archive"), workspace.path("rejected")):
-        for tmp in folder.glob(".*.tmp") if folder.is_dir() else []:
-            tmp.unlink(missing_ok=True)
+    for folder in ("inbox", "archive", "rejected"):
+        entries.remove_temporary(workspace.path(folder))
     fixed = 0
     for entry in workspace.store.query(SCANS, {"state": FILED}):
         original = workspace.root / entry["source"]
@@ -116,13 +120,18 @@ def recover(workspace: Workspace) -> int:
 
 
 def reject(workspace: Workspace, path: Path, rejected: Rejected) -> bool:
-    """Move ``path`` to ``rejected/`` with a Polish ``.txt`` beside it; False when the file is gone."""
-    if not path.exists():
+    """Move ``path`` to ``rejected/`` with a Polish ``.txt`` beside it; False when the file is gone.
+
+    Any name works: one that is not UTF-8 on disk, or so long that ``.txt``
+    would not fit (the note then gets a shortened name, see :func:`note_for`).
+    A link, FIFO or other special entry is moved as it is, never opened.
+    """
+    if not os.path.lexists(path):
         return False
     folder = workspace.path("rejected")
     folder.mkdir(parents=True, exist_ok=True)
     target = _free_name(folder, path.name)
-    note = target.with_name(target.name + ".txt")
+    note = note_for(target)
     write_private(note, reason_text(path.name, rejected).encode("utf-8"))
     try:
         _move(path, target)
@@ -133,10 +142,21 @@ def reject(workspace: Workspace, path: Path, rejected: Rejected) -> bool:
     return True
 
 
+def note_for(rejected_file: Path) -> Path:
+    """The ``.txt`` with the reason beside a file in ``rejected/``: its name plus ``.txt``, or — when that
+    would be too long to write (:data:`NOTE_MAX`) — its name shortened, ``~``, a digest of the full name."""
+    name = rejected_file.name + ".txt"
+    if len(os.fsencode(name)) <= NOTE_MAX:
+        return rejected_file.with_name(name)
+    digest = hashlib.sha256(os.fsencode(rejected_file.name)).hexdigest()[:8]
+    return rejected_file.with_name(_shorten(rejected_file.name, NOTE_MAX - 13) + f"~{digest}.txt")
+
+
 def reason_text(name: str, rejected: Rejected) -> str:
     """The text of the ``.txt`` note beside a rejected file (Windows line ends: read in Notepad)."""
     lines = [
-        _("Plik: {name}", name=name),
+        _("Plik: {name}", name=readable_name(name)),
+        _("W dzienniku: {label}", label=file_label(Path(name))),
         _("Odrzucono: {when}", when=datetime.now().strftime("%Y-%m-%d %H:%M")),
         _("Powód: {reason}", reason=rejected.reason),
     ]
@@ -147,12 +167,22 @@ def reason_text(name: str, rejected: Rejected) -> str:
     return "\r\n".join(lines) + "\r\n"
 
 
+def _shorten(name: str, limit: int) -> str:
+    """``name`` cut to at most ``limit`` bytes on disk, at a character boundary."""
+    while len(os.fsencode(name)) > limit:
+        name = name[:-1]
+    return name
+
+
 def _free_name(folder: Path, name: str) -> Path:
     target = folder / name
     stem, suffix = Path(name).stem, Path(name).suffix
+    if len(os.fsencode(suffix)) > 16:  # not an extension, just a dot in a long name
+        stem, suffix = name, ""
     number = 2
-    while target.exists() or target.with_name(target.name + ".txt").exists():
-        target = folder / f"{stem} ({number}){suffix}"
+    while os.path.lexists(target) or note_for(target).exists():
+        tail = f" ({number}){suffix}"
+        target = folder / (_shorten(stem, NAME_MAX - len(os.fsencode(tail))) + tail)
         number += 1
     return target
 
@@ -161,8 +191,10 @@ def _move(source: Path, target: Path) -> None:
     try:
         os.replace(source, target)
     except OSError:
-        if not source.exists():
+        if not os.path.lexists(source):
             raise FileNotFoundError(source) from None
         # Another drive or a network share: copy, make it durable, then remove the original.
-        write_private(target, source.read_bytes())
+        # A link or FIFO holds no data and must not be opened: it is only removed (its note says what it was).
+        if entries.special(source) is None:
+            write_private(target, entries.read_regular(source))
         source.unlink(missing_ok=True)

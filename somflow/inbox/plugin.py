@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import signal
+import sys
 from pathlib import Path
 
 import click
@@ -13,21 +15,36 @@ from somflow.i18n import _
 from somflow.inbox import filing
 from somflow.inbox.pipeline import Outcome, run_pipeline
 from somflow.inbox.watcher import Watcher, inbox_files, is_junk
+from somflow.logs import file_label, readable_name
 from somflow.workspace import Workspace
 
 
+def shown_name(name: str) -> str:
+    """How a file is named on stdout: readable when a person sits at the terminal, else (the watcher's
+    journal, a redirected ``ingest``) only its :func:`~somflow.logs.file_label` — scans are named after children."""
+    if sys.stdout.isatty():
+        return readable_name(name)
+    return file_label(Path(name))
+
+
 def echo_outcome(outcome: Outcome) -> None:
-    """One line a file for the person at the terminal (file names are theirs to see; logs never get them)."""
+    """One line a file; the name as :func:`shown_name` gives it, also where a reason happens to quote it."""
+    name = shown_name(outcome.name)
+
+    def masked(text: str) -> str:
+        return text.replace(outcome.name, name) if outcome.name else text
+
+    reason = masked(outcome.reason)
     if outcome.status == "filed":
-        click.echo(_("Przyjęto {name}: dokumenty {ids}", name=outcome.name, ids=", ".join(outcome.documents)))
+        click.echo(_("Przyjęto {name}: dokumenty {ids}", name=name, ids=", ".join(outcome.documents)))
     elif outcome.status == "rejected":
-        click.secho(_("Odrzucono {name} (do rejected/): {reason}", name=outcome.name, reason=outcome.reason), fg="yellow")
+        click.secho(_("Odrzucono {name} (do rejected/): {reason}", name=name, reason=reason), fg="yellow")
     elif outcome.status == "retry":
-        click.secho(_("Pozostawiono {name} w skrzynce, spróbuję ponownie: {reason}", name=outcome.name, reason=outcome.reason), fg="yellow")
+        click.secho(_("Pozostawiono {name} w skrzynce, spróbuję ponownie: {reason}", name=name, reason=reason), fg="yellow")
     else:
-        click.echo(_("Pominięto {name}: {reason}", name=outcome.name, reason=outcome.reason))
+        click.echo(_("Pominięto {name}: {reason}", name=name, reason=reason))
     for notice in outcome.notices:
-        click.echo("  " + notice)
+        click.echo("  " + masked(notice))
 
 
 @click.command(help="Obserwuj skrzynkę inbox/ i przyjmuj wrzucane skany (działa do przerwania Ctrl+C).")
@@ -49,22 +66,31 @@ def watch(app, poll: bool, settle: float, rescan: float) -> None:
 
 @click.command(help="Przyjmij podane pliki (albo, bez argumentów, wszystko ze skrzynki inbox/) jednym przebiegiem.")
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--outside-inbox",
+    is_flag=True,
+    help="Pozwól przyjąć folder spoza skrzynki inbox/ (jego pliki zostaną przeniesione do archive/ albo rejected/).",
+)
 @click.pass_obj
-def ingest(app, files: tuple[Path, ...]) -> None:
+def ingest(app, files: tuple[Path, ...], outside_inbox: bool) -> None:
     workspace: Workspace = app.workspace
+    inbox = workspace.path("inbox")
+    folders = [given for given in files if given.is_dir()]
+    if not outside_inbox:
+        refuse_folders_outside(inbox, folders)
     filing.recover(workspace)
     paths: list[Path] = []
     missing = 0
-    for given in files or (workspace.path("inbox"),):
-        if given.is_dir():
+    for given in files or (inbox,):
+        if given in folders or not files:
             paths += inbox_files(given)
-        elif given.exists() and not is_junk(given):
-            paths.append(given.resolve())
-        elif not given.exists():
+        elif os.path.lexists(given) and not is_junk(given):
+            paths.append(given.absolute())  # not resolve(): a link is set aside, not followed
+        elif not os.path.lexists(given):
             missing += 1
             click.secho(_("Nie ma pliku {path}.", path=given), fg="red", err=True)
     if not paths and not missing:
-        click.echo(_("Nie ma plików do przyjęcia ({where}).", where=", ".join(str(f) for f in files) or workspace.path("inbox")))
+        click.echo(_("Nie ma plików do przyjęcia ({where}).", where=", ".join(str(f) for f in files) or inbox))
     outcomes = [run_pipeline(workspace, path) for path in paths]
     for outcome in outcomes:
         echo_outcome(outcome)
@@ -73,6 +99,22 @@ def ingest(app, files: tuple[Path, ...]) -> None:
         raise SomflowError(_("Nie przyjęto plików: {count} (powody obok nich w rejected/).", count=not_filed))
     if missing:
         raise SomflowError(_("Nie znaleziono podanych plików: {count}; nic z nimi nie zrobiono.", count=missing))
+
+
+def refuse_folders_outside(inbox: Path, folders: list[Path]) -> None:
+    """Stop before anything is moved when a folder outside ``inbox`` is given: ingest empties the folders it takes."""
+    inbox = inbox.resolve()
+    for folder in folders:
+        resolved = folder.resolve()
+        if resolved != inbox and inbox not in resolved.parents:
+            raise SomflowError(
+                _(
+                    "Folder {folder} nie jest skrzynką {inbox} ani jej podfolderem. Przyjmowanie przenosi wszystkie pliki "
+                    "folderu: skany do archive/, pozostałe do rejected/. Jeśli tego właśnie chcesz, dodaj --outside-inbox.",
+                    folder=folder,
+                    inbox=inbox,
+                )
+            )
 
 
 @hookimpl
@@ -84,7 +126,9 @@ def somflow_register_commands(register) -> None:
 @hookimpl
 def somflow_status(workspace: Workspace) -> list[tuple[str, str]]:
     # A note is "<file>.txt" beside its file; a rejected file may be a .txt itself.
-    rejected = [p for p in inbox_files(workspace.path("rejected")) if not (p.suffix.lower() == ".txt" and p.with_suffix("").exists())]
+    found = inbox_files(workspace.path("rejected"))
+    notes = {filing.note_for(p) for p in found}
+    rejected = [p for p in found if p not in notes]
     lines = [
         (_("Pliki oczekujące w inbox/"), str(len(inbox_files(workspace.path("inbox"))))),
         (_("Skany przyjęte do archiwum"), str(workspace.store.count(filing.SCANS))),

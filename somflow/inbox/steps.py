@@ -12,7 +12,7 @@ import pypdf
 from PIL import Image
 
 from somflow.i18n import _
-from somflow.inbox import filing, ocr
+from somflow.inbox import entries, filing, ocr
 from somflow.inbox.model import DocumentPart, Rejected, ScanFile, StopIngest
 from somflow.inbox.pages import PageSource, looks_blank, not_a_scan, sniff
 from somflow.inbox.pipeline import Context, Step
@@ -33,13 +33,8 @@ class ReadFile(Step):
     name = "read"
 
     def run(self, ctx: Context) -> None:
-        try:
-            ctx.signature = filing.signature(ctx.path)
-            ctx.content = ctx.path.read_bytes()
-        except FileNotFoundError:
-            raise StopIngest(_("Plik zniknął ze skrzynki przed przyjęciem.")) from None
-        except IsADirectoryError:
-            raise StopIngest(_("To jest folder.")) from None
+        ctx.signature = filing.signature(ctx.path)
+        ctx.content = entries.read_regular(ctx.path)  # never a link, a FIFO or a device (see entries)
         if not ctx.content:
             raise Rejected(
                 _("Plik jest pusty (0 bajtów)."),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import queue
+import stat
 import threading
 import time
 import warnings
@@ -21,7 +22,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
-from somflow.inbox import filing
+from somflow.inbox import entries, filing
 from somflow.inbox.pages import IMAGE_ERRORS, sniff
 from somflow.inbox.pipeline import Outcome, run_pipeline
 from somflow.logs import file_label, log_unexpected
@@ -49,16 +50,19 @@ def is_junk(path: Path) -> bool:
 
 
 def inbox_files(inbox: Path) -> list[Path]:
-    """Files waiting in ``inbox`` (also inside folders dropped into it), oldest first, junk left out."""
+    """Entries waiting in ``inbox`` (also inside folders dropped into it), oldest first, junk left out.
+
+    Special entries (links, FIFOs, sockets, devices) are listed too, so that they
+    are set aside with a reason; links are never followed (see ``entries``).
+    """
     if not inbox.is_dir():
         return []
     found = []
-    for path in inbox.rglob("*"):
+    for path in entries.walk(inbox):
         if any(is_junk(Path(part)) for part in path.relative_to(inbox).parts):
             continue
         try:
-            if path.is_file():
-                found.append((path.stat().st_mtime, path))
+            found.append((path.lstat().st_mtime, path))
         except OSError:  # vanished meanwhile
             continue
     return [path for _, path in sorted(found)]
@@ -79,9 +83,11 @@ def wait_complete(path: Path, settle: float, stop: threading.Event | None = None
     quiet_for = 0.0
     while stop is None or not stop.is_set():
         try:
-            st = path.stat()
+            st = path.lstat()
         except FileNotFoundError:
             return False
+        if not stat.S_ISREG(st.st_mode):
+            return True  # replaced by a link, a FIFO…: never opened here, the pipeline sets it aside
         signature = (st.st_size, st.st_mtime_ns)
         needed = settle if st.st_size else settle * 5
         if signature == previous:
@@ -220,7 +226,8 @@ class Watcher:
         yield path
 
     def _process(self, path: Path) -> None:
-        if not wait_complete(path, self.settle, self._stop):
+        # A special entry is never waited for: opening a FIFO to see whether it is complete blocks forever.
+        if entries.special(path) is None and not wait_complete(path, self.settle, self._stop):
             return
         try:
             outcome = run_pipeline(self.workspace, path)

@@ -1,0 +1,181 @@
+"""Hostile and odd files in the inbox: each is set aside with a reason and nothing stops the watcher.
+
+Every case is made here, small: special entries (FIFO, socket, links to a
+folder, to a file outside the inbox, to /dev/zero), names that are not UTF-8
+or too long to get a ``.txt`` beside them. They go through the real watcher on
+a real folder (``somflow watch`` as a process) and through ``somflow ingest``;
+after them a good scan is still filed. What the watcher prints (the systemd
+journal) names no file.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from inbox_fixtures import make_document, save_jpeg, scanned_pages, start_watcher, wait_until
+from somflow.cli import cli
+from somflow.inbox import filing
+from somflow.logs import file_label, readable_name
+from somflow.workspace import Workspace
+
+posix_only = pytest.mark.skipif(os.name != "posix", reason="FIFOs, sockets and /dev/zero are POSIX")
+
+#: A name an old scanner writes in Windows-1250 ("Skan Bożena Kowalczyk 85060212347.pdf"): not UTF-8.
+CP1250_NAME = os.fsdecode("Skan Bożena Kowalczyk 85060212347.pdf".encode("cp1250"))
+#: 240 bytes of Polish name: with ".txt" (and write_private's temporary name) too long for a note beside it.
+LONG_NAME = "Zgoda Łucji Żółkiewskiej-Gęślą na publikację wizerunku dziecka, " * 4
+LONG_NAME = LONG_NAME[: max(n for n in range(len(LONG_NAME)) if len(LONG_NAME[:n].encode()) <= 236)] + ".pdf"
+#: Words of the names above that must never reach stdout or the log.
+SECRETS = ["Kowalczyk", "85060212347", "Żółkiewskiej", "Gęślą", "tajne"]
+
+
+def test_hostile_names_are_measured_right():
+    assert len(os.fsencode(LONG_NAME)) == 240
+    assert len(os.fsencode(CP1250_NAME)) == len("Skan Bożena Kowalczyk 85060212347.pdf")
+
+
+def hostile_entries(root: Path, outside: Path) -> dict[str, str]:
+    """Create the cheap hostile entries in ``root``'s inbox; returns {name in the inbox: words its reason has}."""
+    inbox = root / "inbox"
+    outside.mkdir(exist_ok=True)
+    (outside / "cudzy.pdf").write_bytes(b"%PDF-1.4 not the inbox's file\n%%EOF\n")
+    os.mkfifo(inbox / "potok.pdf")
+    (inbox / "petla").symlink_to(inbox, target_is_directory=True)
+    (inbox / "folder-obok").symlink_to(outside, target_is_directory=True)
+    (inbox / "cudzy.pdf").symlink_to(outside / "cudzy.pdf")
+    (inbox / "zero.pdf").symlink_to("/dev/zero")
+    (inbox / CP1250_NAME).write_bytes("Zwykły tekst, nie skan; nazwa w Windows-1250.".encode())
+    (inbox / LONG_NAME).write_bytes(b"%PDF-1.4\nnot really\n%%EOF\n")
+    cwd = os.getcwd()
+    os.chdir(inbox)  # a socket's path must be short
+    try:
+        sock = socket.socket(socket.AF_UNIX)
+        sock.bind("gniazdo.pdf")
+        sock.close()
+    finally:
+        os.chdir(cwd)
+    return {
+        "potok.pdf": "potok (FIFO)",
+        "petla": "dowiązanie symboliczne",
+        "folder-obok": "dowiązanie symboliczne",
+        "cudzy.pdf": "dowiązanie symboliczne",
+        "zero.pdf": "dowiązanie symboliczne",
+        "gniazdo.pdf": "gniazdo",
+        CP1250_NAME: "nie jest plikiem PDF",
+        LONG_NAME: "uszkodzony",
+    }
+
+
+def set_aside(root: Path, name: str) -> str | None:
+    """The reason beside ``name`` in rejected/, once the entry and its note are both there."""
+    target = root / "rejected" / name
+    note = filing.note_for(target)
+    if not os.path.lexists(target) or not note.is_file():
+        return None
+    return note.read_text(encoding="utf-8")
+
+
+def peak_rss(pid: int) -> int:
+    """The highest resident memory of process ``pid`` so far, in bytes (Linux: VmHWM)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    raise AssertionError("no VmHWM")
+
+
+def assert_hostile_set_aside(root: Path, outside: Path, expected: dict[str, str]) -> None:
+    for name, words in expected.items():
+        note = set_aside(root, name)
+        assert note is not None and words in note and "Powód:" in note, (readable_name(name), note)
+    assert not any(os.path.lexists(root / "inbox" / name) for name in expected)
+    assert (outside / "cudzy.pdf").read_bytes().startswith(b"%PDF-1.4 not the inbox")  # never taken, never moved
+    assert "Bożena Kowalczyk" in set_aside(root, CP1250_NAME)  # the note names the file as a person reads it
+    long_note = filing.note_for(root / "rejected" / LONG_NAME)
+    assert long_note.name != LONG_NAME + ".txt" and len(os.fsencode(long_note.name)) <= 241
+
+
+@posix_only
+def test_watcher_sets_every_hostile_entry_aside_and_files_the_good_scan_after_them(somflow_workspace, tmp_path):
+    root = somflow_workspace
+    first, last = make_document(root), make_document(root)
+    proc = start_watcher(root)
+    try:
+        save_jpeg(scanned_pages([root / first["file"]])[0], root / "inbox" / "pierwszy.jpg")
+        wait_until(lambda: returned(root, first), what="the watcher at work")
+        expected = hostile_entries(root, tmp_path / "obok")
+        wait_until(lambda: all(set_aside(root, n) for n in expected), timeout=30, what="every hostile entry set aside")
+        assert proc.poll() is None
+        save_jpeg(scanned_pages([root / last["file"]], seed=3)[0], root / "inbox" / "ostatni.jpg")
+        wait_until(lambda: returned(root, last), what="the good scan after them")
+        assert proc.poll() is None
+        assert peak_rss(proc.pid) < 2**30
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, _ = proc.communicate(timeout=30)
+    assert_hostile_set_aside(root, tmp_path / "obok", expected)
+    assert not [s for s in SECRETS if s in out], out
+    assert "Odrzucono file#" in out and "Przyjęto file#" in out, out
+
+
+@posix_only
+def test_ingest_sets_every_hostile_entry_aside_and_names_no_file(somflow_workspace, tmp_path):
+    root = somflow_workspace
+    doc = make_document(root)
+    expected = hostile_entries(root, tmp_path / "obok")
+    save_jpeg(scanned_pages([root / doc["file"]])[0], root / "inbox" / "zz dobry.jpg")
+    result = CliRunner().invoke(cli, ["--workspace", str(root), "ingest"])
+    assert "Nie przyjęto plików: 8" in str(result.exception), result.output
+    assert_hostile_set_aside(root, tmp_path / "obok", expected)
+    assert returned(root, doc)
+    assert not [s for s in SECRETS if s in result.output], result.output
+    assert f"Odrzucono {file_label(Path(CP1250_NAME))} (do rejected/)" in result.output
+    # A second pass finds nothing left to do: every entry was moved, none is taken again.
+    again = CliRunner().invoke(cli, ["--workspace", str(root), "ingest"])
+    assert again.exit_code == 0 and "Nie ma plików do przyjęcia" in again.output
+
+
+def test_file_label_and_readable_name_take_any_bytes():
+    label = file_label(Path(CP1250_NAME))
+    assert label.startswith("file#") and label.endswith(".pdf") and label.isascii()
+    assert file_label(Path(os.fsdecode(b"skan.p\xffdf"))).isascii()  # an odd extension is left out
+    assert readable_name(CP1250_NAME) == "Skan Bożena Kowalczyk 85060212347.pdf"
+    assert readable_name("a\nb\x1b[31m.pdf") == "a\\nb\\x1b[31m.pdf"  # no line breaks or terminal codes
+
+
+def test_ingest_of_a_folder_outside_the_inbox_refuses_without_the_flag(somflow_workspace, tmp_path):
+    root = somflow_workspace
+    folder = tmp_path / "Dokumenty"
+    folder.mkdir()
+    (folder / "umowa.docx").write_bytes(b"PK\x03\x04 a Word file")
+    refused = CliRunner().invoke(cli, ["--workspace", str(root), "ingest", str(folder)])
+    assert "--outside-inbox" in str(refused.exception)
+    assert (folder / "umowa.docx").is_file() and not any((root / "rejected").iterdir())
+    inside = root / "inbox" / "z piątku"
+    inside.mkdir()
+    assert CliRunner().invoke(cli, ["--workspace", str(root), "ingest", str(inside)]).exit_code == 0
+    taken = CliRunner().invoke(cli, ["--workspace", str(root), "ingest", "--outside-inbox", str(folder)])
+    assert "Nie przyjęto plików: 1" in str(taken.exception)
+    assert not (folder / "umowa.docx").exists() and set_aside(root, "umowa.docx")
+
+
+def test_temporary_files_left_by_a_kill_are_removed_at_start(somflow_workspace):
+    root = somflow_workspace
+    left = [root / folder / f".skan.pdf.{tag}.tmp" for folder, tag in (("inbox", "a1b2c3d4"), ("archive", "x_9y8z7w"), ("rejected", "qwertyui"))]
+    for path in left:
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(b"half")
+    (root / "inbox" / ".skaner-zapisuje.pdf.tmp").write_bytes(b"a scanner's own upload in progress")
+    result = CliRunner().invoke(cli, ["--workspace", str(root), "ingest"])
+    assert result.exit_code == 0, result.output
+    assert not any(p.exists() for p in left)
+    assert (root / "inbox" / ".skaner-zapisuje.pdf.tmp").exists()  # not ours: left alone
+
+
+def returned(root: Path, doc: dict) -> bool:
+    return Workspace(root).store.get("documents", doc["id"])["status"] == "zwrócony"
