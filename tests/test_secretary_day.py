@@ -199,7 +199,7 @@ def image_consent_for_class_3b(office: Secretary) -> None:
 
 
 def case_id(listing: str) -> str:
-    (case,) = re.findall(r"^([0-9A-Z]{26})\s+\[otwarta\]", listing, re.M)
+    (case,) = re.findall(r"^\S+\s+([0-9A-Z]{26})\s+\[otwarta\]", listing, re.M)
     return case
 
 

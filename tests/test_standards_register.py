@@ -27,6 +27,11 @@ def test_entries_with_date_channel_summary_and_status(somflow_cli):
     assert somflow_cli("standards", "register", "status", found[0]["id"], "zamkniete").exit_code == 0
     assert entries(somflow_cli)[0]["status"] == "zamkniete"
     assert "[zamknięte]" in somflow_cli("standards", "register", "list").output
+    # each entry has a short number, printed on the list and taken instead of the id
+    assert [e["short_ref"] for e in entries(somflow_cli)] == ["ZG-2026/1", "ZG-2026/2"]
+    assert somflow_cli("standards", "register", "list").output.startswith(f"ZG-2026/1  {found[0]['id']}  2026-10-01")
+    assert somflow_cli("standards", "register", "status", "zg 2026/2", "w_toku").exit_code == 0
+    assert entries(somflow_cli)[1]["status"] == "w_toku"
 
 
 def test_a_pesel_in_the_summary_is_refused(somflow_cli):

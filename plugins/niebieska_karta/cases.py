@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Callable
 
+from somflow import refs
 from somflow.calendar import today  # noqa: F401  (the plugin's modules call nk_cases.today())
 from somflow.corrections import counting
 from somflow.errors import InvalidInput, SomflowError
@@ -33,6 +34,8 @@ from somflow.workspace import Workspace
 from somflow_niebieska_karta import rules
 
 CASES = "nk_cases"
+#: The kind of the cases' short references: NK-2026/3 (somflow.refs).
+REF_KIND = "NK"
 OPEN, CLOSED = "otwarta", "zamknięta"
 
 
@@ -73,13 +76,14 @@ DELIVERY_WAYS = ("osobiscie", "poczta", "email", "epuap")
 
 
 def find_case(workspace: Workspace, ref: str) -> dict[str, Any]:
-    """The case whose id is ``ref`` or starts/ends with it (at least 4 characters, unique)."""
+    """The case ``ref`` names: its number (NK-2026/3), its id, or a unique start or end of the id (at least 4 characters)."""
     store = workspace.store
     case = store.get(CASES, ref)
     if case is not None:
         return case
+    cases = refs.ensure(store, CASES, REF_KIND)
     ref_up = ref.strip().upper()
-    found = [c for c in store.query(CASES) if len(ref_up) >= 4 and (c["id"].startswith(ref_up) or c["id"].endswith(ref_up))]
+    found = refs.by_id(cases, ref) or [c for c in cases if len(ref_up) >= refs.MIN_PREFIX and c["id"].endswith(ref_up)]
     if len(found) == 1:
         return found[0]
     if not found:
@@ -90,6 +94,11 @@ def find_case(workspace: Workspace, ref: str) -> dict[str, Any]:
 def counted_steps(case: dict[str, Any]) -> list[dict[str, Any]]:
     """The history's steps that count: every step but the withdrawn ones (somflow.corrections)."""
     return counting(case.get("steps", []))
+
+
+def case_label(case: dict[str, Any]) -> str:
+    """How lists and reminders name a case: its number (NK-2026/3), or "NK <id>" before it has one."""
+    return case.get(refs.FIELD) or f"NK {case['id']}"
 
 
 def done_steps(case: dict[str, Any], kind: str) -> list[dict[str, Any]]:
@@ -151,7 +160,8 @@ def create_case(workspace: Workspace, payload: dict[str, Any], *, person: str, g
         raise InvalidInput(messages)
     store = workspace.store
     with store.transaction():
-        case = store.insert(CASES, case)
+        refs.ensure(store, CASES, REF_KIND)  # cases opened before short references get theirs first, in order
+        case = store.insert(CASES, {**case, refs.FIELD: refs.allocate(store, REF_KIND, (day or now).year)})
         case = _append_step(workspace, case, "notatka", day, person, {}, [], generate)
     return case
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from somflow import refs
 from somflow.forms import datafile
 from somflow_niebieska_karta import cases as nk_cases
 from somflow_niebieska_karta.due import next_due
@@ -64,7 +65,7 @@ def new(app, data_file: Path | None, osoba: str | None) -> None:
     if not str(person).strip():
         raise InvalidInput([_("Podaj autora notatki służbowej (notatka.autor albo --osoba).")])
     case = nk_cases.create_case(workspace, payload, person=person)
-    click.echo(_("Założono sprawę NK {id}. Następny krok: {step}.", id=case["id"], step=nk_cases.step_title(nk_cases.next_step(case))))
+    click.echo(_("Założono sprawę NK {id} (numer {ref}). Następny krok: {step}.", id=case["id"], ref=case[refs.FIELD], step=nk_cases.step_title(nk_cases.next_step(case))))
     for doc in case["documents"]:
         click.echo(_("Dokument {form}: {id}", form=doc["form"], id=doc["id"]))
 
@@ -97,14 +98,14 @@ def _ask_new() -> dict[str, Any]:
 def list_cases(app, show_all: bool) -> None:
     workspace = app.workspace
     today = nk_cases.today()
-    found = workspace.store.query(nk_cases.CASES) if show_all else workspace.store.query(nk_cases.CASES, {"status": nk_cases.OPEN})
+    found = [c for c in refs.ensure(workspace.store, nk_cases.CASES, nk_cases.REF_KIND) if show_all or c["status"] == nk_cases.OPEN]
     if not found:
         click.echo(_("Brak otwartych spraw NK.") if not show_all else _("Brak spraw NK."))
         return
     for case in found:
         step = nk_cases.next_step(case)
         due = next_due(case)
-        line = f"{case['id']}  [{_(case['status'])}]  {initials(nk_cases.first_victim_name(case))}"
+        line = f"{case[refs.FIELD]}  {case['id']}  [{_(case['status'])}]  {initials(nk_cases.first_victim_name(case))}"
         if step:
             line += "  " + _("następny krok: {step}", step=nk_cases.step_title(step))
         if due:
@@ -122,7 +123,7 @@ def show(app, case_ref: str, reveal: bool) -> None:
     workspace = app.workspace
     case = nk_cases.find_case(workspace, case_ref)
     today = nk_cases.today()
-    click.echo(_("Sprawa NK {id} — {status}", id=case["id"], status=_(case["status"])))
+    click.echo(_("Sprawa {case} ({id}) — {status}", case=nk_cases.case_label(case), id=case["id"], status=_(case["status"])))
     nka = case.get("nka") or {}
     for i, person in enumerate(nka.get("osoby_doznajace") or [], 1):
         pesel = f", PESEL {mask_pesel(person['pesel'], reveal)}" if person.get("pesel") else ""

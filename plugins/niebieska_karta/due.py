@@ -14,7 +14,7 @@ from typing import Any
 from somflow.i18n import _
 from somflow.workspace import Workspace
 
-from somflow_niebieska_karta.cases import CASES, OPEN, done_steps, first_date
+from somflow_niebieska_karta.cases import CASES, OPEN, case_label, done_steps, first_date
 
 NKA_WORKING_DAYS = 5
 
@@ -46,7 +46,7 @@ def deadlines(workspace: Workspace, today: date) -> list:
             found.append(
                 Deadline(
                     key=f"nk:{case['id']}:nk-a",
-                    title=_("Przekazanie „Niebieskiej Karty – A” do Zespołu Interdyscyplinarnego (sprawa NK {id})", id=case["id"]),
+                    title=_("Przekazanie „Niebieskiej Karty – A” do Zespołu Interdyscyplinarnego (sprawa {case})", case=case_label(case)),
                     due=due,
                     record=record,
                     notify=("coordinator", "head"),
@@ -58,7 +58,7 @@ def deadlines(workspace: Workspace, today: date) -> list:
             found.append(
                 Deadline(
                     key=f"nk:{case['id']}:przeglad:{review.isoformat()}",
-                    title=_("Przegląd planu wsparcia (sprawa NK {id})", id=case["id"]),
+                    title=_("Przegląd planu wsparcia (sprawa {case})", case=case_label(case)),
                     due=review,
                     record=record,
                     notify=("coordinator",),

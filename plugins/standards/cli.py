@@ -12,7 +12,7 @@ import click
 from somflow_standards import acknowledgments, people, register, settings, survey
 from somflow_standards.schedule import REVIEWS, next_report_year
 
-from somflow import calendar
+from somflow import calendar, refs
 from somflow.calendar import option_date
 from somflow.forms import datafile
 from somflow.errors import InvalidInput
@@ -246,7 +246,7 @@ def register_list(ctx: click.Context, as_json: bool) -> None:
         click.echo(json.dumps(found, ensure_ascii=False, indent=2))
         return
     for e in found:
-        click.echo(f"{e['id']}  {e['date']}  {register.CHANNEL_LABELS[e['channel']]}  {register.KIND_LABELS[e['kind']]}  [{register.STATUS_LABELS[e['status']]}]  {e['summary']}")
+        click.echo(f"{e[refs.FIELD]}  {e['id']}  {e['date']}  {register.CHANNEL_LABELS[e['channel']]}  {register.KIND_LABELS[e['kind']]}  [{register.STATUS_LABELS[e['status']]}]  {e['summary']}")
 
 
 @register_cmd.command("status", help="Zmień status wpisu.")

@@ -23,6 +23,8 @@ from somflow.store import Store
 from somflow_standards import people
 
 REGISTER = "standards_register"
+#: The kind of the entries' short references: ZG-2026/3, "zgłoszenie" (somflow.refs).
+REF_KIND = "ZG"
 CHANNELS = ("osobiscie", "telefon", "email", "pismo", "skrzynka", "ankieta", "inne")
 KINDS = ("zgloszenie", "propozycja")
 STATUSES = ("nowe", "w_toku", "zamkniete")
@@ -88,17 +90,27 @@ def add(store: Store, *, day: date, channel: str, kind: str, summary: str, statu
     warnings = identity_warnings(store, summary)
     if warnings and not force:
         raise InvalidInput([*warnings, _("Nic nie zapisano. Popraw opis albo użyj --force, jeśli to nie są dane dziecka.")])
-    return store.insert(
-        REGISTER,
-        {"date": day.isoformat(), "channel": channel, "kind": kind, "summary": summary.strip(), "status": status, "warnings": len(warnings)},
-    )
+    with store.transaction():
+        refs.ensure(store, REGISTER, REF_KIND)
+        return store.insert(
+            REGISTER,
+            {
+                refs.FIELD: refs.allocate(store, REF_KIND, day.year),
+                "date": day.isoformat(),
+                "channel": channel,
+                "kind": kind,
+                "summary": summary.strip(),
+                "status": status,
+                "warnings": len(warnings),
+            },
+        )
 
 
 def set_status(store: Store, entry_id: str, status: str) -> dict[str, Any]:
     problems = _check(status=status)
     if problems:
         raise InvalidInput(problems)
-    matches = refs.by_id(store.query(REGISTER), entry_id)
+    matches = refs.by_id(refs.ensure(store, REGISTER, REF_KIND), entry_id)
     if len(matches) != 1:
         raise InvalidInput([_("Nie znaleziono wpisu rejestru {id}.", id=entry_id)])
     entry = matches[0]
@@ -114,7 +126,7 @@ def _check(*, channel: str | None = None, kind: str | None = None, status: str |
 
 
 def entries(store: Store, since: date | None = None, until: date | None = None) -> list[dict[str, Any]]:
-    found = store.query(REGISTER)
+    found = refs.ensure(store, REGISTER, REF_KIND)
     if since:
         found = [e for e in found if e["date"] > since.isoformat()]
     if until:
