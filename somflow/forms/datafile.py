@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from somflow import csvfile
+from somflow import csvfile, datalimits
 from somflow.errors import InvalidInput
 from somflow.fileio import decode_text
 from somflow.forms.spec import FormSpec
@@ -26,8 +26,8 @@ from somflow.i18n import _
 ROW_KEY = re.compile(r"^([a-z][a-z0-9_]*)-(\d+)-([a-z][a-z0-9_]*)$")
 
 
-class DataLoader(yaml.SafeLoader):
-    """YAML as people type form data: only plain decimals are numbers.
+class DataLoader(datalimits.SafeLoader):
+    """YAML as people type form data: only plain decimals are numbers; size, aliases and depth limited.
 
     YAML 1.1 reads ``00210112345`` (a PESEL of a child born in 2002) as an
     octal number, ``12:30`` as 750 and ``0x1F`` as 31; here they stay text.
@@ -44,6 +44,7 @@ DataLoader.add_implicit_resolver("tag:yaml.org,2002:float", re.compile(r"^[-+]?(
 
 def _read(path: Path) -> str:
     try:
+        datalimits.check_size(path.stat().st_size, path)
         raw = path.read_bytes()
     except OSError as exc:
         raise InvalidInput([_("Nie można odczytać pliku danych {file}: {error}", file=path, error=exc.strerror or exc)]) from exc
@@ -54,9 +55,15 @@ def load_mapping(path: Path) -> dict[str, Any]:
     """One data set from a JSON or YAML file (YAML read by :class:`DataLoader`), with Polish messages."""
     text = _read(path)
     try:
-        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.load(text, Loader=DataLoader)
+        if path.suffix.lower() == ".json":
+            data = json.loads(text)
+            datalimits.check_depth(data, path)
+        else:
+            data = datalimits.load_yaml(text, path, DataLoader)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
         raise InvalidInput([_("Plik danych {file} ma błędny format: {error}", file=path, error=exc)]) from exc
+    except RecursionError:  # JSON nested thousands of levels deep
+        raise datalimits.too_deep(path) from None
     if not isinstance(data, dict):
         raise InvalidInput([_("Plik danych {file} musi zawierać słownik pól (nazwa: wartość).", file=path)])
     return data

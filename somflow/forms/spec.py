@@ -19,7 +19,8 @@ from typing import Any
 
 import yaml
 
-from somflow.errors import SomflowError
+from somflow import datalimits
+from somflow.errors import InvalidInput, SomflowError
 from somflow.i18n import _, pick
 
 FIELD_TYPES = (
@@ -172,11 +173,16 @@ def load_spec(path: str | Path) -> FormSpec:
     """Read and check a form spec YAML file; raises :class:`SpecError` listing every problem."""
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        datalimits.check_size(path.stat().st_size, path)
+        raw = datalimits.load_yaml(path.read_text(encoding="utf-8"), path)
     except OSError as exc:
         raise SpecError([_("Nie można odczytać specyfikacji formularza {file}: {error}", file=path, error=exc.strerror or exc)]) from exc
+    except UnicodeDecodeError as exc:
+        raise SpecError([_("Plik {file} nie jest tekstem w UTF-8 (bajt {position}).", file=path, position=exc.start + 1)]) from None
     except yaml.YAMLError as exc:
         raise SpecError([_("Plik {file}: błąd składni YAML: {error}", file=path, error=exc)]) from exc
+    except InvalidInput as exc:  # too large, too many aliases, too deep
+        raise SpecError(exc.messages) from None
     return spec_from_dict(raw, path)
 
 
