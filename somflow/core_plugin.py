@@ -12,6 +12,8 @@ def somflow_status(workspace: Workspace) -> list[tuple[str, str]]:
     store = workspace.store
     lines = [(_("Jednostka"), f"{workspace.config['institution']['name']} ({workspace.unit})")]
     lines.append((_("Magazyn danych"), str(getattr(store, "where", None) or workspace.path("store"))))
+    if getattr(store, "removed_temporaries", 0):
+        lines.append((_("Usunięto kopie tymczasowe magazynu (po przerwanych zapisach)"), str(store.removed_temporaries)))
     collections = store.collections()
     if collections:
         lines += [(_("Zbiór {name}", name=name), str(store.count(name))) for name in collections]

@@ -10,6 +10,7 @@ file created inside it inherits.
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import re
@@ -101,6 +102,29 @@ def restrict_to_owner(folder: Path) -> bool:
         log.warning("icacls failed (exit %s); the workspace keeps its inherited permissions", done.returncode)
         return False
     return True
+
+
+def make_private_dir(path: Path) -> Path:
+    """Create the folder ``path`` and any missing parents, each owner-only (0700) whatever the umask.
+
+    Folders that exist are left as they are (a user may have shared one on purpose;
+    ``somflow status`` names those readable by others). Returns ``path``.
+    """
+    missing = []
+    folder = path
+    while not folder.exists() and folder.parent != folder:
+        missing.append(folder)
+        folder = folder.parent
+    for folder in reversed(missing):
+        try:
+            folder.mkdir(mode=0o700)
+        except FileExistsError:  # made by another process meanwhile
+            continue
+        if not on_windows():  # the umask may have taken bits away; never add any for the group or others
+            os.chmod(folder, 0o700)
+    if not path.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(path))
+    return path
 
 
 def write_private(path: Path, payload: bytes, *, durable: bool = True) -> None:

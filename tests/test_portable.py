@@ -373,14 +373,14 @@ def test_posix_does_not_retry_a_permission_error(tmp_path, monkeypatch):
 
 def test_store_keeps_working_when_an_old_backup_is_open(somflow_workspace, monkeypatch):
     """Windows: a backup someone opened cannot be deleted; rotation keeps it and the store still opens."""
-    from somflow.store import tinydb_store
+    from somflow.store import jsonfile
 
     backups = somflow_workspace / "data" / "backups"
-    for n in range(tinydb_store.BACKUPS_KEPT + 2):
+    for n in range(jsonfile.BACKUPS_KEPT + 2):
         write_private(backups / f"store-20260101T0000{n:02d}000000.json", b"{}")
     real_unlink = Path.unlink
     monkeypatch.setattr(Path, "unlink", lambda self, missing_ok=False: (_ for _ in ()).throw(PermissionError(13, "in use")) if self.parent == backups else real_unlink(self, missing_ok))
-    monkeypatch.setattr(tinydb_store, "BACKUP_EVERY_SECONDS", -1)
+    monkeypatch.setattr(jsonfile, "BACKUP_EVERY_SECONDS", -1)
     store = Workspace(somflow_workspace).store
     with store.transaction():
         store.insert("notes", {"text": "x"})
@@ -495,10 +495,11 @@ def test_usb_stick_with_coarse_timestamps_loses_no_update(somflow_workspace, mon
     import time
 
     from somflow.errors import ConflictError
-    from somflow.store.tinydb_store import AtomicJSONStorage, TinyDBStore
+    from somflow.store.jsonfile import StoreFile
+    from somflow.store.tinydb_store import TinyDBStore
 
     tick = int(time.time()) * 1_000_000_000  # a whole second: FAT-like
-    monkeypatch.setattr(AtomicJSONStorage, "_stat", lambda self: (tick, self.path.stat().st_size, 0))
+    monkeypatch.setattr(StoreFile, "_stat", lambda self: (tick, self.path.stat().st_size, 0))
     path = somflow_workspace / "data" / "store.json"
     command, watcher = TinyDBStore(path, unit="sp7"), TinyDBStore(path, unit="sp7")
     with command.transaction():

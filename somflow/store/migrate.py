@@ -23,6 +23,7 @@ from typing import Any
 
 from somflow.errors import StoreCorrupt, StoreError
 from somflow.i18n import _
+from somflow.store.jsonfile import NotAStore, StoreFile, parse
 from somflow.store.tinydb_store import AUDIT_TAIL, read_audit, tables
 
 
@@ -63,14 +64,9 @@ def read_tinydb(path: Path) -> tuple[bytes, dict[str, Any]]:
     except FileNotFoundError:
         raise StoreError(_("Nie ma pliku magazynu danych {path}.", path=path)) from None
     try:
-        data = json.loads(raw.decode("utf-8")) if raw.strip() else {}
-        if not isinstance(data, dict) or not all(isinstance(t, dict) for t in tables(data).values()):
-            raise ValueError("top level is not an object of tables")
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise StoreCorrupt(
-            _("Nie można odczytać magazynu danych {path} ({reason}). Plik pozostawiono bez zmian.", path=path, reason=exc)
-        ) from None
-    return raw, data
+        return raw, parse(raw)
+    except NotAStore as exc:
+        raise StoreCorrupt(StoreFile(path, path.parent / "backups").corrupt_message(str(exc))) from None
 
 
 def migrate_tinydb_to_postgres(source: Path, dsn: str, unit: str, *, password: str | None = None) -> MigrationResult:
