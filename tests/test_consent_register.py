@@ -111,7 +111,7 @@ def test_newer_consent_replaces_older_and_history_is_kept(school, somflow_worksp
     assert got["Ada Strona"][0] is True
     assert answers(school, "--group", "3b", "--channel", "website", "--date", EVENT_DAY)["Ada Strona"][0] is False
     history = _ok(school("consent", "history", "Ada Strona")).output.splitlines()
-    assert len(history) == 2 and "[zastąpiona]" in history[0] and "[obowiązuje]" in history[1]
+    assert len(history) == 3 and "[zastąpiona]" in history[0] and "[obowiązuje]" in history[1] and "somflow withdraw" in history[2]
     store = Workspace(somflow_workspace).store
     assert store.count("image_consents") == 10  # 9 children with one each, Ada with two
 

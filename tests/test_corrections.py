@@ -188,3 +188,28 @@ def test_withdrawing_the_closure_reopens_the_case(somflow_cli, somflow_ws, nk_ca
     ok(somflow_cli("withdraw", f"{nk_case}#6", "--reason", "zamknięto przedwcześnie"))
     case = somflow_ws.store.get("nk_cases", nk_case)
     assert case["status"] == "otwarta" and nk_case in somflow_cli("nk", "list").output
+
+
+# ------------------------------------------------------------------ image consent
+
+
+def test_a_consent_entered_for_the_wrong_child_is_withdrawn_and_the_older_one_applies(somflow_cli, tmp_path):
+    csv = tmp_path / "3b.csv"
+    csv.write_text("Imię;Nazwisko;Klasa\nAda;Strona;3b\nBartek;Zamiana;3b\n", encoding="utf-8")
+    assert somflow_cli("consent", "import", str(csv)).exit_code == 0
+    year = ("--from", "2026-09-01", "--to", "2027-08-31")
+    assert somflow_cli("consent", "record", "Bartek Zamiana", "--refused").exit_code == 0
+    # Ada's consent typed in by mistake on Bartek's line
+    assert somflow_cli("zgody", "record", "Bartek Zamiana", "--channel", "website", *year).exit_code == 0
+    sheet = somflow_cli("consent", "sheet", "Jasełka", "--group", "3b", "--channel", "website", "--date", "2026-12-10").output
+    assert "Bartek Z." not in sheet  # the wrong entry lets him be photographed
+
+    done = somflow_cli("wycofaj", "Bartek Zamiana#2", "--powod", "zgoda Ady wpisana u Bartka")
+    assert done.exit_code == 0, done.output
+    sheet = somflow_cli("consent", "sheet", "Jasełka", "--group", "3b", "--channel", "website", "--date", "2026-12-10").output
+    assert "Bartek Z." in sheet  # the refusal applies again
+    history = somflow_cli("zgody", "history", "Bartek Zamiana").output
+    assert "#2" in history and "wpis wycofany — nie liczy się" in history and "zgoda Ady wpisana u Bartka" in history
+    assert "rodzic nie wyraził zgody" in somflow_cli("consent", "list", "--group", "3b").output
+    refused = somflow_cli("correct", "Bartek Zamiana#1", "kanal=website", "--reason", "x y z")
+    assert refused.exit_code == 2 and "wycofaj go" in refused.output

@@ -51,6 +51,13 @@ def somflow_register_commands(register):
 
 
 @hookimpl
+def somflow_register_entry_kinds(register):
+    from somflow_image_consent.entries import ENTRY_KIND
+
+    register(ENTRY_KIND)
+
+
+@hookimpl
 def somflow_document_filed(document, workspace):
     from somflow_image_consent.register import file_scan
 

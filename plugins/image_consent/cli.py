@@ -14,6 +14,7 @@ from somflow_image_consent.vocabulary import PHOTO_KINDS, PURPOSES, channel, cha
 
 from somflow import calendar
 from somflow.calendar import option_date
+from somflow.corrections import history_notes
 from somflow.errors import InvalidInput, SomflowError
 from somflow.fileio import safe_filename
 from somflow.i18n import _
@@ -232,7 +233,7 @@ def list_(groups) -> None:
 def describe(history: list[dict]) -> str:
     """One line about a child's consent state, for the register listing."""
     current = register.governing(history)
-    pending = any(c.get("state") == register.PENDING and not c.get("superseded_by") for c in history)
+    pending = register.scan_waiting(history)
     if current is None:
         # a returned scan waiting for its ticks is not "not returned": say only what it is
         text = _("brak zgody") if pending else _("brak zgody (nie zwrócono)")
@@ -257,9 +258,20 @@ def history_(child: str, group: str | None) -> None:
     entries = register.history(workspace, kid["id"])
     if not entries:
         click.echo(_("Brak zgód w rejestrze."))
-    for entry in entries:
-        state = _("zastąpiona") if entry.get("superseded_by") else (_("czeka na wpisanie") if entry.get("state") == register.PENDING else _("obowiązuje"))
-        click.echo(f"{entry['recorded_at'][:10]}  [{state}]  {describe([{**entry, 'superseded_by': None}])}")
+    counted = {c["id"]: c for c in register.counted(entries)}
+    for number, entry in enumerate(entries, start=1):
+        now = counted.get(entry["id"])
+        if now is None:
+            state = _("wpis wycofany — nie liczy się")
+        elif now.get("superseded_by"):
+            state = _("zastąpiona")
+        else:
+            state = _("czeka na wpisanie") if entry.get("state") == register.PENDING else _("obowiązuje")
+        click.echo(f"#{number:<3}{entry['recorded_at'][:10]}  [{state}]  {describe([{**entry, 'superseded_by': None, 'withdrawn': None}])}")
+        for note in history_notes(entry):
+            click.echo("      " + note)
+    if entries:
+        click.echo(_("Błędny wpis wycofuje: somflow withdraw \"{child}#NUMER\" --reason \"…\"", child=children_mod.full_name(kid)))
 
 
 #: The same commands under the Polish name.

@@ -6,7 +6,9 @@ the history stays. A newer consent entered for a child marks the older ones
 from the inbox whose ticks nobody has typed in yet is ``pending``: it is shown
 in the register but governs nothing until its choices are entered (until then
 the older consent, if any, still applies) — so a scan never grants permission
-that a person has not read on paper.
+that a person has not read on paper. A consent entered in error is withdrawn as an
+entry (``somflow withdraw DZIECKO#N``, see ``entries.py``): it stays, marked, and
+counts nowhere; the consent it had replaced applies again.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from datetime import date
 from typing import Any
 
 from somflow import calendar
+from somflow.corrections import is_withdrawn
 from somflow.errors import InvalidInput
 from somflow.i18n import _
 from somflow.store.base import now_iso
@@ -117,10 +120,22 @@ def history(workspace: Workspace, child_id: str) -> list[dict[str, Any]]:
     return workspace.store.query(CONSENTS, {"child_id": child_id})
 
 
+def counted(consents: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The consents that count: entries withdrawn as recorded in error are left out (somflow.corrections),
+    and a consent replaced only by such an entry is not replaced."""
+    gone = {c["id"] for c in consents if is_withdrawn(c)}
+    return [{**c, "superseded_by": None} if c.get("superseded_by") in gone else c for c in consents if c["id"] not in gone]
+
+
 def governing(consents: list[dict[str, Any]]) -> dict[str, Any] | None:
     """The consent that applies: the newest entered one nobody replaced."""
-    current = [c for c in consents if c.get("state") == ENTERED and not c.get("superseded_by")]
+    current = [c for c in counted(consents) if c.get("state") == ENTERED and not c.get("superseded_by")]
     return current[-1] if current else None
+
+
+def scan_waiting(consents: list[dict[str, Any]]) -> bool:
+    """True when a returned scan waits for its ticks to be typed in."""
+    return any(c.get("state") == PENDING and not c.get("superseded_by") for c in counted(consents))
 
 
 def by_child(workspace: Workspace) -> dict[str, list[dict[str, Any]]]:
@@ -140,7 +155,7 @@ class Answer:
 
 def decide(child: dict[str, Any], consents: list[dict[str, Any]], channels: list[str], on: date, photo: str | None = None) -> Answer:
     """May ``child`` appear in a photo published on every one of ``channels`` on day ``on``?"""
-    pending = any(c.get("state") == PENDING for c in consents if not c.get("superseded_by"))
+    pending = scan_waiting(consents)
     consent = governing(consents)
     no = lambda reason: Answer(False, reason, pending)  # noqa: E731
     if consent is None:
@@ -198,7 +213,7 @@ def record(
         else:
             # The paper in the secretary's hand is most likely the scan waiting for its ticks,
             # else the form printed last for this child.
-            pending = [c for c in history(workspace, child["id"]) if c.get("state") == PENDING and not c.get("superseded_by")]
+            pending = [c for c in counted(history(workspace, child["id"])) if c.get("state") == PENDING and not c.get("superseded_by")]
             doc = store.get("documents", pending[-1]["document_id"]) if pending else _latest_unreturned_document(workspace, child["id"])
             document_id = doc["id"] if doc is not None else None
         data = (doc or {}).get("data") or {}
@@ -213,7 +228,7 @@ def record(
         )
         choices.check()
         values = {**choices.as_record(), "state": ENTERED, "source": source, "recorded_at": now_iso(), "recorded_by": store.user}
-        existing = next((c for c in history(workspace, child["id"]) if document_id and c.get("document_id") == document_id), None)
+        existing = next((c for c in counted(history(workspace, child["id"])) if document_id and c.get("document_id") == document_id), None)
         if existing is not None:
             new = store.update(CONSENTS, existing["id"], {**values, "superseded_by": None}, expected_rev=existing["rev"])
         else:
@@ -263,7 +278,7 @@ def file_scan(workspace: Workspace, document: dict[str, Any]) -> dict[str, Any] 
         return None
     returned = document.get("returned") or {}
     scan = {"file": returned.get("scan"), "at": returned.get("at")}
-    consents = history(workspace, child["id"])
+    consents = counted(history(workspace, child["id"]))
     existing = next((c for c in consents if c.get("document_id") == document["id"]), None)
     if existing is not None:  # entered by hand before the scan arrived
         return workspace.store.update(CONSENTS, existing["id"], {"scan": scan}, expected_rev=existing["rev"])
