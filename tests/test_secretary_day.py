@@ -151,6 +151,9 @@ def vetting_week(office: Secretary) -> None:
     office.run("ingest")
     shown = office.run("vetting", "show", "3").stdout
     assert shown.startswith("Osoba nr 3: Łucja Źdźbło — niekompletny"), shown  # not blocked for good
+    assert "wydruk czeka na potwierdzenie: somflow vetting confirm 3/rspts" in shown, shown  # a printout is evidence
+    office.run("vetting", "confirm", "3/rspts", "--as", "kadry", "--yes")  # HR compared it with the register
+    shown = office.run("vetting", "show", "3").stdout
     assert re.search(r"rspts\s+RSPTS — rejestr z dostępem ograniczonym — otrzymano 2026-11-23", shown), shown
     refused = office.run("vetting", "admit", "3", ok=False)
     assert refused.returncode != 0

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import io
 import re
 import subprocess
 from datetime import date
 from pathlib import Path
 
 import pytest
-from inbox_fixtures import _font, rasterise, save_pdf
+from inbox_fixtures import rasterise, save_pdf
 from pypdf import PdfReader
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.units import cm
-from reportlab.pdfgen import canvas
-from vetting_fixtures import add_person, make_pesel, status
+from vetting_fixtures import add_person, make_pesel, printout, status
 
 from somflow.errors import SomflowError
 from somflow.workspace import Workspace
@@ -122,35 +118,27 @@ def test_returned_declaration_scan_is_filed_by_ingest(somflow_workspace, somflow
     assert record["items"]["niekaralnosc-XQ"]["document"] == zero_id
 
 
-def _printout(path: Path, lines: list[str]) -> Path:
-    """A register printout as saved from the browser: a digital PDF with text, no somflow code."""
-    buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=A4)
-    pdf.setFont(_font(), 11)
-    for i, line in enumerate(lines):
-        pdf.drawString(2 * cm, A4[1] - 3 * cm - i * 0.7 * cm, line)
-    pdf.showPage()
-    pdf.save()
-    path.write_bytes(buffer.getvalue())
-    return path
-
-
 def test_register_printouts_without_code_are_claimed(somflow_workspace, somflow_cli):
     nr, pesel = _setup(somflow_workspace, somflow_cli)
     inbox = somflow_workspace / "inbox"
-    _printout(
+    printout(
         inbox / "rps-ograniczony.pdf",
         ["Rejestr Sprawców Przestępstw na Tle Seksualnym – Rejestr z dostępem ograniczonym", f"PESEL: {pesel}", NO_ENTRY + "."],
     )
     result = somflow_cli("ingest")
     assert result.exit_code == 0, result.output
     person = status(somflow_cli)[nr]
+    assert "rspts" in person["missing"] and person["awaiting_confirmation"] == ["rspts"]  # a printout is evidence, not a result
+    assert somflow_cli("vetting", "confirm", f"{nr}/rspts", "--as", "kadry", "--yes").exit_code == 0
+    person = status(somflow_cli)[nr]
     assert "rspts" not in person["missing"] and person["state"] == "niekompletny"
-    _printout(
+    printout(
         inbox / "rps-komisja.pdf",
         ["Rejestr osób, w stosunku do których Państwowa Komisja wydała postanowienie o wpisie", f"PESEL: {pesel}", "Wynik: FIGURUJE"],
     )
     assert somflow_cli("ingest").exit_code == 0
+    assert status(somflow_cli)[nr]["state"] == "niekompletny"  # nobody blocked by a printout alone
+    assert somflow_cli("vetting", "confirm", f"{nr}/rspts-pk", "--as", "dyrektor", "--yes").exit_code == 0
     person = status(somflow_cli)[nr]
     assert person["state"] == "zablokowany" and person["hits"] == ["rspts-pk"]
     (record,) = Workspace(somflow_workspace).store.query("staff", {"nr": nr})
@@ -162,17 +150,16 @@ def test_no_hit_split_over_two_lines_does_not_block(somflow_workspace, somflow_c
     """'NIE' ending one line and 'FIGURUJE' the next (pdfium joins them with CR LF), or spaced out: no entry, not a hit."""
     nr, pesel = _setup(somflow_workspace, somflow_cli)
     inbox = somflow_workspace / "inbox"
-    _printout(inbox / "rps.pdf", ["Rejestr Sprawców Przestępstw na Tle Seksualnym", f"PESEL: {pesel}", "Wynik: osoba NIE", "FIGURUJE w Rejestrze."])
-    _printout(inbox / "rps-pk.pdf", ["Rejestr – Państwowa Komisja", f"PESEL: {pesel}", "Wynik:   NIE   FIGURUJE"])
+    printout(inbox / "rps.pdf", ["Rejestr Sprawców Przestępstw na Tle Seksualnym", f"PESEL: {pesel}", "Wynik: osoba NIE", "FIGURUJE w Rejestrze."])
+    printout(inbox / "rps-pk.pdf", ["Rejestr – Państwowa Komisja", f"PESEL: {pesel}", "Wynik:   NIE   FIGURUJE"])
     assert somflow_cli("ingest").exit_code == 0
-    person = status(somflow_cli)[nr]
-    assert person["state"] == "niekompletny" and not person["hits"]
-    assert "rspts" not in person["missing"] and "rspts-pk" not in person["missing"]
+    (record,) = Workspace(somflow_workspace).store.query("staff", {"nr": nr})
+    assert {key: entry["result"] for key, entry in record["pending"].items()} == {"rspts": "brak-wpisu", "rspts-pk": "brak-wpisu"}
 
 
 def test_printout_of_an_unknown_person_is_not_claimed(somflow_workspace, somflow_cli):
     _setup(somflow_workspace, somflow_cli)
-    _printout(somflow_workspace / "inbox" / "obcy.pdf", ["Rejestr Sprawców Przestępstw na Tle Seksualnym", f"PESEL: {make_pesel(date(1960, 1, 1))}", NO_ENTRY])
+    printout(somflow_workspace / "inbox" / "obcy.pdf", ["Rejestr Sprawców Przestępstw na Tle Seksualnym", f"PESEL: {make_pesel(date(1960, 1, 1))}", NO_ENTRY])
     with pytest.raises(SomflowError, match="Nie przyjęto plików: 1"):
         somflow_cli("ingest")
     assert list((somflow_workspace / "rejected").glob("obcy*"))

@@ -154,7 +154,7 @@ def test_record_with_a_file_archives_it_and_links_the_document(somflow_workspace
     assert result.exit_code == 0, result.output
     ws = Workspace(somflow_workspace)
     (person,) = ws.store.query("staff", {"nr": nr})
-    doc = ws.store.get("documents", person["items"]["krk"]["document"])
+    doc = ws.store.get("documents", person["pending"]["krk"]["document"])  # awaiting confirmation: test_vetting_printouts
     assert doc["record"] == {"collection": "staff", "id": person["id"]} and doc["status"] == "zwrócony"
     assert (somflow_workspace / doc["returned"]["scan"]).read_bytes() == scan.read_bytes()
 

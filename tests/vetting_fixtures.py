@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import date
+from pathlib import Path
 
 from stdnum.pl import pesel as stdnum_pesel
 
@@ -31,3 +33,21 @@ def status(cli) -> dict:
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     return {p["nr"]: p for p in data["people"]} | {"starting_soon": data["starting_soon"]}
+
+
+def printout(path: Path, lines: list[str]) -> Path:
+    """A register printout as saved from the browser: a digital PDF with text, no somflow code."""
+    from inbox_fixtures import _font
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import cm
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4)
+    pdf.setFont(_font(), 11)
+    for i, line in enumerate(lines):
+        pdf.drawString(2 * cm, A4[1] - 3 * cm - i * 0.7 * cm, line)
+    pdf.showPage()
+    pdf.save()
+    path.write_bytes(buffer.getvalue())
+    return path

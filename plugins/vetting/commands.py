@@ -17,7 +17,7 @@ from somflow.corrections import history_notes
 from somflow.errors import InvalidInput, SomflowError
 from somflow.i18n import _, pick
 
-from . import csv_import, people, printing, records
+from . import csv_import, people, printing, printouts, records
 from . import requirements as req
 
 STATE_COLOURS = {req.CLEARED: "green", req.INCOMPLETE: "yellow", req.BLOCKED: "red", req.EXEMPT: None}
@@ -158,6 +158,10 @@ def _print_required(person: dict, workspace) -> None:
             mark = _("nieaktualne ({date})", date=result["date"])
         else:
             mark = _("otrzymano {date}", date=result["date"]) + (f" [{result['document']}]" if result.get("document") else "")
+            if result.get("confirmed"):
+                mark += " " + _("(wydruk potwierdzili: {by}, {role})", by=result["confirmed"]["by"], role=result["confirmed"]["role"])
+        if item.key in (person.get("pending") or {}):
+            mark += "; " + _("wydruk czeka na potwierdzenie: somflow vetting confirm {nr}/{item}", nr=people.number(person), item=item.key)
         click.echo(f"  {item.key:<18} {item.label} — {mark}")
         for note in history_notes(result or {}):
             click.echo("      " + note)
@@ -204,11 +208,88 @@ def record(ctx: click.Context, person: str, item: str, result: str, on: str, fil
     if result == "figuruje" and not confirmed:
         _confirm_hit(target, item)
     updated, found, blocked_now = records.record_result(workspace, target, item, result, on=when, today=today, file=file)
-    if result == "figuruje":
+    if found.key in (updated.get("pending") or {}):
+        _print_awaiting(updated, found.key)
+    elif result == "figuruje":
         _alert(updated, found)
     else:
         click.echo(_("Zapisano: osoba nr {nr}, {item} — {result}.", nr=people.number(updated), item=found.label, result=result))
     standing = req.standing(updated, workspace.config, today)
+    click.echo(_("Stan osoby nr {nr}: {state}.", nr=people.number(updated), state=_state_label(standing.state)))
+
+
+def _print_awaiting(person: dict, key: str) -> None:
+    click.echo(
+        _(
+            "Wydruk dołączono; czeka na potwierdzenie przez kadry albo dyrektora (do tego czasu pozycja {item} się nie liczy): "
+            "somflow vetting confirm {nr}/{item} --as kadry|dyrektor",
+            item=key,
+            nr=people.number(person),
+        )
+    )
+
+
+def _show_printout(workspace, person: dict, key: str, entry: dict) -> None:
+    """What was read from the printout, for the person who compares it with the source."""
+    item = req.find_item(person, key, workspace.config)
+    said = "FIGURUJE" if entry["result"] == "figuruje" else _("nie figuruje (brak wpisu)")
+    click.echo(_("Wydruk: osoba nr {nr}: {name} — {item}", nr=people.number(person), name=people.display_name(person), item=item.label if item else key))
+    click.echo("  " + _("odczytany wynik: {result}", result=said))
+    click.echo("  " + _("data: {date}", date=entry["date"]))
+    click.echo("  " + _("numer do weryfikacji: {code}", code=entry.get("verification") or _("nie odczytano — odszukaj go na wydruku")))
+    if entry.get("document"):
+        doc = workspace.store.get("documents", entry["document"]) or {}
+        scan = (doc.get("returned") or {}).get("scan") or doc.get("file")
+        click.echo("  " + _("dokument: {id}{file}", id=entry["document"], file=f" ({scan})" if scan else ""))
+    click.echo("  " + _("Sprawdź u źródła (docs/vetting.md): {where}", where=_("ekrk.ms.gov.pl") if key == "krk" else _("konto instytucji w rps.ms.gov.pl")))
+
+
+@vetting.command(
+    name="confirm",
+    help="Potwierdź wydruk z rejestru (RSPTS, KRK) odczytany ze skrzynki albo z pliku, po sprawdzeniu go u źródła "
+    "(REF: OSOBA/POZYCJA, np. 3/rspts; bez REF: lista czekających).",
+)
+@click.argument("ref", required=False)
+@click.option("--as", "role", type=click.Choice(list(printouts.ROLES)), help="Twoja rola: kadry albo dyrektor (wymagana).")
+@click.option("--by", "--kto", "by", default="", help="Kto potwierdza (imię i nazwisko; domyślnie użytkownik systemu).")
+@click.option("--yes", "--potwierdzam", "confirmed", is_flag=True, help="Potwierdzam bez pytania (w skryptach).")
+@click.option("--reject", "--odrzuc", "rejected", is_flag=True, help="Odrzuć wydruk, który nie zgadza się ze źródłem (wymaga --reason).")
+@click.option("--reason", "--powod", "reason", default="", help="Powód odrzucenia.")
+@click.pass_context
+@_user_errors
+def confirm(ctx: click.Context, ref: str | None, role: str | None, by: str, confirmed: bool, rejected: bool, reason: str) -> None:
+    from somflow.forms.prompts import interactive, yes_no
+
+    workspace = _workspace(ctx)
+    if ref is None:
+        waiting = printouts.awaiting(workspace)
+        if not waiting:
+            click.echo(_("Żaden wydruk nie czeka na potwierdzenie."))
+        for person, key, entry in waiting:
+            said = "FIGURUJE" if entry["result"] == "figuruje" else entry["result"]
+            click.echo(f"  {people.number(person)}/{key:<10} {said:<10} {entry['date']}  {entry.get('verification') or '—'}")
+        return
+    if role is None:
+        raise InvalidInput([_("Podaj swoją rolę: --as kadry albo --as dyrektor.")])
+    person, key, entry = printouts.find(workspace, ref)
+    _show_printout(workspace, person, key, entry)
+    if rejected:
+        printouts.reject(workspace, ref, role=role, by=by, reason=reason)
+        click.echo(_("Wydruk odrzucono; pozycja {item} osoby nr {nr} nadal czeka na wynik.", item=key, nr=people.number(person)))
+        return
+    if not confirmed:
+        if not interactive():
+            raise SomflowError(_("Bez terminala nie można zapytać o potwierdzenie: dodaj --yes (--potwierdzam), jeśli wydruk zgadza się ze źródłem."))
+        if not yes_no(_("Czy wydruk zgadza się ze źródłem i mówi dokładnie to?"), default=False):
+            raise SomflowError(
+                _("Nic nie zapisano. Wydruk, który nie zgadza się ze źródłem, odrzuć: somflow vetting confirm {ref} --as {role} --reject --reason „…”", ref=ref, role=role)
+            )
+    updated, found, _blocked_now = printouts.confirm(workspace, ref, role=role, by=by, today=calendar.today())
+    if entry["result"] == "figuruje":
+        _alert(updated, found)
+    else:
+        click.echo(_("Potwierdzono: osoba nr {nr}, {item} — {result}.", nr=people.number(updated), item=found.label, result=entry["result"]))
+    standing = req.standing(updated, workspace.config, calendar.today())
     click.echo(_("Stan osoby nr {nr}: {state}.", nr=people.number(updated), state=_state_label(standing.state)))
 
 
@@ -279,6 +360,7 @@ def status(ctx: click.Context, days: int, as_json: bool) -> None:
                             "required": [i.key for i in s.required],
                             "missing": [i.key for i in s.open],
                             "hits": [i.key for i in s.hits],
+                            "awaiting_confirmation": sorted(p.get("pending") or {}),
                             "admitted": p.get("admitted"),
                         }
                         for p, s in rows

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-import re
 from datetime import date
 from typing import Any
 
@@ -16,8 +14,6 @@ from . import requirements as req
 from .people import COLLECTION, number
 from .printing import DATA_SHEET
 
-log = logging.getLogger(__name__)
-
 #: How many days ahead a start without clearance counts as "soon" in summaries.
 SOON_DAYS = 14
 
@@ -28,16 +24,6 @@ FORM_ITEMS = {
     # The standards plugin's own staff acknowledgment (seed 004 annex 7) is the same declaration.
     "oswiadczenie-pracownika-standardy": "standardy",
 }
-
-# Texts of the RSPTS answers (seed 001 ch. III; DOMAIN.md section 2).
-_NO_ENTRY = re.compile(r"W\s+Rejestrze\s+nie\s+ma\s+informacji\s+o\s+osobach|\bnie\s+figuruje\b", re.IGNORECASE)
-_LISTED = re.compile(r"\bFIGURUJE\b")
-# "NIE FIGURUJE" split by a line break (pdfium gives "\r\n") or spaced out by the browser is no hit.
-_NEGATION_BEFORE = re.compile(r"\bnie\s*$", re.IGNORECASE)
-_REGISTER = re.compile(r"Rejestr\w*\s+Sprawców\s+Przestępstw\s+na\s+Tle\s+Seksualnym|rps\.ms\.gov\.pl", re.IGNORECASE)
-_COMMISSION = re.compile(r"Państwow\w+\s+Komisj\w+", re.IGNORECASE)
-_ELEVEN = re.compile(r"(?<!\d)\d{11}(?!\d)")
-
 
 @hookimpl
 def somflow_register_commands(register) -> None:
@@ -105,45 +91,56 @@ def somflow_deadlines(workspace, today: date):
                     stages=(14, 7, 1),
                 )
             )
+    from .printouts import awaiting
+
+    for person, key, entry in awaiting(workspace):
+        out.append(
+            Deadline(
+                key=f"vetting:{person['id']}:potwierdzenie:{key}",
+                title=_(
+                    "Wydruk z rejestru ({item}) osoby nr {nr} czeka na potwierdzenie przez kadry albo dyrektora: somflow vetting confirm {nr}/{item}",
+                    item=key,
+                    nr=number(person),
+                ),
+                due=date.fromisoformat(entry["read"][:10]),
+                record={"collection": COLLECTION, "id": person["id"]},
+                notify=("head",),
+                stages=(0,),
+            )
+        )
     return out
-
-
-def _rspts_result(text: str) -> tuple[str, str] | None:
-    """(item key, result) an RSPTS printout's text says, or None when it is not one (or says neither)."""
-    if not _REGISTER.search(text) and not _COMMISSION.search(text):
-        return None
-    item = "rspts-pk" if _COMMISSION.search(text) else "rspts"
-    if any(not _NEGATION_BEFORE.search(text[max(0, m.start() - 40) : m.start()]) for m in _LISTED.finditer(text)):
-        return item, "figuruje"
-    if _NO_ENTRY.search(text):
-        return item, "brak-wpisu"
-    return None
 
 
 @hookimpl
 def somflow_claim_inbox_file(scan, workspace):
-    """Claim an RSPTS printout saved from rps.ms.gov.pl (a PDF with text, no somflow code) for the person whose PESEL it shows."""
+    """Claim a register printout (RSPTS from rps.ms.gov.pl, KRK) — a PDF with text, no somflow code — for the person whose PESEL it shows."""
     from somflow.inbox.model import Claim
 
-    found = _rspts_result(scan.text or "")
+    from .printouts import ELEVEN_DIGITS, read
+
+    found = read(scan.text or "")
     if found is None:
         return None
-    numbers = set(_ELEVEN.findall(scan.text))
+    numbers = set(ELEVEN_DIGITS.findall(scan.text))
     owners = [p for p in _people(workspace) if p.get("pesel") in numbers]
     if len(owners) != 1:
         return None
-    item, result = found
     return Claim(
         record={"collection": COLLECTION, "id": owners[0]["id"]},
-        title=_("Wydruk z Rejestru Sprawców Przestępstw na Tle Seksualnym"),
+        title=_("Wydruk z Krajowego Rejestru Karnego") if found.item == "krk" else _("Wydruk z Rejestru Sprawców Przestępstw na Tle Seksualnym"),
         form=None,
-        data={"vetting_item": item, "result": result},
+        data={
+            "vetting_item": found.item,
+            "result": found.result,
+            "verification": found.verification,
+            "printed": found.printed.isoformat() if found.printed else None,
+        },
     )
 
 
 @hookimpl
 def somflow_document_filed(document, workspace) -> None:
-    """A returned declaration or a claimed register printout marks the person's item received (or a hit)."""
+    """A returned declaration marks the person's item received; a claimed register printout awaits confirmation."""
     from . import records
 
     link = document.get("record") or {}
@@ -157,15 +154,17 @@ def somflow_document_filed(document, workspace) -> None:
     if item is None and document.get("form") == "oswiadczenie-o-niekaralnosci":  # filled with `somflow fill`, not `vetting print`
         code = countries.resolve(str(data.get("panstwo") or ""), workspace.config)
         item = f"niekaralnosc-{code}" if code else None
-    result = "zlozone"
+    today = calendar.today()
     if document.get("form") is None and data.get("vetting_item"):
-        item, result = data["vetting_item"], data["result"]
+        from .printouts import Printout, await_confirmation
+
+        printed = date.fromisoformat(data["printed"]) if data.get("printed") else None
+        found = Printout(data["vetting_item"], data["result"], data.get("verification"), printed)
+        await_confirmation(workspace, person, found, today=today, document_id=document["id"], source="inbox")
+        return
     if item is None or item == DATA_SHEET:
         return
-    today = calendar.today()
-    records.record_result(workspace, person, item, result, on=today, today=today, document_id=document["id"])
-    if result == "figuruje":
-        log.warning("vetting: FIGURUJE result filed from the inbox; person nr %s blocked", number(person))
+    records.record_result(workspace, person, item, "zlozone", on=today, today=today, document_id=document["id"])
 
 
 def _counts(workspace, today: date) -> dict[str, int]:
@@ -190,8 +189,17 @@ def somflow_unit_summary(workspace):
 
 @hookimpl
 def somflow_status(workspace):
+    from .printouts import awaiting
+
     counts = _counts(workspace, calendar.today())
-    return [
+    waiting = awaiting(workspace)
+    pending = [
+        (
+            _("Wydruki z rejestrów do potwierdzenia"),
+            _("{count} (kadry albo dyrektor: somflow vetting confirm)", count=len(waiting)),
+        )
+    ]
+    return (pending if waiting else []) + [
         (
             _("Weryfikacja osób"),
             _(

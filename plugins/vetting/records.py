@@ -111,18 +111,8 @@ def file_copy(workspace: Workspace, person: dict[str, Any], title: str, path: Pa
     )
 
 
-def record_result(
-    workspace: Workspace,
-    person: dict[str, Any],
-    item_key: str,
-    result: str,
-    *,
-    on: date,
-    today: date,
-    file: Path | None = None,
-    document_id: str | None = None,
-) -> tuple[dict[str, Any], req.Item, bool]:
-    """Record what a document says about one item; returns (person, item, True when it blocked the person).
+def check_result(workspace: Workspace, person: dict[str, Any], item_key: str, result: str, *, on: date, today: date) -> req.Item:
+    """The item ``item_key`` when ``result`` may be recorded for it, else :class:`InvalidInput` / :class:`Refused`.
 
     Refused: an item the person does not need, a result that does not fit the
     item (``figuruje`` for a declaration), a date in the future, and any change
@@ -146,6 +136,35 @@ def record_result(
         raise Refused(
             _("Pozycja „{item}” ma wynik FIGURUJE; osoba nr {nr} jest zablokowana i tego wyniku nie można zmienić.", item=item.label, nr=number(person))
         )
+    return item
+
+
+def record_result(
+    workspace: Workspace,
+    person: dict[str, Any],
+    item_key: str,
+    result: str,
+    *,
+    on: date,
+    today: date,
+    file: Path | None = None,
+    document_id: str | None = None,
+) -> tuple[dict[str, Any], req.Item, bool]:
+    """Record what a document says about one item; returns (person, item, True when it blocked the person).
+
+    Refused as :func:`check_result` says. A register printout attached as
+    ``file`` is archived and awaits confirmation (:mod:`.printouts`) instead:
+    the returned person then has it under ``pending`` and nothing blocked.
+    """
+    item = check_result(workspace, person, item_key, result, on=on, today=today)
+    if file is not None and item.kind == req.CHECK and result in ("brak-wpisu", "figuruje"):
+        from . import printouts
+
+        with workspace.store.transaction():
+            document_id = file_copy(workspace, person, item.label, file, {"item": item.key, "result": result})["id"]
+            found = printouts.Printout(item.key, result, printouts.verification(printouts.file_text(file)), on)
+            updated, item = printouts.await_confirmation(workspace, person, found, today=today, document_id=document_id, source="file")
+        return updated, item, False
     store = workspace.store
     with store.transaction():
         fresh = store.get(COLLECTION, person["id"])
