@@ -213,3 +213,43 @@ def test_a_consent_entered_for_the_wrong_child_is_withdrawn_and_the_older_one_ap
     assert "rodzic nie wyraził zgody" in somflow_cli("consent", "list", "--group", "3b").output
     refused = somflow_cli("correct", "Bartek Zamiana#1", "kanal=website", "--reason", "x y z")
     assert refused.exit_code == 2 and "wycofaj go" in refused.output
+
+
+# ------------------------------------------------------------------ standards: acknowledgments and survey
+
+
+def test_an_acknowledgment_recorded_for_the_wrong_person_is_withdrawn(somflow_cli):
+    from standards_helpers import missing_names
+
+    added = somflow_cli("standards", "people", "add", "Piotr Żak", "--group", "pracownicy")
+    person = added.output.split()[-1].rstrip(".")
+    recorded = somflow_cli("standards", "ack", "record", person, "--date", "2026-09-02", "--place", "sala 12")
+    assert "potwierdzenie#1" in recorded.output
+    assert missing_names(somflow_cli) == []
+    fixed = somflow_cli("correct", "potwierdzenie#1", "miejsce=sala 14", "--reason", "pomylona sala")
+    assert fixed.exit_code == 0, fixed.output
+    done = somflow_cli("withdraw", "potw#1", "--reason", "potwierdził ktoś inny")
+    assert done.exit_code == 0, done.output
+    assert missing_names(somflow_cli) == ["Piotr Żak"]  # counts nowhere: missing again
+    listing = somflow_cli("standards", "ack", "list").output
+    assert "#1" in listing and "sala 14" in listing and "[WYCOFANE — nie liczy się]" in listing
+    assert "POPRAWIONO" in listing and "było: place: sala 12" in listing and "potwierdził ktoś inny" in listing
+    again = somflow_cli("standards", "ack", "record", person, "--date", "2026-09-03")
+    assert "potwierdzenie#2" in again.output
+
+
+def test_a_questionnaire_typed_twice_is_withdrawn_and_an_answer_corrected(somflow_cli):
+    import json
+
+    somflow_cli("standards", "survey", "start", "--date", "2026-10-05")
+    for answer in ("tak", "tak", "nie", "nie"):
+        assert somflow_cli("standards", "survey", "add", "--answer", f"zna_standardy={answer}").exit_code == 0
+    saved = somflow_cli("standards", "survey", "add", "--answer", "zna_standardy=tak")
+    assert "ankieta#5" in saved.output
+    wrong = somflow_cli("correct", "ankieta#3", "zna_standardy=moze", "--reason", "źle przepisane")
+    assert wrong.exit_code == 2 and "nie jest dozwoloną odpowiedzią" in wrong.output
+    assert somflow_cli("correct", "ankieta#3", "zna_standardy=tak", "--reason", "źle przepisane z papieru").exit_code == 0
+    assert somflow_cli("withdraw", "ankieta#5", "--reason", "ta sama ankieta wpisana dwa razy").exit_code == 0
+    summary = json.loads(somflow_cli("standards", "survey", "summary", "--json").output)
+    counts = {q["name"]: q["counts"] for q in summary["questions"]}
+    assert summary["respondents"] == 4 and counts["zna_standardy"] == {"tak": 3, "nie": 1}

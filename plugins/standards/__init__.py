@@ -39,6 +39,14 @@ def somflow_register_commands(register) -> None:
 
 
 @hookimpl
+def somflow_register_entry_kinds(register) -> None:
+    from somflow_standards.entries import ACK_ENTRY_KIND, survey_entry_kind
+
+    register(ACK_ENTRY_KIND)
+    register(survey_entry_kind())
+
+
+@hookimpl
 def somflow_deadlines(workspace, today: date):
     from somflow_standards import schedule, settings
 
@@ -64,7 +72,7 @@ def somflow_unit_summary(workspace) -> list[tuple[str, int]]:
         (_("Brak potwierdzenia Standardów (pracownicy)"), sum(1 for p in missing if p.group == "pracownicy")),
         (_("Brak potwierdzenia Standardów (rodzice i dzieci)"), sum(1 for p in missing if p.group != "pracownicy")),
         (_("Otwarte wpisy rejestru zgłoszeń"), sum(1 for e in store.query(register.REGISTER) if e["status"] != "zamkniete")),
-        (_("Ankiety w ostatnim badaniu (personel)"), store.count(survey.RESPONSES, {"round": latest["id"]}) if latest else 0),
+        (_("Ankiety w ostatnim badaniu (personel)"), len(survey.responses(store, latest)) if latest else 0),
     ]
 
 

@@ -9,7 +9,9 @@ and place and the scope of the information can be identified. Records live in
 
 The versions of the standards live in ``standards_versions`` (``version``,
 ``effective``); the newest one is current, and only acknowledgments of the
-current version count, so a new version puts everyone back on the list.
+current version count, so a new version puts everyone back on the list. An
+acknowledgment withdrawn as entered in error (``entries.py``) stays, marked, and
+counts nowhere.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from datetime import date
 from typing import Any
 
 from somflow import calendar
+from somflow.corrections import counting
 from somflow.errors import InvalidInput
 from somflow.i18n import _
 from somflow.store import Store
@@ -64,7 +67,7 @@ def add_version(store: Store, version: str, effective: date, note: str = "") -> 
 
 
 def acknowledged_ids(store: Store, version: str) -> set[str]:
-    return {a["person"]["id"] for a in store.query(ACKS, {"version": version})}
+    return {a["person"]["id"] for a in counting(store.query(ACKS, {"version": version}))}
 
 
 def missing(store: Store, group: str | None = None) -> list[Person]:
@@ -85,7 +88,7 @@ def record(
     method: str = "recznie",
 ) -> dict[str, Any] | None:
     """Record one acknowledgment; a second one for the same person, version and document is not added."""
-    for existing in store.query(ACKS, {"person.id": person.id, "version": version}):
+    for existing in counting(store.query(ACKS, {"person.id": person.id, "version": version})):
         if existing.get("document") == document or document is None:
             return None
     return store.insert(

@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import click
-from somflow_standards import acknowledgments, people, register, settings, survey
+from somflow_standards import acknowledgments, entries, people, register, settings, survey
 from somflow_standards.schedule import REVIEWS, next_report_year
 
 from somflow import calendar, refs
 from somflow.calendar import option_date
+from somflow.corrections import history_notes, is_withdrawn
 from somflow.forms import datafile
 from somflow.errors import InvalidInput
 from somflow.fileio import decode_text, prepare_output, write_private
@@ -199,7 +200,11 @@ def ack_record(ctx: click.Context, person_id: str, day: str | None, place: str, 
     if when > calendar.today():
         raise InvalidInput([_("Opcja --date: data {day} jest w przyszłości.", day=when.isoformat())])
     added = acknowledgments.record(store, person, version=version, day=when, place=place, scope=scope or _("Standardy Ochrony Małoletnich, wersja {version}", version=version))
-    click.echo(_("Zapisano potwierdzenie (wersja {version}).", version=version) if added else _("To potwierdzenie było już zapisane."))
+    if added:
+        ref = f"potwierdzenie#{entries.number(store, acknowledgments.ACKS, added['id'])}"
+        click.echo(_("Zapisano potwierdzenie {ref} (wersja {version}).", ref=ref, version=version))
+    else:
+        click.echo(_("To potwierdzenie było już zapisane."))
 
 
 @ack.command("list", help="Rejestr potwierdzeń: kto, kiedy, gdzie, zakres, dokument.")
@@ -208,8 +213,17 @@ def ack_record(ctx: click.Context, person_id: str, day: str | None, place: str, 
 def ack_list(ctx: click.Context, group: str | None) -> None:
     store = ctx.obj.workspace.store
     names = {p.id: p.name for p in people.everyone(store)}
-    for a in store.query(acknowledgments.ACKS, {"group": group} if group else None):
-        click.echo(f"{a['date']}  {names.get(a['person']['id'], a['person']['id'])}  " + _("wersja {version}", version=a["version"]) + f"  {a['place']}  {a['scope']}  {a['document'] or a['method']}")
+    for number, a in enumerate(store.query(acknowledgments.ACKS), start=1):
+        if group and a.get("group") != group:
+            continue
+        gone = "  " + _("[WYCOFANE — nie liczy się]") if is_withdrawn(a) else ""
+        click.echo(
+            f"#{number:<4}{a['date']}  {names.get(a['person']['id'], a['person']['id'])}  "
+            + _("wersja {version}", version=a["version"])
+            + f"  {a['place']}  {a['scope']}  {a['document'] or a['method']}{gone}"
+        )
+        for note in history_notes(a):
+            click.echo("      " + note)
 
 
 # ------------------------------------------------------------------ register
@@ -311,8 +325,9 @@ def survey_add(ctx: click.Context, name: str, round_id: str | None, data_file: P
         for q in survey.questions(round_rec["survey"]):
             hint = " (" + "/".join(c.value for c in q.choices) + ")" if q.choices else ""
             raw[q.name] = click.prompt(pick(q.label) + hint, default="", show_default=False)
-    survey.add_response(store, round_rec, raw)
-    click.echo(_("Zapisano ankietę ({count} w tym badaniu).", count=store.count(survey.RESPONSES, {"round": round_rec["id"]})))
+    added = survey.add_response(store, round_rec, raw)
+    ref = f"ankieta#{entries.number(store, survey.RESPONSES, added['id'])}"
+    click.echo(_("Zapisano ankietę {ref} ({count} w tym badaniu).", ref=ref, count=len(survey.responses(store, round_rec))))
 
 
 @survey_cmd.command("import", help="Zaimportuj odpowiedzi z pliku CSV (wiersz = osoba, kolumny = nazwy pytań); błędny plik nie importuje niczego.")

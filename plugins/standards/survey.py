@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from somflow import forms
+from somflow.corrections import counting
 from somflow.errors import InvalidInput
 from somflow.forms import datafile
 from somflow.forms.spec import Field
@@ -158,12 +159,17 @@ class Summary:
         return self.respondents < MIN_GROUP
 
 
+def responses(store: Store, round_rec: dict[str, Any]) -> list[dict[str, Any]]:
+    """The round's questionnaires that count (withdrawn ones left out, see ``entries.py``)."""
+    return counting(store.query(RESPONSES, {"round": round_rec["id"]}))
+
+
 def summarize(store: Store, round_rec: dict[str, Any]) -> Summary:
-    responses = store.query(RESPONSES, {"round": round_rec["id"]})
+    found = responses(store, round_rec)
     result = []
     for q in questions(round_rec["survey"]):
         qs = QuestionSummary(q)
-        for r in responses:
+        for r in found:
             value = r["answers"].get(q.name)
             if q.type in CLOSED_TYPES:
                 qs.counts[value or NO_ANSWER] += 1
@@ -171,4 +177,4 @@ def summarize(store: Store, round_rec: dict[str, Any]) -> Summary:
                 qs.texts.append(value)
         qs.texts.sort(key=str.casefold)
         result.append(qs)
-    return Summary(round_rec["survey"], round_rec, len(responses), result)
+    return Summary(round_rec["survey"], round_rec, len(found), result)
