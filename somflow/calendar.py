@@ -1,10 +1,13 @@
 """The Polish working-day calendar every plugin counts deadlines with.
 
-A working day is Monday to Friday except the public holidays of Poland (from
-the ``holidays`` package, which knows that 24 December is a public holiday from
-2025 on). Saturdays are not working days: under Kpa art. 57 §4 a time limit
-that ends on a Saturday, a Sunday or a public holiday ends on the next working
-day instead.
+A working day is Monday to Friday except the public holidays of Poland, which
+are listed here from the statute itself (ustawa z dnia 18 stycznia 1951 r. o
+dniach wolnych od pracy, art. 1 pkt 1): eleven fixed days and three that follow
+Easter. Computing them costs microseconds, where the ``holidays`` package cost
+a deadline command a sixth of a second of start-up; the tests compare this table
+with that package for many years, so a change of the law shows up there.
+Saturdays are not working days: under Kpa art. 57 §4 a time limit that ends on
+a Saturday, a Sunday or a public holiday ends on the next working day instead.
 
 Counting rules (the same for every function here):
 
@@ -24,9 +27,8 @@ Policy decisions (also in docs/deadlines.md):
 * Holy Saturday, Easter Sunday and Pentecost are Saturdays/Sundays anyway;
   31 December and the days between Christmas and New Year are working days.
   24 December is a public holiday from 2025 (Dz.U. 2024 poz. 1965); in 2024
-  and earlier it was a working day. The ``holidays`` package knows this since
-  its early-2025 releases; :data:`CHRISTMAS_EVE_FROM` adds it regardless of
-  the installed version. Tests pin every day of 2024–2030.
+  and earlier it was a working day (:data:`CHRISTMAS_EVE_FROM`). Tests pin
+  every day of 2024–2030.
 * Dates typed by people (options, ``SOMFLOW_TODAY``, CSV cells) are read by
   :func:`parse_date`: ISO ``2026-12-24`` and the Polish ``24.12.2026`` /
   ``4.1.2026`` (what Polish Excel exports), also with ``/`` or ``-`` between
@@ -40,8 +42,6 @@ import os
 import re
 from datetime import date, timedelta
 from functools import lru_cache
-
-import holidays
 
 from somflow.errors import ConfigError, InvalidInput
 from somflow.i18n import _
@@ -57,19 +57,57 @@ def date_formats() -> str:
     return _("RRRR-MM-DD albo DD.MM.RRRR")
 
 
-#: 24 December: a public holiday from 2025 (Dz.U. 2024 poz. 1965). ``holidays`` has it since its
-#: early-2025 releases (vacanza/holidays#2210); added here too so an older installed version cannot
-#: silently make Wigilia a working day.
+#: 24 December: a public holiday from 2025 (Dz.U. 2024 poz. 1965).
 CHRISTMAS_EVE_FROM = 2025
+#: 6 January: a public holiday from 2011 (Dz.U. 2010 nr 224 poz. 1459).
+EPIPHANY_FROM = 2011
 _CHRISTMAS_EVE = "Wigilia Bożego Narodzenia"
+
+#: The fixed public holidays (art. 1 pkt 1 of the statute), with their names as the ``holidays`` package gives them.
+_FIXED = {
+    (1, 1): "Nowy Rok",
+    (1, 6): "Święto Trzech Króli",
+    (5, 1): "Święto Państwowe",
+    (5, 3): "Święto Narodowe Trzeciego Maja",
+    (8, 15): "Wniebowzięcie Najświętszej Marii Panny",
+    (11, 1): "Uroczystość Wszystkich Świętych",
+    (11, 11): "Narodowe Święto Niepodległości",
+    (12, 25): "Boże Narodzenie (pierwszy dzień)",
+    (12, 26): "Boże Narodzenie (drugi dzień)",
+}
+#: The movable ones: days after Easter Sunday.
+_AFTER_EASTER = {
+    0: "Niedziela Wielkanocna",
+    1: "Poniedziałek Wielkanocny",
+    49: "Zielone Świątki",
+    60: "Dzień Bożego Ciała",
+}
+
+
+def easter(year: int) -> date:
+    """Easter Sunday of the Gregorian calendar (the Meeus/Jones/Butcher computation)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    l = (32 + 2 * e + 2 * i - h - k) % 7  # noqa: E741  (the algorithm's own letters)
+    m = (a + 11 * h + 19 * l) // 433
+    month = (h + l - 7 * m + 90) // 25
+    return date(year, month, (h + l - 7 * m + 33 * month + 19) % 32)
 
 
 @lru_cache(maxsize=64)
-def _holidays(year: int) -> frozenset[date]:
-    found = set(holidays.PL(years=year))
+def holidays_of(year: int) -> dict[date, str]:
+    """The public holidays of Poland in ``year``, with their Polish names."""
+    found = {date(year, month, day): name for (month, day), name in _FIXED.items()}
+    sunday = easter(year)
+    found |= {sunday + timedelta(days=offset): name for offset, name in _AFTER_EASTER.items()}
     if year >= CHRISTMAS_EVE_FROM:
-        found.add(date(year, 12, 24))
-    return frozenset(found)
+        found[date(year, 12, 24)] = _CHRISTMAS_EVE
+    if year < EPIPHANY_FROM:
+        del found[date(year, 1, 6)]
+    return found
 
 
 def parse_date(text: object) -> date | None:
@@ -124,14 +162,12 @@ def option_date(value: str | None, option: str) -> date | None:
 
 def holiday_name(d: date) -> str | None:
     """The name of the public holiday on ``d`` (in Polish), or None."""
-    if d not in _holidays(d.year):
-        return None
-    return holidays.PL(years=d.year, language="pl").get(d) or _CHRISTMAS_EVE
+    return holidays_of(d.year).get(d)
 
 
 def is_working_day(d: date) -> bool:
     """True for Monday–Friday that is not a Polish public holiday."""
-    return d.weekday() < 5 and d not in _holidays(d.year)
+    return d.weekday() < 5 and d not in holidays_of(d.year)
 
 
 def next_working_day(d: date) -> date:

@@ -7,23 +7,25 @@ workspace's own plugins folder are available like any other.
 
 from __future__ import annotations
 
-import json
 import logging
 import sys
-import traceback
-from dataclasses import asdict
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from somflow import __version__, click_pl, i18n
-from somflow import workspace as ws_mod
-from somflow.config import BLANK_VALUES, DEMO_VALUES
 from somflow.errors import ConfigError, SomflowError, os_error_message
 from somflow.i18n import _
-from somflow.logs import setup_logging
-from somflow.plugins import PluginHost
+
+if TYPE_CHECKING:
+    from somflow.plugins import PluginHost
+    from somflow.workspace import Workspace
+
+# Only what ``somflow --version`` and ``--help`` need is imported above: the workspace, the
+# store, the plugins and every command's module are imported when a command needs them
+# (bench/cli.py measures it; tests/test_startup.py holds it).
 
 
 class App:
@@ -35,15 +37,21 @@ class App:
 
     @cached_property
     def root(self) -> Path | None:
-        return ws_mod.find_root(self.workspace_option)
+        from somflow.workspace import find_root
+
+        return find_root(self.workspace_option)
 
     @cached_property
     def plugins(self) -> PluginHost:
+        from somflow.plugins import PluginHost
+
         root = self.root
         return PluginHost(root if root and root.is_dir() else None)
 
     @cached_property
-    def workspace(self) -> ws_mod.Workspace:
+    def workspace(self) -> Workspace:
+        from somflow.workspace import Workspace
+
         if self.root is None:
             raise ConfigError(
                 _(
@@ -51,7 +59,7 @@ class App:
                     "Podaj --workspace FOLDER, ustaw SOMFLOW_WORKSPACE albo utwórz go: somflow init FOLDER"
                 )
             )
-        return ws_mod.Workspace(self.root, self.plugins)
+        return Workspace(self.root, self.plugins)
 
 
 def pass_app(f):
@@ -77,6 +85,7 @@ class SomflowGroup(click.Group):
         return sorted({*self.commands, *self._plugin_commands(ctx)})
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        """The command ``name``; a plugin's :class:`~somflow.lazy_commands.LazyCommand` is imported only when it runs."""
         return self.commands.get(name) or self._plugin_commands(ctx).get(name)
 
 
@@ -101,6 +110,8 @@ class SomflowGroup(click.Group):
 @click.version_option(__version__, prog_name="somflow")
 @click.pass_context
 def cli(ctx: click.Context, workspace: str | None, lang: None, verbose: int, log_file: Path | None) -> None:
+    from somflow.logs import setup_logging
+
     setup_logging(verbose, log_file)
     _verbosity["level"] = verbose
     ctx.obj = App(workspace, verbose)
@@ -111,8 +122,11 @@ def cli(ctx: click.Context, workspace: str | None, lang: None, verbose: int, log
 @click.option("--demo", is_flag=True, help="Wypełnij przykładowymi danymi placówki (do prób).")
 @pass_app
 def init(app: App, directory: str, demo: bool) -> None:
+    from somflow.config import BLANK_VALUES, DEMO_VALUES
+    from somflow.workspace import create
+
     root = Path(directory).resolve()
-    ws_mod.create(root, DEMO_VALUES if demo else BLANK_VALUES)
+    create(root, DEMO_VALUES if demo else BLANK_VALUES)
     click.echo(_("Utworzono obszar roboczy w {root}. Uzupełnij dane placówki w {file}.", root=root, file=root / "somflow.toml"))
 
 
@@ -120,6 +134,9 @@ def init(app: App, directory: str, demo: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Wynik jako JSON.")
 @pass_app
 def plugins(app: App, as_json: bool) -> None:
+    import json
+    from dataclasses import asdict
+
     host = app.plugins
     host.commands(reserved=set(cli.commands))  # name clashes show up as errors
     if as_json:
@@ -149,6 +166,8 @@ def _log_traceback() -> None:
     if any(getattr(h, "_somflow", False) for h in logging.getLogger().handlers):
         logging.getLogger("somflow.cli").error("traceback", exc_info=True)
     else:  # failed before the logging set-up
+        import traceback
+
         traceback.print_exc()
 
 

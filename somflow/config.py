@@ -11,8 +11,6 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from cerberus import Validator
-
 from somflow.errors import ConfigError
 from somflow.i18n import _
 
@@ -149,6 +147,8 @@ def load(path: Path) -> dict[str, Any]:
                 line=_line_of(text, "smtp.password"),
             )
         )
+    from cerberus import Validator
+
     validator = Validator(SCHEMA, allow_unknown=True)  # plugins keep their own sections
     if not validator.validate(data):
         problems = [

@@ -39,9 +39,6 @@ import unicodedata
 from datetime import date
 from typing import NamedTuple
 
-from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
-from stdnum.pl import pesel as stdnum_pesel
-
 from somflow.i18n import _
 
 _SEPARATORS = re.compile(r"[\s\u00a0\u202f\u200b\u200c\u200d\u2060\ufeff\-‐‑‒–—]+")
@@ -99,6 +96,9 @@ def check(value: object, on: date | None = None) -> Result:
                 "sformatuj kolumnę PESEL jako tekst i wpisz numery ponownie"
             ),
         )
+    from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
+    from stdnum.pl import pesel as stdnum_pesel  # only where a number is checked (start-up time)
+
     digits = compact(value)
     try:
         stdnum_pesel.validate(digits)
@@ -137,11 +137,15 @@ def is_valid(value: object, on: date | None = None) -> bool:
 
 def birth_date(number: str) -> date:
     """The birth date a valid PESEL encodes."""
+    from stdnum.pl import pesel as stdnum_pesel
+
     return stdnum_pesel.get_birth_date(number)
 
 
 def sex(number: str) -> str:
     """``"K"`` (kobieta, even 10th digit) or ``"M"`` (mężczyzna, odd) for a valid PESEL."""
+    from stdnum.pl import pesel as stdnum_pesel
+
     return "K" if stdnum_pesel.get_gender(number) == "F" else "M"
 
 

@@ -39,7 +39,7 @@ ENTRY_POINT_GROUP = "somflow"
 CORE_MODULES = (
     "somflow.core_plugin",
     "somflow.inbox.plugin",
-    "somflow.forms.commands",
+    "somflow.forms.plugin",
     "somflow.reminders.plugin",
     "somflow.notices",
     "somflow.correction_commands",

@@ -11,10 +11,10 @@ from somflow import config
 from somflow.errors import ConfigError
 from somflow.fileio import restrict_to_owner
 from somflow.i18n import _
-from somflow.store import Store, open_store, store_location
 
 if TYPE_CHECKING:
     from somflow.plugins import PluginHost
+    from somflow.store import Store
 
 FOLDERS = ("inbox", "archive", "rejected")
 
@@ -51,6 +51,8 @@ class Workspace:
 
     @cached_property
     def store(self) -> Store:
+        from somflow.store import open_store, store_location  # the store's libraries: when it is opened
+
         password_env = (self.config.get("store") or {}).get("password_env")
         return open_store(store_location(self.config), self.root, self.unit, password_env=password_env)
 

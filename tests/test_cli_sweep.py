@@ -22,6 +22,7 @@ import pytest
 from click.testing import CliRunner
 
 from somflow import i18n
+from somflow.lazy_commands import LazyCommand
 from somflow.cli import App, cli, main
 
 from nk_data import payload, write
@@ -57,6 +58,8 @@ def _walk(ctx: click.Context, path: tuple[str, ...] = ()):
     if isinstance(command, click.Group):
         for name in command.list_commands(ctx):
             sub = command.get_command(ctx, name)
+            if isinstance(sub, LazyCommand):  # what `somflow NAME` runs
+                sub = sub.load()
             if sub is not None and not sub.hidden:
                 yield from _walk(click.Context(sub, parent=ctx, info_name=name), (*path, name))
     else:

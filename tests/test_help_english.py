@@ -13,6 +13,7 @@ import click
 import pytest
 
 from somflow import i18n
+from somflow.lazy_commands import LazyCommand
 from somflow.cli import App, cli
 from somflow.click_help import help_key, translate
 from conftest import run_somflow
@@ -28,6 +29,8 @@ def _walk(ctx: click.Context, path: tuple[str, ...] = ()):
     if isinstance(command, click.Group):
         for name in command.list_commands(ctx):
             sub = command.get_command(ctx, name)
+            if isinstance(sub, LazyCommand):  # what `somflow NAME` runs
+                sub = sub.load()
             if sub is not None and not sub.hidden:
                 yield from _walk(click.Context(sub, parent=ctx, info_name=name), (*path, name))
 

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from somflow import calendar
 from somflow import hookimpl, i18n
+from somflow.lazy_commands import LazyCommand
 
 __version__ = "0.1.0"
 
@@ -26,6 +26,9 @@ HERE = Path(__file__).parent
 FORM_SPEC = HERE / "forms" / "zgoda-na-wizerunek.yaml"
 
 i18n.add_catalog_files("en", (HERE / "locale").glob("en*.json"))  # en.json, en.help.json
+
+#: ``somflow consent --help`` (and its line in ``somflow --help``, which does not import the commands).
+CONSENT_HELP = "Zgody na wizerunek dzieci: import listy klasy, druk, rejestr, kto może wystąpić na zdjęciu."
 
 
 @hookimpl
@@ -44,10 +47,8 @@ def somflow_validate(form, data, workspace):
 
 @hookimpl
 def somflow_register_commands(register):
-    from somflow_image_consent.cli import consent, zgody
-
-    register(consent)
-    register(zgody)
+    register(LazyCommand("consent", "somflow_image_consent.cli:consent", help=CONSENT_HELP))
+    register(LazyCommand("zgody", "somflow_image_consent.cli:zgody", help=CONSENT_HELP))
 
 
 @hookimpl
@@ -75,11 +76,15 @@ def somflow_deadlines(workspace, today):
 def somflow_status(workspace):
     from somflow_image_consent.deadlines import counts
 
+    from somflow import calendar
+
     return [(label, str(n)) for label, n in counts(workspace, calendar.today())]
 
 
 @hookimpl
 def somflow_unit_summary(workspace):
     from somflow_image_consent.deadlines import counts
+
+    from somflow import calendar
 
     return counts(workspace, calendar.today())

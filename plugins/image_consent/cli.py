@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import click
+from somflow_image_consent import CONSENT_HELP
 from somflow_image_consent import children as children_mod
 from somflow_image_consent import classlist, printing, register, sheet
 from somflow_image_consent.vocabulary import PHOTO_KINDS, PURPOSES, channel, channel_label, photo_kind, purpose
@@ -41,7 +42,7 @@ class ConsentGroup(click.Group):
             ctx.exit(exc.exit_code)
 
 
-@click.group(name="consent", cls=ConsentGroup, help="Zgody na wizerunek dzieci: import listy klasy, druk, rejestr, kto może wystąpić na zdjęciu.")
+@click.group(name="consent", cls=ConsentGroup, help=CONSENT_HELP)
 def consent() -> None:
     pass
 

@@ -12,6 +12,7 @@ from somflow.forms import datafile
 from somflow_niebieska_karta import cases as nk_cases
 from somflow_niebieska_karta.due import next_due
 from somflow_niebieska_karta.entries import step_ref
+from somflow_niebieska_karta.hooks import NK_HELP
 
 from somflow.calendar import option_date
 from somflow.corrections import history_notes, is_withdrawn
@@ -44,7 +45,7 @@ def initials(name: Any) -> str:
     return " ".join(part[0] + "." for part in str(name or "").split() if part) or "—"
 
 
-@click.group(help="Procedura „Niebieskie Karty”: sprawy, kroki, terminy i formularze NK.")
+@click.group(help=NK_HELP)
 def nk() -> None:
     pass
 

@@ -8,8 +8,12 @@ from typing import Any
 
 from somflow import hookimpl
 from somflow.i18n import _
+from somflow.lazy_commands import LazyCommand
 
 FORMS_DIR = Path(__file__).parent / "forms"
+
+#: ``somflow nk --help`` (and its line in ``somflow --help``, which does not import the commands).
+NK_HELP = "Procedura „Niebieskie Karty”: sprawy, kroki, terminy i formularze NK."
 
 
 @hookimpl
@@ -77,9 +81,7 @@ def _counts(workspace) -> list[tuple[str, int]]:
 
 @hookimpl
 def somflow_register_commands(register) -> None:
-    from somflow_niebieska_karta.commands import nk
-
-    register(nk)
+    register(LazyCommand("nk", "somflow_niebieska_karta.commands:nk", help=NK_HELP))
 
 
 @hookimpl

@@ -15,11 +15,15 @@ from typing import Any
 
 from somflow import hookimpl, i18n
 from somflow.i18n import _
+from somflow.lazy_commands import LazyCommand
 
 __version__ = "0.1.0"
 
 HERE = Path(__file__).parent
 i18n.add_catalog_files("en", (HERE / "locale").glob("en*.json"))  # en.json, en.help.json
+
+#: ``somflow standards --help`` (and its line in ``somflow --help``, which does not import the commands).
+STANDARDS_HELP = "Standardy ochrony małoletnich: potwierdzenia, rejestr zgłoszeń, ankieta, raport, przegląd."
 
 
 @hookimpl
@@ -33,9 +37,7 @@ def somflow_register_forms(register) -> None:
 
 @hookimpl
 def somflow_register_commands(register) -> None:
-    from somflow_standards.cli import standards
-
-    register(standards)
+    register(LazyCommand("standards", "somflow_standards.cli:standards", help=STANDARDS_HELP))
 
 
 @hookimpl

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import click
-from somflow_standards import acknowledgments, entries, people, register, settings, survey
+from somflow_standards import STANDARDS_HELP, acknowledgments, entries, people, register, settings, survey
 from somflow_standards.schedule import REVIEWS, next_report_year
 
 from somflow import calendar, refs
@@ -41,7 +41,7 @@ def _print_file(workspace, documents: list[dict[str, Any]], target: Path) -> Pat
     return target
 
 
-@click.group(help="Standardy ochrony małoletnich: potwierdzenia, rejestr zgłoszeń, ankieta, raport, przegląd.")
+@click.group(help=STANDARDS_HELP)
 def standards() -> None:
     pass
 

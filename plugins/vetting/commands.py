@@ -19,6 +19,7 @@ from somflow.i18n import _, pick
 
 from . import csv_import, people, printing, printouts, records
 from . import requirements as req
+from .hooks import VETTING_HELP
 
 STATE_COLOURS = {req.CLEARED: "green", req.INCOMPLETE: "yellow", req.BLOCKED: "red", req.EXEMPT: None}
 STATE_LABELS = {
@@ -65,7 +66,7 @@ def _alert(person: dict, item: req.Item) -> None:
         click.secho(line, fg="red", bold=True, err=True)
 
 
-@click.group(name="vetting", help="Weryfikacja osób przed dopuszczeniem do pracy z dziećmi (RSPTS, KRK, oświadczenia).")
+@click.group(name="vetting", help=VETTING_HELP)
 def vetting() -> None:
     pass
 

@@ -8,11 +8,14 @@ from typing import Any
 from somflow import calendar
 from somflow import hookimpl
 from somflow.i18n import _
+from somflow.lazy_commands import LazyCommand
 
 from . import countries
 from . import requirements as req
 from .people import COLLECTION, number
-from .printing import DATA_SHEET
+
+#: ``somflow vetting --help`` (and its line in ``somflow --help``, which does not import the commands).
+VETTING_HELP = "Weryfikacja osób przed dopuszczeniem do pracy z dziećmi (RSPTS, KRK, oświadczenia)."
 
 #: How many days ahead a start without clearance counts as "soon" in summaries.
 SOON_DAYS = 14
@@ -27,9 +30,7 @@ FORM_ITEMS = {
 
 @hookimpl
 def somflow_register_commands(register) -> None:
-    from .commands import vetting
-
-    register(vetting)
+    register(LazyCommand("vetting", "somflow_vetting.commands:vetting", help=VETTING_HELP))
 
 
 @hookimpl
@@ -142,6 +143,7 @@ def somflow_claim_inbox_file(scan, workspace):
 def somflow_document_filed(document, workspace) -> None:
     """A returned declaration marks the person's item received; a claimed register printout awaits confirmation."""
     from . import records
+    from .printing import DATA_SHEET
 
     link = document.get("record") or {}
     if link.get("collection") != COLLECTION:

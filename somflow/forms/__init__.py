@@ -12,7 +12,8 @@ Public API (``from somflow import forms``)::
     forms.build_template(spec, lang) -> bytes    # the fillable template (deterministic)
     forms.sample_data(spec) -> dict              # valid sample data derived from the spec
 
-Names are imported lazily so ``import somflow.forms.spec`` stays light.
+Names are imported lazily: importing a module of the package (``somflow.forms.plugin``
+for ``somflow --help``) loads neither YAML nor the PDF libraries.
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
-from somflow.forms.spec import Choice, Field, FormSpec, Group, Section, SpecError, load_spec
-
+_SPEC = ("Choice", "Field", "FormSpec", "Group", "Section", "SpecError", "load_spec")
 _LAZY = {
+    **dict.fromkeys(_SPEC, "somflow.forms.spec"),
     "registry": "somflow.forms.catalog",
     "get": "somflow.forms.catalog",
     "validate": "somflow.forms.schema",
@@ -33,7 +34,7 @@ _LAZY = {
     "build_template": "somflow.forms.acroform",
 }
 
-__all__ = ["Choice", "Field", "FormSpec", "Group", "Section", "SpecError", "load_spec", *_LAZY]
+__all__ = list(_LAZY)
 
 
 def __getattr__(name: str) -> Any:

@@ -1,4 +1,4 @@
-"""The forms as a core plugin: ``somflow forms`` (list, show, build, example) and ``somflow fill``."""
+"""``somflow forms`` (list, show, build, example) and ``somflow fill``, registered by :mod:`somflow.forms.plugin`."""
 
 from __future__ import annotations
 
@@ -12,12 +12,13 @@ import click
 import pikepdf
 import yaml
 
-from somflow import hookimpl, i18n
+from somflow import i18n
 from somflow.errors import InvalidInput, SomflowError
 from somflow.fileio import write_private
 from somflow.forms import acroform, datafile, prompts, thirdparty
 from somflow.forms.catalog import get, registry
 from somflow.forms.documents import flatten_pdf, generate_many, template_name
+from somflow.forms.plugin import FILL_HELP, FORMS_HELP
 from somflow.forms.sample import sample_data
 from somflow.forms.schema import cerberus_schema
 from somflow.i18n import _, pick
@@ -36,7 +37,7 @@ def _json_schema(spec) -> dict[str, Any]:
     return clean(cerberus_schema(spec))
 
 
-@click.group(invoke_without_command=True, help="Formularze: lista, szczegóły, szablony PDF, przykładowe dane.")
+@click.group(invoke_without_command=True, help=FORMS_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Wynik jako JSON.")
 @click.pass_context
 def forms(ctx: click.Context, as_json: bool) -> None:
@@ -176,7 +177,7 @@ def _fill_template(ctx: click.Context, template: Path, rows: list[dict[str, Any]
     click.echo(_("Zapisano {path} (formularzy: {count}).", path=out, count=len(filled)))
 
 
-@click.command(help="Wypełnij formularz: z pliku --data (JSON, YAML, CSV — jeden formularz na wiersz) albo pytając o każde pole.")
+@click.command(help=FILL_HELP)
 @click.argument("form_id", required=False)
 @click.option("--data", "data_file", type=click.Path(dir_okay=False, exists=True, path_type=Path), help="Dane: .json, .yaml albo .csv.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Zapisz też kopię PDF w tym pliku (przy CSV: wszystkie w jednym, domyślnie PLIK.pdf obok CSV).")
@@ -242,9 +243,3 @@ def fill(ctx: click.Context, form_id: str | None, data_file: Path | None, out: P
         contents = [(workspace.root / d["file"]).read_bytes() for d in docs]
         write_private(out, contents[0] if len(contents) == 1 else _merge(contents, flatten))
         click.echo(_("Zapisano {path}.", path=out))
-
-
-@hookimpl
-def somflow_register_commands(register) -> None:
-    register(forms)
-    register(fill)

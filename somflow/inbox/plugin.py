@@ -6,6 +6,7 @@ import os
 import signal
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -13,10 +14,12 @@ from somflow import hookimpl
 from somflow.errors import SomflowError
 from somflow.i18n import _
 from somflow.inbox import filing
-from somflow.inbox.pipeline import Outcome, run_pipeline
 from somflow.inbox.watcher import Watcher, inbox_files, is_junk
 from somflow.logs import file_label, readable_name
 from somflow.workspace import Workspace
+
+if TYPE_CHECKING:
+    from somflow.inbox.pipeline import Outcome
 
 
 def shown_name(name: str) -> str:
@@ -73,6 +76,8 @@ def watch(app, poll: bool, settle: float, rescan: float) -> None:
 )
 @click.pass_obj
 def ingest(app, files: tuple[Path, ...], outside_inbox: bool) -> None:
+    from somflow.inbox.pipeline import run_pipeline  # the PDF and image libraries: only when filing
+
     workspace: Workspace = app.workspace
     inbox = workspace.path("inbox")
     folders = [given for given in files if given.is_dir()]

@@ -16,17 +16,19 @@ import time
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PIL import Image, ImageSequence
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
-from watchdog.observers import Observer
-from watchdog.observers.polling import PollingObserver
 
 from somflow.inbox import entries, filing
-from somflow.inbox.pages import IMAGE_ERRORS, sniff
-from somflow.inbox.pipeline import Outcome, run_pipeline
 from somflow.logs import file_label, log_unexpected
 from somflow.workspace import Workspace
+
+if TYPE_CHECKING:
+    from somflow.inbox.pipeline import Outcome
+
+# The pipeline, the page decoders and watchdog's observers load PDF and image libraries or start
+# threads; they are imported where used, so ``somflow status`` can count the inbox without them.
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +112,8 @@ def _whole(path: Path) -> bool:
             tail = file.read()
     except OSError:
         return False
+    from somflow.inbox.pages import sniff
+
     kind = sniff(head)
     if kind == "pdf":
         return b"%%EOF" in tail
@@ -122,6 +126,10 @@ def _whole(path: Path) -> bool:
 
 def _tiff_whole(path: Path) -> bool:
     """Every page's directory readable and its image data inside the file (a TIFF has no end marker)."""
+    from PIL import Image, ImageSequence
+
+    from somflow.inbox.pages import IMAGE_ERRORS
+
     try:
         size = path.stat().st_size
         with warnings.catch_warnings(), Image.open(path) as image:
@@ -199,6 +207,9 @@ class Watcher:
     def run(self) -> None:
         """Recover after a crash, take in what is already there, then follow events and rescan."""
         self.inbox.mkdir(parents=True, exist_ok=True)
+        from watchdog.observers import Observer
+        from watchdog.observers.polling import PollingObserver
+
         filing.recover(self.workspace)
         observer = PollingObserver(timeout=max(self.settle, 0.5)) if self.poll else Observer()
         observer.schedule(_Events(self.schedule), str(self.inbox), recursive=True)
@@ -226,6 +237,8 @@ class Watcher:
         yield path
 
     def _process(self, path: Path) -> None:
+        from somflow.inbox.pipeline import run_pipeline
+
         # A special entry is never waited for: opening a FIFO to see whether it is complete blocks forever.
         if entries.special(path) is None and not wait_complete(path, self.settle, self._stop):
             return

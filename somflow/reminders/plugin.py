@@ -7,18 +7,19 @@ from datetime import date
 from pathlib import Path
 
 import click
-from filelock import FileLock, Timeout
 
 from somflow import calendar
-from somflow import hookimpl, ics
+from somflow import hookimpl
 from somflow.deadlines import Deadline, collect
 from somflow.errors import SomflowError
 from somflow.i18n import _
 from somflow.reminders import digest as digest_mod
 from somflow.reminders.ledger import COLLECTION, SENT, Ledger
 from somflow.reminders.plan import Plan, plan
-from somflow.reminders.smtp import Mailer, SmtpError
 from somflow.workspace import Workspace
+
+# The calendar file (icalendar), the lock and the mail client (ssl) are imported by the commands
+# that use them: ``somflow deadlines`` and ``somflow status`` need none of them.
 
 LOCK_NAME = ".somflow-remind.lock"
 
@@ -62,6 +63,8 @@ def deadlines_command(ctx: click.Context, days: int | None, as_json: bool, ics_f
     if days is not None:
         found = [d for d in found if d.days_left(day) <= days]
     if ics_file is not None:
+        from somflow import ics
+
         count = ics.write(ics_file, found, unit=workspace.unit, institution=workspace.config["institution"]["name"])
         click.echo(_("Zapisano terminy do pliku {path}: {count}.", count=count, path=ics_file), err=as_json)
     if as_json:
@@ -88,6 +91,10 @@ def deadlines_command(ctx: click.Context, days: int | None, as_json: bool, ics_f
 @today_option
 @click.pass_obj
 def remind(app, dry_run: bool, today: str | None) -> None:
+    from filelock import FileLock, Timeout
+
+    from somflow.reminders.smtp import SmtpError
+
     workspace: Workspace = app.workspace
     day = _today(today)
     errors: list[str] = []
@@ -128,6 +135,8 @@ def _show(todo: Plan, day: date) -> None:
 
 def _send(workspace: Workspace, todo: Plan, ledger: Ledger, day: date) -> list[str]:
     """Send each digest; returns the mail server's failures as Polish messages (empty when all went out)."""
+    from somflow.reminders.smtp import Mailer, SmtpError
+
     if not todo.digests:
         click.echo(_("Na dziś nie ma przypomnień do wysłania."))
         return []

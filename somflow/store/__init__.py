@@ -21,7 +21,6 @@ from typing import Any
 from somflow.errors import ConfigError
 from somflow.i18n import _
 from somflow.store.base import Store
-from somflow.store.tinydb_store import TinyDBStore
 
 __all__ = ["Store", "TinyDBStore", "open_store", "store_location", "is_postgres_url"]
 
@@ -80,4 +79,15 @@ def open_store(url: str, base: Path, unit: str, *, password_env: str | None = No
         from somflow.store.postgres_store import PostgresStore
 
         return PostgresStore(url, unit=unit, password=os.environ.get(password_env) if password_env else None)
+    from somflow.store.tinydb_store import TinyDBStore
+
     return TinyDBStore(base / url, unit=unit)
+
+
+def __getattr__(name: str) -> Any:
+    # The backends are imported when a store is opened (or named), not with the package.
+    if name == "TinyDBStore":
+        from somflow.store.tinydb_store import TinyDBStore
+
+        return TinyDBStore
+    raise AttributeError(f"module 'somflow.store' has no attribute {name!r}")

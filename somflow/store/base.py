@@ -32,8 +32,6 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Any
 
-from ulid import ULID
-
 from somflow.errors import ConflictError, StoreError
 from somflow.i18n import _
 
@@ -47,6 +45,8 @@ def now_iso() -> str:
 
 def new_id() -> str:
     """A new sortable unique id (ULID)."""
+    from ulid import ULID  # start-up time: only commands that write load it
+
     return str(ULID())
 
 
