@@ -147,8 +147,12 @@ def somflow_register_commands(register: Callable[[click.Command], None]) -> None
     """Add CLI commands (or click groups) to ``somflow``.
 
     Called once, before the command line is parsed, after every plugin has
-    been loaded. Call ``register(command)``; a name already taken by the core
-    or another plugin is refused and reported by ``somflow plugins``.
+    been loaded (also for ``somflow --help``, so keep it cheap). Call
+    ``register(command)`` with a :class:`click.Command`, or with a
+    :class:`~somflow.lazy_commands.LazyCommand` (name, ``"module:attribute"``
+    import path, help text) so the command's module is imported only when it
+    runs; a name already taken by the core or another plugin is refused and
+    reported by ``somflow plugins``. Return nothing.
     """
 
 
