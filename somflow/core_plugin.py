@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from somflow import hookimpl
+from somflow.fileio import open_to_others
 from somflow.i18n import _
 from somflow.workspace import Workspace
 
@@ -19,7 +20,27 @@ def somflow_status(workspace: Workspace) -> list[tuple[str, str]]:
         lines += [(_("Zbiór {name}", name=name), str(store.count(name))) for name in collections]
     else:
         lines.append((_("Rekordy"), _("brak")))
-    return lines
+    return lines + _exposed(workspace)
+
+
+#: How many files open to others ``status`` names (the count says how many there are).
+EXPOSED_SHOWN = 5
+
+
+def _exposed(workspace: Workspace) -> list[tuple[str, str]]:
+    """A warning line when anything in the workspace can be opened by other users of the computer."""
+    exposed = open_to_others(workspace.root)
+    if not exposed:
+        return []
+    names = ", ".join(f"{path.relative_to(workspace.root).as_posix()} ({mode:o})" for path, mode in exposed[:EXPOSED_SHOWN])
+    if len(exposed) > EXPOSED_SHOWN:
+        names += ", …"
+    return [
+        (
+            _("UWAGA: pliki i foldery dostępne dla innych użytkowników ({count})", count=len(exposed)),
+            _("{names}. Popraw: chmod -R go= {root}", names=names, root=workspace.root),
+        )
+    ]
 
 
 @hookimpl(trylast=True)

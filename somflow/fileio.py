@@ -3,7 +3,10 @@
 Portable to Windows: no POSIX-only calls; folders are flushed only where that is
 possible; file names built from user input go through :func:`safe_filename`.
 Owner-only access: on POSIX the files are created with mode 0600 and folders
-0700; on Windows (where the mode bits restrict nothing) the workspace folder
+0700 whatever the umask (:func:`write_private`, :func:`make_private_dir`; every
+file and folder somflow makes goes through them), files moved in lose their
+mode (:func:`make_owner_only`), and :func:`open_to_others` finds what slipped
+through (``somflow status`` warns); on Windows (where the mode bits restrict nothing) the workspace folder
 gets an access list for its owner only (:func:`restrict_to_owner`), which every
 file created inside it inherits.
 """
@@ -14,6 +17,7 @@ import errno
 import logging
 import os
 import re
+import stat
 import subprocess
 import tempfile
 import time
@@ -127,6 +131,41 @@ def make_private_dir(path: Path) -> Path:
     return path
 
 
+def make_owner_only(path: Path) -> None:
+    """Make a file moved into the workspace (it keeps the mode it had) readable by its owner only.
+
+    Links and special files are left alone (chmod would follow a link out of the workspace).
+    Windows: the workspace's access list, inherited by what is moved in, already does it.
+    """
+    if on_windows():
+        return
+    st = os.lstat(path)
+    if stat.S_ISREG(st.st_mode) and stat.S_IMODE(st.st_mode) & 0o077:
+        os.chmod(path, 0o600)
+
+
+def open_to_others(root: Path) -> list[tuple[Path, int]]:
+    """Files and folders under ``root`` (itself included) that the group or other users may open, with their modes.
+
+    POSIX only (on Windows the access list set by :func:`restrict_to_owner` is what counts: README
+    tells how to check it with ``icacls``); links are not followed.
+    """
+    if on_windows():
+        return []
+    found = []
+    for folder, dirs, files in os.walk(root):
+        here = Path(folder)
+        for name in [*([""] if here == root else []), *dirs, *files]:  # a folder is checked as its parent's entry
+            path = here / name if name else here
+            try:
+                st = os.lstat(path)
+            except OSError:  # removed meanwhile
+                continue
+            if not stat.S_ISLNK(st.st_mode) and stat.S_IMODE(st.st_mode) & 0o077:
+                found.append((path, stat.S_IMODE(st.st_mode)))
+    return found
+
+
 def write_private(path: Path, payload: bytes, *, durable: bool = True) -> None:
     """Atomically replace ``path`` with ``payload``; the file is readable by its owner only.
 
@@ -220,7 +259,7 @@ def prepare_output(target: Path) -> Path:
     """Make the folder ``target`` is to be written in, before any work that would be wasted (or stored)
     when the file cannot be written there; raises InvalidInput naming the place."""
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        make_private_dir(target.parent)
         if target.is_dir():
             raise IsADirectoryError(21, "Is a directory", str(target))
     except OSError as exc:

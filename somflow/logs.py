@@ -21,6 +21,7 @@ import traceback
 from pathlib import Path
 
 from somflow.errors import ConfigError
+from somflow.fileio import make_private_dir
 from somflow.i18n import _
 
 _ELEVEN_DIGITS = re.compile(r"(?<!\d)\d{11}(?!\d)")
@@ -93,7 +94,7 @@ def _handler(handler: logging.Handler, fmt: str) -> logging.Handler:
 def open_log_file(path: Path) -> logging.Handler:
     """A handler appending to ``path`` (UTF-8); a new file is created readable by its owner only."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_private_dir(path.parent)
         fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o600)
         os.close(fd)
         return logging.FileHandler(path, mode="a", encoding="utf-8")

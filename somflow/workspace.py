@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from somflow import config
 from somflow.errors import ConfigError
-from somflow.fileio import restrict_to_owner
+from somflow.fileio import make_private_dir, restrict_to_owner
 from somflow.i18n import _
 
 if TYPE_CHECKING:
@@ -69,18 +69,14 @@ def create(root: Path, values: dict[str, str], *, overwrite: bool = False) -> Pa
     target = root / config.CONFIG_NAME
     if target.exists() and not overwrite:
         raise ConfigError(_("W folderze {root} już jest obszar roboczy ({file}).", root=root, file=config.CONFIG_NAME))
-    _private_dir(root)
+    make_private_dir(root)
     restrict_to_owner(root)  # Windows: an owner-only access list, inherited by everything created inside
     fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)  # Windows: no CRT text mode
     with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
         f.write(config.render_template(values))
     ws = Workspace(root)
     for key in FOLDERS:
-        _private_dir(ws.path(key))
-    _private_dir(ws.path("store").parent)
+        make_private_dir(ws.path(key))
+    make_private_dir(ws.path("store").parent)
     ws.store  # creates the store file, owner-only
     return root
-
-
-def _private_dir(path: Path) -> None:
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)

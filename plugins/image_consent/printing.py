@@ -20,7 +20,7 @@ from typing import Any, Callable
 import pikepdf
 
 from somflow import calendar
-from somflow.fileio import write_private
+from somflow.fileio import prepare_output, write_private
 from somflow.i18n import _
 from somflow.store.base import now_iso
 from somflow.workspace import Workspace
@@ -146,8 +146,7 @@ def merge(workspace: Workspace, documents: list[dict[str, Any]], out: Path) -> i
     finally:
         for source in sources:
             source.close()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    write_private(out, buffer.getvalue())
+    write_private(prepare_output(out), buffer.getvalue())
     return len(merged.pages)
 
 

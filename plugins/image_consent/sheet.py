@@ -21,7 +21,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from somflow import fonts
-from somflow.fileio import write_private
+from somflow.fileio import prepare_output, write_private
 from somflow.i18n import _
 from somflow.workspace import Workspace
 
@@ -124,5 +124,4 @@ def _wrap(text: str, width: int) -> list[str]:
 
 
 def write(workspace: Workspace, out: Path, payload: bytes) -> None:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    write_private(out, payload)
+    write_private(prepare_output(out), payload)

@@ -21,7 +21,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from somflow import calendar
-from somflow.fileio import write_private
+from somflow.fileio import make_private_dir, write_private
 from somflow.forms.documents import COLLECTION as DOCUMENTS, STATUS_GENERATED
 from somflow.forms.fonts import register_reportlab
 from somflow.forms.stamp import SIZE as QR_SIZE, TOP_GAP as QR_TOP_GAP, stamp
@@ -291,7 +291,7 @@ def generate(workspace: Workspace, settings: Settings, year: int, today: date, c
             pdf, pages = _stamped(content, doc["id"])
             relative = f"documents/{doc['id']}.pdf"
             for path in (workspace.root / relative, target):
-                path.parent.mkdir(parents=True, exist_ok=True)
+                make_private_dir(path.parent)
                 written.append(path)
                 write_private(path, pdf)
             digest = hashlib.sha256(pdf).hexdigest()

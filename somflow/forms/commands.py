@@ -14,7 +14,7 @@ import yaml
 
 from somflow import i18n
 from somflow.errors import InvalidInput, SomflowError
-from somflow.fileio import write_private
+from somflow.fileio import make_private_dir, write_private
 from somflow.forms import acroform, datafile, prompts, thirdparty
 from somflow.forms.catalog import get, registry
 from somflow.forms.documents import flatten_pdf, generate_many, template_name
@@ -113,12 +113,12 @@ def build(app, form_ids: tuple[str, ...], out_dir: Path | None, langs: tuple[str
         for lang in langs or i18n.LANGUAGES:
             content = acroform.build_template(spec, lang)
             folder = out_dir or (spec.path.parent if spec.path else Path("forms"))
-            folder.mkdir(parents=True, exist_ok=True)
+            make_private_dir(folder)
             target = folder / template_name(spec, lang)
             if target.is_file() and target.read_bytes() == content:
                 click.echo(_("Bez zmian: {path}", path=target))
                 continue
-            target.write_bytes(content)  # a blank template holds no personal data
+            write_private(target, content)
             click.echo(_("Zbudowano: {path}", path=target))
 
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import pikepdf
 
 from somflow.errors import InvalidInput
-from somflow.fileio import sync_files, write_private
+from somflow.fileio import make_private_dir, sync_files, write_private
 from somflow.forms import acroform, layout
 from somflow.forms.catalog import get
 from somflow.forms.schema import normalise
@@ -158,8 +158,7 @@ def generate_many(
     if problems:
         raise InvalidInput(problems)
     store = workspace.store
-    folder = workspace.root / "documents"
-    folder.mkdir(exist_ok=True)
+    folder = make_private_dir(workspace.root / "documents")
     written: list[Path] = []
     docs = []
     try:

@@ -40,7 +40,7 @@ import os
 from datetime import datetime
 from pathlib import Path
 
-from somflow.fileio import write_private
+from somflow.fileio import make_owner_only, make_private_dir, write_private
 from somflow.i18n import _
 from somflow.inbox import entries
 from somflow.inbox.model import Rejected
@@ -82,8 +82,7 @@ def signature(path: Path) -> tuple[int, int] | None:
 
 def write_archive(workspace: Workspace, name: str, content: bytes) -> str:
     """Write ``content`` as ``archive/<name>`` (atomically, owner-only); returns the path relative to the root."""
-    folder = workspace.path("archive")
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = make_private_dir(workspace.path("archive"))
     write_private(folder / name, content)
     return relative(workspace, folder / name)
 
@@ -128,8 +127,7 @@ def reject(workspace: Workspace, path: Path, rejected: Rejected) -> bool:
     """
     if not os.path.lexists(path):
         return False
-    folder = workspace.path("rejected")
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = make_private_dir(workspace.path("rejected"))
     target = _free_name(folder, path.name)
     note = note_for(target)
     write_private(note, reason_text(path.name, rejected).encode("utf-8"))
@@ -190,6 +188,7 @@ def _free_name(folder: Path, name: str) -> Path:
 def _move(source: Path, target: Path) -> None:
     try:
         os.replace(source, target)
+        make_owner_only(target)  # the file keeps the mode the scanner gave it (often 0644)
     except OSError:
         if not os.path.lexists(source):
             raise FileNotFoundError(source) from None

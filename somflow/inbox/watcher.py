@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 
+from somflow.fileio import make_private_dir
 from somflow.inbox import entries, filing
 from somflow.logs import file_label, log_unexpected
 from somflow.workspace import Workspace
@@ -206,7 +207,7 @@ class Watcher:
 
     def run(self) -> None:
         """Recover after a crash, take in what is already there, then follow events and rescan."""
-        self.inbox.mkdir(parents=True, exist_ok=True)
+        make_private_dir(self.inbox)
         from watchdog.observers import Observer
         from watchdog.observers.polling import PollingObserver
 

@@ -101,7 +101,7 @@ def remind(app, dry_run: bool, today: str | None) -> None:
     found = collect(workspace, day, errors)
     smtp_failures: list[str] = []
     try:
-        with FileLock(str(workspace.root / LOCK_NAME), timeout=0):
+        with FileLock(str(workspace.root / LOCK_NAME), timeout=0, mode=0o600):
             ledger = Ledger.load(workspace.store)
             todo = plan(found, day, workspace.config, ledger)
             if dry_run:

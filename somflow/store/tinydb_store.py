@@ -60,7 +60,7 @@ class TinyDBStore(Store):
         super().__init__(unit, user)
         self.path = Path(path)
         self.audit_path = self.path.with_name(self.path.stem + ".audit.jsonl")
-        self._lock = filelock.FileLock(str(self.path.with_name(self.path.name + ".lock")), timeout=LOCK_TIMEOUT_SECONDS)
+        self._lock = filelock.FileLock(str(self.path.with_name(self.path.name + ".lock")), timeout=LOCK_TIMEOUT_SECONDS, mode=0o600)
         self._thread_lock = threading.RLock()
         self._file = StoreFile(self.path, self.path.parent / "backups")
         if not self.path.exists():
