@@ -24,7 +24,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from markdown_table import print_table  # noqa: E402
+from markdown_table import print_table
 
 PYTHON = sys.executable
 SOMFLOW = str(Path(PYTHON).with_name("somflow"))

@@ -133,6 +133,11 @@ def parse_date(text: object) -> date | None:
         return None
 
 
+def not_a_date(where: str, value: object) -> str:
+    """The message for ``value`` (found at ``where``) that names no day, saying how to write one."""
+    return _("{where}: „{value}” nie jest datą ({formats}).", where=where, value=value, formats=date_formats())
+
+
 def today() -> date:
     """Today's date for every deadline and date check; ``SOMFLOW_TODAY=YYYY-MM-DD`` fixes it (demos, tests).
 

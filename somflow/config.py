@@ -118,7 +118,7 @@ DEMO_VALUES = {
     "zi_address": "ul. Morska 106, 81-225 Gdynia",
 }
 
-BLANK_VALUES = {k: "" for k in DEMO_VALUES} | {"unit": "default", "name": "Nazwa placówki"}
+BLANK_VALUES = dict.fromkeys(DEMO_VALUES, "") | {"unit": "default", "name": "Nazwa placówki"}
 
 
 def render_template(values: dict[str, str]) -> str:
@@ -217,7 +217,7 @@ def _line_of(text: str, dotted_key: str) -> int | str:
         header = re.fullmatch(r"\[([^\]]+)\]", stripped)
         if header:
             current = header.group(1).strip()
-            if section is None and current == key or current == section:
+            if (section is None and current == key) or current == section:
                 header_line = number
             continue
         if current == section and re.match(rf"{re.escape(key)}\s*=", stripped):

@@ -23,7 +23,7 @@ import click
 class LazyCommand(click.Command):
     """A stand-in for the command at ``import_path`` (``"package.module:attribute"``)."""
 
-    def __init__(self, name: str, import_path: str, help: str, hidden: bool = False) -> None:  # noqa: A002  (click's word)
+    def __init__(self, name: str, import_path: str, help: str, hidden: bool = False) -> None:
         super().__init__(name, help=help, hidden=hidden, add_help_option=False)
         self.import_path = import_path
 

@@ -29,7 +29,7 @@ Policy decisions (also in docs/deadlines.md):
 * Sex: the 10th digit is even for women, odd for men (:func:`sex`).
 
 Messages never contain the number (they reach terminals, screenshots and
-e-mails); :func:`mask` gives a form safe to show when one is needed.
+e-mails); logs go through :func:`somflow.logs.redact_pesel`.
 """
 
 from __future__ import annotations
@@ -159,11 +159,6 @@ def declared_sex(value: object) -> str | None:
     """``"K"``/``"M"`` for a declared sex as people write it (K, kobieta, M, mężczyzna, F, male…); None if unclear."""
     text = str(value or "").strip().lower()
     return next((code for code, words in _SEX_WORDS.items() if text in words), None)
-
-
-def mask(number: str) -> str:
-    """A PESEL safe to show: only the last two digits, ``*********28``."""
-    return "*" * max(len(number) - 2, 0) + number[-2:]
 
 
 def age(born: date, on: date) -> int:

@@ -253,3 +253,18 @@ def test_the_statutory_table_agrees_with_the_holidays_package():
         if year >= calendar.CHRISTMAS_EVE_FROM:  # older releases of the package predate the law
             expected.setdefault(date(year, 12, 24), "Wigilia Bożego Narodzenia")
         assert calendar.holidays_of(year) == expected, year
+
+
+def test_one_parser_for_dates_in_plugins_too():
+    from somflow_niebieska_karta import rules
+    from somflow_standards import settings
+
+    from somflow.errors import ConfigError
+
+    assert rules.parse_date("3.12.2026", "pole") == (date(2026, 12, 3), [])
+    assert settings.parse_date("31.03.2027", "standards.first_report") == date(2027, 3, 31)
+    _, (message,) = rules.parse_date("31.04.2026", "Nagłówek, pole „data”")
+    assert message == calendar.not_a_date("Nagłówek, pole „data”", "31.04.2026")
+    assert message == "Nagłówek, pole „data”: „31.04.2026” nie jest datą (RRRR-MM-DD albo DD.MM.RRRR)."
+    with pytest.raises(ConfigError, match="standards.first_report: „2027-02-30” nie jest datą"):
+        settings.parse_date("2027-02-30", "standards.first_report")

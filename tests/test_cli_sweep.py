@@ -12,7 +12,6 @@ a refusal, and the input file still where it was.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,12 +19,11 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
+from nk_data import payload, write
 
 from somflow import i18n
-from somflow.lazy_commands import LazyCommand
 from somflow.cli import App, cli, main
-
-from nk_data import payload, write
+from somflow.lazy_commands import LazyCommand
 
 #: Commands that never return (a folder watcher) — swept elsewhere.
 SKIP = {("watch",)}
@@ -175,13 +173,13 @@ CONTENTS: dict[str, tuple[str, bytes, bool]] = {
     "binary_json": ("losowe.json", b"\xff\xfe\x00" + bytes(range(256)) * 2, True),
     "fake_pdf": ("skan.pdf", b"%PDF-1.7\n" + bytes(range(256)) * 3, True),
     "broken_yaml": ("zly.yaml", "klucz: [niezamknięte\n\t- „x”: :\n".encode(), False),  # fine as plain text
-    "yaml_list": ("lista.yaml", "- Zofia\n- Jan\n".encode(), False),
+    "yaml_list": ("lista.yaml", b"- Zofia\n- Jan\n", False),
     "json_scalar": ("liczba.json", b"42", False),
     "utf16_csv": ("utf16.csv", "Imię;Nazwisko;Klasa\nŻaneta;Łęcka;3b\n".encode("utf-16"), False),
     "header_only": ("naglowek.csv", "Lp.;Imię;Nazwisko;Klasa\n".encode("utf-8-sig"), False),
     "csv_bad_values": ("wartosci.csv", ("Lp.;Imię;Nazwisko;Klasa;PESEL;Data urodzenia;E-mail\n1;" + "Ż" * 3000
                        + ';"Kot";3b;123;2026-02-30;nie-mail\n2;;;;;;\n').encode("utf-8-sig"), False),
-    "yaml_wrong_types": ("typy.yaml", "notatka: 5\nnka: [1, 2]\nsprawcy_rodzice: tak\nimie: [x]\nodpowiedzi: {a: null}\n".encode(), False),
+    "yaml_wrong_types": ("typy.yaml", b"notatka: 5\nnka: [1, 2]\nsprawcy_rodzice: tak\nimie: [x]\nodpowiedzi: {a: null}\n", False),
     "json_nested_nulls": ("puste.json", b'{"notatka": null, "nka": {"osoby": [null, 7]}, "odpowiedzi": [[]]}', False),
     "ragged_csv": ("krzywy.csv", 'Imię;Nazwisko\n"Zofia;Żak\n;;;;;;\n\x00\x00\n'.encode(), False),
 }

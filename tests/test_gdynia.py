@@ -120,7 +120,6 @@ def nk_case_documents(cli, root: Path, folder: Path) -> tuple[str, dict]:
 
 @pytest.fixture
 def nk_ready(monkeypatch):
-    pytest.importorskip("somflow_niebieska_karta.prefill", reason="the Niebieska Karta plugin is not in this build")
     monkeypatch.setenv("SOMFLOW_TODAY", "2026-11-23")
 
 

@@ -11,12 +11,12 @@ import re
 
 import click
 import pytest
+from conftest import run_somflow
 
 from somflow import i18n
-from somflow.lazy_commands import LazyCommand
 from somflow.cli import App, cli
 from somflow.click_help import help_key, translate
-from conftest import run_somflow
+from somflow.lazy_commands import LazyCommand
 
 POLISH_LETTERS = re.compile("[ąćęłńóśźżĄĆĘŁŃÓŚŹŻ]")
 #: Proper names that stay Polish in English help.

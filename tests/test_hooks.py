@@ -41,7 +41,8 @@ def test_hook_register_forms(somflow_ws):
     specs = []
     somflow_ws.hook.somflow_register_forms(register=specs.append)
     assert "formularz-proba" in [s.id for s in specs]
-    catalog = pytest.importorskip("somflow.forms.catalog", reason="the forms registry comes with the forms engine")
+    from somflow.forms import catalog
+
     assert catalog.registry(somflow_ws)["formularz-proba"].plugin == "formularze"
 
 
@@ -55,7 +56,6 @@ def test_hook_validate(somflow_ws):
     somflow_ws.plugins.pm.register(Rule(), name="regula")
     answers = somflow_ws.hook.somflow_validate(form=forms.load_spec(PROBA), data={"wiek": 3}, workspace=somflow_ws)
     assert ["Sekcja I, pole „Wiek”: za młody."] in answers
-    pytest.importorskip("somflow.forms.schema", reason="forms.validate comes with the forms engine")
     spec = forms.get(somflow_ws, "formularz-proba")
     assert "Sekcja I, pole „Wiek”: za młody." in forms.validate(somflow_ws, spec, {"imie": "Ala", "nazwisko": "Ćwik", "wiek": 3})
 

@@ -109,7 +109,6 @@ def test_ten_digits_that_are_no_pesel_even_with_a_zero_get_the_plain_length_mess
 def test_sex_digit():
     assert pesel.sex("02070803628") == "K" and pesel.sex(make("850101", "0145")) == "M"
     assert pesel.declared_sex("Kobieta") == "K" and pesel.declared_sex("m") == "M" and pesel.declared_sex("?") is None
-    assert pesel.mask("02070803628") == "*********28"
 
 
 # --------------------------------------------------------------------- in a form

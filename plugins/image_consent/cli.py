@@ -8,9 +8,8 @@ from datetime import date
 from pathlib import Path
 
 import click
-from somflow_image_consent import CONSENT_HELP
+from somflow_image_consent import CONSENT_HELP, classlist, printing, register, sheet
 from somflow_image_consent import children as children_mod
-from somflow_image_consent import classlist, printing, register, sheet
 from somflow_image_consent.vocabulary import PHOTO_KINDS, PURPOSES, channel, channel_label, photo_kind, purpose
 
 from somflow import calendar

@@ -7,16 +7,16 @@ from pathlib import Path
 from typing import Any
 
 import click
-from somflow import refs
-from somflow.forms import datafile
 from somflow_niebieska_karta import cases as nk_cases
 from somflow_niebieska_karta.due import next_due
 from somflow_niebieska_karta.entries import step_ref
 from somflow_niebieska_karta.hooks import NK_HELP
 
+from somflow import refs
 from somflow.calendar import option_date
 from somflow.corrections import history_notes, is_withdrawn
 from somflow.errors import InvalidInput
+from somflow.forms import datafile
 from somflow.i18n import _
 
 
@@ -224,10 +224,10 @@ def step(app, case_ref: str, kind: str, dnia: str | None, osoba: str, data_file:
 @click.option("--by", "--kto", "by", default="", help="Kto wycofuje (domyślnie użytkownik systemu).")
 @click.pass_obj
 def withdraw(app, case_ref: str, number: int, reason: str, by: str) -> None:
+    from somflow_niebieska_karta.entries import KIND
+
     from somflow import corrections
     from somflow.correction_commands import report
-
-    from somflow_niebieska_karta.entries import KIND
 
     report(corrections.withdraw(app.workspace, f"{case_ref}#{number}", reason, by, kind=KIND), "withdraw")
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from somflow import calendar
 from somflow.i18n import _
 from somflow.people import match
 
@@ -19,13 +20,9 @@ PARENT_WORDS = ("matka", "ojciec", "rodzic", "mama", "tata", "opiekun prawny", "
 
 
 def parse_date(value: Any, where: str) -> tuple[date | None, list[str]]:
-    """An ISO date from ``value``; a message naming ``where`` when it is not one."""
-    if isinstance(value, date):
-        return value, []
-    try:
-        return date.fromisoformat(str(value)), []
-    except ValueError:
-        return None, [_("{where}: „{value}” nie jest datą w postaci RRRR-MM-DD.", where=where, value=value)]
+    """The day ``value`` names (:func:`somflow.calendar.parse_date`); a message naming ``where`` when it names none."""
+    day = calendar.parse_date(value)
+    return (day, []) if day is not None else (None, [calendar.not_a_date(where, value)])
 
 
 def not_future(day: date | None, today: date, where: str) -> list[str]:

@@ -15,9 +15,9 @@ from somflow_standards.schedule import REVIEWS, next_report_year
 from somflow import calendar, refs
 from somflow.calendar import option_date
 from somflow.corrections import history_notes, is_withdrawn
-from somflow.forms import datafile
 from somflow.errors import InvalidInput
 from somflow.fileio import decode_text, prepare_output, write_private
+from somflow.forms import datafile
 from somflow.i18n import _, pick
 
 GROUP = click.Choice(people.GROUPS)

@@ -34,11 +34,6 @@ GROUP_TITLES = {
 }
 
 
-def report_years(settings: Settings, until: int) -> list[int]:
-    """Years of the biennial reports from the first one up to ``until``."""
-    return list(range(settings.first_report.year, until + 1, 2))
-
-
 def report_due(settings: Settings, year: int) -> date:
     """31 March (or the configured day) of ``year``, moved to the next working day."""
     first = settings.first_report

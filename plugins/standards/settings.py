@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from somflow import calendar
 from somflow.errors import ConfigError
 from somflow.i18n import _
 
@@ -71,13 +72,11 @@ def load(config: dict[str, Any]) -> Settings:
 
 
 def parse_date(value: Any, where: str) -> date:
-    """A date from TOML (a date value or an ISO ``YYYY-MM-DD`` string)."""
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise ConfigError(_("{where}: „{value}” nie jest datą w formacie RRRR-MM-DD.", where=where, value=value)) from None
+    """A date from TOML: a date value, ISO ``2027-03-31`` or Polish ``31.03.2027`` (:func:`somflow.calendar.parse_date`)."""
+    day = calendar.parse_date(value)
+    if day is None:
+        raise ConfigError(calendar.not_a_date(where, value))
+    return day
 
 
 def add_months(day: date, months: int) -> date:

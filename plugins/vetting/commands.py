@@ -202,7 +202,7 @@ def show(ctx: click.Context, person: str) -> None:
 def record(ctx: click.Context, person: str, item: str, result: str, on: str, file: Path | None, confirmed: bool) -> None:
     workspace = _workspace(ctx)
     today = calendar.today()
-    when = people.parse_date(on) if on else today
+    when = calendar.parse_date(on) if on else today
     if when is None:
         raise InvalidInput([_("Opcja --date: nieprawidłowa data (oczekiwano RRRR-MM-DD albo DD.MM.RRRR).")])
     target = records.find_person(workspace, person)

@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from somflow import calendar
-from somflow import hookimpl
+from somflow import calendar, hookimpl
 from somflow.i18n import _
 from somflow.lazy_commands import LazyCommand
 

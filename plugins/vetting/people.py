@@ -98,11 +98,6 @@ def _choice(text: str, options: dict[str, str]) -> str | None:
     return None
 
 
-def parse_date(text: str) -> date | None:
-    """``YYYY-MM-DD``, the Polish ``DD.MM.YYYY`` or ``D.M.YYYY`` (somflow.calendar.parse_date); None when no such day."""
-    return calendar.parse_date(text)
-
-
 def check_pesel(value: str, today: date) -> tuple[date | None, str | None]:
     """The birth date a PESEL encodes, or a Polish message saying what is wrong (never the number).
 
@@ -158,7 +153,7 @@ def parse_person(raw: dict[str, str], config: dict[str, Any] | None, today: date
             person["pesel"] = pesel.compact(value["pesel"])
     person["data_urodzenia"] = None
     if value["data_urodzenia"]:
-        born = parse_date(value["data_urodzenia"])
+        born = calendar.parse_date(value["data_urodzenia"])
         if born is None:
             errors.append(("data_urodzenia", _("nieprawidłowa data (oczekiwano RRRR-MM-DD albo DD.MM.RRRR)")))
         elif born > today:
@@ -182,7 +177,7 @@ def parse_person(raw: dict[str, str], config: dict[str, Any] | None, today: date
 
     person["start"] = None
     if value["start"]:
-        start = parse_date(value["start"])
+        start = calendar.parse_date(value["start"])
         if start is None:
             errors.append(("start", _("nieprawidłowa data (oczekiwano RRRR-MM-DD albo DD.MM.RRRR)")))
         else:

@@ -1,7 +1,7 @@
 """The form spec: one YAML file per form, the single source of truth for a form.
 
 From a :class:`FormSpec` somflow derives the Cerberus schema (``schema.py``),
-the printed and fillable PDF (``render.py``, ``acroform.py``), the questions
+the printed and fillable PDF (``layout.py``, ``acroform.py``), the questions
 of ``somflow fill`` (``prompts.py``) and the mapping that reads a filled PDF
 back (``acroform.read_back``). ``docs/forms.md`` describes the format.
 

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import click
 
-from somflow import calendar
-from somflow import hookimpl
+from somflow import calendar, hookimpl
 from somflow.deadlines import Deadline, collect
 from somflow.errors import SomflowError
 from somflow.i18n import _

@@ -22,7 +22,7 @@ from somflow.errors import ConfigError
 from somflow.i18n import _
 from somflow.store.base import Store
 
-__all__ = ["Store", "TinyDBStore", "open_store", "store_location", "is_postgres_url"]
+__all__ = ["Store", "TinyDBStore", "is_postgres_url", "open_store", "store_location"]
 
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
