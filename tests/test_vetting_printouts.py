@@ -43,6 +43,7 @@ def test_a_forged_figuruje_from_the_inbox_blocks_nobody_until_confirmed(somflow_
     shown = status(somflow_cli)[nr]
     assert shown["state"] == "niekompletny" and shown["hits"] == [] and "rspts" in shown["missing"]
     assert shown["awaiting_confirmation"] == ["rspts"]
+    assert "wydruki do potwierdzenia: rspts" in somflow_cli("vetting", "status").output
     overview = somflow_cli("status").output
     assert "Wydruki z rejestrów do potwierdzenia: 1" in overview
     deadlines = somflow_cli("deadlines").output

@@ -242,7 +242,13 @@ def _show_printout(workspace, person: dict, key: str, entry: dict) -> None:
         doc = workspace.store.get("documents", entry["document"]) or {}
         scan = (doc.get("returned") or {}).get("scan") or doc.get("file")
         click.echo("  " + _("dokument: {id}{file}", id=entry["document"], file=f" ({scan})" if scan else ""))
-    click.echo("  " + _("Sprawdź u źródła (docs/vetting.md): {where}", where=_("ekrk.ms.gov.pl") if key == "krk" else _("konto instytucji w rps.ms.gov.pl")))
+    if key == "krk":
+        where = _("ekrk.ms.gov.pl")
+    elif key.startswith("rspts"):
+        where = _("konto instytucji w rps.ms.gov.pl")
+    else:
+        where = _("oryginał zaświadczenia z rejestru państwa")
+    click.echo("  " + _("Sprawdź u źródła (docs/vetting.md): {where}", where=where))
 
 
 @vetting.command(
@@ -382,6 +388,8 @@ def status(ctx: click.Context, days: int, as_json: bool) -> None:
             line += "  " + _("brakuje: {items}", items=", ".join(i.key for i in standing.open))
         elif standing.state == req.BLOCKED:
             line += "  " + _("FIGURUJE: {items}", items=", ".join(i.key for i in standing.hits) or "—")
+        if person.get("pending"):
+            line += "  " + _("wydruki do potwierdzenia: {items}", items=", ".join(sorted(person["pending"])))
         click.secho(line, fg=STATE_COLOURS[standing.state])
     counts = {state: sum(1 for _p, s in rows if s.state == state) for state in STATE_LABELS}
     click.echo(
