@@ -56,7 +56,19 @@ def nk() -> None:
 @click.pass_obj
 def new(app, data_file: Path | None, osoba: str | None) -> None:
     workspace = app.workspace
-    payload = load_data(data_file) if data_file else _ask_new()
+    if data_file is None:
+        from somflow.forms.prompts import DRAFTS, keeping_draft
+
+        payload: dict[str, Any] = {}
+        with keeping_draft(workspace.root / DRAFTS, "nk-new", payload, "somflow nk new"):
+            _ask_new(workspace, payload)
+            _open(workspace, payload, osoba)
+        return
+    _open(workspace, load_data(data_file), osoba, data_file)
+
+
+def _open(workspace, payload: dict[str, Any], osoba: str | None, data_file: Path | None = None) -> None:
+    """Open the case from the answers or the file; Polish messages for what is wrong."""
     wrong = [key for key in ("notatka", "nka") if payload.get(key) is not None and not isinstance(payload[key], dict)]
     if wrong:
         raise InvalidInput(
@@ -71,26 +83,43 @@ def new(app, data_file: Path | None, osoba: str | None) -> None:
         click.echo(_("Dokument {form}: {id}", form=doc["form"], id=doc["id"]))
 
 
-def _ask_new() -> dict[str, Any]:
-    """The questions of ``somflow nk new`` without --data: the minimum to open a case."""
-    child = click.prompt(_("Imię i nazwisko dziecka"))
-    pesel = click.prompt(_("PESEL dziecka (Enter: brak)"), default="", show_default=False)
-    age = click.prompt(_("Wiek dziecka"), type=int)
-    suspect = click.prompt(_("Osoba podejrzewana o stosowanie przemocy: imię i nazwisko"))
-    relation = click.prompt(_("Kim jest dla dziecka (np. ojciec, matka, partner matki)"))
-    parents = click.confirm(_("Czy podejrzewanymi są rodzice lub opiekunowie prawni?"))
-    when = click.prompt(_("Data powzięcia informacji (RRRR-MM-DD)"), default=nk_cases.today().isoformat())
-    how = click.prompt(_("Sposób powzięcia informacji"))
-    what = click.prompt(_("Opis zdarzenia lub okoliczności"))
-    author = click.prompt(_("Autor notatki (imię i nazwisko, stanowisko)"))
-    victim = {"maloletni": "tak" if age < 18 else "nie", "imie_nazwisko": child, "wiek": age}
-    if pesel:
+def _ask_new(workspace, payload: dict[str, Any]) -> dict[str, Any]:
+    """The questions of ``somflow nk new`` without --data: the minimum to open a case.
+
+    Each answer is checked by its field's rules in the note or NK-A spec when it is given
+    (asked again on error) and goes into ``payload`` at once, in the shape ``--data`` reads,
+    so an interrupted entry can be kept as a draft.
+    """
+    from dataclasses import replace
+
+    from somflow import forms
+    from somflow.forms.prompts import ask_field, yes_no
+
+    note_spec, nka_spec = forms.get(workspace, "notatka-sluzbowa"), forms.get(workspace, "niebieska-karta-a")
+    in_group = lambda group, name: next(f for f in nka_spec.group(group).fields if f.name == name)  # noqa: E731
+
+    def ask(spec, field, label: str, required: bool = True, default: Any = None) -> Any:
+        return ask_field(spec, replace(field, label=label, required=required), default)
+
+    note: dict[str, Any] = payload.setdefault("notatka", {})
+    victim: dict[str, Any] = {}
+    suspect: dict[str, Any] = {}
+    payload["nka"] = {"osoby_doznajace": [victim], "osoby_stosujace": [suspect]}
+    victim["imie_nazwisko"] = ask(note_spec, note_spec.field("dziecko_imie_nazwisko"), _("Imię i nazwisko dziecka"))
+    if (pesel := ask(note_spec, note_spec.field("dziecko_pesel"), _("PESEL dziecka"), required=False)) is not None:
         victim["pesel"] = pesel
-    return {
-        "notatka": {"data_powziecia": when, "sposob_powziecia": how, "opis": what, "sprawca": relation, "autor": author, "data_sporzadzenia": when},
-        "nka": {"osoby_doznajace": [victim], "osoby_stosujace": [{"imie_nazwisko": suspect, "relacja": relation}]},
-        "sprawcy_rodzice": parents,
-    }
+    victim["wiek"] = ask(nka_spec, in_group("osoby_doznajace", "wiek"), _("Wiek dziecka"))
+    victim["maloletni"] = "tak" if victim["wiek"] < 18 else "nie"
+    suspect["imie_nazwisko"] = ask(nka_spec, in_group("osoby_stosujace", "imie_nazwisko"), _("Osoba podejrzewana o stosowanie przemocy: imię i nazwisko"))
+    relation = ask(note_spec, note_spec.field("sprawca"), _("Kim jest dla dziecka (np. ojciec, matka, partner matki)"))
+    note["sprawca"] = suspect["relacja"] = relation
+    payload["sprawcy_rodzice"] = yes_no(_("Czy podejrzewanymi są rodzice lub opiekunowie prawni?"))
+    when = ask(note_spec, note_spec.field("data_powziecia"), _("Data powzięcia informacji (np. 3.12.2026)"), default=nk_cases.today().isoformat())
+    note["data_powziecia"] = note["data_sporzadzenia"] = when
+    note["sposob_powziecia"] = ask(note_spec, note_spec.field("sposob_powziecia"), _("Sposób powzięcia informacji"))
+    note["opis"] = ask(note_spec, note_spec.field("opis"), _("Opis zdarzenia lub okoliczności"))
+    note["autor"] = ask(note_spec, note_spec.field("autor"), _("Autor notatki (imię i nazwisko, stanowisko)"))
+    return payload
 
 
 @nk.command("list", help="Otwarte sprawy NK z następnym krokiem i terminem (--all: także zamknięte).")

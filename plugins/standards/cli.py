@@ -322,12 +322,28 @@ def survey_add(ctx: click.Context, name: str, round_id: str | None, data_file: P
             raise InvalidInput([_("Opcja --answer: „{item}” — oczekiwano pytanie=odpowiedź.", item=item)])
         raw[key.strip()] = value
     if data_file is None and not answers:
-        for q in survey.questions(round_rec["survey"]):
-            hint = " (" + "/".join(c.value for c in q.choices) + ")" if q.choices else ""
-            raw[q.name] = click.prompt(pick(q.label) + hint, default="", show_default=False)
-    added = survey.add_response(store, round_rec, raw)
+        from somflow.forms.prompts import DRAFTS, keeping_draft
+
+        with keeping_draft(ctx.obj.workspace.root / DRAFTS, f"ankieta-{name}", raw, f"somflow standards survey add --survey {name}"):
+            for q in survey.questions(round_rec["survey"]):
+                raw[q.name] = _ask_answer(round_rec["survey"], q)
+            added = survey.add_response(store, round_rec, raw)
+    else:
+        added = survey.add_response(store, round_rec, raw)
     ref = f"ankieta#{entries.number(store, survey.RESPONSES, added['id'])}"
     click.echo(_("Zapisano ankietę {ref} ({count} w tym badaniu).", ref=ref, count=len(survey.responses(store, round_rec))))
+
+
+def _ask_answer(form: str, question) -> str:
+    """One question of the questionnaire, asked again at once when the answer is not allowed (Enter: no answer)."""
+    hint = " (" + "/".join(c.value for c in question.choices) + ")" if question.choices else ""
+    while True:
+        answer = click.prompt(pick(question.label) + hint, default="", show_default=False)
+        _answers, problems = survey.clean(form, {question.name: answer})
+        if not problems:
+            return answer
+        for problem in problems:
+            click.secho("  " + problem, fg="red", err=True)
 
 
 @survey_cmd.command("import", help="Zaimportuj odpowiedzi z pliku CSV (wiersz = osoba, kolumny = nazwy pytań); błędny plik nie importuje niczego.")

@@ -220,14 +220,17 @@ def fill(ctx: click.Context, form_id: str | None, data_file: Path | None, out: P
                 raise SomflowError(_("Nie ma rekordu {id} w zbiorze {collection}.", id=person, collection=spec.record or "people"))
             defaults = found
             record = record or {"collection": spec.record or "people", "id": person}
-        data = prompts.ask(spec, workspace.config, defaults)
-        click.echo(_("Podsumowanie:"))
-        for line in prompts.summary(spec, data):
-            click.echo(line)
-        if not yes and not click.confirm(_("Zapisać dokument?"), default=True):
-            click.echo(_("Nic nie zapisano."))
-            return
-        rows, batch = [data], False
+        data: dict[str, Any] = {}
+        with prompts.keeping_draft(workspace.root / prompts.DRAFTS, spec.id, data, f"somflow fill {spec.id}"):
+            prompts.ask(spec, workspace.config, defaults, data)
+            click.echo(_("Podsumowanie:"))
+            for line in prompts.summary(spec, data):
+                click.echo(line)
+            if not yes and not prompts.yes_no(_("Zapisać dokument?"), default=True):
+                raise click.Abort
+            docs = generate_many(workspace, spec.id, [data], record=record, lang=lang, flatten=flatten)
+        _report(workspace, docs, out, flatten)
+        return
     try:
         if len(rows) > 1:
             with click.progressbar(length=len(rows), label=_("Generowanie"), file=sys.stderr) as bar:
@@ -237,6 +240,11 @@ def fill(ctx: click.Context, form_id: str | None, data_file: Path | None, out: P
     except InvalidInput as exc:
         _fail(ctx, exc.messages)
         return
+    _report(workspace, docs, out, flatten)
+
+
+def _report(workspace, docs: list[dict[str, Any]], out: Path | None, flatten: bool) -> None:
+    """Name the documents made and write the copy ``--out`` asks for."""
     for doc in docs:
         click.echo(_("Utworzono dokument {id}: {file} (stron: {pages})", id=doc["id"], file=workspace.root / doc["file"], pages=doc["pages"]))
     if out is not None:

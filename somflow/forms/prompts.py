@@ -1,4 +1,13 @@
-"""The interactive fill: questions derived from the spec, asked again until the answer is valid.
+"""Interactive entry that forgives: questions derived from the spec, each answer checked when given.
+
+An answer that breaks its field's rules (the spec's Cerberus rules, the same
+as for ``--data``) is explained and asked again at once, never only at the
+end. Dates may be written the Polish way (``3.12.2026``, ``03.12.2026``) or
+ISO (one parser: :func:`somflow.calendar.parse_date`); yes/no questions take
+``t``/``tak``/``n``/``nie``. Answers are kept as they are given, so Ctrl-C
+(or the end of input) and a refusal of the whole at the end offer to keep
+them in a draft file (owner-only YAML in ``drafts/``) that ``--data`` reads
+back (:func:`keeping_draft`).
 
 Defaults come from ``somflow.toml`` (a field's ``prefill`` key, e.g.
 ``institution.name``) and from a store record (``--person ID``: fields of the
@@ -9,12 +18,17 @@ is written.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import click
 
 from somflow.forms.schema import check_value, rule
 from somflow.forms.spec import Field, FormSpec, Group
+from somflow.errors import InvalidInput
 from somflow.i18n import _, pick
 
 
@@ -105,27 +119,28 @@ def ask_field(spec: FormSpec, field: Field, default: Any = None, position: str =
         click.secho(_("  Błąd: {problem}. Oczekiwano: {rule}.", problem=problem, rule=rule(field)), fg="red", err=True)
 
 
-def ask_group(spec: FormSpec, group: Group, defaults: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def ask_group(spec: FormSpec, group: Group, defaults: list[dict[str, Any]], rows: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """Ask how many rows, then each row's fields; every answer goes into ``rows`` as it is given."""
+    rows = [] if rows is None else rows
     limit = None if group.continuation else group.max
     text = _("Ile pozycji „{label}” wpisać?", label=pick(group.label))
     count = click.prompt(text, type=click.IntRange(group.min, limit), default=max(len(defaults), group.min))
-    rows = []
     for index in range(count):
         click.echo(f"— {pick(group.label)} {index + 1}")
         previous = defaults[index] if index < len(defaults) else {}
-        row = {}
+        row: dict[str, Any] = {}
+        rows.append(row)
         for field in group.fields:
             value = ask_field(spec, field, previous.get(field.name), position=f"{pick(group.label).lower()} {index + 1}")
             if value is not None:
                 row[field.name] = value
-        rows.append(row)
     return rows
 
 
-def ask(spec: FormSpec, config: dict[str, Any], defaults: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Ask every field and group of ``spec`` in print order; returns the data."""
+def ask(spec: FormSpec, config: dict[str, Any], defaults: dict[str, Any] | None = None, data: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Ask every field and group of ``spec`` in print order; each answer goes into ``data`` as it is given (returned)."""
     defaults = dict(defaults or {})
-    data: dict[str, Any] = {}
+    data = {} if data is None else data
     click.echo(pick(spec.title))
     for section in spec.sections:
         click.secho(f"{section.id}. {pick(section.title)}", bold=True)
@@ -137,9 +152,10 @@ def ask(spec: FormSpec, config: dict[str, Any], defaults: dict[str, Any] | None 
             if value is not None:
                 data[field.name] = value
         for group in section.groups:
-            rows = ask_group(spec, group, list(defaults.get(group.name) or []))
-            if rows:
-                data[group.name] = rows
+            rows = data.setdefault(group.name, [])
+            ask_group(spec, group, list(defaults.get(group.name) or []), rows)
+            if not rows:
+                del data[group.name]
     return data
 
 
@@ -155,3 +171,59 @@ def summary(spec: FormSpec, data: dict[str, Any]) -> list[str]:
                 lines.append(f"  {pick(group.label)} {index}:")
                 lines += [f"    {pick(f.label)}: {_show(f, row.get(f.name))}" for f in group.fields]
     return lines
+
+
+# ------------------------------------------------------------------ drafts
+
+#: The workspace folder drafts are kept in.
+DRAFTS = "drafts"
+
+
+def save_draft(folder: Path, name: str, answers: dict[str, Any]) -> Path:
+    """Write ``answers`` as an owner-only YAML file ``NAME-YYYYMMDD-HHMMSS.yaml`` in ``folder``, readable by ``--data``."""
+    import yaml
+
+    from somflow.fileio import make_private_dir, write_private
+
+    make_private_dir(folder)
+    path = folder / f"{name}-{datetime.now().strftime('%Y%m%d-%H%M%S')}.yaml"
+    write_private(path, yaml.safe_dump(answers, allow_unicode=True, sort_keys=False).encode("utf-8"))
+    return path
+
+
+def offer_draft(folder: Path, name: str, answers: dict[str, Any], command: str) -> Path | None:
+    """Offer to keep the answers given so far; kept when nobody can answer any more (end of input)."""
+    if not answers:
+        return None
+    try:
+        keep = yes_no(_("Zachować dotychczasowe odpowiedzi w szkicu, aby dokończyć później?"), default=True)
+    except click.Abort:
+        keep = True
+    if not keep:
+        return None
+    path = save_draft(folder, name, answers)
+    click.secho(
+        _("Odpowiedzi zapisano w pliku {path} (dostęp tylko dla właściciela). Popraw go lub uzupełnij i użyj: {command} --data {path}", path=path, command=command),
+        fg="yellow",
+        err=True,
+    )
+    return path
+
+
+@contextmanager
+def keeping_draft(folder: Path, name: str, answers: dict[str, Any], command: str) -> Iterator[dict[str, Any]]:
+    """Inside the block, Ctrl-C (or the end of input) or a refusal of the answers (:class:`InvalidInput`,
+    whose messages are shown first, then the command ends with its exit code) offers to keep
+    ``answers`` in a draft (:func:`offer_draft`)."""
+    try:
+        yield answers
+    except click.Abort:
+        click.echo(err=True)
+        offer_draft(folder, name, answers, command)
+        raise
+    except InvalidInput as exc:
+        click.secho(_("Odpowiedzi są niepoprawne, nic nie zapisano:"), fg="red", err=True)
+        for message in exc.messages:
+            click.secho("  " + message, fg="red", err=True)
+        offer_draft(folder, name, answers, command)
+        raise click.exceptions.Exit(exc.exit_code) from None
