@@ -19,7 +19,7 @@ from datetime import date
 from typing import Any
 
 from somflow import corrections, refs
-from somflow.calendar import date_formats, parse_date
+from somflow.calendar import not_a_date, parse_date
 from somflow.errors import InvalidInput, SomflowError
 from somflow.i18n import _
 
@@ -115,7 +115,7 @@ def correct(workspace, entry: corrections.Entry, changes: dict[str, str], mark: 
     if "data" in changes:
         parsed = parse_date(changes["data"])
         if parsed is None:
-            problems.append(_("Pole data: „{value}” nie jest istniejącą datą ({formats}).", value=changes["data"], formats=date_formats()))
+            problems.append(not_a_date(_("Pole data"), changes["data"]))
         else:
             day = parsed
             new_values["date"] = day.isoformat()

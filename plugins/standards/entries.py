@@ -57,8 +57,10 @@ def correct_ack(workspace, entry: corrections.Entry, changes: dict[str, str], ma
     values = {ACK_FIELDS[k]: v for k, v in changes.items()}
     if "date" in values:
         day = calendar.parse_date(values["date"])
-        if day is None or day > calendar.today():
-            raise InvalidInput([_("Pole data: „{value}” nie jest istniejącą datą z przeszłości ({formats}).", value=values["date"], formats=calendar.date_formats())])
+        if day is None:
+            raise InvalidInput([calendar.not_a_date(_("Pole data"), values["date"])])
+        if day > calendar.today():
+            raise InvalidInput([_("Pole data: data {day} jest w przyszłości.", day=day.isoformat())])
         values["date"] = day.isoformat()
     return corrections.corrected_copy(entry.data, values, mark)
 

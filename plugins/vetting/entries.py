@@ -72,7 +72,7 @@ def withdraw(workspace, entry: corrections.Entry, mark: dict[str, Any]) -> dict[
 def correct(workspace, entry: corrections.Entry, changes: dict[str, str], mark: dict[str, Any]) -> dict[str, Any]:
     day = calendar.parse_date(changes["data"])
     if day is None:
-        raise InvalidInput([_("Pole data: nieprawidłowa data „{value}” ({formats}).", value=changes["data"], formats=calendar.date_formats())])
+        raise InvalidInput([calendar.not_a_date(_("Pole data"), changes["data"])])
     if day > calendar.today():
         raise InvalidInput([_("Data dokumentu nie może być z przyszłości.")])
     items = dict(entry.record.get("items") or {})
