@@ -31,6 +31,9 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from somflow.errors import InvalidInput
+from somflow.i18n import _
+
 
 #: What a spreadsheet reads as the start of a formula (or of a formula after its own trimming).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -47,10 +50,12 @@ def delimiter(line: str) -> str:
     return best if counts[best] > counts[";"] else ";"
 
 
-def rows(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+def rows(text: str, name: object = "CSV") -> tuple[list[str], list[tuple[int, list[str]]]]:
     """The header row and the data rows as (line number, cells); empty rows left out.
 
-    The header is ``[]`` when the file holds no non-empty row.
+    The header is ``[]`` when the file holds no non-empty row. What the csv module
+    cannot split (a cell over its 128 KB limit) is :class:`InvalidInput` naming the
+    file ``name`` and the line.
     """
     lines = text.splitlines(keepends=True)
     skip = 0
@@ -65,8 +70,14 @@ def rows(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
     header: list[str] = []
     found: list[tuple[int, list[str]]] = []
     end = skip  # physical lines consumed so far
-    for cells in reader:
+    while True:
         line = end + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise InvalidInput([_("Plik {file}, wiersz {line}: nie da się podzielić na kolumny ({error}).", file=name, line=line, error=exc)]) from None
         end = skip + reader.line_num
         if not any(c.strip() for c in cells):
             continue

@@ -92,7 +92,7 @@ def _columns(header: list[str], name: str) -> tuple[dict[str, int], list[tuple[s
 def parse(content: bytes, name: str, today: date | None = None) -> list[Row]:
     """Rows of a class list; InvalidInput with every problem (line numbers as in a text editor)."""
     today = today or calendar.today()
-    header, data = csvfile.rows(decode_text(content, name))
+    header, data = csvfile.rows(decode_text(content, name), name)
     if not header:
         raise InvalidInput([_("Plik {name} jest pusty.", name=name)])
     columns, guardian_cols = _columns(header, name)

@@ -45,7 +45,7 @@ def read_rows(path: Path) -> tuple[list[tuple[int, dict[str, str]]], list[str], 
         text = decode_text(path.read_bytes(), path.name)
     except OSError as exc:
         raise InvalidInput([_("Nie można odczytać pliku {path}: {error}", path=path, error=exc.strerror or exc)]) from None
-    header, data = csvfile.rows(text)
+    header, data = csvfile.rows(text, path.name)
     if not header:
         raise InvalidInput([_("Plik {path} jest pusty.", path=path.name)])
     columns = [_column(h) for h in header]

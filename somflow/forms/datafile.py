@@ -9,7 +9,6 @@ at all (the ``;;;;`` Excel leaves after the data) are not forms.
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 from pathlib import Path
@@ -24,6 +23,8 @@ from somflow.forms.spec import FormSpec
 from somflow.i18n import _
 
 ROW_KEY = re.compile(r"^([a-z][a-z0-9_]*)-(\d+)-([a-z][a-z0-9_]*)$")
+#: The highest row number a column may name (``osoby-999-imie``); a form's groups have a few rows.
+MAX_GROUP_ROWS = 999
 
 
 class DataLoader(datalimits.SafeLoader):
@@ -73,14 +74,9 @@ def load(path: Path) -> tuple[list[dict[str, Any]], bool]:
     """The data sets in ``path`` and whether it is a batch (CSV)."""
     if path.suffix.lower() != ".csv":
         return [load_mapping(path)], False
-    text = _read(path)
-    try:
-        header, cells = csvfile.rows(text)
-        names = [h.strip() for h in header]
-        rows = [{k: v.strip() for k, v in zip(names, values) if k and v.strip() != ""} for _line, values in cells]
-    except csv.Error as exc:
-        raise InvalidInput([_("Plik danych {file} ma błędny format: {error}", file=path, error=exc)]) from exc
-    return rows, True
+    header, cells = csvfile.rows(_read(path), path)
+    names = [h.strip() for h in header]
+    return [{k: v.strip() for k, v in zip(names, values) if k and v.strip() != ""} for _line, values in cells], True
 
 
 def unflatten(spec: FormSpec | None, flat: dict[str, Any]) -> dict[str, Any]:
@@ -91,7 +87,10 @@ def unflatten(spec: FormSpec | None, flat: dict[str, Any]) -> dict[str, Any]:
     for key, value in flat.items():
         match = ROW_KEY.match(key)
         if match and match.group(1) in groups:
-            rows.setdefault(match.group(1), {}).setdefault(int(match.group(2)), {})[match.group(3)] = value
+            number = int(match.group(2))
+            if number > MAX_GROUP_ROWS:  # "osoby-999999999-imie" would make a billion empty rows
+                raise InvalidInput([_("Kolumna {column}: numer wiersza {number} jest za duży (najwyżej {limit}).", column=key, number=number, limit=MAX_GROUP_ROWS)])
+            rows.setdefault(match.group(1), {}).setdefault(number, {})[match.group(3)] = value
         else:
             data[key] = value
     for name, numbered in rows.items():
