@@ -34,7 +34,6 @@ from typing import Any
 from somflow.errors import InvalidInput
 from somflow.i18n import _
 
-
 #: What a spreadsheet reads as the start of a formula (or of a formula after its own trimming).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

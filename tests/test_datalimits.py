@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from forms_fixtures import FORM_ID, proba_workspace  # noqa: F401 - fixture
+
 from somflow import datalimits
 from somflow.errors import InvalidInput
 from somflow.forms import datafile

@@ -8,8 +8,8 @@ import stat
 from pathlib import Path
 
 import pytest
-
 from forms_fixtures import EXAMPLE, FORM_ID, proba_workspace  # noqa: F401 - fixture
+
 from somflow.fileio import make_private_dir, open_to_others, prepare_output, write_private
 from somflow.inbox import filing
 from somflow.inbox.model import Rejected

@@ -98,7 +98,7 @@ def test_qr_payload_is_a_page_code_or_none(text):
 def test_csv_rows_answer_or_refuse_in_polish(text):
     found = only_our_errors(csvfile.rows, text, "lista.csv")
     if found is not None:
-        header, rows = found
+        _header, rows = found
         assert all(line >= 1 for line, _cells in rows)
 
 

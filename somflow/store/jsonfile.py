@@ -29,7 +29,7 @@ import json
 import logging
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -228,7 +228,7 @@ class StoreFile:
         if existing and time.time() - _mtime(existing[-1]) < BACKUP_EVERY_SECONDS:
             return
         make_private_dir(self.backup_dir)
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
         target = self.backup_dir / f"{self.path.stem}-{stamp}.json"
         write_private(target, raw)  # the store file is not held open meanwhile: Windows could not replace it
         self._rotate(keep=target if record_count(data) else None)

@@ -46,7 +46,7 @@ from somflow.i18n import _
 from somflow.store.base import Store, matches
 from somflow.store.jsonfile import AUDIT_TAIL, StoreFile, tables
 
-__all__ = ["TinyDBStore", "AUDIT_TAIL", "tables", "read_audit", "unlogged"]
+__all__ = ["AUDIT_TAIL", "TinyDBStore", "read_audit", "tables", "unlogged"]
 
 log = logging.getLogger(__name__)
 
