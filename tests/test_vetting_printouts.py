@@ -75,27 +75,34 @@ def test_confirming_records_who_what_and_the_verification_number(somflow_workspa
     assert somflow_cli("ingest").exit_code == 0
     listed = somflow_cli("vetting", "confirm")
     assert f"{nr}/rspts" in listed.output and "RPS/2025/00123-A" in listed.output and pesel not in listed.output
-    confirmed = somflow_cli("vetting", "confirm", str(nr), "--as", "dyrektor", "--by", "Jan Dyrektor", input="t\n")
+    not_the_head = somflow_cli("vetting", "confirm", str(nr), "--as", "dyrektor", "--by", "Jan Dyrektor", input="t\n")
+    assert not_the_head.exit_code == 2 and "[head] name" in not_the_head.output  # somflow.toml names the head
+    confirmed = somflow_cli("vetting", "confirm", str(nr), "--as", "dyrektor", "--by", "ŻÓŁKIEWSKA Grażyna", input="t\n")
     assert confirmed.exit_code == 0, confirmed.output
     for shown in ("nie figuruje (brak wpisu)", "data: 2025-11-20", "numer do weryfikacji: RPS/2025/00123-A", "rps.ms.gov.pl"):
         assert shown in confirmed.output
     item = record_of(somflow_workspace, nr)["items"]["rspts"]
     assert item["status"] == "otrzymany" and item["date"] == "2025-11-20" and item["verification"] == "RPS/2025/00123-A"
-    assert {k: item["confirmed"][k] for k in ("by", "role")} == {"by": "Jan Dyrektor", "role": "dyrektor"}
+    assert {k: item["confirmed"][k] for k in ("by", "role")} == {"by": "Grażyna Żółkiewska", "role": "dyrektor"}
     assert Workspace(somflow_workspace).store.audit_log()[-1]["action"] == "confirm"
     assert "rspts" not in status(somflow_cli)[nr]["missing"]
-    assert "potwierdzili: Jan Dyrektor, dyrektor" in somflow_cli("vetting", "show", str(nr)).output
+    assert "potwierdzili: Grażyna Żółkiewska, dyrektor" in somflow_cli("vetting", "show", str(nr)).output
 
 
 def test_a_confirmed_figuruje_blocks_and_alerts_the_head(somflow_workspace, somflow_cli, person):
     nr, pesel = person
+    with (somflow_workspace / "somflow.toml").open("a", encoding="utf-8") as f:
+        f.write('\n[vetting]\nhr = ["Anna Kadrowa", "Piotr Kadrowy"]\n')
     printout(somflow_workspace / "inbox" / "rps.pdf", [RSPTS, f"PESEL: {pesel}", "Wynik: FIGURUJE"])
     assert somflow_cli("ingest").exit_code == 0
     script = somflow_cli("vetting", "confirm", f"{nr}/rspts", "--as", "kadry")
     assert script.exit_code == 1 and "--yes" in script.output  # no terminal, no --yes: nothing recorded
     assert not record_of(somflow_workspace, nr)["blocked"]
-    result = somflow_cli("vetting", "confirm", f"{nr}/rspts", "--as", "kadry", "--yes")
+    stranger = somflow_cli("vetting", "confirm", f"{nr}/rspts", "--as", "kadry", "--by", "Jan Obcy", "--yes")
+    assert stranger.exit_code == 2 and "[vetting] hr" in stranger.output
+    result = somflow_cli("vetting", "confirm", f"{nr}/rspts", "--as", "kadry", "--by", "Kadrowa Anna", "--yes")
     assert result.exit_code == 0 and "ZABLOKOWANA" in result.output
+    assert record_of(somflow_workspace, nr)["items"]["rspts"]["confirmed"]["by"] == "Anna Kadrowa"
     assert status(somflow_cli)[nr]["hits"] == ["rspts"]
     assert "PILNE: wynik FIGURUJE" in somflow_cli("deadlines").output
 

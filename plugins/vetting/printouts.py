@@ -172,11 +172,35 @@ def find(workspace: Workspace, ref: str) -> tuple[dict[str, Any], str, dict[str,
     return person, key, pending[key]
 
 
-def _mark(role: str, by: str) -> dict[str, str]:
+def confirmers(config: dict[str, Any], role: str) -> list[str]:
+    """Who holds ``role`` according to somflow.toml: the head's ``[head] name``; HR's ``[vetting] hr`` (a name or a list)."""
+    if role == "dyrektor":
+        names = [(config.get("head") or {}).get("name")]
+    else:
+        names = (config.get("vetting") or {}).get("hr") or []
+        names = [names] if isinstance(names, str) else list(names)
+    return [str(n).strip() for n in names if n and str(n).strip()]
+
+
+def _mark(workspace: Workspace, role: str, by: str) -> dict[str, str]:
+    """Who confirms, as whom, when; a name somflow.toml gives for the role must be the one given (people.match)."""
+    from somflow.people import match
+
     if role not in ROLES:
         raise InvalidInput([_("Potwierdzić wydruk może tylko osoba z rolą kadry albo dyrektor (--as kadry|dyrektor).")])
-    by = (by or "").strip() or os_user()
-    return {"by": by, "role": role, "at": now_iso()}
+    by = (by or "").strip()
+    allowed = confirmers(workspace.config, role)
+    if allowed:
+        if not by and len(allowed) == 1:
+            by = allowed[0]
+        found = match.only(by, [{"name": name} for name in allowed]) if by else None
+        if found is None:
+            key = "[head] name" if role == "dyrektor" else "[vetting] hr"
+            raise InvalidInput(
+                [_("Według somflow.toml ({key}) „{by}” nie ma roli {role}; podaj swoje imię i nazwisko w --by.", key=key, by=by or "—", role=role)]
+            )
+        by = found["name"]
+    return {"by": by or os_user(), "role": role, "at": now_iso()}
 
 
 def confirm(workspace: Workspace, ref: str, *, role: str, by: str, today: date) -> tuple[dict[str, Any], req.Item, bool]:
@@ -188,7 +212,7 @@ def confirm(workspace: Workspace, ref: str, *, role: str, by: str, today: date) 
     """
     from .records import record_result
 
-    mark = _mark(role, by)
+    mark = _mark(workspace, role, by)
     person, key, entry = find(workspace, ref)
     store = workspace.store
     with store.transaction():
@@ -207,7 +231,7 @@ def reject(workspace: Workspace, ref: str, *, role: str, by: str, reason: str) -
     """Set aside a printout that does not hold up at the source (kept in ``rejected_printouts`` with who and why)."""
     from somflow.corrections import MIN_REASON
 
-    mark = _mark(role, by)
+    mark = _mark(workspace, role, by)
     if len((reason or "").strip()) < MIN_REASON:
         raise InvalidInput([_("Podaj powód odrzucenia wydruku (--reason), np. „numer zapytania nie istnieje w rejestrze”.")])
     person, key, entry = find(workspace, ref)
