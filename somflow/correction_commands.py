@@ -83,7 +83,7 @@ def notices_command(app, ack: str | None, ack_all: bool, by: str) -> None:
     if not found:
         click.echo(_("Brak niepotwierdzonych powiadomień."))
     for notice in found:
-        click.echo(f"{notice['nr']:>3}  " + notices.line(notice))
+        click.echo(f"{notice['nr']:>3}  " + notices.line(notice, with_reason=True))
 
 
 def _alias(command: click.Command, name: str) -> click.Command:

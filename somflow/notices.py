@@ -78,7 +78,7 @@ def mail_head(workspace: Workspace, notice: dict[str, Any]) -> str | None:
                     [
                         notice["text"],
                         _("Kto i kiedy: {by}, {at}", by=notice["by"], at=notice["at"][:16].replace("T", " ")),
-                        _("Powód i szczegóły pokazuje somflow status; potwierdzenie: somflow notices --ack {nr}", nr=notice["nr"]),
+                        _("Powód i szczegóły pokazuje somflow notices; potwierdzenie: somflow notices --ack {nr}", nr=notice["nr"]),
                     ]
                 )
                 + "\n"
@@ -90,16 +90,17 @@ def mail_head(workspace: Workspace, notice: dict[str, Any]) -> str | None:
     return None
 
 
-def line(notice: dict[str, Any]) -> str:
-    """One line about a notice: its text, who/when/why, and how to acknowledge it."""
-    return _(
-        "{text} — {by}, {at}; powód: {reason} (potwierdź: somflow notices --ack {nr})",
-        text=notice["text"],
-        by=notice["by"],
-        at=notice["at"][:16].replace("T", " "),
-        reason=notice.get("reason") or "—",
-        nr=notice["nr"],
-    )
+def line(notice: dict[str, Any], with_reason: bool = False) -> str:
+    """One line about a notice: its text, who and when (and why: ``somflow notices``), and how to acknowledge it.
+
+    ``somflow status`` leaves the reason out: it is free text and may name people.
+    """
+    text = _("{text} — {by}, {at}", text=notice["text"], by=notice["by"], at=notice["at"][:16].replace("T", " "))
+    if with_reason:
+        text += "; " + _("powód: {reason}", reason=notice.get("reason") or "—")
+    else:
+        text += "; " + _("powód: somflow notices")
+    return text + " " + _("(potwierdź: somflow notices --ack {nr})", nr=notice["nr"])
 
 
 @hookimpl

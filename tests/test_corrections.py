@@ -70,8 +70,10 @@ def test_a_mistaken_figuruje_is_withdrawn_with_a_reason_and_the_head_sees_it(som
     assert "WYCOFANO" in shown and "(sekretariat): pomylony numer osoby" in shown
 
     line = somflow_cli("status").output
-    assert "POWIADOMIENIE DLA DYREKTORA" in line and f"osoba nr {innocent}" in line and "pomylony numer osoby" in line
-    assert "Żółć" not in line
+    assert "POWIADOMIENIE DLA DYREKTORA" in line and f"osoba nr {innocent}" in line and "— sekretariat, " in line
+    assert "Żółć" not in line and "pomylony numer osoby" not in line  # the free-text reason is shown by `notices`
+    listed = somflow_cli("notices").output
+    assert "  1  " in listed and "powód: pomylony numer osoby" in listed
     again = somflow_cli("withdraw", f"{innocent}/rspts", "--reason", "jeszcze raz")
     assert again.exit_code == 2  # nothing left to withdraw: the result is no longer current
     acked = somflow_cli("notices", "--ack", "1")
