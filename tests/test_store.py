@@ -100,9 +100,10 @@ def test_audit_log_records_actions_never_values(open_store):
     store = open_store()
     doc = store.insert("people", {"pesel": "44051401359", "name": "Józef"})
     store.update("people", doc["id"], {"name": "Józefa"})
+    store.update("people", doc["id"], {"withdrawn": {"reason": "Józef to nie ta osoba"}}, action="withdraw")  # somflow.corrections
     store.delete("people", doc["id"])
     log = store.audit_log()
-    assert [e["action"] for e in log] == ["insert", "update", "delete"]
+    assert [e["action"] for e in log] == ["insert", "update", "withdraw", "delete"]
     assert {e["collection"] for e in log} == {"people"} and {e["id"] for e in log} == {doc["id"]}
     assert all(e["user"] and e["ts"] for e in log)
     text = json.dumps(log, ensure_ascii=False)
