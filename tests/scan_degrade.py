@@ -312,3 +312,19 @@ def phone_photo(page: Image.Image, width: int = 3024, tilt: float = 0.06, seed: 
     pixels = np.asarray(photo, dtype=np.float32) * light
     grey = Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8))
     return Image.merge("RGB", [grey.point(lambda v, k=k: int(v * k)) for k in (1.0, 0.96, 0.85)])
+
+
+def finder_stroke(page: Image.Image, dpi: int = 200) -> Image.Image:
+    """A ballpoint line (0.7 mm) drawn back and forth across the code's top left finder pattern."""
+    image = page.convert("L").copy()
+    left, top, right, bottom = qr_box(page)
+    size = (right - left) / 3
+    width = max(2, int(0.7 / 25.4 * dpi))
+    zigzag = [(left - size * 0.3, top + size * 0.2), (left + size * 1.1, top + size * 0.5), (left - size * 0.2, top + size * 0.8), (left + size * 1.2, top + size * 1.0)]
+    ImageDraw.Draw(image).line(zigzag, fill=30, width=width)
+    return image
+
+
+def fade(page: Image.Image, contrast: float = 0.5) -> Image.Image:
+    """A pale copy (a copier short of toner): ink only ``contrast`` as dark as it was."""
+    return page.convert("L").point(lambda v: int(255 - (255 - v) * contrast))

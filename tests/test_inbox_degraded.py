@@ -163,13 +163,14 @@ def test_a_missing_page_is_rejected_naming_it(somflow_cli, somflow_workspace):
     assert store(somflow_workspace).get("documents", doc["id"])["status"] == "wygenerowany"
 
 
-def test_a_page_whose_code_cannot_be_read_is_named_in_the_reason(somflow_cli, somflow_workspace):
+def test_a_page_whose_code_cannot_be_read_is_placed_and_marked(somflow_cli, somflow_workspace):
     (doc,), pages = consent_pages(somflow_cli, somflow_workspace)
     covered = pages[1].copy()
     covered.paste(230, S.qr_box(scanned(somflow_workspace, doc)[1]))  # a sticky note over the code
     S.save_scanner_pdf([pages[0], covered], somflow_workspace / "inbox" / "z karteczką.pdf")
-    ingest(somflow_cli, somflow_workspace)
-    assert_rejected(somflow_workspace, "z karteczką.pdf", "brakuje stron: 2", "Na stronach skanu 2 nie odczytano kodu QR")
+    assert "strony bez odczytanego kodu QR: 2" in ingest(somflow_cli, somflow_workspace)
+    now = assert_filed(somflow_workspace, doc)
+    assert [p["page"] for p in now["returned"]["placed"]] == [2]
 
 
 @pytest.mark.parametrize("where", [0, 1, 2])
@@ -182,13 +183,16 @@ def test_a_blank_sheet_anywhere_in_the_scan_does_not_stop_filing(somflow_cli, so
     assert_filed(somflow_workspace, doc)
 
 
-def test_a_page_with_text_but_no_code_before_the_first_code_is_still_rejected(somflow_cli, somflow_workspace):
+def test_a_page_with_text_but_no_code_before_the_first_code_is_set_aside_alone(somflow_cli, somflow_workspace):
     (doc,), pages = consent_pages(somflow_cli, somflow_workspace)
     foreign = S.rotate(pages[0], 0).copy()
-    foreign.paste(255, S.qr_box(scanned(somflow_workspace, doc)[0]))  # the same text, its code cut out
+    left, top, right, bottom = S.qr_box(scanned(somflow_workspace, doc)[0])
+    foreign.paste(255, (left - 500, top, right, bottom))  # the same text, its code and printed id cut out
     S.save_scanner_pdf([foreign, *pages], somflow_workspace / "inbox" / "z pismem.pdf")
     ingest(somflow_cli, somflow_workspace)
-    assert_rejected(somflow_workspace, "z pismem.pdf", "Strona 1 nie ma kodu QR")
+    assert store(somflow_workspace).get("documents", doc["id"])["status"] == "zwrócony"
+    note = (somflow_workspace / "rejected" / "z pismem — strony 1.pdf.txt").read_text(encoding="utf-8")
+    assert "Na stronach 1 nie odczytano kodu QR" in note
 
 
 @pytest.mark.parametrize("order", [[0, 1, 2, 3], [0, 2, 1, 3], [3, 2, 1, 0]])

@@ -49,7 +49,7 @@ def rejection(ws: Workspace, name: str) -> str:
 
 
 def test_steps_are_an_ordered_list_of_named_steps():
-    assert [s.name for s in STEPS] == ["read", "seen-before", "identify", "acroform", "split", "claim", "archive", "file", "finish"]
+    assert [s.name for s in STEPS] == ["read", "seen-before", "identify", "acroform", "rescue", "split", "claim", "archive", "set-aside", "file", "finish"]
 
 
 def test_ingest_files_a_scan_to_its_document(ws, somflow_cli):

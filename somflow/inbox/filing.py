@@ -30,6 +30,13 @@ original is already gone (a crash between 4 and 5) and deletes temporary files.
 
 Rejection writes the ``.txt`` reason first and moves the file second: a crash
 in between leaves the file in the inbox, which is rejected again.
+
+Partial filing (some pages of a scan cannot be filed, the others can) writes
+the file of the set-aside pages and its note into ``rejected/`` between steps
+2 and 3, under a name made from the scan's name and those pages: a crash
+before the commit leaves the original in the inbox, and the next attempt
+writes the same file again over the first (same name, same content) or, if
+the scan is then rejected whole, removes it.
 """
 
 from __future__ import annotations
@@ -124,10 +131,15 @@ def reject(workspace: Workspace, path: Path, rejected: Rejected) -> bool:
     Any name works: one that is not UTF-8 on disk, or so long that ``.txt``
     would not fit (the note then gets a shortened name, see :func:`note_for`).
     A link, FIFO or other special entry is moved as it is, never opened.
+    A file already in ``rejected/`` (tried again from the review queue) stays
+    where it is and gets the new reason.
     """
     if not os.path.lexists(path):
         return False
     folder = make_private_dir(workspace.path("rejected"))
+    if path.parent.resolve() == folder.resolve():
+        write_private(note_for(path), reason_text(path.name, rejected).encode("utf-8"))
+        return True
     target = _free_name(folder, path.name)
     note = note_for(target)
     write_private(note, reason_text(path.name, rejected).encode("utf-8"))
@@ -148,6 +160,19 @@ def note_for(rejected_file: Path) -> Path:
         return rejected_file.with_name(name)
     digest = hashlib.sha256(os.fsencode(rejected_file.name)).hexdigest()[:8]
     return rejected_file.with_name(_shorten(rejected_file.name, NOTE_MAX - 13) + f"~{digest}.txt")
+def set_aside(workspace: Workspace, name: str, content: bytes, rejected: Rejected) -> Path:
+    """Write ``content`` (some pages of a scan being filed) as ``rejected/<name>`` with its note; returns the file.
+
+    The same name and content written again (an attempt after a crash) replaces the first; another file
+    of that name is kept and this one gets a free name.
+    """
+    folder = make_private_dir(workspace.path("rejected"))
+    target = folder / name
+    if target.exists() and not (target.is_file() and sha256(target.read_bytes()) == sha256(content)):
+        target = _free_name(folder, name)
+    write_private(note_for(target), reason_text(name, rejected).encode("utf-8"))
+    write_private(target, content)
+    return target
 
 
 def reason_text(name: str, rejected: Rejected) -> str:

@@ -86,6 +86,19 @@ class DocumentPart:
         return sorted({p for p in seen if seen.count(p) > 1})
 
 
+@dataclass
+class SetAside:
+    """Pages of a scan that cannot be filed while the rest of it can: they go to ``rejected/`` as a file of their own.
+
+    ``scan_pages`` are positions in the scan (from 1); ``reason`` and ``hint``
+    (Polish) number pages as they are in the set-aside file.
+    """
+
+    scan_pages: list[int]
+    reason: str
+    hint: str
+
+
 class Rejected(Exception):
     """The file cannot be filed: it goes to ``rejected/`` with ``reason`` and ``hint`` (Polish, for the user)."""
 

@@ -28,7 +28,7 @@ from typing import Any
 from somflow.errors import StoreError
 from somflow.i18n import _
 from somflow.inbox import filing
-from somflow.inbox.model import Claim, DocumentPart, PageCode, Rejected, StopIngest
+from somflow.inbox.model import Claim, DocumentPart, PageCode, Rejected, SetAside, StopIngest
 from somflow.inbox.pages import PageSource
 from somflow.logs import file_label, log_unexpected
 from somflow.workspace import Workspace
@@ -49,9 +49,21 @@ class Context:
     kind: str = ""
     source: PageSource | None = field(default=None, repr=False)
     codes: list[PageCode | None] = field(default_factory=list)
+    #: pages placed by a person (``somflow inbox assign``): {scan page: code}; not read from the page
+    manual: dict[int, PageCode] = field(default_factory=dict)
+    #: a record named by a person for a file without somflow codes (``somflow inbox assign --record``)
+    manual_claim: Claim | None = None
+    #: pages whose code was not read but which were placed anyway: {scan page: how} (``somflow.inbox.rescue``)
+    placed: dict[int, str] = field(default_factory=dict)
+    #: pages without a code that are empty sheets: {scan page: True/False}, for pages without a code only
+    blank: dict[int, bool] = field(default_factory=dict)
     fields: dict[str, str] = field(default_factory=dict, repr=False)
     parts: list[DocumentPart] = field(default_factory=list)
     claim: Claim | None = None
+    #: pages that cannot be filed while the rest of the scan is (partial filing)
+    aside: SetAside | None = None
+    #: the set-aside file and its note written in rejected/ by this attempt
+    aside_files: list[Path] = field(default_factory=list)
     #: archive files written for this file: {relative path: sha256}
     archived: dict[str, str] = field(default_factory=dict)
     #: the original's name in archive/ (relative to the workspace root)
@@ -75,6 +87,9 @@ class Outcome:
     documents: list[str] = field(default_factory=list)
     reason: str = ""
     notices: list[str] = field(default_factory=list)
+    #: the set-aside file in rejected/ (name) when some pages of a filed scan could not be filed, and why
+    set_aside: str = ""
+    set_aside_reason: str = ""
 
 
 class Step:
@@ -104,7 +119,10 @@ def run_pipeline(workspace: Workspace, path: Path, steps: list[Step] | None = No
                 ran.append(step)
                 log.debug("%s: step %s", file_label(path), step.name)
                 step.run(ctx)
-        return Outcome(ctx.name, "filed", [d["id"] for d in ctx.filed], notices=ctx.notices)
+        outcome = Outcome(ctx.name, "filed", [d["id"] for d in ctx.filed], notices=ctx.notices)
+        if ctx.aside is not None and ctx.aside_files:
+            outcome.set_aside, outcome.set_aside_reason = ctx.aside_files[0].name, ctx.aside.reason
+        return outcome
     except StopIngest as stop:
         return Outcome(ctx.name, "skipped", reason=str(stop), notices=ctx.notices)
     except Rejected as rejected:
@@ -128,6 +146,8 @@ def run_pipeline(workspace: Workspace, path: Path, steps: list[Step] | None = No
 
 def _reject(ctx: Context, rejected: Rejected) -> Outcome:
     filing.discard_unrecorded(ctx.workspace, ctx.archived)
+    for written in ctx.aside_files:  # the whole file goes to rejected/: no separate file of some of its pages
+        written.unlink(missing_ok=True)
     current = filing.signature(ctx.path)
     if ctx.signature is not None and current is not None and current != ctx.signature:
         # Still being written (a slow scanner, a share that lied about the size): judge the final file.

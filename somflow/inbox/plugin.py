@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -40,6 +41,8 @@ def echo_outcome(outcome: Outcome) -> None:
     reason = masked(outcome.reason)
     if outcome.status == "filed":
         click.echo(_("Przyjęto {name}: dokumenty {ids}", name=name, ids=", ".join(outcome.documents)))
+        if outcome.set_aside:
+            click.secho(_("Odłożono część stron jako {name} (do rejected/): {reason}", name=shown_name(outcome.set_aside), reason=masked(outcome.set_aside_reason)), fg="yellow")
     elif outcome.status == "rejected":
         click.secho(_("Odrzucono {name} (do rejected/): {reason}", name=name, reason=reason), fg="yellow")
     elif outcome.status == "retry":
@@ -100,8 +103,11 @@ def ingest(app, files: tuple[Path, ...], outside_inbox: bool) -> None:
     for outcome in outcomes:
         echo_outcome(outcome)
     not_filed = sum(o.status in ("rejected", "retry") for o in outcomes)
+    partly = sum(bool(o.set_aside) for o in outcomes)
     if not_filed:
         raise SomflowError(_("Nie przyjęto plików: {count} (powody obok nich w rejected/).", count=not_filed))
+    if partly:
+        raise SomflowError(_("Przyjęto tylko część stron plików: {count} (pozostałe strony i powody w rejected/; zobacz: somflow inbox).", count=partly))
     if missing:
         raise SomflowError(_("Nie znaleziono podanych plików: {count}; nic z nimi nie zrobiono.", count=missing))
 
@@ -140,5 +146,27 @@ def somflow_status(workspace: Workspace) -> list[tuple[str, str]]:
         (_("Pliki odrzucone (rejected/)"), str(len(rejected))),
     ]
     if rejected:
-        lines.append((_("Co z odrzuconymi"), _("powód każdego pliku jest w pliku .txt obok niego w {folder}", folder=workspace.path("rejected"))))
+        lines.append((_("Co z odrzuconymi"), _("powód każdego pliku jest w pliku .txt obok niego w {folder}; lista i polecenia: somflow inbox", folder=workspace.path("rejected"))))
+    placed = placed_pages(workspace)
+    if placed:
+        hows = Counter(how for pages in placed.values() for how in pages.values())
+        shown = ", ".join(list(placed)[:STATUS_DOCUMENTS]) + (" …" if len(placed) > STATUS_DOCUMENTS else "")
+        lines.append((
+            _("Strony przyjęte bez odczytanego kodu QR"),
+            _("{count} ({hows}); dokumenty: {ids}", count=sum(hows.values()), hows=", ".join(f"{_(how)}: {n}" for how, n in sorted(hows.items())), ids=shown),
+        ))
     return lines
+
+
+#: How many documents with pages placed without a code ``somflow status`` names.
+STATUS_DOCUMENTS = 5
+
+
+def placed_pages(workspace: Workspace) -> dict[str, dict[int, str]]:
+    """Documents filed with pages whose code was not read: {document id: {page: how it was placed}}, latest first."""
+    found = []
+    for doc in workspace.store.query("documents"):
+        returned = doc.get("returned") or {}
+        if returned.get("placed"):
+            found.append((returned.get("at", ""), doc["id"], {p["page"]: p["how"] for p in returned["placed"]}))
+    return {doc_id: pages for _at, doc_id, pages in sorted(found, reverse=True)}

@@ -6,14 +6,15 @@ import io
 import logging
 import os
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pikepdf
 import pypdf
 from PIL import Image
 
 from somflow.i18n import _
-from somflow.inbox import entries, filing, ocr
-from somflow.inbox.model import DocumentPart, Rejected, ScanFile, StopIngest
+from somflow.inbox import entries, filing, ocr, rescue
+from somflow.inbox.model import DocumentPart, PageCode, Rejected, ScanFile, SetAside, StopIngest
 from somflow.inbox.pages import PageSource, looks_blank, not_a_scan, sniff
 from somflow.inbox.pipeline import Context, Step
 from somflow.inbox.qr import read_page
@@ -75,11 +76,18 @@ class Identify(Step):
         ctx.kind = sniff(ctx.content)
         ctx.source = PageSource(ctx.content, ctx.kind)
         pages = ctx.source.pages
-        if len(pages) == 1 or WORKERS == 1:
-            ctx.codes = [read_page(p) for p in pages]
+        unknown = [n for n in ctx.manual if not 1 <= n <= len(pages)]
+        if unknown:
+            raise Rejected(_("Plik ma {count} str., nie ma w nim strony {page}.", count=len(pages), page=unknown[0]))
+        to_read = [p for p in pages if p.number not in ctx.manual]
+        if len(to_read) <= 1 or WORKERS == 1:
+            read = [read_page(p) for p in to_read]
         else:
             with ThreadPoolExecutor(WORKERS) as pool:
-                ctx.codes = list(pool.map(read_page, pages))
+                read = list(pool.map(read_page, to_read))
+        found = dict(zip((p.number for p in to_read), read))
+        ctx.codes = [ctx.manual.get(n, found.get(n)) for n in range(1, len(pages) + 1)]
+        ctx.placed.update(dict.fromkeys(ctx.manual, rescue.BY_HAND))
 
     def cleanup(self, ctx: Context) -> None:
         if ctx.source is not None:
@@ -106,8 +114,51 @@ class ReadFormFields(Step):
                 ctx.fields[name] = str(value).lstrip("/")
 
 
+class Rescue(Step):
+    """Place pages whose code was not read: from the neighbours in the stack and the printed id (``rescue``)."""
+
+    name = "rescue"
+
+    def able_to_run(self, ctx: Context) -> bool:
+        return None in ctx.codes
+
+    def run(self, ctx: Context) -> None:
+        pages = ctx.source.pages
+        ctx.blank = {n: looks_blank(pages[n - 1].image()) for n, code in enumerate(ctx.codes, start=1) if code is None}
+        skip = [ctx.blank.get(n, False) for n in range(1, len(pages) + 1)]
+        printed = {d["id"]: int(d.get("pages") or 1) for d in ctx.workspace.store.query("documents") if d.get("file")}
+        self._place(ctx, rescue.infer_from_neighbours(ctx.codes, skip, printed.get, edges=False), rescue.BY_ORDER)
+        unread = self._unread(ctx)
+        if not any(ctx.codes):
+            unread = unread[:3]  # no somflow code anywhere: most likely not a somflow form (a claim follows)
+        if unread and rescue.tesseract() is None:
+            ctx.notices.append(_("Program tesseract nie jest zainstalowany — nie odczytano numerów dokumentów wydrukowanych obok kodów (zob. docs/inbox.md)."))
+            unread = []
+        for number in unread[: rescue.MAX_OCR_PAGES]:
+            code = rescue.read_printed(pages[number - 1], printed)
+            if code is not None:
+                self._place(ctx, {number - 1: code}, rescue.BY_PRINT)
+        self._place(ctx, rescue.infer_from_neighbours(ctx.codes, skip, printed.get, edges=True), rescue.BY_ORDER)
+
+    @staticmethod
+    def _unread(ctx: Context) -> list[int]:
+        return [n for n, code in enumerate(ctx.codes, start=1) if code is None and not ctx.blank[n]]
+
+    @staticmethod
+    def _place(ctx: Context, placed: dict[int, PageCode], how: str) -> None:
+        for index, code in placed.items():
+            ctx.codes[index] = code
+            ctx.placed[index + 1] = how
+            ctx.blank.pop(index + 1, None)
+
+
 class Split(Step):
-    """Group the pages into documents by their codes and check each document is complete and expected."""
+    """Group the pages into documents by their codes; set aside what cannot be filed, file the rest.
+
+    A scan with several documents files every complete one: the pages of the
+    others and the pages placed nowhere go to ``rejected/`` as a file of their
+    own (``set-aside``). Only when nothing can be filed is the whole file rejected.
+    """
 
     name = "split"
 
@@ -115,18 +166,55 @@ class Split(Step):
         return any(ctx.codes)
 
     def run(self, ctx: Context) -> None:
+        parts, loose = self._group(ctx)
+        ctx.parts = parts
+        trouble = {part.document_id: self._check(ctx, part, lambda n: n, loose) for part in parts}
+        fileable = [part for part in parts if not trouble[part.document_id]]
+        aside = sorted({n for part in parts if trouble[part.document_id] for n in part.scan_pages} | set(loose))
+        if not aside:
+            return
+        whole = not fileable
+        position = (lambda n: n) if whole else (lambda n: aside.index(n) + 1)
+        reasons, hints = [], []
+        for part in parts:
+            if trouble[part.document_id]:
+                for reason, hint in self._check(ctx, part, position, loose):
+                    reasons.append(reason)
+                    hints.append(hint)
+        if loose and any(trouble.values()):
+            reasons.append(_("Na stronach {pages} nie odczytano kodu QR ani numeru wydrukowanego obok kodu — to mogą być brakujące strony z kodem zamazanym, zasłoniętym albo uciętym.", pages=_pages(map(position, loose))))
+            hints.append(_assign_hint())
+        elif loose:
+            reasons.append(
+                _("Na stronach {pages} nie odczytano kodu QR ani numeru dokumentu wydrukowanego obok kodu, a z sąsiednich stron nie da się ustalić, do którego dokumentu należą.", pages=_pages(map(position, loose)))
+            )
+            hints.append(_assign_hint())
+        hint = " ".join(dict.fromkeys(h for h in hints if h))
+        if whole:
+            raise Rejected(" ".join(reasons), hint)
+        ctx.parts = fileable
+        filed = ", ".join(part.document_id for part in fileable)
+        reasons.insert(0, _("Odłożone strony {pages} skanu „{name}”; pozostałe jego strony przyjęto (dokumenty {ids}).", pages=_pages(aside), name=ctx.name, ids=filed))
+        ctx.aside = SetAside(aside, " ".join(reasons), hint)
+
+    @staticmethod
+    def _group(ctx: Context) -> tuple[list[DocumentPart], list[int]]:
+        """Documents in the order of their first page, and the pages with text but no code (placed nowhere).
+
+        An empty sheet belongs to the document before it (the blank back of a
+        duplex page); empty sheets before the first code belong to the first.
+        """
         parts: dict[str, DocumentPart] = {}
         current: DocumentPart | None = None
-        leading: list[int] = []  # empty sheets before the first code (the blank back of the last page, a separator)
+        leading: list[int] = []
+        loose: list[int] = []
         for number, code in enumerate(ctx.codes, start=1):
             if code is not None:
                 current = parts.setdefault(code.document_id, DocumentPart(code.document_id))
+            elif not ctx.blank.get(number, True):
+                loose.append(number)
+                continue
             elif current is None:
-                if not looks_blank(ctx.source.pages[number - 1].image()):
-                    raise Rejected(
-                        _("Strona {page} nie ma kodu QR somflow, a stoi przed pierwszą stroną z kodem.", page=number),
-                        _("Zeskanuj dokument od jego pierwszej strony (z kodem QR)."),
-                    )
                 leading.append(number)
                 continue
             current.scan_pages.append(number)
@@ -134,34 +222,70 @@ class Split(Step):
         first = next(iter(parts.values()))
         first.scan_pages[:0] = leading
         first.form_pages[:0] = [None] * len(leading)
-        ctx.parts = list(parts.values())
-        problems = [problem for part in ctx.parts for problem in self._check(ctx, part)]
-        if problems:
-            raise Rejected(" ".join(problems), _("Zeskanuj wszystkie strony dokumentu razem, w jednym pliku, i wrzuć go ponownie."))
+        return list(parts.values()), loose
 
-    def _check(self, ctx: Context, part: DocumentPart) -> list[str]:
+    def _check(self, ctx: Context, part: DocumentPart, position, loose: list[int]) -> list[tuple[str, str]]:
+        """What keeps ``part`` from being filed: ``(reason, hint)`` pairs, pages numbered by ``position``.
+
+        ``loose`` are the scan's pages with text and no code: a document missing pages then
+        probably has them there, unread, and a rescan of the same paper would not help.
+        """
         doc = ctx.workspace.store.get("documents", part.document_id)
         if doc is None:
-            return [_("Kod QR wskazuje dokument {id}, którego nie ma w tej placówce.", id=part.document_id)]
+            return [(
+                _("Kod QR wskazuje dokument {id}, którego nie ma w tej placówce.", id=part.document_id),
+                _("Ten formularz wydrukowano w innej placówce albo innej instalacji somflow: przekaż go tam. Ponowne skanowanie nic nie zmieni."),
+            )]
         if doc.get("status") == "zwrócony":
-            return [_("Dokument {id} („{title}”) został już zwrócony ({when}).", id=doc["id"], title=doc.get("title", ""), when=(doc.get("returned") or {}).get("at", "?")[:10])]
+            return [(
+                _("Dokument {id} („{title}”) został już zwrócony ({when}).", id=doc["id"], title=doc.get("title", ""), when=(doc.get("returned") or {}).get("at", "?")[:10]),
+                _("Ten dokument jest już w archiwum — niczego nie trzeba skanować ponownie. Jeśli to druga kopia, odłóż plik: somflow inbox discard PLIK --reason kopia."),
+            )]
         expected = set(range(1, int(doc.get("pages") or 1) + 1))
         missing = sorted(expected - set(part.found))
         unknown = sorted(set(part.found) - expected)
         problems = []
         if missing:
-            problems.append(_("Dokumentowi {id} („{title}”) brakuje stron: {pages}.", id=doc["id"], title=doc.get("title", ""), pages=", ".join(map(str, missing))))
-            unread = [n for n, p in zip(part.scan_pages, part.form_pages) if p is None and not looks_blank(ctx.source.pages[n - 1].image())]
-            if unread:
-                problems.append(_("Na stronach skanu {pages} nie odczytano kodu QR — to mogą być brakujące strony z kodem zamazanym, zasłoniętym albo uciętym.", pages=", ".join(map(str, unread))))
+            reason = _("Dokumentowi {id} („{title}”) brakuje stron: {pages}.", id=doc["id"], title=doc.get("title", ""), pages=_pages(missing))
+            if loose:
+                problems.append((reason, _assign_hint()))
+            else:
+                problems.append((reason, _("Zeskanuj cały dokument razem z brakującymi stronami ({pages}) i wrzuć go ponownie.", pages=_pages(missing))))
         if unknown:
-            problems.append(_("Dokument {id} ma tylko {count} str., a w skanie są strony: {pages}.", id=doc["id"], count=len(expected), pages=", ".join(map(str, unknown))))
-        if part.repeated:
-            ctx.notices.append(_("Dokument {id}: strony zeskanowane dwa razy: {pages}.", id=doc["id"], pages=", ".join(map(str, part.repeated))))
-        extra = part.form_pages.count(None)
-        if extra:
-            ctx.notices.append(_("Dokument {id}: dołączono {count} str. bez kodu (np. puste odwroty).", id=doc["id"], count=extra))
+            problems.append((
+                _("Dokument {id} ma tylko {count} str., a w skanie są strony: {pages}.", id=doc["id"], count=len(expected), pages=_pages(unknown)),
+                _("Sprawdź, czy w skanie nie ma stron innego wydruku tego dokumentu; przypisz strony ręcznie albo odłóż plik (somflow inbox)."),
+            ))
+        if not problems:
+            if part.repeated:
+                ctx.notices.append(_("Dokument {id}: strony zeskanowane dwa razy: {pages}.", id=doc["id"], pages=_pages(part.repeated)))
+            extra = part.form_pages.count(None)
+            if extra:
+                ctx.notices.append(_("Dokument {id}: dołączono {count} str. bez kodu (np. puste odwroty).", id=doc["id"], count=extra))
+            placed = [f"{page} ({_(ctx.placed[n])})" for n, page in zip(part.scan_pages, part.form_pages) if n in ctx.placed]
+            if placed:
+                ctx.notices.append(_("Dokument {id}: strony bez odczytanego kodu QR: {pages}.", id=doc["id"], pages=", ".join(placed)))
         return problems
+
+
+def _assign_hint() -> str:
+    return _(
+    "Ponowne skanowanie tej samej kartki nie pomoże. Obejrzyj strony (somflow inbox --arkusz podglad.png) i przypisz je ręcznie: "
+    "somflow inbox assign PLIK --page N --doc ID:STRONA; dokument spoza somflow (np. wydruk z rejestru) przypisz do osoby: "
+    "somflow inbox assign PLIK --record KOLEKCJA:ID; niepotrzebny plik odłóż: somflow inbox discard PLIK --reason POWÓD."
+    )
+
+
+def _pages(numbers) -> str:
+    """Page numbers for a message, runs shortened: "1, 3–5, 9"."""
+    numbers = sorted(set(numbers))
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" if len(r) > 2 else f"{r[0]}, {r[1]}" for r in runs)
 
 
 class ClaimByPlugin(Step):
@@ -173,6 +297,9 @@ class ClaimByPlugin(Step):
         return not any(ctx.codes)
 
     def run(self, ctx: Context) -> None:
+        if ctx.manual_claim is not None:
+            ctx.claim = ctx.manual_claim
+            return
         pages = ctx.source.pages if ctx.source else []
         scan = ScanFile(
             path=ctx.path,
@@ -190,10 +317,7 @@ class ClaimByPlugin(Step):
         if ctx.claim is None:
             raise Rejected(
                 _("Na żadnej stronie ({count}) nie znaleziono kodu QR somflow.", count=len(pages)),
-                _(
-                    "Jeśli to formularz z somflow, zeskanuj ponownie stronę z kodem QR (kod musi być cały i wyraźny). "
-                    "Inne dokumenty dołącz ręcznie do akt."
-                ),
+                _assign_hint(),
                 guess=guess,
             )
 
@@ -209,7 +333,7 @@ class Archive(Step):
         if ctx.claim is not None:
             owner = "".join(c for c in ctx.claim.record["id"] if c.isalnum() or c in "-_")[:40]
             ctx.archive_name = self._write(ctx, f"{owner}_{tag}{ext}", ctx.content)
-        elif len(ctx.parts) == 1:
+        elif len(ctx.parts) == 1 and ctx.aside is None:
             ctx.archive_name = self._write(ctx, f"{ctx.parts[0].document_id}_{tag}{ext}", ctx.content)
             ctx.part_files[ctx.parts[0].document_id] = ctx.archive_name
         else:
@@ -225,6 +349,22 @@ class Archive(Step):
         rel = filing.write_archive(ctx.workspace, name, content)
         ctx.archived[rel] = filing.sha256(content)
         return rel
+
+
+class SetAsidePages(Step):
+    """Partial filing: the pages that cannot be filed go to ``rejected/`` as a file of their own, with the reason."""
+
+    name = "set-aside"
+
+    def able_to_run(self, ctx: Context) -> bool:
+        return ctx.aside is not None
+
+    def run(self, ctx: Context) -> None:
+        content, ext = _extract(ctx, ctx.aside.scan_pages)
+        stem = Path(ctx.name).stem[:60]
+        name = _("{stem} — strony {pages}{ext}", stem=stem, pages=_pages(ctx.aside.scan_pages).replace(", ", ",").replace("–", "-"), ext=ext)
+        target = filing.set_aside(ctx.workspace, name, content, Rejected(ctx.aside.reason, ctx.aside.hint))
+        ctx.aside_files += [target, filing.note_for(target)]
 
 
 class File(Step):
@@ -257,6 +397,7 @@ class File(Step):
                     "archive": ctx.archive_name,
                     "documents": [d["id"] for d in ctx.filed],
                     "state": filing.FILED,
+                    **({"set_aside": {"file": filing.relative(workspace, ctx.aside_files[0]), "pages": ctx.aside.scan_pages}} if ctx.aside else {}),
                 },
             )
             # Inside the transaction: a plugin's writes commit with the filing or not at all.
@@ -270,6 +411,11 @@ class File(Step):
         if doc is None or doc.get("status") == "zwrócony":  # changed since the split step looked
             raise Rejected(_("Dokument {id} został w międzyczasie zwrócony albo usunięty.", id=part.document_id))
         returned = {"at": at, "scan": scan, "sha256": ctx.archived[scan], "pages": part.found}
+        placed = [{"page": page, "scan_page": n, "how": ctx.placed[n]} for n, page in zip(part.scan_pages, part.form_pages) if n in ctx.placed]
+        if placed:
+            returned["placed"] = placed
+            if rescue.BY_HAND in {p["how"] for p in placed}:
+                returned["placed_by"] = os_user()
         if ctx.fields and len(ctx.parts) == 1:
             returned["fields"] = dict(ctx.fields)
         return store.update("documents", doc["id"], {"status": "zwrócony", "returned": returned}, expected_rev=doc["rev"])
@@ -291,7 +437,13 @@ class File(Step):
                 "status": "zwrócony",
                 "record": dict(claim.record),
                 "created_by": os_user(),
-                "returned": {"at": at, "scan": ctx.archive_name, "sha256": ctx.sha256, "pages": pages},
+                "returned": {
+                    "at": at,
+                    "scan": ctx.archive_name,
+                    "sha256": ctx.sha256,
+                    "pages": pages,
+                    **({"placed": [{"page": p, "scan_page": p, "how": rescue.BY_HAND} for p in pages], "placed_by": os_user()} if ctx.manual_claim else {}),
+                },
             },
         )
 
@@ -325,4 +477,6 @@ def _extract(ctx: Context, scan_pages: list[int]) -> tuple[bytes, str]:
     return out.getvalue(), ".tif"
 
 
-STEPS: list[Step] = [ReadFile(), SeenBefore(), Identify(), ReadFormFields(), Split(), ClaimByPlugin(), Archive(), File(), Finish()]
+STEPS: list[Step] = [
+    ReadFile(), SeenBefore(), Identify(), ReadFormFields(), Rescue(), Split(), ClaimByPlugin(), Archive(), SetAsidePages(), File(), Finish()
+]
