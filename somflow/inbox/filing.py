@@ -140,7 +140,7 @@ def reject(workspace: Workspace, path: Path, rejected: Rejected) -> bool:
     if path.parent.resolve() == folder.resolve():
         write_private(note_for(path), reason_text(path.name, rejected).encode("utf-8"))
         return True
-    target = _free_name(folder, path.name)
+    target = free_name(folder, path.name)
     note = note_for(target)
     write_private(note, reason_text(path.name, rejected).encode("utf-8"))
     try:
@@ -169,7 +169,7 @@ def set_aside(workspace: Workspace, name: str, content: bytes, rejected: Rejecte
     folder = make_private_dir(workspace.path("rejected"))
     target = folder / name
     if target.exists() and not (target.is_file() and sha256(target.read_bytes()) == sha256(content)):
-        target = _free_name(folder, name)
+        target = free_name(folder, name)
     write_private(note_for(target), reason_text(name, rejected).encode("utf-8"))
     write_private(target, content)
     return target
@@ -197,7 +197,7 @@ def _shorten(name: str, limit: int) -> str:
     return name
 
 
-def _free_name(folder: Path, name: str) -> Path:
+def free_name(folder: Path, name: str) -> Path:
     target = folder / name
     stem, suffix = Path(name).stem, Path(name).suffix
     if len(os.fsencode(suffix)) > 16:  # not an extension, just a dot in a long name

@@ -107,11 +107,23 @@ class Step:
         """Release what ``run`` opened; called whether it succeeded or not."""
 
 
-def run_pipeline(workspace: Workspace, path: Path, steps: list[Step] | None = None) -> Outcome:
-    """Take ``path`` (a complete file in the inbox) through the steps; never raises for a bad file."""
+def run_pipeline(
+    workspace: Workspace,
+    path: Path,
+    steps: list[Step] | None = None,
+    *,
+    manual: dict[int, PageCode] | None = None,
+    claim: Claim | None = None,
+) -> Outcome:
+    """Take ``path`` (a complete file in the inbox) through the steps; never raises for a bad file.
+
+    ``manual`` ({scan page: code}) and ``claim`` are what a person said about the
+    file (``somflow inbox assign``): used instead of reading those pages, or of
+    asking the plugins who claims it.
+    """
     from somflow.inbox.steps import STEPS
 
-    ctx = Context(workspace=workspace, path=path)
+    ctx = Context(workspace=workspace, path=path, manual=dict(manual or {}), manual_claim=claim)
     ran: list[Step] = []
     try:
         for step in steps if steps is not None else STEPS:

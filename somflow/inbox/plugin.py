@@ -130,8 +130,11 @@ def refuse_folders_outside(inbox: Path, folders: list[Path]) -> None:
 
 @hookimpl
 def somflow_register_commands(register) -> None:
+    from somflow.inbox.review_cli import inbox  # it uses echo_outcome from here
+
     register(watch)
     register(ingest)
+    register(inbox)
 
 
 @hookimpl

@@ -120,7 +120,7 @@ class Rescue(Step):
     name = "rescue"
 
     def able_to_run(self, ctx: Context) -> bool:
-        return None in ctx.codes
+        return None in ctx.codes and ctx.manual_claim is None
 
     def run(self, ctx: Context) -> None:
         pages = ctx.source.pages
