@@ -317,7 +317,7 @@ def phone_photo(page: Image.Image, width: int = 3024, tilt: float = 0.06, seed: 
 def finder_stroke(page: Image.Image, dpi: int = 200) -> Image.Image:
     """A ballpoint line (0.7 mm) drawn back and forth across the code's top left finder pattern."""
     image = page.convert("L").copy()
-    left, top, right, bottom = qr_box(page)
+    left, top, right, _bottom = qr_box(page)
     size = (right - left) / 3
     width = max(2, int(0.7 / 25.4 * dpi))
     zigzag = [(left - size * 0.3, top + size * 0.2), (left + size * 1.1, top + size * 0.5), (left - size * 0.2, top + size * 0.8), (left + size * 1.2, top + size * 1.0)]

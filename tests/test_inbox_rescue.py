@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-
 import scan_degrade as S
+
 from somflow.errors import SomflowError
 from somflow.inbox import filing
 from somflow.inbox.model import PageCode

@@ -6,9 +6,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from inbox_fixtures import make_document, save_pdf, scanned_pages
 from PIL import Image, ImageDraw
 
-from inbox_fixtures import make_document, save_pdf, scanned_pages
 from somflow.errors import SomflowError
 from somflow.inbox import filing, review
 from somflow.inbox.rescue import BY_HAND
@@ -62,7 +62,7 @@ def test_the_queue_lists_set_aside_files_with_reasons_and_draws_their_pages(somf
 
 
 def test_assign_files_a_page_by_hand_through_the_same_transaction(somflow_cli, somflow_workspace, set_aside):
-    a, b, aside = set_aside
+    _a, b, aside = set_aside
     output = run(somflow_cli, "inbox", "assign", aside.name, "--page", "1", "--doc", b["id"][:12])
     assert b["id"] in output, output
     doc = store(somflow_workspace).get("documents", b["id"])

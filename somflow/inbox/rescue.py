@@ -22,6 +22,7 @@ assign``), so ``somflow status`` can show how many were not read from a code.
 from __future__ import annotations
 
 import io
+import itertools
 import logging
 import re
 import subprocess
@@ -194,7 +195,7 @@ def infer_from_neighbours(
 def _direction(codes: list[PageCode | None]) -> int:
     """+1 for a stack in page order, -1 for one fed the wrong way round, 0 when the read pages do not say."""
     score = 0
-    for a, b in zip(codes, codes[1:]):
+    for a, b in itertools.pairwise(codes):
         if a is not None and b is not None and a.document_id == b.document_id and a.page != b.page:
             score += 1 if b.page > a.page else -1
     return (score > 0) - (score < 0)

@@ -30,7 +30,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from somflow import refs
 from somflow.errors import SomflowError
-from somflow.fileio import write_private
+from somflow.fileio import make_private_dir, write_private
 from somflow.i18n import _
 from somflow.inbox import entries, filing
 from somflow.inbox.model import Claim, PageCode, Rejected, StopIngest
@@ -204,8 +204,7 @@ def discard(workspace: Workspace, path: Path, reason: str) -> Path:
     reason = reason.strip()
     if not reason:
         raise SomflowError(_("Podaj powód odłożenia pliku: --reason „…”."))
-    folder = workspace.path("rejected").parent / DISCARDED_FOLDER
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = make_private_dir(workspace.path("rejected").parent / DISCARDED_FOLDER)
     target = filing.free_name(folder, path.name)
     try:
         digest = filing.sha256(entries.read_regular(path))
