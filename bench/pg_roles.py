@@ -22,9 +22,9 @@ import statistics
 import time
 
 import psycopg
+from markdown_table import print_table
 from psycopg.types.json import Jsonb
 
-from markdown_table import print_table
 from somflow.store.base import new_id, now_iso
 from somflow.store.pg_cluster import TempCluster, new_schema
 from somflow.store.pg_roles import add_role
@@ -79,9 +79,9 @@ def main() -> None:
         rows_out = [
             [
                 label,
-                f"{median_ms(lambda: through_store(unit_store), args.rounds):.2f}",
-                f"{median_ms(lambda: through_store(owner), args.rounds):.2f}",
-                f"{median_ms(lambda: bare.execute(sql, params).fetchall(), args.rounds):.2f}",
+                f"{median_ms(lambda read=through_store: read(unit_store), args.rounds):.2f}",
+                f"{median_ms(lambda read=through_store: read(owner), args.rounds):.2f}",
+                f"{median_ms(lambda sql=sql, params=params: bare.execute(sql, params).fetchall(), args.rounds):.2f}",
             ]
             for label, through_store, sql, params in reads
         ]

@@ -7,17 +7,15 @@ reads every unit and writes nothing (issue 19, point 2).
 
 from __future__ import annotations
 
-from pathlib import Path
 from types import SimpleNamespace
 
 import psycopg
 import pytest
+from test_store_postgres import column, use_postgres
 
 from somflow.errors import ConfigError, InvalidInput, StoreError
 from somflow.store.pg_roles import add_role
 from somflow.store.postgres_store import PostgresStore
-from somflow.workspace import Workspace
-from test_store_postgres import column, use_postgres
 
 
 def connect(url: str, password: str) -> psycopg.Connection:

@@ -208,7 +208,7 @@ def record(ctx: click.Context, person: str, item: str, result: str, on: str, fil
     target = records.find_person(workspace, person)
     if result == "figuruje" and not confirmed:
         _confirm_hit(target, item)
-    updated, found, blocked_now = records.record_result(workspace, target, item, result, on=when, today=today, file=file)
+    updated, found, _blocked_now = records.record_result(workspace, target, item, result, on=when, today=today, file=file)
     if found.key in (updated.get("pending") or {}):
         _print_awaiting(updated, found.key)
     elif result == "figuruje":

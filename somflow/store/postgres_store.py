@@ -40,8 +40,8 @@ from __future__ import annotations
 
 import copy
 import threading
-from dataclasses import dataclass
 from collections.abc import Iterable
+from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
