@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from somflow import __version__, click_pl, i18n
+from somflow import __version__, click_help, i18n
 from somflow.errors import ConfigError, SomflowError, os_error_message
 from somflow.i18n import _
 
@@ -66,7 +66,8 @@ def pass_app(f):
     return click.pass_obj(f)
 
 
-click_pl.install()
+i18n.bind_click()  # click's own messages in Polish (somflow/locale/pl/LC_MESSAGES/click.po)
+click_help.install(i18n.click_words("pl"))
 _verbosity = {"level": 0}  # read by main() to decide whether to show a traceback
 
 

@@ -59,7 +59,7 @@ def translate(text: str | None) -> str | None:
 
     Help texts are looked up in the catalogues. click's own words that it put into a help text when
     the object was made (``--help``, ``--version``), in whichever language was current then, are
-    switched with click's Polish table.
+    switched with click's Polish catalogue.
     """
     if not text:
         return text
@@ -96,7 +96,8 @@ def _wrap(method: Callable[..., Any], names: tuple[str, ...], finish: Callable[[
 
 
 def install(click_polish: dict[str, str]) -> None:
-    """Make click translate help texts as it renders them (idempotent); ``click_polish``: click's words in Polish."""
+    """Make click translate help texts as it renders them (idempotent); ``click_polish``: click's words in Polish
+    (:func:`somflow.i18n.click_words`)."""
     _click_words["pl"] = dict(click_polish)
     _click_words["en"] = {polish: english for english, polish in click_polish.items()}
     for cls, name, attributes, finish in _WRAPPED:

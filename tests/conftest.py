@@ -14,6 +14,15 @@ from store_fixtures import pg_server  # noqa: F401  (one PostgreSQL server per t
 REPO = Path(__file__).resolve().parent.parent
 
 
+def english_catalogue(package_dir: Path) -> dict[str, str]:
+    """The English entries of a package's gettext catalogue (``package_dir/locale/en/LC_MESSAGES/*.po``), singular ones."""
+    from somflow import i18n
+
+    (po,) = (package_dir / "locale" / "en" / "LC_MESSAGES").glob("*.po")
+    found = i18n.load(package_dir / "locale", "en", po.stem)
+    return {k: v for k, v in found._catalog.items() if isinstance(k, str) and k}
+
+
 def run_somflow(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None, input: str | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
     """Run ``python -m somflow ARGS`` as a separate process, as a user would from a terminal."""
     full_env = {**os.environ, **(env or {})}

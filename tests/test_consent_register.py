@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import english_catalogue
+
 from somflow.workspace import Workspace
 
 CLASS = """Imię;Nazwisko;Klasa
@@ -147,13 +149,12 @@ def test_polish_alias_group(school):
 
 def test_every_message_has_an_english_entry():
     import ast
-    import json
 
     import somflow_image_consent
     from somflow_image_consent import sheet, vocabulary
 
     folder = Path(somflow_image_consent.__file__).parent
-    catalogue = json.loads((folder / "locale" / "en.json").read_text(encoding="utf-8"))
+    catalogue = english_catalogue(folder)
     messages = set(sheet.RULES) | set(vocabulary.CHANNEL_LABELS.values())
     for path in folder.glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):

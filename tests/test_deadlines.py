@@ -4,6 +4,8 @@ from datetime import date
 
 import pytest
 
+from conftest import english_catalogue
+
 from somflow import hookimpl
 from somflow.deadlines import Deadline, DeadlineError, collect
 from somflow.plugins import PluginHost
@@ -185,7 +187,7 @@ def test_every_message_has_an_english_entry():
 
     import somflow
 
-    catalogue = json.loads((Path(somflow.__file__).parent / "locale" / "en" / "deadlines.json").read_text(encoding="utf-8"))
+    catalogue = english_catalogue(Path(somflow.__file__).parent)
     root = Path(somflow.__file__).parent
     missing = []
     for name in ("deadlines.py", "ics.py", "reminders/plan.py", "reminders/digest.py", "reminders/smtp.py", "reminders/plugin.py"):

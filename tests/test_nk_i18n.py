@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import ast
-import json
 from pathlib import Path
 
 import pytest
+
+from conftest import english_catalogue
 
 import somflow_niebieska_karta
 from somflow.errors import SomflowError
@@ -17,7 +18,7 @@ PLUGIN = Path(somflow_niebieska_karta.__file__).parent
 
 
 def test_catalogue_covers_every_message():
-    catalogue = json.loads((PLUGIN / "locale" / "en" / "niebieska_karta.json").read_text(encoding="utf-8"))
+    catalogue = english_catalogue(PLUGIN)
     wanted = {s.title for s in STEPS.values()} | set(TITLES.values()) | {"otwarta", "zamknięta"}
     for path in PLUGIN.glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):

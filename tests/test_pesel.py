@@ -7,6 +7,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+
+from conftest import english_catalogue
 import yaml
 from forms_fixtures import EXAMPLE, SPEC
 from stdnum.pl.pesel import calc_check_digit
@@ -169,9 +171,7 @@ def test_every_message_has_an_english_entry():
     import somflow
 
     root = Path(somflow.__file__).parent
-    catalogue: dict[str, str] = {}
-    for file in (root / "locale" / "en").glob("*.json"):
-        catalogue |= json.loads(file.read_text(encoding="utf-8"))
+    catalogue = english_catalogue(root)
     missing = []
     for name in ("pesel.py", "calendar.py", "csvfile.py", "forms/schema.py"):
         for node in ast.walk(ast.parse((root / name).read_text(encoding="utf-8"))):

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO
+from conftest import REPO, english_catalogue
 
 from somflow import fileio
 from somflow.config import DEMO_VALUES, load
@@ -472,9 +472,7 @@ def test_store_file_held_open_for_good_keeps_its_content_and_is_retryable(window
 
 def test_every_core_message_has_an_english_entry():
     """The messages added for Windows (file in use, store held open...) are translated like all the others."""
-    catalogue: dict[str, str] = {}
-    for path in (REPO / "somflow" / "locale" / "en").glob("*.json"):
-        catalogue.update(json.loads(path.read_text(encoding="utf-8")))
+    catalogue = english_catalogue(REPO / "somflow")
     missing = [
         f"{_rel(path)}:{node.lineno}: {node.args[0].value}"
         for path in SOURCES

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+
+from conftest import english_catalogue
 from pypdf import PdfReader
 
 from somflow.errors import InvalidInput
@@ -144,7 +146,7 @@ def test_every_message_has_an_english_entry(somflow_cli):
 
     import somflow_standards
 
-    catalogue = json.loads((Path(somflow_standards.__file__).parent / "locale" / "en.json").read_text(encoding="utf-8"))
+    catalogue = english_catalogue(Path(somflow_standards.__file__).parent)
     for source in Path(somflow_standards.__file__).parent.glob("*.py"):
         for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "_" and node.args and isinstance(node.args[0], ast.Constant):

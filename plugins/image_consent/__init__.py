@@ -25,7 +25,7 @@ __version__ = "0.1.0"
 HERE = Path(__file__).parent
 FORM_SPEC = HERE / "forms" / "zgoda-na-wizerunek.yaml"
 
-i18n.add_catalog_files("en", (HERE / "locale").glob("en*.json"))  # en.json, en.help.json
+i18n.add_catalog_dir(HERE / "locale", __name__)
 
 #: ``somflow consent --help`` (and its line in ``somflow --help``, which does not import the commands).
 CONSENT_HELP = "Zgody na wizerunek dzieci: import listy klasy, druk, rejestr, kto może wystąpić na zdjęciu."

@@ -15,15 +15,13 @@ It loads through the ``somflow`` entry point like a municipality's package.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from somflow.i18n import add_catalog
+from somflow.i18n import add_catalog_dir
 
 __version__ = "0.1.0"
 
-for _file in sorted((Path(__file__).parent / "locale" / "en").glob("*.json")):
-    add_catalog("en", json.loads(_file.read_text(encoding="utf-8")))
+add_catalog_dir(Path(__file__).parent / "locale", __name__)
 
 from somflow_niebieska_karta.hooks import (  # noqa: E402  (the catalogue first, then the messages)
     somflow_deadlines,

@@ -20,7 +20,7 @@ from somflow.lazy_commands import LazyCommand
 __version__ = "0.1.0"
 
 HERE = Path(__file__).parent
-i18n.add_catalog_files("en", (HERE / "locale").glob("en*.json"))  # en.json, en.help.json
+i18n.add_catalog_dir(HERE / "locale", __name__)
 
 #: ``somflow standards --help`` (and its line in ``somflow --help``, which does not import the commands).
 STANDARDS_HELP = "Standardy ochrony małoletnich: potwierdzenia, rejestr zgłoszeń, ankieta, raport, przegląd."

@@ -21,7 +21,7 @@ from somflow import hookimpl, i18n
 __version__ = "0.1.0"
 
 FORMS_DIR = Path(__file__).parent / "forms"
-i18n.add_catalog_files("en", (Path(__file__).parent / "locale").glob("en*.json"))  # en.json, en.help.json
+i18n.add_catalog_dir(Path(__file__).parent / "locale", __name__)
 
 
 @hookimpl
