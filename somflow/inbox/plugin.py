@@ -16,6 +16,7 @@ from somflow.errors import SomflowError
 from somflow.i18n import _
 from somflow.inbox import filing
 from somflow.inbox.watcher import Watcher, inbox_files, is_junk
+from somflow.lazy_commands import LazyCommand
 from somflow.logs import file_label, readable_name
 from somflow.workspace import Workspace
 
@@ -128,13 +129,15 @@ def refuse_folders_outside(inbox: Path, folders: list[Path]) -> None:
             )
 
 
+#: ``somflow inbox --help`` (and its line in ``somflow --help``, which does not import the review's image code).
+INBOX_HELP = "Pliki do przejrzenia: odłożone w rejected/ (z powodami) i czekające w inbox/. Polecenia: assign, discard, retry."
+
+
 @hookimpl
 def somflow_register_commands(register) -> None:
-    from somflow.inbox.review_cli import inbox  # it uses echo_outcome from here
-
     register(watch)
     register(ingest)
-    register(inbox)
+    register(LazyCommand("inbox", "somflow.inbox.review_cli:inbox", help=INBOX_HELP))
 
 
 @hookimpl

@@ -9,14 +9,14 @@ import click
 from somflow.errors import SomflowError
 from somflow.i18n import _
 from somflow.inbox import review
-from somflow.inbox.plugin import echo_outcome
+from somflow.inbox.plugin import INBOX_HELP, echo_outcome
 from somflow.workspace import Workspace
 
 
 @click.group(
     "inbox",
     invoke_without_command=True,
-    help="Pliki do przejrzenia: odłożone w rejected/ (z powodami) i czekające w inbox/. Polecenia: assign, discard, retry.",
+    help=INBOX_HELP,
 )
 @click.option("--arkusz", "sheet", type=click.Path(dir_okay=False, path_type=Path), help="Zapisz podgląd stron tych plików (PNG) do tego pliku.")
 @click.pass_context
