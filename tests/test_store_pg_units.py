@@ -16,6 +16,7 @@ from test_store_postgres import column, use_postgres
 from somflow.errors import ConfigError, InvalidInput, StoreError
 from somflow.store.pg_roles import add_role
 from somflow.store.postgres_store import PostgresStore
+from somflow.workspace import Workspace
 
 
 def connect(url: str, password: str) -> psycopg.Connection:
@@ -188,3 +189,16 @@ def test_only_the_tables_owner_secures_or_adds_roles(units):
         units.stores["a"].secure()
     with pytest.raises(StoreError, match="właściciel tabel"):
         add_role(units.stores["a"], "b2")
+
+
+def test_a_unit_migrates_its_tinydb_file_with_its_own_role_and_no_other_unit(units, somflow_workspace, somflow_cli, monkeypatch):
+    toml = somflow_workspace / "somflow.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('unit = "sp7"', 'unit = "a"'), encoding="utf-8")
+    Workspace(somflow_workspace).store.insert("sample_children", {"imie": "Z pliku"})
+    monkeypatch.setenv("PGPASSWORD", password(units.roles["a"]))  # as docs/postgres.md says
+    result = somflow_cli("store", "migrate", "--to", units.roles["a"].dsn)
+    assert result.exit_code == 0, result.output
+    assert units.stores["a"].count("sample_children") == 1
+    with pytest.raises(StoreError, match="należy do jednostki a"):
+        somflow_cli("store", "migrate", "--to", units.roles["a"].dsn, "--unit", "b")
+    assert units.stores["b"].collections() == ["children"]
