@@ -65,3 +65,25 @@ def test_status_names_what_other_users_can_open(somflow_workspace, somflow_cli):
     assert "UWAGA: pliki i foldery dostępne dla innych użytkowników (2): " in result.output
     assert "archive (755)" in result.output and "rejected/skan.pdf (644)" in result.output
     assert f"Popraw: chmod -R go= {root}" in result.output
+
+
+#: Files that may create files or folders without the helpers: test helpers, a plugin's source
+#: code skeleton (made outside any workspace, no personal data) and the font build tool.
+NOT_IN_A_WORKSPACE = {"somflow/fileio.py", "somflow/testing.py", "somflow/scaffold.py", "somflow/forms/fonts.py"}
+
+
+def test_files_and_folders_are_only_made_through_the_fileio_helpers():
+    """One place decides the mode (0600/0700 whatever the umask): write_private, make_private_dir, prepare_output."""
+    import re
+
+    root = Path(__file__).resolve().parent.parent
+    made_directly = re.compile(r"\.mkdir\(|os\.makedirs\(|\.write_bytes\(|\.write_text\(|\.open\([^)]*[\"'][wax]b?[\"']|\bopen\([^)]*[\"'][wax]b?[\"']")
+    found = [
+        f"{path.relative_to(root).as_posix()}:{number}: {line.strip()}"
+        for folder in ("somflow", "plugins")
+        for path in sorted((root / folder).rglob("*.py"))
+        if path.relative_to(root).as_posix() not in NOT_IN_A_WORKSPACE and "tests" not in path.relative_to(root).parts
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if made_directly.search(line.split("#")[0])
+    ]
+    assert found == [], "\n".join(found)
