@@ -172,7 +172,6 @@ class StoreFile:
 
     def create(self) -> None:
         """Write an empty store where there is no file yet (a new workspace)."""
-        make_private_dir(self.path.parent)
         write_private(self.path, EMPTY)
 
     def flush(self) -> None:

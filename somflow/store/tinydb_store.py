@@ -42,6 +42,7 @@ import filelock
 from ulid import ULID
 
 from somflow.errors import StoreBusy, StoreCorrupt
+from somflow.fileio import make_private_dir
 from somflow.i18n import _
 from somflow.store.base import Store, matches
 from somflow.store.jsonfile import AUDIT_TAIL, StoreFile, tables
@@ -64,7 +65,10 @@ class TinyDBStore(Store):
         self._thread_lock = threading.RLock()
         self._file = StoreFile(self.path, self.path.parent / "backups")
         if not self.path.exists():
-            self._create()
+            make_private_dir(self.path.parent)  # before the lock file is made in it
+            with self._lock:  # another process may be creating it, and already committing to it
+                if not self.path.exists():
+                    self._create()
         #: Temporary copies of the store left by killed processes and removed on opening (``somflow status`` tells).
         self.removed_temporaries = self._remove_temporaries()
         self._file.read()  # refuse to start on a corrupt file, make the first backup
