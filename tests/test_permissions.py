@@ -68,8 +68,9 @@ def test_status_names_what_other_users_can_open(somflow_workspace, somflow_cli):
 
 
 #: Files that may create files or folders without the helpers: test helpers, a plugin's source
-#: code skeleton (made outside any workspace, no personal data) and the font build tool.
-NOT_IN_A_WORKSPACE = {"somflow/fileio.py", "somflow/testing.py", "somflow/scaffold.py", "somflow/forms/fonts.py"}
+#: code skeleton (made outside any workspace, no personal data), the font build tool and the
+#: message catalogues compiled beside the code.
+NOT_IN_A_WORKSPACE = {"somflow/fileio.py", "somflow/testing.py", "somflow/scaffold.py", "somflow/forms/fonts.py", "somflow/i18n.py"}
 
 
 def test_files_and_folders_are_only_made_through_the_fileio_helpers():
