@@ -68,7 +68,7 @@ def test_paper_scan_waits_for_its_ticks_then_counts(kids, somflow_cli, somflow_w
     # returned, not typed yet: the listing must not also call it "not returned"
     assert "Zofia Żak (3b): brak zgody; zwrócony formularz czeka na wpisanie zaznaczeń\n" in somflow_cli("consent", "list").output
     # the secretary types the ticks; the period comes from the printed form
-    result = somflow_cli("consent", "record", "Zofia Żak", "--channel", "website", "--child-view", "tak")
+    result = somflow_cli("consent", "record", "Zofia Żak", "--purpose", "wszystkie", "--photo", "wszystkie", "--channel", "website", "--child-view", "tak")
     assert result.exit_code == 0, result.output
     (consent,) = Workspace(root).store.query("image_consents")
     assert (consent["state"], consent["valid_to"], consent["document_id"]) == ("wpisana", "2027-08-31", doc["id"])
@@ -79,7 +79,7 @@ def test_paper_scan_waits_for_its_ticks_then_counts(kids, somflow_cli, somflow_w
 def test_scan_after_entry_by_hand_is_attached_not_duplicated(kids, somflow_cli, somflow_workspace):
     root = somflow_workspace
     doc = consent_document(root, kids["Jan"])
-    assert somflow_cli("consent", "record", "Jan Łęcki", "--channel", "social-media").exit_code == 0
+    assert somflow_cli("consent", "record", "Jan Łęcki", "--purpose", "wszystkie", "--photo", "wszystkie", "--channel", "social-media").exit_code == 0
     save_pdf(scanned_pages([root / doc["file"]]), root / "inbox" / "jan.pdf")
     assert somflow_cli("ingest").exit_code == 0
     (consent,) = Workspace(root).store.query("image_consents")
@@ -89,7 +89,8 @@ def test_scan_after_entry_by_hand_is_attached_not_duplicated(kids, somflow_cli, 
 
 def test_digitally_filled_form_is_entered_from_its_fields(kids, somflow_cli, somflow_workspace):
     root = somflow_workspace
-    fields = {"decyzja": "wyrazam", "kanaly-strona_www": "Yes", "kanaly-tablica": "Yes", "po_odejsciu": "nie", "zgoda_dziecka": "tak"}
+    fields = {"decyzja": "wyrazam", "kanaly-strona_www": "Yes", "kanaly-tablica": "Yes", "cele-edukacyjne": "Yes", "rodzaj_zdjec-grupowe": "Yes",
+              "po_odejsciu": "nie", "zgoda_dziecka": "tak"}
     doc = consent_document(root, kids["Zofia"], fields)
     (root / "inbox" / "zgoda.pdf").write_bytes((root / doc["file"]).read_bytes())
     result = somflow_cli("ingest")
@@ -97,6 +98,7 @@ def test_digitally_filled_form_is_entered_from_its_fields(kids, somflow_cli, som
     (consent,) = Workspace(root).store.query("image_consents")
     assert consent["state"] == "wpisana" and consent["source"] == "formularz"
     assert consent["channels"] == ["strona_www", "tablica"]
+    assert (consent["purposes"], consent["photo_kinds"]) == (["edukacyjne"], ["grupowe"])  # only what was ticked
     assert check(somflow_cli)["Zofia Żak"] == (True, "zgoda do 2027-08-31")
     assert check(somflow_cli, "social-media")["Zofia Żak"][0] is False
 

@@ -124,7 +124,7 @@ def test_returned_printed_form_goes_through_the_inbox_to_the_child(printed, somf
     assert result.exit_code == 0, result.output
     (consent,) = Workspace(root).store.query("image_consents")
     assert (consent["state"], consent["document_id"]) == ("do_wpisania", zofia["id"])
-    result = somflow_cli("consent", "record", "Zofia Łęcka-Żółtowska", "--channel", "strona_www", "--channel", "tablica", "--child-view", "tak")
+    result = somflow_cli("consent", "record", "Zofia Łęcka-Żółtowska", "--purpose", "wszystkie", "--photo", "wszystkie", "--channel", "strona_www", "--channel", "tablica", "--child-view", "tak")
     assert result.exit_code == 0, result.output
     got = json.loads(somflow_cli("consent", "check", "--group", "3b", "--channel", "tablica", "--date", zofia["data"]["od"], "--json").output)
     assert {r["name"]: r["allowed"] for r in got} == {"Zofia Łęcka-Żółtowska": True, "Ścibor Źrebiec": False}

@@ -26,6 +26,8 @@ Iga;Dzieckonie;3b
 Jan;Innaklasa;4a
 """
 EVENT_DAY = "2026-12-10"
+#: What a parent who ticked everything gave (a consent records nothing that was not ticked).
+GIVEN = ("--purpose", "wszystkie", "--photo", "wszystkie")
 
 
 @pytest.fixture
@@ -35,7 +37,7 @@ def school(somflow_cli, tmp_path):
     csv.write_text(CLASS, encoding="utf-8")
     assert somflow_cli("consent", "import", str(csv)).exit_code == 0
     year = ("--from", "2026-09-01", "--to", "2027-08-31")
-    ok = lambda *args: _ok(somflow_cli("consent", "record", *args))  # noqa: E731
+    ok = lambda *args: _ok(somflow_cli("consent", "record", *args, *(() if "--refused" in args else GIVEN)))  # noqa: E731
     ok("Ada Strona", "--channel", "website", *year)
     ok("Bartek Wycofany", "--channel", "website", "--channel", "social-media", *year)
     _ok(somflow_cli("consent", "withdraw", "Bartek Wycofany", "--date", "2026-11-30"))
@@ -108,7 +110,7 @@ def test_sheet_lists_children_present_without_consent(school, somflow_workspace,
 
 
 def test_newer_consent_replaces_older_and_history_is_kept(school, somflow_workspace):
-    _ok(school("consent", "record", "Ada Strona", "--channel", "social-media", "--from", "2026-12-01", "--to", "2027-08-31"))
+    _ok(school("consent", "record", "Ada Strona", "--purpose", "wszystkie", "--photo", "wszystkie", "--channel", "social-media", "--from", "2026-12-01", "--to", "2027-08-31"))
     got = answers(school, "--group", "3b", "--channel", "social-media", "--date", EVENT_DAY)
     assert got["Ada Strona"][0] is True
     assert answers(school, "--group", "3b", "--channel", "website", "--date", EVENT_DAY)["Ada Strona"][0] is False
@@ -121,13 +123,13 @@ def test_newer_consent_replaces_older_and_history_is_kept(school, somflow_worksp
 def test_errors_are_polish_and_change_nothing(school, somflow_workspace):
     store = Workspace(somflow_workspace).store
     before = store.count("image_consents")
-    result = school("consent", "record", "Filip Bezzgody", "--channel", "tiktok")
+    result = school("consent", "record", "Filip Bezzgody", "--purpose", "wszystkie", "--photo", "wszystkie", "--channel", "tiktok")
     assert result.exit_code == 2 and "Nieznany kanał publikacji „tiktok”" in result.output
     result = school("consent", "record", "Filip Bezzgody")
     assert result.exit_code == 2 and "nie wskazuje żadnego kanału" in result.output
-    result = school("consent", "record", "Filip Bezzgody", "--channel", "druk", "--from", "2027-01-01", "--to", "2026-01-01")
+    result = school("consent", "record", "Filip Bezzgody", "--purpose", "wszystkie", "--photo", "wszystkie", "--channel", "druk", "--from", "2027-01-01", "--to", "2026-01-01")
     assert result.exit_code == 2 and "wcześniejsza niż data początku" in result.output
-    result = school("consent", "record", "Nikt Taki", "--channel", "druk")
+    result = school("consent", "record", "Nikt Taki", "--purpose", "wszystkie", "--photo", "wszystkie", "--channel", "druk")
     assert result.exit_code == 2 and "Nie znaleziono dziecka „Nikt Taki”" in result.output
     result = school("consent", "withdraw", "Filip Bezzgody")
     assert result.exit_code == 2 and "nie ma czego wycofać" in result.output
@@ -182,12 +184,12 @@ def test_child_named_without_polish_letters_or_in_other_case(somflow_cli, tmp_pa
     csv = tmp_path / "1a.csv"
     csv.write_bytes("Imię;Nazwisko;Klasa\r\nŁukasz;Ćwik;1a\r\nZofia;Żak;1a\r\nZofia;Zak;1a\r\n".encode("cp1250"))
     _ok(somflow_cli("consent", "import", str(csv)))
-    assert "Łukasz Ćwik, klasa 1a" in _ok(somflow_cli("consent", "record", "Lukasz Cwik", "--channel", "website")).output
-    assert "Łukasz Ćwik, klasa 1a" in _ok(somflow_cli("consent", "record", "ĆWIK  łukasz", "--channel", "website")).output
+    assert "Łukasz Ćwik, klasa 1a" in _ok(somflow_cli("consent", "record", "Lukasz Cwik", "--purpose", "wszystkie", "--photo", "wszystkie", "--channel", "website")).output
+    assert "Łukasz Ćwik, klasa 1a" in _ok(somflow_cli("consent", "record", "ĆWIK  łukasz", "--purpose", "wszystkie", "--photo", "wszystkie", "--channel", "website")).output
     # "Zofia Zak" is a child of its own: the exact name is not ambiguous with Zofia Żak
-    assert "Zofia Zak, klasa 1a" in _ok(somflow_cli("consent", "record", "Zofia Zak", "--channel", "website")).output
-    assert "Zofia Żak, klasa 1a" in _ok(somflow_cli("consent", "record", "zofia żak", "--channel", "website")).output
-    missing = somflow_cli("consent", "record", "Zofia Nowak", "--channel", "website")
+    assert "Zofia Zak, klasa 1a" in _ok(somflow_cli("consent", "record", "Zofia Zak", "--purpose", "wszystkie", "--photo", "wszystkie", "--channel", "website")).output
+    assert "Zofia Żak, klasa 1a" in _ok(somflow_cli("consent", "record", "zofia żak", "--purpose", "wszystkie", "--photo", "wszystkie", "--channel", "website")).output
+    missing = somflow_cli("consent", "record", "Zofia Nowak", "--purpose", "wszystkie", "--photo", "wszystkie", "--channel", "website")
     assert missing.exit_code == 2 and "Nie znaleziono dziecka „Zofia Nowak”" in missing.output
 
 

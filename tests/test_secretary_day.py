@@ -185,8 +185,8 @@ def image_consent_for_class_3b(office: Secretary) -> None:
 
     office.today = "2026-11-24"
     first, second = waiting
-    office.run("consent", "record", first, "--channel", "website", "--channel", "social-media", "--child-view", "tak")
-    office.run("consent", "record", second, "--channel", "website", "--child-view", "tak")
+    office.run("consent", "record", first, "--purpose", "wszystkie", "--photo", "wszystkie", "--channel", "website", "--channel", "social-media", "--child-view", "tak")
+    office.run("consent", "record", second, "--purpose", "wszystkie", "--photo", "wszystkie", "--channel", "website", "--child-view", "tak")
 
     result = json.loads(office.run("consent", "check", "--group", "3b", "--channel", "social-media", "--date", "2026-12-10", "--json").stdout)
     allowed = {row["name"]: (row["allowed"], row["reason"]) for row in result}

@@ -10,9 +10,9 @@ from pathlib import Path
 import click
 from somflow_image_consent import CONSENT_HELP, classlist, printing, register, sheet
 from somflow_image_consent import children as children_mod
-from somflow_image_consent.vocabulary import PHOTO_KINDS, PURPOSES, channel, channel_label, photo_kind, purpose
+from somflow_image_consent.vocabulary import PHOTO_KINDS, PHOTO_WORDS, PURPOSES, channel, channel_label, given_photo_kinds, given_purposes
 
-from somflow import calendar
+from somflow import calendar, vocabulary
 from somflow.calendar import option_date
 from somflow.corrections import history_notes
 from somflow.errors import InvalidInput, SomflowError
@@ -83,27 +83,43 @@ def print_(groups: tuple[str, ...], all_: bool, out: Path | None, valid_from: st
     click.echo(_("Wydrukowano {count} formularzy zgody ({pages} stron) do pliku {file}.", count=len(printed.documents), pages=printed.pages, file=out))
 
 
+def not_ticked(purposes: tuple[str, ...], photos: tuple[str, ...]) -> str:
+    """Why a consent typed without its purposes or kinds of photos is not recorded: nothing is granted by default."""
+    missing = []
+    if not purposes:
+        missing.append(_("zaznaczone cele (--purpose: {values})", values=", ".join(PURPOSES)))
+    if not photos:
+        missing.append(_("zaznaczony rodzaj zdjęć (--photo: {values})", values=", ".join(PHOTO_KINDS)))
+    return _(
+        "Zgoda obejmuje tylko to, co rodzic zaznaczył na formularzu — podaj też {missing}. "
+        "Gdy rodzic zaznaczył wszystko, wpisz „wszystkie” (np. --purpose wszystkie --photo wszystkie). Nic nie zapisano.",
+        missing=_(" oraz ").join(missing),
+    )
+
+
 @consent.command(help="Wpisz zgodę zwróconą na papierze (zaznaczenia rodzica); nowsza zgoda zastępuje starszą.")
 @child_argument
 @click.option("--document", "document_id", help="Identyfikator wydrukowanego formularza (obok kodu QR).")
 @click.option("--channel", "channels", multiple=True, help="Kanał: strona_www (website), media_spolecznosciowe (social-media), tablica, druk, prasa_media.")
-@click.option("--purpose", "purposes", multiple=True, help="Cel: edukacyjne, wychowawcze, promocyjne, dokumentacyjne (domyślnie wszystkie).")
-@click.option("--photo", "photos", multiple=True, help="Rodzaj zdjęć: indywidualne, grupowe (domyślnie oba).")
+@click.option("--purpose", "purposes", multiple=True, help="Zaznaczony cel: edukacyjne, wychowawcze, promocyjne, dokumentacyjne albo wszystkie (wymagane przy zgodzie).")
+@click.option("--photo", "photos", multiple=True, help="Zaznaczony rodzaj zdjęć: indywidualne, grupowe albo wszystkie (wymagane przy zgodzie).")
 @click.option("--from", "valid_from", help="Od dnia (RRRR-MM-DD; domyślnie z formularza albo 1 września).")
 @click.option("--to", "valid_to", help="Do dnia (RRRR-MM-DD; domyślnie z formularza albo 31 sierpnia).")
 @click.option("--after-leaving/--no-after-leaving", default=False, help="Czy zgoda obejmuje okres po odejściu dziecka z placówki.")
-@click.option("--child-view", type=click.Choice(["tak", "nie"]), help="Zdanie dziecka.")
+@click.option("--child-view", type=vocabulary.Param(("tak", "nie")), help="Zdanie dziecka.")
 @click.option("--refused", is_flag=True, help="Rodzic NIE wyraził zgody.")
 @click.option("--context", default="", help="Kontekst wykorzystania wizerunku.")
 @click.option("--signed", help="Data podpisu (RRRR-MM-DD; domyślnie dziś).")
 def record(child, group, document_id, channels, purposes, photos, valid_from, valid_to, after_leaving, child_view, refused, context, signed) -> None:
     workspace = _workspace()
     kid = children_mod.find(workspace, child, group)
+    if not refused and channels and not (purposes and photos):
+        raise InvalidInput([not_ticked(purposes, photos)])
     choices = register.Choices(
         decision=register.REFUSAL if refused else register.CONSENT,
         channels=tuple(dict.fromkeys(channel(c) for c in channels)),
-        purposes=tuple(dict.fromkeys(purpose(p) for p in purposes)) or PURPOSES,
-        photo_kinds=tuple(dict.fromkeys(photo_kind(p) for p in photos)) or PHOTO_KINDS,
+        purposes=given_purposes(purposes),
+        photo_kinds=given_photo_kinds(photos),
         valid_from=option_date(valid_from, "--from"),
         valid_to=option_date(valid_to, "--to"),
         after_leaving=after_leaving,
@@ -169,10 +185,10 @@ def _media_note(channels) -> None:
 def check(groups, channels, on, photo, as_json) -> None:
     workspace = _workspace()
     when = option_date(on, "--date") or calendar.today()
-    verdicts = sheet.check(workspace, list(groups), _channels(channels), when, photo_kind(photo) if photo else None)
+    verdicts = sheet.check(workspace, list(groups), _channels(channels), when, PHOTO_WORDS.value(photo) if photo else None)
     if as_json:
         rows = [
-            {"id": v.child["id"], "name": children_mod.full_name(v.child), "group": v.child.get("group"), "allowed": v.answer.allowed, "reason": v.answer.reason, "pending_scan": v.answer.pending_scan}
+            {"id": v.child["id"], "name": children_mod.full_name(v.child), "group": v.child.get("group"), "allowed": v.answer.allowed, "reason": v.answer.reason, "pending_scan": v.answer.pending_scan, "limits": v.limits}
             for v in verdicts
         ]
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -182,7 +198,7 @@ def check(groups, channels, on, photo, as_json) -> None:
     click.echo(_("Stan na {date}, kanały: {channels}.", date=when.isoformat(), channels=", ".join(channel_label(c) for c in _channels(channels))))
     click.echo(_("MOGĄ wystąpić ({count}):", count=len(allowed)))
     for v in allowed:
-        click.echo(f"  {children_mod.full_name(v.child)} ({v.child.get('group')}) – {v.answer.reason}")
+        click.echo(f"  {children_mod.full_name(v.child)} ({v.child.get('group')}) – {'; '.join([v.answer.reason, *v.limits])}")
     click.echo(_("NIE MOGĄ wystąpić ({count}) – nie fotografować ich ani indywidualnie, ani w grupie, nie wykluczając ich z zajęć:", count=len(refused)))
     for v in refused:
         click.echo(f"  {children_mod.full_name(v.child)} ({v.child.get('group')}) – {v.answer.reason}")
@@ -203,15 +219,21 @@ def sheet_(event, groups, channels, on, photo, out) -> None:
     workspace = _workspace()
     when = option_date(on, "--date") or calendar.today()
     wanted = _channels(channels)
-    verdicts = sheet.check(workspace, list(groups), wanted, when, photo_kind(photo) if photo else None, present_only=True)
+    verdicts = sheet.check(workspace, list(groups), wanted, when, PHOTO_WORDS.value(photo) if photo else None, present_only=True)
     excluded = [v for v in verdicts if not v.answer.allowed]
     click.echo(_("Lista dla fotografa – {event}, {date}", event=event, date=when.isoformat()))
     click.echo(_("Nie fotografować (ani indywidualnie, ani w grupie) – {count}:", count=len(excluded)))
     for number, v in enumerate(excluded, start=1):
         click.echo(f"{number:>3}. {children_mod.short_name(v.child)}  {v.child.get('group')}")
+    limited = [v for v in verdicts if v.answer.allowed and v.limits]
+    if limited:
+        click.echo(_("Z ograniczeniami – fotografować tylko tak, jak pozwala zgoda ({count}):", count=len(limited)))
+        for number, v in enumerate(limited, start=1):
+            click.echo(f"{number:>3}. {children_mod.short_name(v.child)}  {v.child.get('group')}  – {'; '.join(v.limits)}")
     _media_note(wanted)
     if out is not None:
-        sheet.write(workspace, out, sheet.render(workspace, event, [children_mod.normalise_group(g) for g in groups], wanted, when, excluded))
+        groups_shown = [children_mod.normalise_group(g) for g in groups]
+        sheet.write(workspace, out, sheet.render(workspace, event, groups_shown, wanted, when, excluded, limited))
         click.echo(_("Zapisano listę do druku: {file}", file=out))
 
 

@@ -43,8 +43,8 @@ class Choices:
 
     decision: str = CONSENT
     channels: tuple[str, ...] = ()
-    purposes: tuple[str, ...] = PURPOSES
-    photo_kinds: tuple[str, ...] = PHOTO_KINDS
+    purposes: tuple[str, ...] = ()  # nothing is granted that the parent did not tick
+    photo_kinds: tuple[str, ...] = ()
     valid_from: date | None = None
     valid_to: date | None = None
     after_leaving: bool = False
@@ -85,8 +85,8 @@ def choices_from_form(data: dict[str, Any]) -> Choices:
     return Choices(
         decision=REFUSAL if data.get("decyzja") == REFUSAL else CONSENT,
         channels=as_list(data.get("kanaly")),
-        purposes=as_list(data.get("cele")) or PURPOSES,
-        photo_kinds=as_list(data.get("rodzaj_zdjec")) or PHOTO_KINDS,
+        purposes=as_list(data.get("cele")),
+        photo_kinds=as_list(data.get("rodzaj_zdjec")),
         valid_from=parse(data.get("od")),
         valid_to=parse(data.get("do")),
         after_leaving=data.get("po_odejsciu") == "tak",
@@ -173,14 +173,34 @@ def decide(child: dict[str, Any], consents: list[dict[str, Any]], channels: list
     missing = [c for c in channels if c not in consent.get("channels", [])]
     if missing:
         return no(_("zgoda nie obejmuje kanału: {channels}", channels=", ".join(channel_label(c) for c in missing)))
-    if photo and photo not in consent.get("photo_kinds", PHOTO_KINDS):
+    granted = consent.get("photo_kinds", PHOTO_KINDS)  # consents recorded before photo kinds existed granted both
+    if not granted:
+        return no(_("zgoda nie obejmuje żadnego rodzaju zdjęć (rodzic nie zaznaczył ani indywidualnych, ani grupowych)"))
+    if photo and photo not in granted:
         return no(_("zgoda nie obejmuje zdjęć: {kind}", kind=_(photo)))
+    if not consent.get("purposes", PURPOSES):
+        return no(_("zgoda nie wskazuje żadnego celu wykorzystania wizerunku"))
     if children_mod.left(child, on) and not consent.get("after_leaving"):
         return no(_("dziecko odeszło z placówki {when}, a zgoda nie obejmuje okresu po odejściu", when=child["left_on"]))
     reason = _("zgoda do {when}", when=consent.get("valid_to") or "—")
     if children_mod.left(child, on):
         reason += _(", także po odejściu z placówki")
     return Answer(True, reason, pending)
+
+
+def restrictions(consents: list[dict[str, Any]]) -> list[str]:
+    """What the governing consent leaves out although it allows the child to appear: "tylko zdjęcia grupowe", purposes not ticked."""
+    consent = governing(consents)
+    if consent is None or consent["decision"] == REFUSAL:
+        return []
+    found = []
+    kinds = consent.get("photo_kinds", PHOTO_KINDS)
+    if kinds and set(kinds) != set(PHOTO_KINDS):
+        found.append(_("tylko zdjęcia grupowe") if list(kinds) == ["grupowe"] else _("tylko zdjęcia indywidualne"))
+    purposes = consent.get("purposes", PURPOSES)
+    if purposes and set(purposes) != set(PURPOSES):
+        found.append(_("tylko w celach: {purposes}", purposes=", ".join(_(p) for p in purposes)))
+    return found
 
 
 # ------------------------------------------------------------------ writing

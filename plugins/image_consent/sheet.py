@@ -9,7 +9,7 @@ The list shows the first name, the surname's initial and the group only.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,8 @@ from somflow_image_consent.vocabulary import channel_label
 class Verdict:
     child: dict[str, Any]
     answer: register.Answer
+    #: What an allowed child's consent leaves out ("tylko zdjęcia grupowe"), for the photographer.
+    limits: list[str] = field(default_factory=list)
 
 
 def check(workspace: Workspace, groups: list[str] | None, channels: list[str], on: date, photo: str | None = None, *, present_only: bool = False) -> list[Verdict]:
@@ -43,7 +45,8 @@ def check(workspace: Workspace, groups: list[str] | None, channels: list[str], o
     for child in children_mod.in_groups(workspace, groups):
         if present_only and children_mod.left(child, on):
             continue
-        verdicts.append(Verdict(child, register.decide(child, consents.get(child["id"], []), channels, on, photo)))
+        answer = register.decide(child, consents.get(child["id"], []), channels, on, photo)
+        verdicts.append(Verdict(child, answer, register.restrictions(consents.get(child["id"], [])) if answer.allowed else []))
     return verdicts
 
 
@@ -62,7 +65,7 @@ def _font() -> str:
     return "SomflowSheet"
 
 
-def render(workspace: Workspace, event: str, groups: list[str], channels: list[str], on: date, excluded: list[Verdict]) -> bytes:
+def render(workspace: Workspace, event: str, groups: list[str], channels: list[str], on: date, excluded: list[Verdict], limited: list[Verdict] = ()) -> bytes:
     """The list as an A4 PDF."""
     font = _font()
     buffer = io.BytesIO()
@@ -107,6 +110,11 @@ def render(workspace: Workspace, event: str, groups: list[str], channels: list[s
         line(_("Brak – wszystkie dzieci mogą być fotografowane w tych kanałach."), 11)
     for number, verdict in enumerate(excluded, start=1):
         row((f"{number}.", children_mod.short_name(verdict.child), verdict.child.get("group", "")))
+    if limited:
+        y -= 0.3 * cm
+        line(_("Z ograniczeniami – fotografować tylko tak, jak pozwala zgoda:"), 12, 0.7)
+        for number, verdict in enumerate(limited, start=1):
+            row((f"{number}.", children_mod.short_name(verdict.child), verdict.child.get("group", ""), "; ".join(verdict.limits)))
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()

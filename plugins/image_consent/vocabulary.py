@@ -1,14 +1,14 @@
 """The words of a consent: purposes, channels, kinds of photo, and the CLI names for them.
 
 The values are those of the form ``zgoda-na-wizerunek`` (its YAML spec is the
-source of the labels printed on paper); the aliases let the secretary type
-``--channel social-media`` or ``--channel facebook`` as the issue's examples do.
+source of the labels printed on paper); the synonyms (somflow.vocabulary) let the
+secretary type ``--channel social-media``, ``facebook`` or ``media społecznościowe``.
 """
 
 from __future__ import annotations
 
-from somflow.errors import InvalidInput
 from somflow.i18n import _
+from somflow.vocabulary import Vocabulary
 
 FORM_ID = "zgoda-na-wizerunek"
 CHILDREN = "children"
@@ -27,54 +27,52 @@ CHANNEL_LABELS = {
     "prasa_media": "prasa i media",
 }
 
-_CHANNEL_ALIASES = {
-    "strona_www": ("strona", "www", "website", "web", "strona-www", "strona-internetowa"),
-    "media_spolecznosciowe": ("social-media", "social", "media-spolecznosciowe", "facebook", "instagram", "fb"),
-    "tablica": ("noticeboard", "gazetka", "tablice"),
-    "druk": ("print", "printed", "kronika", "drukowane"),
-    "prasa_media": ("press", "media", "prasa", "tv", "prasa-media"),
-}
-_PHOTO_ALIASES = {
-    "indywidualne": ("individual", "indywidualne", "indywidualny", "portret"),
-    "grupowe": ("group", "grupowe", "grupowy"),
-}
-
-
-def _lookup(value: str, canonical: tuple[str, ...], aliases: dict[str, tuple[str, ...]]) -> str | None:
-    key = value.strip().lower().replace(" ", "-")
-    if key in canonical:
-        return key
-    key_underscore = key.replace("-", "_")
-    if key_underscore in canonical:
-        return key_underscore
-    for target, names in aliases.items():
-        if key in names:
-            return target
-    return None
+CHANNEL_WORDS = Vocabulary(
+    CHANNELS,
+    {
+        "strona_www": ("strona internetowa", "strona", "www", "website", "web", "internet"),
+        "media_spolecznosciowe": ("media społecznościowe", "social media", "social", "facebook", "instagram", "fb"),
+        "tablica": ("tablica informacyjna", "noticeboard", "gazetka", "tablice"),
+        "druk": ("materiały drukowane", "print", "printed", "kronika", "drukowane"),
+        "prasa_media": ("prasa i media", "press", "media", "prasa", "tv", "telewizja"),
+    },
+    "Nieznany kanał publikacji „{value}”.",
+)
+PHOTO_WORDS = Vocabulary(
+    PHOTO_KINDS,
+    {"indywidualne": ("individual", "indywidualny", "portret", "pojedyncze"), "grupowe": ("group", "grupowy", "zbiorowe")},
+    "Nieznany rodzaj zdjęcia „{value}”.",
+)
+PURPOSE_WORDS = Vocabulary(
+    PURPOSES,
+    {"edukacyjne": ("educational",), "wychowawcze": ("upbringing",), "promocyjne": ("promotion", "promocja"), "dokumentacyjne": ("documentation", "dokumentacja")},
+    "Nieznany cel „{value}”.",
+)
 
 
 def channel(value: str) -> str:
-    """The form's value for a channel typed by the user; InvalidInput naming the allowed ones."""
-    found = _lookup(value, CHANNELS, _CHANNEL_ALIASES)
-    if found is None:
-        raise InvalidInput([_("Nieznany kanał publikacji „{value}”. Dozwolone: {allowed}.", value=value, allowed=", ".join(CHANNELS))])
-    return found
+    """The form's value for a channel typed by the user; InvalidInput naming the nearest and the allowed ones."""
+    return CHANNEL_WORDS.value(value)
 
 
-def photo_kind(value: str) -> str:
-    found = _lookup(value, PHOTO_KINDS, _PHOTO_ALIASES)
-    if found is None:
-        raise InvalidInput([_("Nieznany rodzaj zdjęcia „{value}”. Dozwolone: {allowed}.", value=value, allowed=", ".join(PHOTO_KINDS))])
-    return found
+#: Words for "every one of them" (the parent ticked every purpose, both kinds of photos).
+ALL_WORDS = Vocabulary(("wszystkie",), {"wszystkie": ("all", "oba", "obydwa", "both", "wszystko")})
 
 
-def purpose(value: str) -> str:
-    key = value.strip().lower()
-    aliases = {"educational": "edukacyjne", "upbringing": "wychowawcze", "promotion": "promocyjne", "documentation": "dokumentacyjne"}
-    key = aliases.get(key, key)
-    if key not in PURPOSES:
-        raise InvalidInput([_("Nieznany cel „{value}”. Dozwolone: {allowed}.", value=value, allowed=", ".join(PURPOSES))])
-    return key
+def given_photo_kinds(values: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """The kinds of photos typed (``wszystkie``/``oba``: both), each once, in the order given."""
+    return _each(values, PHOTO_WORDS)
+
+
+def given_purposes(values: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """The purposes typed (``wszystkie``: every one), each once, in the order given."""
+    return _each(values, PURPOSE_WORDS)
+
+
+def _each(values: tuple[str, ...] | list[str], words: Vocabulary) -> tuple[str, ...]:
+    if any(ALL_WORDS.resolve(v) for v in values):
+        return words.values
+    return tuple(dict.fromkeys(words.value(v) for v in values))
 
 
 def channel_label(value: str) -> str:

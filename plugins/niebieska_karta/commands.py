@@ -12,7 +12,7 @@ from somflow_niebieska_karta.due import next_due
 from somflow_niebieska_karta.entries import step_ref
 from somflow_niebieska_karta.hooks import NK_HELP
 
-from somflow import refs
+from somflow import refs, vocabulary
 from somflow.calendar import option_date
 from somflow.corrections import history_notes, is_withdrawn
 from somflow.errors import InvalidInput
@@ -212,11 +212,11 @@ def _detail_lines(entry: dict[str, Any]) -> list[str]:
 @click.option("--rola", "roles", multiple=True, help="wszczecie: kto wszczął procedurę (sekcja XIV), np. nauczyciel, pedagog_psycholog.")
 @click.option("--miejscowosc", help="wszczecie: miejscowość wpisana w NK-A (domyślnie z adresu placówki).")
 @click.option("--obecna-osoba", "present", help="wszczecie: w czyjej obecności wypełniono NK-A.")
-@click.option("--obecna-rola", "present_role", help="wszczecie: rodzic, opiekun_prawny, opiekun_faktyczny, osoba_najblizsza, osoba_doznajaca.")
+@click.option("--obecna-rola", "present_role", type=vocabulary.Param(nk_cases.PRESENCE_ROLES), help="wszczecie: rodzic, opiekun_prawny, opiekun_faktyczny, osoba_najblizsza, osoba_doznajaca.")
 @click.option("--odbiorca", "recipient", help="nk-b: komu przekazano NK-B (imię i nazwisko).")
-@click.option("--odbiorca-rola", "recipient_role", help="nk-b: rodzic, opiekun_prawny, opiekun_faktyczny, zglaszajacy, osoba_doznajaca.")
+@click.option("--odbiorca-rola", "recipient_role", type=vocabulary.Param(nk_cases.NKB_RECIPIENTS), help="nk-b: rodzic, opiekun_prawny, opiekun_faktyczny, zglaszajacy, osoba_doznajaca.")
 @click.option("--odbiorca-pesel", "recipient_pesel", help="nk-b: PESEL odbiorcy (gdy jest), do sprawdzenia, że nie jest osobą stosującą przemoc.")
-@click.option("--sposob", "how", help="nk-a: osobiscie, poczta, email, epuap.")
+@click.option("--sposob", "how", type=vocabulary.Param(nk_cases.DELIVERY_WAYS), help="nk-a: osobiscie, poczta, email, epuap.")
 @click.option("--adresat", "addressee_role", help="zawiadomienie: policja albo prokuratura.")
 @click.option("--nastepny-przeglad", "next_review", help="przeglad: data następnego przeglądu planu (brak: koniec przeglądów).")
 @click.option("--uwagi", "notes", help="Uwagi do kroku.")

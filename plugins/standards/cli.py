@@ -12,7 +12,7 @@ import click
 from somflow_standards import STANDARDS_HELP, acknowledgments, entries, people, register, settings, survey
 from somflow_standards.schedule import REVIEWS, next_report_year
 
-from somflow import calendar, refs
+from somflow import calendar, refs, vocabulary
 from somflow.calendar import option_date
 from somflow.corrections import history_notes, is_withdrawn
 from somflow.errors import InvalidInput
@@ -20,8 +20,8 @@ from somflow.fileio import decode_text, prepare_output, write_private
 from somflow.forms import datafile
 from somflow.i18n import _, pick
 
-GROUP = click.Choice(people.GROUPS)
-SURVEY = click.Choice(tuple(survey.SURVEYS))
+GROUP = vocabulary.Param(people.GROUPS)
+SURVEY = vocabulary.Param(tuple(survey.SURVEYS))
 
 
 def _date(value: str | None, option: str) -> date:
@@ -236,9 +236,9 @@ def register_cmd() -> None:
 
 @register_cmd.command("add", help="Dodaj wpis do rejestru.")
 @click.option("--summary", required=True, help="Opis — bez imion, nazwisk i PESEL dziecka.")
-@click.option("--channel", type=click.Choice(register.CHANNELS), required=True, help="Kanał zgłoszenia.")
-@click.option("--kind", type=click.Choice(register.KINDS), default="zgloszenie", show_default=True)
-@click.option("--status", type=click.Choice(register.STATUSES), default="nowe", show_default=True)
+@click.option("--channel", type=vocabulary.Param(register.CHANNEL_WORDS), required=True, help="Kanał zgłoszenia.")
+@click.option("--kind", type=vocabulary.Param(register.KINDS), default="zgloszenie", show_default=True)
+@click.option("--status", type=vocabulary.Param(register.STATUS_WORDS), default="nowe", show_default=True)
 @click.option("--date", "day", help="Data zgłoszenia (RRRR-MM-DD), domyślnie dziś.")
 @click.option("--force", is_flag=True, help="Zapisz mimo ostrzeżenia o danych osobowych.")
 @click.pass_context
@@ -265,7 +265,7 @@ def register_list(ctx: click.Context, as_json: bool) -> None:
 
 @register_cmd.command("status", help="Zmień status wpisu.")
 @click.argument("entry_id")
-@click.argument("status", type=click.Choice(register.STATUSES))
+@click.argument("status", type=vocabulary.Param(register.STATUS_WORDS))
 @click.pass_context
 def register_status(ctx: click.Context, entry_id: str, status: str) -> None:
     register.set_status(ctx.obj.workspace.store, entry_id, status)

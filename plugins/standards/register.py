@@ -14,7 +14,7 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
-from somflow import calendar, refs
+from somflow import calendar, refs, vocabulary
 from somflow.errors import InvalidInput
 from somflow.i18n import _
 from somflow.people import match
@@ -34,6 +34,8 @@ CHANNEL_LABELS = {
     "osobiscie": "osobiście", "telefon": "telefon", "email": "e-mail", "pismo": "pismo",
     "skrzynka": "skrzynka zgłoszeń", "ankieta": "ankieta", "inne": "inne",
 }
+CHANNEL_WORDS = vocabulary.Vocabulary(CHANNELS, {k: (v,) for k, v in CHANNEL_LABELS.items()}, "Nieznany kanał zgłoszenia „{value}”.")
+STATUS_WORDS = vocabulary.Vocabulary(STATUSES, {k: (v,) for k, v in STATUS_LABELS.items()}, "Nieznany status „{value}”.")
 _DIGITS = re.compile(r"(?<!\d)\d{11}(?!\d)")
 _WORD = re.compile(r"\w+", re.UNICODE)
 

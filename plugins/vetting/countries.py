@@ -1,9 +1,16 @@
 """Countries a person may hold citizenship of or have lived in: ISO 3166 codes and Polish names.
 
 People type countries in CSV files and on the command line as a code (``DE``,
-``GB``) or a Polish name (``Niemcy``, ``Wielka Brytania``); both resolve to the
-two-letter code that is stored. The table covers Europe and the countries most
-often found in Polish schools' staff lists; a unit adds others in
+``GB``), a Polish name (``Niemcy``, ``Wielka Brytania``, ``Kenia``), with or without
+Polish letters, or as the citizenship adjective (``polskie``, ``ukraińskie``); all
+resolve to the two-letter code that is stored.
+
+The list is every country of ISO 3166-1 with its Polish names from pycountry (the
+Debian iso-codes data and its Polish translation, kept up to date with the standard):
+the short name, the common name where ISO's is formal ("Korea Południowa" for
+"Republika Korei") and the official name all name the country; lists and printouts
+show the common name. Kosovo (``XK``, a code the EU uses, not in ISO 3166) and the
+names people use for the United Kingdom's parts are added here; a unit adds others in
 ``somflow.toml`` (``[vetting.countries] XX = "Nazwa"``).
 
 Whether a country keeps a criminal register that issues information is not a
@@ -14,59 +21,86 @@ declaration of non-conviction (seed 004, annex 1 pt 7) instead of a record.
 
 from __future__ import annotations
 
-import unicodedata
+import functools
+import gettext
 from typing import Any
+
+from somflow import vocabulary
 
 POLAND = "PL"
 
-NAMES: dict[str, str] = {
-    "AL": "Albania", "AD": "Andora", "AM": "Armenia", "AR": "Argentyna", "AT": "Austria", "AU": "Australia",
-    "AZ": "Azerbejdżan", "BA": "Bośnia i Hercegowina", "BE": "Belgia", "BG": "Bułgaria", "BR": "Brazylia",
-    "BY": "Białoruś", "CA": "Kanada", "CH": "Szwajcaria", "CN": "Chiny", "CY": "Cypr", "CZ": "Czechy",
-    "DE": "Niemcy", "DK": "Dania", "EE": "Estonia", "EG": "Egipt", "ES": "Hiszpania", "FI": "Finlandia",
-    "FR": "Francja", "GB": "Wielka Brytania", "GE": "Gruzja", "GR": "Grecja", "HR": "Chorwacja",
-    "HU": "Węgry", "IE": "Irlandia", "IL": "Izrael", "IN": "Indie", "IS": "Islandia", "IT": "Włochy",
-    "JP": "Japonia", "KR": "Korea Południowa", "KZ": "Kazachstan", "LI": "Liechtenstein", "LT": "Litwa",
-    "LU": "Luksemburg", "LV": "Łotwa", "MC": "Monako", "MD": "Mołdawia", "ME": "Czarnogóra",
-    "MK": "Macedonia Północna", "MT": "Malta", "NL": "Holandia", "NO": "Norwegia", "NZ": "Nowa Zelandia",
-    "PH": "Filipiny", "PL": "Polska", "PT": "Portugalia", "RO": "Rumunia", "RS": "Serbia", "RU": "Rosja",
-    "SE": "Szwecja", "SI": "Słowenia", "SK": "Słowacja", "SM": "San Marino", "TR": "Turcja", "UA": "Ukraina",
-    "US": "Stany Zjednoczone", "UZ": "Uzbekistan", "VA": "Watykan", "VN": "Wietnam", "XK": "Kosowo",
+#: Codes outside ISO 3166-1 that staff lists meet.
+EXTRA: dict[str, str] = {"XK": "Kosowo"}
+
+#: Other words people use for a country: colloquial names and the citizenship adjectives of staff lists.
+ALIASES: dict[str, tuple[str, ...]] = {
+    "GB": ("UK", "Anglia", "Szkocja", "Walia", "Irlandia Północna", "brytyjskie", "Zjednoczone Królestwo"),
+    "US": ("USA", "Ameryka", "amerykańskie"),
+    "RU": ("Rosja", "rosyjskie"),
+    "PL": ("polskie", "RP", "Rzeczypospolita Polska"),
+    "UA": ("ukraińskie",),
+    "BY": ("białoruskie",),
+    "DE": ("niemieckie",),
+    "CZ": ("czeskie",),
+    "SK": ("słowackie",),
+    "LT": ("litewskie",),
+    "VN": ("wietnamskie",),
+    "FR": ("francuskie",),
+    "IT": ("włoskie",),
+    "ES": ("hiszpańskie",),
+    "NL": ("Niderlandy", "holenderskie"),
+    "GE": ("gruzińskie",),
+    "IN": ("indyjskie",),
+    "TR": ("tureckie",),
+    "KZ": ("kazachskie",),
+    "MD": ("mołdawskie",),
 }
 
-#: Other spellings people use for the same countries.
-ALIASES: dict[str, str] = {
-    "UK": "GB", "Zjednoczone Królestwo": "GB", "Anglia": "GB", "Szkocja": "GB", "Walia": "GB",
-    "USA": "US", "Stany Zjednoczone Ameryki": "US", "Republika Czeska": "CZ", "Niderlandy": "NL",
-    "Federacja Rosyjska": "RU", "Rzeczpospolita Polska": "PL", "Rzeczypospolita Polska": "PL",
-}
 
+@functools.lru_cache(maxsize=1)
+def _iso() -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    """Code → Polish common name, and code → every Polish and English name of it (pycountry, read once)."""
+    import pycountry
 
-def _key(text: str) -> str:
-    folded = unicodedata.normalize("NFKD", text.strip().casefold())
-    return "".join(c for c in folded if not unicodedata.combining(c)).replace("ł", "l")
+    polish = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["pl"], fallback=True).gettext
+    shown: dict[str, str] = {}
+    names: dict[str, tuple[str, ...]] = {}
+    for country in pycountry.countries:
+        english = [n for n in (getattr(country, "common_name", None), country.name, getattr(country, "official_name", None)) if n]
+        shown[country.alpha_2] = polish(english[0])
+        names[country.alpha_2] = (*(polish(n) for n in english), *english, country.alpha_3)
+    return shown, names
 
 
 def table(config: dict[str, Any] | None = None) -> dict[str, str]:
-    """Code → Polish name, with the unit's additions from ``[vetting.countries]``."""
+    """Code → Polish name of every country, with the unit's additions from ``[vetting.countries]``."""
     extra = ((config or {}).get("vetting") or {}).get("countries") or {}
-    return {**NAMES, **{str(k).upper(): str(v) for k, v in extra.items()}}
+    return {**_iso()[0], **EXTRA, **{str(k).upper(): str(v) for k, v in extra.items()}}
+
+
+def words(config: dict[str, Any] | None = None) -> vocabulary.Vocabulary:
+    """Every country as a vocabulary: codes, Polish and English names, aliases."""
+    extra = ((config or {}).get("vetting") or {}).get("countries") or {}
+    return _words(tuple(sorted((str(k), str(v)) for k, v in extra.items())))
+
+
+@functools.lru_cache(maxsize=8)
+def _words(extra: tuple[tuple[str, str], ...]) -> vocabulary.Vocabulary:
+    shown = table({"vetting": {"countries": dict(extra)}})
+    iso_names = _iso()[1]
+    synonyms = {code: (name, *iso_names.get(code, ()), *ALIASES.get(code, ())) for code, name in shown.items()}
+    return vocabulary.Vocabulary(tuple(shown), synonyms, "nieznane państwo „{value}”.")
 
 
 def resolve(text: str, config: dict[str, Any] | None = None) -> str | None:
-    """The ISO code for a code or Polish name, or None when the country is unknown."""
-    names = table(config)
-    candidate = text.strip()
-    if candidate.upper() in names:
-        return candidate.upper()
-    wanted = _key(candidate)
-    for code, name in names.items():
-        if _key(name) == wanted:
-            return code
-    for alias, code in ALIASES.items():
-        if _key(alias) == wanted:
-            return code
-    return None
+    """The ISO code for a code, a name or an adjective, or None when the country is unknown."""
+    return words(config).resolve(text.strip())
+
+
+def suggestion(text: str, config: dict[str, Any] | None = None) -> str | None:
+    """The Polish name of the country nearest to a mistyped ``text`` (None when nothing is close)."""
+    code = words(config).suggest(text)
+    return name(code, config) if code else None
 
 
 def name(code: str, config: dict[str, Any] | None = None) -> str:

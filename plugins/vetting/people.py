@@ -10,12 +10,12 @@ screenshots.
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date
 from typing import Any
 
-from somflow import calendar, pesel
+from somflow import calendar, pesel, vocabulary
 from somflow.i18n import _
+from somflow.people import match
 
 from . import countries
 
@@ -81,21 +81,28 @@ _LIST_SPLIT = re.compile(r"\s*[,;|/]\s*")
 
 
 def _fold(text: str) -> str:
-    folded = unicodedata.normalize("NFKD", text.strip().casefold()).replace("ł", "l")
-    return re.sub(r"[\s_]+", "-", "".join(c for c in folded if not unicodedata.combining(c)))
+    """A CSV header as compared: folded (somflow.people.match.fold), spaces and underscores as hyphens."""
+    return re.sub(r"[\s_]+", "-", match.fold(text.strip()))
 
 
-def _choice(text: str, options: dict[str, str]) -> str | None:
-    """The value of ``options`` that ``text`` names (its value or its label, any case or accents)."""
-    wanted = _fold(text)
-    for value, label in options.items():
-        if wanted in (_fold(value), _fold(label)):
-            return value
-    short = {"umowa-o-prace": ("praca", "etat"), "zlecenie": ("umowa-zlecenie",), "staz-praktyki": ("staz", "praktyki")}
-    for value, aliases in short.items():
-        if value in options and wanted in aliases:
-            return value
-    return None
+CONTRACT_WORDS = vocabulary.Vocabulary(
+    tuple(CONTRACTS),
+    {
+        **{value: (label,) for value, label in CONTRACTS.items()},
+        "umowa-o-prace": ("praca", "etat", "umowa o prace"),
+        "zlecenie": ("umowa-zlecenie", "umowa zlecenie"),
+        "staz-praktyki": ("staz", "praktyki", "staż"),
+    },
+    "nieznany rodzaj umowy „{value}”.",
+)
+EXEMPTION_WORDS = vocabulary.Vocabulary(tuple(EXEMPTIONS), {value: (label,) for value, label in EXEMPTIONS.items()}, "nieznana kategoria zwolnienia „{value}”.")
+
+
+def unknown_country(name: str, config: dict[str, Any] | None) -> str:
+    """The message for a country somflow does not know, with the nearest name when it looks like a typo."""
+    message = _("nieznane państwo „{name}” (podaj kod ISO, np. DE, albo polską nazwę)", name=name)
+    nearest = countries.suggestion(name, config)
+    return message + (" " + _("Czy chodziło o „{suggestion}”?", suggestion=nearest) if nearest else "")
 
 
 def check_pesel(value: str, today: date) -> tuple[date | None, str | None]:
@@ -171,9 +178,9 @@ def parse_person(raw: dict[str, str], config: dict[str, Any] | None, today: date
     if not value["umowa"]:
         errors.append(("umowa", _("pole jest wymagane (dozwolone: {allowed})", allowed=", ".join(CONTRACTS))))
     else:
-        person["umowa"] = _choice(value["umowa"], CONTRACTS)
+        person["umowa"] = CONTRACT_WORDS.resolve(value["umowa"])
         if person["umowa"] is None:
-            errors.append(("umowa", _("nieznany rodzaj umowy (dozwolone: {allowed})", allowed=", ".join(CONTRACTS))))
+            errors.append(("umowa", CONTRACT_WORDS.problem(value["umowa"])))
 
     person["start"] = None
     if value["start"]:
@@ -184,19 +191,17 @@ def parse_person(raw: dict[str, str], config: dict[str, Any] | None, today: date
             person["start"] = start.isoformat()
 
     citizenships, unknown = parse_countries(value["obywatelstwa"] or countries.POLAND, config)
-    for name in unknown:
-        errors.append(("obywatelstwa", _("nieznane państwo „{name}” (podaj kod ISO, np. DE, albo polską nazwę)", name=name)))
+    errors += [("obywatelstwa", unknown_country(name, config)) for name in unknown]
     residences, unknown = parse_countries(value["kraje_zamieszkania"], config)
-    for name in unknown:
-        errors.append(("kraje_zamieszkania", _("nieznane państwo „{name}” (podaj kod ISO, np. GB, albo polską nazwę)", name=name)))
+    errors += [("kraje_zamieszkania", unknown_country(name, config)) for name in unknown]
     person["obywatelstwa"] = citizenships
     person["kraje_zamieszkania"] = [c for c in residences if c != countries.POLAND and c not in citizenships]
 
     person["zwolnienie"] = None
     if value["zwolnienie"]:
-        category = _choice(value["zwolnienie"], EXEMPTIONS)
+        category = EXEMPTION_WORDS.resolve(value["zwolnienie"])
         if category is None:
-            errors.append(("zwolnienie", _("nieznana kategoria zwolnienia (dozwolone: {allowed})", allowed=", ".join(EXEMPTIONS))))
+            errors.append(("zwolnienie", EXEMPTION_WORDS.problem(value["zwolnienie"])))
         elif not value["powod_zwolnienia"]:
             errors.append(("powod_zwolnienia", _("przy zwolnieniu ze sprawdzenia podaj powód")))
         else:

@@ -17,7 +17,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from cerberus import Validator, errors
-from somflow import calendar, pesel
+from somflow import calendar, pesel, vocabulary
 from somflow.forms.spec import Field, FormSpec, Group
 from somflow.i18n import _, pick
 
@@ -116,8 +116,22 @@ def _coerce_text(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
-def _coerce_choice(value: Any) -> Any:
-    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+def _choices(f: Field) -> vocabulary.Vocabulary:
+    """The field's choices as a vocabulary: each value is also named by its labels (any language)."""
+    labels = {c.value: [c.label] if isinstance(c.label, str) else list(c.label.values()) for c in f.choices}
+    return vocabulary.Vocabulary(tuple(c.value for c in f.choices), labels)
+
+
+def _coerce_choice(words: vocabulary.Vocabulary, value: Any) -> Any:
+    """A typed choice to its value ("osobiście", "E-mail" → osobiscie, email); unknown words are left for the message."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    return (words.resolve(value) or value) if isinstance(value, str) else value
+
+
+def _coerce_choices(words: vocabulary.Vocabulary, value: Any) -> Any:
+    value = _coerce_list(value)
+    return [_coerce_choice(words, v) for v in value] if isinstance(value, list) else value
 
 
 def _text_only(check: Callable[[FormValidator, str, str], None]) -> Callable[[FormValidator, str, Any], None]:
@@ -196,9 +210,9 @@ def _field_schema(f: Field) -> dict[str, Any]:
     elif kind == "checkbox":
         base.update(type="boolean", coerce=_coerce_bool)
     elif kind == "choice":
-        base.update(type="string", coerce=_coerce_choice, allowed=[c.value for c in f.choices], empty=empty_ok)
+        base.update(type="string", coerce=functools.partial(_coerce_choice, _choices(f)), allowed=[c.value for c in f.choices], empty=empty_ok)
     elif kind == "multichoice":
-        base.update(type="list", coerce=_coerce_list, allowed=[c.value for c in f.choices], empty=empty_ok)
+        base.update(type="list", coerce=functools.partial(_coerce_choices, _choices(f)), allowed=[c.value for c in f.choices], empty=empty_ok)
     elif kind == "voivodeship":
         base.update(type="string", coerce=lambda v: v.strip().lower() if isinstance(v, str) else v, allowed=list(VOIVODESHIPS), empty=empty_ok)
     return base
@@ -262,6 +276,10 @@ def _message(spec: FormSpec, error: errors.ValidationError) -> str:
         text = _("zła wartość „{value}”", value=error.value)
     elif code in (errors.UNALLOWED_VALUE.code, errors.UNALLOWED_VALUES.code):
         text = _("wartość spoza listy: {values}", values=", ".join(map(str, error.constraint)))
+        typed = [error.value] if isinstance(error.value, str) else [v for v in error.value or [] if v not in error.constraint]
+        nearest = [n for n in (vocabulary.Vocabulary(tuple(map(str, error.constraint))).suggest(v) for v in typed) if n]
+        if nearest:
+            text += " " + _("(czy chodziło o „{suggestion}”?)", suggestion="”, „".join(nearest))
     elif code == errors.MIN_VALUE.code:
         text = _("najmniej {min}", min=error.constraint)
     elif code == errors.MAX_VALUE.code:
