@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from nk_cli import new_case, ok, start
 
 from somflow import refs
 from somflow.errors import SomflowError
 from somflow.workspace import Workspace
-
-from nk_cli import new_case, ok, start
 
 
 @pytest.fixture(autouse=True)
@@ -46,8 +45,9 @@ def test_cases_opened_before_numbers_get_them_in_order(somflow_cli, somflow_work
 
 
 def test_reminders_name_the_case_by_number(somflow_cli, somflow_workspace, tmp_path):
-    from somflow_niebieska_karta.due import deadlines
     from datetime import date
+
+    from somflow_niebieska_karta.due import deadlines
 
     new_case(somflow_cli, tmp_path)
     start(somflow_cli, "NK-2026/1")

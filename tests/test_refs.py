@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from store_fixtures import open_store, store_backend, store_url  # noqa: F401  (fixtures)
 
 from somflow import refs
-from store_fixtures import open_store, store_backend, store_url  # noqa: F401  (fixtures)
 
 
 def test_allocate_counts_per_kind_year_and_unit(open_store):

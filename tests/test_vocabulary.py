@@ -9,13 +9,12 @@ from datetime import date
 import click
 import pytest
 from click.testing import CliRunner
+from nk_cli import PEDAGOG, new_case, ok, start
+from vetting_fixtures import make_pesel, status
 
 from somflow import forms, vocabulary
 from somflow.errors import InvalidInput
 from somflow.workspace import Workspace
-
-from nk_cli import PEDAGOG, new_case, ok, start
-from vetting_fixtures import make_pesel, status
 
 WORDS = vocabulary.Vocabulary(("osobiscie", "telefon", "email", "strona_www"), {"strona_www": ("strona internetowa",)}, "Nieznany kanał „{value}”.")
 
