@@ -193,7 +193,7 @@ def show(ctx: click.Context, person: str) -> None:
 @vetting.command(name="record", help="Zapisz wynik sprawdzenia albo złożenie oświadczenia (ITEM, np. rspts, rspts-pk, krk, rejestr-DE, kraje, standardy).")
 @click.argument("person")
 @click.argument("item")
-@click.option("--result", "result", required=True, type=vocabulary.Param(tuple(records.RESULTS)), help="Wynik: brak-wpisu, figuruje, zlozone albo brak (cofnięcie).")
+@click.option("--result", "result", required=True, type=vocabulary.Param(tuple(records.RESULTS)), help="Wynik: brak-wpisu, figuruje albo zlozone (błędny wynik wycofuje: vetting withdraw).")
 @click.option("--date", "on", default="", help="Data dokumentu RRRR-MM-DD (domyślnie dziś).")
 @click.option("--file", "file", type=click.Path(dir_okay=False, exists=True, path_type=Path), help="Skan lub wydruk do dołączenia do akt.")
 @click.option("--yes", "--potwierdzam", "confirmed", is_flag=True, help="figuruje: potwierdzam, że to ta osoba (w skryptach; bez terminala wymagane).")

@@ -30,8 +30,8 @@ RESULTS = {
     "brak-wpisu": req.RECEIVED,  # register/record: "W Rejestrze nie ma informacji…", no conviction
     "figuruje": req.HIT,  # register/record: the person is listed / convicted
     "zlozone": req.RECEIVED,  # a declaration or acknowledgment was handed in
-    "brak": None,  # correction: back to missing
 }
+# A result recorded by mistake is withdrawn with a reason (entries.py, somflow.corrections), never erased.
 
 
 class Refused(SomflowError):
@@ -174,10 +174,7 @@ def record_result(
             document_id = file_copy(workspace, fresh, item.label, file, {"item": item.key, "result": result})["id"]
         items = dict(fresh.get("items") or {})
         status = RESULTS[result]
-        if status is None:
-            items.pop(item.key, None)
-        else:
-            items[item.key] = {"status": status, "date": on.isoformat(), "document": document_id, "result": result, "recorded": now_iso()}
+        items[item.key] = {"status": status, "date": on.isoformat(), "document": document_id, "result": result, "recorded": now_iso()}
         changes: dict[str, Any] = {"items": items}
         blocked_now = status == req.HIT and not fresh.get("blocked")
         if status == req.HIT:
