@@ -217,15 +217,11 @@ class PostgresStore(Store):
         """
         role = self.role
         if unit != self.unit and role.kind != MUNICIPALITY and not role.owns_tables:
-            raise StoreError(
-                _(
-                    "Konto bazy danych {role} należy do jednostki {unit} i nie ma wglądu w dane jednostki {other}. "
-                    "Zestawienia dla gminy wykonuje się z kontem gminy (somflow store add-role --municipality).",
-                    role=role.name,
-                    unit=self.unit,
-                    other=unit,
-                )
-            )
+            if role.kind == UNIT:
+                refusal = _("Konto bazy danych {role} należy do jednostki {unit} i nie ma wglądu w dane jednostki {other}.", role=role.name, unit=self.unit, other=unit)
+            else:
+                refusal = _("Konto bazy danych {role} nie jest kontem gminy i nie ma wglądu w dane jednostki {other}.", role=role.name, other=unit)
+            raise StoreError(refusal + " " + _("Zestawienia dla gminy wykonuje się z kontem gminy (somflow store add-role --municipality)."))
         view = copy.copy(self)
         view.unit, view._local, view._owner, view._unit_registered = unit, threading.local(), False, False
         return view
