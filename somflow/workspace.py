@@ -51,10 +51,18 @@ class Workspace:
 
     @cached_property
     def store(self) -> Store:
-        from somflow.store import open_store, store_location  # the store's libraries: when it is opened
+        """The unit's store, brought to the current layout on first use (:mod:`somflow.store.upgrade`)."""
+        from somflow.store import open_store, store_location, upgrade  # the store's libraries: when it is opened
 
         password_env = (self.config.get("store") or {}).get("password_env")
-        return open_store(store_location(self.config), self.root, self.unit, password_env=password_env)
+        store = open_store(store_location(self.config), self.root, self.unit, password_env=password_env)
+        upgrade.bring_up_to_date(store, self.backup_dir(store))
+        return store
+
+    def backup_dir(self, store: Store) -> Path:
+        """Where copies of the store are kept: beside a TinyDB file (with its own backups), else ``backups/``."""
+        path = getattr(store, "path", None)
+        return path.parent / "backups" if isinstance(path, Path) else self.root / "backups"
 
     @property
     def hook(self):

@@ -110,13 +110,19 @@ class Store(ABC):
 
     # ----------------------------------------------------------------- writes
 
-    def insert(self, collection: str, doc: dict[str, Any]) -> dict[str, Any]:
-        """Store a new document; returns it with its metadata."""
+    def insert(self, collection: str, doc: dict[str, Any], *, id: str | None = None) -> dict[str, Any]:
+        """Store a new document; returns it with its metadata.
+
+        ``id`` gives the new document an existing record's id (a plugin's record kept under the id of
+        the register person it belongs to); an id already used in ``collection`` is refused.
+        """
         with self.transaction():
+            if id is not None and self._get(self._check(collection), id) is not None:
+                raise StoreError(_("Rekord {id} już istnieje w zbiorze {collection}.", id=id, collection=collection))
             stamp = now_iso()
             record = {k: v for k, v in doc.items() if k not in META_KEYS}
             record.update(
-                id=new_id(), unit=self.unit, created=stamp, updated=stamp, rev=1, schema=doc.get("schema", 1)
+                id=id or new_id(), unit=self.unit, created=stamp, updated=stamp, rev=1, schema=doc.get("schema", 1)
             )
             self._write(self._check(collection), record["id"], record)
             self._audit(collection, record["id"], "insert")
@@ -177,6 +183,12 @@ class Store(ABC):
             self._commit(self._local.pending)
         finally:
             self._local.pending = None
+
+    def note(self, collection: str, id: str, action: str) -> None:
+        """Add an audit entry for an event that is not one record's write (a migration), inside a transaction."""
+        if getattr(self._local, "pending", None) is None:
+            raise RuntimeError("Store.note() needs an open transaction")
+        self._audit(self._check(collection), id, action)
 
     def audit_log(self) -> list[dict[str, Any]]:
         """The audit entries of this unit, oldest first."""
