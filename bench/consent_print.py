@@ -40,7 +40,8 @@ from somflow.forms.documents import template  # noqa: E402
 from somflow.plugins import PluginHost  # noqa: E402
 from somflow.workspace import Workspace, create  # noqa: E402
 from somflow_image_consent import children as children_mod  # noqa: E402
-from somflow_image_consent import classlist, printing  # noqa: E402
+from somflow.people import classlist  # noqa: E402
+from somflow_image_consent import printing  # noqa: E402
 
 FIRST = ["Zofia", "Łucja", "Jan", "Ścibor", "Żaneta", "Michał", "Ewa", "Gęślą", "Oliwia", "Jakub"]
 LAST = ["Żak", "Łęcka", "Nowak", "Wójcik", "Źrebiec", "Kowalska", "Dąbrowski", "Wiśniewska"]
@@ -76,7 +77,7 @@ def main() -> None:
         root = create(Path(tmp) / "ws", DEMO_VALUES)
         ws = Workspace(root, PluginHost(root))
         t0 = time.perf_counter()
-        classlist.import_file(ws, school_csv(Path(tmp) / "szkola.csv", args.children))
+        classlist.import_file(ws.store, school_csv(Path(tmp) / "szkola.csv", args.children))
         t_import = time.perf_counter() - t0
         kids = children_mod.in_groups(ws, None)
         out = Path(tmp) / "szkola.pdf"

@@ -27,14 +27,14 @@ def write_csv(path: Path, text: str, encoding: str = "utf-8-sig") -> Path:
 
 
 def children(root: Path) -> list[dict]:
-    return Workspace(root).store.query("children")
+    return Workspace(root).store.query("people", {"kind": "child"})
 
 
 def test_import_utf8_semicolons_with_parents(somflow_cli, somflow_workspace, tmp_path):
     rows = [ROWS[0].replace("16221512345", valid_pesel()), *ROWS[1:]]
     result = somflow_cli("consent", "import", str(write_csv(tmp_path / "3b.csv", HEADER + "".join(rows))))
     assert result.exit_code == 0, result.output
-    assert "3 nowych" in result.output
+    assert "Nowe osoby: 3," in result.output
     kids = {c["first_name"]: c for c in children(somflow_workspace)}
     assert kids["Jan"]["group"] == "3b"  # "3 B" normalised
     assert kids["Zofia"]["birth_date"] == "2016-02-15"  # from PESEL
@@ -79,7 +79,7 @@ def test_reimport_updates_instead_of_duplicating(somflow_cli, somflow_workspace,
     somflow_cli("consent", "import", str(write_csv(tmp_path / "a.csv", HEADER + ROWS[1])))
     moved = ROWS[1].replace("3 B", "4b")
     result = somflow_cli("consent", "import", str(write_csv(tmp_path / "b.csv", HEADER + moved)))
-    assert "0 nowych dzieci, 1 zaktualizowanych" in result.output
+    assert "Nowe osoby: 0, zmienione: 1," in result.output
     (kid,) = children(somflow_workspace)
     assert kid["group"] == "4b"
 

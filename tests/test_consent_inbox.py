@@ -19,7 +19,7 @@ CLASS = "Imię;Nazwisko;Klasa\nZofia;Żak;3b\nJan;Łęcki;3b\n"
 def kids(somflow_cli, somflow_workspace, tmp_path) -> dict[str, dict]:
     (tmp_path / "3b.csv").write_text(CLASS, encoding="utf-8")
     assert somflow_cli("consent", "import", str(tmp_path / "3b.csv")).exit_code == 0
-    return {c["first_name"]: c for c in Workspace(somflow_workspace).store.query("children")}
+    return {c["first_name"]: c for c in Workspace(somflow_workspace).store.query("people", {"kind": "child"})}
 
 
 def consent_document(root: Path, child: dict, fields: dict[str, str] | None = None) -> dict:
@@ -37,7 +37,7 @@ def consent_document(root: Path, child: dict, fields: dict[str, str] | None = No
                 "sha256": None,
                 "pages": 1,
                 "status": "wygenerowany",
-                "record": {"collection": "children", "id": child["id"]},
+                "record": {"collection": "people", "id": child["id"]},
                 "created_by": "test",
                 "returned": None,
             },

@@ -54,7 +54,7 @@ def printed(somflow_cli, somflow_workspace, tmp_path) -> tuple[Path, list[dict]]
 def test_class_prints_to_one_pdf_with_a_qr_code_on_every_page(printed, somflow_workspace):
     out, docs = printed
     store = Workspace(somflow_workspace).store
-    kids = {c["id"]: c for c in store.query("children")}
+    kids = {c["id"]: c for c in store.query("people", {"kind": "child"})}
     assert sorted(kids[d["record"]["id"]]["first_name"] for d in docs) == ["Zofia", "Ścibor"]  # 4a not printed
     pages = rasterise(out, dpi=100)
     assert len(PdfReader(out).pages) == len(pages) == sum(d["pages"] for d in docs)
@@ -177,7 +177,7 @@ def test_school_of_600_from_csv_in_one_pdf(somflow_workspace, somflow_proc, tmp_
     assert "Wydrukowano 600 formularzy zgody" in done.stdout
     store = Workspace(somflow_workspace).store
     docs = store.query("documents", {"form": "zgoda-na-wizerunek"})
-    assert len({d["record"]["id"] for d in docs}) == 600 == store.count("children")
+    assert len({d["record"]["id"] for d in docs}) == 600 == store.count("people", {"kind": "child"})
     reader = PdfReader(out)
     assert len(reader.pages) == sum(d["pages"] for d in docs)
     stamps = STAMP.findall(pdftotext(out))  # the id printed beside each QR code, page by page
@@ -202,8 +202,8 @@ def test_digitally_filled_form_returned_as_pdf_is_entered_from_its_fields(somflo
     (tmp_path / "lista.csv").write_text(CLASS, encoding="utf-8")
     assert somflow_cli("consent", "import", str(tmp_path / "lista.csv")).exit_code == 0
     root = somflow_workspace
-    zofia = Workspace(root).store.query("children", {"first_name": "Zofia"})[0]
-    result = somflow_cli("fill", "zgoda-na-wizerunek", "--data", str(SPEC_DIR / "zgoda-na-wizerunek.example.yaml"), "--record", f"children:{zofia['id']}")
+    zofia = Workspace(root).store.query("people", {"first_name": "Zofia"})[0]
+    result = somflow_cli("fill", "zgoda-na-wizerunek", "--data", str(SPEC_DIR / "zgoda-na-wizerunek.example.yaml"), "--record", f"people:{zofia['id']}")
     assert result.exit_code == 0, result.output
     (doc,) = Workspace(root).store.query("documents")
     shutil.copy(root / doc["file"], root / "inbox" / "zgoda-od-rodzica.pdf")  # the parent filled it on a computer

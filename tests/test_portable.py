@@ -322,7 +322,7 @@ def test_audit_and_store_are_utf8_whatever_the_locale(somflow_cli, somflow_works
     (tmp_path / "3b.csv").write_text("Imię;Nazwisko;Klasa\nŚcibor;Źrebiec;3b\n", encoding="utf-8")
     assert somflow_cli("consent", "import", str(tmp_path / "3b.csv")).exit_code == 0
     store = somflow_workspace / "data" / "store.json"
-    assert "Źrebiec" in json.loads(store.read_bytes().decode("utf-8"))["children"].popitem()[1]["last_name"]
+    assert "Źrebiec" in json.loads(store.read_bytes().decode("utf-8"))["people"].popitem()[1]["last_name"]
 
 
 def test_windows_replace_waits_while_another_process_has_the_file_open(windows, tmp_path, monkeypatch):

@@ -164,7 +164,7 @@ def image_consent_for_class_3b(office: Secretary) -> None:
     root = office.root
     (root / "3b.csv").write_bytes(CLASS_LIST.encode("cp1250"))  # the e-register's export
     imported = office.run("consent", "import", "3b.csv").stdout
-    assert "5 nowych" in imported and "klasa 3b: 5" in imported, imported
+    assert "Nowe osoby: 5," in imported and "klasa 3b: 5" in imported, imported
     printed = office.run("consent", "print", "--group", "3b").stdout
     (merged,) = re.findall(r"\S+zgody-3b-2026-11-23\.pdf", printed)
     listed = office.run("consent", "list").stdout

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from inbox_fixtures import rasterise, save_pdf
 from pypdf import PdfReader
-from vetting_fixtures import add_person, make_pesel, printout, status
+from vetting_fixtures import add_person, make_pesel, printout, status, stored_nr
 
 from somflow.errors import SomflowError
 from somflow.workspace import Workspace
@@ -113,7 +113,7 @@ def test_returned_declaration_scan_is_filed_by_ingest(somflow_workspace, somflow
     assert result.exit_code == 0, result.output
     person = status(somflow_cli)[nr]
     assert "kraje" not in person["missing"] and "niekaralnosc-XQ" not in person["missing"]
-    (record,) = Workspace(somflow_workspace).store.query("staff", {"nr": nr})
+    record = stored_nr(somflow_workspace, nr)
     assert record["items"]["kraje"]["document"] == kraje_id
     assert record["items"]["niekaralnosc-XQ"]["document"] == zero_id
 
@@ -141,7 +141,7 @@ def test_register_printouts_without_code_are_claimed(somflow_workspace, somflow_
     assert somflow_cli("vetting", "confirm", f"{nr}/rspts-pk", "--as", "dyrektor", "--yes").exit_code == 0
     person = status(somflow_cli)[nr]
     assert person["state"] == "zablokowany" and person["hits"] == ["rspts-pk"]
-    (record,) = Workspace(somflow_workspace).store.query("staff", {"nr": nr})
+    record = stored_nr(somflow_workspace, nr)
     doc = Workspace(somflow_workspace).store.get("documents", record["items"]["rspts-pk"]["document"])
     assert doc["title"] == "Wydruk z Rejestru Sprawców Przestępstw na Tle Seksualnym" and pesel not in str(doc["data"])
 
@@ -153,7 +153,7 @@ def test_no_hit_split_over_two_lines_does_not_block(somflow_workspace, somflow_c
     printout(inbox / "rps.pdf", ["Rejestr Sprawców Przestępstw na Tle Seksualnym", f"PESEL: {pesel}", "Wynik: osoba NIE", "FIGURUJE w Rejestrze."])
     printout(inbox / "rps-pk.pdf", ["Rejestr – Państwowa Komisja", f"PESEL: {pesel}", "Wynik:   NIE   FIGURUJE"])
     assert somflow_cli("ingest").exit_code == 0
-    (record,) = Workspace(somflow_workspace).store.query("staff", {"nr": nr})
+    record = stored_nr(somflow_workspace, nr)
     assert {key: entry["result"] for key, entry in record["pending"].items()} == {"rspts": "brak-wpisu", "rspts-pk": "brak-wpisu"}
 
 
@@ -178,7 +178,7 @@ def test_countries_declaration_states_none_or_countries(somflow_workspace, somfl
 
 def test_declaration_filled_with_somflow_fill_is_matched_by_its_country(somflow_workspace, somflow_cli, tmp_path):
     nr, _pesel = _setup(somflow_workspace, somflow_cli)
-    (person,) = Workspace(somflow_workspace).store.query("staff", {"nr": nr})
+    person = stored_nr(somflow_workspace, nr)
     data = tmp_path / "dane.yaml"
     data.write_text("imie_nazwisko: Łucja Żądło\npanstwo: Państwo Testowe\n", encoding="utf-8")
     filled = somflow_cli("fill", "oswiadczenie-o-niekaralnosci", "--data", str(data), "--record", f"staff:{person['id']}")

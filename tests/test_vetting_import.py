@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from conftest import run_somflow
 from stdnum.pl import pesel as stdnum_pesel
-from vetting_fixtures import make_pesel, status
+from vetting_fixtures import make_pesel, status, stored
 
 from somflow.workspace import Workspace
 from somflow_vetting.people import FIELDS, check_pesel
@@ -57,7 +57,7 @@ def test_one_bad_pesel_rejects_the_file_naming_row_and_column(somflow_workspace,
     assert "Plik kadry.csv, wiersz 3, kolumna „pesel”: błędna cyfra kontrolna PESEL" in result.output
     assert "Nie zaimportowano nikogo" in result.output
     assert bad["pesel"] not in result.output  # the number itself is never repeated
-    assert Workspace(somflow_workspace).store.count("staff") == 0
+    assert len(stored(somflow_workspace)) == 0
 
 
 def test_every_problem_is_reported_at_once(somflow_workspace, somflow_cli, tmp_path):
@@ -75,7 +75,7 @@ def test_every_problem_is_reported_at_once(somflow_workspace, somflow_cli, tmp_p
     assert "wiersz 4, kolumna „obywatelstwa”: nieznane państwo „Atlantyda”" in out
     assert "wiersz 4, kolumna „start”: nieprawidłowa data" in out
     assert "wiersz 5, kolumna „data_urodzenia”: bez numeru PESEL podaj datę urodzenia" in out
-    assert Workspace(somflow_workspace).store.count("staff") == 0
+    assert len(stored(somflow_workspace)) == 0
 
 
 def test_windows_excel_export_in_cp1250_and_polish_headers(somflow_workspace, somflow_cli, tmp_path):
@@ -104,7 +104,7 @@ def test_a_pesel_already_in_the_register_is_refused(somflow_workspace, somflow_c
     assert somflow_cli("vetting", "import", str(path)).exit_code == 0
     again = somflow_cli("vetting", "import", str(path))
     assert again.exit_code == 2 and "jest już w rejestrze" in again.output
-    assert Workspace(somflow_workspace).store.count("staff") == 1
+    assert len(stored(somflow_workspace)) == 1
 
 
 def test_template_round_trips(somflow_workspace, somflow_cli, tmp_path):
@@ -175,7 +175,7 @@ def test_import_in_a_separate_process(somflow_workspace, tmp_path):
 
 
 def _stored(root) -> list[dict]:
-    return Workspace(root).store.query("staff")
+    return stored(root)
 
 
 def test_excel_damage_dates_and_trailing_rows(somflow_workspace, somflow_cli, tmp_path):

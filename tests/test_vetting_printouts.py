@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from vetting_fixtures import add_person, make_pesel, printout, status
+from vetting_fixtures import add_person, make_pesel, printout, status, stored_nr
 
 from somflow.workspace import Workspace
 
@@ -32,8 +32,7 @@ def terminal(monkeypatch):
 
 
 def record_of(root, nr: int) -> dict:
-    (record,) = Workspace(root).store.query("staff", {"nr": nr})
-    return record
+    return stored_nr(root, nr)
 
 
 def test_a_forged_figuruje_from_the_inbox_blocks_nobody_until_confirmed(somflow_workspace, somflow_cli, person, terminal):

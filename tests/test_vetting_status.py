@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from vetting_fixtures import add_person, make_pesel, status
+from vetting_fixtures import add_person, make_pesel, status, stored_nr
 
 from somflow.plugins import PluginHost
 from somflow.workspace import Workspace
@@ -110,7 +110,7 @@ def test_a_hit_blocks_alerts_and_cannot_be_cleared(somflow_workspace, somflow_cl
     assert status(somflow_cli)[nr]["state"] == "zablokowany"
     # The store flag stays, and the head gets an alert through the deadlines/reminders.
     ws = Workspace(somflow_workspace, PluginHost(somflow_workspace))
-    (record,) = ws.store.query("staff", {"nr": nr})
+    record = stored_nr(ws.root, nr)
     assert record["blocked"] is True and record["alert"]["item"] == "rspts-pk"
     deadlines = [d for ds in ws.hook.somflow_deadlines(workspace=ws, today=date.today()) for d in ds or []]
     alert = next(d for d in deadlines if d.key.endswith(":figuruje"))
@@ -153,7 +153,7 @@ def test_record_with_a_file_archives_it_and_links_the_document(somflow_workspace
     result = somflow_cli("vetting", "record", str(nr), "krk", "--result", "brak-wpisu", "--file", str(scan))
     assert result.exit_code == 0, result.output
     ws = Workspace(somflow_workspace)
-    (person,) = ws.store.query("staff", {"nr": nr})
+    person = stored_nr(ws.root, nr)
     doc = ws.store.get("documents", person["pending"]["krk"]["document"])  # awaiting confirmation: test_vetting_printouts
     assert doc["record"] == {"collection": "staff", "id": person["id"]} and doc["status"] == "zwrócony"
     assert (somflow_workspace / doc["returned"]["scan"]).read_bytes() == scan.read_bytes()
@@ -211,7 +211,7 @@ def test_english_messages(somflow_cli):
 @pytest.mark.parametrize("ref_kind", ["number", "id", "pesel"])
 def test_person_found_by_number_id_or_pesel(somflow_workspace, somflow_cli, ref_kind):
     nr = _polish(somflow_cli)
-    (person,) = Workspace(somflow_workspace).store.query("staff", {"nr": nr})
+    person = stored_nr(somflow_workspace, nr)
     ref = {"number": str(nr), "id": person["id"][:12].lower(), "pesel": person["pesel"]}[ref_kind]
     result = somflow_cli("vetting", "show", ref)
     assert result.exit_code == 0 and f"Osoba nr {nr}" in result.output
@@ -248,18 +248,19 @@ def test_edit_changes_what_is_required_but_never_unblocks(somflow_cli):
     assert status(somflow_cli)[nr]["state"] == "zablokowany"
 
 
-def test_staff_record_added_by_another_plugin_is_vetted_too(somflow_workspace, somflow_cli):
-    # The standards plugin adds staff to the shared collection with just a name.
-    other = Workspace(somflow_workspace).store.insert("staff", {"imie": "Ida", "nazwisko": "Wrona"})
+def test_staff_added_to_the_register_by_another_plugin_is_vetted_too(somflow_workspace, somflow_cli):
+    # The standards plugin adds staff to the shared register with just a name: no vetting record yet.
+    from somflow.people import register
+
+    other = register.add(Workspace(somflow_workspace).store, register.new_person("staff", "Ida", "Wrona"))
     nr = _polish(somflow_cli)
     data = status(somflow_cli)
     assert data[nr]["state"] == "niekompletny"
-    (added,) = [p for key, p in data.items() if key != "starting_soon" and p["id"] == other["id"]]
-    assert added["nr"] is None and added["state"] == "niekompletny" and added["required"] == BASE
-    assert other["id"][:10] in somflow_cli("vetting", "status").output
-    done = somflow_cli("vetting", "record", other["id"][:10], "krk", "--result", "brak-wpisu")
+    added = data[other["nr"]]
+    assert added["id"] == other["id"] and added["state"] == "niekompletny" and added["required"] == BASE
+    done = somflow_cli("vetting", "record", str(other["nr"]), "krk", "--result", "brak-wpisu")
     assert done.exit_code == 0, done.output
-    assert "krk" not in status(somflow_cli)[None]["missing"]
+    assert "krk" not in status(somflow_cli)[other["nr"]]["missing"]
     assert next_number_after_import(somflow_cli) == nr + 1
 
 

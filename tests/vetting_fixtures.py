@@ -51,3 +51,17 @@ def printout(path: Path, lines: list[str]) -> Path:
     pdf.save()
     path.write_bytes(buffer.getvalue())
     return path
+
+
+def stored(root) -> list[dict]:
+    """Every member of staff as vetting reads them (register fields joined with the vetting record)."""
+    from somflow.workspace import Workspace
+    from somflow_vetting import records
+
+    return records.all_people(Workspace(root))
+
+
+def stored_nr(root, nr: int) -> dict:
+    """The member of staff with person number ``nr``, as vetting reads them."""
+    (person,) = [p for p in stored(root) if p["nr"] == nr]
+    return person

@@ -4,8 +4,8 @@ Sources: seed 001 ch. VI.II, seed 002 ch. IV, seed 004 §12–14 and annex 4
 (``/work/shared/DOMAIN.md`` section 3). The modules:
 
 ``vocabulary``  purposes, channels, kinds of photo and their CLI names
-``classlist``   importing children and parents from an e-register CSV
-``children``    finding a child, groups, leaving the unit
+``children``    the register's children as consents see them: finding one, classes, leaving
+                (class lists are read by ``somflow.people.classlist`` into the shared register)
 ``register``    recording, replacing, withdrawing consents; deciding who may appear
 ``printing``    one consent form per child through the forms engine, merged for print
 ``sheet``       the class-wide check and the photographer's list

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import click
-from somflow_image_consent import CONSENT_HELP, classlist, printing, register, sheet
+from somflow_image_consent import CONSENT_HELP, printing, register, sheet
 from somflow_image_consent import children as children_mod
 from somflow_image_consent.vocabulary import PHOTO_KINDS, PHOTO_WORDS, PURPOSES, channel, channel_label, given_photo_kinds, given_purposes
 
@@ -18,6 +18,7 @@ from somflow.corrections import history_notes
 from somflow.errors import InvalidInput, SomflowError
 from somflow.fileio import safe_filename
 from somflow.i18n import _
+from somflow.people import classlist
 
 
 def _workspace():
@@ -46,13 +47,13 @@ def consent() -> None:
     pass
 
 
-@consent.command(name="import", help="Zaimportuj dzieci i rodziców z listy klasy (CSV z dziennika elektronicznego, UTF-8 albo Windows-1250).")
+@consent.command(name="import", help="Zaimportuj albo zaktualizuj dzieci i rodziców z listy klasy (CSV z dziennika elektronicznego, UTF-8 albo Windows-1250); powtórny import zmienia tylko to, co się zmieniło.")
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def import_(csv_file: Path) -> None:
-    result = classlist.import_file(_workspace(), csv_file)
-    click.echo(_("Zaimportowano: {added} nowych dzieci, {updated} zaktualizowanych.", added=result.added, updated=result.updated))
-    for group, count in sorted(result.groups.items()):
-        click.echo(_("  klasa {group}: {count}", group=group, count=count))
+@click.option("--dry-run", is_flag=True, help="Pokaż, co by się zmieniło, niczego nie zapisując.")
+def import_(csv_file: Path, dry_run: bool) -> None:
+    report = classlist.import_file(_workspace().store, csv_file, dry_run=dry_run)
+    for line in report.lines():
+        click.echo(line)
 
 
 @consent.command(name="print", help="Wydrukuj formularze zgody dla klasy (--group) albo całej placówki (--all): jeden plik PDF, kod QR na każdej stronie.")

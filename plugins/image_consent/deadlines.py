@@ -18,7 +18,7 @@ from somflow.workspace import Workspace
 
 from somflow_image_consent import children as children_mod
 from somflow_image_consent import register
-from somflow_image_consent.vocabulary import CHILDREN, FORM_ID, PRINTS
+from somflow_image_consent.vocabulary import FORM_ID, PRINTS
 
 EXPIRY_WINDOW = 30  # days before the end of a consent when reminders start
 RETURN_DAYS = 14  # days after printing by which the signed forms should be back
@@ -26,7 +26,7 @@ RETURN_DAYS = 14  # days after printing by which the signed forms should be back
 
 def expiring(workspace: Workspace, today: date) -> list[tuple[str, date, int]]:
     """``(group, end date, how many)`` of active consents ending within 30 days (or ended in the last 30)."""
-    kids = {c["id"]: c for c in workspace.store.query(CHILDREN)}
+    kids = children_mod.everyone(workspace)
     counts: dict[tuple[str, date], int] = defaultdict(int)
     for child_id, consents in register.by_child(workspace).items():
         child = kids.get(child_id)
@@ -48,7 +48,7 @@ def unreturned(workspace: Workspace, today: date) -> list[tuple[dict[str, Any], 
     and a form is answered once its scan came back or a consent was entered for it.
     """
     store = workspace.store
-    kids = {c["id"]: c for c in store.query(CHILDREN)}
+    kids = children_mod.everyone(workspace)
     answered = {c.get("document_id") for c in store.query("image_consents") if c.get("document_id")}
     docs = {d["id"]: d for d in store.query("documents", {"form": FORM_ID})}
     batches = store.query(PRINTS)
@@ -109,7 +109,7 @@ def counts(workspace: Workspace, today: date | None = None) -> list[tuple[str, i
     today = today or calendar.today()
     store = workspace.store
     consents = register.by_child(workspace)
-    present = [c for c in store.query(CHILDREN) if not children_mod.left(c, today)]
+    present = [c for c in children_mod.everyone(workspace).values() if not children_mod.left(c, today)]
     valid = without = pending = 0
     for child in present:
         history = consents.get(child["id"], [])

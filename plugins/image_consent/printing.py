@@ -22,6 +22,7 @@ import pikepdf
 from somflow import calendar
 from somflow.fileio import prepare_output, write_private
 from somflow.i18n import _
+from somflow.people import register
 from somflow.store.base import now_iso
 from somflow.workspace import Workspace
 
@@ -99,7 +100,7 @@ def print_forms(
                 documents[index] = store.update(
                     "documents",
                     doc["id"],
-                    {"record": {"collection": "children", "id": child["id"]}, "title": _("Zgoda na wizerunek – klasa {group}", group=child.get("group", ""))},
+                    {"record": {"collection": register.COLLECTION, "id": child["id"]}, "title": _("Zgoda na wizerunek – klasa {group}", group=child.get("group", ""))},
                 )
             batch = store.insert(
                 PRINTS,

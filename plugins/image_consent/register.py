@@ -21,6 +21,7 @@ from somflow import calendar
 from somflow.corrections import is_withdrawn
 from somflow.errors import InvalidInput
 from somflow.i18n import _
+from somflow.people import register as people_register
 from somflow.store.base import now_iso
 from somflow.workspace import Workspace
 
@@ -293,7 +294,7 @@ def file_scan(workspace: Workspace, document: dict[str, Any]) -> dict[str, Any] 
     if document.get("form") != FORM_ID:
         return None
     target = document.get("record") or {}
-    child = workspace.store.get("children", target.get("id", "")) if target.get("collection") == "children" else None
+    child = children_mod.everyone(workspace).get(target.get("id", "")) if target.get("collection") == people_register.COLLECTION else None
     if child is None:
         return None
     returned = document.get("returned") or {}

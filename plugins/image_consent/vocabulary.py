@@ -11,7 +11,6 @@ from somflow.i18n import _
 from somflow.vocabulary import Vocabulary
 
 FORM_ID = "zgoda-na-wizerunek"
-CHILDREN = "children"
 CONSENTS = "image_consents"
 PRINTS = "image_consent_prints"
 

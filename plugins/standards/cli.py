@@ -112,13 +112,19 @@ def people_add(ctx: click.Context, name: str, group: str, klasa: str, dziecko: s
     click.echo(_("Dodano osobę {id}.", id=rec["id"]))
 
 
-@people_cmd.command("import", help="Dodaj osoby z pliku CSV (kolumny: imie_nazwisko, klasa, dziecko); błędny plik nie dodaje nikogo.")
+@people_cmd.command(
+    "import",
+    help="Zaimportuj albo zaktualizuj osoby z pliku CSV: listę klasy z dziennika (jak w „zgody import”) albo kolumny "
+    "imie_nazwisko, klasa, dziecko, data_odejscia; powtórny import zmienia tylko to, co się zmieniło; błędny plik nie zmienia nic.",
+)
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--group", type=GROUP, required=True)
+@click.option("--dry-run", is_flag=True, help="Pokaż, co by się zmieniło, niczego nie zapisując.")
 @click.pass_context
-def people_import(ctx: click.Context, csv_file: Path, group: str) -> None:
-    count = people.import_csv(ctx.obj.workspace.store, group, csv_file)
-    click.echo(_("Dodano {count} osób.", count=count))
+def people_import(ctx: click.Context, csv_file: Path, group: str, dry_run: bool) -> None:
+    report = people.import_csv(ctx.obj.workspace.store, group, csv_file, dry_run=dry_run)
+    for line in report.lines():
+        click.echo(line)
 
 
 @people_cmd.command("list", help="Wypisz osoby i stan potwierdzeń obowiązującej wersji.")

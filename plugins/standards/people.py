@@ -1,12 +1,10 @@
-"""Who must acknowledge the standards: staff, parents and children.
+"""Who must acknowledge the standards: staff, parents and children — the people of the shared register.
 
-Staff come from the ``staff`` collection, which the vetting plugin keeps (names
-in ``imie``/``nazwisko`` or ``imie_nazwisko``, the planned first day of work
-with children in ``start``); a person exempt there (``zwolnienie``: a police
-officer giving a talk, a delivery driver) or ``active: false`` needs no
-acknowledgment. Parents and children, which no
-other plugin keeps, live here in ``standards_people`` with ``group`` ``rodzice``
-or ``dzieci``, a class/group label ``klasa`` and, for a parent, the child's name.
+Everyone comes from :mod:`somflow.people.register` (kinds ``staff``/``volunteer`` →
+``pracownicy``, ``parent`` → ``rodzice``, ``child`` → ``dzieci``); acknowledgments link
+to the person's id there. A member of staff exempt from vetting (``zwolnienie`` in the
+vetting plugin's record kept under the same id: a police officer giving a talk, a
+delivery driver) needs no acknowledgment; a person who left the unit needs none either.
 """
 
 from __future__ import annotations
@@ -16,19 +14,19 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from somflow import refs
+from somflow import calendar
 from somflow.errors import InvalidInput
 from somflow.forms import datafile
 from somflow.i18n import _
+from somflow.people import classlist, imports, register
 from somflow.store import Store
 
-STAFF = "staff"
-PEOPLE = "standards_people"
+STAFF = "staff"  # the vetting plugin's records (under the person's id): only ``zwolnienie`` is read here
 GROUPS = ("pracownicy", "rodzice", "dzieci")
 #: Polish names of the groups (translated with ``_`` where shown).
 GROUP_LABELS = {"pracownicy": "pracownicy", "rodzice": "rodzice", "dzieci": "dzieci"}
-#: Fields of a staff record that may hold the planned first day of work with children.
-START_FIELDS = ("planned_start", "start_date", "data_rozpoczecia", "start")
+#: The register's kinds of person in each group.
+KINDS = {"pracownicy": register.ADULTS_AT_WORK, "rodzice": ("parent",), "dzieci": ("child",)}
 
 
 @dataclass(frozen=True)
@@ -39,21 +37,12 @@ class Person:
     name: str
     klasa: str = ""
     child: str = ""
-    since: date | None = None  # when the person joined (record created)
+    since: date | None = None  # when the person joined (first recorded in the register)
     start: date | None = None  # planned first day of work with children (staff)
 
     @property
     def ref(self) -> dict[str, str]:
         return {"collection": self.collection, "id": self.id}
-
-
-def display_name(record: dict[str, Any]) -> str:
-    if record.get("imie_nazwisko"):
-        return str(record["imie_nazwisko"]).strip()
-    parts = [str(record.get(k) or "").strip() for k in ("imie", "nazwisko")]
-    if any(parts):
-        return " ".join(p for p in parts if p)
-    return str(record.get("name") or record.get("first_name", "") + " " + record.get("last_name", "")).strip()
 
 
 def _day(value: Any) -> date | None:
@@ -63,37 +52,35 @@ def _day(value: Any) -> date | None:
         return None
 
 
-def everyone(store: Store, group: str | None = None) -> list[Person]:
-    """Every person who must know the standards (optionally of one group), staff first."""
+def everyone(store: Store, group: str | None = None, today: date | None = None) -> list[Person]:
+    """Every person who must know the standards (optionally of one group), staff first; leavers left out."""
+    today = today or calendar.today()
+    exempt = {r["id"] for r in store.query(STAFF) if r.get("zwolnienie") or r.get("exempt")}
     found: list[Person] = []
-    if group in (None, "pracownicy"):
-        for rec in store.query(STAFF):
-            if rec.get("zwolnienie") or rec.get("exempt") or rec.get("active") is False:
+    for name in (group,) if group else GROUPS:
+        for rec in register.listing(store, KINDS[name], on=today):
+            if name == "pracownicy" and rec["id"] in exempt:
                 continue
-            start = next((_day(rec.get(k)) for k in START_FIELDS if rec.get(k)), None)
-            found.append(Person(STAFF, rec["id"], "pracownicy", display_name(rec), since=_day(rec["created"]), start=start))
-    for rec in store.query(PEOPLE):
-        if rec.get("left") or (group and rec.get("group") != group):
-            continue
-        found.append(
-            Person(PEOPLE, rec["id"], rec["group"], display_name(rec), rec.get("klasa", ""), rec.get("dziecko", ""), _day(rec["created"]))
-        )
+            found.append(
+                Person(
+                    register.COLLECTION, rec["id"], name, register.display_name(rec), rec.get("group") or "", rec.get("child") or "",
+                    _day(rec.get("since") or rec["created"]), _day(rec.get("start")),
+                )
+            )
     return found
 
 
 def find(store: Store, ref: str) -> Person:
-    """A person by record id (or a unique id prefix); raises InvalidInput with a Polish message."""
-    matches = refs.by_id(everyone(store), ref, key=lambda p: p.id)
-    if len(matches) != 1:
-        problem = _("Nie znaleziono osoby o identyfikatorze {ref}.", ref=ref) if not matches else _(
-            "Identyfikator {ref} pasuje do kilku osób; podaj go w całości.", ref=ref
-        )
-        raise InvalidInput([problem])
-    return matches[0]
+    """A person by number, record id (or a unique id prefix) or name; raises InvalidInput with a Polish message."""
+    known = {p.id: p for p in everyone(store)}
+    person = register.lookup([r for r in register.listing(store) if r["id"] in known], ref)
+    if person is None:
+        raise InvalidInput([_("Nie znaleziono osoby o identyfikatorze {ref}.", ref=ref)])
+    return known[person["id"]]
 
 
 def add(store: Store, group: str, name: str, klasa: str = "", child: str = "") -> dict[str, Any]:
-    """Add a person; staff go to the shared ``staff`` collection, parents and children here."""
+    """Add a person to the register (staff, a parent, a child)."""
     problems = []
     if group not in GROUPS:
         problems.append(_("Grupa „{group}” nie istnieje; wybierz jedną z: {groups}.", group=group, groups=", ".join(GROUPS)))
@@ -101,29 +88,40 @@ def add(store: Store, group: str, name: str, klasa: str = "", child: str = "") -
         problems.append(_("Pole „imię i nazwisko” nie może być puste."))
     if problems:
         raise InvalidInput(problems)
-    if group == "pracownicy":
-        first, _sep, last = name.strip().partition(" ")
-        return store.insert(STAFF, {"imie": first, "nazwisko": last.strip()})
-    record = {"group": group, "imie_nazwisko": name.strip(), "klasa": klasa.strip()}
+    kind, first, last, extra = _fields(group, name, klasa, child)
+    return register.add(store, register.new_person(kind, first, last, **extra))
+
+
+def _fields(group: str, name: str, klasa: str, child: str) -> tuple[str, str, str, dict[str, Any]]:
+    first, last = register.split_name(name.strip())
+    extra: dict[str, Any] = {"group": register.normalise_group(klasa) or None}
     if group == "rodzice":
-        record["dziecko"] = child.strip()
-    return store.insert(PEOPLE, record)
+        extra["child"] = child.strip() or None
+    return KINDS[group][0], first, last, extra
 
 
-def import_csv(store: Store, group: str, path: Path) -> int:
-    """Add people from a CSV class list (columns ``imie_nazwisko``, ``klasa``, for parents ``dziecko``).
-
-    Every row is checked first; any problem rejects the whole file, naming the row.
+def import_csv(store: Store, group: str, path: Path, *, dry_run: bool = False) -> imports.Report:
+    """Import people of ``group`` into the register: a class list from an e-register (as ``zgody import``
+    takes: children, or for ``rodzice`` their parents) or a list with columns ``imie_nazwisko``,
+    ``klasa``, ``dziecko``, ``data_odejscia``. Every row is checked first; any problem rejects the whole file.
     """
+    if group != "pracownicy" and classlist.is_class_list(path):
+        return classlist.import_file(store, path, parents=group == "rodzice", dry_run=dry_run)
     rows, _batch = datafile.load(path)  # the forms engine's reader: UTF-8, "," or ";" separated
-    problems = [
-        _("Plik {file}, wiersz {row}, kolumna imie_nazwisko: wartość nie może być pusta.", file=path.name, row=number)
-        for number, row in enumerate(rows, start=2)
-        if not row.get("imie_nazwisko")
-    ]
+    problems = []
+    incoming = []
+    for line, row in enumerate(rows, start=2):
+        if not row.get("imie_nazwisko"):
+            problems.append(_("Plik {file}, wiersz {row}, kolumna imie_nazwisko: wartość nie może być pusta.", file=path.name, row=line))
+            continue
+        kind, first, last, extra = _fields(group, str(row["imie_nazwisko"]), str(row.get("klasa") or ""), str(row.get("dziecko") or ""))
+        left = str(row.get("data_odejscia") or row.get("odeszla") or row.get("odszedl") or "").strip()
+        if left:
+            day = calendar.parse_date(left)
+            if day is None:
+                problems.append(calendar.not_a_date(_("Plik {file}, wiersz {row}, kolumna data_odejscia", file=path.name, row=line), left))
+            extra["left_on"] = day.isoformat() if day else None
+        incoming.append(imports.Row(line, {"kind": kind, "first_name": first, "last_name": last, **extra}))
     if problems:
         raise InvalidInput([*problems, _("Nic nie zaimportowano.")])
-    with store.transaction():
-        for row in rows:
-            add(store, group, row["imie_nazwisko"], row.get("klasa", ""), row.get("dziecko", ""))
-    return len(rows)
+    return imports.import_rows(store, incoming, kinds=KINDS[group], by_group=group != "pracownicy", dry_run=dry_run)

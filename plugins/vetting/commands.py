@@ -349,7 +349,7 @@ def status(ctx: click.Context, days: int, as_json: bool) -> None:
     workspace = _workspace(ctx)
     today = calendar.today()
     rows = []
-    for person in sorted(workspace.store.query(people.COLLECTION), key=lambda p: (p.get("nr") is None, p.get("nr") or 0, p["id"])):
+    for person in sorted(records.current_people(workspace, today), key=lambda p: (p.get("nr") is None, p.get("nr") or 0, p["id"])):
         standing = req.standing(person, workspace.config, today)
         rows.append((person, standing))
     soon = [(p, s) for p, s in rows if req.starts_soon(p, s, today, days)]

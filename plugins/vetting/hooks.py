@@ -47,8 +47,11 @@ def somflow_validate(form, data, workspace):
     return None
 
 
-def _people(workspace) -> list[dict[str, Any]]:
-    return workspace.store.query(COLLECTION)
+def _people(workspace, today: date) -> list[dict[str, Any]]:
+    """The people whose vetting still runs (a leaver's deadlines and reminders stop; their records stay)."""
+    from . import records
+
+    return records.current_people(workspace, today)
 
 
 @hookimpl
@@ -58,7 +61,7 @@ def somflow_deadlines(workspace, today: date):
     from somflow.deadlines import Deadline
 
     out = []
-    for person in _people(workspace):
+    for person in _people(workspace, today):
         standing = req.standing(person, workspace.config, today)
         record = {"collection": COLLECTION, "id": person["id"]}
         if standing.state == req.BLOCKED:
@@ -122,7 +125,7 @@ def somflow_claim_inbox_file(scan, workspace):
     if found is None:
         return None
     numbers = set(ELEVEN_DIGITS.findall(scan.text))
-    owners = [p for p in _people(workspace) if p.get("pesel") in numbers]
+    owners = [p for p in _people(workspace, calendar.today()) if p.get("pesel") in numbers]
     if len(owners) != 1:
         return None
     return Claim(
@@ -147,7 +150,7 @@ def somflow_document_filed(document, workspace) -> None:
     link = document.get("record") or {}
     if link.get("collection") != COLLECTION:
         return
-    person = workspace.store.get(COLLECTION, link["id"])
+    person = records.get(workspace, link["id"])
     if person is None:
         return
     data = document.get("data") or {}
@@ -170,7 +173,7 @@ def somflow_document_filed(document, workspace) -> None:
 
 def _counts(workspace, today: date) -> dict[str, int]:
     counts = {req.CLEARED: 0, req.INCOMPLETE: 0, req.BLOCKED: 0, req.EXEMPT: 0, "soon": 0}
-    for person in _people(workspace):
+    for person in _people(workspace, today):
         standing = req.standing(person, workspace.config, today)
         counts[standing.state] += 1
         counts["soon"] += req.starts_soon(person, standing, today, SOON_DAYS)

@@ -14,7 +14,7 @@ from typing import Any
 from somflow.i18n import _
 from somflow.workspace import Workspace
 
-from . import countries
+from . import countries, records
 from . import requirements as req
 from .people import COLLECTION, display_name, number
 
@@ -70,7 +70,8 @@ def print_documents(workspace: Workspace, person: dict[str, Any], today: date, o
     store = workspace.store
     made = []
     with store.transaction():
-        links = dict(store.get(COLLECTION, person["id"]).get("documents") or {})
+        fresh = records.get(workspace, person["id"])
+        links = dict(fresh.get("documents") or {})
         for item in wanted:
             form_id, data, title = form_data(workspace, person, item)
             if only and form_id not in only:
@@ -79,5 +80,5 @@ def print_documents(workspace: Workspace, person: dict[str, Any], today: date, o
             links[doc["id"]] = item.key if item else DATA_SHEET
             made.append(doc)
         if made:
-            store.update(COLLECTION, person["id"], {"documents": links})
+            records.save(workspace, fresh, {"documents": links})
     return made

@@ -29,7 +29,7 @@ from somflow.store.base import now_iso, os_user
 from somflow.workspace import Workspace
 
 from . import requirements as req
-from .people import COLLECTION, number
+from .people import number
 
 log = logging.getLogger(__name__)
 
@@ -122,14 +122,14 @@ def await_confirmation(
 
     Its date is the one printed on it, else ``today`` (the day it was read).
     """
-    from .records import check_result
+    from .records import check_result, get, save
 
     on = min(printout.printed or today, today)
     result = printout.result
     item = check_result(workspace, person, printout.item, result, on=on, today=today)
     store = workspace.store
     with store.transaction():
-        fresh = store.get(COLLECTION, person["id"])
+        fresh = get(workspace, person["id"])
         if fresh is None:
             raise InvalidInput([_("Osoba została w międzyczasie usunięta.")])
         pending = dict(fresh.get("pending") or {})
@@ -141,14 +141,16 @@ def await_confirmation(
             "source": source,
             "read": now_iso(),
         }
-        updated = store.update(COLLECTION, fresh["id"], {"pending": pending}, expected_rev=fresh["rev"])
+        updated = save(workspace, fresh, {"pending": pending})
     log.info("vetting: printout for person %s, item %s awaits confirmation", number(fresh), item.key)
     return updated, item
 
 
 def awaiting(workspace: Workspace) -> list[tuple[dict[str, Any], str, dict[str, Any]]]:
     """Every printout awaiting confirmation: (person, item key, what it says), by person number."""
-    people = sorted(workspace.store.query(COLLECTION), key=lambda p: (p.get("nr") or 0, p["id"]))
+    from .records import all_people
+
+    people = sorted(all_people(workspace), key=lambda p: (p.get("nr") or 0, p["id"]))
     return [(p, key, entry) for p in people for key, entry in sorted((p.get("pending") or {}).items())]
 
 
@@ -210,7 +212,7 @@ def confirm(workspace: Workspace, ref: str, *, role: str, by: str, today: date) 
     transaction: the result, who confirmed it, the pending entry gone, the audit
     entry ``confirm``.
     """
-    from .records import record_result
+    from .records import record_result, save
 
     mark = _mark(workspace, role, by)
     person, key, entry = find(workspace, ref)
@@ -222,7 +224,7 @@ def confirm(workspace: Workspace, ref: str, *, role: str, by: str, today: date) 
         items = dict(updated["items"])
         items[key] = {**items[key], "verification": entry.get("verification"), "confirmed": mark}
         pending = {k: v for k, v in (updated.get("pending") or {}).items() if k != key}
-        updated = store.update(COLLECTION, updated["id"], {"items": items, "pending": pending}, expected_rev=updated["rev"], action="confirm")
+        updated = save(workspace, updated, {"items": items, "pending": pending}, action="confirm")
     log.info("vetting: printout confirmed for person %s, item %s (role %s)", number(updated), key, role)
     return updated, item, blocked_now
 
@@ -234,14 +236,14 @@ def reject(workspace: Workspace, ref: str, *, role: str, by: str, reason: str) -
     mark = _mark(workspace, role, by)
     if len((reason or "").strip()) < MIN_REASON:
         raise InvalidInput([_("Podaj powód odrzucenia wydruku (--reason), np. „numer zapytania nie istnieje w rejestrze”.")])
+    from .records import get, save
+
     person, key, entry = find(workspace, ref)
     store = workspace.store
     with store.transaction():
-        fresh = store.get(COLLECTION, person["id"])
+        fresh = get(workspace, person["id"])
         pending = {k: v for k, v in (fresh.get("pending") or {}).items() if k != key}
         rejected = [*(fresh.get("rejected_printouts") or []), {**entry, "item": key, "rejected": {**mark, "reason": reason.strip()}}]
-        updated = store.update(
-            COLLECTION, fresh["id"], {"pending": pending, "rejected_printouts": rejected}, expected_rev=fresh["rev"], action="reject"
-        )
+        updated = save(workspace, fresh, {"pending": pending, "rejected_printouts": rejected}, action="reject")
     log.info("vetting: printout rejected for person %s, item %s (role %s)", number(updated), key, role)
     return updated, key

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from somflow import pesel, refs
+from somflow.people import register
 from somflow.errors import InvalidInput, SomflowError
 from somflow.i18n import _
 from somflow.store.base import now_iso, os_user
@@ -38,45 +38,82 @@ class Refused(SomflowError):
     """The change is not allowed (a blocked person, a hit that cannot be undone)."""
 
 
-def next_number(workspace: Workspace) -> int:
-    """The next person number of this unit (1, 2, …), shown instead of names in lists and reminders."""
-    return max((p.get("nr") or 0 for p in workspace.store.query(COLLECTION)), default=0) + 1
+#: A vetting record's fields that the register keeps (legacy key here → the register's field).
+PERSON_FIELDS = {"imie": "first_name", "nazwisko": "last_name", "pesel": "pesel", "data_urodzenia": "birth_date", "rola": "role", "start": "start"}
+#: What a vetting record starts with (the procedure); the rest of ``people.FIELDS`` are the vetting's own details.
+PROCEDURE = {"items": {}, "blocked": False, "alert": None, "admitted": None, "documents": {}}
+
+
+def view(person: dict[str, Any], record: dict[str, Any] | None) -> dict[str, Any]:
+    """A member of staff as vetting reads them: the vetting record (kept under the person's id) with the
+    register's name, PESEL, dates and number in the keys of :data:`people.FIELDS`."""
+    joined = {**PROCEDURE, **(record or {}), "id": person["id"], "rev": (record or {}).get("rev")}
+    joined.update({key: person.get(field) for key, field in PERSON_FIELDS.items()})
+    joined.update(nr=person.get("nr"), left_on=person.get("left_on"), kind=person.get("kind"))
+    return joined
+
+
+def all_people(workspace: Workspace) -> list[dict[str, Any]]:
+    """Every member of staff and volunteer of the register (leavers too), joined with their vetting records."""
+    store = workspace.store
+    records = {r["id"]: r for r in store.query(COLLECTION)}
+    return [view(p, records.get(p["id"])) for p in register.listing(store, register.ADULTS_AT_WORK, include_left=True)]
+
+
+def current_people(workspace: Workspace, today: date) -> list[dict[str, Any]]:
+    """The people whose vetting still runs: not left the unit by ``today``."""
+    return [p for p in all_people(workspace) if not register.has_left(p, today)]
+
+
+def get(workspace: Workspace, id: str) -> dict[str, Any] | None:
+    person = register.get(workspace.store, id)
+    if person is None or person.get("kind") not in register.ADULTS_AT_WORK:
+        return None
+    return view(person, workspace.store.get(COLLECTION, id))
 
 
 def find_person(workspace: Workspace, ref: str) -> dict[str, Any]:
-    """The person ``ref`` names: their number, record id (or a unique start of it), or PESEL (spaces and dashes allowed)."""
-    ref = ref.strip()
-    digits = pesel.compact(ref)
-    if len(digits) == 11 and digits.isdigit():
-        ref = digits  # typed as on an ID card (020708 03628); never echoed back unmasked
-    people = workspace.store.query(COLLECTION)
-    if ref.isdigit() and len(ref) != 11:
-        found = [p for p in people if p.get("nr") == int(ref)]
-    elif ref.isdigit():
-        found = [p for p in people if p.get("pesel") == ref]
-    else:
-        found = refs.by_id(people, ref)
-    if len(found) != 1:
-        raise InvalidInput([_("Nie znaleziono jednoznacznie osoby „{ref}” (podaj numer z listy: somflow vetting status).", ref=ref if len(ref) != 11 else "***********")])
-    return found[0]
+    """The person ``ref`` names: their number, record id (or a unique start of it), PESEL or name (:func:`register.find`)."""
+    person = register.find(workspace.store, ref, kinds=register.ADULTS_AT_WORK)
+    return view(person, workspace.store.get(COLLECTION, person["id"]))
+
+
+def save(workspace: Workspace, person: dict[str, Any], changes: dict[str, Any], *, action: str = "update") -> dict[str, Any]:
+    """Write vetting ``changes`` for ``person`` (a :func:`view`); their vetting record is made on the first write.
+    ``action`` names the change in the audit log (``confirm``, ``reject``…)."""
+    store = workspace.store
+    with store.transaction():
+        if person.get("rev") is None:
+            store.insert(COLLECTION, {**PROCEDURE, **changes}, id=person["id"])
+        else:
+            store.update(COLLECTION, person["id"], changes, expected_rev=person["rev"], action=action)
+        return get(workspace, person["id"])
+
+
+def split(parsed: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A parsed person (``people.parse_person``) as (register fields, the vetting's own fields)."""
+    mine = {field: parsed.get(key) for key, field in PERSON_FIELDS.items() if key in parsed}
+    if "umowa" in parsed:
+        mine["kind"] = "volunteer" if parsed.get("umowa") == "wolontariat" else "staff"
+    return mine, {k: v for k, v in parsed.items() if k not in PERSON_FIELDS}
 
 
 def add_people(workspace: Workspace, people: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Insert people (already checked by ``parse_person``) in one transaction, numbering them."""
+    """Add people (already checked by ``parse_person``) to the register, with their vetting records, in one transaction."""
     store = workspace.store
     inserted = []
     with store.transaction():
-        nr = next_number(workspace)
-        for person in people:
-            record = {**person, "nr": nr, "items": {}, "blocked": False, "alert": None, "admitted": None, "documents": {}}
-            inserted.append(store.insert(COLLECTION, record))
-            nr += 1
+        for parsed in people:
+            fields, details = split(parsed)
+            person = register.add(store, register.new_person(fields.pop("kind"), fields.pop("first_name"), fields.pop("last_name"), **fields))
+            store.insert(COLLECTION, {**PROCEDURE, **details}, id=person["id"])
+            inserted.append(get(workspace, person["id"]))
     log.info("vetting: %d person(s) added", len(inserted))
     return inserted
 
 
 def known_pesels(workspace: Workspace) -> set[str]:
-    return {p["pesel"] for p in workspace.store.query(COLLECTION) if p.get("pesel")}
+    return {p["pesel"] for p in register.listing(workspace.store, include_left=True) if p.get("pesel")}
 
 
 def file_copy(workspace: Workspace, person: dict[str, Any], title: str, path: Path, data: dict[str, Any]) -> dict[str, Any]:
@@ -167,7 +204,7 @@ def record_result(
         return updated, item, False
     store = workspace.store
     with store.transaction():
-        fresh = store.get(COLLECTION, person["id"])
+        fresh = get(workspace, person["id"])
         if fresh is None:
             raise InvalidInput([_("Osoba została w międzyczasie usunięta.")])
         if file is not None:
@@ -181,7 +218,7 @@ def record_result(
             changes["blocked"] = True
             changes["admitted"] = None
             changes["alert"] = fresh.get("alert") or {"at": today.isoformat(), "item": item.key}
-        updated = store.update(COLLECTION, fresh["id"], changes, expected_rev=fresh["rev"])
+        updated = save(workspace, fresh, changes)
     log.info("vetting: result recorded for person %s, item %s", number(fresh), item.key)
     return updated, item, blocked_now
 
@@ -195,7 +232,7 @@ def admit(workspace: Workspace, person: dict[str, Any], today: date) -> dict[str
         raise Refused(
             _("Osoba nr {nr} nie jest sprawdzona; brakuje: {missing}.", nr=number(person), missing="; ".join(i.label for i in standing.open))
         )
-    return workspace.store.update(COLLECTION, person["id"], {"admitted": today.isoformat()}, expected_rev=person["rev"])
+    return save(workspace, person, {"admitted": today.isoformat()})
 
 
 def edit_person(workspace: Workspace, person: dict[str, Any], changes: dict[str, str], today: date) -> dict[str, Any]:
@@ -209,4 +246,8 @@ def edit_person(workspace: Workspace, person: dict[str, Any], changes: dict[str,
         raise InvalidInput([_("Pole „{field}”: {problem}", field=_(people.FIELD_LABELS[f]), problem=m) for f, m in errors])
     if parsed.get("zwolnienie") and person.get("blocked"):
         raise Refused(_("Osoba nr {nr} jest zablokowana (wynik FIGURUJE) — nie można jej zwolnić ze sprawdzenia.", nr=number(person)))
-    return workspace.store.update(COLLECTION, person["id"], parsed, expected_rev=person["rev"])
+    fields, details = split(parsed)
+    store = workspace.store
+    with store.transaction():
+        register.update(store, register.get(store, person["id"]), fields)
+        return save(workspace, person, details)

@@ -127,7 +127,7 @@ def _parse_record(value: str | None) -> dict[str, str] | None:
         return None
     collection, sep, ident = value.partition(":")
     if not sep or not collection or not ident:
-        raise click.BadParameter(_("podaj zbiór:id, np. children:01J..."), param_hint="--record")
+        raise click.BadParameter(_("podaj zbiór:id, np. people:01J..."), param_hint="--record")
     return {"collection": collection, "id": ident}
 
 

@@ -1,4 +1,8 @@
-"""Importing children and their parents from a class list CSV exported by a school's e-register.
+"""Reading a class list CSV exported by a school's e-register: children, their classes and parents.
+
+Every import of children (``somflow zgody import``, ``somflow standards people import``,
+``somflow people import``) reads the file here and hands the rows to
+:func:`somflow.people.imports.import_rows`, so one file is accepted everywhere alike.
 
 E-registers (Librus, Vulcan, Mobidziennik...) export CSV with Polish headers,
 in UTF-8 (often with a BOM) or Windows-1250, separated by semicolons (Excel in
@@ -7,16 +11,17 @@ checked by :mod:`somflow.pesel` (a leading zero Excel dropped is reported as
 such), dates may be ISO or Polish (``7.03.2016``, :func:`somflow.calendar.parse_date`). Headers are matched loosely ("Imię", "IMIE",
 "imię ucznia"), so the file need not be edited first.
 
-The whole file is checked before anything is written: every bad row is
-reported with its line number, and either every row is imported (in one
-store transaction) or none.
+A column ``Data odejścia`` (``odszedł``, ``odeszła``…) marks a child who left on
+that day. The whole file is checked before anything is written: every bad row is
+reported with its line number, and either every row is imported (in one store
+transaction) or none.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -25,9 +30,8 @@ from somflow import calendar, csvfile, pesel
 from somflow.errors import InvalidInput
 from somflow.fileio import decode_text
 from somflow.i18n import _
-from somflow.workspace import Workspace
-
-from somflow_image_consent.vocabulary import CHILDREN
+from somflow.people import imports, register
+from somflow.store import Store
 
 #: Normalised header (no diacritics, letters and digits only) → the child's field.
 HEADERS = {
@@ -36,22 +40,16 @@ HEADERS = {
     "group": ("klasa", "oddzial", "grupa", "klasaoddzial", "class", "group"),
     "pesel": ("pesel", "peselucznia", "peseldziecka"),
     "birth_date": ("dataurodzenia", "urodzony", "urodzona", "birthdate", "dateofbirth"),
+    "left_on": ("dataodejscia", "odszedl", "odeszla", "odszedlodeszla", "odejscie", "dataodejsciazplacowki", "leftOn".lower(), "left"),
 }
 _GUARDIAN_PREFIXES = ("rodzic", "opiekun", "matka", "ojciec", "imieinazwiskorodzica", "parent", "guardian")
-_LABELS = {"first_name": "Imię", "last_name": "Nazwisko", "group": "Klasa", "pesel": "PESEL", "birth_date": "Data urodzenia"}
+_LABELS = {"first_name": "Imię", "last_name": "Nazwisko", "group": "Klasa", "pesel": "PESEL", "birth_date": "Data urodzenia", "left_on": "Data odejścia"}
 
 
 @dataclass
 class Row:
     line: int
     child: dict[str, Any]
-
-
-@dataclass
-class ImportResult:
-    added: int = 0
-    updated: int = 0
-    groups: dict[str, int] = field(default_factory=dict)
 
 
 def normalise(header: str) -> str:
@@ -89,6 +87,16 @@ def _columns(header: list[str], name: str) -> tuple[dict[str, int], list[tuple[s
     return columns, guardians
 
 
+def is_class_list(path: Path) -> bool:
+    """True when the file's header names the columns of a class list (first name, surname, class)."""
+    try:
+        header, _rows = csvfile.rows(decode_text(path.read_bytes(), path.name))
+    except (OSError, InvalidInput):
+        return False
+    found = {f for raw in header for f, names in HEADERS.items() if normalise(raw) in names}
+    return {"first_name", "last_name", "group"} <= found
+
+
 def parse(content: bytes, name: str, today: date | None = None) -> list[Row]:
     """Rows of a class list; InvalidInput with every problem (line numbers as in a text editor)."""
     today = today or calendar.today()
@@ -112,6 +120,7 @@ def parse(content: bytes, name: str, today: date | None = None) -> list[Row]:
             "pesel": None,
             "birth_date": None,
             "guardians": _guardians(cells, guardian_cols),
+            "left_on": None,
         }
         row_problems = []
         for f in ("first_name", "last_name", "group"):
@@ -135,6 +144,12 @@ def parse(content: bytes, name: str, today: date | None = None) -> list[Row]:
                 row_problems.append(_("{where}: data urodzenia nie zgadza się z numerem PESEL.", where=where))
             else:
                 child["birth_date"] = born.isoformat()
+        if cell("left_on"):
+            left = calendar.parse_date(cell("left_on"))
+            if left is None:
+                row_problems.append(calendar.not_a_date(_("{where}, kolumna „Data odejścia”", where=where), cell("left_on")))
+            else:
+                child["left_on"] = left.isoformat()
         if not row_problems:
             key = ("pesel", child["pesel"]) if child["pesel"] else ("name", child["first_name"].lower(), child["last_name"].lower(), child["group"], child["birth_date"])
             if key in seen:
@@ -163,43 +178,34 @@ def _guardians(cells: list[str], columns: list[tuple[str, int]]) -> list[dict[st
     return [g for g in guardians if g]
 
 
-def find_existing(workspace: Workspace, child: dict[str, Any]) -> dict[str, Any] | None:
-    """The child already in the store: same PESEL, else same name and birth date, else same name and group."""
-    store = workspace.store
-    if child["pesel"]:
-        found = store.query(CHILDREN, {"pesel": child["pesel"]})
-        if found:
-            return found[0]
-    where = {"first_name": child["first_name"], "last_name": child["last_name"]}
-    candidates = store.query(CHILDREN, where)
-    if child["birth_date"]:
-        same = [c for c in candidates if c.get("birth_date") == child["birth_date"]]
-        if same:
-            return same[0]
-    same_group = [c for c in candidates if c.get("group") == child["group"] and not c.get("pesel")]
-    return same_group[0] if same_group else None
+def import_file(store: Store, path: Path, *, parents: bool = False, dry_run: bool = False) -> imports.Report:
+    """Import the class list ``path`` into the register: the children, or (``parents``) their parents.
 
-
-def import_file(workspace: Workspace, path: Path) -> ImportResult:
-    """Import ``path``: all rows in one transaction, or nothing (InvalidInput listing every bad row)."""
+    The file is checked whole first (InvalidInput listing every bad row, nothing written); then
+    :func:`somflow.people.imports.import_rows` matches, adds and changes in one transaction.
+    """
     try:
         content = path.read_bytes()
     except OSError as exc:
         raise InvalidInput([_("Nie można odczytać pliku {name}: {reason}", name=path.name, reason=exc.strerror or type(exc).__name__)]) from None
-    rows = parse(content, path.name)
-    result = ImportResult()
-    store = workspace.store
-    with store.transaction():
-        for row in rows:
-            existing = find_existing(workspace, row.child)
-            if existing is None:
-                store.insert(CHILDREN, {**row.child, "left_on": None, "source": "import"})
-                result.added += 1
-            else:
-                changes = {k: v for k, v in row.child.items() if v or k == "group"}
-                if not row.child["guardians"]:
-                    changes.pop("guardians", None)
-                store.update(CHILDREN, existing["id"], changes, expected_rev=existing["rev"])
-                result.updated += 1
-            result.groups[row.child["group"]] = result.groups.get(row.child["group"], 0) + 1
-    return result
+    parsed = parse(content, path.name)
+    if parents:
+        rows = [imports.Row(row.line, parent) for row in parsed for parent in as_parents(row.child)]
+    else:
+        rows = [imports.Row(row.line, as_child(row.child)) for row in parsed]
+    return imports.import_rows(store, rows, kinds=["parent" if parents else "child"], by_group=True, dry_run=dry_run)
+
+
+def as_child(child: dict[str, Any]) -> dict[str, Any]:
+    """A class-list row as the register's fields of the child."""
+    return {"kind": "child", **{k: child.get(k) for k in ("first_name", "last_name", "pesel", "birth_date", "group", "guardians", "left_on")}}
+
+
+def as_parents(child: dict[str, Any]) -> list[dict[str, Any]]:
+    """The named parents of a class-list row as the register's fields of parents (class and child's name kept)."""
+    found = []
+    for guardian in child.get("guardians") or []:
+        first, last = register.split_name(guardian.get("name") or "")
+        if last:
+            found.append({"kind": "parent", "first_name": first, "last_name": last, "group": child["group"], "child": f"{child['first_name']} {child['last_name']}"})
+    return found
