@@ -78,6 +78,8 @@ def test_a_unit_role_cannot_reach_another_unit_with_raw_sql(units):
             "UPDATE somflow_records SET unit = 'b'",  # moving own rows into b
             "INSERT INTO somflow_audit (unit, ts, \"user\", action, collection, id) VALUES ('b', '', '', 'insert', 'c', 'X')",
             "INSERT INTO somflow_units (unit) VALUES ('c')",
+            "UPDATE somflow_audit SET action = 'x'",  # its own audit entries are append-only too
+            "DELETE FROM somflow_audit",
             f"UPDATE somflow_roles SET unit = 'b' WHERE role = '{role.name}'",
             "INSERT INTO somflow_roles VALUES ('x', 'municipality', NULL)",
             "ALTER TABLE somflow_records NO FORCE ROW LEVEL SECURITY",
