@@ -110,5 +110,13 @@ def load_yaml(text: str, source: Path | str, loader: type = SafeLoader) -> Any:
     instance.source = source
     try:
         return instance.get_single_data()
+    except ValueError as exc:  # a value YAML recognised but Python cannot build: 2026-02-30, an int of 5000 digits
+        raise unreadable_value(source, exc) from None
     finally:
         instance.dispose()
+
+
+def unreadable_value(source: Path | str, exc: ValueError) -> InvalidInput:
+    return InvalidInput(
+        [_("Plik {file} zawiera wartość, której nie da się odczytać (np. nieistniejącą datę albo liczbę o tysiącach cyfr): {error}", file=source, error=exc)]
+    )

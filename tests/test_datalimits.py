@@ -76,3 +76,14 @@ def test_a_spec_file_that_is_a_bomb_is_a_spec_error(tmp_path):
     spec.write_bytes(billion_laughs())
     with pytest.raises(SpecError, match="bomba YAML"):
         load_spec(spec)
+
+
+def test_a_date_that_does_not_exist_gets_the_forms_own_message(proba_workspace, somflow_cli, tmp_path):
+    """YAML reads 2026-02-30 as a date and Python cannot build it: it stays text for the field's check."""
+    from forms_fixtures import EXAMPLE
+
+    source = tmp_path / "dane.yaml"
+    source.write_text(EXAMPLE.read_text(encoding="utf-8").replace('data_urodzenia: "2015-04-01"', "data_urodzenia: 2015-02-30"), encoding="utf-8")
+    result = somflow_cli("fill", FORM_ID, "--data", str(source))
+    assert result.exit_code == 2
+    assert "„Data urodzenia”" in result.output and "Nieoczekiwany" not in result.output

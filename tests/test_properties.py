@@ -133,10 +133,11 @@ def test_csv_imports_answer_or_refuse_in_polish(content, tmp_path):
 
 
 @FEW
-@given(data=documents)
-def test_json_data_files_answer_or_refuse_in_polish(data, tmp_path):
+@given(text=documents.map(lambda d: json.dumps(d, ensure_ascii=False)) | texts)
+@example(text='{"pesel": ' + "1" * 5000 + "}")
+def test_json_data_files_answer_or_refuse_in_polish(text, tmp_path):
     path = tmp_path / "dane.json"
-    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     loaded = only_our_errors(datafile.load_mapping, path)
     assert loaded is None or isinstance(loaded, dict)
 
@@ -147,6 +148,9 @@ def test_json_data_files_answer_or_refuse_in_polish(data, tmp_path):
 @example(text="a: *nowhere\n")
 @example(text="? [a, b]\n: c\n")
 @example(text="2026-12-06: dzień\n")
+@example(text="data_urodzenia: 2026-02-30\n")
+@example(text="godzina: 2026-02-03 25:00:00\n")
+@example(text="pesel: " + "1" * 5000 + "\n")
 def test_yaml_data_files_answer_or_refuse_in_polish(text, tmp_path):
     path = tmp_path / "dane.yaml"
     path.write_text(text, encoding="utf-8")
@@ -180,6 +184,7 @@ def test_the_spec_checker_refuses_any_shape_with_spec_errors(raw):
 @given(content=st.binary(max_size=200) | documents.map(lambda d: yaml.safe_dump(d, allow_unicode=True).encode("utf-8")))
 @example(content=b"\xff\xfe")
 @example(content=b"id: [\n")
+@example(content=b"id: 2026-02-30\n")
 def test_spec_files_load_or_refuse_with_spec_errors(content, tmp_path):
     path = tmp_path / "formularz.yaml"
     path.write_bytes(content)

@@ -40,7 +40,16 @@ DataLoader.yaml_implicit_resolvers = {
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 DataLoader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789"))
+DataLoader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: _day_or_text(loader, node))
 DataLoader.add_implicit_resolver("tag:yaml.org,2002:float", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)\.[0-9]+$"), list("-+0123456789"))
+
+
+def _day_or_text(loader: DataLoader, node: yaml.Node) -> Any:
+    """A date as YAML reads it; one that does not exist (2026-02-30) stays text, for the form's own message."""
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError:
+        return loader.construct_scalar(node)
 
 
 def _read(path: Path) -> str:
@@ -63,6 +72,8 @@ def load_mapping(path: Path) -> dict[str, Any]:
             data = datalimits.load_yaml(text, path, DataLoader)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
         raise InvalidInput([_("Plik danych {file} ma błędny format: {error}", file=path, error=exc)]) from exc
+    except ValueError as exc:  # JSON: an int of thousands of digits
+        raise datalimits.unreadable_value(path, exc) from None
     except RecursionError:  # JSON nested thousands of levels deep
         raise datalimits.too_deep(path) from None
     if not isinstance(data, dict):
