@@ -119,14 +119,16 @@ def test_what_csvfile_writes_reads_back_without_formulas(cells):
 @example(content=b"\xff\xfeI\x00")
 @example(content=b"a;b\n" + b"x" * 200_000)
 def test_csv_imports_answer_or_refuse_in_polish(content, tmp_path):
-    from somflow_image_consent import classlist
     from somflow_vetting import csv_import
+
+    from somflow.people import classlist
 
     path = tmp_path / "lista.csv"
     path.write_bytes(content)
     only_our_errors(datafile.load, path)
     only_our_errors(csv_import.read_rows, path)
     only_our_errors(classlist.parse, content, "lista.csv", date(2026, 12, 6))
+    assert classlist.is_class_list(path) in (True, False)
 
 
 # ------------------------------------------------------------------ data files

@@ -90,7 +90,7 @@ def _columns(header: list[str], name: str) -> tuple[dict[str, int], list[tuple[s
 def is_class_list(path: Path) -> bool:
     """True when the file's header names the columns of a class list (first name, surname, class)."""
     try:
-        header, _rows = csvfile.rows(decode_text(path.read_bytes(), path.name))
+        header, _rows = csvfile.rows(decode_text(path.read_bytes(), path.name), path.name)
     except (OSError, InvalidInput):
         return False
     found = {f for raw in header for f, names in HEADERS.items() if normalise(raw) in names}
