@@ -202,7 +202,7 @@ def test_a_consent_entered_for_the_wrong_child_is_withdrawn_and_the_older_one_ap
     year = ("--from", "2026-09-01", "--to", "2027-08-31")
     assert somflow_cli("consent", "record", "Bartek Zamiana", "--refused").exit_code == 0
     # Ada's consent typed in by mistake on Bartek's line
-    assert somflow_cli("zgody", "record", "Bartek Zamiana", "--channel", "website", *year).exit_code == 0
+    assert somflow_cli("zgody", "record", "Bartek Zamiana", "--purpose", "wszystkie", "--photo", "wszystkie", "--channel", "website", *year).exit_code == 0
     sheet = somflow_cli("consent", "sheet", "Jasełka", "--group", "3b", "--channel", "website", "--date", "2026-12-10").output
     assert "Bartek Z." not in sheet  # the wrong entry lets him be photographed
 
