@@ -202,3 +202,20 @@ def test_numbered_columns_unflatten_or_refuse_in_polish(flat):
     spec = load_spec(FORMS / "proba.yaml")
     data = only_our_errors(datafile.unflatten, spec, flat)
     assert data is None or all(len(v) <= datafile.MAX_GROUP_ROWS for v in data.values() if isinstance(v, list))
+
+
+# ------------------------------------------------------------------ the store file
+
+
+@FEW
+@given(raw=st.binary(max_size=200) | documents.map(lambda d: json.dumps(d).encode()) | st.sampled_from([b"", b" \n", b"{}", b'{"people": {}}']))
+@example(raw=b'{"a": ' + b"[" * 100_000 + b"]" * 100_000 + b"}")
+@example(raw=b'{"a": {"x": ' + b"1" * 5000 + b"}}")
+def test_a_store_file_is_a_store_or_refused(raw):
+    from somflow.store import jsonfile
+
+    try:
+        data = jsonfile.parse(raw)
+    except jsonfile.NotAStore:
+        return
+    assert raw.strip() and isinstance(data, dict) and jsonfile.record_count(data) >= 0

@@ -70,6 +70,8 @@ def parse(raw: bytes) -> dict[str, Any]:
         raise NotAStore(_("bajt {position} nie jest tekstem UTF-8", position=exc.start + 1)) from None
     except json.JSONDecodeError as exc:
         raise NotAStore(_("błąd JSON w wierszu {line}, kolumnie {column}: {error}", line=exc.lineno, column=exc.colno, error=exc.msg)) from None
+    except (ValueError, RecursionError) as exc:  # an int of thousands of digits, nesting thousands deep (edited by hand)
+        raise NotAStore(str(exc) or type(exc).__name__) from None
     if not isinstance(data, dict):
         raise NotAStore(_("to nie jest obiekt JSON ze zbiorami rekordów"))
     for name, docs in data.items():
