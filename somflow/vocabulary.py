@@ -58,6 +58,13 @@ class Vocabulary:
     synonyms: Mapping[str, Iterable[str]] = field(default_factory=dict)
     unknown: str = "Nieznana wartość „{value}”."
 
+    @classmethod
+    def of_choices(cls, choices: Iterable[Any], unknown: str = "Nieznana wartość „{value}”.") -> Vocabulary:
+        """A form's choices (``value`` and ``label``: text or ``{"pl": …, "en": …}``): each value also named by its labels."""
+        choices = list(choices)
+        labels = {c.value: [c.label] if isinstance(c.label, str) else list(c.label.values()) for c in choices}
+        return cls(tuple(c.value for c in choices), labels, unknown)
+
     @functools.cached_property
     def _words(self) -> dict[str, str]:
         words = {key(v): v for v in self.values}

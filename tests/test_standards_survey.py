@@ -75,7 +75,7 @@ def test_a_bad_csv_imports_nothing_and_names_row_and_column(somflow_cli, somflow
     bad.write_text("zna_standardy,zna_polityke\ntak,nie\ntak,może\n", encoding="utf-8")
     with pytest.raises(InvalidInput) as error:
         somflow_cli("standards", "survey", "import", str(bad))
-    assert "Plik zle.csv, wiersz 3: pytanie zna_polityke: „może” nie jest dozwoloną odpowiedzią (tak, nie)." in error.value.messages
+    assert "Plik zle.csv, wiersz 3: pytanie zna_polityke: „może” nie jest dozwoloną odpowiedzią. Dozwolone: tak, nie." in error.value.messages
     assert "Nic nie zaimportowano." in error.value.messages
     assert json.loads(somflow_cli("standards", "survey", "summary", "--json").output)["respondents"] == 0
 

@@ -131,3 +131,11 @@ def test_consent_records_only_what_was_ticked(somflow_cli, somflow_workspace, tm
     assert "Jan Ł." not in sheet  # everything ticked: nothing to restrict
     text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=True).stdout
     assert "Z ograniczeniami" in text and "tylko zdjęcia grupowe" in text
+
+
+def test_survey_answers_take_labels_and_suggest(somflow_cli, tmp_path):
+    from somflow.forms.spec import Choice
+
+    words = vocabulary.Vocabulary.of_choices([Choice("tak", {"pl": "Tak", "en": "Yes"}), Choice("raczej_nie", {"pl": "Raczej nie", "en": "Rather not"})])
+    assert (words.resolve("TAK"), words.resolve("raczej nie"), words.resolve("Rather not"), words.resolve("t")) == ("tak", "raczej_nie", "raczej_nie", "tak")
+    assert "Czy chodziło o „raczej_nie”?" in words.problem("racej nie")

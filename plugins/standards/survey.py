@@ -19,12 +19,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from somflow import forms
+from somflow import forms, vocabulary
 from somflow.corrections import counting
 from somflow.errors import InvalidInput
 from somflow.forms import datafile
 from somflow.forms.spec import Field
-from somflow.i18n import _, pick
+from somflow.i18n import _
 from somflow.store import Store
 
 ROUNDS = "survey_rounds"
@@ -100,10 +100,10 @@ def clean(form: str, raw: dict[str, Any], where: str = "") -> tuple[dict[str, An
             continue
         q = by_name[key]
         if q.type in CLOSED_TYPES:
-            value_ok = next((c.value for c in q.choices if text.casefold() in (c.value.casefold(), pick(c.label).casefold(), c.label.get("pl", "").casefold())), None)
+            words = vocabulary.Vocabulary.of_choices(q.choices, "„{value}” nie jest dozwoloną odpowiedzią.")
+            value_ok = words.resolve(text)
             if value_ok is None:
-                allowed = ", ".join(c.value for c in q.choices)
-                problems.append(prefix + _("pytanie {key}: „{value}” nie jest dozwoloną odpowiedzią ({allowed}).", key=key, value=text, allowed=allowed))
+                problems.append(prefix + _("pytanie {key}:", key=key) + " " + words.problem(text))
                 continue
             answers[key] = value_ok
         else:

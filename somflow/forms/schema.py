@@ -116,12 +116,6 @@ def _coerce_text(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
-def _choices(f: Field) -> vocabulary.Vocabulary:
-    """The field's choices as a vocabulary: each value is also named by its labels (any language)."""
-    labels = {c.value: [c.label] if isinstance(c.label, str) else list(c.label.values()) for c in f.choices}
-    return vocabulary.Vocabulary(tuple(c.value for c in f.choices), labels)
-
-
 def _coerce_choice(words: vocabulary.Vocabulary, value: Any) -> Any:
     """A typed choice to its value ("osobiście", "E-mail" → osobiscie, email); unknown words are left for the message."""
     if isinstance(value, int) and not isinstance(value, bool):
@@ -210,9 +204,9 @@ def _field_schema(f: Field) -> dict[str, Any]:
     elif kind == "checkbox":
         base.update(type="boolean", coerce=_coerce_bool)
     elif kind == "choice":
-        base.update(type="string", coerce=functools.partial(_coerce_choice, _choices(f)), allowed=[c.value for c in f.choices], empty=empty_ok)
+        base.update(type="string", coerce=functools.partial(_coerce_choice, vocabulary.Vocabulary.of_choices(f.choices)), allowed=[c.value for c in f.choices], empty=empty_ok)
     elif kind == "multichoice":
-        base.update(type="list", coerce=functools.partial(_coerce_choices, _choices(f)), allowed=[c.value for c in f.choices], empty=empty_ok)
+        base.update(type="list", coerce=functools.partial(_coerce_choices, vocabulary.Vocabulary.of_choices(f.choices)), allowed=[c.value for c in f.choices], empty=empty_ok)
     elif kind == "voivodeship":
         base.update(type="string", coerce=lambda v: v.strip().lower() if isinstance(v, str) else v, allowed=list(VOIVODESHIPS), empty=empty_ok)
     return base
