@@ -27,7 +27,7 @@ def test_consents_lapsing_within_30_days_grouped_per_class(somflow_cli, somflow_
     assert set(found) == {"image_consent:expiry:3b:2027-08-31", "image_consent:expiry:4a:2027-08-31"}
     lapsing = found["image_consent:expiry:3b:2027-08-31"]
     assert lapsing.due == date(2027, 8, 31)
-    assert lapsing.title == "Zgody na wizerunek wygasają: klasa 3b, 1 dzieci – zebrać nowe zgody"  # Bartek withdrew, Cela lasts longer
+    assert lapsing.title == "Zgody na wizerunek wygasają: klasa 3b, 1 dziecko – zebrać nowe zgody"  # Bartek withdrew, Cela lasts longer
     assert "Ada" not in lapsing.title and 30 in lapsing.stages
     # a renewed consent takes the child off the reminder
     assert somflow_cli("consent", "record", "Ada Kowalska", "--purpose", "wszystkie", "--photo", "wszystkie", "--channel", "website", "--from", "2027-09-01", "--to", "2028-08-31").exit_code == 0

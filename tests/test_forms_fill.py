@@ -79,7 +79,7 @@ def test_appearance_visible_without_need_appearances_and_flattened_text(proba_wo
     "change, message",
     [
         ({"pesel": "15240101232"}, "Sekcja I, pole „PESEL”: błędna cyfra kontrolna"),
-        ({"pesel": "02270803624"}, "Sekcja I, pole „Osoba małoletnia”: niezgodne z numerem PESEL (wiek 22 lat w dniu 2024-09-01)"),
+        ({"pesel": "02270803624"}, "Sekcja I, pole „Osoba małoletnia”: niezgodne z numerem PESEL (wiek 22 lata w dniu 2024-09-01)"),
         ({"wiek": 10}, "Sekcja I, pole „Wiek”: wiek niezgodny z numerem PESEL (9 lat w dniu 2024-09-01)"),
         ({"data_urodzenia": "2023-02-30"}, "Sekcja I, pole „Data urodzenia”: „2023-02-30” nie jest prawidłową datą"),
         ({"data_urodzenia": "2999-01-01"}, "Sekcja I, pole „Data urodzenia”: data 2999-01-01 jest z przyszłości"),

@@ -178,7 +178,7 @@ def test_migrate_stops_on_changed_records_and_writes_nothing(somflow_workspace, 
     Workspace(somflow_workspace).store.insert("sample_children", {"imie": "nowe w pliku"})
     before = file_state(source)
     result = run_somflow("store", "migrate", "--to", pg_url, cwd=somflow_workspace)
-    assert result.returncode == 3 and "Zbiór sample_children: 1 rekordów jest już w bazie PostgreSQL z inną treścią" in result.stderr
+    assert result.returncode == 3 and "Zbiór sample_children: 1 rekord jest już w bazie PostgreSQL z inną treścią" in result.stderr
     assert pg.count("sample_children") == 30  # the new file record was not copied either: one transaction
     assert file_state(source) == before
     pg.close()

@@ -17,7 +17,7 @@ from somflow.calendar import option_date
 from somflow.corrections import history_notes
 from somflow.errors import InvalidInput, SomflowError
 from somflow.fileio import safe_filename
-from somflow.i18n import _
+from somflow.i18n import _, ngettext
 from somflow.people import classlist
 
 
@@ -81,7 +81,9 @@ def print_(groups: tuple[str, ...], all_: bool, out: Path | None, valid_from: st
             valid_to=option_date(valid_to, "--to"),
             progress=bar.update,
         )
-    click.echo(_("Wydrukowano {count} formularzy zgody ({pages} stron) do pliku {file}.", count=len(printed.documents), pages=printed.pages, file=out))
+    documents = ngettext("{n} formularz zgody", "{n} formularzy zgody", len(printed.documents))
+    pages = ngettext("{n} strona", "{n} stron", printed.pages)
+    click.echo(_("Wydrukowano {documents} ({pages}) do pliku {file}.", documents=documents, pages=pages, file=out))
 
 
 def not_ticked(purposes: tuple[str, ...], photos: tuple[str, ...]) -> str:
@@ -206,7 +208,13 @@ def check(groups, channels, on, photo, as_json) -> None:
     _media_note(channels)
     waiting = sum(1 for v in verdicts if v.answer.pending_scan)
     if waiting:
-        click.echo(_("Uwaga: {count} zwróconych formularzy czeka na wpisanie zaznaczeń (somflow consent record DZIECKO ...).", count=waiting))
+        click.echo(
+            ngettext(
+                "Uwaga: {n} zwrócony formularz czeka na wpisanie zaznaczeń (somflow consent record DZIECKO ...).",
+                "Uwaga: {n} zwróconych formularzy czeka na wpisanie zaznaczeń (somflow consent record DZIECKO ...).",
+                waiting,
+            )
+        )
 
 
 @consent.command(name="sheet", help="Lista dla fotografa na wydarzenie: dzieci, których nie fotografujemy (imię, inicjał nazwiska, klasa).")

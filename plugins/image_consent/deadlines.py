@@ -13,7 +13,7 @@ from typing import Any
 
 from somflow import calendar
 from somflow.calendar import next_working_day
-from somflow.i18n import _
+from somflow.i18n import _, ngettext
 from somflow.workspace import Workspace
 
 from somflow_image_consent import children as children_mod
@@ -79,7 +79,12 @@ def deadlines(workspace: Workspace, today: date) -> list:
         found.append(
             Deadline(
                 key=f"image_consent:expiry:{group}:{end.isoformat()}",
-                title=_("Zgody na wizerunek wygasają: klasa {group}, {count} dzieci – zebrać nowe zgody", group=group, count=count),
+                title=ngettext(
+                    "Zgody na wizerunek wygasają: klasa {group}, {n} dziecko – zebrać nowe zgody",
+                    "Zgody na wizerunek wygasają: klasa {group}, {n} dzieci – zebrać nowe zgody",
+                    count,
+                    group=group,
+                ),
                 due=end,
                 stages=(30, 7, 1, 0),
             )
@@ -89,11 +94,12 @@ def deadlines(workspace: Workspace, today: date) -> list:
         found.append(
             Deadline(
                 key=f"image_consent:unreturned:{batch['id']}:{group}",
-                title=_(
-                    "Niezwrócone zgody na wizerunek: klasa {group}, {missing} z {printed} formularzy (wydrukowane {printed_on})",
+                title=ngettext(
+                    "Niezwrócone zgody na wizerunek: klasa {group}, {missing} z {n} formularza (wydrukowane {printed_on})",
+                    "Niezwrócone zgody na wizerunek: klasa {group}, {missing} z {n} formularzy (wydrukowane {printed_on})",
+                    printed,
                     group=group,
                     missing=missing,
-                    printed=printed,
                     printed_on=printed_on.isoformat(),
                 ),
                 due=next_working_day(printed_on + timedelta(days=RETURN_DAYS)),

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from somflow import calendar
-from somflow.i18n import _
+from somflow.i18n import _, ngettext
 from somflow.people import match
 
 #: Relations (section III "relacja", lowercase, without diacritics) that make a suspect a parent or guardian.
@@ -74,8 +74,13 @@ def check_minor(person: dict[str, Any], day: date, where: str) -> list[str]:
     if (age < 18) == (flag == "tak"):
         return []
     return [
-        _("{where}, pole „Małoletni (Tak/Nie)”: zaznaczono „{flag}”, ale wpisany wiek to {age} lat.",
-          where=where, flag=_("Tak") if flag == "tak" else _("Nie"), age=age)
+        ngettext(
+            "{where}, pole „Małoletni (Tak/Nie)”: zaznaczono „{flag}”, ale wpisany wiek to {n} rok.",
+            "{where}, pole „Małoletni (Tak/Nie)”: zaznaczono „{flag}”, ale wpisany wiek to {n} lat.",
+            age,
+            where=where,
+            flag=_("Tak") if flag == "tak" else _("Nie"),
+        )
     ]
 
 

@@ -18,7 +18,7 @@ from somflow.corrections import history_notes, is_withdrawn
 from somflow.errors import InvalidInput
 from somflow.fileio import decode_text, prepare_output, write_private
 from somflow.forms import datafile
-from somflow.i18n import _, pick
+from somflow.i18n import _, ngettext, pick
 
 GROUP = vocabulary.Param(people.GROUPS)
 SURVEY = vocabulary.Param(tuple(survey.SURVEYS))
@@ -86,7 +86,14 @@ def version_add(ctx: click.Context, name: str, effective: str | None, note: str)
     store = ctx.obj.workspace.store
     acknowledgments.add_version(store, name, _date(effective, "--effective"), note)
     count = len(acknowledgments.missing(store))
-    click.echo(_("Zapisano wersję {version} Standardów. Potwierdzenia zapoznania się są potrzebne od {count} osób.", version=name, count=count))
+    click.echo(
+        ngettext(
+            "Zapisano wersję {version} Standardów. Potwierdzenia zapoznania się są potrzebne od {n} osoby.",
+            "Zapisano wersję {version} Standardów. Potwierdzenia zapoznania się są potrzebne od {n} osób.",
+            count,
+            version=name,
+        )
+    )
 
 
 @version.command("show", help="Pokaż obowiązującą wersję Standardów.")
@@ -188,7 +195,9 @@ def ack_print(ctx: click.Context, group: str, klasa: str | None, everybody: bool
             (workspace.root / doc["file"]).unlink(missing_ok=True)
         raise
     _print_file(workspace, documents, target)
-    click.echo(_("Wygenerowano {count} dokumentów ({people} osób) do druku: {file}", count=len(documents), people=len(chosen), file=target))
+    documents_text = ngettext("{n} dokument", "{n} dokumentów", len(documents))
+    people_text = ngettext("{n} osoba", "{n} osób", len(chosen))
+    click.echo(_("Wygenerowano {documents} ({people}) do druku: {file}", documents=documents_text, people=people_text, file=target))
     click.echo(_("Podpisane skany wrzuć do skrzynki inbox/ — potwierdzenia zapiszą się same."))
 
 
@@ -361,7 +370,7 @@ def survey_import(ctx: click.Context, csv_file: Path, name: str, round_id: str |
     store = ctx.obj.workspace.store
     round_rec = survey.round_for(store, name, round_id)
     count = survey.import_csv(store, round_rec, csv_file)
-    click.echo(_("Zaimportowano {count} ankiet.", count=count))
+    click.echo(ngettext("Zaimportowano {n} ankietę.", "Zaimportowano {n} ankiet.", count))
 
 
 @survey_cmd.command("summary", help="Podsumowanie badania: liczby odpowiedzi na pytania, odpowiedzi opisowe.")
@@ -384,7 +393,7 @@ def survey_summary(ctx: click.Context, name: str, round_id: str | None, as_json:
         }
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
-    click.echo(_("Badanie z {date}: {count} ankiet.", date=summary.round["date"], count=summary.respondents))
+    click.echo(ngettext("Badanie z {date}: {n} ankieta.", "Badanie z {date}: {n} ankiet.", summary.respondents, date=summary.round["date"]))
     if summary.suppressed:
         click.echo(_("Mniej niż {min} ankiet — wyników nie pokazuje się, aby nie ujawnić odpowiedzi pojedynczych osób.", min=survey.MIN_GROUP))
         return

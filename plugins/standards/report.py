@@ -25,7 +25,7 @@ from somflow.fileio import make_private_dir, write_private
 from somflow.forms.documents import COLLECTION as DOCUMENTS, STATUS_GENERATED
 from somflow.forms.fonts import register_reportlab
 from somflow.forms.stamp import SIZE as QR_SIZE, TOP_GAP as QR_TOP_GAP, stamp
-from somflow.i18n import _, pick
+from somflow.i18n import _, ngettext, pick
 from somflow.inbox.filing import relative as relative_path  # stored paths: relative, forward slashes
 from somflow.workspace import Workspace
 
@@ -177,9 +177,9 @@ def render(workspace: Workspace, figures: Figures, conclusions: str = "") -> byt
         p(_("2. Opis metod, narzędzi i kryteriów użytych do przeprowadzenia analizy"), h2),
         p(_(
             "Narzędzia: rejestr potwierdzeń zapoznania się ze Standardami (oświadczenia, listy obecności), rejestr zgłoszeń i proponowanych zmian "
-            "({entries} wpisów w okresie), ankieta monitorująca (wzór: załącznik nr 5), zestawienia liczbowe spraw z somflow. "
+            "({register_entries} w okresie), ankieta monitorująca (wzór: załącznik nr 5), zestawienia liczbowe spraw z somflow. "
             "Kryteria: brak potwierdzenia zapoznania się ze Standardami; co najmniej {share}% odpowiedzi w ankiecie wskazujących na problem; niezamknięte zgłoszenia.",
-            entries=len(figures.entries),
+            register_entries=ngettext("{n} wpis", "{n} wpisów", len(figures.entries)),
             share=int(ATTENTION_SHARE * 100),
         )),
         p(_("3. Wynik analizy"), h2),

@@ -15,7 +15,7 @@ import click
 from somflow import calendar, vocabulary
 from somflow.corrections import history_notes
 from somflow.errors import InvalidInput, SomflowError
-from somflow.i18n import _, pick
+from somflow.i18n import _, ngettext, pick
 
 from . import csv_import, people, printing, printouts, records
 from . import requirements as req
@@ -403,7 +403,11 @@ def status(ctx: click.Context, days: int, as_json: bool) -> None:
         )
     )
     if soon:
-        click.secho(_("Zaczynają pracę z dziećmi w ciągu {days} dni (albo już zaczęli) bez pełnej weryfikacji:", days=days), fg="red", bold=True)
+        click.secho(ngettext(
+                "Zaczynają pracę z dziećmi w ciągu {n} dnia (albo już zaczęli) bez pełnej weryfikacji:",
+                "Zaczynają pracę z dziećmi w ciągu {n} dni (albo już zaczęli) bez pełnej weryfikacji:",
+                days,
+            ), fg="red", bold=True)
         for person, standing in soon:
             click.secho(f"  {people.number(person):>4}  {people.display_name(person)}  {person['start']}  {_state_label(standing.state)}", fg="red")
 

@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from somflow import calendar, pesel, vocabulary
-from somflow.i18n import _
+from somflow.i18n import _, ngettext
 from somflow.people import match
 
 from . import countries
@@ -117,7 +117,7 @@ def check_pesel(value: str, today: date) -> tuple[date | None, str | None]:
     if found.problem or found.born is None:
         return None, found.problem
     if pesel.age(found.born, today) > MAX_AGE:
-        return None, _("PESEL wskazuje wiek ponad {years} lat — sprawdź cyfry 1–4", years=MAX_AGE)
+        return None, ngettext("PESEL wskazuje wiek ponad {n} rok — sprawdź cyfry 1–4", "PESEL wskazuje wiek ponad {n} lat — sprawdź cyfry 1–4", MAX_AGE)
     return found.born, None
 
 

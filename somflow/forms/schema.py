@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from cerberus import Validator, errors
 from somflow import calendar, pesel, vocabulary
 from somflow.forms.spec import Field, FormSpec, Group
-from somflow.i18n import _, pick
+from somflow.i18n import _, ngettext, pick
 
 if TYPE_CHECKING:
     from somflow.workspace import Workspace
@@ -332,10 +332,10 @@ def _pesel_rules(spec: FormSpec, data: dict[str, Any]) -> list[str]:
             if f.minor_of:
                 said = value if isinstance(value, bool) else {"tak": True, "yes": True, "nie": False, "no": False}.get(str(value).lower())
                 if said is not None and said != (age < 18):
-                    messages.append(where(spec, f.name, index, group) + ": " + _("niezgodne z numerem PESEL (wiek {age} lat w dniu {date})", age=age, date=on.isoformat()))
+                    messages.append(where(spec, f.name, index, group) + ": " + ngettext("niezgodne z numerem PESEL (wiek {n} rok w dniu {date})", "niezgodne z numerem PESEL (wiek {n} lat w dniu {date})", age, date=on.isoformat()))
             elif f.age_of:
                 if isinstance(value, int) and value != age:
-                    messages.append(where(spec, f.name, index, group) + ": " + _("wiek niezgodny z numerem PESEL ({age} lat w dniu {date})", age=age, date=on.isoformat()))
+                    messages.append(where(spec, f.name, index, group) + ": " + ngettext("wiek niezgodny z numerem PESEL ({n} rok w dniu {date})", "wiek niezgodny z numerem PESEL ({n} lat w dniu {date})", age, date=on.isoformat()))
             else:
                 said = pesel.declared_sex(value)
                 if said is not None and said != pesel.sex(number):

@@ -14,7 +14,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
 from somflow.deadlines import Deadline
-from somflow.i18n import _
+from somflow.i18n import _, ngettext
 from somflow.logs import redact_pesel
 from somflow.reminders.plan import Digest, Item
 
@@ -29,9 +29,8 @@ def when(deadline: Deadline, today: date) -> str:
     if left == 0:
         return _("dziś")
     if left > 0:
-        return _("jutro") if left == 1 else _("za {n} dni", n=left)
-    late = -left
-    return _("1 dzień po terminie") if late == 1 else _("{n} dni po terminie", n=late)
+        return _("jutro") if left == 1 else ngettext("za {n} dzień", "za {n} dni", left)
+    return ngettext("{n} dzień po terminie", "{n} dni po terminie", -left)
 
 
 def record_ref(deadline: Deadline) -> str:

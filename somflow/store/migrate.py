@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from somflow.errors import StoreCorrupt, StoreError
-from somflow.i18n import _
+from somflow.i18n import _, ngettext
 from somflow.store.jsonfile import NotAStore, StoreFile, parse
 from somflow.store.tinydb_store import AUDIT_TAIL, read_audit, tables
 
@@ -94,11 +94,13 @@ def migrate_tinydb_to_postgres(source: Path, dsn: str, unit: str, *, password: s
                 differing = [d["id"] for d in stored if canonical(d) != canonical(expected[d["id"]])]
                 if differing:
                     raise StoreError(
-                        _(
-                            "Zbiór {collection}: {count} rekordów jest już w bazie PostgreSQL z inną treścią "
+                        ngettext(
+                            "Zbiór {collection}: {n} rekord jest już w bazie PostgreSQL z inną treścią "
+                            "(zmieniony po wcześniejszej migracji). Niczego nie skopiowano; plik TinyDB jest bez zmian.",
+                            "Zbiór {collection}: {n} rekordów jest już w bazie PostgreSQL z inną treścią "
                             "(zmienione po wcześniejszej migracji). Niczego nie skopiowano; plik TinyDB jest bez zmian.",
+                            len(differing),
                             collection=name,
-                            count=len(differing),
                         )
                     )
                 want_hash, got_hash = content_hash(docs), content_hash(stored)
