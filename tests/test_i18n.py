@@ -86,6 +86,7 @@ def test_polish_has_three_forms_and_english_two(n, polish, english):
     import somflow_standards  # noqa: F401  (adds its catalogue)
 
     try:
+        i18n.set_language("pl")  # whatever a test before left
         assert i18n.ngettext("Zaimportowano {n} ankietę.", "Zaimportowano {n} ankiet.", n) == polish
         i18n.set_language("en")
         assert i18n.ngettext("Zaimportowano {n} ankietę.", "Zaimportowano {n} ankiet.", n) == english
