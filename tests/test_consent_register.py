@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import os
 import subprocess
 from pathlib import Path
@@ -139,6 +140,7 @@ def test_errors_are_polish_and_change_nothing(school, somflow_workspace):
 def test_register_listing_and_status_counts(school):
     listing = _ok(school("consent", "list", "--group", "3b")).output
     assert "Filip Bezzgody (3b): brak zgody (nie zwrócono)" in listing
+    assert all(re.match(r"nr \d+ +\S", line) for line in listing.splitlines()), listing  # the person number first
     assert "Bartek Wycofany (3b): zgoda: strona internetowa, media społecznościowe; 2026-09-01 – 2027-08-31; WYCOFANA 2026-11-30" in listing
     status = _ok(school("status")).output
     assert "Dzieci w rejestrze zgód na wizerunek:" in status

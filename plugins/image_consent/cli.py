@@ -15,6 +15,7 @@ from somflow_image_consent.vocabulary import PHOTO_KINDS, PHOTO_WORDS, PURPOSES,
 from somflow import calendar, vocabulary
 from somflow.calendar import option_date
 from somflow.corrections import history_notes
+from somflow.people import register as people_register
 from somflow.errors import InvalidInput, SomflowError
 from somflow.fileio import safe_filename
 from somflow.i18n import _, ngettext
@@ -258,7 +259,8 @@ def list_(groups) -> None:
             raise InvalidInput([message])
         click.echo(message)
     for child in kids:
-        click.echo(f"{children_mod.full_name(child)} ({child.get('group')}): {describe(consents.get(child['id'], []))}")
+        number = _("nr {nr}", nr=people_register.number(child))
+        click.echo(f"{number:<7} {children_mod.full_name(child)} ({child.get('group')}): {describe(consents.get(child['id'], []))}")
 
 
 def describe(history: list[dict]) -> str:
