@@ -237,7 +237,7 @@ def step(app, case_ref: str, kind: str, dnia: str | None, osoba: str, data_file:
         details["plan"] = data
     case = nk_cases.record_step(workspace, case_ref, kind, day=option_date(dnia, "--dnia"), person=osoba, details=details, documents=documents)
     entry = case["steps"][-1]
-    click.echo(_("Zapisano krok „{title}” ({day}) w sprawie {id}.", title=nk_cases.step_title(kind), day=entry["date"], id=case["id"]))
+    click.echo(_("Zapisano krok „{title}” ({day}) w sprawie {case}.", title=nk_cases.step_title(kind), day=entry["date"], case=nk_cases.case_label(case)))
     for doc_id in entry["documents"]:
         click.echo(_("Dokument: {id}", id=doc_id))
     following = nk_cases.next_step(case)
