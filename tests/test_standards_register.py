@@ -58,3 +58,14 @@ def test_bad_values_are_named(somflow_cli):
         somflow_cli("standards", "register", "status", "NIEMA", "nowe")
     result = somflow_cli("standards", "register", "add", "--channel", "golab", "--summary", "x")
     assert result.exit_code == 2 and "golab" in result.output
+
+
+def test_people_list_shows_person_numbers_taken_wherever_a_person_is_named(somflow_cli):
+    assert somflow_cli("standards", "people", "add", "Anna Nowak", "--group", "pracownicy").exit_code == 0
+    listing = somflow_cli("standards", "people", "list").output
+    (line,) = [entry for entry in listing.splitlines() if "Anna Nowak" in entry]
+    number = line.split()[1]
+    assert line.startswith(f"nr {number} ") and number.isdigit()
+    recorded = somflow_cli("standards", "ack", "record", number, "--date", "2026-09-02", "--place", "sala 12")
+    assert recorded.exit_code == 0, recorded.output
+    assert "— potwierdził(a)" in [entry for entry in somflow_cli("standards", "people", "list").output.splitlines() if "Anna Nowak" in entry][0]

@@ -142,7 +142,7 @@ def people_list(ctx: click.Context, group: str | None) -> None:
     done = acknowledgments.acknowledged_ids(store, acknowledgments.current_version(store).version)
     for p in people.everyone(store, group):
         mark = _("potwierdził(a)") if p.id in done else _("brak potwierdzenia")
-        click.echo(f"{p.id}  {p.group:<10}  {p.name}  {p.klasa}  — {mark}")
+        click.echo(f"{_('nr {nr}', nr=p.nr):<7} {p.id}  {p.group:<10}  {p.name}  {p.klasa}  — {mark}")
 
 
 @standards.group(help="Potwierdzenia zapoznania się ze Standardami: druk formularzy, zapis ręczny, lista.")

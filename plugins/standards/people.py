@@ -39,6 +39,7 @@ class Person:
     child: str = ""
     since: date | None = None  # when the person joined (first recorded in the register)
     start: date | None = None  # planned first day of work with children (staff)
+    nr: str = ""  # the person number in the register (somflow.people.register.number)
 
     @property
     def ref(self) -> dict[str, str]:
@@ -64,7 +65,7 @@ def everyone(store: Store, group: str | None = None, today: date | None = None) 
             found.append(
                 Person(
                     register.COLLECTION, rec["id"], name, register.display_name(rec), rec.get("group") or "", rec.get("child") or "",
-                    _day(rec.get("since") or rec["created"]), _day(rec.get("start")),
+                    _day(rec.get("since") or rec["created"]), _day(rec.get("start")), register.number(rec),
                 )
             )
     return found
