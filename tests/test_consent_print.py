@@ -46,7 +46,7 @@ def printed(somflow_cli, somflow_workspace, tmp_path) -> tuple[Path, list[dict]]
     out = tmp_path / "zgody-3b.pdf"
     result = somflow_cli("consent", "print", "--group", "3b", "--out", str(out))
     assert result.exit_code == 0, result.output
-    assert "Wydrukowano 2 formularzy zgody" in result.output
+    assert "Wydrukowano 2 formularze zgody" in result.output
     docs = Workspace(somflow_workspace).store.query("documents", {"form": "zgoda-na-wizerunek"})
     return out, docs
 

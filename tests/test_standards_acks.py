@@ -74,6 +74,19 @@ def test_parent_form_names_the_child(somflow_cli, somflow_workspace):
     assert "Ola Bąk" in text and "Zostałam/łem poinstruowana/y o konieczności i zasadach ich stosowania." in " ".join(text.split())
 
 
+def test_the_print_copy_for_two_parents_is_flattened(somflow_cli, somflow_workspace):
+    # Two filled copies of one form share their field names: merged unflattened, a viewer would tie them together.
+    add(somflow_cli, "rodzice", "Anna Bąk", "--klasa", "2b", "--dziecko", "Ola Bąk")
+    add(somflow_cli, "rodzice", "Jan Żuk", "--klasa", "2b", "--dziecko", "Ida Żuk")
+    out = somflow_workspace / "rodzice.pdf"
+    assert somflow_cli("standards", "ack", "print", "--group", "rodzice", "--out", str(out)).exit_code == 0
+    reader = PdfReader(out)
+    assert len(reader.pages) == 2 and not reader.get_fields()
+    assert not [a for page in reader.pages for a in page.get("/Annots") or [] if a.get_object().get("/Subtype") == "/Widget"]
+    text = pdftotext(out)
+    assert "Ola Bąk" in text and "Ida Żuk" in text  # the values are page content now
+
+
 def test_acknowledgment_recorded_by_hand_with_place_and_scope(somflow_cli):
     person = add(somflow_cli, "pracownicy", "Piotr Żak")
     result = somflow_cli("standards", "ack", "record", person, "--date", "2026-09-02", "--place", "sala 12", "--scope", "szkolenie: Standardy, procedura NK")

@@ -9,18 +9,15 @@ printer. The batch is remembered in ``image_consent_prints`` for the
 
 from __future__ import annotations
 
-import hashlib
-import io
-import warnings
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, Callable
 
-import pikepdf
 
 from somflow import calendar
 from somflow.fileio import prepare_output, write_private
+from somflow.forms.printout import merge_for_print
 from somflow.i18n import _
 from somflow.people import register
 from somflow.store.base import now_iso
@@ -124,50 +121,7 @@ def print_forms(
 
 
 def merge(workspace: Workspace, documents: list[dict[str, Any]], out: Path) -> int:
-    """Concatenate the documents' PDFs into ``out`` (owner-only: it holds children's names); returns pages.
-
-    The print copy is flattened: every child's form has the same field names, so
-    one merged AcroForm would tie them together; the filled values become page
-    content instead and print the same in every viewer. The editable originals
-    stay in ``documents/``.
-    """
-    merged = pikepdf.Pdf.new()
-    sources = []
-    try:
-        with warnings.catch_warnings():  # "form fields not preserved": intended, see above
-            warnings.simplefilter("ignore")
-            for doc in documents:
-                source = pikepdf.open(workspace.root / doc["file"])
-                sources.append(source)
-                merged.pages.extend(source.pages)
-            merged.flatten_annotations("all")
-        share_fonts(merged)
-        buffer = io.BytesIO()
-        merged.save(buffer, compress_streams=True)
-    finally:
-        for source in sources:
-            source.close()
-    write_private(prepare_output(out), buffer.getvalue())
-    return len(merged.pages)
-
-
-def share_fonts(pdf: pikepdf.Pdf) -> int:
-    """Point every font descriptor at one copy of each identical embedded font program.
-
-    Each child's form embeds the same DejaVu subset; 600 copies would make a
-    48 MB print file, one makes 16 MB. Returns how many references were redirected.
-    """
-    first: dict[str, pikepdf.Object] = {}
-    redirected = 0
-    for obj in pdf.objects:
-        if not isinstance(obj, pikepdf.Dictionary) or obj.get("/Type") != "/FontDescriptor":
-            continue
-        for key in ("/FontFile", "/FontFile2", "/FontFile3"):
-            if key not in obj:
-                continue
-            digest = hashlib.sha256(obj[key].read_raw_bytes()).hexdigest()
-            kept = first.setdefault(digest, obj[key])
-            if kept.objgen != obj[key].objgen:
-                obj[key] = kept
-                redirected += 1
-    return redirected
+    """The documents' PDFs as one flattened print copy in ``out`` (owner-only: it holds children's names); returns pages."""
+    content, pages = merge_for_print(workspace.root / doc["file"] for doc in documents)
+    write_private(prepare_output(out), content)
+    return pages

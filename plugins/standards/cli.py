@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 from datetime import date
 from pathlib import Path
@@ -29,15 +28,11 @@ def _date(value: str | None, option: str) -> date:
 
 
 def _print_file(workspace, documents: list[dict[str, Any]], target: Path) -> Path:
-    """One PDF with every generated document, in order, to print in one go (personal data: owner-only)."""
-    from pypdf import PdfWriter
+    """One flattened PDF with every generated document, in order, to print in one go (personal data: owner-only)."""
+    from somflow.forms.printout import merge_for_print
 
-    writer = PdfWriter()
-    for doc in documents:
-        writer.append(str(workspace.root / doc["file"]))
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    write_private(prepare_output(target), buffer.getvalue())
+    content, _pages = merge_for_print(workspace.root / doc["file"] for doc in documents)
+    write_private(prepare_output(target), content)
     return target
 
 

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-import pikepdf
 import yaml
 
 from somflow import i18n
@@ -17,8 +16,9 @@ from somflow.errors import InvalidInput, SomflowError
 from somflow.fileio import make_private_dir, write_private
 from somflow.forms import acroform, datafile, prompts, thirdparty
 from somflow.forms.catalog import get, registry
-from somflow.forms.documents import flatten_pdf, generate_many, template_name
+from somflow.forms.documents import generate_many, template_name
 from somflow.forms.plugin import FILL_HELP, FORMS_HELP
+from somflow.forms.printout import merge_for_print
 from somflow.forms.sample import sample_data
 from somflow.forms.schema import cerberus_schema
 from somflow.i18n import _, pick
@@ -138,19 +138,6 @@ def _fail(ctx: click.Context, messages: list[str]) -> None:
     ctx.exit(2)
 
 
-def _merge(files: list[bytes], flatten: bool) -> bytes:
-    """One printable PDF of many filled ones (flattened: their field names would clash)."""
-    out = pikepdf.new()
-    for content in files:
-        with pikepdf.open(io.BytesIO(content)) as pdf:
-            if flatten or len(files) > 1:
-                flatten_pdf(pdf)
-            out.pages.extend(pdf.pages)
-    buffer = io.BytesIO()
-    out.save(buffer, compress_streams=True)
-    return buffer.getvalue()
-
-
 def _fill_template(ctx: click.Context, template: Path, rows: list[dict[str, Any]], out: Path | None, flatten: bool) -> None:
     """Fill a third-party AcroForm PDF: the data maps its own field names to values; all rows fit or nothing is written."""
     if out is None:
@@ -171,7 +158,7 @@ def _fill_template(ctx: click.Context, template: Path, rows: list[dict[str, Any]
             filled.append(buffer.getvalue())
     if problems:
         _fail(ctx, problems)
-    write_private(out, filled[0] if len(filled) == 1 and not flatten else _merge(filled, flatten))
+    write_private(out, filled[0] if len(filled) == 1 and not flatten else merge_for_print(filled)[0])
     if dropped_xfa:
         click.echo(_("Uwaga: {file} zawierał też formularz XFA; usunięto go, aby każda przeglądarka pokazała wypełnione pola AcroForm.", file=template.name))
     click.echo(_("Zapisano {path} (formularzy: {count}).", path=out, count=len(filled)))
@@ -249,5 +236,5 @@ def _report(workspace, docs: list[dict[str, Any]], out: Path | None, flatten: bo
         click.echo(_("Utworzono dokument {id}: {file} (stron: {pages})", id=doc["id"], file=workspace.root / doc["file"], pages=doc["pages"]))
     if out is not None:
         contents = [(workspace.root / d["file"]).read_bytes() for d in docs]
-        write_private(out, contents[0] if len(contents) == 1 else _merge(contents, flatten))
+        write_private(out, contents[0] if len(contents) == 1 else merge_for_print(contents)[0])
         click.echo(_("Zapisano {path}.", path=out))
