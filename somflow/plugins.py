@@ -43,6 +43,7 @@ CORE_MODULES = (
     "somflow.reminders.plugin",
     "somflow.notices",
     "somflow.correction_commands",
+    "somflow.people.plugin",
     "somflow.contacts",
     "somflow.scaffold",
     "somflow.municipality",

@@ -42,7 +42,7 @@ def test_import_all_rows(somflow_workspace, somflow_cli, tmp_path):
     path.write_text(_csv(STAFF), encoding="utf-8-sig")
     result = somflow_cli("vetting", "import", str(path))
     assert result.exit_code == 0, result.output
-    assert "Zaimportowano 3 os." in result.output
+    assert "Nowe osoby: 3," in result.output
     people = status(somflow_cli)
     assert "rejestr-UA" in people[2]["required"] and "rejestr-DE" in people[2]["required"]
     assert "rejestr-GB" in people[3]["required"] and "rejestr-DE" in people[3]["required"]
@@ -98,12 +98,12 @@ def test_hr_export_names_the_first_day_its_own_way(somflow_workspace, somflow_cl
     assert [p["start"] for p in _stored(somflow_workspace)] == ["2026-12-01"]
 
 
-def test_a_pesel_already_in_the_register_is_refused(somflow_workspace, somflow_cli, tmp_path):
+def test_importing_the_same_list_again_changes_nothing(somflow_workspace, somflow_cli, tmp_path):
     path = tmp_path / "kadry.csv"
     path.write_text(_csv(STAFF[:1]), encoding="utf-8")
     assert somflow_cli("vetting", "import", str(path)).exit_code == 0
     again = somflow_cli("vetting", "import", str(path))
-    assert again.exit_code == 2 and "jest już w rejestrze" in again.output
+    assert again.exit_code == 0 and "Nowe osoby: 0, zmienione: 0, bez zmian: 1," in again.output
     assert len(stored(somflow_workspace)) == 1
 
 

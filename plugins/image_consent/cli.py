@@ -258,9 +258,11 @@ def list_(groups) -> None:
         if groups:
             raise InvalidInput([message])
         click.echo(message)
+    today = calendar.today()
     for child in kids:
         number = _("nr {nr}", nr=people_register.number(child))
-        click.echo(f"{number:<7} {children_mod.full_name(child)} ({child.get('group')}): {describe(consents.get(child['id'], []))}")
+        gone = "  " + _("(odszedł/odeszła {date})", date=child["left_on"]) if children_mod.left(child, today) else ""
+        click.echo(f"{number:<7} {children_mod.full_name(child)} ({child.get('group')}): {describe(consents.get(child['id'], []))}{gone}")
 
 
 def describe(history: list[dict]) -> str:

@@ -129,17 +129,23 @@ def edit(ctx: click.Context, person: str, **options: str | None) -> None:
     _print_required(updated, workspace)
 
 
-@vetting.command(name="import", help="Zaimportuj listę osób z pliku CSV (wszystkie wiersze albo żaden).")
+@vetting.command(
+    name="import",
+    help="Zaimportuj albo zaktualizuj listę osób z pliku CSV (wszystkie wiersze albo żaden); powtórny import zmienia tylko to, "
+    "co się zmieniło; kolumna data_odejscia zapisuje odejście.",
+)
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path), required=False)
 @click.option("--template", is_flag=True, help="Wypisz wzór pliku CSV i zakończ.")
+@click.option("--dry-run", is_flag=True, help="Pokaż, co by się zmieniło, niczego nie zapisując.")
 @click.pass_context
 @_user_errors
-def import_(ctx: click.Context, file: Path | None, template: bool) -> None:
+def import_(ctx: click.Context, file: Path | None, template: bool, dry_run: bool) -> None:
     if template or file is None:
         click.echo(csv_import.template(), nl=False)
         return
-    inserted = csv_import.import_file(_workspace(ctx), file, calendar.today())
-    click.echo(_("Zaimportowano {count} os. (numery {first}–{last}).", count=len(inserted), first=inserted[0]["nr"], last=inserted[-1]["nr"]))
+    report = csv_import.import_file(_workspace(ctx), file, calendar.today(), dry_run=dry_run)
+    for line in report.lines():
+        click.echo(line)
 
 
 def _print_required(person: dict, workspace) -> None:

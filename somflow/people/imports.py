@@ -118,11 +118,13 @@ class Report:
 
 
 def _who(entry: Entry) -> str:
+    if not entry.nr:  # a new person in a dry run: no number yet
+        return f"({entry.initials})"
     return _("nr {nr} ({initials})", nr=entry.nr, initials=entry.initials)
 
 
 def _entry(person: dict[str, Any], line: int | None, fields: Iterable[str] = ()) -> Entry:
-    return Entry(line, register.number(person) if person.get("id") else "—", match.initials(register.who(person)), list(fields))
+    return Entry(line, register.number(person) if person.get("id") else "", match.initials(register.who(person)), list(fields))
 
 
 def _given(value: Any) -> bool:
@@ -158,6 +160,17 @@ def _changes(given: dict[str, Any], stored: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in given.items() if _given(v) and stored.get(k) != v}
 
 
+def _person_changes(row: dict[str, Any], found: dict[str, Any]) -> dict[str, Any]:
+    """What the row changes in the person: a name written another way (order, case, Polish letters) is no change."""
+    changes = _changes({k: v for k, v in row.items() if k != "kind" or found.get("kind") != v}, found)
+    as_written = match.Who(first=row.get("first_name") or "", last=row.get("last_name") or "")
+    as_stored = match.Who(first=found.get("first_name") or "", last=found.get("last_name") or "")
+    if match.compare(as_written, as_stored) is match.Verdict.SAME:
+        changes.pop("first_name", None)
+        changes.pop("last_name", None)
+    return changes
+
+
 def import_rows(
     store: Store,
     rows: list[Row],
@@ -190,7 +203,7 @@ def import_rows(
             continue
         taken.add(found["id"])
         details = store.get(details_collection, found["id"]) if details_collection else None
-        person_changes = _changes({k: v for k, v in row.person.items() if k != "kind" or found.get("kind") != v}, found)
+        person_changes = _person_changes(row.person, found)
         detail_changes = _changes(row.details, details or {}) if details_collection else {}
         if details_collection and details is None:
             detail_changes = dict(row.details)
