@@ -138,4 +138,4 @@ def test_a_leaving_child_stops_counting_for_consents(somflow_cli, somflow_worksp
     path.write_bytes(CLASS.replace("Data urodzenia;", "Data urodzenia;Data odejścia;").replace("2016-02-15;", "2016-02-15;;").replace("Łęcki;3b;;", "Łęcki;3b;;1.12.2026;").encode("utf-8"))
     assert "Nowe osoby: 2," in _ok(somflow_cli("zgody", "import", str(path)))
     listed = _ok(somflow_cli("zgody", "list", "--group", "3b")).splitlines()
-    assert listed == ["Jan Łęcki (3b): brak zgody (nie zwrócono)  (odszedł/odeszła 2026-12-01)", "Zofia Żak (3b): brak zgody (nie zwrócono)"]
+    assert listed == ["nr 2    Jan Łęcki (3b): brak zgody (nie zwrócono)  (odszedł/odeszła 2026-12-01)", "nr 1    Zofia Żak (3b): brak zgody (nie zwrócono)"]
