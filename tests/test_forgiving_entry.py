@@ -7,8 +7,8 @@ import sys
 
 import pytest
 import yaml
-
 from forms_fixtures import FORM_ID, proba_workspace  # noqa: F401 - fixture
+
 from somflow.workspace import Workspace
 
 #: The test form's questions up to the witnesses, answered the Polish way.

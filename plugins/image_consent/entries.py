@@ -14,13 +14,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from somflow import corrections
-from somflow.errors import SomflowError
-from somflow.i18n import _
-
 from somflow_image_consent import children as children_mod
 from somflow_image_consent import register
 from somflow_image_consent.vocabulary import CONSENTS
+
+from somflow import corrections
+from somflow.errors import SomflowError
+from somflow.i18n import _
 
 KIND = "zgoda"
 

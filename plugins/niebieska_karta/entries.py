@@ -18,12 +18,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from somflow_niebieska_karta import cases, rules
+
 from somflow import corrections, refs
 from somflow.calendar import not_a_date, parse_date
 from somflow.errors import InvalidInput, SomflowError
 from somflow.i18n import _
-
-from somflow_niebieska_karta import cases, rules
 
 KIND = "krok-nk"
 #: Correctable field → the step's own key (``details.`` for the step's options).

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from somflow_standards import survey
+from somflow_standards.acknowledgments import ACKS
+
 from somflow import calendar, corrections
 from somflow.errors import InvalidInput
 from somflow.i18n import _
 from somflow.store import Store
-
-from somflow_standards import survey
-from somflow_standards.acknowledgments import ACKS
 
 ACK_KIND, SURVEY_KIND = "potwierdzenie", "ankieta"
 #: What a user may type before ``#``, per kind.

@@ -26,11 +26,10 @@ from typing import Any
 
 import click
 
+from somflow.errors import InvalidInput
 from somflow.forms.schema import check_value, rule
 from somflow.forms.spec import Field, FormSpec, Group
-from somflow.errors import InvalidInput
 from somflow.i18n import _, pick
-
 
 YES = ("t", "tak", "y", "yes")
 NO = ("n", "nie", "no")
