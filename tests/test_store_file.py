@@ -156,3 +156,11 @@ def test_temporary_copies_are_kept_while_another_process_commits(somflow_workspa
     with filelock.FileLock(str(store_path(somflow_workspace)) + ".lock"):  # a commit in progress elsewhere
         store = TinyDBStore(store_path(somflow_workspace), unit="sp7")
     assert leftover.exists() and store.removed_temporaries == 0
+
+
+def test_the_migration_refuses_an_empty_store_file_too(somflow_workspace):
+    from somflow.store.migrate import read_tinydb
+
+    store_path(somflow_workspace).write_bytes(b"\n")
+    with pytest.raises(StoreCorrupt, match="plik zawiera same odstępy.*Ostatnia dobra kopia"):
+        read_tinydb(store_path(somflow_workspace))
