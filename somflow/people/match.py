@@ -26,9 +26,9 @@ Candidates are shown masked (initials, never a PESEL): :func:`initials`, :func:`
 from __future__ import annotations
 
 import enum
+import functools
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -90,14 +90,26 @@ class Who:
 
     def number(self) -> str | None:
         """The PESEL as digits (separators dropped), or None."""
-        return pesel_numbers.compact(self.pesel) if self.pesel else None
+        return _digits(self.pesel) if self.pesel else None
 
     def born(self) -> date | None:
         """The birth date given, else the one a valid PESEL encodes."""
         if self.birth_date is not None:
             return self.birth_date
         number = self.number()
-        return pesel_numbers.birth_date(number) if number and pesel_numbers.is_valid(number) else None
+        return _born(number) if number else None
+
+
+# Lookups compare one name with every person of a class or a school, imports every row with
+# every person: the folding and the PESEL arithmetic of each text are done once, not per pair.
+@functools.lru_cache(maxsize=8192)
+def _digits(number: str) -> str:
+    return pesel_numbers.compact(number)
+
+
+@functools.lru_cache(maxsize=8192)
+def _born(number: str) -> date | None:
+    return pesel_numbers.birth_date(number) if pesel_numbers.is_valid(number) else None
 
 
 def _day(value: Any) -> date | None:
@@ -121,8 +133,13 @@ def words(text: str, *, letters: bool = False) -> list[str]:
 
     ``letters=True`` keeps the Polish letters (only the case is folded): ``Żak`` and ``Zak`` stay apart.
     """
-    folded = unicodedata.normalize("NFC", str(text or "")).casefold() if letters else fold(text)
-    return [w for w in _SEPARATORS.split(_DROP.sub("", folded)) if w]
+    return list(_words(str(text or ""), letters))
+
+
+@functools.lru_cache(maxsize=8192)
+def _words(text: str, letters: bool) -> tuple[str, ...]:
+    folded = unicodedata.normalize("NFC", text).casefold() if letters else fold(text)
+    return tuple(w for w in _SEPARATORS.split(_DROP.sub("", folded)) if w)
 
 
 def compare(a: Who, b: Who) -> Verdict:
@@ -139,9 +156,12 @@ def compare(a: Who, b: Who) -> Verdict:
 def _names(a: list[str], b: list[str]) -> Verdict:
     if not a or not b:
         return Verdict.UNSURE  # nothing to compare: never "different" by default, never "same"
-    left, right = Counter(a), Counter(b)
-    common = left & right
-    rest_a, rest_b = list((left - common).elements()), list((right - common).elements())
+    rest_a, rest_b, common = list(a), list(b), 0
+    for word in a:  # names have two to four words: plain lists beat Counter here
+        if word in rest_b:
+            rest_a.remove(word)
+            rest_b.remove(word)
+            common += 1
     if not rest_a and not rest_b:
         return Verdict.SAME
     loose = _pair_off(rest_a, rest_b)
@@ -180,9 +200,20 @@ def _near(a: str, b: str) -> bool:
 
 def find(query: Who | str, people: Iterable[T], key: Callable[[T], Who] = Who.of) -> list[T]:
     """The people that may be ``query``: every SAME first, then every UNSURE (so callers can ask or list them)."""
+    same, unsure = _sorted(query, people, key)
+    return same + unsure
+
+
+def _sorted(query: Who | str, people: Iterable[T], key: Callable[[T], Who]) -> tuple[list[T], list[T]]:
+    """The SAME people and the UNSURE ones, each in the order given."""
     wanted = query if isinstance(query, Who) else Who(name=query)
-    verdicts = [(person, compare(wanted, key(person))) for person in people]
-    return [p for p, v in verdicts if v is Verdict.SAME] + [p for p, v in verdicts if v is Verdict.UNSURE]
+    same: list[T] = []
+    unsure: list[T] = []
+    for person in people:
+        verdict = compare(wanted, key(person))
+        if verdict is not Verdict.DIFFERENT:
+            (same if verdict is Verdict.SAME else unsure).append(person)
+    return same, unsure
 
 
 def initials(who: Who) -> str:
@@ -213,15 +244,14 @@ def only(
     can say which one they mean.
     """
     wanted = query if isinstance(query, Who) else Who(name=query)
-    people = list(people)
-    same = [p for p in people if compare(wanted, key(p)) is Verdict.SAME]
+    same, unsure = _sorted(wanted, people, key)
     if len(same) > 1:
         # Zofia Żak and Zofia Zak are two children: typed with the letters of one of them, it is that one
         typed = sorted(wanted.words(letters=True))
         same = [p for p in same if sorted(key(p).words(letters=True)) == typed] or same
     if len(same) == 1:
         return same[0]
-    candidates = same or find(wanted, people, key)
+    candidates = same or unsure
     if not candidates:
         return None
     listing = "; ".join(f"{initials(key(p))} ({describe(p)})" if describe(p) else initials(key(p)) for p in candidates)
