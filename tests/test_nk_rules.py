@@ -192,3 +192,13 @@ def test_nk_b_pesel_decides_when_both_have_one(somflow_cli, somflow_workspace, z
 
 def test_nk_b_to_another_family_member_is_recorded(somflow_cli, zieba_case):
     ok(somflow_cli(*zieba_case, "--odbiorca", "Zięba Łucja"))
+
+
+def test_perpetrator_verdict_ignores_rows_naming_nobody():
+    from somflow.people.match import Verdict
+    from somflow_niebieska_karta.rules import perpetrator_verdict
+
+    rows = [{"imie_nazwisko": "", "relacja": "ojciec"}, {"imie_nazwisko": "Tomasz Zięba"}]
+    assert perpetrator_verdict("Łucja Żak", None, rows) is Verdict.DIFFERENT
+    assert perpetrator_verdict("Zieba Tomasz", None, rows) is Verdict.SAME
+    assert perpetrator_verdict("Zięba", None, rows) is Verdict.UNSURE

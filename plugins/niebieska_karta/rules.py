@@ -107,7 +107,9 @@ def perpetrator_verdict(name: str, pesel: str | None, perpetrators: list[dict[st
     UNSURE when a suspect fits only partly (one surname, an initial, a typo), else DIFFERENT.
     """
     who = match.Who(name=name, pesel=pesel or None)
-    verdicts = {match.compare(who, match.Who.of(person)) for person in perpetrators}
+    # a section III row with neither name nor PESEL names nobody (it cannot make every recipient "unsure")
+    suspects = [match.Who.of(p) for p in perpetrators if isinstance(p, dict)]
+    verdicts = {match.compare(who, suspect) for suspect in suspects if suspect.words() or suspect.number()}
     for verdict in (match.Verdict.SAME, match.Verdict.UNSURE):
         if verdict in verdicts:
             return verdict
