@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from somflow import hookimpl
-from somflow.fileio import open_to_others
+from somflow.fileio import open_to_others, remove_temporaries
 from somflow.i18n import _
 from somflow.workspace import Workspace
+
+#: Folders where somflow writes documents with personal data (the store's own folder is cleaned when it opens).
+WRITTEN_FOLDERS = ("documents", "druk", "reports", "drafts")
+#: A temporary file there older than this is surely left by a killed write (a write takes milliseconds).
+STALE_TEMPORARY_SECONDS = 3600
 
 
 @hookimpl(trylast=True)
@@ -13,8 +18,11 @@ def somflow_status(workspace: Workspace) -> list[tuple[str, str]]:
     store = workspace.store
     lines = [(_("Jednostka"), f"{workspace.config['institution']['name']} ({workspace.unit})")]
     lines.append((_("Magazyn danych"), str(getattr(store, "where", None) or workspace.path("store"))))
-    if getattr(store, "removed_temporaries", 0):
-        lines.append((_("Usunięto kopie tymczasowe magazynu (po przerwanych zapisach)"), str(store.removed_temporaries)))
+    removed = getattr(store, "removed_temporaries", 0) + sum(
+        remove_temporaries(workspace.root / folder, older_than=STALE_TEMPORARY_SECONDS) for folder in WRITTEN_FOLDERS
+    )
+    if removed:
+        lines.append((_("Usunięto kopie tymczasowe pozostawione przez przerwane zapisy"), str(removed)))
     collections = store.collections()
     if collections:
         lines += [(_("Zbiór {name}", name=name), str(store.count(name))) for name in collections]

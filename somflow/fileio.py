@@ -14,6 +14,7 @@ file created inside it inherits.
 from __future__ import annotations
 
 import errno
+import glob
 import logging
 import os
 import re
@@ -33,6 +34,10 @@ _INVALID = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 #: Device names Windows reserves, with any extension ("CON.pdf" opens the console).
 _RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$", re.IGNORECASE)
 
+
+#: The temporary files :func:`write_private` writes beside their target (``mkstemp``'s pattern); one
+#: left behind by a killed process is a full copy of what was being written.
+TEMPORARY = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
 
 #: How often a replace or read is retried on Windows while another process has the file open.
 RETRIES = 10
@@ -202,6 +207,29 @@ def _write_private(path: Path, payload: bytes, durable: bool) -> None:
         raise
     if durable:
         _fsync_dir(path.parent)
+
+
+def remove_temporaries(folder: Path, *, prefix: str = ".", older_than: float = 0.0) -> int:
+    """Delete the temporary files killed writes left in ``folder`` (not below it); returns how many.
+
+    Only names of :data:`TEMPORARY`'s pattern starting with ``prefix``, last changed more than
+    ``older_than`` seconds ago (a younger one may be being written right now), and only regular
+    files: a link or special file of such a name is left alone. One that cannot be removed yet
+    (Windows: a scanner has it open) is left for next time.
+    """
+    removed = 0
+    cutoff = time.time() - older_than
+    for path in folder.glob(f"{glob.escape(prefix)}*.tmp") if folder.is_dir() else []:
+        try:
+            st = os.lstat(path)
+            if TEMPORARY.fullmatch(path.name) and stat.S_ISREG(st.st_mode) and (not older_than or st.st_mtime < cutoff):
+                path.unlink()
+                removed += 1
+        except FileNotFoundError:  # removed meanwhile
+            continue
+        except OSError:
+            log.warning("a temporary file could not be removed yet")
+    return removed
 
 
 def _retrying(action, *args):

@@ -132,18 +132,18 @@ def test_a_missing_store_with_backups_of_data_is_not_replaced_by_an_empty_one(so
 def test_temporary_copies_left_by_killed_commits_are_removed_at_start_and_reported_by_status(somflow_workspace, somflow_cli):
     with_records(somflow_workspace)
     data = store_path(somflow_workspace).parent
-    left = [data / ".store.json.k1l2.tmp", data / ".store.json.x9.tmp"]
+    left = [data / ".store.json.k1l2m3n4.tmp", data / ".store.json.x9_y8z7w.tmp"]
     for leftover in left:
         leftover.write_bytes(store_path(somflow_workspace).read_bytes())  # a full copy of the personal data
-    old_backup_tmp = data / "backups" / ".store-20260101T000000000000.json.a1.tmp"
-    fresh_backup_tmp = data / "backups" / ".store-20260101T000001000000.json.b2.tmp"  # may be being written right now
+    old_backup_tmp = data / "backups" / ".store-20260101T000000000000.json.a1b2c3d4.tmp"
+    fresh_backup_tmp = data / "backups" / ".store-20260101T000001000000.json.b2c3d4e5.tmp"  # may be being written right now
     for tmp in (old_backup_tmp, fresh_backup_tmp):
         tmp.write_bytes(b"{}")
     an_hour_ago = time.time() - 3600
     os.utime(old_backup_tmp, (an_hour_ago, an_hour_ago))
     result = somflow_cli("status")
     assert result.exit_code == 0, result.output
-    assert "Usunięto kopie tymczasowe magazynu (po przerwanych zapisach): 3" in result.output
+    assert "Usunięto kopie tymczasowe pozostawione przez przerwane zapisy: 3" in result.output
     assert not any(p.exists() for p in [*left, old_backup_tmp]) and fresh_backup_tmp.exists()
     assert "Usunięto kopie tymczasowe" not in somflow_cli("status").output
 
@@ -151,7 +151,7 @@ def test_temporary_copies_left_by_killed_commits_are_removed_at_start_and_report
 def test_temporary_copies_are_kept_while_another_process_commits(somflow_workspace):
     import filelock
 
-    leftover = store_path(somflow_workspace).parent / ".store.json.w1.tmp"
+    leftover = store_path(somflow_workspace).parent / ".store.json.w1w2w3w4.tmp"
     leftover.write_bytes(b"{}")
     with filelock.FileLock(str(store_path(somflow_workspace)) + ".lock"):  # a commit in progress elsewhere
         store = TinyDBStore(store_path(somflow_workspace), unit="sp7")
@@ -164,3 +164,16 @@ def test_the_migration_refuses_an_empty_store_file_too(somflow_workspace):
     store_path(somflow_workspace).write_bytes(b"\n")
     with pytest.raises(StoreCorrupt, match="plik zawiera same odstępy.*Ostatnia dobra kopia"):
         read_tinydb(store_path(somflow_workspace))
+
+
+def test_status_removes_old_temporary_copies_of_documents_and_keeps_fresh_ones(somflow_workspace, somflow_cli):
+    from somflow.fileio import make_private_dir
+
+    documents = make_private_dir(somflow_workspace / "documents")
+    old, fresh = documents / ".01JABC.pdf.ab12cd34.tmp", documents / ".01JDEF.pdf.ef56gh78.tmp"  # write_private's names
+    unrelated = documents / "notatki.tmp"
+    for path in (old, fresh, unrelated):
+        path.write_bytes(b"%PDF-1.7 a generated form with a PESEL")
+    os.utime(old, (time.time() - 7200, time.time() - 7200))
+    assert "Usunięto kopie tymczasowe pozostawione przez przerwane zapisy: 1" in somflow_cli("status").output
+    assert not old.exists() and fresh.exists() and unrelated.exists()

@@ -14,7 +14,6 @@ acceptable size, and only then reads it.
 from __future__ import annotations
 
 import os
-import re
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,8 +23,6 @@ from somflow.inbox.model import Rejected, StopIngest
 
 #: A scan bigger than this is not read (300 colour pages at 300 dpi are ~300 MB; a form stack is far less).
 MAX_FILE_BYTES = 256 * 1024 * 1024
-#: The temporary files ``somflow.fileio.write_private`` writes beside their target (``mkstemp``'s pattern).
-TEMPORARY = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
 
 
 def special(path: Path) -> str | None:
@@ -122,13 +119,3 @@ def too_big(size: int, limit: int) -> Rejected:
         _("Plik ma {size} MB; skrzynka przyjmuje pliki do {limit} MB.", size=size // 2**20, limit=limit // 2**20),
         _("Zeskanuj dokument w rozdzielczości 200–300 dpi, w odcieniach szarości, albo podziel skan na kilka plików."),
     )
-
-
-def remove_temporary(folder: Path) -> int:
-    """Delete the temporary files a killed write left in ``folder`` (not below it); returns how many."""
-    removed = 0
-    for path in folder.iterdir() if folder.is_dir() else []:
-        if TEMPORARY.fullmatch(path.name) and special(path) is None and path.is_file():
-            path.unlink(missing_ok=True)
-            removed += 1
-    return removed

@@ -47,7 +47,7 @@ import os
 from datetime import datetime
 from pathlib import Path
 
-from somflow.fileio import make_owner_only, make_private_dir, write_private
+from somflow.fileio import make_owner_only, make_private_dir, remove_temporaries, write_private
 from somflow.i18n import _
 from somflow.inbox import entries
 from somflow.inbox.model import Rejected
@@ -111,7 +111,7 @@ def finish(workspace: Workspace, path: Path, entry: dict) -> None:
 def recover(workspace: Workspace) -> int:
     """After a crash: mark entries whose original is gone, delete temporary files. Returns entries fixed."""
     for folder in ("inbox", "archive", "rejected"):
-        entries.remove_temporary(workspace.path(folder))
+        remove_temporaries(workspace.path(folder))
     fixed = 0
     for entry in workspace.store.query(SCANS, {"state": FILED}):
         original = workspace.root / entry["source"]

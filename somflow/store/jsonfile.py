@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from somflow.errors import FileInUse, StoreBusy, StoreCorrupt
-from somflow.fileio import make_private_dir, read_bytes, write_private
+from somflow.fileio import make_private_dir, read_bytes, remove_temporaries, write_private
 from somflow.i18n import _
 
 log = logging.getLogger(__name__)
@@ -189,20 +189,9 @@ class StoreFile:
 
     def remove_temporaries(self) -> int:
         """Delete the temporary copies killed writers left; the caller holds the store lock. Returns how many."""
-        removed = 0
-        leftovers = list(self.path.parent.glob(f".{self.path.name}.*.tmp"))
-        if self.backup_dir.is_dir():  # backups are written without the lock: only old temporaries are surely left over
-            cutoff = time.time() - STALE_BACKUP_TEMP_SECONDS
-            leftovers += [p for p in self.backup_dir.glob(f".{self.path.stem}-*.json.*.tmp") if _mtime(p) < cutoff]
-        for leftover in leftovers:
-            try:
-                leftover.unlink()
-                removed += 1
-            except FileNotFoundError:
-                pass
-            except OSError:  # Windows: a scanner has it open; next time
-                log.warning("a temporary copy of the store could not be removed yet: %s", leftover.name)
-        return removed
+        removed = remove_temporaries(self.path.parent, prefix=f".{self.path.name}.")
+        # Backups are written without the lock: only old temporaries are surely left over.
+        return removed + remove_temporaries(self.backup_dir, prefix=f".{self.path.stem}-", older_than=STALE_BACKUP_TEMP_SECONDS)
 
     # ----------------------------------------------------------------- backups
 
