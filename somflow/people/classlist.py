@@ -20,7 +20,6 @@ transaction) or none.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -30,7 +29,7 @@ from somflow import calendar, csvfile, pesel
 from somflow.errors import InvalidInput
 from somflow.fileio import decode_text
 from somflow.i18n import _
-from somflow.people import imports, register
+from somflow.people import imports, match, register
 from somflow.store import Store
 
 #: Normalised header (no diacritics, letters and digits only) → the child's field.
@@ -53,8 +52,8 @@ class Row:
 
 
 def normalise(header: str) -> str:
-    text = unicodedata.normalize("NFKD", header.replace("ł", "l").replace("Ł", "L"))
-    return re.sub(r"[^a-z0-9]", "", "".join(c for c in text if not unicodedata.combining(c)).lower())
+    """A column header as compared: folded as names are (somflow.people.match.fold), letters and digits only."""
+    return re.sub(r"[^a-z0-9]", "", match.fold(header))
 
 
 def _columns(header: list[str], name: str) -> tuple[dict[str, int], list[tuple[str, int]]]:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from somflow.people.match import fold
 
 HERE = Path(__file__).parent
 
@@ -87,5 +88,5 @@ def next_report_due(today: date) -> date:
 
 
 def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.replace("ł", "l").replace("Ł", "L"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()
+    """A place name as compared: no case, no Polish letters (somflow.people.match.fold)."""
+    return fold(text).strip()
