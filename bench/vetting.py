@@ -3,7 +3,8 @@
     .venv/bin/python bench/vetting.py [--sizes 100,1000,3000]
 
 For each size: ``csv_import.import_file`` (decode, check every row with
-python-stdnum, insert all in one transaction) against the peer "parse the CSV
+python-stdnum, insert all in one transaction), and the same file imported again (every row
+matched to the register's people through somflow.people.match, nothing written), against the peer "parse the CSV
 with the csv module and validate each PESEL with stdnum" (what any import must
 do at least); and the state of everyone (what ``somflow vetting status`` and
 the deadlines hook compute) against a bare ``store.query`` of the collection.
@@ -26,7 +27,7 @@ from stdnum.pl import pesel as stdnum_pesel
 
 from somflow.config import DEMO_VALUES
 from somflow.workspace import Workspace, create
-from somflow_vetting import csv_import, requirements
+from somflow_vetting import csv_import, records, requirements
 from somflow_vetting.people import COLLECTION, FIELDS
 
 
@@ -81,7 +82,9 @@ def main() -> None:
             root = create(Path(tmp) / f"s{size}", DEMO_VALUES)
             ws = Workspace(root)
             csv_import.import_file(ws, path, today)
-            states = timed(lambda ws=ws: [requirements.standing(p, ws.config, today) for p in ws.store.query(COLLECTION)])
+            again = timed(lambda ws=ws, path=path: csv_import.import_file(ws, path, today))
+            rows.append((f"{size:,}", "import the same CSV again (all unchanged)", f"{again * 1e3:.1f} ms", f"{peer * 1e3:.1f} ms", "csv + stdnum only"))
+            states = timed(lambda ws=ws: [requirements.standing(p, ws.config, today) for p in records.all_people(ws)])
             query = timed(lambda ws=ws: ws.store.query(COLLECTION))
             rows.append((f"{size:,}", "state of everyone", f"{states * 1e3:.1f} ms", f"{query * 1e3:.1f} ms", "store.query only"))
     header = ("people", "operation", "somflow", "peer", "peer is")

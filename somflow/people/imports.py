@@ -141,6 +141,37 @@ def _decisive(row: dict[str, Any], person: dict[str, Any]) -> bool:
     return bool(row.get("group")) and row.get("group") == person.get("group")
 
 
+class _People:
+    """The register's people for matching rows, with their PESELs indexed.
+
+    ``match.compare`` decides by the PESEL alone when both sides have one (equal: the same
+    person, else two), and two known birth dates that differ are two people; so a row is
+    compared only with the people those two rules leave possible — the holder of its PESEL and
+    those without one, or those born the same day and those of unknown birth date. A staff list
+    or a class list with PESELs or birth dates is then matched in about linear time.
+    """
+
+    def __init__(self, people: list[dict[str, Any]]):
+        self.people = people
+        self.by_pesel = {p["pesel"]: p for p in people if p.get("pesel")}
+        self.without_pesel = [p for p in people if not p.get("pesel")]
+        self.by_born: dict[Any, list[dict[str, Any]]] = {}
+        for person in people:
+            self.by_born.setdefault(register.who(person).born(), []).append(person)
+
+    def candidates(self, row: dict[str, Any], taken: set[str]) -> list[dict[str, Any]]:
+        wanted = register.who(row)
+        number, born = wanted.number(), wanted.born()
+        if number:
+            holder = self.by_pesel.get(number)
+            found = [*([holder] if holder else []), *self.without_pesel]
+        elif born:
+            found = [*self.by_born.get(born, []), *self.by_born.get(None, [])]
+        else:
+            found = self.people
+        return [p for p in found if p["id"] not in taken]
+
+
 def _match(row: dict[str, Any], people: list[dict[str, Any]]) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
     """(the person the row is, None) or (None, the candidates it fits only partly or ambiguously)."""
     wanted = register.who(row)
@@ -190,10 +221,11 @@ def import_rows(
     kinds = tuple(kinds)
     report = Report(dry_run=dry_run)
     people = register.listing(store, kinds, include_left=True)
+    index = _People(people)
     taken: set[str] = set()
     plan: list[tuple[Row, dict[str, Any] | None, dict[str, Any], dict[str, Any]]] = []
     for row in rows:
-        found, candidates = _match(row.person, [p for p in people if p["id"] not in taken])
+        found, candidates = _match(row.person, index.candidates(row.person, taken))
         if found is None and candidates:
             report.unsure.append((row.line, [_entry(c, None) for c in candidates]))
             continue
