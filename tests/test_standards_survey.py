@@ -160,3 +160,52 @@ def test_blank_questionnaires_print_with_the_seed_questions(somflow_cli, somflow
     assert "Ankieta: Monitoring „standardów”" in text
     assert "Czy potrafi Pan/Pani rozpoznawać symptomy krzywdzenia dzieci?" in text
     assert "Czy ma Pan/Pani jakieś uwagi/poprawki dotyczące Polityki ochrony dzieci przed krzywdzeniem? (odpowiedź opisowa)" in text
+
+
+def _bar_colours(png: bytes) -> list[tuple[int, int]]:
+    """(green, red) pixels of each horizontal bar of the survey chart, top to bottom."""
+    import io
+
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    bands, current = [], None
+    for y in range(image.height):
+        row = [image.getpixel((x, y)) for x in range(image.width)]
+        green = sum(1 for r, g, b in row if g > 100 and r < 80 and b < 80)
+        red = sum(1 for r, g, b in row if r > 160 and g < 80 and b < 80)
+        if green + red > 20:
+            current = current or [0, 0]
+            current[0] += green
+            current[1] += red
+        elif current:
+            bands.append(tuple(current))
+            current = None
+    return bands
+
+
+def test_report_is_what_a_head_reads(somflow_cli, with_answers, somflow_workspace):
+    """No name from the survey's free text, no store counts or commands, problem answers in red whatever the word."""
+    from somflow.workspace import Workspace
+    from somflow_standards import report, survey
+
+    ws = with_answers
+    assert somflow_cli("standards", "people", "add", "Zuzanna Kwiatkowska", "--group", "dzieci").exit_code == 0
+    assert somflow_cli("standards", "survey", "add", "--answer", "naruszone_zasady=ktoś szarpał KWIATKOWSKA Zuzanna na przerwie").exit_code == 0
+    result = somflow_cli("standards", "report", "--year", "2026")
+    assert result.exit_code == 0, result.output
+    text = " ".join(pdftotext(ws / "reports" / "raport-standardy-2026.pdf", layout=False).split())
+    assert "Kwiatkowska" not in text and "KWIATKOWSKA" not in text
+    assert "(1 odpowiedź pominięta: zawierała dane identyfikujące osobę)" in text
+    assert "– ktoś krzyczał na dziecko" in text  # answers naming nobody stay
+    assert "Rekordy" not in text and "somflow " not in text
+    assert "Uzupełnić potwierdzenia zapoznania się ze Standardami u osób, które ich jeszcze nie złożyły." in text
+
+    workspace = Workspace(ws)
+    summary = survey.summarize(workspace.store, survey.latest_round(workspace.store, "personel"))
+    bars = _bar_colours(report.survey_chart(summary))
+    assert len(bars) == 5
+    green, red = bars[3]  # P4: 14 tak (fine), 6 nie (problem)
+    assert green > red > 0
+    green, red = bars[4]  # P5 "did you see a breach": 3 tak (problem), 15 nie (fine)
+    assert green > 3 * red > 0

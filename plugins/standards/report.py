@@ -76,7 +76,8 @@ def gather(workspace: Workspace, settings: Settings, year: int, today: date) -> 
             figures.surveys.append(survey.summarize(store, latest))
     own = sys.modules[__package__]
     for impl in reversed(workspace.hook.somflow_unit_summary.get_hookimpls()):  # other plugins' counts, load order
-        if impl.plugin is not own:
+        # Core fallbacks (trylast) count store records for the municipality's table: nothing a head reads.
+        if impl.plugin is not own and not impl.trylast:
             figures.cases += [(str(label), int(count)) for label, count in impl.function(workspace=workspace) or []]
     figures.attention = attention(figures)
     return figures
@@ -95,7 +96,7 @@ def attention(figures: Figures) -> list[str]:
             answered = qs.counts.get("tak", 0) + qs.counts.get("nie", 0)
             if not answered:
                 continue
-            bad = qs.counts.get("tak" if qs.question.name in TAK_IS_BAD else "nie", 0)
+            bad = qs.counts.get(_bad_answer(qs), 0)
             if bad / answered >= ATTENTION_SHARE:
                 found.append(_("Ankieta: „{question}” — odpowiedzi wskazujące na problem: {bad} z {answered}.", question=pick(qs.question.label), bad=bad, answered=answered))
     open_entries = sum(1 for e in figures.entries if e["status"] != "zamkniete")
@@ -105,6 +106,18 @@ def attention(figures: Figures) -> list[str]:
 
 
 # ------------------------------------------------------------------ chart
+
+GOOD_COLOUR = "#2e7d32"
+BAD_COLOUR = "#c62828"
+
+
+def _bad_answer(qs: survey.QuestionSummary) -> str:
+    return "tak" if qs.question.name in TAK_IS_BAD else "nie"
+
+
+def _good_answer(qs: survey.QuestionSummary) -> str:
+    return "nie" if qs.question.name in TAK_IS_BAD else "tak"
+
 
 
 def survey_chart(summary: survey.Summary) -> bytes:
@@ -117,13 +130,14 @@ def survey_chart(summary: survey.Summary) -> bytes:
 
     closed = [qs for qs in summary.questions if qs.question.type in survey.CLOSED_TYPES]
     labels = [f"P{i}" for i in range(1, len(closed) + 1)]
-    tak = [qs.counts.get("tak", 0) for qs in closed]
-    nie = [qs.counts.get("nie", 0) for qs in closed]
+    # Coloured by meaning, not by word: for a question where "tak" reports a problem, "tak" is red.
+    good = [qs.counts.get(_good_answer(qs), 0) for qs in closed]
+    bad = [qs.counts.get(_bad_answer(qs), 0) for qs in closed]
     brak = [qs.counts.get(survey.NO_ANSWER, 0) for qs in closed]
     fig, ax = plt.subplots(figsize=(7, 0.55 * len(closed) + 1.4), dpi=150)
-    ax.barh(labels, tak, color="#2e7d32", label=_("Tak"))
-    ax.barh(labels, nie, left=tak, color="#c62828", label=_("Nie"))
-    ax.barh(labels, brak, left=[a + b for a, b in zip(tak, nie)], color="#9e9e9e", label=_("Brak odpowiedzi"))
+    ax.barh(labels, good, color=GOOD_COLOUR, label=_("Odpowiedź bez zastrzeżeń"))
+    ax.barh(labels, bad, left=good, color=BAD_COLOUR, label=_("Odpowiedź wskazująca na problem"))
+    ax.barh(labels, brak, left=[a + b for a, b in zip(good, bad)], color="#9e9e9e", label=_("Brak odpowiedzi"))
     ax.invert_yaxis()
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel(_("Liczba odpowiedzi"))
@@ -217,7 +231,7 @@ def render(workspace: Workspace, figures: Figures, conclusions: str = "") -> byt
         for qs in summary.questions:
             if qs.question.type not in survey.CLOSED_TYPES and qs.texts:
                 story.append(p(pick(qs.question.label), small))
-                story += [p("– " + text, small) for text in qs.texts]
+                story += [p("– " + text, small) for text in printable_answers(workspace, qs.texts)]
 
     story.append(p(_("3.{n}. Sprawy i interwencje (zestawienie liczbowe)", n=4 + len(figures.surveys)), h3))
     if figures.cases:
@@ -243,10 +257,23 @@ def render(workspace: Workspace, figures: Figures, conclusions: str = "") -> byt
     return buffer.getvalue()
 
 
+def printable_answers(workspace: Workspace, texts: list[str]) -> list[str]:
+    """Free-text survey answers as the report prints them: one naming a known person or holding a PESEL is left out.
+
+    The same check as the register of reports (:func:`register.identity_warnings`); what was
+    left out is said in one line, so the head knows answers exist without reading who.
+    """
+    kept = [t for t in texts if not register.identity_warnings(workspace.store, t)]
+    left = len(texts) - len(kept)
+    if left:
+        kept.append(ngettext("({n} odpowiedź pominięta: zawierała dane identyfikujące osobę)", "({n} odpowiedzi pominięte: zawierały dane identyfikujące osobę)", left))
+    return kept
+
+
 def recommendations(figures: Figures) -> list[str]:
     found = []
     if any(done < total for _g, total, done in figures.acks):
-        found.append(_("Uzupełnić potwierdzenia zapoznania się ze Standardami (somflow standards missing)."))
+        found.append(_("Uzupełnić potwierdzenia zapoznania się ze Standardami u osób, które ich jeszcze nie złożyły."))
     if any(not s.suppressed and any(qs.counts.get("nie", 0) for qs in s.questions if qs.question.name != "zaobserwowal_naruszenie") for s in figures.surveys):
         found.append(_("Zorganizować szkolenie personelu z rozpoznawania symptomów krzywdzenia i reagowania na nie."))
     if any(e["kind"] == "propozycja" and e["status"] != "zamkniete" for e in figures.entries):
