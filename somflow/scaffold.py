@@ -68,9 +68,7 @@ FORMS = Path(__file__).parent / "forms"
 @hookimpl
 def somflow_register_forms(register):
     """Offer every form spec in forms/ (example data files end in .example.yaml)."""
-    for path in sorted(FORMS.glob("*.yaml")):
-        if not path.name.endswith(".example.yaml"):
-            register(forms.load_spec(path))
+    forms.register_folder(register, FORMS)
 
 
 @hookimpl

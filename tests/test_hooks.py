@@ -202,3 +202,13 @@ def test_hook_unit_summary(somflow_ws):
     somflow_ws.plugins.pm.register(Counts(), name="liczby")
     rows = [row for result in somflow_ws.hook.somflow_unit_summary(workspace=somflow_ws) for row in result or []]
     assert ("Zgody", 1) in rows
+
+
+def test_a_forms_folder_is_registered_by_one_call(tmp_path):
+    folder = tmp_path / "forms"
+    folder.mkdir()
+    (folder / "formularz-proba.yaml").write_bytes(PROBA.read_bytes())
+    (folder / "formularz-proba.example.yaml").write_text("imie: Ala\n", encoding="utf-8")
+    specs = []
+    forms.register_folder(specs.append, folder)
+    assert [s.id for s in specs] == ["formularz-proba"]  # the example data file is no spec

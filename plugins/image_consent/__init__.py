@@ -23,7 +23,6 @@ from somflow.lazy_commands import LazyCommand
 __version__ = "0.1.0"
 
 HERE = Path(__file__).parent
-FORM_SPEC = HERE / "forms" / "zgoda-na-wizerunek.yaml"
 
 i18n.add_catalog_dir(HERE / "locale", __name__)
 
@@ -35,7 +34,7 @@ CONSENT_HELP = "Zgody na wizerunek dzieci: import listy klasy, druk, rejestr, kt
 def somflow_register_forms(register):
     from somflow import forms
 
-    register(forms.load_spec(FORM_SPEC))
+    forms.register_folder(register, HERE / "forms")
 
 
 @hookimpl

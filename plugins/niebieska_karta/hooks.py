@@ -20,9 +20,7 @@ NK_HELP = "Procedura „Niebieskie Karty”: sprawy, kroki, terminy i formularze
 def somflow_register_forms(register) -> None:
     from somflow import forms
 
-    for path in sorted(FORMS_DIR.glob("*.yaml")):
-        if not path.name.endswith(".example.yaml"):
-            register(forms.load_spec(path))
+    forms.register_folder(register, FORMS_DIR)
 
 
 @hookimpl

@@ -30,9 +30,7 @@ STANDARDS_HELP = "Standardy ochrony małoletnich: potwierdzenia, rejestr zgłosz
 def somflow_register_forms(register) -> None:
     from somflow import forms
 
-    for path in sorted((HERE / "forms").glob("*.yaml")):
-        if not path.name.endswith(".example.yaml"):
-            register(forms.load_spec(path))
+    forms.register_folder(register, HERE / "forms")
 
 
 @hookimpl

@@ -28,9 +28,7 @@ i18n.add_catalog_dir(Path(__file__).parent / "locale", __name__)
 def somflow_register_forms(register) -> None:
     from somflow import forms
 
-    for path in sorted(FORMS_DIR.glob("*.yaml")):
-        if not path.name.endswith(".example.yaml"):
-            register(forms.load_spec(path))
+    forms.register_folder(register, FORMS_DIR)
 
 
 # The other hooks live in their own module; importing them here puts them on the plugin object.

@@ -2,7 +2,8 @@
 
 Public API (``from somflow import forms``)::
 
-    forms.load_spec(path) -> FormSpec            # plugins call it in somflow_register_forms
+    forms.register_folder(register, folder)      # plugins call it in somflow_register_forms
+    forms.load_spec(path) -> FormSpec            # one spec file
     forms.registry(workspace) -> dict[str, FormSpec]
     forms.get(workspace, form_id) -> FormSpec
     forms.validate(workspace, spec, data) -> list[str]   # Polish messages, [] when valid
@@ -21,7 +22,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
-_SPEC = ("Choice", "Field", "FormSpec", "Group", "Section", "SpecError", "load_spec")
+_SPEC = ("Choice", "Field", "FormSpec", "Group", "Section", "SpecError", "load_spec", "register_folder")
 _LAZY = {
     **dict.fromkeys(_SPEC, "somflow.forms.spec"),
     "registry": "somflow.forms.catalog",

@@ -12,7 +12,7 @@ in Polish, naming the file and the key (``sections[1].fields[0].type``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -167,6 +167,16 @@ class FormSpec:
 
 
 # ------------------------------------------------------------------ loading
+
+
+def register_folder(register: Callable[[FormSpec], None], folder: str | Path) -> None:
+    """Register every form spec in ``folder`` (``*.yaml``; example data files, ``*.example.yaml``, are skipped).
+
+    The one call a plugin's ``somflow_register_forms`` needs for its ``forms/`` folder.
+    """
+    for path in sorted(Path(folder).glob("*.yaml")):
+        if not path.name.endswith(".example.yaml"):
+            register(load_spec(path))
 
 
 def load_spec(path: str | Path) -> FormSpec:
