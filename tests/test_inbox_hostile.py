@@ -10,17 +10,22 @@ journal) names no file.
 
 from __future__ import annotations
 
+import io
 import os
 import signal
 import socket
+import threading
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from PIL import Image
 
+import hostile_files
 from inbox_fixtures import make_document, save_jpeg, scanned_pages, start_watcher, wait_until
 from somflow.cli import cli
-from somflow.inbox import filing
+from somflow.inbox import filing, sandbox
+from somflow.inbox.model import Rejected
 from somflow.logs import file_label, readable_name
 from somflow.workspace import Workspace
 
@@ -179,3 +184,96 @@ def test_temporary_files_left_by_a_kill_are_removed_at_start(somflow_workspace):
 
 def returned(root: Path, doc: dict) -> bool:
     return Workspace(root).store.get("documents", doc["id"])["status"] == "zwrócony"
+
+
+# ------------------------------------------------------------------ bombs
+
+#: Files that ask a trusting reader for gigabytes or for ever: {name: (builder, words of the reason)}.
+BOMBS = {
+    "strona 5 x 5 m.pdf": (hostile_files.huge_page, "to nie jest skan formularza"),
+    "jpeg w pdf klamie.pdf": (hostile_files.jpeg_in_pdf_lying, "za duży"),
+    "naglowek 50000.jpg": (hostile_files.lying_jpeg, "za duży"),
+    "bomba flate.pdf": (hostile_files.flate_bomb, "po rozpakowaniu"),
+    "2000 stron.pdf": (hostile_files.many_pages, "2000 stron"),
+    # Two Flate layers: not measured before decoding, so the reader's limits (time or memory) stop it.
+    "podwojna bomba.pdf": (hostile_files.double_flate_bomb, "przerw"),
+}
+
+
+def drop_bombs(inbox: Path) -> None:
+    for name, (build, _words) in BOMBS.items():
+        (inbox / name).write_bytes(build())
+
+
+def assert_bombs_set_aside(root: Path) -> None:
+    for name, (_build, words) in BOMBS.items():
+        note = set_aside(root, name)
+        assert note is not None and words in note and "Co zrobić:" in note, (name, note)
+
+
+@pytest.mark.slow
+def test_watcher_sets_bombs_aside_stays_small_and_files_the_good_scan_after_them(somflow_workspace):
+    root = somflow_workspace
+    first, last = make_document(root), make_document(root)
+    proc = start_watcher(root)
+    try:
+        save_jpeg(scanned_pages([root / first["file"]])[0], root / "inbox" / "pierwszy.jpg")
+        wait_until(lambda: returned(root, first), what="the watcher at work")
+        drop_bombs(root / "inbox")
+        wait_until(lambda: all(set_aside(root, n) for n in BOMBS), timeout=90, what="every bomb set aside")
+        assert proc.poll() is None
+        save_jpeg(scanned_pages([root / last["file"]], seed=3)[0], root / "inbox" / "ostatni.jpg")
+        wait_until(lambda: returned(root, last), what="the good scan after them")
+        assert proc.poll() is None
+        if Path("/proc").is_dir():
+            assert peak_rss(proc.pid) < 2**30
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, _ = proc.communicate(timeout=30)
+    assert_bombs_set_aside(root)
+    assert out.count("Odrzucono file#") == len(BOMBS), out
+
+
+@pytest.mark.slow
+def test_ingest_sets_bombs_aside_and_files_the_good_scan(somflow_workspace):
+    root = somflow_workspace
+    doc = make_document(root)
+    drop_bombs(root / "inbox")
+    save_jpeg(scanned_pages([root / doc["file"]])[0], root / "inbox" / "zz dobry.jpg")
+    result = CliRunner().invoke(cli, ["--workspace", str(root), "ingest"])
+    assert f"Nie przyjęto plików: {len(BOMBS)}" in str(result.exception), result.output
+    assert_bombs_set_aside(root)
+    assert returned(root, doc)
+
+
+def test_the_reader_process_is_reused_and_replaced_after_running_out_of_memory(tmp_path):
+    big = io.BytesIO()
+    Image.new("L", (10_000, 10_000), 255).save(big, "PNG")  # 100 megapixels: under the size limit, over this worker's memory
+    small = io.BytesIO()
+    Image.new("L", (100, 100), 255).save(small, "PNG")
+    worker = sandbox.Worker(memory_limit=300 * 2**20)
+    try:
+        assert worker.identify(small.getvalue(), "png") == [None]
+        pid = worker._process.pid
+        assert worker.identify(small.getvalue(), "png") == [None] and worker._process.pid == pid  # one process, many files
+        if os.name == "posix":
+            with pytest.raises(Rejected):  # MemoryError, or whatever a library raises when an allocation fails
+                worker.identify(big.getvalue(), "png")
+        assert worker.identify(small.getvalue(), "png") == [None] and worker._process.pid != pid
+    finally:
+        worker.close()
+
+
+def test_a_reader_that_dies_mid_file_rejects_that_file_and_the_next_gets_a_new_one():
+    small = io.BytesIO()
+    Image.new("L", (100, 100), 255).save(small, "PNG")
+    worker = sandbox.Worker()
+    try:
+        assert worker.identify(small.getvalue(), "png") == [None]
+        victim = worker._process
+        threading.Timer(0.5, victim.kill).start()  # as a segfault in a C library would
+        with pytest.raises(Rejected, match="awarią"):
+            worker.identify(hostile_files.double_flate_bomb(), "pdf")
+        assert worker.identify(small.getvalue(), "png") == [None] and worker._process is not victim
+    finally:
+        worker.close()

@@ -19,6 +19,8 @@ import io
 import logging
 import struct
 import threading
+import warnings
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -37,6 +39,14 @@ log = logging.getLogger(__name__)
 FAST_DPI = 150
 #: Above this many pixels a page is not a scan but a mistake (A3 at 600 dpi is ~70 million).
 MAX_PIXELS = 120_000_000
+#: More pages than this in one file are refused before any is read (a stack of 100 two-page forms is 200).
+MAX_PAGES = 500
+#: Resolution a page is rendered at for the full look; a page larger than MAX_PIXELS at it is refused.
+FULL_DPI = 300
+#: Largest inflated size of a page's drawing instructions (a text page has some kilobytes).
+MAX_CONTENT_BYTES = 64 * 1024 * 1024
+#: How much a Flate stream is inflated at a time while its size is measured.
+INFLATE_CHUNK = 1024 * 1024
 #: Share of dark pixels under which a page is empty (the blank back of a sheet); one line of text is ~0.2 %.
 BLANK_INK = 0.0005
 #: How much darker than the paper a pixel must be to count as ink.
@@ -46,11 +56,13 @@ BLANK_MARGIN = 0.08
 #: Assumed page width when an image says nothing about its resolution (A4, inches).
 A4_WIDTH_INCHES = 8.27
 
-# We check sizes ourselves (with a Polish message) before decoding anything.
-Image.MAX_IMAGE_PIXELS = None
+# We check sizes ourselves (with a Polish message) before decoding anything; Pillow's own check is the
+# second line for images reached another way (it raises DecompressionBombError above twice this).
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)  # between 1 and 2 × the limit: ours refuses
 
 #: What Pillow raises for a damaged or cut-off image (TypeError "Missing dimensions" for a TIFF IFD cut short).
-IMAGE_ERRORS = (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, TypeError, IndexError, KeyError, struct.error)
+IMAGE_ERRORS = (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, TypeError, IndexError, KeyError, struct.error, Image.DecompressionBombError)
 
 KINDS = {b"%PDF": "pdf", b"II*\x00": "tiff", b"MM\x00*": "tiff", b"\xff\xd8\xff": "jpeg", b"\x89PNG": "png"}
 
@@ -110,6 +122,8 @@ class PageSource:
         self.kind = kind
         # qpdf and pdfium objects are not thread-safe; pages are read from several threads.
         self._lock = threading.Lock()
+        #: indexes of the pages whose drawing was checked before rendering (see ``_check_drawing``)
+        self._checked: set[int] = set()
 
     @cached_property
     def pages(self) -> list[Page]:
@@ -159,8 +173,10 @@ class PageSource:
         pdf = self._pikepdf
         if len(pdf.pages) == 0:
             raise _broken(_("brak stron"))
+        _check_count(len(pdf.pages))
         pages = []
         for index, pdf_page in enumerate(pdf.pages):
+            _check_page_size(pdf_page, index + 1)
             image = _single_image(pdf_page)
             if image is not None:
                 pages.append(Page(index + 1, lambda full, image=image, index=index: self._embedded(image, index, full)))
@@ -169,15 +185,20 @@ class PageSource:
         return pages
 
     def _rasterise(self, index: int, full: bool) -> Image.Image:
-        dpi = 300 if full else FAST_DPI
+        dpi = FULL_DPI if full else FAST_DPI
         with self._lock:
+            if index not in self._checked:
+                _check_drawing(self._pikepdf.pages[index], index + 1)
+                self._checked.add(index)
             return self._pdfium[index].render(scale=dpi / 72, grayscale=True, may_draw_forms=True).to_pil().convert("L")
 
     def _embedded(self, obj: pikepdf.Object, index: int, full: bool) -> Image.Image:
         try:
             return self._extract(obj, index, full)
-        except Rejected:
+        except (Rejected, MemoryError):  # out of memory is the reader's limit (see sandbox), not a reason to render
             raise
+        except Image.DecompressionBombError:
+            raise _too_big_image() from None
         except Exception as exc:  # pikepdf/PIL raise many types for a stream they cannot decode
             # JBIG2 without jbig2dec, unusual CCITT or colour settings: pdfium draws what pikepdf+PIL cannot.
             log.info("page %s: embedded image not decoded (%s), rasterising", index + 1, type(exc).__name__)
@@ -193,9 +214,11 @@ class PageSource:
             pdf_image = pikepdf.PdfImage(obj)
             if pdf_image.filters == ["/DCTDecode"] and pdf_image.colorspace in ("/DeviceGray", "/DeviceRGB"):
                 image = Image.open(io.BytesIO(obj.read_raw_bytes()))
+                _check_size(image.width, image.height)  # the JPEG's own header, which may not be what the PDF says
                 mediabox = self._pikepdf.pages[index].mediabox
                 page_width_inches = float(mediabox[2] - mediabox[0]) / 72 or A4_WIDTH_INCHES
             else:
+                _check_inflated(obj, _image_bytes(width, height), index + 1)
                 image = pdf_image.as_pil_image()
                 image.load()
         if image.format == "JPEG" and not full:
@@ -210,9 +233,12 @@ class PageSource:
         try:
             opened = Image.open(io.BytesIO(self.content))
             frames = getattr(opened, "n_frames", 1)
+        except Image.DecompressionBombError:
+            raise _too_big_image() from None
         except IMAGE_ERRORS as exc:  # a cut-off TIFF: its last IFD pointer leads past the end
             raise _broken(f"{type(exc).__name__}: {exc}") from None
         _check_size(opened.width, opened.height)
+        _check_count(frames)
         return [Page(i + 1, lambda full, i=i: self._frame(i, full)) for i in range(frames)]
 
     def _frame(self, index: int, full: bool) -> Image.Image:
@@ -226,6 +252,8 @@ class PageSource:
                 image.draft("L", (int(image.width * FAST_DPI / dpi), int(image.height * FAST_DPI / dpi)))
             # A phone photo is stored sideways with an EXIF tag saying how to turn it: turn it (the title is read upright).
             return ImageOps.exif_transpose(_gray(image))
+        except Image.DecompressionBombError:
+            raise _too_big_image() from None
         except IMAGE_ERRORS as exc:
             raise _broken(f"{type(exc).__name__}: {exc}") from None
 
@@ -288,10 +316,82 @@ def _dpi_of(image: Image.Image) -> float:
 
 def _check_size(width: int, height: int) -> None:
     if width * height > MAX_PIXELS:
+        raise _too_big_image(_("Obraz jest za duży ({width} × {height} pikseli).", width=width, height=height))
+
+
+def _too_big_image(reason: str = "") -> Rejected:
+    return Rejected(
+        reason or _("Obraz jest za duży (ponad {pixels} mln pikseli).", pixels=MAX_PIXELS // 1_000_000),
+        _("Ustaw w skanerze rozdzielczość 200–300 dpi i zeskanuj dokument ponownie."),
+    )
+
+
+def _check_count(pages: int) -> None:
+    if pages > MAX_PAGES:
         raise Rejected(
-            _("Obraz jest za duży ({width} × {height} pikseli).", width=width, height=height),
-            _("Ustaw w skanerze rozdzielczość 200–300 dpi i zeskanuj dokument ponownie."),
+            _("Plik ma {pages} stron; skrzynka przyjmuje pliki do {limit} stron.", pages=pages, limit=MAX_PAGES),
+            _("Podziel skan na mniejsze pliki (np. po jednym stosie formularzy) i wrzuć je osobno."),
         )
+
+
+def _check_page_size(page: pikepdf.Page, number: int) -> None:
+    """Refuse a page that would be larger than MAX_PIXELS rendered at FULL_DPI, before anything renders it."""
+    try:
+        box = [float(v) for v in page.mediabox]
+        unit = float(page.obj.get("/UserUnit", 1))
+    except (TypeError, ValueError, pikepdf.PdfError) as exc:
+        raise _broken(f"MediaBox: {type(exc).__name__}") from None
+    width, height = abs(box[2] - box[0]) * unit, abs(box[3] - box[1]) * unit
+    if width * height * (FULL_DPI / 72) ** 2 > MAX_PIXELS:
+        raise Rejected(
+            _("Strona {page} ma {width} × {height} cm — to nie jest skan formularza.", page=number, width=round(width / 72 * 2.54), height=round(height / 72 * 2.54)),
+            _("Skanuj na formacie A4 (albo A3) i wrzuć nowy plik do skrzynki."),
+        )
+
+
+def _image_bytes(width: int, height: int) -> int:
+    """The most bytes an image of this size can decode to: 4 colour components of 16 bits, one predictor byte a row."""
+    return width * height * 8 + height + 4096
+
+
+def _check_drawing(page: pikepdf.Page, number: int) -> None:
+    """Before a page is rendered: its drawing instructions and images do not inflate past their limits."""
+    contents = page.obj.get("/Contents")
+    streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents] if contents is not None else []
+    for stream in streams:
+        _check_inflated(stream, MAX_CONTENT_BYTES, number)
+    for obj in (page.obj.get("/Resources") or {}).get("/XObject", {}).values():
+        if obj.get("/Subtype") == "/Image":
+            width, height = int(obj.get("/Width", 0)), int(obj.get("/Height", 0))
+            _check_size(width, height)
+            _check_inflated(obj, _image_bytes(width, height), number)
+
+
+def _check_inflated(stream: pikepdf.Object, limit: int, number: int) -> None:
+    """Refuse a Flate stream that inflates past ``limit`` bytes, found by inflating it without keeping the output.
+
+    A 6 MB stream can inflate to 6 GiB; the libraries would hold it all in memory. Other filters are left to
+    the reader's memory limit (``somflow.inbox.sandbox``).
+    """
+    if not isinstance(stream, pikepdf.Stream):
+        return
+    filters = stream.get("/Filter")
+    if isinstance(filters, pikepdf.Array):
+        filters = filters[0] if len(filters) == 1 else None
+    if filters != "/FlateDecode":
+        return
+    inflater, data, total = zlib.decompressobj(), stream.read_raw_bytes(), 0
+    try:
+        while data:
+            total += len(inflater.decompress(data, INFLATE_CHUNK))
+            if total > limit:
+                raise Rejected(
+                    _("Strona {page} zawiera dane, które po rozpakowaniu miałyby ponad {mb} MB — plik jest uszkodzony albo spreparowany.", page=number, mb=limit // 2**20),
+                    _("Zeskanuj dokument ponownie i wrzuć nowy plik do skrzynki."),
+                )
+            data = inflater.unconsumed_tail
+    except zlib.error:
+        return  # a damaged stream: the decoder will say so
 
 
 def _broken(detail: str) -> Rejected:

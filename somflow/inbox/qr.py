@@ -10,8 +10,10 @@ out-of-focus scan. Rotation (90/180/270 and skew) zxing-cpp handles itself.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import zxingcpp
 from PIL import Image, ImageFilter
@@ -31,6 +33,8 @@ PRINTER_MARGIN = 0.015
 SHARPEN = ImageFilter.UnsharpMask(radius=3, percent=250, threshold=0)
 #: Up to this size the enlarged image is sharpened (a page scanned at up to ~150 dpi); above, the fast look is.
 SHARPEN_UP_TO_PIXELS = 10_000_000
+#: zxing-cpp releases the GIL, so pages of one file are read in parallel threads.
+WORKERS = min(4, os.cpu_count() or 1)
 
 
 def parse(text: str) -> PageCode | None:
@@ -79,3 +83,11 @@ def read_page(page: Page) -> PageCode | None:
             if code is not None:
                 return code
     return None
+
+
+def read_codes(pages: list[Page]) -> list[PageCode | None]:
+    """:func:`read_page` of every page, in order; pages read in parallel threads."""
+    if len(pages) == 1 or WORKERS == 1:
+        return [read_page(p) for p in pages]
+    with ThreadPoolExecutor(WORKERS) as pool:
+        return list(pool.map(read_page, pages))

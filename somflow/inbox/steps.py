@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import io
 import logging
-import os
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pikepdf
@@ -13,19 +11,16 @@ import pypdf
 from PIL import Image
 
 from somflow.i18n import _
-from somflow.inbox import entries, filing, ocr, rescue
+from somflow.inbox import entries, filing, ocr, rescue, sandbox
 from somflow.inbox.model import DocumentPart, PageCode, Rejected, ScanFile, SetAside, StopIngest
 from somflow.inbox.pages import PageSource, looks_blank, not_a_scan, sniff
 from somflow.inbox.pipeline import Context, Step
-from somflow.inbox.qr import read_page
 from somflow.logs import file_label
 from somflow.store.base import now_iso, os_user
 
 log = logging.getLogger(__name__)
 
 EXTENSIONS = {"pdf": ".pdf", "tiff": ".tif", "jpeg": ".jpg", "png": ".png"}
-#: zxing-cpp releases the GIL, so pages of one file are read in parallel threads.
-WORKERS = min(4, os.cpu_count() or 1)
 
 
 class ReadFile(Step):
@@ -74,20 +69,15 @@ class Identify(Step):
         if claims is not None:
             raise Rejected(claims, _("Wrzucaj do skrzynki skany w formacie PDF, JPEG, PNG albo TIFF."))
         ctx.kind = sniff(ctx.content)
-        ctx.source = PageSource(ctx.content, ctx.kind)
-        pages = ctx.source.pages
-        unknown = [n for n in ctx.manual if not 1 <= n <= len(pages)]
+        # Decoding runs in a child process with a memory cap and a time budget (see sandbox); pages the
+        # later steps need again are decoded here, from a file the child has read within those limits.
+        codes = sandbox.identify(ctx.content, ctx.kind)
+        unknown = [n for n in ctx.manual if not 1 <= n <= len(codes)]
         if unknown:
-            raise Rejected(_("Plik ma {count} str., nie ma w nim strony {page}.", count=len(pages), page=unknown[0]))
-        to_read = [p for p in pages if p.number not in ctx.manual]
-        if len(to_read) <= 1 or WORKERS == 1:
-            read = [read_page(p) for p in to_read]
-        else:
-            with ThreadPoolExecutor(WORKERS) as pool:
-                read = list(pool.map(read_page, to_read))
-        found = dict(zip((p.number for p in to_read), read))
-        ctx.codes = [ctx.manual.get(n, found.get(n)) for n in range(1, len(pages) + 1)]
+            raise Rejected(_("Plik ma {count} str., nie ma w nim strony {page}.", count=len(codes), page=unknown[0]))
+        ctx.codes = [ctx.manual.get(n, code) for n, code in enumerate(codes, start=1)]
         ctx.placed.update(dict.fromkeys(ctx.manual, rescue.BY_HAND))
+        ctx.source = PageSource(ctx.content, ctx.kind)
 
     def cleanup(self, ctx: Context) -> None:
         if ctx.source is not None:
