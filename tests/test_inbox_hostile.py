@@ -105,24 +105,33 @@ def assert_hostile_set_aside(root: Path, outside: Path, expected: dict[str, str]
     assert long_note.name != LONG_NAME + ".txt" and len(os.fsencode(long_note.name)) <= 241
 
 
-@posix_only
-def test_watcher_sets_every_hostile_entry_aside_and_files_the_good_scan_after_them(somflow_workspace, tmp_path):
-    root = somflow_workspace
+def watch_between_good_scans(root: Path, drop, timeout: float = 30) -> str:
+    """Run the watcher: a good scan filed, ``drop()`` the hostile entries (it returns their names), wait until
+    each is set aside, the watcher alive and small, a good scan after them filed; returns what it printed."""
     first, last = make_document(root), make_document(root)
     proc = start_watcher(root)
     try:
         save_jpeg(scanned_pages([root / first["file"]])[0], root / "inbox" / "pierwszy.jpg")
         wait_until(lambda: returned(root, first), what="the watcher at work")
-        expected = hostile_entries(root, tmp_path / "obok")
-        wait_until(lambda: all(set_aside(root, n) for n in expected), timeout=30, what="every hostile entry set aside")
+        names = drop()
+        wait_until(lambda: all(set_aside(root, n) for n in names), timeout=timeout, what="every hostile entry set aside")
         assert proc.poll() is None
         save_jpeg(scanned_pages([root / last["file"]], seed=3)[0], root / "inbox" / "ostatni.jpg")
         wait_until(lambda: returned(root, last), what="the good scan after them")
         assert proc.poll() is None
-        assert peak_rss(proc.pid) < 2**30
+        if Path("/proc").is_dir():
+            assert peak_rss(proc.pid) < 2**30
     finally:
         proc.send_signal(signal.SIGTERM)
         out, _ = proc.communicate(timeout=30)
+    return out
+
+
+@posix_only
+def test_watcher_sets_every_hostile_entry_aside_and_files_the_good_scan_after_them(somflow_workspace, tmp_path):
+    root = somflow_workspace
+    expected: dict[str, str] = {}
+    out = watch_between_good_scans(root, lambda: expected.update(hostile_entries(root, tmp_path / "obok")) or expected)
     assert_hostile_set_aside(root, tmp_path / "obok", expected)
     assert not [s for s in SECRETS if s in out], out
     assert "Odrzucono file#" in out and "Przyjęto file#" in out, out
@@ -214,22 +223,7 @@ def assert_bombs_set_aside(root: Path) -> None:
 @pytest.mark.slow
 def test_watcher_sets_bombs_aside_stays_small_and_files_the_good_scan_after_them(somflow_workspace):
     root = somflow_workspace
-    first, last = make_document(root), make_document(root)
-    proc = start_watcher(root)
-    try:
-        save_jpeg(scanned_pages([root / first["file"]])[0], root / "inbox" / "pierwszy.jpg")
-        wait_until(lambda: returned(root, first), what="the watcher at work")
-        drop_bombs(root / "inbox")
-        wait_until(lambda: all(set_aside(root, n) for n in BOMBS), timeout=90, what="every bomb set aside")
-        assert proc.poll() is None
-        save_jpeg(scanned_pages([root / last["file"]], seed=3)[0], root / "inbox" / "ostatni.jpg")
-        wait_until(lambda: returned(root, last), what="the good scan after them")
-        assert proc.poll() is None
-        if Path("/proc").is_dir():
-            assert peak_rss(proc.pid) < 2**30
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        out, _ = proc.communicate(timeout=30)
+    out = watch_between_good_scans(root, lambda: drop_bombs(root / "inbox") or list(BOMBS), timeout=90)
     assert_bombs_set_aside(root)
     assert out.count("Odrzucono file#") == len(BOMBS), out
 
