@@ -22,7 +22,7 @@ from click.testing import CliRunner
 from PIL import Image
 
 import hostile_files
-from inbox_fixtures import make_document, save_jpeg, scanned_pages, start_watcher, wait_until
+from inbox_fixtures import make_document, render_pdf, save_jpeg, scanned_pages, start_watcher, wait_until
 from somflow.cli import cli
 from somflow.inbox import filing, sandbox
 from somflow.inbox.model import Rejected
@@ -271,3 +271,18 @@ def test_a_reader_that_dies_mid_file_rejects_that_file_and_the_next_gets_a_new_o
         assert worker.identify(small.getvalue(), "png") == [None] and worker._process is not victim
     finally:
         worker.close()
+
+
+def test_only_the_forms_own_fields_within_limits_reach_the_store(somflow_workspace, somflow_cli):
+    root = somflow_workspace
+    doc = make_document(root)
+    (root / doc["file"]).write_bytes(render_pdf(doc["id"], 1, doc["title"], fields={"miejscowosc": "", "uwagi": ""}))
+    huge = "A" * (3 * 2**20)  # 3 MB in one field (the limit is acroform.MAX_VALUE_CHARS)
+    filled = render_pdf(doc["id"], 1, doc["title"], fields={"miejscowosc": "Gdynia", "uwagi": huge, "dopisane_pole": "obce"})
+    (root / "inbox" / "wypelniony.pdf").write_bytes(filled)
+    result = somflow_cli("ingest")
+    assert result.exit_code == 0, result.output
+    returned_fields = Workspace(root).store.get("documents", doc["id"])["returned"]["fields"]
+    assert returned_fields == {"miejscowosc": "Gdynia"}
+    assert "za długich do zapisania: uwagi" in result.output and "których formularz nie ma: dopisane_pole" in result.output
+    assert (root / Workspace(root).store.get("documents", doc["id"])["returned"]["scan"]).read_bytes() == filled  # kept whole

@@ -414,10 +414,37 @@ def field_values(pdf: pikepdf.Pdf) -> dict[str, Any]:
     return found
 
 
+#: Longest value kept when a filled PDF is read back (a long free-text answer is a few thousand characters).
+MAX_VALUE_CHARS = 10_000
+#: Most fields kept from one filled PDF (the longest form has a few hundred).
+MAX_FIELDS = 1_000
+
+
+def bounded(values: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """``values`` read back from a PDF anybody may have made, within the limits: a value longer than
+    MAX_VALUE_CHARS, a name longer than 200 characters and fields past MAX_FIELDS are left out.
+    Returns the values kept and the names left out (the archived PDF still holds everything)."""
+    kept: dict[str, Any] = {}
+    dropped: list[str] = []
+    for name, value in values.items():
+        size = sum(len(str(v)) for v in value) if isinstance(value, list) else len(str(value))
+        if size > MAX_VALUE_CHARS or len(name) > 200 or len(kept) >= MAX_FIELDS:
+            dropped.append(name)
+        else:
+            kept[name] = value
+    return kept, dropped
+
+
+def field_names(pdf: pikepdf.Pdf) -> set[str]:
+    """The names of the fields ``pdf`` has: what a filled copy of it may bring back."""
+    return {name for name, _field, _widgets in terminal_fields(pdf)}
+
+
 def read_back(spec: FormSpec, pdf_bytes: bytes) -> dict[str, Any]:
-    """The data of a filled PDF of ``spec`` (e.g. filled on a computer in any viewer); empty fields are left out."""
+    """The data of a filled PDF of ``spec`` (e.g. filled on a computer in any viewer); empty fields, and values
+    over the limits of :func:`bounded`, are left out."""
     with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
-        values = field_values(pdf)
+        values, _dropped = bounded(field_values(pdf))
 
     def take(prefix: str, fields) -> dict[str, Any]:
         row: dict[str, Any] = {}

@@ -40,6 +40,7 @@ checked before use.
 from __future__ import annotations
 
 import atexit
+import io
 import json
 import logging
 import os
@@ -49,6 +50,7 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import dataclass, field
 from typing import IO, Any
 
 from somflow.i18n import _
@@ -83,15 +85,15 @@ class Worker:
         self._answers: queue.Queue[dict | None] = queue.Queue()
         self._lock = threading.Lock()
 
-    def identify(self, content: bytes, kind: str) -> list[PageCode | None]:
-        """The code of every page of ``content``; raises :class:`Rejected` when the worker fails or refuses."""
+    def identify(self, content: bytes, kind: str) -> Reading:
+        """The code of every page of ``content`` and its form values; raises :class:`Rejected` when the worker fails or refuses."""
         with self._lock:
             try:
                 self._send(content, kind)
             except OSError:  # the worker died between files: one more try with a new one
                 self._stop()
                 self._send(content, kind)
-            return _codes(self._wait(OPEN_SECONDS))
+            return _reading(self._wait(OPEN_SECONDS))
 
     def _send(self, content: bytes, kind: str) -> None:
         process = self._start()
@@ -183,19 +185,33 @@ def _read_answers(stream: IO[bytes], answers: queue.Queue) -> None:
     answers.put(None)
 
 
-def _codes(value: Any) -> list[PageCode | None]:
-    """The worker's answer checked and turned into codes (it comes from a process reading hostile files)."""
+def _reading(value: Any) -> Reading:
+    """The worker's answer checked and turned into a :class:`Reading` (it comes from a process reading hostile files)."""
+    from somflow.forms.acroform import bounded
     from somflow.inbox.qr import PAYLOAD
 
-    if not isinstance(value, list):
+    if not isinstance(value, dict) or not isinstance(value.get("codes"), list) or not isinstance(value.get("fields"), dict):
         raise Rejected(_("Pliku nie da się odczytać ({error}).", error="odpowiedź"), _WORKER_FAILED)
     codes: list[PageCode | None] = []
-    for item in value:
+    for item in value["codes"]:
         code = None
         if isinstance(item, list) and len(item) == 2 and isinstance(item[0], str) and isinstance(item[1], int):
             code = PageCode(item[0], item[1]) if PAYLOAD.fullmatch(f"SOMFLOW:DOC:{item[0]}:P{item[1]}") else None
         codes.append(code)
-    return codes
+    fields, dropped = bounded({str(k): str(v) for k, v in value["fields"].items()})
+    dropped += [str(name)[:200] for name in value.get("dropped") or []][:50]
+    return Reading(codes, fields, dropped)
+
+
+@dataclass
+class Reading:
+    """What the worker read from a file: each page's code (None where none was read), and for a PDF filled in
+    on a computer its field values (flat: PDF field name → text) within ``acroform.bounded``, and the names of
+    the fields left out for being over its limits."""
+
+    codes: list[PageCode | None]
+    fields: dict[str, str] = field(default_factory=dict)
+    dropped: list[str] = field(default_factory=list)
 
 
 _shared: Worker | None = None
@@ -212,8 +228,8 @@ def shared() -> Worker:
         return _shared
 
 
-def identify(content: bytes, kind: str) -> list[PageCode | None]:
-    """The somflow code of every page of ``content`` (None where none was read), read in the worker.
+def identify(content: bytes, kind: str) -> Reading:
+    """The somflow code of every page of ``content`` and its form values, read in the worker.
 
     Raises :class:`Rejected` for a file that is broken, over a limit, or that
     the worker could not read within its memory and time.
@@ -227,6 +243,7 @@ def identify(content: bytes, kind: str) -> list[PageCode | None]:
 def serve(memory_limit: int) -> None:
     """The worker: read a request (a JSON line, then the file's bytes), answer with JSON lines, until stdin ends."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is for the watcher, which then ends this process
+    from somflow.forms.acroform import bounded
     from somflow.inbox.pages import PageSource
     from somflow.inbox.qr import read_codes
 
@@ -251,7 +268,8 @@ def serve(memory_limit: int) -> None:
                 codes = read_codes(pages)
             finally:
                 source.close()
-            answer: dict = {"ok": [[c.document_id, c.page] if c else None for c in codes]}
+            fields, dropped = bounded(_form_fields(content)) if request["kind"] == "pdf" else ({}, [])
+            answer: dict = {"ok": {"codes": [[c.document_id, c.page] if c else None for c in codes], "fields": fields, "dropped": dropped}}
         except Rejected as exc:
             answer = {"rejected": [exc.reason, exc.hint]}
         except MemoryError:
@@ -260,6 +278,27 @@ def serve(memory_limit: int) -> None:
             answer = {"error": f"{type(exc).__name__}: {exc}"[:300]}
         del content
         say(answer)
+
+
+def _form_fields(content: bytes) -> dict[str, str]:
+    """The values of a PDF filled in on a computer (AcroForm): field name → text (a ticked box: its state's
+    name, e.g. ``Yes``), empty and unticked fields left out. Read with qpdf: fast on a value of megabytes."""
+    if b"/AcroForm" not in content:
+        return {}
+    import pikepdf
+
+    from somflow.forms.fieldmap import inherited, terminal_fields
+
+    values = {}
+    try:
+        with pikepdf.open(io.BytesIO(content)) as pdf:
+            for name, found, _widgets in terminal_fields(pdf):
+                value = inherited(found, "/V")
+                if value is not None and str(value) not in ("", "/Off"):
+                    values[name] = str(value).lstrip("/")
+    except pikepdf.PdfError:
+        return {}  # a form we cannot parse still has its codes; its values are a bonus
+    return values
 
 
 def _limit_memory(limit: int) -> None:

@@ -7,15 +7,15 @@ import logging
 from pathlib import Path
 
 import pikepdf
-import pypdf
 from PIL import Image
 
+from somflow.forms import acroform
 from somflow.i18n import _
 from somflow.inbox import entries, filing, ocr, rescue, sandbox
 from somflow.inbox.model import DocumentPart, PageCode, Rejected, ScanFile, SetAside, StopIngest
 from somflow.inbox.pages import PageSource, looks_blank, not_a_scan, sniff
 from somflow.inbox.pipeline import Context, Step
-from somflow.logs import file_label
+from somflow.logs import readable_name
 from somflow.store.base import now_iso, os_user
 
 log = logging.getLogger(__name__)
@@ -71,12 +71,15 @@ class Identify(Step):
         ctx.kind = sniff(ctx.content)
         # Decoding runs in a child process with a memory cap and a time budget (see sandbox); pages the
         # later steps need again are decoded here, from a file the child has read within those limits.
-        codes = sandbox.identify(ctx.content, ctx.kind)
-        unknown = [n for n in ctx.manual if not 1 <= n <= len(codes)]
+        reading = sandbox.identify(ctx.content, ctx.kind)
+        unknown = [n for n in ctx.manual if not 1 <= n <= len(reading.codes)]
         if unknown:
-            raise Rejected(_("Plik ma {count} str., nie ma w nim strony {page}.", count=len(codes), page=unknown[0]))
-        ctx.codes = [ctx.manual.get(n, code) for n, code in enumerate(codes, start=1)]
+            raise Rejected(_("Plik ma {count} str., nie ma w nim strony {page}.", count=len(reading.codes), page=unknown[0]))
+        ctx.codes = [ctx.manual.get(n, code) for n, code in enumerate(reading.codes, start=1)]
         ctx.placed.update(dict.fromkeys(ctx.manual, rescue.BY_HAND))
+        ctx.fields = reading.fields
+        if reading.dropped:
+            ctx.notices.append(_("Pominięto wartości pól formularza za długich do zapisania: {names}.", names=_field_list(reading.dropped)))
         ctx.source = PageSource(ctx.content, ctx.kind)
 
     def cleanup(self, ctx: Context) -> None:
@@ -85,23 +88,42 @@ class Identify(Step):
 
 
 class ReadFormFields(Step):
-    """Read the values of a digitally filled PDF form (AcroForm) to keep them with the document."""
+    """Keep the values of a digitally filled PDF form (read in ``identify``) that are the form's own fields.
+
+    The form's own fields are those of the PDF somflow printed for the
+    document: a field somebody added to the file is left out (with a notice),
+    as are values over the limits of ``somflow.forms.acroform.bounded``.
+    """
 
     name = "acroform"
 
     def able_to_run(self, ctx: Context) -> bool:
-        return ctx.kind == "pdf" and b"/AcroForm" in ctx.content
+        return bool(ctx.fields)
 
     def run(self, ctx: Context) -> None:
-        try:
-            fields = pypdf.PdfReader(io.BytesIO(ctx.content)).get_fields() or {}
-        except Exception as exc:  # a form we cannot parse still has its codes; its values are a bonus
-            log.warning("%s: form fields unreadable (%s)", file_label(ctx.path), type(exc).__name__)
-            return
-        for name, field in fields.items():
-            value = field.get("/V")
-            if value not in (None, "", "/Off"):
-                ctx.fields[name] = str(value).lstrip("/")
+        ids = {code.document_id for code in ctx.codes if code is not None}
+        doc = ctx.workspace.store.get("documents", ids.pop()) if len(ids) == 1 else None
+        own = _printed_fields(ctx, doc) if doc is not None else set()
+        foreign = [name for name in ctx.fields if name not in own]
+        if foreign:
+            ctx.notices.append(_("Pominięto pola, których formularz nie ma: {names}.", names=_field_list(foreign)))
+        ctx.fields = {name: value for name, value in ctx.fields.items() if name in own}
+
+
+def _printed_fields(ctx: Context, doc: dict) -> set[str]:
+    """The field names of the PDF somflow printed for ``doc`` (empty when it has none or is gone)."""
+    printed = ctx.workspace.root / doc["file"] if doc.get("file") else None
+    try:
+        with pikepdf.open(printed) as pdf:
+            return acroform.field_names(pdf)
+    except (OSError, TypeError, pikepdf.PdfError):
+        return set()
+
+
+def _field_list(names: list[str]) -> str:
+    """A few field names for a notice, shortened and escaped (they come from the file)."""
+    shown = [readable_name(name[:40]) for name in names[:5]]
+    return ", ".join(shown) + (f" (+{len(names) - 5})" if len(names) > 5 else "")
 
 
 class Rescue(Step):
