@@ -10,8 +10,13 @@ image-only PDFs — JPEG and CCITT G4 — then reads every page's somflow code:
   reduced size), zxing-cpp restricted to QR, top/bottom strips first;
 * peer (paperless-ngx style): every page rasterised at 300 dpi with
   pdftoppm, then zxing-cpp looking for all barcode formats on the whole page;
+* somflow in the reader process: the same, as the pipeline does it — the
+  bytes sent to ``somflow.inbox.sandbox``'s worker, which has a memory cap;
 * somflow end to end: ``run_pipeline`` on a workspace (store transaction,
   archive copies with fsync, file moves), one process.
+
+Then hostile files (tests/hostile_files.py) one by one through the pipeline:
+seconds each until set aside, and the peak memory of the bench process.
 
 Both identification approaches get the same number of worker processes.
 """
@@ -32,10 +37,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 import zxingcpp  # noqa: E402
+from inbox_fixtures import make_document, save_pdf, scanned_pages  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from inbox_fixtures import make_document, save_pdf, scanned_pages  # noqa: E402
 from somflow.config import DEMO_VALUES  # noqa: E402
+from somflow.inbox import sandbox  # noqa: E402
 from somflow.inbox.pages import PageSource, sniff  # noqa: E402
 from somflow.inbox.pipeline import run_pipeline  # noqa: E402
 from somflow.inbox.qr import parse, read_page  # noqa: E402
@@ -50,6 +56,12 @@ def somflow_identify(path: Path) -> list[str]:
         return [f"{c.document_id}:P{c.page}" if c else "" for c in map(read_page, source.pages)]
     finally:
         source.close()
+
+
+def sandboxed_identify(path: Path) -> list[str]:
+    """As the pipeline reads a file: in the reader process of ``somflow.inbox.sandbox`` (one per bench worker)."""
+    content = path.read_bytes()
+    return [f"{c.document_id}:P{c.page}" if c else "" for c in sandbox.identify(content, sniff(content)).codes]
 
 
 def peer_identify(path: Path) -> list[str]:
@@ -92,6 +104,7 @@ def main() -> int:
         pages = len(expected)
 
         ours_time, ours = timed(somflow_identify, files, args.workers)
+        boxed_time, boxed = timed(sandboxed_identify, files, args.workers)
         peer_time, peer = timed(peer_identify, files, args.workers)
 
         ws = Workspace(root, PluginHost(root))
@@ -108,6 +121,7 @@ def main() -> int:
 
         rows = [
             ("somflow: embedded image + QR strips", args.workers, ours_time, share(ours)),
+            ("somflow: the same in the reader process", args.workers, boxed_time, share(boxed)),
             ("peer: pdftoppm 300 dpi + all formats", args.workers, peer_time, share(peer)),
             ("somflow ingest end to end (store, archive)", 1, e2e_time, f"{filed}/{args.documents} docs filed"),
         ]
@@ -115,10 +129,42 @@ def main() -> int:
         print(f"{'approach':46} {'procs':>5} {'seconds':>8} {'pages/s':>8} {'ms/page':>8}  identified")
         for name, workers, seconds, identified in rows:
             print(f"{name:46} {workers:>5} {seconds:8.2f} {pages / seconds:8.1f} {seconds / pages * 1000:8.1f}  {identified}")
-        print(f"\nsomflow is {peer_time / ours_time:.1f}x faster than rasterising at 300 dpi")
+        print(f"\nsomflow is {peer_time / ours_time:.1f}x faster than rasterising at 300 dpi ({peer_time / boxed_time:.1f}x in the reader process)")
+        hostile_files_row(ws)
         return 0
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def hostile_files_row(ws: Workspace) -> None:
+    """Hostile files (tests/hostile_files.py) through the pipeline one by one, as the watcher takes them:
+    how long each takes to be set aside, and the peak memory of this process (the watcher's role; the reader
+    process is separate). The peer is the issue's goal: every file set aside within 10 s, under 1 GiB."""
+    import resource
+
+    import hostile_files
+
+    builders = {
+        "page 14400 pt.pdf": hostile_files.huge_page,
+        "jpeg in pdf lies.pdf": hostile_files.jpeg_in_pdf_lying,
+        "jpeg 50000.jpg": hostile_files.lying_jpeg,
+        "flate bomb 512 MiB.pdf": hostile_files.flate_bomb,
+        "double flate 4 GiB.pdf": hostile_files.double_flate_bomb,
+        "2000 pages.pdf": hostile_files.many_pages,
+    }
+    inbox = ws.path("inbox")
+    print(f"\n{'hostile file':28} {'bytes':>8} {'seconds':>8}  outcome")
+    slowest = 0.0
+    for name, build in builders.items():
+        content = build()
+        (inbox / name).write_bytes(content)
+        start = time.perf_counter()
+        outcome = run_pipeline(ws, inbox / name)
+        seconds = time.perf_counter() - start
+        slowest = max(slowest, seconds)
+        print(f"{name:28} {len(content):>8} {seconds:8.2f}  {outcome.status}: {outcome.reason[:70]}")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    print(f"slowest {slowest:.1f} s (goal: 10 s); this process's peak memory {peak} MB (goal: under 1024 MB)")
 
 
 if __name__ == "__main__":

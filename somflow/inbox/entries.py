@@ -96,7 +96,7 @@ def read_regular(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
         raise StopIngest(_("Plik zniknął ze skrzynki przed przyjęciem.")) from None
     except IsADirectoryError:
         raise StopIngest(_("To jest folder.")) from None
-    except OSError as exc:
+    except OSError:
         if (kind := special(path)) is not None:  # replaced by a link meanwhile (ELOOP)
             raise not_regular(kind) from None
         raise

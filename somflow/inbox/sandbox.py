@@ -40,6 +40,7 @@ checked before use.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import io
 import json
 import logging
@@ -54,7 +55,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from somflow.i18n import _
-from somflow.inbox.model import PageCode, Rejected
+from somflow.inbox.model import PageCode, Rejected, StopIngest
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +70,8 @@ _WORKER_FAILED = _("Jeśli to zwykły skan, zeskanuj go ponownie (200–300 dpi)
                    "jeśli to się powtórzy, przekaż plik administratorowi.")
 
 
+#: Signals that stop the worker from outside (a service manager, a terminal): the file is left for later.
+STOP_SIGNALS = {getattr(signal, name) for name in ("SIGTERM", "SIGINT", "SIGHUP") if hasattr(signal, name)}
 #: The longest line the worker may answer with (a code is ~40 bytes; 500 pages are far less).
 MAX_ANSWER = 4 * 1024 * 1024
 
@@ -125,10 +128,13 @@ class Worker:
                     raise Rejected(_("Odczytanie pliku wymagałoby ponad {mb} MB pamięci; przerwano je.", mb=self.memory_limit // 2**20), _WORKER_FAILED)
                 raise Rejected(_("Pliku nie da się odczytać ({error}).", error=str(answer.get("error"))[:300]), _WORKER_FAILED)
 
-    def _crashed(self) -> Rejected:
+    def _crashed(self) -> Rejected | StopIngest:
         process = self._process
         self._stop()
         code = process.returncode if process is not None else None
+        if code is not None and -code in STOP_SIGNALS:
+            # Stopped from outside (systemctl stop ends the watcher's whole group): not the file's fault.
+            return StopIngest(_("Odczytywanie pliku przerwano, bo program jest zatrzymywany; plik zostaje w skrzynce."))
         detail = f"sygnał {-code}" if code is not None and code < 0 else f"kod {code}"
         log.warning("the inbox reader process ended (%s); a new one takes the next file", detail)
         return Rejected(
@@ -159,10 +165,8 @@ class Worker:
             process.kill()
         process.wait()
         for pipe in (process.stdin, process.stdout):
-            try:
+            with contextlib.suppress(OSError):  # a broken pipe to a killed worker
                 pipe.close()
-            except OSError:
-                pass
 
     def close(self) -> None:
         with self._lock:
@@ -274,7 +278,7 @@ def serve(memory_limit: int) -> None:
             answer = {"rejected": [exc.reason, exc.hint]}
         except MemoryError:
             answer = {"memory": True}
-        except Exception as exc:  # noqa: BLE001  (told to the parent, which rejects the file with it)
+        except Exception as exc:  # told to the parent, which rejects the file with it
             answer = {"error": f"{type(exc).__name__}: {exc}"[:300]}
         del content
         say(answer)
