@@ -66,8 +66,12 @@ OPEN_SECONDS = 8.0
 #: Seconds allowed for each page (a page with a hard-to-read code takes up to about one on a busy machine).
 PAGE_SECONDS = 4.0
 
-_WORKER_FAILED = _("Jeśli to zwykły skan, zeskanuj go ponownie (200–300 dpi) albo podziel na mniejsze pliki; "
-                   "jeśli to się powtórzy, przekaż plik administratorowi.")
+#: The longest time a worker may ask for (``allow``): every page of the largest file accepted.
+MAX_BUDGET = OPEN_SECONDS + PAGE_SECONDS * 500
+
+
+def _worker_failed() -> str:
+    return _("Jeśli to zwykły skan, zeskanuj go ponownie (200–300 dpi) albo podziel na mniejsze pliki; jeśli to się powtórzy, przekaż plik administratorowi.")
 
 
 #: Signals that stop the worker from outside (a service manager, a terminal): the file is left for later.
@@ -111,22 +115,22 @@ class Worker:
                 answer = self._answers.get(timeout=max(0.0, deadline - time.monotonic()))
             except queue.Empty:
                 self._stop()
-                raise Rejected(_("Odczytywanie pliku trwało zbyt długo i zostało przerwane (limit {seconds} s).", seconds=round(budget)), _WORKER_FAILED) from None
+                raise Rejected(_("Odczytywanie pliku trwało zbyt długo i zostało przerwane (limit {seconds} s).", seconds=round(budget)), _worker_failed()) from None
             if answer is None:
                 raise self._crashed()
-            if "allow" in answer:
-                budget = float(answer["allow"])
+            if isinstance(answer.get("allow"), (int, float)):
+                budget = min(max(float(answer["allow"]), 0.0), MAX_BUDGET)
                 deadline = time.monotonic() + budget
             elif "ok" in answer:
                 return answer["ok"]
-            elif "rejected" in answer:
+            elif isinstance(answer.get("rejected"), list) and len(answer["rejected"]) == 2:
                 reason, hint = answer["rejected"]
-                raise Rejected(str(reason), str(hint))
+                raise Rejected(str(reason)[:2000], str(hint)[:2000])
             else:  # out of memory or an error: the worker's state is not to be trusted any more
                 self._stop()
                 if "memory" in answer:
-                    raise Rejected(_("Odczytanie pliku wymagałoby ponad {mb} MB pamięci; przerwano je.", mb=self.memory_limit // 2**20), _WORKER_FAILED)
-                raise Rejected(_("Pliku nie da się odczytać ({error}).", error=str(answer.get("error"))[:300]), _WORKER_FAILED)
+                    raise Rejected(_("Odczytanie pliku wymagałoby ponad {mb} MB pamięci; przerwano je.", mb=self.memory_limit // 2**20), _worker_failed())
+                raise Rejected(_("Pliku nie da się odczytać ({error}).", error=str(answer.get("error"))[:300]), _worker_failed())
 
     def _crashed(self) -> Rejected | StopIngest:
         process = self._process
@@ -139,7 +143,7 @@ class Worker:
         log.warning("the inbox reader process ended (%s); a new one takes the next file", detail)
         return Rejected(
             _("Odczytywanie pliku przerwało się awarią ({detail}) — plik jest uszkodzony, spreparowany albo potrzebował za dużo pamięci.", detail=detail),
-            _WORKER_FAILED,
+            _worker_failed(),
         )
 
     def _start(self) -> subprocess.Popen:
@@ -195,7 +199,7 @@ def _reading(value: Any) -> Reading:
     from somflow.inbox.qr import PAYLOAD
 
     if not isinstance(value, dict) or not isinstance(value.get("codes"), list) or not isinstance(value.get("fields"), dict):
-        raise Rejected(_("Pliku nie da się odczytać ({error}).", error="odpowiedź"), _WORKER_FAILED)
+        raise Rejected(_("Pliku nie da się odczytać ({error}).", error="odpowiedź"), _worker_failed())
     codes: list[PageCode | None] = []
     for item in value["codes"]:
         code = None
@@ -252,7 +256,9 @@ def serve(memory_limit: int) -> None:
     from somflow.inbox.qr import read_codes
 
     _limit_memory(memory_limit)  # after the imports: the limit is for what a file makes us allocate
-    requests, answers = sys.stdin.buffer, sys.stdout.buffer
+    # Answers go to a copy of stdout; stdout itself goes nowhere, so that nothing a library prints mixes in.
+    requests, answers = sys.stdin.buffer, os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
     def say(answer: dict) -> None:
         answers.write(json.dumps(answer, ensure_ascii=True).encode() + b"\n")
