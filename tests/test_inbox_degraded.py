@@ -18,6 +18,7 @@ import scan_degrade as S
 from inbox_fixtures import start_watcher, wait_until, waiting
 from somflow.errors import SomflowError
 from somflow.inbox import filing
+from somflow.logs import file_label
 from somflow.workspace import Workspace
 
 NK = "oswiadczenie-o-niekaralnosci"
@@ -133,9 +134,10 @@ def test_a_page_as_a_device_saves_it_is_filed(somflow_cli, somflow_workspace, de
 
 def test_a_scan_named_with_polish_letters_and_spaces_is_filed_and_archived(somflow_cli, somflow_workspace):
     doc = S.print_form(somflow_cli, somflow_workspace)
-    S.save_scanner_pdf(scanned(somflow_workspace, doc), somflow_workspace / "inbox" / "Oświadczenie Łucji Żądło — skan 1.pdf")
+    name = "Oświadczenie Łucji Żądło — skan 1.pdf"
+    S.save_scanner_pdf(scanned(somflow_workspace, doc), somflow_workspace / "inbox" / name)
     output = ingest(somflow_cli, somflow_workspace)
-    assert "Oświadczenie Łucji Żądło — skan 1.pdf" in output
+    assert f"Przyjęto {file_label(Path(name))}" in output  # not a terminal: named by its label (docs/inbox.md)
     now = assert_filed(somflow_workspace, doc)
     assert now["returned"]["scan"].startswith(f"archive/{doc['id']}_")
 
