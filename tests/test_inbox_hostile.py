@@ -203,7 +203,7 @@ BOMBS = {
     "jpeg w pdf klamie.pdf": (hostile_files.jpeg_in_pdf_lying, "za duży"),
     "naglowek 50000.jpg": (hostile_files.lying_jpeg, "za duży"),
     "bomba flate.pdf": (hostile_files.flate_bomb, "po rozpakowaniu"),
-    "2000 stron.pdf": (hostile_files.many_pages, "2000 stron"),
+    "2000 stron.pdf": (hostile_files.many_pages, "Liczba stron pliku: 2000"),
     # Two Flate layers: not measured before decoding, so the reader's limits (time or memory) stop it.
     "podwojna bomba.pdf": (hostile_files.double_flate_bomb, "przerw"),
 }

@@ -329,7 +329,7 @@ def _too_big_image(reason: str = "") -> Rejected:
 def _check_count(pages: int) -> None:
     if pages > MAX_PAGES:
         raise Rejected(
-            _("Plik ma {pages} stron; skrzynka przyjmuje pliki do {limit} stron.", pages=pages, limit=MAX_PAGES),
+            _("Liczba stron pliku: {pages}; skrzynka przyjmuje najwyżej {limit} stron.", pages=pages, limit=MAX_PAGES),
             _("Podziel skan na mniejsze pliki (np. po jednym stosie formularzy) i wrzuć je osobno."),
         )
 
