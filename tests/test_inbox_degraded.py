@@ -13,9 +13,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 import scan_degrade as S
 from inbox_fixtures import start_watcher, wait_until, waiting
+
 from somflow.errors import SomflowError
 from somflow.inbox import filing
 from somflow.logs import file_label

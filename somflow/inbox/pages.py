@@ -92,7 +92,7 @@ def unreadable_scan(path: Path, content: bytes) -> str | None:
         return problem
     source = PageSource(content, sniff(content))
     try:
-        source.pages  # noqa: B018  (opening is the check)
+        source.pages
     except Rejected as exc:
         return exc.reason
     finally:
