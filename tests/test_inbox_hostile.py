@@ -300,3 +300,12 @@ def test_a_reader_stopped_with_the_service_leaves_the_file_in_the_inbox():
             worker.identify(hostile_files.double_flate_bomb(), "pdf")
     finally:
         worker.close()
+
+
+@posix_only
+def test_the_review_queue_lists_a_file_whose_name_is_not_utf8(somflow_workspace, somflow_cli):
+    root = somflow_workspace
+    (root / "inbox" / CP1250_NAME).write_bytes(b"not a scan")
+    CliRunner().invoke(cli, ["--workspace", str(root), "ingest"])
+    listed = somflow_cli("inbox")
+    assert listed.exit_code == 0 and "Skan Bożena Kowalczyk 85060212347.pdf" in listed.output

@@ -10,6 +10,7 @@ from somflow.errors import SomflowError
 from somflow.i18n import _
 from somflow.inbox import review
 from somflow.inbox.plugin import INBOX_HELP, echo_outcome
+from somflow.logs import readable_name
 from somflow.workspace import Workspace
 
 
@@ -30,7 +31,7 @@ def inbox(ctx: click.Context, sheet: Path | None) -> None:
         return
     for number, item in enumerate(items, start=1):
         where = _("odłożony") if item.state == "set_aside" else _("czeka w inbox/")
-        click.echo(f"{number}. {item.name}  [{where}, {item.since}]")
+        click.echo(f"{number}. {readable_name(item.name)}  [{where}, {item.since}]")  # any bytes, no control codes
         if item.reason:
             click.echo("   " + _("Powód: {reason}", reason=item.reason))
         if item.hint:
@@ -66,7 +67,7 @@ def assign(app, file: str, pages: tuple[int, ...], docs: tuple[str, ...], record
 def discard(app, file: str, reason: str) -> None:
     workspace: Workspace = app.workspace
     target = review.discard(workspace, review.find(workspace, file), reason)
-    click.echo(_("Odłożono {name} do {folder} (powód zapisano).", name=target.name, folder=target.parent))
+    click.echo(_("Odłożono {name} do {folder} (powód zapisano).", name=readable_name(target.name), folder=target.parent))
 
 
 @inbox.command(help="Przepuść odłożone pliki (wszystkie z rejected/ albo podane) ponownie przez przyjmowanie.")
