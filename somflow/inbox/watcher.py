@@ -8,6 +8,7 @@ shares, a scanner's SMB folder — use ``poll=True`` there).
 
 from __future__ import annotations
 
+import itertools
 import logging
 import queue
 import stat
@@ -129,17 +130,20 @@ def _tiff_whole(path: Path) -> bool:
     """Every page's directory readable and its image data inside the file (a TIFF has no end marker)."""
     from PIL import Image, ImageSequence
 
-    from somflow.inbox.pages import IMAGE_ERRORS
+    from somflow.inbox.pages import IMAGE_ERRORS, MAX_PAGES
 
     try:
         size = path.stat().st_size
         with warnings.catch_warnings(), Image.open(path) as image:
             warnings.simplefilter("ignore")  # "Truncated File Read": what we are finding out
-            for frame in ImageSequence.Iterator(image):
+            # Past the page limit the reader refuses the file anyway; a crafted TIFF must not keep the watcher here.
+            for frame in itertools.islice(ImageSequence.Iterator(image), MAX_PAGES + 1):
                 tags = frame.tag_v2
                 offsets, counts = tags.get(273) or tags.get(324) or (), tags.get(279) or tags.get(325) or ()
                 if not offsets or any(offset + count > size for offset, count in zip(offsets, counts)):
                     return False
+    except Image.DecompressionBombError:
+        return True  # complete enough to be refused for its size by the reader, without waiting for more
     except IMAGE_ERRORS:
         return False
     return True
