@@ -63,6 +63,21 @@ def lying_jpeg(width: int = 50_000, height: int = 50_000) -> bytes:
     return bytes(data)
 
 
+def lying_tiff(width: int = 50_000, height: int = 50_000) -> bytes:
+    """A tiny bilevel TIFF whose first directory says ``width`` × ``height`` (as a LONG each)."""
+    out = io.BytesIO()
+    Image.new("1", (16, 16), 1).save(out, "TIFF")
+    data = bytearray(out.getvalue())
+    assert data[:4] == b"II*\x00"
+    (ifd,) = struct.unpack_from("<I", data, 4)
+    (count,) = struct.unpack_from("<H", data, ifd)
+    for entry in range(ifd + 2, ifd + 2 + 12 * count, 12):
+        tag = struct.unpack_from("<H", data, entry)[0]
+        if tag in (256, 257):
+            struct.pack_into("<HHII", data, entry, tag, 4, 1, width if tag == 256 else height)
+    return bytes(data)
+
+
 def jpeg_in_pdf_lying() -> bytes:
     """A PDF page image declared 100 × 100 whose JPEG data says 50 000 × 50 000 (2.5 GB decoded)."""
 

@@ -202,6 +202,7 @@ BOMBS = {
     "strona 5 x 5 m.pdf": (hostile_files.huge_page, "to nie jest skan formularza"),
     "jpeg w pdf klamie.pdf": (hostile_files.jpeg_in_pdf_lying, "za duży"),
     "naglowek 50000.jpg": (hostile_files.lying_jpeg, "za duży"),
+    "naglowek 50000.tif": (hostile_files.lying_tiff, "za duży"),
     "bomba flate.pdf": (hostile_files.flate_bomb, "po rozpakowaniu"),
     "2000 stron.pdf": (hostile_files.many_pages, "Liczba stron pliku: 2000"),
     # Two Flate layers: not measured before decoding, so the reader's limits (time or memory) stop it.
