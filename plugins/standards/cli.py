@@ -412,7 +412,7 @@ def survey_summary(ctx: click.Context, name: str, round_id: str | None, as_json:
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path))
 @click.pass_context
 def report_cmd(ctx: click.Context, year: int | None, conclusions: Path | None, out: Path | None) -> None:
-    from somflow_standards import report  # heavy (reportlab, matplotlib): only when a report is made
+    from somflow_standards import report  # heavy (reportlab): only when a report is made
 
     workspace = ctx.obj.workspace
     conf = settings.load(workspace.config)

@@ -5,7 +5,7 @@ criteria; results (areas needing change or closer attention first);
 conclusions and recommendations. Figures come from the acknowledgment
 register, the register of reports and proposed changes, the latest survey
 rounds and the case counts every plugin gives through ``somflow_unit_summary``.
-The survey results are also drawn as a chart (matplotlib, Agg backend).
+The survey results are also drawn as a chart (reportlab's own bar chart, vector graphics).
 The text is set in DejaVu Sans, so Polish letters print and extract correctly.
 """
 
@@ -17,7 +17,7 @@ import sys
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
 from somflow import calendar
@@ -32,6 +32,9 @@ from somflow.workspace import Workspace
 from somflow_standards import acknowledgments, people, register, survey
 from somflow_standards.schedule import REPORTS, report_due
 from somflow_standards.settings import Settings
+
+if TYPE_CHECKING:
+    from reportlab.graphics.shapes import Drawing
 
 #: A closed question where at least this share answered "nie" is an area needing attention.
 ATTENTION_SHARE = 0.2
@@ -109,6 +112,7 @@ def attention(figures: Figures) -> list[str]:
 
 GOOD_COLOUR = "#2e7d32"
 BAD_COLOUR = "#c62828"
+NO_ANSWER_COLOUR = "#9e9e9e"
 
 
 def _bad_answer(qs: survey.QuestionSummary) -> str:
@@ -120,34 +124,46 @@ def _good_answer(qs: survey.QuestionSummary) -> str:
 
 
 
-def survey_chart(summary: survey.Summary) -> bytes:
-    """A PNG: for each closed question, how many answered tak / nie / nothing."""
-    import matplotlib
+def survey_chart(summary: survey.Summary) -> Drawing:
+    """For each closed question, how many answered tak / nie / nothing: stacked bars, vector graphics in the PDF."""
+    from reportlab.graphics.charts.barcharts import HorizontalBarChart
+    from reportlab.graphics.charts.legends import Legend
+    from reportlab.graphics.shapes import Drawing, String
+    from reportlab.lib import colors
+    from reportlab.lib.units import cm
 
-    matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
-    from matplotlib.ticker import MaxNLocator
-
+    regular, bold = register_reportlab()
     closed = [qs for qs in summary.questions if qs.question.type in survey.CLOSED_TYPES]
-    labels = [f"P{i}" for i in range(1, len(closed) + 1)]
     # Coloured by meaning, not by word: for a question where "tak" reports a problem, "tak" is red.
     good = [qs.counts.get(_good_answer(qs), 0) for qs in closed]
     bad = [qs.counts.get(_bad_answer(qs), 0) for qs in closed]
     brak = [qs.counts.get(survey.NO_ANSWER, 0) for qs in closed]
-    fig, ax = plt.subplots(figsize=(7, 0.55 * len(closed) + 1.4), dpi=150)
-    ax.barh(labels, good, color=GOOD_COLOUR, label=_("Odpowiedź bez zastrzeżeń"))
-    ax.barh(labels, bad, left=good, color=BAD_COLOUR, label=_("Odpowiedź wskazująca na problem"))
-    ax.barh(labels, brak, left=[a + b for a, b in zip(good, bad)], color="#9e9e9e", label=_("Brak odpowiedzi"))
-    ax.invert_yaxis()
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel(_("Liczba odpowiedzi"))
-    ax.set_title(_("Odpowiedzi na pytania zamknięte (n = {n})", n=summary.respondents))
-    ax.legend(loc="lower right", fontsize=8)
-    fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    plt.close(fig)
-    return buffer.getvalue()
+    series = [(good, GOOD_COLOUR, _("Odpowiedź bez zastrzeżeń")), (bad, BAD_COLOUR, _("Odpowiedź wskazująca na problem")),
+              (brak, NO_ANSWER_COLOUR, _("Brak odpowiedzi"))]  # fmt: skip
+    bars_height = 0.6 * cm * max(len(closed), 1)
+    drawing = Drawing(15 * cm, bars_height + 3.8 * cm)
+    chart = HorizontalBarChart()
+    chart.x, chart.y, chart.width, chart.height = 1.2 * cm, 2.6 * cm, 13 * cm, bars_height
+    chart.data = [values for values, _colour, _label in series]
+    chart.categoryAxis.categoryNames = [f"P{i}" for i in range(1, len(closed) + 1)]
+    chart.categoryAxis.style = "stacked"
+    chart.categoryAxis.reverseDirection = 1  # P1 at the top, as in the table above
+    chart.categoryAxis.labels.fontName = chart.valueAxis.labels.fontName = regular
+    chart.valueAxis.valueMin = 0
+    most = max([g + b + n for g, b, n in zip(good, bad, brak)] or [1])
+    chart.valueAxis.valueStep = max(1, -(-most // 10))  # whole answers: an integer step
+    for index, (_values, colour, _label) in enumerate(series):
+        chart.bars[index].fillColor = colors.HexColor(colour)
+        chart.bars[index].strokeColor = None
+    drawing.add(chart)
+    drawing.add(String(1.2 * cm, 0.5 * cm + bars_height + 2.6 * cm, _("Odpowiedzi na pytania zamknięte (n = {n})", n=summary.respondents), fontName=bold, fontSize=10))
+    drawing.add(String(1.2 * cm + 13 * cm, 1.8 * cm, _("Liczba odpowiedzi"), fontName=regular, fontSize=8, textAnchor="end"))
+    legend = Legend()
+    legend.x, legend.y, legend.fontName, legend.fontSize = 1.2 * cm, 1.5 * cm, regular, 8
+    legend.alignment, legend.columnMaximum, legend.dx, legend.dy, legend.deltay = "right", 3, 8, 8, 11
+    legend.colorNamePairs = [(colors.HexColor(colour), label) for _values, colour, label in series]
+    drawing.add(legend)
+    return drawing
 
 
 # ------------------------------------------------------------------- PDF
@@ -158,7 +174,7 @@ def render(workspace: Workspace, figures: Figures, conclusions: str = "") -> byt
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import cm
-    from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
     regular, bold = register_reportlab()  # the forms engine's DejaVu Sans
     body = ParagraphStyle("body", fontName=regular, fontSize=10, leading=13.5, spaceAfter=4)
@@ -226,8 +242,7 @@ def render(workspace: Workspace, figures: Figures, conclusions: str = "") -> byt
         rows += [[f"P{i}", pick(qs.question.label), qs.counts.get("tak", 0), qs.counts.get("nie", 0), qs.counts.get(survey.NO_ANSWER, 0)] for i, qs in enumerate(closed, start=1)]
         story.append(table(rows, [1.2, 10.3, 1.5, 1.5, 2]))
         story.append(Spacer(1, 6))
-        png = survey_chart(summary)
-        story.append(Image(io.BytesIO(png), width=15 * cm, height=15 * cm * (0.55 * len(closed) + 1.4) / 7))
+        story.append(survey_chart(summary))
         for qs in summary.questions:
             if qs.question.type not in survey.CLOSED_TYPES and qs.texts:
                 story.append(p(pick(qs.question.label), small))
