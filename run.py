@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""Set up somflow and run it: ``python3 run.py demo`` or ``python3 run.py test``.
+"""Set up somflow and run it: ``python3 run.py demo``, ``python3 run.py test`` or ``python3 run.py quick``.
 
 Works on a fresh machine with Python 3.11+ and the system's package manager:
 creates ``.venv`` with somflow and its test tools, installs the Debian
 packages the tests need (when apt-get is there and they are missing), then
-runs the demo or the whole test suite. Extra arguments go to pytest.
+runs the demo, the whole test suite (``test``) or the quick loop (``quick``:
+every test not marked ``slow``). Extra arguments go to pytest.
 """
 
 from __future__ import annotations
@@ -98,10 +99,13 @@ def test(args: list[str]) -> int:
 
 
 def main() -> int:
-    if len(sys.argv) < 2 or sys.argv[1] not in ("demo", "test"):
+    if len(sys.argv) < 2 or sys.argv[1] not in ("demo", "test", "quick"):
         print(__doc__)
         return 2
-    return demo() if sys.argv[1] == "demo" else test(sys.argv[2:])
+    if sys.argv[1] == "demo":
+        return demo()
+    quick = ["-m", "not slow"] if sys.argv[1] == "quick" else []
+    return test([*quick, *sys.argv[2:]])
 
 
 if __name__ == "__main__":
