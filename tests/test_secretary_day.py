@@ -112,7 +112,9 @@ def office(tmp_path_factory) -> Secretary:
 def vetting_week(office: Secretary) -> None:
     root = office.root
     (root / "kadry.csv").write_text("\n".join([STAFF_HEADER, *STAFF]) + "\n", encoding="utf-8")
-    assert "3 os." in office.run("vetting", "import", "kadry.csv").stdout
+    assert "Nowe osoby: 3," in office.run("vetting", "import", "kadry.csv").stdout
+    # HR sends the same list again a week later: nothing is duplicated or changed
+    assert "Nowe osoby: 0, zmienione: 0, bez zmian: 3," in office.run("vetting", "import", "kadry.csv").stdout
     status = office.run("vetting", "status").stdout
     assert "rejestr-DE" in status and "rejestr-GB" in status
     assert re.search(r"3\s+Łucja Źdźbło\s+2026-11-26", status), status  # starts in 3 days unchecked
