@@ -18,6 +18,7 @@ import click
 from somflow import __version__, click_help, i18n
 from somflow.errors import ConfigError, SomflowError, os_error_message
 from somflow.i18n import _
+from somflow.user_errors import show
 
 if TYPE_CHECKING:
     from somflow.plugins import PluginHost
@@ -198,8 +199,7 @@ def main(argv: list[str] | None = None) -> None:
     except SomflowError as exc:
         if _verbosity["level"]:
             _log_traceback()
-        click.secho(str(exc), err=True, fg="red")
-        sys.exit(exc.exit_code)
+        sys.exit(show(exc))
     except OSError as exc:  # a file or folder given by the user cannot be read or written
         if _verbosity["level"]:
             _log_traceback()

@@ -3,27 +3,12 @@
 
 from __future__ import annotations
 
-import functools
 
 import click
 
 from somflow import corrections, hookimpl, notices
-from somflow.errors import SomflowError
 from somflow.i18n import _
-
-
-def user_errors(f):
-    """Print a SomflowError's Polish message in red and exit with its code, here (so CliRunner sees what a shell sees)."""
-
-    @functools.wraps(f)
-    def wrapper(*args, **kwargs):
-        try:
-            return f(*args, **kwargs)
-        except SomflowError as exc:
-            click.secho(str(exc), err=True, fg="red")
-            click.get_current_context().exit(exc.exit_code)
-
-    return wrapper
+from somflow.user_errors import user_errors
 
 
 reason_option = click.option("--reason", "--powod", "reason", required=True, help="Powód: co było błędne albo dlaczego wpis jest wycofywany (wymagany).")

@@ -16,9 +16,10 @@ from somflow import calendar, vocabulary
 from somflow.calendar import option_date
 from somflow.corrections import history_notes
 from somflow.people import register as people_register
-from somflow.errors import InvalidInput, SomflowError
+from somflow.errors import InvalidInput
 from somflow.fileio import safe_filename
 from somflow.i18n import _, ngettext
+from somflow.user_errors import UserErrorsGroup
 from somflow.people import classlist
 
 
@@ -32,15 +33,8 @@ def child_argument(f):
     return click.argument("child")(f)
 
 
-class ConsentGroup(click.Group):
+class ConsentGroup(UserErrorsGroup):
     """Turns a somflow error into its Polish message and exit code here, so CliRunner sees what a shell sees."""
-
-    def invoke(self, ctx: click.Context):
-        try:
-            return super().invoke(ctx)
-        except SomflowError as exc:
-            click.secho(str(exc), err=True, fg="red")
-            ctx.exit(exc.exit_code)
 
 
 @click.group(name="consent", cls=ConsentGroup, help=CONSENT_HELP)

@@ -6,7 +6,6 @@ logs; lists identify people by their number.
 
 from __future__ import annotations
 
-import functools
 import json
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from somflow import calendar, vocabulary
 from somflow.corrections import history_notes
 from somflow.errors import InvalidInput, SomflowError
 from somflow.i18n import _, ngettext, pick
+from somflow.user_errors import user_errors
 
 from . import csv_import, people, printing, printouts, records
 from . import requirements as req
@@ -33,20 +33,6 @@ STATE_LABELS = {
 def _workspace(ctx: click.Context):
     """The workspace of the ``App`` that somflow's CLI puts in the context."""
     return ctx.obj.workspace
-
-
-def _user_errors(f):
-    """Print a SomflowError's Polish message in red and exit with its code (also under CliRunner)."""
-
-    @functools.wraps(f)
-    def wrapper(*args, **kwargs):
-        try:
-            return f(*args, **kwargs)
-        except SomflowError as exc:
-            click.secho(str(exc), err=True, fg="red")
-            click.get_current_context().exit(exc.exit_code)
-
-    return wrapper
 
 
 def _state_label(state: str) -> str:
@@ -87,7 +73,7 @@ def vetting() -> None:
 @click.option("--zwolnienie", default="", help=f"Kategoria zwolnienia ze sprawdzenia: {', '.join(people.EXEMPTIONS)}.")
 @click.option("--powod", "powod_zwolnienia", default="", help="Powód zwolnienia.")
 @click.pass_context
-@_user_errors
+@user_errors
 def add(ctx: click.Context, **options: str) -> None:
     workspace = _workspace(ctx)
     person, errors = people.parse_person(options, workspace.config, calendar.today())
@@ -117,7 +103,7 @@ def add(ctx: click.Context, **options: str) -> None:
 @click.option("--zwolnienie", help="Kategoria zwolnienia; pusty tekst usuwa zwolnienie.")
 @click.option("--powod", "powod_zwolnienia")
 @click.pass_context
-@_user_errors
+@user_errors
 def edit(ctx: click.Context, person: str, **options: str | None) -> None:
     workspace = _workspace(ctx)
     target = records.find_person(workspace, person)
@@ -138,7 +124,7 @@ def edit(ctx: click.Context, person: str, **options: str | None) -> None:
 @click.option("--template", is_flag=True, help="Wypisz wzór pliku CSV i zakończ.")
 @click.option("--dry-run", is_flag=True, help="Pokaż, co by się zmieniło, niczego nie zapisując.")
 @click.pass_context
-@_user_errors
+@user_errors
 def import_(ctx: click.Context, file: Path | None, template: bool, dry_run: bool) -> None:
     if template or file is None:
         click.echo(csv_import.template(), nl=False)
@@ -177,7 +163,7 @@ def _print_required(person: dict, workspace) -> None:
 @vetting.command(name="show", help="Pokaż wymagane pozycje osoby i ich stan.")
 @click.argument("person")
 @click.pass_context
-@_user_errors
+@user_errors
 def show(ctx: click.Context, person: str) -> None:
     workspace = _workspace(ctx)
     record = records.find_person(workspace, person)
@@ -204,7 +190,7 @@ def show(ctx: click.Context, person: str) -> None:
 @click.option("--file", "file", type=click.Path(dir_okay=False, exists=True, path_type=Path), help="Skan lub wydruk do dołączenia do akt.")
 @click.option("--yes", "--potwierdzam", "confirmed", is_flag=True, help="figuruje: potwierdzam, że to ta osoba (w skryptach; bez terminala wymagane).")
 @click.pass_context
-@_user_errors
+@user_errors
 def record(ctx: click.Context, person: str, item: str, result: str, on: str, file: Path | None, confirmed: bool) -> None:
     workspace = _workspace(ctx)
     today = calendar.today()
@@ -269,7 +255,7 @@ def _show_printout(workspace, person: dict, key: str, entry: dict) -> None:
 @click.option("--reject", "--odrzuc", "rejected", is_flag=True, help="Odrzuć wydruk, który nie zgadza się ze źródłem (wymaga --reason).")
 @click.option("--reason", "--powod", "reason", default="", help="Powód odrzucenia.")
 @click.pass_context
-@_user_errors
+@user_errors
 def confirm(ctx: click.Context, ref: str | None, role: str | None, by: str, confirmed: bool, rejected: bool, reason: str) -> None:
     from somflow.forms.prompts import interactive, yes_no
 
@@ -326,7 +312,7 @@ def _confirm_hit(person: dict, item: str) -> None:
 @click.option("--reason", "--powod", "reason", required=True, help="Powód wycofania (wymagany).")
 @click.option("--by", "--kto", "by", default="", help="Kto wycofuje (domyślnie użytkownik systemu).")
 @click.pass_context
-@_user_errors
+@user_errors
 def withdraw(ctx: click.Context, person: str, item: str, reason: str, by: str) -> None:
     from somflow import corrections
     from somflow.correction_commands import report
@@ -339,7 +325,7 @@ def withdraw(ctx: click.Context, person: str, item: str, reason: str, by: str) -
 @vetting.command(name="admit", help="Dopuść sprawdzoną osobę do pracy z dziećmi (odmowa, gdy czegoś brakuje albo jest wynik FIGURUJE).")
 @click.argument("person")
 @click.pass_context
-@_user_errors
+@user_errors
 def admit(ctx: click.Context, person: str) -> None:
     workspace = _workspace(ctx)
     updated = records.admit(workspace, records.find_person(workspace, person), calendar.today())
@@ -350,7 +336,7 @@ def admit(ctx: click.Context, person: str) -> None:
 @click.option("--days", default=14, show_default=True, help="Ile dni naprzód sprawdzać początek pracy.")
 @click.option("--json", "as_json", is_flag=True, help="Wynik jako JSON (bez imion i nazwisk).")
 @click.pass_context
-@_user_errors
+@user_errors
 def status(ctx: click.Context, days: int, as_json: bool) -> None:
     workspace = _workspace(ctx)
     today = calendar.today()
@@ -422,7 +408,7 @@ def status(ctx: click.Context, days: int, as_json: bool) -> None:
 @click.argument("person")
 @click.option("--form", "form_ids", multiple=True, help="Tylko ten formularz (można powtórzyć).")
 @click.pass_context
-@_user_errors
+@user_errors
 def print_(ctx: click.Context, person: str, form_ids: tuple[str, ...]) -> None:
     workspace = _workspace(ctx)
     target = records.find_person(workspace, person)
