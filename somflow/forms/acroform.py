@@ -144,10 +144,13 @@ def save_filled(pdf: pikepdf.Pdf) -> bytes:
     return buffer.getvalue()
 
 
-def build_template(spec: FormSpec, lang: str | None = None) -> bytes:
-    """The fillable A4 template of ``spec`` in ``lang`` (default: current language); same spec, same bytes."""
+def build_template(spec: FormSpec, lang: str | None = None, rows: dict[str, int] | None = None) -> bytes:
+    """The fillable A4 template of ``spec`` in ``lang`` (default: current language); same spec, same bytes.
+
+    ``rows`` limits groups to the rows a filled document holds (see :func:`layout.layout`).
+    """
     with language(lang):
-        content, widgets = layout(spec)
+        content, widgets = layout(spec, rows)
     pdf = pikepdf.open(io.BytesIO(content))
     add_fields(pdf, widgets)
     pdf.docinfo[pikepdf.Name("/SomflowForm")] = pikepdf.String(f"{spec.id} v{spec.version} {spec_digest(spec)}")

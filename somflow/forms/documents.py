@@ -84,10 +84,20 @@ def _append_continuation(pdf: pikepdf.Pdf, spec: FormSpec, data: dict[str, Any],
                 fields.append(top)
 
 
+def filled_rows(spec: FormSpec, data: dict[str, Any]) -> dict[str, int]:
+    """Groups that hold some rows but fewer than ``max``: how many rows to print.
+
+    A group with no rows at all keeps its blank rows (that part is for filling in by hand).
+    """
+    counts = {g.name: len(data.get(g.name) or []) for _s, g in spec.groups()}
+    return {g.name: counts[g.name] for _s, g in spec.groups() if 0 < counts[g.name] < g.max}
+
+
 def render_document(spec: FormSpec, data: dict[str, Any], doc_id: str, *, lang: str | None = None, flatten: bool = False) -> tuple[bytes, int]:
-    """The filled, stamped PDF of ``data`` (already validated) and its page count."""
+    """The filled, stamped PDF of ``data`` (already validated) and its page count: no empty numbered rows."""
     lang = lang or language()
-    pdf = pikepdf.open(io.BytesIO(template(spec, lang)))
+    rows = filled_rows(spec, data)
+    pdf = pikepdf.open(io.BytesIO(acroform.build_template(spec, lang, rows) if rows else template(spec, lang)))
     acroform.fill(pdf, acroform.pdf_values(spec, data))
     rows = _overflow(spec, data)
     if rows:

@@ -100,14 +100,23 @@ class _Flow:
 
 
 def _label(f: Field) -> str:
+    if not f.print_label:
+        return ""
     text = pick(f.label)
     if f.footnote:
         text += str(f.footnote).translate(SUPERSCRIPT)
     return text + (" *" if f.required else "")
 
 
+def _label_lines(flow: _Flow, f: Field, width: float) -> list[str]:
+    """The printed label's lines; none for a field whose label is not printed."""
+    if not f.print_label:
+        return []
+    return simpleSplit(_label(f), flow.sans, LABEL_SIZE, width) or [""]
+
+
 def _cell_height(flow: _Flow, f: Field, width: float) -> float:
-    label_lines = len(simpleSplit(_label(f), flow.sans, LABEL_SIZE, width)) or 1
+    label_lines = len(_label_lines(flow, f, width))
     if f.type == "checkbox":
         return max(BOX, label_lines * 9) + 4
     if f.type in ("choice", "multichoice"):
@@ -116,21 +125,37 @@ def _cell_height(flow: _Flow, f: Field, width: float) -> float:
     return label_lines * 9 + 2 + box + 4
 
 
-def _options(flow: _Flow, f: Field, width: float) -> list[tuple[float, int, str, str]]:
-    """Where each option goes: (x offset, line, value, label)."""
-    placed, x, line = [], 0.0, 0
+OPTION_LINE = 13
+OPTION_WRAP = 10
+
+
+def _options(flow: _Flow, f: Field, width: float) -> list[tuple[float, float, str, list[str]]]:
+    """Where each option goes: (x offset, y offset below the label, value, text lines).
+
+    Short options share a line; one too long for the cell's width wraps onto lines of its
+    own (nothing runs off the page, whatever the wording).
+    """
+    placed: list[tuple[float, float, str, list[str]]] = []
+    x, y = 0.0, 0.0
     for choice in f.choices:
-        text = pick(choice.label)
-        w = 13 + flow.pdf.stringWidth(text, flow.sans, 8) + 10
-        if x and x + w > width:
-            x, line = 0.0, line + 1
-        placed.append((x, line, choice.value, text))
-        x += w
+        lines = simpleSplit(pick(choice.label), flow.sans, 8, width - 13) or [""]
+        w = 13 + max(flow.pdf.stringWidth(line, flow.sans, 8) for line in lines) + 10
+        if x and (x + w > width or len(lines) > 1):
+            x, y = 0.0, y + OPTION_LINE
+        placed.append((x, y, choice.value, lines))
+        if len(lines) > 1:
+            x, y = 0.0, y + OPTION_LINE + (len(lines) - 1) * OPTION_WRAP
+        else:
+            x += w
     return placed
 
 
 def _options_height(flow: _Flow, f: Field, width: float) -> float:
-    return (max((line for _x, line, _v, _t in _options(flow, f, width)), default=0) + 1) * 13
+    placed = _options(flow, f, width)
+    if not placed:
+        return OPTION_LINE
+    _x, y, _v, lines = placed[-1]
+    return y + OPTION_LINE + (len(lines) - 1) * OPTION_WRAP
 
 
 def _draw_cell(flow: _Flow, f: Field, name: str, x: float, width: float) -> None:
@@ -139,24 +164,25 @@ def _draw_cell(flow: _Flow, f: Field, name: str, x: float, width: float) -> None
     if f.type == "checkbox":
         pdf.rect(x, top - 11, 10, 10, stroke=1, fill=0)
         flow.widgets.append(Widget(name, "checkbox", flow.page, (x, top - 11, 10, 10)))
-        for i, line in enumerate(simpleSplit(_label(f), flow.sans, LABEL_SIZE, width - 16)):
+        for i, line in enumerate(_label_lines(flow, f, width - 16)):
             pdf.drawString(x + 15, top - 8 - i * 9, line)
         return
-    lines = simpleSplit(_label(f), flow.sans, LABEL_SIZE, width) or [""]
+    lines = _label_lines(flow, f, width)
     for i, line in enumerate(lines):
         pdf.drawString(x, top - 7 - i * 9, line)
     y = top - len(lines) * 9 - 2
     if f.type in ("choice", "multichoice"):
         pdf.setFont(flow.sans, 8)
-        for dx, line, value, text in _options(flow, f, width):
-            bx, by = x + dx, y - 11 - line * 13
+        for dx, dy, value, texts in _options(flow, f, width):
+            bx, by = x + dx, y - 11 - dy
             if f.type == "choice":
                 pdf.circle(bx + 5, by + 5, 4.5, stroke=1, fill=0)
                 flow.widgets.append(Widget(name, "radio", flow.page, (bx, by, 10, 10), export=value))
             else:
                 pdf.rect(bx, by, 10, 10, stroke=1, fill=0)
                 flow.widgets.append(Widget(f"{name}-{value}", "checkbox", flow.page, (bx, by, 10, 10)))
-            pdf.drawString(bx + 13, by + 2, text)
+            for i, text in enumerate(texts):
+                pdf.drawString(bx + 13, by + 2 - i * OPTION_WRAP, text)
         return
     height = LINE * f.lines + 4 if f.type == "multiline" else BOX
     pdf.setStrokeGray(0.55)
@@ -188,22 +214,36 @@ def _fields(flow: _Flow, fields: tuple[Field, ...], prefix: str = "") -> None:
         flow.y -= height
 
 
+def row_label(group: Group, row: int) -> str:
+    """The printed heading of a group's row: its ``row_label`` with the number, else "<label> <n>"."""
+    if group.row_label is not None:
+        return pick(group.row_label).replace("{n}", str(row))
+    return f"{pick(group.label)} {row}"
+
+
 def _group_rows(flow: _Flow, group: Group, rows: range) -> None:
     for row in rows:
         flow.need(40)
-        flow.paragraph(f"{pick(group.label)} {row}", size=8.5, bold=True, gap=1)
+        flow.paragraph(row_label(group, row), size=8.5, bold=True, gap=1)
         _fields(flow, group.fields, prefix=f"{group.name}-{row}-")
         flow.y -= 3
 
 
 def _section_heading(flow: _Flow, section_id: str, title: str) -> None:
+    if not title:  # a section without a title (the form's opening block) prints no heading: its id is internal
+        return
     flow.need(60)  # keep a heading with the first lines under it
     flow.y -= 4
-    flow.paragraph(f"{section_id}. {title}" if title else f"{section_id}.", size=10, bold=True, gap=2)
+    flow.paragraph(f"{section_id}. {title}", size=10, bold=True, gap=2)
 
 
-def layout(spec: FormSpec) -> tuple[bytes, list[Widget]]:
-    """The form's printed pages and the places of its fields, in the current language."""
+def layout(spec: FormSpec, rows: dict[str, int] | None = None) -> tuple[bytes, list[Widget]]:
+    """The form's printed pages and the places of its fields, in the current language.
+
+    ``rows`` (group name → number of rows) prints only that many rows of a group: a
+    filled document shows the rows it holds, not empty numbered slots; without it every
+    group prints ``max`` blank rows for filling in by hand.
+    """
     flow = _Flow(spec, f"{spec.id} v{spec.version}")
     for line in spec.header:
         flow.paragraph(pick(line), size=8, gap=1)
@@ -215,9 +255,10 @@ def layout(spec: FormSpec) -> tuple[bytes, list[Widget]]:
             flow.paragraph(pick(section.text), size=9)
         _fields(flow, section.fields)
         for group in section.groups:
-            if group.continuation:
+            shown = group.max if rows is None or group.name not in rows else min(rows[group.name], group.max)
+            if group.continuation and shown == group.max:
                 flow.paragraph(_("Więcej niż {max} — dołącz arkusz kontynuacji.", max=group.max), size=7.5, gap=2)
-            _group_rows(flow, group, range(1, group.max + 1))
+            _group_rows(flow, group, range(1, shown + 1))
     _signature(flow, spec)
     _footnotes(flow, spec)
     return flow.save(), flow.widgets

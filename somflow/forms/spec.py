@@ -42,8 +42,8 @@ NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 #: Keys each level accepts; anything else is a typo worth reporting.
 FORM_KEYS = {"id", "version", "title", "record", "header", "sections", "footnotes", "signature", "example", "description", "date_field"}
 SECTION_KEYS = {"id", "title", "text", "fields", "groups"}
-FIELD_KEYS = {"name", "label", "type", "required", "choices", "lines", "footnote", "help", "not_future", "prefill", "min", "max", "max_length", "width", "minor_of", "age_of", "sex_of"}
-GROUP_KEYS = {"name", "label", "max", "min", "continuation", "fields"}
+FIELD_KEYS = {"name", "label", "type", "required", "choices", "lines", "footnote", "help", "not_future", "prefill", "min", "max", "max_length", "width", "minor_of", "age_of", "sex_of", "print_label"}
+GROUP_KEYS = {"name", "label", "row_label", "max", "min", "continuation", "fields"}
 
 #: A label in every language the spec gives: ``{"pl": ..., "en": ...}``.
 Text = dict[str, str]
@@ -93,6 +93,8 @@ class Field:
     age_of: str | None = None
     #: Name of a PESEL field this choice/text (K/M, kobieta/mężczyzna) must agree with (10th digit).
     sex_of: str | None = None
+    #: False: the page shows no label (the section's printed question says it); prompts and messages still use it.
+    print_label: bool = True
 
     def choice_label(self, value: str) -> str:
         for choice in self.choices:
@@ -111,6 +113,8 @@ class Group:
     max: int = 1
     min: int = 0
     continuation: bool = False
+    #: How a printed row is headed, ``{n}`` its number ("Osoba {n} doznająca przemocy domowej"); default "<label> <n>".
+    row_label: Text | None = None
 
 
 @dataclass(frozen=True)
@@ -320,7 +324,8 @@ class _Checker:
         if not isinstance(section_id, (str, int)) or isinstance(section_id, bool) or not str(section_id).strip():
             self.error(f"{where}.id", _("sekcja musi mieć identyfikator (np. \"I\")"))
             section_id = "?"
-        title = self.text(raw.get("title"), f"{where}.title")
+        # No title: the section prints no heading (its id stays internal, e.g. the form's opening block).
+        title = self.text(raw.get("title"), f"{where}.title", required=False)
         fields = self.fields(raw.get("fields"), f"{where}.fields", footnotes)
         groups = []
         for i, item in enumerate(self.items(raw.get("groups"), f"{where}.groups")):
@@ -348,9 +353,12 @@ class _Checker:
         continuation = raw.get("continuation", False)
         if not isinstance(continuation, bool):
             self.error(f"{where}.continuation", _("oczekiwano true albo false"))
+        row_label = self.text(raw.get("row_label"), f"{where}.row_label", required=False)
+        if row_label is not None and any("{n}" not in str(t) for t in (row_label.values() if isinstance(row_label, dict) else [row_label])):
+            self.error(f"{where}.row_label", _("brak {n} — miejsca na numer wiersza"))
         if name is None or label is None:
             return None
-        return Group(name, label, fields, maximum or 1, minimum or 0, bool(continuation))
+        return Group(name, label, fields, maximum or 1, minimum or 0, bool(continuation), row_label)
 
     def fields(self, raw: Any, where: str, footnotes: int) -> tuple[Field, ...]:
         return tuple(f for i, item in enumerate(self.items(raw, where)) if (f := self.field(item, f"{where}[{i}]", footnotes)) is not None)
@@ -395,7 +403,8 @@ class _Checker:
             footnote = None
         required = raw.get("required", False)
         not_future = raw.get("not_future", False)
-        for key, value in (("required", required), ("not_future", not_future)):
+        print_label = raw.get("print_label", True)
+        for key, value in (("required", required), ("not_future", not_future), ("print_label", print_label)):
             if not isinstance(value, bool):
                 self.error(f"{where}.{key}", _("oczekiwano true albo false"))
         prefill = raw.get("prefill")
@@ -426,6 +435,7 @@ class _Checker:
             minor_of=self.reference(raw, "minor_of", where, ("checkbox", "choice"), kind),
             age_of=self.reference(raw, "age_of", where, ("integer",), kind),
             sex_of=self.reference(raw, "sex_of", where, ("choice", "text"), kind),
+            print_label=print_label is not False,
         )
 
     def reference(self, raw: dict, key: str, where: str, types: tuple[str, ...], kind: str) -> str | None:

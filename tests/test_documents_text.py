@@ -1,0 +1,86 @@
+"""Documents a head would sign, read as printed: the form's own wording, nothing off the page, no empty numbered slots.
+
+Every form of the project is laid out and its words located with ``pdftotext -bbox``;
+the NK-A is compared with the seed's form (seed 004 annex 8); filled NK-B contacts and the
+children's attendance list print the rows they hold, each headed as the form words it.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from somflow import forms
+from somflow.forms import acroform, layout
+from somflow.forms.documents import render_document
+from test_forms_all import project_specs
+
+NK_FORMS = Path(__file__).resolve().parents[1] / "plugins" / "niebieska_karta" / "forms"
+STANDARDS_FORMS = Path(__file__).resolve().parents[1] / "plugins" / "standards" / "forms"
+
+
+def words(pdf: bytes, tmp_path: Path) -> list[tuple[int, float, str]]:
+    """(page, right edge, word) of every word poppler finds."""
+    source = tmp_path / "doc.pdf"
+    source.write_bytes(pdf)
+    html = subprocess.run(["pdftotext", "-bbox", str(source), "-"], check=True, capture_output=True, text=True, encoding="utf-8").stdout
+    found, page = [], 0
+    for line in html.splitlines():
+        if "<page " in line:
+            page += 1
+        elif match := re.search(r'xMax="([\d.]+)".*>(.*)</word>', line):
+            found.append((page, float(match.group(1)), match.group(2)))
+    return found
+
+
+def text_of(pdf: bytes, tmp_path: Path) -> str:
+    source = tmp_path / "text.pdf"
+    source.write_bytes(pdf)
+    out = subprocess.run(["pdftotext", str(source), "-"], check=True, capture_output=True, text=True, encoding="utf-8").stdout
+    return " ".join(out.split())
+
+
+@pytest.mark.parametrize("spec_path", project_specs(), ids=lambda p: p.stem)
+def test_nothing_runs_off_the_page(spec_path: Path, tmp_path: Path):
+    spec = forms.load_spec(spec_path)
+    edge = layout.WIDTH - layout.RIGHT + 1
+    off = [(page, word) for page, right, word in words(acroform.build_template(spec, "pl"), tmp_path) if right > edge]
+    assert not off, f"{spec.id}: words past the right margin: {off[:5]}"
+
+
+def test_nk_a_prints_the_wording_of_the_seed_form(tmp_path: Path):
+    text = text_of(acroform.build_template(forms.load_spec(NK_FORMS / "niebieska-karta-a.yaml"), "pl"), tmp_path)
+    for wording in (
+        "Formularz Niebieska Karta A",
+        "nazwa i adres podmiotu, w którym jest zatrudniona osoba wypełniająca formularz „Niebieska Karta – A”",
+        "„NIEBIESKA KARTA – A”",
+        "Osoba 1 doznająca przemocy domowej",
+        "Osoba 2 stosująca przemoc domową",
+        "VIII. CZY OSOBA STOSUJĄCA PRZEMOC DOMOWĄ POSIADA BROŃ PALNĄ? tak nie nie ustalono",
+        "Pedagoga, psychologa lub terapeutę, będących przedstawicielami podmiotów, o których mowa w art. 9a ust. 3 ustawy z dnia 29 lipca 2005 r. o przeciwdziałaniu przemocy domowej",
+    ):
+        assert wording in text
+    for label in ("Nagłówek", "– miejscowość", "– data", "Broń palna", "Procedura aktualnie", "Procedura w przeszłości", "Wszczęcie procedury przez", "Świadkowie ustalono"):
+        assert label not in text
+
+
+def test_filled_groups_print_only_their_rows(tmp_path: Path):
+    nkb = forms.load_spec(NK_FORMS / "niebieska-karta-b.yaml")
+    contacts = [{"nazwa": "Ośrodek Interwencji Kryzysowej", "telefon": "58 000 00 01"}, {"nazwa": "Telefon zaufania", "telefon": "116 111"}]
+    text = text_of(render_document(nkb, {"kontakty": contacts}, "D1", flatten=True)[0], tmp_path)
+    assert "Kontakt 1" in text and "Kontakt 2" in text and "116 111" in text
+    assert "Kontakt 3" not in text and "Kontakt 6" not in text
+    assert "dołącz arkusz kontynuacji" not in text
+    # Nothing filled in the group: the blank rows stay, for writing by hand.
+    assert "Kontakt 6" in text_of(render_document(nkb, {}, "D2")[0], tmp_path)
+
+
+def test_children_list_heads_each_row_as_a_child(tmp_path: Path):
+    spec = forms.load_spec(STANDARDS_FORMS / "lista-zapoznania-dzieci.yaml")
+    data = {"placowka": "SP 7", "grupa": "3a", "wersja_standardow": "1", "dzieci": [{"imie_nazwisko": n} for n in ("Ala Kot", "Ola Lis", "Jan Sowa")]}
+    text = text_of(render_document(spec, data, "D3", flatten=True)[0], tmp_path)
+    assert "Dziecko 1 Imię i nazwisko dziecka Ala Kot" in text and "Dziecko 3" in text
+    assert "Dzieci 1" not in text and "Dziecko 4" not in text
