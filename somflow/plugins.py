@@ -83,11 +83,18 @@ class PluginHost:
         return self._allowed is None or name in self._allowed
 
     def _load_entry_points(self) -> None:
-        for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: (e.dist is None or e.dist.name != "somflow", e.name)):
+        # A distribution's name and version are parsed from its METADATA (README included) on every
+        # access: read them once per distribution, not three times per plugin (start-up time).
+        about: dict[int, tuple[str, str]] = {}
+        found = []
+        for ep in entry_points(group=ENTRY_POINT_GROUP):
+            if ep.dist is not None and id(ep.dist) not in about:
+                metadata = ep.dist.metadata
+                about[id(ep.dist)] = (metadata["Name"], metadata["Version"])
+            found.append((about.get(id(ep.dist), ("?", "?")), ep))
+        for (dist, version), ep in sorted(found, key=lambda item: (item[0][0] != "somflow", item[1].name)):
             if not self._wanted(ep.name):
                 continue
-            dist = ep.dist.name if ep.dist else "?"
-            version = ep.dist.version if ep.dist else "?"
             source = _("wbudowana") if dist == "somflow" else _("pakiet {dist}", dist=dist)
             self._register(ep.name, version, source, ep.load)
 

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import html
 from datetime import date
-from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from typing import TYPE_CHECKING
 
 from somflow.deadlines import Deadline
 from somflow.i18n import _, ngettext
 from somflow.logs import redact_pesel
 from somflow.reminders.plan import Digest, Item
+
+if TYPE_CHECKING:
+    from email.message import EmailMessage
 
 
 def weekday(d: date) -> str:
@@ -57,6 +59,9 @@ def subject(digest: Digest, today: date, institution: str) -> str:
 
 def build(digest: Digest, today: date, *, sender: str, institution: str) -> EmailMessage:
     """The e-mail for one recipient (plain text with an HTML alternative)."""
+    from email.message import EmailMessage  # only `somflow remind` builds mail
+    from email.utils import formatdate, make_msgid
+
     parts = groups(digest.items, today)
     any_repeat = any(i.repeat for i in digest.items)
     intro = _(
