@@ -328,3 +328,13 @@ def finder_stroke(page: Image.Image, dpi: int = 200) -> Image.Image:
 def fade(page: Image.Image, contrast: float = 0.5) -> Image.Image:
     """A pale copy (a copier short of toner): ink only ``contrast`` as dark as it was."""
     return page.convert("L").point(lambda v: int(255 - (255 - v) * contrast))
+
+
+def perspective(page: Image.Image, tilt: float = 0.02) -> Image.Image:
+    """A sheet not lying flat on the glass: the top edge ``tilt`` (share of the width) narrower each side."""
+    image = page.convert("L")
+    width, height = image.size
+    inset = width * tilt
+    # Image.transform maps the output rectangle to this quad of the input: upper left, lower left, lower right, upper right.
+    quad = (-inset, 0, 0, height, width, height, width + inset, 0)
+    return image.transform(image.size, Image.QUAD, quad, Image.BICUBIC, fillcolor=255)
