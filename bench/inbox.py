@@ -50,12 +50,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
+import scan_degrade as S  # noqa: E402
 import zxingcpp  # noqa: E402
+from click.testing import CliRunner  # noqa: E402
 from inbox_fixtures import make_document, save_pdf, scanned_pages  # noqa: E402
 from PIL import Image  # noqa: E402
-
-import scan_degrade as S  # noqa: E402
-from click.testing import CliRunner  # noqa: E402
 
 from somflow.cli import cli as somflow_main  # noqa: E402
 from somflow.config import DEMO_VALUES  # noqa: E402
