@@ -12,8 +12,10 @@ from __future__ import annotations
 import json
 from datetime import date
 
+import pytest
 from vetting_fixtures import make_pesel, status
 
+from somflow.errors import InvalidInput
 from somflow.people import register
 from somflow.workspace import Workspace
 
@@ -139,3 +141,11 @@ def test_a_leaving_child_stops_counting_for_consents(somflow_cli, somflow_worksp
     assert "Nowe osoby: 2," in _ok(somflow_cli("zgody", "import", str(path)))
     listed = _ok(somflow_cli("zgody", "list", "--group", "3b")).splitlines()
     assert listed == ["nr 2    Jan Łęcki (3b): brak zgody (nie zwrócono)  (odszedł/odeszła 2026-12-01)", "nr 1    Zofia Żak (3b): brak zgody (nie zwrócono)"]
+
+
+def test_adding_somebody_already_in_the_register_is_refused(somflow_cli, somflow_workspace):
+    _ok(somflow_cli("standards", "people", "add", "Anna Bąk", "--group", "rodzice", "--klasa", "2b"))
+    with pytest.raises(InvalidInput, match=r"już jest w rejestrze \(nr 1, klasa 2b\)"):
+        somflow_cli("standards", "people", "add", "BĄK anna", "--group", "rodzice", "--klasa", "2b")
+    _ok(somflow_cli("standards", "people", "add", "Anna Bąk", "--group", "rodzice", "--klasa", "3a"))  # another class: another parent
+    assert len(_people(somflow_workspace)) == 2

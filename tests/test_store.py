@@ -96,6 +96,26 @@ def test_units_see_only_their_records(open_store):
     assert a.get("people", doc["id"])["n"] == 1
 
 
+def test_a_record_kept_under_another_records_id(open_store):
+    """A plugin's record of a person takes the person's id; an id already used in the collection is refused."""
+    store = open_store()
+    person = store.insert("people", {"first_name": "Ewa"})
+    mine = store.insert("staff", {"items": {}}, id=person["id"])
+    assert mine["id"] == person["id"] and mine["rev"] == 1 and store.get("staff", person["id"])["items"] == {}
+    with pytest.raises(StoreError, match="już istnieje"):
+        store.insert("staff", {"items": {"krk": 1}}, id=person["id"])
+    assert store.get("staff", person["id"])["items"] == {}
+
+
+def test_an_audit_note_is_written_with_the_transaction_only(open_store):
+    store = open_store()
+    with pytest.raises(RuntimeError):
+        store.note("store_schema", "v2", "migrate:x")
+    with store.transaction():
+        store.note("store_schema", "v2", "migrate:x")
+    assert [(e["collection"], e["id"], e["action"]) for e in store.audit_log()] == [("store_schema", "v2", "migrate:x")]
+
+
 def test_audit_log_records_actions_never_values(open_store):
     store = open_store()
     doc = store.insert("people", {"pesel": "44051401359", "name": "Józef"})

@@ -18,7 +18,7 @@ from somflow import calendar
 from somflow.errors import InvalidInput
 from somflow.forms import datafile
 from somflow.i18n import _
-from somflow.people import classlist, imports, register
+from somflow.people import classlist, imports, match, register
 from somflow.store import Store
 
 STAFF = "staff"  # the vetting plugin's records (under the person's id): only ``zwolnienie`` is read here
@@ -90,7 +90,12 @@ def add(store: Store, group: str, name: str, klasa: str = "", child: str = "") -
     if problems:
         raise InvalidInput(problems)
     kind, first, last, extra = _fields(group, name, klasa, child)
-    return register.add(store, register.new_person(kind, first, last, **extra))
+    person = register.new_person(kind, first, last, **extra)
+    wanted = register.who(person)
+    for known in register.listing(store, KINDS[group], include_left=True):
+        if known.get("group") == person.get("group") and match.compare(wanted, register.who(known)) is match.Verdict.SAME:
+            raise InvalidInput([_("Ta osoba już jest w rejestrze ({who}); nie dodano jej drugi raz.", who=register.describe(known))])
+    return register.add(store, person)
 
 
 def _fields(group: str, name: str, klasa: str, child: str) -> tuple[str, str, str, dict[str, Any]]:
