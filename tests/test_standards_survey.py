@@ -139,7 +139,7 @@ def test_report_pdf_has_its_sections_a_chart_and_the_figures(somflow_cli, with_a
         assert heading in text
     assert "liczba ankiet: 20" in text
     assert "P4 Czy wie Pan/Pani, jak reagować na symptomy krzywdzenia dzieci? 14 6 0" in text
-    assert "P5 Czy zdarzyło się Panu/Pani zaobserwować naruszenie zasad zawartych w Polityce ochrony dzieci przed krzywdzeniem przez innego pracownika? 3 15 2" in text
+    assert "P5 Czy zdarzyło się Panu/Pani zaobserwować naruszenie zasad zawartych w Standardach Ochrony Małoletnich przez innego pracownika? 3 15 2" in text
     assert "propozycja zmiany Standardów 1" in text and "Dodać numer telefonu zaufania na plakacie" in text
     assert "pracownicy 1 0 1" in text
     assert "Szkolenie z reagowania na krzywdzenie w styczniu 2027." in text
@@ -166,7 +166,20 @@ def test_blank_questionnaires_print_with_the_seed_questions(somflow_cli, somflow
     text = " ".join(pdftotext(out, layout=False).split())
     assert "Ankieta: Monitoring „standardów”" in text
     assert "Czy potrafi Pan/Pani rozpoznawać symptomy krzywdzenia dzieci?" in text
-    assert "Czy ma Pan/Pani jakieś uwagi/poprawki dotyczące Polityki ochrony dzieci przed krzywdzeniem? (odpowiedź opisowa)" in text
+    assert "Czy ma Pan/Pani jakieś uwagi/poprawki dotyczące Standardów Ochrony Małoletnich? (odpowiedź opisowa)" in text
+    # Worded for the unit's type (the test workspace is a school), not the seed's kindergarten.
+    assert "Czy zna Pan/Pani standardy ochrony dzieci przed krzywdzeniem obowiązujące w szkole?" in text
+    assert "przedszkol" not in text and "Polityk" not in text
+
+
+@pytest.mark.parametrize(("kind", "phrase"), [("Przedszkole Miejskie nr 3", "w przedszkolu"), ("placówka opiekuńczo-wychowawcza", "w placówce"), ("Liceum Ogólnokształcące", "w szkole")])
+def test_survey_wording_follows_the_unit_type(somflow_cli, somflow_workspace, kind, phrase):
+    config = somflow_workspace / "somflow.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace('kind = "szkoła podstawowa"', f'kind = "{kind}"'), encoding="utf-8")
+    out = somflow_workspace / "ankiety.pdf"
+    assert somflow_cli("standards", "survey", "print", "--out", str(out)).exit_code == 0
+    text = " ".join(pdftotext(out, layout=False).split())
+    assert f"obowiązujące {phrase}?" in text and "{w_placowce}" not in text
 
 
 def test_report_is_what_a_head_reads(somflow_cli, with_answers, somflow_workspace):
@@ -184,6 +197,7 @@ def test_report_is_what_a_head_reads(somflow_cli, with_answers, somflow_workspac
     assert "(1 odpowiedź pominięta: zawierała dane identyfikujące osobę)" in text
     assert "– ktoś krzyczał na dziecko" in text  # answers naming nobody stay
     assert "Rekordy" not in text and "somflow " not in text
+    assert "P1 Czy zna Pan/Pani standardy ochrony dzieci przed krzywdzeniem obowiązujące w szkole?" in text
     assert "Uzupełnić potwierdzenia zapoznania się ze Standardami u osób, które ich jeszcze nie złożyły." in text
 
     workspace = Workspace(ws)

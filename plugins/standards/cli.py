@@ -335,7 +335,9 @@ def survey_add(ctx: click.Context, name: str, round_id: str | None, data_file: P
         from somflow.forms.prompts import DRAFTS, keeping_draft
 
         with keeping_draft(ctx.obj.workspace.root / DRAFTS, f"ankieta-{name}", raw, f"somflow standards survey add --survey {name}"):
-            for q in survey.questions(round_rec["survey"]):
+            from somflow.unitkind import unit_type
+
+            for q in survey.questions(round_rec["survey"], unit_type(ctx.obj.workspace.config)):
                 raw[q.name] = _ask_answer(round_rec["survey"], q)
             added = survey.add_response(store, round_rec, raw)
     else:
@@ -374,7 +376,9 @@ def survey_import(ctx: click.Context, csv_file: Path, name: str, round_id: str |
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def survey_summary(ctx: click.Context, name: str, round_id: str | None, as_json: bool) -> None:
-    summary = survey.summarize(ctx.obj.workspace.store, survey.round_for(ctx.obj.workspace.store, name, round_id))
+    from somflow.unitkind import unit_type
+
+    summary = survey.summarize(ctx.obj.workspace.store, survey.round_for(ctx.obj.workspace.store, name, round_id), unit_type(ctx.obj.workspace.config))
     if as_json:
         payload = {
             "survey": summary.survey,

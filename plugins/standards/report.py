@@ -27,6 +27,7 @@ from somflow.forms.fonts import register_reportlab
 from somflow.forms.stamp import SIZE as QR_SIZE, TOP_GAP as QR_TOP_GAP, stamp
 from somflow.i18n import _, ngettext, pick
 from somflow.inbox.filing import relative as relative_path  # stored paths: relative, forward slashes
+from somflow.unitkind import unit_type
 from somflow.workspace import Workspace
 
 from somflow_standards import acknowledgments, people, register, survey
@@ -76,7 +77,7 @@ def gather(workspace: Workspace, settings: Settings, year: int, today: date) -> 
     for name in survey.SURVEYS:
         latest = survey.latest_round(store, name)
         if latest is not None:
-            figures.surveys.append(survey.summarize(store, latest))
+            figures.surveys.append(survey.summarize(store, latest, unit_type(workspace.config)))
     own = sys.modules[__package__]
     for impl in reversed(workspace.hook.somflow_unit_summary.get_hookimpls()):  # other plugins' counts, load order
         # Core fallbacks (trylast) count store records for the municipality's table: nothing a head reads.

@@ -19,11 +19,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from somflow import forms, vocabulary
+from somflow import forms, unitkind, vocabulary
 from somflow.corrections import counting
 from somflow.errors import InvalidInput
 from somflow.forms import datafile
-from somflow.forms.spec import Field
+from somflow.forms.spec import Field, with_words
 from somflow.i18n import _
 from somflow.store import Store
 
@@ -39,9 +39,9 @@ CLOSED_TYPES = ("choice", "checkbox")
 
 
 @cache
-def questions(form_id: str) -> tuple[Field, ...]:
-    """The questions of a survey form: the fields of its spec, in order."""
-    spec = forms.load_spec(FORMS_DIR / f"{form_id}.yaml")
+def questions(form_id: str, unit: str = "placowka") -> tuple[Field, ...]:
+    """The questions of a survey form: the fields of its spec, in order, worded for the unit's type (:mod:`somflow.unitkind`)."""
+    spec = with_words(forms.load_spec(FORMS_DIR / f"{form_id}.yaml"), unitkind.WORDS[unit])
     return tuple(f for section in spec.sections for f in section.fields)
 
 
@@ -164,10 +164,11 @@ def responses(store: Store, round_rec: dict[str, Any]) -> list[dict[str, Any]]:
     return counting(store.query(RESPONSES, {"round": round_rec["id"]}))
 
 
-def summarize(store: Store, round_rec: dict[str, Any]) -> Summary:
+def summarize(store: Store, round_rec: dict[str, Any], unit: str = "placowka") -> Summary:
+    """Counts of the round's answers per question; ``unit`` (``somflow.unitkind.unit_type``) words the questions."""
     found = responses(store, round_rec)
     result = []
-    for q in questions(round_rec["survey"]):
+    for q in questions(round_rec["survey"], unit):
         qs = QuestionSummary(q)
         for r in found:
             value = r["answers"].get(q.name)

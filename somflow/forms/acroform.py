@@ -63,6 +63,8 @@ def language(lang: str | None) -> Iterator[None]:
 def spec_digest(spec: FormSpec) -> str:
     """A hash of the spec's content: stored in templates to notice a stale one."""
     text = spec.path.read_bytes() if spec.path else repr(spec).encode()
+    if spec.words:  # the same file with another unit's words is another template
+        text += repr(spec.words).encode()
     return hashlib.sha256(text).hexdigest()[:16]
 
 

@@ -6,8 +6,9 @@ import dataclasses
 from typing import TYPE_CHECKING
 
 from somflow.errors import SomflowError
-from somflow.forms.spec import FormSpec
+from somflow.forms.spec import FormSpec, with_words
 from somflow.i18n import _
+from somflow.unitkind import unit_words
 
 if TYPE_CHECKING:
     from somflow.plugins import PluginHost
@@ -37,6 +38,7 @@ def registry(workspace: Workspace) -> dict[str, FormSpec]:
     if cached is not None:
         return cached
     found: dict[str, FormSpec] = {}
+    words = unit_words(workspace.config)  # "w szkole" / "w przedszkolu" / "w placówce" where a spec says {w_placowce}
     for impl in host.pm.hook.somflow_register_forms.get_hookimpls():  # load order: core first
         plugin = impl.plugin_name
 
@@ -47,7 +49,7 @@ def registry(workspace: Workspace) -> dict[str, FormSpec]:
                 if info is not None:
                     info.error = message
                 return
-            found[spec.id] = dataclasses.replace(spec, plugin=plugin)
+            found[spec.id] = with_words(dataclasses.replace(spec, plugin=plugin), words)
 
         try:
             impl.function(register=register)

@@ -11,6 +11,8 @@ in Polish, naming the file and the key (``sections[1].fields[0].type``).
 
 from __future__ import annotations
 
+import dataclasses
+
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -145,6 +147,8 @@ class FormSpec:
     example: Path | None = None
     #: Name of the plugin that registered the form (set by the registry).
     plugin: str = ""
+    #: The unit's words put in for placeholders (``{w_placowce}``), see :func:`with_words`; part of the template's hash.
+    words: tuple[tuple[str, str], ...] = ()
 
     def fields(self) -> Iterator[tuple[Section, Field]]:
         """Every top-level (non-repeating) field with its section, in print order."""
@@ -448,3 +452,46 @@ class _Checker:
         if kind not in types:
             self.error(f"{where}.{key}", _("{key} dotyczy tylko pól typu {types}", key=key, types=", ".join(types)))
         return value
+
+
+def with_words(spec: FormSpec, words: dict[str, dict[str, str]]) -> FormSpec:
+    """``spec`` with ``{placeholder}`` in its texts replaced by the unit's words (per language).
+
+    ``words`` maps a placeholder to ``{"pl": ..., "en": ...}`` (:func:`somflow.unitkind.unit_words`).
+    A spec without placeholders comes back unchanged (its template stays the built one).
+    """
+    used: dict[str, str] = {}
+
+    def text(value: Any) -> Any:
+        if isinstance(value, str):
+            value = {"pl": value}
+        if not isinstance(value, dict) or "{" not in "".join(value.values()):
+            return value
+        out = {}
+        for lang, wording in value.items():
+            for key, phrase in words.items():
+                if "{" + key + "}" in wording:
+                    said = phrase.get(lang) or phrase["pl"]
+                    wording = wording.replace("{" + key + "}", said)
+                    used[f"{lang}:{key}"] = said
+            out[lang] = wording
+        return out
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, tuple):
+            return tuple(walk(item) for item in node)
+        if dataclasses.is_dataclass(node):
+            changes = {}
+            for f in dataclasses.fields(node):
+                value = getattr(node, f.name)
+                if f.name in ("label", "title", "text", "help", "description", "row_label") and value is not None:
+                    changes[f.name] = text(value)
+                elif f.name in ("header", "footnotes", "signature"):
+                    changes[f.name] = tuple(text(item) for item in value)
+                elif isinstance(value, tuple) and f.name != "words":
+                    changes[f.name] = walk(value)
+            return dataclasses.replace(node, **changes)
+        return node
+
+    result = walk(spec)
+    return dataclasses.replace(result, words=tuple(sorted(used.items()))) if used else spec
