@@ -6,7 +6,7 @@ import dataclasses
 from typing import TYPE_CHECKING
 
 from somflow.errors import SomflowError
-from somflow.forms.spec import FormSpec, with_words
+from somflow.forms.spec import FormSpec, load_spec, with_words
 from somflow.i18n import _
 from somflow.unitkind import unit_words
 
@@ -74,3 +74,13 @@ def get(workspace: Workspace, form_id: str) -> FormSpec:
         known = ", ".join(sorted(forms)) or _("brak")
         raise UnknownForm(_("Nie ma formularza {id}. Dostępne formularze: {known}", id=form_id, known=known))
     return forms[form_id]
+
+
+def shipped(spec: FormSpec) -> FormSpec:
+    """The spec as its committed template is built: placeholders worded for any unit ("w placówce").
+
+    A unit of another type (a school) gets its own template, built when first filled.
+    """
+    if spec.path is None:
+        return spec
+    return with_words(dataclasses.replace(load_spec(spec.path), plugin=spec.plugin), unit_words({}))

@@ -15,7 +15,7 @@ from somflow import i18n
 from somflow.errors import InvalidInput, SomflowError
 from somflow.fileio import make_private_dir, write_private
 from somflow.forms import acroform, datafile, prompts, thirdparty
-from somflow.forms.catalog import get, registry
+from somflow.forms.catalog import get, registry, shipped
 from somflow.forms.documents import generate_many, template_name
 from somflow.forms.plugin import FILL_HELP, FORMS_HELP
 from somflow.forms.printout import merge_for_print
@@ -109,7 +109,7 @@ def example(app, form_id: str, out: Path | None) -> None:
 def build(app, form_ids: tuple[str, ...], out_dir: Path | None, langs: tuple[str, ...]) -> None:
     found = registry(app.workspace)
     specs = [get(app.workspace, i) for i in form_ids] if form_ids else sorted(found.values(), key=lambda s: s.id)
-    for spec in specs:
+    for spec in map(shipped, specs):  # worded for any unit, not this workspace's type
         for lang in langs or i18n.LANGUAGES:
             content = acroform.build_template(spec, lang)
             folder = out_dir or (spec.path.parent if spec.path else Path("forms"))
