@@ -149,3 +149,11 @@ def test_adding_somebody_already_in_the_register_is_refused(somflow_cli, somflow
         somflow_cli("standards", "people", "add", "BĄK anna", "--group", "rodzice", "--klasa", "2b")
     _ok(somflow_cli("standards", "people", "add", "Anna Bąk", "--group", "rodzice", "--klasa", "3a"))  # another class: another parent
     assert len(_people(somflow_workspace)) == 2
+
+
+def test_a_leavers_acknowledgment_stays_named_in_the_history(somflow_cli, somflow_workspace):
+    _ok(somflow_cli("standards", "people", "add", "Anna Bąk", "--group", "rodzice", "--klasa", "2b"))
+    _ok(somflow_cli("standards", "ack", "record", "Anna Bąk", "--date", "2026-10-01", "--place", "sala 12"))
+    _ok(somflow_cli("people", "leave", "1", "--date", "2026-11-30"))
+    assert json.loads(_ok(somflow_cli("standards", "missing", "--json")))["missing"] == []
+    assert "Anna Bąk" in _ok(somflow_cli("standards", "ack", "list"))

@@ -145,11 +145,11 @@ def on_document_filed(store: Store, document: dict[str, Any]) -> int:
     persons: list[Person] = []
     if group == "dzieci":
         listed = store.get(LISTS, ref.get("id", "")) if ref.get("collection") == LISTS else None
-        known = {p.id: p for p in people.everyone(store, "dzieci")}
+        known = {p.id: p for p in people.everyone(store, "dzieci", include_left=True)}  # a form signed before leaving counts
         persons = [known[i] for i in (listed or {}).get("people", []) if i in known]
         method = "lista"
     else:
-        known = {p.id: p for p in people.everyone(store)}
+        known = {p.id: p for p in people.everyone(store, include_left=True)}
         if ref.get("id") in known:
             persons = [known[ref["id"]]]
         method = "dokument"

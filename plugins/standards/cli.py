@@ -222,7 +222,7 @@ def ack_record(ctx: click.Context, person_id: str, day: str | None, place: str, 
 @click.pass_context
 def ack_list(ctx: click.Context, group: str | None) -> None:
     store = ctx.obj.workspace.store
-    names = {p.id: p.name for p in people.everyone(store)}
+    names = {p.id: p.name for p in people.everyone(store, include_left=True)}
     for number, a in enumerate(store.query(acknowledgments.ACKS), start=1):
         if group and a.get("group") != group:
             continue

@@ -53,13 +53,14 @@ def _day(value: Any) -> date | None:
         return None
 
 
-def everyone(store: Store, group: str | None = None, today: date | None = None) -> list[Person]:
-    """Every person who must know the standards (optionally of one group), staff first; leavers left out."""
+def everyone(store: Store, group: str | None = None, today: date | None = None, *, include_left: bool = False) -> list[Person]:
+    """Every person who must know the standards (optionally of one group), staff first; leavers left out
+    unless ``include_left`` (their acknowledgments stay in the history and are named there)."""
     today = today or calendar.today()
     exempt = {r["id"] for r in store.query(STAFF) if r.get("zwolnienie") or r.get("exempt")}
     found: list[Person] = []
     for name in (group,) if group else GROUPS:
-        for rec in register.listing(store, KINDS[name], on=today):
+        for rec in register.listing(store, KINDS[name], include_left=include_left, on=today):
             if name == "pracownicy" and rec["id"] in exempt:
                 continue
             found.append(

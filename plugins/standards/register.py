@@ -58,7 +58,7 @@ def identity_warnings(store: Store, text: str) -> list[str]:
 
 def known_names(store: Store) -> set[str]:
     """Full names of people somflow holds: staff, parents, children and persons named in documents' data."""
-    names = {p.name for p in people.everyone(store)} | {p.child for p in people.everyone(store, "rodzice") if p.child}
+    names = {p.name for p in people.everyone(store, include_left=True)} | {p.child for p in people.everyone(store, "rodzice", include_left=True) if p.child}
     for doc in store.query("documents"):
         names |= _names_in(doc.get("data") or {})
     return {n for n in names if n and len(n.split()) >= 2}
