@@ -140,7 +140,10 @@ def plugins(app: App, as_json: bool) -> None:
     from dataclasses import asdict
 
     host = app.plugins
+    from somflow.config import SCHEMA
+
     host.commands(reserved=set(cli.commands))  # name clashes show up as errors
+    host.config_schemas(reserved=set(SCHEMA))
     if as_json:
         click.echo(json.dumps([asdict(i) for i in host.infos], ensure_ascii=False, indent=2))
         return

@@ -55,8 +55,6 @@ SCHEMA: dict[str, Any] = {
         "schema": {k: {"type": "string", "empty": False} for k in ("store", "inbox", "archive", "rejected")},
     },
     "store": {"type": "dict", "allow_unknown": True},
-    "image_consent": {"type": "dict", "schema": {k: {"type": "string"} for k in ("website", "social_media", "iod", "context")}},
-    "standards": {"type": "dict", "allow_unknown": True, "schema": {"survey_interval_months": {"type": "integer", "allowed": [12, 24]}, "review_interval_months": {"type": "integer", "min": 1}, "ack_days": {"type": "integer", "min": 0}}},
     "contacts": {"type": "list", "schema": {"type": "dict", "valuesrules": {"type": "string"}}},
 }
 
@@ -126,8 +124,11 @@ def render_template(values: dict[str, str]) -> str:
     return TEMPLATE.format(**{k: v.replace("\\", "\\\\").replace('"', '\\"') for k, v in values.items()})
 
 
-def load(path: Path) -> dict[str, Any]:
-    """Read and check ``somflow.toml``; raise :class:`ConfigError` naming file, line and key."""
+def load(path: Path, plugin_schemas: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """Read and check ``somflow.toml``; raise :class:`ConfigError` naming file, line and key.
+
+    ``plugin_schemas``: the sections plugins declared (``somflow_config_schema``), checked with the core's.
+    """
     try:
         text = path.read_text(encoding="utf-8-sig")  # Notepad may save UTF-8 with a BOM
     except FileNotFoundError:
@@ -147,15 +148,7 @@ def load(path: Path) -> dict[str, Any]:
                 line=_line_of(text, "smtp.password"),
             )
         )
-    from cerberus import Validator
-
-    validator = Validator(SCHEMA, allow_unknown=True)  # plugins keep their own sections
-    if not validator.validate(data):
-        problems = [
-            _("Plik {path}, wiersz {line}, klucz {key}: {reason}", path=path, line=_line_of(text, key), key=key, reason=reason)
-            for key, reason in _flatten_errors(validator.errors)
-        ]
-        raise ConfigError("\n".join(problems))
+    check(data, {**SCHEMA, **(plugin_schemas or {})}, path=path, text=text)
     data.setdefault("paths", {})
     for key, default in DEFAULT_PATHS.items():
         data["paths"].setdefault(key, default)
@@ -164,6 +157,23 @@ def load(path: Path) -> dict[str, Any]:
             data["paths"][key] = value.replace("\\", "/")
     data["institution"].setdefault("unit", "default")
     return data
+
+
+def check(data: dict[str, Any], schema: dict[str, Any], *, path: Path | str = "somflow.toml", text: str = "") -> None:
+    """Check ``data`` (loaded from ``path``, whose ``text`` gives line numbers) against Cerberus ``schema``.
+
+    Sections the schema does not name are left to whoever reads them. Raises :class:`ConfigError`
+    listing every problem, each naming the file, the line and the key.
+    """
+    from cerberus import Validator  # a tenth of a second of start-up: only when a configuration is checked
+
+    validator = Validator(schema, allow_unknown=True)
+    if not validator.validate(data):
+        problems = [
+            _("Plik {path}, wiersz {line}, klucz {key}: {reason}", path=path, line=_line_of(text, key), key=key, reason=reason)
+            for key, reason in _flatten_errors(validator.errors)
+        ]
+        raise ConfigError("\n".join(problems))
 
 
 def _flatten_errors(errors: dict, prefix: str = "") -> list[tuple[str, str]]:

@@ -143,6 +143,20 @@ def somflow_register_entry_kinds(register: Callable[[EntryKind], None]) -> None:
 
 
 @hookspec
+def somflow_config_schema(register: Callable[[str, dict[str, Any]], None]) -> None:
+    """Declare the ``[section]`` of ``somflow.toml`` this plugin reads, as Cerberus rules.
+
+    Called when a workspace's configuration is loaded with its plugins. Call
+    ``register("section", rules)`` with the Cerberus rules of the section
+    (``{"type": "dict", "schema": {...}}``); the core checks the whole file with
+    them and reports every wrong value at once, in Polish, naming the file, the
+    line and the key, before any command runs. A section the core or another
+    plugin already declared is refused and reported by ``somflow plugins``.
+    Return nothing.
+    """
+
+
+@hookspec
 def somflow_register_commands(register: Callable[[click.Command], None]) -> None:
     """Add CLI commands (or click groups) to ``somflow``.
 

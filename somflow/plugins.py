@@ -68,6 +68,7 @@ class PluginHost:
         self.infos: list[PluginInfo] = []
         self._allowed = _parse_only(os.environ.get("SOMFLOW_PLUGINS") if only is None else only)
         self._commands: dict[str, click.Command] | None = None
+        self._schemas: dict[str, dict[str, Any]] | None = None
         for module_name in CORE_MODULES:
             module = importlib.import_module(module_name)
             name = "core" if module_name == "somflow.core_plugin" else "core." + module_name.split(".")[1]
@@ -152,6 +153,23 @@ class PluginHost:
 
                 impl.function(register=register)
         return self._commands
+
+    def config_schemas(self, reserved: set[str]) -> dict[str, dict[str, Any]]:
+        """The ``somflow.toml`` sections plugins declared (``somflow_config_schema``); a clash is reported, not fatal."""
+        if self._schemas is None:
+            self._schemas = {}
+            for impl in self.pm.hook.somflow_config_schema.get_hookimpls():
+                info = self._info(impl.plugin_name)
+
+                def register(section: str, rules: dict[str, Any], info=info) -> None:
+                    if section in reserved or section in self._schemas:
+                        if info is not None:
+                            info.error = _("sekcja [{section}] pliku somflow.toml już ma właściciela", section=section)
+                        return
+                    self._schemas[section] = rules
+
+                impl.function(register=register)
+        return self._schemas
 
     def _info(self, name: str) -> PluginInfo | None:
         return next((i for i in self.infos if i.name == name), None)

@@ -38,7 +38,8 @@ class Workspace:
 
     def __init__(self, root: Path, plugins: PluginHost | None = None):
         self.root = root
-        self.config: dict[str, Any] = config.load(root / config.CONFIG_NAME)
+        schemas = plugins.config_schemas(reserved=set(config.SCHEMA)) if plugins is not None else None
+        self.config: dict[str, Any] = config.load(root / config.CONFIG_NAME, schemas)
         self.plugins = plugins
 
     @property

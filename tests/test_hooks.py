@@ -15,6 +15,7 @@ from reportlab.pdfgen import canvas
 from conftest import REPO
 
 from somflow import forms, hookimpl
+from somflow.errors import ConfigError
 from somflow.contacts import addressee, contacts
 from somflow.inbox.model import Claim
 from somflow.inbox.pipeline import run_pipeline
@@ -151,6 +152,26 @@ def test_hook_register_commands(somflow_workspace, somflow_cli):
     result = somflow_cli("zazolc")
     assert result.exit_code == 0 and result.stdout == "gęślą jaźń\n"
     assert "zazolc" in somflow_cli("--help").stdout
+
+
+def test_hook_config_schema(somflow_workspace, somflow_cli):
+    (somflow_workspace / "plugins").mkdir()
+    (somflow_workspace / "plugins" / "dyzury.py").write_text(
+        "import somflow\n\n@somflow.hookimpl\ndef somflow_config_schema(register):\n"
+        "    register('dyzury', {'type': 'dict', 'schema': {'godzina': {'type': 'integer', 'min': 7, 'max': 18}}})\n",
+        encoding="utf-8",
+    )
+    with (somflow_workspace / "somflow.toml").open("a", encoding="utf-8") as f:
+        f.write("\n[dyzury]\ngodzina = 22\n")
+    lines = (somflow_workspace / "somflow.toml").read_text(encoding="utf-8").splitlines()
+    with pytest.raises(ConfigError, match=f"wiersz {lines.index('godzina = 22') + 1}, klucz dyzury.godzina: wartość większa niż 18"):
+        somflow_cli("status")
+    # A section the core owns cannot be taken over.
+    (somflow_workspace / "plugins" / "dyzury.py").write_text(
+        "import somflow\n\n@somflow.hookimpl\ndef somflow_config_schema(register):\n    register('smtp', {'type': 'list'})\n", encoding="utf-8"
+    )
+    listing = somflow_cli("plugins").output
+    assert "sekcja [smtp] pliku somflow.toml już ma właściciela" in listing
 
 
 def test_hook_status(somflow_workspace, somflow_cli):

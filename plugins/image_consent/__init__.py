@@ -44,6 +44,15 @@ def somflow_validate(form, data, workspace):
     return form_problems(form, data)
 
 
+#: The ``[image_consent]`` section of somflow.toml: texts printed on the consent form.
+CONFIG_SCHEMA = {"type": "dict", "schema": {key: {"type": "string"} for key in ("website", "social_media", "iod", "context")}}
+
+
+@hookimpl
+def somflow_config_schema(register):
+    register("image_consent", CONFIG_SCHEMA)
+
+
 @hookimpl
 def somflow_register_commands(register):
     register(LazyCommand("consent", "somflow_image_consent.cli:consent", help=CONSENT_HELP))

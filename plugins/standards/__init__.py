@@ -34,6 +34,13 @@ def somflow_register_forms(register) -> None:
 
 
 @hookimpl
+def somflow_config_schema(register) -> None:
+    from somflow_standards import settings
+
+    register(settings.SECTION, settings.SCHEMA)
+
+
+@hookimpl
 def somflow_register_commands(register) -> None:
     register(LazyCommand("standards", "somflow_standards.cli:standards", help=STANDARDS_HELP))
 

@@ -18,12 +18,12 @@ from datetime import date
 from typing import Any
 
 from somflow import calendar
+from somflow.config import check
 from somflow.errors import ConfigError
-from somflow.i18n import _
 
 SECTION = "standards"
 
-#: Cerberus rules for ``somflow.config.SCHEMA`` (errors then name the line in somflow.toml).
+#: Cerberus rules of the section, declared through ``somflow_config_schema`` (errors name the line in somflow.toml).
 SCHEMA: dict[str, Any] = {
     "type": "dict",
     "schema": {
@@ -50,21 +50,10 @@ class Settings:
 def load(config: dict[str, Any]) -> Settings:
     """Settings from a loaded ``somflow.toml``; a wrong value raises :class:`ConfigError` naming the key."""
     section = config.get(SECTION) or {}
-    values: dict[str, Any] = {}
-    for key in ("survey_interval_months", "review_interval_months", "ack_days"):
-        if key in section:
-            value = section[key]
-            if not isinstance(value, int) or isinstance(value, bool):
-                raise ConfigError(_("Plik somflow.toml, klucz {key}: oczekiwano liczby całkowitej.", key=f"{SECTION}.{key}"))
-            values[key] = value
-    if values.get("survey_interval_months", 12) not in (12, 24):
-        raise ConfigError(_("Plik somflow.toml, klucz {key}: dozwolone wartości to 12 albo 24.", key=f"{SECTION}.survey_interval_months"))
+    check({SECTION: section}, {SECTION: SCHEMA})  # done at load time too, when the workspace has its plugins
+    values: dict[str, Any] = {key: section[key] for key in ("survey_interval_months", "review_interval_months", "ack_days") if key in section}
     if "surveys" in section:
-        chosen = section["surveys"]
-        allowed = ("personel", "rodzice")
-        if not isinstance(chosen, list) or any(s not in allowed for s in chosen):
-            raise ConfigError(_("Plik somflow.toml, klucz {key}: oczekiwano listy z wartościami: {allowed}.", key=f"{SECTION}.surveys", allowed=", ".join(allowed)))
-        values["surveys"] = tuple(chosen)
+        values["surveys"] = tuple(section["surveys"])
     for key in ("first_survey", "first_report"):
         if key in section:
             values[key] = parse_date(section[key], f"{SECTION}.{key}")
