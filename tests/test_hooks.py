@@ -155,21 +155,17 @@ def test_hook_register_commands(somflow_workspace, somflow_cli):
 
 
 def test_hook_config_schema(somflow_workspace, somflow_cli):
-    (somflow_workspace / "plugins").mkdir()
-    (somflow_workspace / "plugins" / "dyzury.py").write_text(
-        "import somflow\n\n@somflow.hookimpl\ndef somflow_config_schema(register):\n"
-        "    register('dyzury', {'type': 'dict', 'schema': {'godzina': {'type': 'integer', 'min': 7, 'max': 18}}})\n",
-        encoding="utf-8",
-    )
+    plugin = somflow_workspace / "plugins" / "dyzury.py"
+    plugin.parent.mkdir()
+    declare = "import somflow\n\n@somflow.hookimpl\ndef somflow_config_schema(register):\n    register({!r}, {!r})\n"
+    plugin.write_text(declare.format("dyzury", {"type": "dict", "schema": {"godzina": {"type": "integer", "min": 7, "max": 18}}}), encoding="utf-8")
     with (somflow_workspace / "somflow.toml").open("a", encoding="utf-8") as f:
         f.write("\n[dyzury]\ngodzina = 22\n")
     lines = (somflow_workspace / "somflow.toml").read_text(encoding="utf-8").splitlines()
     with pytest.raises(ConfigError, match=f"wiersz {lines.index('godzina = 22') + 1}, klucz dyzury.godzina: wartość większa niż 18"):
         somflow_cli("status")
     # A section the core owns cannot be taken over.
-    (somflow_workspace / "plugins" / "dyzury.py").write_text(
-        "import somflow\n\n@somflow.hookimpl\ndef somflow_config_schema(register):\n    register('smtp', {'type': 'list'})\n", encoding="utf-8"
-    )
+    plugin.write_text(declare.format("smtp", {"type": "list"}), encoding="utf-8")
     listing = somflow_cli("plugins").output
     assert "sekcja [smtp] pliku somflow.toml już ma właściciela" in listing
 
