@@ -19,7 +19,7 @@ class BuildPyWithCatalogues(build_py):
         from somflow.i18n import compile_all
 
         for mo in compile_all(Path(self.build_lib)):
-            print(f"compiled {mo}")
+            self.announce(f"compiled {mo}", level=2)
 
 
 setup(cmdclass={"build_py": BuildPyWithCatalogues})

@@ -29,6 +29,7 @@ at ``somflow/locale/<lang>/LC_MESSAGES/click.po``.
 
 from __future__ import annotations
 
+import contextlib
 import gettext
 import io
 import os
@@ -120,10 +121,8 @@ def load(locale_dir: Path, lang: str, domain: str) -> gettext.GNUTranslations | 
         if not po.is_file():
             return None
         data = compile_po(po)
-        try:
+        with contextlib.suppress(OSError):  # an installed, read-only package: keep it in memory
             mo.write_bytes(data)
-        except OSError:  # an installed, read-only package: keep it in memory
-            pass
     return gettext.GNUTranslations(io.BytesIO(data))
 
 
