@@ -84,3 +84,28 @@ def test_children_list_heads_each_row_as_a_child(tmp_path: Path):
     text = text_of(render_document(spec, data, "D3", flatten=True)[0], tmp_path)
     assert "Dziecko 1 Imię i nazwisko dziecka Ala Kot" in text and "Dziecko 3" in text
     assert "Dzieci 1" not in text and "Dziecko 4" not in text
+
+
+def test_nk_a_without_data_knows_the_childs_school_and_parents(somflow_cli, somflow_workspace: Path, tmp_path: Path):
+    """``somflow nk new`` answered at the prompts: the NK-A printed for the case names the school and the parents."""
+    from somflow.people import register
+    from somflow.workspace import Workspace
+
+    from nk_cli import start
+    from nk_data import CHILD_PESEL
+
+    store = Workspace(somflow_workspace).store
+    register.add(store, register.new_person("child", "Zofia", "Żak", group="3b", guardians=[{"name": "Łucja Żak", "email": "l@example.pl"}]))
+    register.add(store, register.new_person("parent", "Jan", "Żak", group="3b", child="Zofia Żak"))
+    answers = "\n".join(["ŻAK Zofia", CHILD_PESEL, "9", "Jan Żak", "ojciec", "y", "2026-11-16", "rozmowa z uczennicą", "siniaki na przedramionach", "Anna Kowalska, pedagog"]) + "\n"
+    result = somflow_cli("nk", "new", input=answers)
+    assert result.exit_code == 0, result.output
+    case_id = re.search(r"sprawę NK ([0-9A-Z]{26})", result.output).group(1)
+    start(somflow_cli, case_id)
+    result = somflow_cli("nk", "print", case_id, "niebieska-karta-a")
+    assert result.exit_code == 0, result.output
+    pdf = Path(re.search(r"plik (\S+\.pdf)", result.output).group(1))
+    text = text_of(pdf.read_bytes(), tmp_path)
+    assert " Łucja, Jan " in text
+    assert "Szkoła Podstawowa nr 7 im. Marii Skłodowskiej-Curie ul. Źródlana 12, 81-001 Gdynia" in text.split("Nazwa i adres miejsca pracy")[1][:300]
+    assert "Osoba 2 doznająca przemocy domowej" not in text  # one victim: no empty numbered slots

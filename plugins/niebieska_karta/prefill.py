@@ -39,6 +39,57 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if v not in (None, "", [])}
 
 
+def known_victim(workspace: Workspace, victim: dict[str, Any]) -> dict[str, Any]:
+    """A victim's row with what the unit knows filled where it is blank.
+
+    A minor's school is this unit (name and address from somflow.toml): the procedure is
+    started by the unit the child attends. Parents' first names come from the people
+    register when it holds the child (by PESEL or name, compared by
+    :mod:`somflow.people.match`): the child's guardians and the parents recorded for it.
+    """
+    row = dict(victim)
+    child = _registered_child(workspace, row)
+    if row.get("maloletni") == "tak" or child is not None:
+        row.setdefault("miejsce_pracy_placowka", institution(workspace))
+    if child is not None and not row.get("imiona_rodzicow"):
+        row["imiona_rodzicow"] = ", ".join(_parents_first_names(workspace, child))
+    return _clean(row)
+
+
+def _registered_child(workspace: Workspace, victim: dict[str, Any]) -> dict[str, Any] | None:
+    from somflow.people import register
+    from somflow.people.match import AmbiguousPerson
+
+    children = register.listing(workspace.store, ["child"], include_left=True)
+    for ref in (victim.get("pesel"), victim.get("imie_nazwisko")):  # the register may hold no PESEL: then the name
+        if not str(ref or "").strip():
+            continue
+        try:
+            found = register.lookup(children, str(ref))
+        except AmbiguousPerson:  # several children fit: the form is left for the coordinator to fill
+            return None
+        if found is not None:
+            return found
+    return None
+
+
+def _parents_first_names(workspace: Workspace, child: dict[str, Any]) -> list[str]:
+    from somflow.people import match, register
+
+    names = [g["name"] for g in child.get("guardians") or [] if g.get("name")]
+    for parent in register.listing(workspace.store, ["parent"], include_left=True):
+        try:
+            if parent.get("child") and register.lookup([child], parent["child"]) is child:
+                names.append(register.display_name(parent))
+        except match.AmbiguousPerson:
+            continue
+    firsts: dict[str, str] = {}
+    for name in names:
+        first = register.split_name(name)[0] or name
+        firsts.setdefault(match.fold(first), first)
+    return list(firsts.values())
+
+
 def notatka(workspace: Workspace, case: dict[str, Any], day: date, details: dict[str, Any]) -> dict[str, Any]:
     child = first_victim(case)
     note = dict(case.get("notatka") or {})
@@ -60,7 +111,7 @@ def nka(workspace: Workspace, case: dict[str, Any], day: date, details: dict[str
     data.setdefault("miejscowosc", details.get("place") or (start or {}).get("details", {}).get("place") or town(workspace))
     data["data"] = start_day
     data.setdefault("podmiot", institution(workspace))
-    victims = data.get("osoby_doznajace") or []
+    victims = data["osoby_doznajace"] = [known_victim(workspace, v) for v in data.get("osoby_doznajace") or []]
     # Section XII "Przekazanie formularza NK-B": for every victim once NK-B was handed (the form lists victims 1–3).
     if any(s["step"] == "nk-b" for s in counted_steps(case)) and "xii_nk_b" not in data:
         data["xii_nk_b"] = [f"d{i}" for i in range(1, min(len(victims), 3) + 1)]
