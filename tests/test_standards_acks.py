@@ -191,7 +191,7 @@ def test_the_vetting_plugins_staff_declaration_counts_too(somflow_workspace):
         "form": "oswiadczenie-o-zapoznaniu-ze-standardami",
         "data": {"miejsce": "Gdynia", "imie_nazwisko": "Ewa Łoś"},
         "record": {"collection": "staff", "id": person["id"]},
-        "returned": {"at": "2026-10-02T08:00:00+00:00", "fields": {"data": "2026-10-01"}},
+        "returned": {"at": "2026-10-02T08:00:00+00:00", "data": {"data": "2026-10-01"}},
     }
     with store.transaction():
         assert acknowledgments.on_document_filed(store, document) == 1

@@ -303,9 +303,9 @@ def file_scan(workspace: Workspace, document: dict[str, Any]) -> dict[str, Any] 
     existing = next((c for c in consents if c.get("document_id") == document["id"]), None)
     if existing is not None:  # entered by hand before the scan arrived
         return workspace.store.update(CONSENTS, existing["id"], {"scan": scan}, expected_rev=existing["rev"])
-    fields = returned.get("fields") or {}
-    if fields.get("decyzja"):
-        data = {**(document.get("data") or {}), **_form_values(fields)}
+    filled = returned.get("data") or {}
+    if filled.get("decyzja"):
+        data = {**(document.get("data") or {}), **filled}
         new = record(workspace, child, choices_from_form(data), document_id=document["id"], source="formularz")
         return workspace.store.update(CONSENTS, new["id"], {"scan": scan}, expected_rev=new["rev"])
     data = document.get("data") or {}
@@ -324,16 +324,3 @@ def file_scan(workspace: Workspace, document: dict[str, Any]) -> dict[str, Any] 
             "recorded_at": now_iso(),
         },
     )
-
-
-def _form_values(fields: dict[str, str]) -> dict[str, Any]:
-    """AcroForm values (``kanaly-strona_www: Yes`` style checkboxes or plain values) in the data shape."""
-    data: dict[str, Any] = {}
-    for name, value in fields.items():
-        if "-" in name and value not in ("", "Off", "/Off"):
-            group, _sep, option = name.partition("-")
-            if group in ("kanaly", "cele", "rodzaj_zdjec"):
-                data.setdefault(group, []).append(option)
-                continue
-        data[name] = value
-    return data

@@ -136,7 +136,7 @@ def on_document_filed(store: Store, document: dict[str, Any]) -> int:
         return 0
     returned = document.get("returned") or {}
     # A form filled in on a computer comes back with its field values; paper keeps what was printed.
-    data = {**(document.get("data") or {}), **{k: v for k, v in (returned.get("fields") or {}).items() if v}}
+    data = {**(document.get("data") or {}), **(returned.get("data") or {})}
     version = str(data.get("wersja_standardow") or current_version(store).version)
     day = _first_date(data.get("data"), returned.get("at"), document.get("updated"))
     place = str(data.get("miejscowosc") or data.get("miejsce") or "")

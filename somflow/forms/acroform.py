@@ -450,6 +450,15 @@ def read_back(spec: FormSpec, pdf_bytes: bytes) -> dict[str, Any]:
     over the limits of :func:`bounded`, are left out."""
     with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
         values, _dropped = bounded(field_values(pdf))
+    return data_from_fields(spec, values)
+
+
+def data_from_fields(spec: FormSpec, values: dict[str, str]) -> dict[str, Any]:
+    """AcroForm field values (``name``, ``kanaly-strona_www``, ``group-2-name``) in the shape of ``spec``'s data.
+
+    The one reading of a filled form: :func:`read_back` and the inbox (which reads the fields in a
+    separate process) both use it, so plugins get ``{"kanaly": ["strona_www"], ...}``, not field names.
+    """
 
     def take(prefix: str, fields) -> dict[str, Any]:
         row: dict[str, Any] = {}

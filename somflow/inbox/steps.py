@@ -10,6 +10,7 @@ import pikepdf
 from PIL import Image
 
 from somflow.forms import acroform
+from somflow.forms.catalog import registry
 from somflow.i18n import _
 from somflow.inbox import entries, filing, ocr, rescue, sandbox
 from somflow.inbox.model import DocumentPart, PageCode, Rejected, ScanFile, SetAside, StopIngest
@@ -429,7 +430,10 @@ class File(Step):
             if rescue.BY_HAND in {p["how"] for p in placed}:
                 returned["placed_by"] = os_user()
         if ctx.fields and len(ctx.parts) == 1:
-            returned["fields"] = dict(ctx.fields)
+            returned["fields"] = dict(ctx.fields)  # what the PDF held, as read
+            spec = registry(ctx.workspace).get(doc.get("form") or "")
+            if spec is not None:  # ... and in the form's data shape, for the plugins (forms.read_back's reading)
+                returned["data"] = acroform.data_from_fields(spec, ctx.fields)
         return store.update("documents", doc["id"], {"status": "zwrócony", "returned": returned}, expected_rev=doc["rev"])
 
     @staticmethod
