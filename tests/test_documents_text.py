@@ -51,6 +51,23 @@ def test_nothing_runs_off_the_page(spec_path: Path, tmp_path: Path):
     assert not off, f"{spec.id}: words past the right margin: {off[:5]}"
 
 
+@pytest.mark.parametrize("spec_path", project_specs(), ids=lambda p: p.stem)
+def test_no_section_heading_ends_a_page(spec_path: Path, tmp_path: Path):
+    from somflow.i18n import pick
+
+    spec = forms.load_spec(spec_path)
+    # Sections whose first row prints some text (an unlabelled box has none for pdftotext to see).
+    headings = [" ".join(f"{s.id}. {pick(s.title)}".split()) for s in spec.sections if s.title and pick(s.title) and not (s.fields and not s.fields[0].print_label and s.fields[0].type not in ("choice", "multichoice"))]
+    source = tmp_path / "t.pdf"
+    source.write_bytes(acroform.build_template(spec, "pl"))
+    pages = subprocess.run(["pdftotext", "-layout", str(source), "-"], check=True, capture_output=True, text=True, encoding="utf-8").stdout.split("\f")
+    for number, page in enumerate(pages[:-1], start=1):
+        lines = [" ".join(line.split()) for line in page.splitlines() if line.strip() and not line.strip().startswith(f"{spec.id} v")]
+        ends = [lines[-1]] + ([f"{lines[-2]} {lines[-1]}"] if len(lines) > 1 else [])
+        for end in ends:  # a heading (one line or wrapped on two) with nothing of its section under it
+            assert end not in headings, f"{spec.id}: page {number} ends with the heading {end!r}"
+
+
 def test_nk_a_prints_the_wording_of_the_seed_form(tmp_path: Path):
     text = text_of(acroform.build_template(forms.load_spec(NK_FORMS / "niebieska-karta-a.yaml"), "pl"), tmp_path)
     for wording in (

@@ -191,8 +191,8 @@ def _draw_cell(flow: _Flow, f: Field, name: str, x: float, width: float) -> None
     flow.widgets.append(Widget(name, "multiline" if f.type == "multiline" else "text", flow.page, (x, y - height, width, height)))
 
 
-def _fields(flow: _Flow, fields: tuple[Field, ...], prefix: str = "") -> None:
-    """Lay fields out in rows: consecutive fields share a line while their widths fit."""
+def _rows(fields: tuple[Field, ...]) -> list[list[tuple[Field, float, float]]]:
+    """Fields in printed rows of (field, x, width): consecutive fields share a line while their widths fit."""
     rows: list[list[Field]] = []
     used = 1.0
     for f in fields:
@@ -201,13 +201,25 @@ def _fields(flow: _Flow, fields: tuple[Field, ...], prefix: str = "") -> None:
             used = 0.0
         rows[-1].append(f)
         used += f.width
+    placed = []
     for row in rows:
         cells, x = [], LEFT
         for f in row:
             width = f.width * USABLE - (GAP if f is not row[-1] else 0)
             cells.append((f, x, max(width, 20)))
             x += f.width * USABLE
-        height = max(_cell_height(flow, f, w) for f, _x, w in cells)
+        placed.append(cells)
+    return placed
+
+
+def _row_height(flow: _Flow, cells: list[tuple[Field, float, float]]) -> float:
+    return max(_cell_height(flow, f, w) for f, _x, w in cells)
+
+
+def _fields(flow: _Flow, fields: tuple[Field, ...], prefix: str = "") -> None:
+    """Lay fields out in rows; a row that does not fit the page starts the next one."""
+    for cells in _rows(fields):
+        height = _row_height(flow, cells)
         flow.need(height)
         for f, x, w in cells:
             _draw_cell(flow, f, prefix + f.name, x, w)
@@ -229,10 +241,10 @@ def _group_rows(flow: _Flow, group: Group, rows: range) -> None:
         flow.y -= 3
 
 
-def _section_heading(flow: _Flow, section_id: str, title: str) -> None:
+def _section_heading(flow: _Flow, section_id: str, title: str, first: float = 40) -> None:
     if not title:  # a section without a title (the form's opening block) prints no heading: its id is internal
         return
-    flow.need(60)  # keep a heading with the first lines under it
+    flow.need(min(30 + first, TOP - BOTTOM))  # keep a heading with the first row under it (``first`` high)
     flow.y -= 4
     flow.paragraph(f"{section_id}. {title}", size=10, bold=True, gap=2)
 
@@ -250,7 +262,8 @@ def layout(spec: FormSpec, rows: dict[str, int] | None = None) -> tuple[bytes, l
     flow.y -= 6
     flow.paragraph(pick(spec.title), size=13, bold=True, align="center", gap=8)
     for section in spec.sections:
-        _section_heading(flow, section.id, pick(section.title))
+        placed = _rows(section.fields)
+        _section_heading(flow, section.id, pick(section.title), _row_height(flow, placed[0]) if placed else 40)
         if section.text:
             flow.paragraph(pick(section.text), size=9)
         _fields(flow, section.fields)
