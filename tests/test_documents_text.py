@@ -126,3 +126,4 @@ def test_nk_a_without_data_knows_the_childs_school_and_parents(somflow_cli, somf
     assert " Łucja, Jan " in text
     assert "Szkoła Podstawowa nr 7 im. Marii Skłodowskiej-Curie ul. Źródlana 12, 81-001 Gdynia" in text.split("Nazwa i adres miejsca pracy")[1][:300]
     assert "Osoba 2 doznająca przemocy domowej" not in text  # one victim: no empty numbered slots
+    assert "miejscowość Gdynia" in text and "*" not in text  # the official form marks no required fields

@@ -146,13 +146,14 @@ def save_filled(pdf: pikepdf.Pdf) -> bytes:
     return buffer.getvalue()
 
 
-def build_template(spec: FormSpec, lang: str | None = None, rows: dict[str, int] | None = None) -> bytes:
+def build_template(spec: FormSpec, lang: str | None = None, rows: dict[str, int] | None = None, *, marks: bool = True) -> bytes:
     """The fillable A4 template of ``spec`` in ``lang`` (default: current language); same spec, same bytes.
 
-    ``rows`` limits groups to the rows a filled document holds (see :func:`layout.layout`).
+    ``rows`` limits groups to the rows a filled document holds; ``marks=False`` prints no
+    required-field marks (see :func:`layout.layout`).
     """
     with language(lang):
-        content, widgets = layout(spec, rows)
+        content, widgets = layout(spec, rows, marks=marks)
     pdf = pikepdf.open(io.BytesIO(content))
     add_fields(pdf, widgets)
     pdf.docinfo[pikepdf.Name("/SomflowForm")] = pikepdf.String(f"{spec.id} v{spec.version} {spec_digest(spec)}")

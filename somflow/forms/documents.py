@@ -59,13 +59,22 @@ def template(spec: FormSpec, lang: str | None = None) -> bytes:
     return cached
 
 
+def document_template(spec: FormSpec, lang: str, rows: dict[str, int]) -> bytes:
+    """The template a generated document is filled into: ``rows`` of its groups, no required-field marks (cached per process)."""
+    key = (spec.id, acroform.spec_digest(spec), lang, "document", tuple(sorted(rows.items())))
+    cached = _templates.get(key)
+    if cached is None:
+        cached = _templates[key] = acroform.build_template(spec, lang, rows, marks=False)
+    return cached
+
+
 def _overflow(spec: FormSpec, data: dict[str, Any]) -> dict[str, int]:
     return {g.name: len(data.get(g.name) or []) for _s, g in spec.groups() if g.continuation and len(data.get(g.name) or []) > g.max}
 
 
 def _append_continuation(pdf: pikepdf.Pdf, spec: FormSpec, data: dict[str, Any], rows: dict[str, int], lang: str) -> None:
     with acroform.language(lang):
-        content, widgets = layout.continuation(spec, rows)
+        content, widgets = layout.continuation(spec, rows, marks=False)
     sheet = pikepdf.open(io.BytesIO(content))
     acroform.add_fields(sheet, widgets)
     values = acroform.pdf_values(spec, data, extra_rows=True)
@@ -94,10 +103,9 @@ def filled_rows(spec: FormSpec, data: dict[str, Any]) -> dict[str, int]:
 
 
 def render_document(spec: FormSpec, data: dict[str, Any], doc_id: str, *, lang: str | None = None, flatten: bool = False) -> tuple[bytes, int]:
-    """The filled, stamped PDF of ``data`` (already validated) and its page count: no empty numbered rows."""
+    """The filled, stamped PDF of ``data`` (already validated) and its page count: no empty numbered rows, no " *" marks."""
     lang = lang or language()
-    rows = filled_rows(spec, data)
-    pdf = pikepdf.open(io.BytesIO(acroform.build_template(spec, lang, rows) if rows else template(spec, lang)))
+    pdf = pikepdf.open(io.BytesIO(document_template(spec, lang, filled_rows(spec, data))))
     acroform.fill(pdf, acroform.pdf_values(spec, data))
     rows = _overflow(spec, data)
     if rows:

@@ -61,6 +61,8 @@ class _Flow:
         self.pdf.setCreator("somflow")
         self.pdf.setProducer("somflow")
         self.footer = footer
+        #: Required fields marked " *" (blank templates); a generated document's data was checked, so no marks.
+        self.marks = True
         self.page = 0
         self.widgets: list[Widget] = []
         self._start_page()
@@ -99,20 +101,21 @@ class _Flow:
         return self.buffer.getvalue()
 
 
-def _label(f: Field) -> str:
+def _label(f: Field, marks: bool = True) -> str:
+    """The printed label: footnote number, and (``marks``) " *" on a required field of a form filled by hand."""
     if not f.print_label:
         return ""
     text = pick(f.label)
     if f.footnote:
         text += str(f.footnote).translate(SUPERSCRIPT)
-    return text + (" *" if f.required else "")
+    return text + (" *" if f.required and marks else "")
 
 
 def _label_lines(flow: _Flow, f: Field, width: float) -> list[str]:
     """The printed label's lines; none for a field whose label is not printed."""
     if not f.print_label:
         return []
-    return simpleSplit(_label(f), flow.sans, LABEL_SIZE, width) or [""]
+    return simpleSplit(_label(f, flow.marks), flow.sans, LABEL_SIZE, width) or [""]
 
 
 def _cell_height(flow: _Flow, f: Field, width: float) -> float:
@@ -249,14 +252,16 @@ def _section_heading(flow: _Flow, section_id: str, title: str, first: float = 40
     flow.paragraph(f"{section_id}. {title}", size=10, bold=True, gap=2)
 
 
-def layout(spec: FormSpec, rows: dict[str, int] | None = None) -> tuple[bytes, list[Widget]]:
+def layout(spec: FormSpec, rows: dict[str, int] | None = None, *, marks: bool = True) -> tuple[bytes, list[Widget]]:
     """The form's printed pages and the places of its fields, in the current language.
 
     ``rows`` (group name → number of rows) prints only that many rows of a group: a
     filled document shows the rows it holds, not empty numbered slots; without it every
-    group prints ``max`` blank rows for filling in by hand.
+    group prints ``max`` blank rows for filling in by hand. ``marks=False`` leaves out the
+    " *" of required fields (a generated document reads as the official form does).
     """
     flow = _Flow(spec, f"{spec.id} v{spec.version}")
+    flow.marks = marks
     for line in spec.header:
         flow.paragraph(pick(line), size=8, gap=1)
     flow.y -= 6
@@ -277,9 +282,10 @@ def layout(spec: FormSpec, rows: dict[str, int] | None = None) -> tuple[bytes, l
     return flow.save(), flow.widgets
 
 
-def continuation(spec: FormSpec, rows: dict[str, int]) -> tuple[bytes, list[Widget]]:
+def continuation(spec: FormSpec, rows: dict[str, int], *, marks: bool = True) -> tuple[bytes, list[Widget]]:
     """The continuation sheet: for each group in ``rows`` (name → rows in the data), its rows after ``max``."""
     flow = _Flow(spec, f"{spec.id} v{spec.version} — " + _("arkusz kontynuacji"))
+    flow.marks = marks
     flow.paragraph(_("Arkusz kontynuacji: {title}", title=pick(spec.title)), size=12, bold=True, align="center", gap=8)
     for section in spec.sections:
         extra = [g for g in section.groups if g.continuation and rows.get(g.name, 0) > g.max]
