@@ -170,6 +170,7 @@ def test_blank_questionnaires_print_with_the_seed_questions(somflow_cli, somflow
     # Worded for the unit's type (the test workspace is a school), not the seed's kindergarten.
     assert "Czy zna Pan/Pani standardy ochrony dzieci przed krzywdzeniem obowiązujące w szkole?" in text
     assert "przedszkol" not in text and "Polityk" not in text
+    assert "Pytania" not in text  # no heading of ours: the seed's questionnaire has none
 
 
 @pytest.mark.parametrize(("kind", "phrase"), [("Przedszkole Miejskie nr 3", "w przedszkolu"), ("placówka opiekuńczo-wychowawcza", "w placówce"), ("Liceum Ogólnokształcące", "w szkole")])
