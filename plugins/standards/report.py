@@ -208,7 +208,7 @@ def render(workspace: Workspace, figures: Figures, conclusions: str = "") -> byt
         p(_("2. Opis metod, narzędzi i kryteriów użytych do przeprowadzenia analizy"), h2),
         p(_(
             "Narzędzia: rejestr potwierdzeń zapoznania się ze Standardami (oświadczenia, listy obecności), rejestr zgłoszeń i proponowanych zmian "
-            "({register_entries} w okresie), ankieta monitorująca (wzór: załącznik nr 5), zestawienia liczbowe spraw z somflow. "
+            "({register_entries} w okresie), ankieta monitorująca (wzór: załącznik nr 5), zestawienia liczbowe spraw prowadzonych w placówce. "
             "Kryteria: brak potwierdzenia zapoznania się ze Standardami; co najmniej {share}% odpowiedzi w ankiecie wskazujących na problem; niezamknięte zgłoszenia.",
             register_entries=ngettext("{n} wpis", "{n} wpisów", len(figures.entries)),
             share=int(ATTENTION_SHARE * 100),
@@ -247,7 +247,11 @@ def render(workspace: Workspace, figures: Figures, conclusions: str = "") -> byt
         for qs in summary.questions:
             if qs.question.type not in survey.CLOSED_TYPES and qs.texts:
                 story.append(p(pick(qs.question.label), small))
-                story += [p("– " + text, small) for text in printable_answers(workspace, qs.texts)]
+                kept = printable_answers(workspace, qs.texts)
+                story += [p("– " + text, small) for text in kept]
+                if len(kept) < len(qs.texts):  # said once, so the head knows answers exist without reading who
+                    left = len(qs.texts) - len(kept)
+                    story.append(p(ngettext("({n} odpowiedź pominięta: zawierała dane identyfikujące osobę)", "({n} odpowiedzi pominięte: zawierały dane identyfikujące osobę)", left), small))
 
     story.append(p(_("3.{n}. Sprawy i interwencje (zestawienie liczbowe)", n=4 + len(figures.surveys)), h3))
     if figures.cases:
@@ -274,16 +278,11 @@ def render(workspace: Workspace, figures: Figures, conclusions: str = "") -> byt
 
 
 def printable_answers(workspace: Workspace, texts: list[str]) -> list[str]:
-    """Free-text survey answers as the report prints them: one naming a known person or holding a PESEL is left out.
+    """Free-text survey answers the report may print: one naming a known person or holding a PESEL is left out.
 
-    The same check as the register of reports (:func:`register.identity_warnings`); what was
-    left out is said in one line, so the head knows answers exist without reading who.
+    The same check as the register of reports (:func:`register.identity_warnings`).
     """
-    kept = [t for t in texts if not register.identity_warnings(workspace.store, t)]
-    left = len(texts) - len(kept)
-    if left:
-        kept.append(ngettext("({n} odpowiedź pominięta: zawierała dane identyfikujące osobę)", "({n} odpowiedzi pominięte: zawierały dane identyfikujące osobę)", left))
-    return kept
+    return [t for t in texts if not register.identity_warnings(workspace.store, t)]
 
 
 def recommendations(figures: Figures) -> list[str]:
