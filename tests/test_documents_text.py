@@ -127,3 +127,10 @@ def test_nk_a_without_data_knows_the_childs_school_and_parents(somflow_cli, somf
     assert "Szkoła Podstawowa nr 7 im. Marii Skłodowskiej-Curie ul. Źródlana 12, 81-001 Gdynia" in text.split("Nazwa i adres miejsca pracy")[1][:300]
     assert "Osoba 2 doznająca przemocy domowej" not in text  # one victim: no empty numbered slots
     assert "miejscowość Gdynia" in text and "*" not in text  # the official form marks no required fields
+
+
+def test_intervention_card_prints_the_seed_wording_once(tmp_path: Path):
+    text = text_of(acroform.build_template(forms.load_spec(NK_FORMS / "karta-interwencji.yaml"), "pl"), tmp_path)
+    assert text.count("Karta interwencji") == 1  # the title, not again as a section heading
+    assert text.count("Forma podjętej interwencji") == 1 and "inny rodzaj interwencji – jaki" not in text
+    assert "inny rodzaj interwencji. Jaki?" in text
