@@ -76,7 +76,7 @@ def test_nk_a_prints_the_wording_of_the_seed_form(tmp_path: Path):
         "„NIEBIESKA KARTA – A”",
         "Osoba 1 doznająca przemocy domowej",
         "Osoba 2 stosująca przemoc domową",
-        "VIII. CZY OSOBA STOSUJĄCA PRZEMOC DOMOWĄ POSIADA BROŃ PALNĄ? tak nie nie ustalono",
+        "VIII. CZY OSOBA STOSUJĄCA PRZEMOC DOMOWĄ POSIADA BROŃ PALNĄ? tak nie",  # the question, then its options
         "Pedagoga, psychologa lub terapeutę, będących przedstawicielami podmiotów, o których mowa w art. 9a ust. 3 ustawy z dnia 29 lipca 2005 r. o przeciwdziałaniu przemocy domowej",
     ):
         assert wording in text
@@ -126,7 +126,7 @@ def test_nk_a_without_data_knows_the_childs_school_and_parents(somflow_cli, somf
     assert " Łucja, Jan " in text
     assert "Szkoła Podstawowa nr 7 im. Marii Skłodowskiej-Curie ul. Źródlana 12, 81-001 Gdynia" in text.split("Nazwa i adres miejsca pracy")[1][:300]
     assert "Osoba 2 doznająca przemocy domowej" not in text  # one victim: no empty numbered slots
-    assert "miejscowość Gdynia" in text and "*" not in text  # the official form marks no required fields
+    assert "miejscowość data Gdynia 2026-11-17" in text and "*" not in text  # the official form marks no required fields
 
 
 def test_intervention_card_prints_the_seed_wording_once(tmp_path: Path):
@@ -134,3 +134,43 @@ def test_intervention_card_prints_the_seed_wording_once(tmp_path: Path):
     assert text.count("Karta interwencji") == 1  # the title, not again as a section heading
     assert text.count("Forma podjętej interwencji") == 1 and "inny rodzaj interwencji – jaki" not in text
     assert "inny rodzaj interwencji. Jaki?" in text
+
+
+def _seed(prefix: str) -> Path | None:
+    """A seed text in ``shared/seeds`` beside the repository (or beside its worktrees' folder), if there."""
+    for folder in Path(__file__).resolve().parents[1:4]:
+        found = sorted((folder / "shared" / "seeds").glob(f"{prefix}_*.txt"))
+        if found:
+            return found[0]
+    return None
+
+
+SEED_004 = _seed("004")
+#: Where the printed NK-A words the seed's grid cells one by one (a row per cell instead of a table);
+#: each is the seed's own words rearranged, listed here so that anything else must be the seed's wording.
+NK_A_GRID_WORDING = re.compile(
+    r"^(Osoba \d stosująca przemoc wobec Osoby \d doznającej przemocy"
+    r"|Przemoc (fizyczna|psychiczna|seksualna|ekonomiczna|za pomocą środków komunikacji elektronicznej) .*\(wymień jakie\)"
+    r"|Inne zaniedbanie, .*\(wymień jakie\)"
+    r"|Doprowadzenie do policyjnego pomieszczenia .* art\. 244 .*"
+    r"|Odległość w metrach|gdzie\?\))$"
+)
+
+
+@pytest.mark.skipif(SEED_004 is None, reason="the seeds are not beside the repository")
+def test_nk_a_headings_labels_and_options_are_the_seeds_words():
+    from somflow.i18n import pick
+
+    seed = open(SEED_004, encoding="utf-8").read()
+    seed = " ".join(seed[seed.index("załącznik nr 8"):].split())
+    spec = forms.load_spec(NK_FORMS / "niebieska-karta-a.yaml")
+    printed = [" ".join(pick(line).split()) for line in spec.header]
+    for section in spec.sections:
+        if pick(section.title):
+            printed.append(" ".join(f"{section.id}. {pick(section.title)}".split()))
+        for f in [*section.fields, *(f for g in section.groups for f in g.fields)]:
+            printed += [" ".join(pick(f.label).split())] if f.print_label else []
+            printed += [" ".join(pick(c.label).split()) for c in f.choices]
+        printed += [layout.row_label(g, n) for g in section.groups for n in range(1, g.max + 1)]
+    foreign = sorted({text for text in printed if text not in seed and not NK_A_GRID_WORDING.match(text)})
+    assert not foreign, foreign
