@@ -174,3 +174,10 @@ def test_nk_a_headings_labels_and_options_are_the_seeds_words():
         printed += [layout.row_label(g, n) for g in section.groups for n in range(1, g.max + 1)]
     foreign = sorted({text for text in printed if text not in seed and not NK_A_GRID_WORDING.match(text)})
     assert not foreign, foreign
+
+
+@pytest.mark.parametrize("form", ["oswiadczenie-rodzica-standardy", "oswiadczenie-pracownika-standardy"])
+def test_declarations_print_no_heading_of_ours(form: str, tmp_path: Path):
+    text = text_of(acroform.build_template(forms.load_spec(STANDARDS_FORMS / f"{form}.yaml"), "pl"), tmp_path)
+    assert "Dane" not in text.split()  # the seed's declaration starts with place, date and name, no "I. Dane"
+    assert "OŚWIADCZENIE Oświadczam" in text or "OŚWIADCZENIE Ja, niżej podpisana/y" in text
