@@ -38,7 +38,7 @@ class App:
 
     @cached_property
     def root(self) -> Path | None:
-        from somflow.workspace import find_root
+        from somflow.workspace_root import find_root
 
         return find_root(self.workspace_option)
 
@@ -70,6 +70,8 @@ def pass_app(f):
 i18n.bind_click()  # click's own messages in Polish (somflow/locale/pl/LC_MESSAGES/click.po)
 click_help.install(i18n.click_words("pl"))
 _verbosity = {"level": 0}  # read by main() to decide whether to show a traceback
+_LISTED = "somflow.listed_commands"  # ctx.meta: the plugins' commands as --help lists them
+_LISTING = "somflow.listing"  # ctx.meta: --help is listing the commands
 
 
 class SomflowGroup(click.Group):
@@ -83,11 +85,33 @@ class SomflowGroup(click.Group):
     def _plugin_commands(self, ctx: click.Context) -> dict[str, click.Command]:
         return self._app(ctx).plugins.commands(reserved=set(self.commands))
 
+    def _listed_commands(self, ctx: click.Context) -> dict[str, click.Command]:
+        """The plugins' commands to list: from :mod:`somflow.command_cache` while it is current, else loaded (and cached)."""
+        if _LISTED not in ctx.meta:
+            from somflow import command_cache
+
+            app = self._app(ctx)
+            listed = command_cache.load(app.root)
+            if listed is None:
+                listed = self._plugin_commands(ctx)
+                command_cache.save(app.root, app.plugins, listed)
+            ctx.meta[_LISTED] = listed
+        return ctx.meta[_LISTED]
+
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted({*self.commands, *self._plugin_commands(ctx)})
+        return sorted({*self.commands, *self._listed_commands(ctx)})
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        ctx.meta[_LISTING] = True  # get_command may answer with the cached stand-ins, which only describe a command
+        try:
+            super().format_commands(ctx, formatter)
+        finally:
+            del ctx.meta[_LISTING]
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         """The command ``name``; a plugin's :class:`~somflow.lazy_commands.LazyCommand` is imported only when it runs."""
+        if ctx.meta.get(_LISTING):
+            return self.commands.get(name) or self._listed_commands(ctx).get(name)
         return self.commands.get(name) or self._plugin_commands(ctx).get(name)
 
 

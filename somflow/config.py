@@ -13,8 +13,7 @@ from typing import Any
 
 from somflow.errors import ConfigError
 from somflow.i18n import _
-
-CONFIG_NAME = "somflow.toml"
+from somflow.workspace_root import CONFIG_NAME  # noqa: F401  (config.CONFIG_NAME, as before)
 
 #: Institutions documents are addressed to; each may have a ``[<role>]`` section (see the somflow_addressee hook).
 ADDRESSEE_ROLES = ("zespol_interdyscyplinarny", "policja", "prokuratura", "sad_rodzinny", "ops")

@@ -68,6 +68,11 @@ def add_catalog_dir(locale_dir: Path, domain: str) -> None:
         _loaded.clear()
 
 
+def catalog_dirs() -> list[tuple[Path, str]]:
+    """The catalogues packages added with :func:`add_catalog_dir` (the core's own is not among them)."""
+    return _sources[1:]
+
+
 def add_catalog(lang: str, entries: dict[str, str]) -> None:
     """Add translations ``{polish_text: translated_text}`` for ``lang`` from code (a test, a small plugin)."""
     _entries.setdefault(lang, {}).update(entries)

@@ -23,9 +23,10 @@ from somflow.workspace import create
 
 @pytest.fixture
 def somflow_workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A new demo workspace; SOMFLOW_WORKSPACE points at it and the language is Polish."""
+    """A new demo workspace; SOMFLOW_WORKSPACE points at it, the language is Polish, the command cache its own."""
     root = create(tmp_path / "workspace", DEMO_VALUES)
     monkeypatch.setenv("SOMFLOW_WORKSPACE", str(root))
+    monkeypatch.setenv("SOMFLOW_CACHE_DIR", str(tmp_path / "command-cache"))  # not the user's (somflow.command_cache)
     monkeypatch.delenv("SOMFLOW_LANG", raising=False)
     i18n.set_language("pl")
     return root

@@ -11,26 +11,13 @@ from somflow import config
 from somflow.errors import ConfigError
 from somflow.fileio import make_private_dir, restrict_to_owner
 from somflow.i18n import _
+from somflow.workspace_root import find_root  # noqa: F401  (the one way to find the folder; cli imports it from there)
 
 if TYPE_CHECKING:
     from somflow.plugins import PluginHost
     from somflow.store import Store
 
 FOLDERS = ("inbox", "archive", "rejected")
-
-
-def find_root(explicit: str | Path | None = None, start: Path | None = None) -> Path | None:
-    """The workspace folder: ``explicit``, else ``SOMFLOW_WORKSPACE``, else the nearest parent with somflow.toml."""
-    chosen = str(explicit or os.environ.get("SOMFLOW_WORKSPACE") or "").strip()
-    if len(chosen) > 1 and chosen[0] == chosen[-1] == '"':  # cmd.exe: set SOMFLOW_WORKSPACE="C:\\Moje dane" keeps the quotes
-        chosen = chosen[1:-1]
-    if chosen:
-        return Path(chosen).expanduser().resolve()
-    here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / config.CONFIG_NAME).is_file():
-            return folder
-    return None
 
 
 class Workspace:

@@ -23,6 +23,12 @@ def english_catalogue(package_dir: Path) -> dict[str, str]:
     return {k: v for k, v in found._catalog.items() if isinstance(k, str) and k}
 
 
+@pytest.fixture(autouse=True)
+def _own_command_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test lists commands with a command cache of its own, never the user's (somflow.command_cache)."""
+    monkeypatch.setenv("SOMFLOW_CACHE_DIR", str(tmp_path_factory.mktemp("command-cache")))
+
+
 def run_somflow(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None, input: str | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
     """Run ``python -m somflow ARGS`` as a separate process, as a user would from a terminal."""
     full_env = {**os.environ, **(env or {})}

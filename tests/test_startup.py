@@ -76,3 +76,10 @@ def test_every_registered_lazy_command_loads_the_command_it_names():
 def test_a_lazy_command_naming_the_wrong_command_is_refused():
     with pytest.raises(ValueError, match="registered as 'fill'"):
         LazyCommand("fill", "somflow.forms.commands:forms", help="x").load()
+
+
+def test_help_with_a_warm_command_cache_loads_neither_pluggy_nor_the_plugins(somflow_workspace):
+    loaded_by("--help")  # a full load writes the cache (somflow.command_cache)
+    modules = loaded_by("--help")
+    assert "pluggy" not in modules and "somflow.plugins" not in modules and "importlib.metadata" not in modules
+    assert not any(name.endswith((".plugin", ".hooks")) or name == "somflow.core_plugin" for name in modules)
