@@ -10,6 +10,7 @@ import os
 import stat
 
 import pytest
+import somflow_standards
 from click.testing import CliRunner
 
 from somflow import command_cache, i18n
@@ -74,3 +75,22 @@ def test_a_change_of_the_plugins_chosen_makes_the_cache_stale(somflow_workspace,
     assert command_cache.load(somflow_workspace) is None
     listed = help_text()
     assert "standards" in listed and "vetting" not in listed
+
+
+def test_an_edited_plugin_module_or_a_new_distribution_makes_the_cache_stale(somflow_workspace, tmp_path, monkeypatch):
+    help_text()
+    data = json.loads(command_cache.cache_file(somflow_workspace).read_text(encoding="utf-8"))
+    edited = somflow_standards.__file__
+    assert edited in data["files"]
+    st = os.stat(edited)
+    os.utime(edited, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
+    try:
+        assert command_cache.load(somflow_workspace) is None  # an edited editable install
+    finally:
+        os.utime(edited, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert command_cache.load(somflow_workspace) is not None
+    site = tmp_path / "site"
+    (site / "somflow_gdynia-1.0.dist-info").mkdir(parents=True)
+    (site / "somflow_gdynia-1.0.dist-info" / "entry_points.txt").write_text("[somflow]\ngdynia = somflow_gdynia\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(site))
+    assert command_cache.load(somflow_workspace) is None  # a distribution installed
