@@ -76,7 +76,8 @@ def demo() -> int:
     env = {**os.environ, "SOMFLOW_WORKSPACE": str(DEMO)}
     form = "oswiadczenie-o-niekaralnosci"
     example = DEMO / f"{form}.example.yaml"
-    example.write_bytes(subprocess.run([str(somflow), "forms", "example", form], env=env, check=True, capture_output=True).stdout)
+    # `forms example --out` writes it owner-only, like everything somflow puts in a workspace
+    sh(somflow, "forms", "example", form, "--out", example, env=env)
     printed = DEMO / f"{form}.pdf"
     sh(somflow, "plugins", env=env)
     sh(somflow, "fill", form, "--data", example, "--out", printed, env=env)
