@@ -185,6 +185,7 @@ def file_stacks(ws: Workspace, files: list[Path], truth: dict[str, list[tuple[st
         "printed": sum(any(p["how"] == "ustalona z nadruku" for p in d["returned"]["placed"]) for d in rescued),
         "order": sum(any(p["how"] == "ustalona z kolejności" for p in d["returned"]["placed"]) for d in rescued),
         "set_aside": len(set_aside),
+        "reasons": [f"{item.name}: {item.reason[:160]}" for item in set_aside],
         "after": after,
         "wrong": wrong,
         "lost": lost,
@@ -255,6 +256,8 @@ def stacks(work: Path, args) -> None:
         f"with a page placed by its printed id: {result['printed']}, by its neighbours: {result['order']}"
     )
     print(f"files set aside for review:      {result['set_aside']}")
+    for reason in result["reasons"]:
+        print(f"  {reason}")
     print(f"after `somflow inbox assign`:    {result['after']}/{documents} ({result['after'] / documents:.1%})")
     print(f"pages placed wrongly: {result['wrong']}; files lost: {result['lost']}")
     print(f"QR identification is {peer_time / ours_time:.1f}x faster than rasterising at 300 dpi")
