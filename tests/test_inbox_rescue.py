@@ -14,7 +14,7 @@ from somflow.inbox.model import PageCode
 from somflow.inbox.rescue import BY_ORDER, BY_PRINT, infer_from_neighbours, match_label
 from somflow.workspace import Workspace
 
-NK_A = "niebieska-karta-a"  # 9 pages
+NK_A = "niebieska-karta-a"  # 9 pages when the issue was written, 7 since the form was reworked
 DECLARATION = "oswiadczenie-o-niekaralnosci"  # 1 page
 CONSENT = "zgoda-na-wizerunek"  # 2 pages
 DPI = 150
@@ -51,9 +51,9 @@ def returned(root: Path, doc: dict) -> dict:
     return now["returned"]
 
 
-def test_the_ballpoint_page_of_a_9_page_nk_a_is_placed_and_shown_in_status(somflow_cli, somflow_workspace):
+def test_the_ballpoint_page_of_a_multi_page_nk_a_is_placed_and_shown_in_status(somflow_cli, somflow_workspace):
     doc = S.print_form(somflow_cli, somflow_workspace, NK_A)
-    assert doc["pages"] == 9
+    assert doc["pages"] >= 5
     pages = scanned(somflow_workspace, doc)
     clean = S.render(somflow_workspace / doc["file"], DPI)[3]
     pages[3] = S.jpeg(S.finder_stroke(S.fade(clean, 0.6), DPI), 40)  # a ballpoint across a finder pattern, faded copy
