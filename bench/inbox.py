@@ -22,7 +22,7 @@ seconds each until set aside, and the peak memory of the bench process.
 Both identification approaches get the same number of worker processes.
 
 Then a set of **randomly degraded stacks** of the project's own forms
-(``somflow fill``: declaration, consent, the 9-page NK-A, karta interwencji),
+(``somflow fill``: declaration, consent, the multi-page NK-A, karta interwencji),
 1-3 documents a scan, seeded: every page turned up to 3°, and at random
 perspective, blur, noise, fading, a ballpoint line across a finder pattern of
 the code, a page upside down; each scan at 150, 200 or 300 dpi, JPEG quality
