@@ -32,16 +32,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 from pypdf import PdfReader, PdfWriter  # noqa: E402
+from somflow_image_consent import children as children_mod  # noqa: E402
+from somflow_image_consent import printing  # noqa: E402
 
 from somflow.config import DEMO_VALUES  # noqa: E402
 from somflow.forms import acroform  # noqa: E402
 from somflow.forms.catalog import get  # noqa: E402
 from somflow.forms.documents import template  # noqa: E402
+from somflow.people import classlist  # noqa: E402
 from somflow.plugins import PluginHost  # noqa: E402
 from somflow.workspace import Workspace, create  # noqa: E402
-from somflow_image_consent import children as children_mod  # noqa: E402
-from somflow.people import classlist  # noqa: E402
-from somflow_image_consent import printing  # noqa: E402
 
 FIRST = ["Zofia", "Łucja", "Jan", "Ścibor", "Żaneta", "Michał", "Ewa", "Gęślą", "Oliwia", "Jakub"]
 LAST = ["Żak", "Łęcka", "Nowak", "Wójcik", "Źrebiec", "Kowalska", "Dąbrowski", "Wiśniewska"]

@@ -31,6 +31,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from markdown_table import print_table
+
 from somflow import hookimpl
 from somflow.config import DEMO_VALUES
 from somflow.municipality import unit_rows, unit_workspace

@@ -30,7 +30,7 @@ from somflow.testing import smtp_sink
 from somflow.workspace import Workspace, create
 
 sys.path.insert(0, str(Path(__file__).parent))
-from store import timed  # noqa: E402  (bench/store.py: median of repeated runs)
+from store import timed
 
 TODAY = date(2026, 12, 14)
 

@@ -22,10 +22,11 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
+from somflow_standards import acknowledgments, people, report, settings, survey
+
 from somflow.config import DEMO_VALUES
 from somflow.plugins import PluginHost
 from somflow.workspace import Workspace, create
-from somflow_standards import acknowledgments, people, report, settings, survey
 
 QUESTIONS = ["zna_standardy", "zna_polityke", "rozpoznaje_symptomy", "wie_jak_reagowac", "zaobserwowal_naruszenie", "uwagi"]
 

@@ -24,9 +24,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from markdown_table import print_table
 from tinydb import Query, TinyDB
 
-from markdown_table import print_table
 from somflow.store import TinyDBStore
 
 

@@ -23,12 +23,12 @@ import time
 from datetime import date
 from pathlib import Path
 
+from somflow_vetting import csv_import, records, requirements
+from somflow_vetting.people import COLLECTION, FIELDS
 from stdnum.pl import pesel as stdnum_pesel
 
 from somflow.config import DEMO_VALUES
 from somflow.workspace import Workspace, create
-from somflow_vetting import csv_import, records, requirements
-from somflow_vetting.people import COLLECTION, FIELDS
 
 
 def make_csv(size: int) -> str:

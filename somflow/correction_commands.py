@@ -3,13 +3,11 @@
 
 from __future__ import annotations
 
-
 import click
 
 from somflow import corrections, hookimpl, notices
 from somflow.i18n import _
 from somflow.user_errors import user_errors
-
 
 reason_option = click.option("--reason", "--powod", "reason", required=True, help="Powód: co było błędne albo dlaczego wpis jest wycofywany (wymagany).")
 by_option = click.option("--by", "--kto", "by", default="", help="Kto wycofuje/poprawia (domyślnie użytkownik systemu).")

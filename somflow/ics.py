@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from icalendar import Alarm, Calendar, Event
@@ -21,7 +21,7 @@ from somflow.fileio import write_private
 from somflow.i18n import _
 
 ALARM_HOUR = 9
-EPOCH = datetime(2024, 1, 1, tzinfo=timezone.utc)
+EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
 
 
 def uid(unit: str, key: str) -> str:
@@ -31,7 +31,7 @@ def uid(unit: str, key: str) -> str:
 
 def calendar(deadlines: Iterable[Deadline], *, unit: str, institution: str, stamp: datetime | None = None) -> Calendar:
     """An iCalendar object with one VEVENT per open deadline."""
-    stamp = stamp or datetime.now(timezone.utc).replace(microsecond=0)
+    stamp = stamp or datetime.now(UTC).replace(microsecond=0)
     cal = Calendar()
     cal.add("prodid", f"-//somflow//somflow {__version__}//PL")
     cal.add("version", "2.0")

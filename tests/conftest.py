@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from store_fixtures import pg_server  # noqa: F401  (one PostgreSQL server per test process, for every module)
 
 REPO = Path(__file__).resolve().parent.parent

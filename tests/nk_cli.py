@@ -6,9 +6,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from somflow.workspace import Workspace
-
 from nk_data import payload, write
+
+from somflow.workspace import Workspace
 
 PEDAGOG = "Anna Kowalska, pedagog szkolny"
 MOTHER = "Łucja Żak"

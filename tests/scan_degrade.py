@@ -266,7 +266,7 @@ def save_jbig2_pdf(page: Image.Image, target: Path, dpi: int = 200) -> Path:
     # Pillow codes its 1-bit pixels (1 = white) as they are; in JBIG2 1 is black: code the negative.
     image.point(lambda v: 255 - v).save(buffer, "PDF", resolution=float(dpi))
     with pikepdf.open(buffer) as g4_pdf:
-        (xobject,) = [g4_pdf.pages[0].Resources.XObject[name] for name in g4_pdf.pages[0].Resources.XObject.keys()]
+        (xobject,) = [g4_pdf.pages[0].Resources.XObject[name] for name in g4_pdf.pages[0].Resources.XObject]
         g4 = xobject.read_raw_bytes()
         assert "/CCITTFaxDecode" in str(xobject.Filter)
     width, height = image.size

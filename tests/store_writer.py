@@ -7,9 +7,9 @@ A line is printed only after the commit returned, so every printed id must survi
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from somflow.store import open_store
-from pathlib import Path
 
 
 def main() -> None:

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import run_somflow
 
 from somflow.cli import cli
-from conftest import run_somflow
 
 
 def test_init_creates_the_workspace_with_private_files(tmp_path):

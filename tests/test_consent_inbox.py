@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from inbox_fixtures import render_pdf, save_pdf, scanned_pages
+
 from somflow.fileio import write_private
 from somflow.workspace import Workspace
 

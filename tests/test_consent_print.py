@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from inbox_fixtures import rasterise, save_pdf, scanned_pages
 from pypdf import PdfReader
 
-from inbox_fixtures import rasterise, save_pdf, scanned_pages
 from somflow import forms
 from somflow.calendar import next_working_day
 from somflow.deadlines import collect
@@ -116,7 +116,7 @@ def test_example_data_fills_the_form(somflow_workspace):
 
 
 def test_returned_printed_form_goes_through_the_inbox_to_the_child(printed, somflow_cli, somflow_workspace):
-    out, docs = printed
+    _out, docs = printed
     root = somflow_workspace
     zofia = next(d for d in docs if d["data"]["imie_nazwisko_dziecka"].startswith("Zofia"))
     save_pdf(scanned_pages([root / zofia["file"]]), root / "inbox" / "skan-zofia.pdf")

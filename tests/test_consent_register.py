@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import english_catalogue
 
 from somflow.workspace import Workspace

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import run_somflow
 
 from somflow import hookimpl
@@ -84,6 +83,7 @@ def test_every_message_of_contacts_and_scaffold_has_an_english_entry():
     import ast
 
     from conftest import REPO
+
     from somflow import i18n
 
     for module in ("somflow/contacts.py", "somflow/scaffold.py"):

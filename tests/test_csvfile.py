@@ -28,7 +28,7 @@ def test_delimiter(line, expected):
 
 @pytest.mark.parametrize(
     "payload",
-    ["Imię;Łódź\n".encode("utf-8-sig"), "Imię;Łódź\n".encode("utf-8"), "Imię;Łódź\n".encode("cp1250"), "Imię;Łódź\n".encode("utf-16")],
+    ["Imię;Łódź\n".encode("utf-8-sig"), "Imię;Łódź\n".encode(), "Imię;Łódź\n".encode("cp1250"), "Imię;Łódź\n".encode("utf-16")],
 )
 def test_encodings(payload):
     assert decode_text(payload, "lista.csv") == "Imię;Łódź\n"

@@ -3,7 +3,6 @@
 from datetime import date
 
 import pytest
-
 from conftest import english_catalogue
 
 from somflow import hookimpl
@@ -192,9 +191,13 @@ def test_every_message_has_an_english_entry():
     missing = []
     for name in ("deadlines.py", "ics.py", "reminders/plan.py", "reminders/digest.py", "reminders/smtp.py", "reminders/plugin.py"):
         for node in ast.walk(ast.parse((root / name).read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "_" and isinstance(node.args[0], ast.Constant):
-                if node.args[0].value not in catalogue:
-                    missing.append((name, node.args[0].value))
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", None) == "_"
+                and isinstance(node.args[0], ast.Constant)
+                and node.args[0].value not in catalogue
+            ):
+                missing.append((name, node.args[0].value))
     assert missing == []
 
 

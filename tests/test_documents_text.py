@@ -12,11 +12,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from test_forms_all import project_specs
 
 from somflow import forms
 from somflow.forms import acroform, layout
 from somflow.forms.documents import render_document
-from test_forms_all import project_specs
 
 NK_FORMS = Path(__file__).resolve().parents[1] / "plugins" / "niebieska_karta" / "forms"
 STANDARDS_FORMS = Path(__file__).resolve().parents[1] / "plugins" / "standards" / "forms"
@@ -105,11 +105,11 @@ def test_children_list_heads_each_row_as_a_child(tmp_path: Path):
 
 def test_nk_a_without_data_knows_the_childs_school_and_parents(somflow_cli, somflow_workspace: Path, tmp_path: Path):
     """``somflow nk new`` answered at the prompts: the NK-A printed for the case names the school and the parents."""
-    from somflow.people import register
-    from somflow.workspace import Workspace
-
     from nk_cli import start
     from nk_data import CHILD_PESEL
+
+    from somflow.people import register
+    from somflow.workspace import Workspace
 
     store = Workspace(somflow_workspace).store
     register.add(store, register.new_person("child", "Zofia", "Żak", group="3b", guardians=[{"name": "Łucja Żak", "email": "l@example.pl"}]))
@@ -161,7 +161,7 @@ NK_A_GRID_WORDING = re.compile(
 def test_nk_a_headings_labels_and_options_are_the_seeds_words():
     from somflow.i18n import pick
 
-    seed = open(SEED_004, encoding="utf-8").read()
+    seed = Path(SEED_004).read_text(encoding="utf-8")
     seed = " ".join(seed[seed.index("załącznik nr 8"):].split())
     spec = forms.load_spec(NK_FORMS / "niebieska-karta-a.yaml")
     printed = [" ".join(pick(line).split()) for line in spec.header]

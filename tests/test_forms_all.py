@@ -14,10 +14,10 @@ from pathlib import Path
 import pikepdf
 import pytest
 import yaml
-from pypdf import PdfReader
-
 from forms_fixtures import SPEC, ink_in, pdftotext, render
 from inbox_fixtures import rasterise
+from pypdf import PdfReader
+
 from somflow import forms
 from somflow.config import DEMO_VALUES
 from somflow.inbox.qr import decode

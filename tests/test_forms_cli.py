@@ -7,11 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
+from forms_fixtures import EXAMPLE, FORM_ID, SPEC, ink_in, pdftotext, proba_workspace, render  # noqa: F401 - fixture
 from pypdf import PdfReader
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
-from forms_fixtures import EXAMPLE, FORM_ID, SPEC, ink_in, pdftotext, proba_workspace, render  # noqa: F401 - fixture
 from somflow import forms
 from somflow.errors import SomflowError
 from somflow.workspace import Workspace

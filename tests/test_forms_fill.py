@@ -7,11 +7,11 @@ from pathlib import Path
 import pikepdf
 import pytest
 import yaml
-from pypdf import PdfReader
-
 from conftest import run_somflow
 from forms_fixtures import EXAMPLE, FORM_ID, ink_in, pdftotext, proba_workspace, render  # noqa: F401 - fixture
 from inbox_fixtures import rasterise
+from pypdf import PdfReader
+
 from somflow import forms
 from somflow.inbox.qr import decode
 from somflow.workspace import Workspace

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-import yaml
-from pypdf import PdfReader
-
 import third_party_pdfs as tp
+import yaml
 from conftest import run_somflow
 from forms_fixtures import ink_in, pdftotext, render
+from pypdf import PdfReader
+
 from somflow.forms import acroform
 
 POLISH = tp.POLISH
@@ -305,7 +305,7 @@ def test_line_breaks_as_acrobat_stores_them(somflow_cli, tmp_path):
     result, out = fill(somflow_cli, tmp_path, template, {"uwagi": "Pierwsza żółta\r\nDruga\rTrzecia"}, "--flatten", out="plaski.pdf")
     assert result.exit_code == 0, result.output
     lines = [line.strip() for line in pdftotext(out).splitlines() if line.strip()]
-    assert ["Pierwsza żółta", "Druga", "Trzecia"] == lines[1:4]
+    assert lines[1:4] == ["Pierwsza żółta", "Druga", "Trzecia"]
     with pikepdf.open(template) as pdf:
         pdf.Root.AcroForm.Fields[5].V = pikepdf.String("Jeden\rDwa")  # as a viewer saved it
         assert acroform.field_values(pdf)["uwagi"] == "Jeden\nDwa"

@@ -14,7 +14,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, run_somflow
 
 GDYNIA = REPO / "plugins" / "gdynia"
@@ -94,9 +93,9 @@ def test_the_plugins_own_tests_pass_when_installed(tmp_path, gdynia_site):
 
 def nk_case_documents(cli, root: Path, folder: Path) -> tuple[str, dict]:
     """Open an NK case, start it, hand NK-B, deliver NK-A; return NK-B's text and NK-A's addressee."""
+    from nk_cli import MOTHER, PEDAGOG, new_case, ok, start
     from pypdf import PdfReader
 
-    from nk_cli import MOTHER, PEDAGOG, new_case, ok, start
     from somflow import forms
     from somflow.plugins import PluginHost
     from somflow.workspace import Workspace

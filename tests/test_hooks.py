@@ -10,13 +10,12 @@ import io
 from datetime import date
 
 import pytest
+from conftest import REPO
 from reportlab.pdfgen import canvas
 
-from conftest import REPO
-
 from somflow import forms, hookimpl
-from somflow.errors import ConfigError
 from somflow.contacts import addressee, contacts
+from somflow.errors import ConfigError
 from somflow.inbox.model import Claim
 from somflow.inbox.pipeline import run_pipeline
 

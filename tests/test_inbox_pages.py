@@ -6,9 +6,9 @@ import io
 from pathlib import Path
 
 import pytest
+from inbox_fixtures import qr_image, render_pdf, save_jpeg, save_pdf, save_tiff, scanned_pages
 from PIL import Image
 
-from inbox_fixtures import qr_image, render_pdf, save_jpeg, save_pdf, save_tiff, scanned_pages
 from somflow.inbox.model import PageCode, Rejected
 from somflow.inbox.pages import PageSource, sniff
 from somflow.inbox.qr import parse, read_page

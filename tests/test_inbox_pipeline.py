@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pikepdf
 import pytest
+from inbox_fixtures import make_document, render_pdf, save_jpeg, save_pdf, scanned_pages
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
-from inbox_fixtures import make_document, render_pdf, save_jpeg, save_pdf, scanned_pages
 from somflow import hookimpl
 from somflow.errors import SomflowError
 from somflow.inbox import filing, ocr
@@ -76,7 +76,7 @@ def test_ten_page_scan_with_three_documents_is_split(ws):
     docs = [make_document(ws.root, pages=n) for n in (3, 2, 4)]
     pages = scanned_pages([ws.root / d["file"] for d in docs])
     blank = pages[0].point(lambda v: 235)  # the empty back of a duplex sheet
-    pages = pages[:5] + [blank] + pages[5:]
+    pages = [*pages[:5], blank, *pages[5:]]
     assert len(pages) == 10
     save_pdf(pages, ws.path("inbox") / "stos.pdf")
     outcome = run_pipeline(ws, ws.path("inbox") / "stos.pdf")

@@ -12,8 +12,6 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from PIL import Image
-
 from inbox_fixtures import (
     make_document,
     save_jpeg,
@@ -24,6 +22,8 @@ from inbox_fixtures import (
     wait_until,
     waiting,
 )
+from PIL import Image
+
 from somflow.inbox import filing
 from somflow.workspace import Workspace
 
@@ -179,7 +179,7 @@ def test_kill_minus_nine_at_random_moments_loses_nothing_and_records_nothing_twi
         if kill % 2 and before[0]:
             # Every other kill waits until this watcher has filed something, however slow the
             # machine, so kills land mid-work and not only while Python starts.
-            wait_until(lambda: (len(waiting(root)), len(list(archive.iterdir()))) != before, what="the watcher at work")
+            wait_until(lambda before=before: (len(waiting(root)), len(list(archive.iterdir()))) != before, what="the watcher at work")
             time.sleep(rng.uniform(0.0, 0.4))
         else:
             time.sleep(rng.uniform(0.3, 1.8))

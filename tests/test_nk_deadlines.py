@@ -5,15 +5,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from nk_cli import PEDAGOG, new_case, ok, start
+from nk_data import payload
+from somflow_niebieska_karta.due import nka_due
 
 from somflow.deadlines import collect
 from somflow.plugins import PluginHost
 from somflow.workspace import Workspace
-
-from somflow_niebieska_karta.due import nka_due
-
-from nk_cli import PEDAGOG, new_case, ok, start
-from nk_data import payload
 
 CASES = [
     ("2026-11-20", "2026-11-27"),  # Friday → next Friday

@@ -6,13 +6,12 @@ import ast
 from pathlib import Path
 
 import pytest
-
-from conftest import english_catalogue
-
 import somflow_niebieska_karta
-from somflow.errors import SomflowError
+from conftest import english_catalogue
 from somflow_niebieska_karta.cases import STEPS
 from somflow_niebieska_karta.printing import TITLES
+
+from somflow.errors import SomflowError
 
 PLUGIN = Path(somflow_niebieska_karta.__file__).parent
 

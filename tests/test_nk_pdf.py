@@ -7,12 +7,11 @@ import re
 from pathlib import Path
 
 import pytest
+from inbox_fixtures import rasterise, save_pdf
+from nk_cli import new_case, ok, start
 from pypdf import PdfReader
 
 from somflow.workspace import Workspace
-
-from inbox_fixtures import rasterise, save_pdf
-from nk_cli import new_case, ok, start
 
 SECTIONS = {
     "I": "DANE OSOBY/OSÓB DOZNAJĄCYCH PRZEMOCY DOMOWEJ",

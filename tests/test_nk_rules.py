@@ -7,11 +7,10 @@ import subprocess
 import sys
 
 import pytest
-
-from somflow.errors import InvalidInput
-
 from nk_cli import MOTHER, PEDAGOG, new_case, ok, snapshot, start
 from nk_data import CHILD_PESEL, FATHER_PESEL, payload, write
+
+from somflow.errors import InvalidInput
 
 
 @pytest.fixture(autouse=True)
@@ -195,8 +194,9 @@ def test_nk_b_to_another_family_member_is_recorded(somflow_cli, zieba_case):
 
 
 def test_perpetrator_verdict_ignores_rows_naming_nobody():
-    from somflow.people.match import Verdict
     from somflow_niebieska_karta.rules import perpetrator_verdict
+
+    from somflow.people.match import Verdict
 
     rows = [{"imie_nazwisko": "", "relacja": "ojciec"}, {"imie_nazwisko": "Tomasz Zięba"}]
     assert perpetrator_verdict("Łucja Żak", None, rows) is Verdict.DIFFERENT

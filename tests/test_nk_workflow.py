@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import pytest
-
-from somflow.errors import InvalidInput
-from somflow.workspace import Workspace
-
 from inbox_fixtures import rasterise
-from somflow.inbox.qr import decode
-
 from nk_cli import MOTHER, PEDAGOG, new_case, ok, start
 from nk_data import CHILD_PESEL, FATHER_PESEL, write
+
+from somflow.errors import InvalidInput
+from somflow.inbox.qr import decode
+from somflow.workspace import Workspace
 
 PLAN = {
     "opracowal": "Zespół interwencyjny: A. Kowalska, M. Nowak",

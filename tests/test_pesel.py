@@ -7,9 +7,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
-from conftest import english_catalogue
 import yaml
+from conftest import english_catalogue
 from forms_fixtures import EXAMPLE, SPEC
 from stdnum.pl.pesel import calc_check_digit
 
@@ -175,9 +174,13 @@ def test_every_message_has_an_english_entry():
     missing = []
     for name in ("pesel.py", "calendar.py", "csvfile.py", "forms/schema.py"):
         for node in ast.walk(ast.parse((root / name).read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "_" and isinstance(node.args[0], ast.Constant):
-                if node.args[0].value not in catalogue:
-                    missing.append((name, node.args[0].value))
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", None) == "_"
+                and isinstance(node.args[0], ast.Constant)
+                and node.args[0].value not in catalogue
+            ):
+                missing.append((name, node.args[0].value))
     assert missing == []
 
 

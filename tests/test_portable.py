@@ -71,7 +71,7 @@ def _keyword(call: ast.Call, name: str) -> ast.expr | None:
 
 def _text_open_without_encoding(call: ast.Call) -> bool:
     func = call.func
-    if isinstance(func, ast.Name) and func.id == "open" or isinstance(func, ast.Attribute) and func.attr == "fdopen":
+    if (isinstance(func, ast.Name) and func.id == "open") or (isinstance(func, ast.Attribute) and func.attr == "fdopen"):
         mode_index = 1
     elif isinstance(func, ast.Attribute) and func.attr == "open":
         if isinstance(func.value, ast.Name) and (func.value.id in BINARY_RECEIVERS or func.value.id == "os"):
@@ -464,9 +464,8 @@ def test_store_file_held_open_for_good_keeps_its_content_and_is_retryable(window
     path = somflow_workspace / "data" / "store.json"
     before = path.read_bytes()
     monkeypatch.setattr(fileio.os, "replace", lambda s, t: (_ for _ in ()).throw(PermissionError(13, "in use")))
-    with pytest.raises(StoreBusy, match="otwarty w innym programie"):
-        with store.transaction():
-            store.insert("notes", {"text": "second"})
+    with pytest.raises(StoreBusy, match="otwarty w innym programie"), store.transaction():
+        store.insert("notes", {"text": "second"})
     assert path.read_bytes() == before
     monkeypatch.undo()
     assert [n["text"] for n in Workspace(somflow_workspace).store.query("notes")] == ["first"]
@@ -509,9 +508,8 @@ def test_usb_stick_with_coarse_timestamps_loses_no_update(somflow_workspace, mon
     with watcher.transaction():
         watcher.update("notes", note["id"], {"state": "b"}, expected_rev=note["rev"])  # same size as "a"
     assert command.get("notes", note["id"])["state"] == "b"
-    with pytest.raises(ConflictError):
-        with command.transaction():
-            command.update("notes", note["id"], {"state": "c"}, expected_rev=note["rev"])
+    with pytest.raises(ConflictError), command.transaction():
+        command.update("notes", note["id"], {"state": "c"}, expected_rev=note["rev"])
 
 
 def test_workspace_variable_set_with_quotes_in_cmd(somflow_workspace, monkeypatch, tmp_path):

@@ -11,7 +11,6 @@ import os
 import stat
 from pathlib import Path
 
-import pytest
 import yaml
 from conftest import REPO, run_somflow
 from inbox_fixtures import save_pdf, scanned_pages

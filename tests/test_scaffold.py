@@ -13,11 +13,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import REPO, run_somflow
 
 from somflow import forms
-
 
 
 def scaffold(tmp_path: Path, name: str = "gdansk") -> Path:

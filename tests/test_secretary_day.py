@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from PIL import Image
-
 from conftest import run_somflow
 from inbox_fixtures import _font
 from nk_data import payload, pesel
+from PIL import Image
+
 from somflow.testing import smtp_sink
 
 pytestmark = pytest.mark.slow

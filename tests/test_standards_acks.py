@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import english_catalogue
 from pypdf import PdfReader
+from standards_helpers import missing_names, pdftotext, scan_into_inbox
 
 from somflow.errors import InvalidInput
-from standards_helpers import missing_names, pdftotext, scan_into_inbox
 
 
 def add(cli, group: str, name: str, *extra: str) -> str:
@@ -179,10 +178,10 @@ def test_staff_kept_by_the_vetting_plugin_count_and_exempt_ones_do_not(somflow_c
 
 
 def test_the_vetting_plugins_staff_declaration_counts_too(somflow_workspace):
-    from somflow.workspace import Workspace
     from somflow_standards import acknowledgments
 
     from somflow.people import register
+    from somflow.workspace import Workspace
 
     store = Workspace(somflow_workspace).store
     person = register.add(store, register.new_person("staff", "Ewa", "Łoś"))

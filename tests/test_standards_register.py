@@ -68,4 +68,4 @@ def test_people_list_shows_person_numbers_taken_wherever_a_person_is_named(somfl
     assert line.startswith(f"nr {number} ") and number.isdigit()
     recorded = somflow_cli("standards", "ack", "record", number, "--date", "2026-09-02", "--place", "sala 12")
     assert recorded.exit_code == 0, recorded.output
-    assert "— potwierdził(a)" in [entry for entry in somflow_cli("standards", "people", "list").output.splitlines() if "Anna Nowak" in entry][0]
+    assert "— potwierdził(a)" in next(entry for entry in somflow_cli("standards", "people", "list").output.splitlines() if "Anna Nowak" in entry)

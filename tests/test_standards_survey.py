@@ -6,9 +6,9 @@ import json
 
 import pytest
 from pypdf import PdfReader
+from standards_helpers import pdftotext, render_pages, scan_into_inbox
 
 from somflow.errors import InvalidInput
-from standards_helpers import pdftotext, render_pages, scan_into_inbox
 
 QUESTIONS = ["zna_standardy", "zna_polityke", "rozpoznaje_symptomy", "wie_jak_reagowac", "zaobserwowal_naruszenie"]
 
@@ -25,7 +25,7 @@ def twenty_staff_csv(path):
                 row.append("Tak" if n < 20 - 2 * i else "nie")
         row += ["ktoś krzyczał na dziecko" if n < 3 else "", "rozmowa z dyrekcją" if n == 0 else "", "Więcej szkoleń z reagowania" if n % 5 == 0 else ""]
         rows.append(";".join(row))
-    header = ";".join(QUESTIONS + ["naruszone_zasady", "podjete_dzialania", "uwagi"])
+    header = ";".join([*QUESTIONS, "naruszone_zasady", "podjete_dzialania", "uwagi"])
     path.write_text(header + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
     return path
 
@@ -91,7 +91,7 @@ def test_answers_stay_anonymous(somflow_cli, somflow_workspace):
     for _i in range(2):
         somflow_cli("standards", "survey", "add", "--answer", "zna_standardy=tak")
     stored = Workspace(somflow_workspace).store.query("survey_responses")
-    assert [sorted(r) for r in stored][0] == sorted(["answers", "created", "id", "rev", "round", "schema", "source", "survey", "unit", "updated"])
+    assert next(sorted(r) for r in stored) == sorted(["answers", "created", "id", "rev", "round", "schema", "source", "survey", "unit", "updated"])
     # Two answers: too few to show without exposing single persons.
     summary = json.loads(somflow_cli("standards", "survey", "summary", "--json").output)
     assert summary["suppressed"] and all(not q["counts"] for q in summary["questions"])
@@ -185,8 +185,9 @@ def test_survey_wording_follows_the_unit_type(somflow_cli, somflow_workspace, ki
 
 def test_report_is_what_a_head_reads(somflow_cli, with_answers, somflow_workspace):
     """No name from the survey's free text, no store counts or commands, problem answers in red whatever the word."""
-    from somflow.workspace import Workspace
     from somflow_standards import report, survey
+
+    from somflow.workspace import Workspace
 
     ws = with_answers
     assert somflow_cli("standards", "people", "add", "Zuzanna Kwiatkowska", "--group", "dzieci").exit_code == 0

@@ -12,9 +12,9 @@ import time
 from pathlib import Path
 
 import pytest
+from store_fixtures import open_store, open_tinydb_store, store_backend, store_url, tinydb_url  # noqa: F401  (fixtures)
 
 from somflow.errors import ConflictError, StoreError
-from store_fixtures import open_store, open_tinydb_store, store_backend, store_url, tinydb_url  # noqa: F401  (fixtures)
 
 WRITER = Path(__file__).with_name("store_writer.py")
 
@@ -65,11 +65,10 @@ def test_query_by_nested_field_and_count(open_store):
 def test_failed_transaction_leaves_store_as_it_was(open_store):
     store = open_store()
     kept = store.insert("people", {"n": 1})
-    with pytest.raises(RuntimeError):
-        with store.transaction():
-            store.insert("people", {"n": 2})
-            store.update("people", kept["id"], {"n": 100})
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), store.transaction():
+        store.insert("people", {"n": 2})
+        store.update("people", kept["id"], {"n": 100})
+        raise RuntimeError("boom")
     assert [d["n"] for d in store.query("people")] == [1]
     assert len(store.audit_log()) == 1
 
@@ -232,10 +231,9 @@ def test_a_view_of_another_unit_sees_only_that_unit_and_shares_the_store(open_st
     b = a.for_unit("b")
     b.insert("people", {"n": 2})
     assert [d["n"] for d in b.query("people")] == [2] and a.count("people") == 1
-    with pytest.raises(RuntimeError):
-        with b.transaction():
-            b.insert("people", {"n": 3})
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), b.transaction():
+        b.insert("people", {"n": 3})
+        raise RuntimeError("boom")
     assert [d["n"] for d in a.query("people")] == [1] and b.count("people") == 1
     b.close()  # a view closes nothing
     assert a.count("people") == 1 and a.units() == ["a", "b"]

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from conftest import run_somflow
 
 from somflow.errors import ConfigError, ConflictError, StoreError
 from somflow.store import open_store
 from somflow.store.postgres_store import PostgresStore
 from somflow.workspace import Workspace
-from conftest import run_somflow
 
 
 @pytest.fixture
@@ -82,13 +82,12 @@ def test_a_stale_write_waits_for_the_other_and_gets_a_clear_conflict(pg_url):
 def test_rev_check_in_the_database_refuses_a_change_made_outside_somflow(pg_url):
     store = PostgresStore(pg_url, unit="a")
     doc = store.insert("cases", {"status": "nowa"})
-    with pytest.raises(ConflictError):
-        with store.transaction():
-            current = store._get("cases", doc["id"])
-            with psycopg.connect(pg_url, autocommit=True) as other:  # somebody's script, bypassing somflow's lock
-                other.execute("SELECT set_config('somflow.unit', 'a', false)")
-                other.execute("UPDATE somflow_records SET rev = rev + 1 WHERE id = %s", (doc["id"],))
-            store._write("cases", doc["id"], {**current, "status": "otwarta", "rev": current["rev"] + 1})
+    with pytest.raises(ConflictError), store.transaction():
+        current = store._get("cases", doc["id"])
+        with psycopg.connect(pg_url, autocommit=True) as other:  # somebody's script, bypassing somflow's lock
+            other.execute("SELECT set_config('somflow.unit', 'a', false)")
+            other.execute("UPDATE somflow_records SET rev = rev + 1 WHERE id = %s", (doc["id"],))
+        store._write("cases", doc["id"], {**current, "status": "otwarta", "rev": current["rev"] + 1})
     assert store.get("cases", doc["id"])["status"] == "nowa"
     store.close()
 
@@ -196,7 +195,7 @@ def test_report_units_lists_counts_per_unit_without_personal_data(somflow_worksp
     use_postgres(somflow_workspace, pg_url)
     for unit, n in (("sp7", 3), ("p12", 5), ("mops", 0)):
         store = PostgresStore(pg_url, unit=unit)
-        for i in range(n):
+        for _i in range(n):
             store.insert("sample_children", {"imie": "Józefina", "pesel": "44051401359"})
         store.insert("sample_staff", {"imie": "Zenon"})
         store.close()
@@ -285,7 +284,7 @@ def test_a_migrated_demo_workspace_answers_the_same_on_both_backends(somflow_wor
     listed = run_somflow("--help", cwd=somflow_workspace).stdout
     commands = [["status"]] + [cmd for cmd in (["deadlines"], ["vetting", "status"]) if f"  {cmd[0]} " in listed]
     if ["vetting", "status"] in commands:  # real plugin data: people to vet, one register check recorded
-        for n, (imie, pesel, start) in enumerate((("Łucja", "44051401359", "2026-12-01"), ("Źenon", "85031207895", "2027-01-11")), 1):
+        for _n, (imie, pesel, start) in enumerate((("Łucja", "44051401359", "2026-12-01"), ("Źenon", "85031207895", "2027-01-11")), 1):
             added = run_somflow(
                 "vetting", "add", "--imie", imie, "--nazwisko", "Gęślak", "--pesel", pesel,
                 "--umowa", "umowa-o-prace", "--rola", "nauczyciel", "--start", start, cwd=somflow_workspace,
@@ -316,21 +315,19 @@ def test_a_dropped_connection_is_reopened_for_reads_and_a_write_in_flight_is_rep
     assert store.count("children") == 1  # reconnected
     drop()
     store.insert("children", {"n": 2})  # BEGIN on the dead connection: reconnected too
-    with pytest.raises(StoreError, match="zostało przerwane"):
-        with store.transaction():
-            store.insert("children", {"n": 3})
-            drop()
-            store.insert("children", {"n": 4})
+    with pytest.raises(StoreError, match="zostało przerwane"), store.transaction():
+        store.insert("children", {"n": 3})
+        drop()
+        store.insert("children", {"n": 4})
     assert sorted(d["n"] for d in store.query("children")) == [1, 2]
     store.close()
 
 
 def test_text_postgresql_cannot_hold_is_refused_in_polish_and_nothing_is_written(pg_url):
     store = PostgresStore(pg_url, unit="a")
-    with pytest.raises(StoreError, match="Baza danych odrzuciła zapis"):
-        with store.transaction():
-            store.insert("children", {"n": 1})
-            store.insert("children", {"uwagi": "znak\x00NUL"})
+    with pytest.raises(StoreError, match="Baza danych odrzuciła zapis"), store.transaction():
+        store.insert("children", {"n": 1})
+        store.insert("children", {"uwagi": "znak\x00NUL"})
     assert store.count("children") == 0 and store.audit_log() == []
     store.insert("children", {"n": 2})  # the store keeps working
     assert store.count("children") == 1

@@ -8,11 +8,9 @@ from datetime import date
 
 import pytest
 from conftest import run_somflow
+from somflow_vetting.people import FIELDS, check_pesel
 from stdnum.pl import pesel as stdnum_pesel
 from vetting_fixtures import make_pesel, status, stored
-
-from somflow.workspace import Workspace
-from somflow_vetting.people import FIELDS, check_pesel
 
 TODAY = date(2026, 11, 23)
 
@@ -79,7 +77,7 @@ def test_every_problem_is_reported_at_once(somflow_workspace, somflow_cli, tmp_p
 
 
 def test_windows_excel_export_in_cp1250_and_polish_headers(somflow_workspace, somflow_cli, tmp_path):
-    text = "Imię;Nazwisko;PESEL;Rodzaj umowy;Obywatelstwo\r\nŻaneta;Łęcka;{};umowa o dzieło;Polska\r\n".format(make_pesel(date(1993, 2, 28)))
+    text = f"Imię;Nazwisko;PESEL;Rodzaj umowy;Obywatelstwo\r\nŻaneta;Łęcka;{make_pesel(date(1993, 2, 28))};umowa o dzieło;Polska\r\n"
     path = tmp_path / "excel.csv"
     path.write_bytes(text.encode("cp1250"))
     result = somflow_cli("vetting", "import", str(path))
@@ -90,7 +88,7 @@ def test_windows_excel_export_in_cp1250_and_polish_headers(somflow_workspace, so
 @pytest.mark.parametrize("start_header", ["Data rozpoczęcia pracy", "Data zatrudnienia", "Początek pracy", "Planowany początek pracy z dziećmi"])
 def test_hr_export_names_the_first_day_its_own_way(somflow_workspace, somflow_cli, tmp_path, start_header):
     text = f"Imię\tNazwisko\tPESEL\tRodzaj umowy\t{start_header}\tObywatelstwa\tKraje zamieszkania\r\n"
-    text += "Piotr\tŚwiątek\t{}\tzlecenie\t1.12.2026\tPolska\tNiemcy; Francja\r\n".format(make_pesel(date(1992, 3, 4)))
+    text += f"Piotr\tŚwiątek\t{make_pesel(date(1992, 3, 4))}\tzlecenie\t1.12.2026\tPolska\tNiemcy; Francja\r\n"
     path = tmp_path / "kadry.txt"
     path.write_bytes(text.encode("utf-16"))
     result = somflow_cli("vetting", "import", str(path))

@@ -49,7 +49,7 @@ def test_german_citizen_who_lived_in_the_uk_needs_both_foreign_records(somflow_c
         *("--obywatelstwa", "Niemcy", "--kraje", "Wielka Brytania, Polska, DE"),
     )
     person = status(somflow_cli)[nr]
-    assert sorted(person["required"]) == sorted(BASE + ["rejestr-DE", "rejestr-GB"])
+    assert sorted(person["required"]) == sorted([*BASE, "rejestr-DE", "rejestr-GB"])
 
 
 def test_country_without_register_needs_the_declaration_instead_of_its_record(somflow_workspace, somflow_cli):
@@ -59,7 +59,7 @@ def test_country_without_register_needs_the_declaration_instead_of_its_record(so
         *("--imie", "Ola", "--nazwisko", "Kos", "--data-urodzenia", "1990-01-01", "--umowa", "wolontariat", "--kraje", "Państwo Testowe; GB"),
     )
     person = status(somflow_cli)[nr]
-    assert sorted(person["required"]) == sorted(BASE + ["niekaralnosc-XQ", "rejestr-GB"])
+    assert sorted(person["required"]) == sorted([*BASE, "niekaralnosc-XQ", "rejestr-GB"])
     assert "rejestr-XQ" not in person["required"]
     refused = somflow_cli("vetting", "record", str(nr), "niekaralnosc-XQ", "--result", "brak-wpisu")
     assert refused.exit_code == 2 and "to oświadczenie" in refused.output

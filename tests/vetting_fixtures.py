@@ -55,8 +55,9 @@ def printout(path: Path, lines: list[str]) -> Path:
 
 def stored(root) -> list[dict]:
     """Every member of staff as vetting reads them (register fields joined with the vetting record)."""
-    from somflow.workspace import Workspace
     from somflow_vetting import records
+
+    from somflow.workspace import Workspace
 
     return records.all_people(Workspace(root))
 

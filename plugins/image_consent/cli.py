@@ -10,17 +10,25 @@ from pathlib import Path
 import click
 from somflow_image_consent import CONSENT_HELP, printing, register, sheet
 from somflow_image_consent import children as children_mod
-from somflow_image_consent.vocabulary import PHOTO_KINDS, PHOTO_WORDS, PURPOSES, channel, channel_label, given_photo_kinds, given_purposes
+from somflow_image_consent.vocabulary import (
+    PHOTO_KINDS,
+    PHOTO_WORDS,
+    PURPOSES,
+    channel,
+    channel_label,
+    given_photo_kinds,
+    given_purposes,
+)
 
 from somflow import calendar, vocabulary
 from somflow.calendar import option_date
 from somflow.corrections import history_notes
-from somflow.people import register as people_register
 from somflow.errors import InvalidInput
 from somflow.fileio import safe_filename
 from somflow.i18n import _, ngettext
-from somflow.user_errors import UserErrorsGroup
 from somflow.people import classlist
+from somflow.people import register as people_register
+from somflow.user_errors import UserErrorsGroup
 
 
 def _workspace():

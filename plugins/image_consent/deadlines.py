@@ -11,14 +11,14 @@ from collections import defaultdict
 from datetime import date, timedelta
 from typing import Any
 
+from somflow_image_consent import children as children_mod
+from somflow_image_consent import register
+from somflow_image_consent.vocabulary import FORM_ID, PRINTS
+
 from somflow import calendar
 from somflow.calendar import next_working_day
 from somflow.i18n import _, ngettext
 from somflow.workspace import Workspace
-
-from somflow_image_consent import children as children_mod
-from somflow_image_consent import register
-from somflow_image_consent.vocabulary import FORM_ID, PRINTS
 
 EXPIRY_WINDOW = 30  # days before the end of a consent when reminders start
 RETURN_DAYS = 14  # days after printing by which the signed forms should be back
@@ -113,7 +113,6 @@ def deadlines(workspace: Workspace, today: date) -> list:
 def counts(workspace: Workspace, today: date | None = None) -> list[tuple[str, int]]:
     """Counts for ``somflow status`` and the municipality overview (no personal data)."""
     today = today or calendar.today()
-    store = workspace.store
     consents = register.by_child(workspace)
     present = [c for c in children_mod.everyone(workspace).values() if not children_mod.left(c, today)]
     valid = without = pending = 0

@@ -9,11 +9,15 @@ printer. The batch is remembered in ``image_consent_prints`` for the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
+from somflow_image_consent import children as children_mod
+from somflow_image_consent.register import school_year
+from somflow_image_consent.vocabulary import FORM_ID, PRINTS
 
 from somflow import calendar
 from somflow.fileio import prepare_output, write_private
@@ -22,10 +26,6 @@ from somflow.i18n import _
 from somflow.people import register
 from somflow.store.base import now_iso
 from somflow.workspace import Workspace
-
-from somflow_image_consent import children as children_mod
-from somflow_image_consent.register import school_year
-from somflow_image_consent.vocabulary import FORM_ID, PRINTS
 
 DEFAULT_CONTEXT = "zajęcia, uroczystości, wycieczki, konkursy i inne wydarzenia organizowane przez placówkę"
 

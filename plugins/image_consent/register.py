@@ -17,6 +17,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from somflow_image_consent import children as children_mod
+from somflow_image_consent.vocabulary import CONSENTS, FORM_ID, PHOTO_KINDS, PURPOSES, channel_label
+
 from somflow import calendar
 from somflow.corrections import is_withdrawn
 from somflow.errors import InvalidInput
@@ -24,9 +27,6 @@ from somflow.i18n import _
 from somflow.people import register as people_register
 from somflow.store.base import now_iso
 from somflow.workspace import Workspace
-
-from somflow_image_consent import children as children_mod
-from somflow_image_consent.vocabulary import CONSENTS, FORM_ID, PHOTO_KINDS, PURPOSES, channel_label
 
 PENDING, ENTERED = "do_wpisania", "wpisana"
 CONSENT, REFUSAL = "wyrazam", "nie_wyrazam"

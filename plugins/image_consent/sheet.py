@@ -19,15 +19,14 @@ from reportlab.lib.units import cm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
+from somflow_image_consent import children as children_mod
+from somflow_image_consent import register
+from somflow_image_consent.vocabulary import channel_label
 
 from somflow import fonts
 from somflow.fileio import prepare_output, write_private
 from somflow.i18n import _
 from somflow.workspace import Workspace
-
-from somflow_image_consent import children as children_mod
-from somflow_image_consent import register
-from somflow_image_consent.vocabulary import channel_label
 
 
 @dataclass
@@ -71,7 +70,7 @@ def render(workspace: Workspace, event: str, groups: list[str], channels: list[s
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4, invariant=1)
     pdf.setTitle(_("Lista dla fotografa"))
-    width, height = A4
+    _width, height = A4
     y = height - 2 * cm
 
     def line(text: str, size: int = 10, gap: float = 0.55) -> None:

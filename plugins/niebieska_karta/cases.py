@@ -19,19 +19,20 @@ store transaction, so a refused or failed step leaves nothing behind.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Callable
+from typing import Any
+
+from somflow_niebieska_karta import rules
 
 from somflow import refs
-from somflow.calendar import today  # noqa: F401  (the plugin's modules call nk_cases.today())
+from somflow.calendar import today
 from somflow.corrections import counting
 from somflow.errors import InvalidInput, SomflowError
 from somflow.i18n import _
 from somflow.people import match
 from somflow.workspace import Workspace
-
-from somflow_niebieska_karta import rules
 
 CASES = "nk_cases"
 #: The kind of the cases' short references: NK-2026/3 (somflow.refs).
@@ -151,9 +152,9 @@ def create_case(workspace: Workspace, payload: dict[str, Any], *, person: str, g
         # The NK-A data known so far, checked as the form will be on the day the procedure starts;
         # the start itself (section XIV, the header) is not known yet.
         messages += validate_nka(workspace, case, day, provisional=True)
-        from somflow import forms
-
         from somflow_niebieska_karta.prefill import notatka as note_data
+
+        from somflow import forms
 
         messages += forms.validate(workspace, forms.get(workspace, "notatka-sluzbowa"), note_data(workspace, case, day, {}))
     if messages:
@@ -240,11 +241,10 @@ def _check_start(workspace: Workspace, case: dict[str, Any], day: date, details:
     nka = merged["nka"]
     present, role = str(details.get("present") or "").strip(), details.get("present_role")
     perpetrators = nka.get("osoby_stosujace") or []
-    if rules.any_minor(merged):
-        if not present or not role:
-            messages.append(
-                _("Wszczęcie procedury wobec małoletniego: podaj, w czyjej obecności wypełniono NK-A (--obecna-osoba i --obecna-rola).")
-            )
+    if rules.any_minor(merged) and (not present or not role):
+        messages.append(
+            _("Wszczęcie procedury wobec małoletniego: podaj, w czyjej obecności wypełniono NK-A (--obecna-osoba i --obecna-rola).")
+        )
     if role and role not in PRESENCE_ROLES:
         messages.append(_("Nieznana rola osoby obecnej „{role}”. Dozwolone: {choices}.", role=role, choices=", ".join(PRESENCE_ROLES)))
     verdict = rules.perpetrator_verdict(present, None, perpetrators) if present else match.Verdict.DIFFERENT
@@ -269,9 +269,9 @@ def validate_nka(workspace: Workspace, case: dict[str, Any], day: date, *, detai
     ``provisional``: the procedure has not started yet, so section XIV and the header are filled with
     stand-ins and their messages left out (they are checked when the start is recorded).
     """
-    from somflow import forms
-
     from somflow_niebieska_karta.prefill import nka as nka_data
+
+    from somflow import forms
 
     data = nka_data(workspace, {**case, "steps": []}, day, details or {})
     if provisional:

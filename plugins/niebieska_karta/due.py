@@ -11,10 +11,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from somflow_niebieska_karta.cases import CASES, OPEN, case_label, done_steps, first_date
+
 from somflow.i18n import _
 from somflow.workspace import Workspace
-
-from somflow_niebieska_karta.cases import CASES, OPEN, case_label, done_steps, first_date
 
 NKA_WORKING_DAYS = 5
 

@@ -8,12 +8,13 @@ taken from the case record, the step being recorded and the workspace
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
-from typing import Any, Callable
-
-from somflow.workspace import Workspace
+from typing import Any
 
 from somflow_niebieska_karta.cases import counted_steps
+
+from somflow.workspace import Workspace
 
 Builder = Callable[[Workspace, dict[str, Any], date, dict[str, Any]], dict[str, Any]]
 

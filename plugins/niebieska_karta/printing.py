@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Any, Callable
+from typing import Any
+
+from somflow_niebieska_karta.prefill import BUILDERS
 
 from somflow.errors import InvalidInput
 from somflow.i18n import _
 from somflow.workspace import Workspace
-
-from somflow_niebieska_karta.prefill import BUILDERS
 
 #: Titles of the document records: the form and the case number, never a name (they show in lists and logs).
 TITLES = {
@@ -38,8 +39,9 @@ def print_form(
     generate: Callable | None = None,
 ) -> dict[str, Any]:
     """Generate ``form`` for ``case`` (PDF with QR codes + ``documents`` record); returns the record."""
-    from somflow import forms
     from somflow_niebieska_karta.cases import CASES
+
+    from somflow import forms
 
     data = form_data(workspace, case, form, day=day, step=step, details=details)
     title = _("{form} — sprawa NK {id}", form=_(TITLES[form]), id=case["id"])

@@ -20,14 +20,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from somflow_standards import people
+from somflow_standards.people import Person
+
 from somflow import calendar
 from somflow.corrections import counting
 from somflow.errors import InvalidInput
 from somflow.i18n import _
 from somflow.store import Store
-
-from somflow_standards import people
-from somflow_standards.people import Person
 
 VERSIONS = "standards_versions"
 ACKS = "acknowledgments"

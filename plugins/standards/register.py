@@ -14,13 +14,13 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
+from somflow_standards import people
+
 from somflow import calendar, refs, vocabulary
 from somflow.errors import InvalidInput
 from somflow.i18n import _
 from somflow.people import match
 from somflow.store import Store
-
-from somflow_standards import people
 
 REGISTER = "standards_register"
 #: The kind of the entries' short references: ZG-2026/3, "zgłoszenie" (somflow.refs).

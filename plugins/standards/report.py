@@ -20,19 +20,22 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
+from somflow_standards import acknowledgments, people, register, survey
+from somflow_standards.schedule import REPORTS, report_due
+from somflow_standards.settings import Settings
+
 from somflow import calendar
 from somflow.fileio import make_private_dir, write_private
-from somflow.forms.documents import COLLECTION as DOCUMENTS, STATUS_GENERATED
+from somflow.forms.documents import COLLECTION as DOCUMENTS
+from somflow.forms.documents import STATUS_GENERATED
 from somflow.forms.fonts import register_reportlab
-from somflow.forms.stamp import SIZE as QR_SIZE, TOP_GAP as QR_TOP_GAP, stamp
+from somflow.forms.stamp import SIZE as QR_SIZE
+from somflow.forms.stamp import TOP_GAP as QR_TOP_GAP
+from somflow.forms.stamp import stamp
 from somflow.i18n import _, ngettext, pick
 from somflow.inbox.filing import relative as relative_path  # stored paths: relative, forward slashes
 from somflow.unitkind import unit_type
 from somflow.workspace import Workspace
-
-from somflow_standards import acknowledgments, people, register, survey
-from somflow_standards.schedule import REPORTS, report_due
-from somflow_standards.settings import Settings
 
 if TYPE_CHECKING:
     from reportlab.graphics.shapes import Drawing

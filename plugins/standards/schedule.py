@@ -18,13 +18,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from somflow_standards import acknowledgments, people, survey
+from somflow_standards.settings import Settings, add_months
+
 from somflow.calendar import next_working_day
 from somflow.deadlines import Deadline
 from somflow.i18n import _
 from somflow.store import Store
-
-from somflow_standards import acknowledgments, people, survey
-from somflow_standards.settings import Settings, add_months
 
 REPORTS = "standards_reports"
 REVIEWS = "standards_reviews"

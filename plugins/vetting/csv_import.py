@@ -29,7 +29,6 @@ from somflow.workspace import Workspace
 
 from . import people, records
 
-
 #: The import-only column of the day a person left, and what HR exports call it.
 LEFT = "data_odejscia"
 LEFT_ALIASES = ("data_odejscia", "odejscie", "data_odejscia_z_pracy", "odeszla", "odszedl", "koniec_pracy", "data_zakonczenia_pracy", "data_rozwiazania_umowy")

@@ -14,9 +14,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from somflow.people import register
 from somflow.errors import InvalidInput, SomflowError
 from somflow.i18n import _
+from somflow.people import register
 from somflow.store.base import now_iso, os_user
 from somflow.workspace import Workspace
 

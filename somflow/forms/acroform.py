@@ -21,7 +21,6 @@ from typing import Any
 import pikepdf
 
 from somflow import i18n
-from somflow.forms.fonts import FIELD_FONT, field_font
 from somflow.forms.fieldmap import (  # terminal_fields, field_kind stay importable from here
     COMB,
     INDEX,
@@ -29,15 +28,16 @@ from somflow.forms.fieldmap import (  # terminal_fields, field_kind stay importa
     RADIO,
     checked,
     choice_export,
-    inherited,
+    field_kind,
     field_options,
+    inherited,
     on_state,
     radio_state,
-    states,
-    field_kind,
     read_slots,
+    states,
     terminal_fields,
 )
+from somflow.forms.fonts import FIELD_FONT, field_font
 from somflow.forms.layout import Widget, layout
 from somflow.forms.spec import FormSpec
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import hashlib
 import io
 import warnings
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pikepdf
@@ -176,7 +176,7 @@ def generate_many(
     if problems:
         raise InvalidInput(problems)
     store = workspace.store
-    folder = make_private_dir(workspace.root / "documents")
+    make_private_dir(workspace.root / "documents")
     written: list[Path] = []
     docs = []
     try:

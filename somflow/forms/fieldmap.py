@@ -59,7 +59,7 @@ def terminal_fields(pdf: pikepdf.Pdf) -> Iterator[tuple[str, pikepdf.Dictionary,
 def on_state(widget: pikepdf.Dictionary) -> str | None:
     normal = widget.get("/AP", {}).get("/N") if "/AP" in widget else None
     if isinstance(normal, pikepdf.Dictionary):
-        for key in normal.keys():
+        for key in normal:
             if key != "/Off":
                 return key[1:]
     return None

@@ -15,7 +15,6 @@ import io
 from functools import cache
 
 import pikepdf
-
 from fontTools.ttLib import TTFont as FTFont
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
@@ -28,9 +27,7 @@ SANS_BOLD = "DejaVuSans-Bold"
 FIELD_FONT = "SfF"
 #: Characters the field font covers: Latin-1, Latin Extended-A (all Polish letters), typographic punctuation.
 CHARSET = (
-    [*range(0x20, 0x7F), *range(0xA0, 0x180)]
-    + [0x2013, 0x2014, 0x2018, 0x2019, 0x201A, 0x201C, 0x201D, 0x201E, 0x2022, 0x2026, 0x20AC, 0x2116]
-    + [0x2070, 0x2074, 0x2075, 0x2076, 0x2077, 0x2078, 0x2079]
+    [*range(32, 127), *range(160, 384), 8211, 8212, 8216, 8217, 8218, 8220, 8221, 8222, 8226, 8230, 8364, 8470, 8304, 8308, 8309, 8310, 8311, 8312, 8313]
 )
 
 

@@ -17,6 +17,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from cerberus import Validator, errors
+
 from somflow import calendar, pesel, vocabulary
 from somflow.forms.spec import Field, FormSpec, Group
 from somflow.i18n import _, ngettext, pick
@@ -403,4 +404,4 @@ def normalise(workspace: Workspace | None, spec: FormSpec, data: Any) -> tuple[d
     return document, messages
 
 
-__all__ = ["FormValidator", "VOIVODESHIPS", "cerberus_schema", "check", "normalise", "rule", "validate", "where"]
+__all__ = ["VOIVODESHIPS", "FormValidator", "cerberus_schema", "check", "normalise", "rule", "validate", "where"]

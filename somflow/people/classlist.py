@@ -111,7 +111,7 @@ def parse(content: bytes, name: str, today: date | None = None) -> list[Row]:
         if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
             problems.append(_("{where}: {found} pól, a nagłówek ma {expected} (sprawdź separator i cudzysłowy).", where=where, found=len(cells), expected=len(header)))
             continue
-        cell = lambda f: cells[columns[f]].strip() if f in columns and columns[f] < len(cells) else ""  # noqa: E731
+        cell = lambda f, cells=cells: cells[columns[f]].strip() if f in columns and columns[f] < len(cells) else ""  # noqa: E731
         child: dict[str, Any] = {
             "first_name": cell("first_name"),
             "last_name": cell("last_name"),

@@ -30,9 +30,8 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from somflow import calendar
+from somflow import calendar, refs
 from somflow import pesel as pesel_numbers
-from somflow import refs
 from somflow.collation import polish_key
 from somflow.errors import InvalidInput
 from somflow.i18n import _

@@ -194,7 +194,7 @@ class Store(ABC):
         """The audit entries of this unit, oldest first."""
         return [e for e in self._read_audit() if e.get("unit") == self.unit]
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - optional: a store with nothing to release keeps it
         """Release resources (connections, file handles)."""
 
     # ------------------------------------------------------- for the backends

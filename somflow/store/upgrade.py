@@ -27,7 +27,7 @@ import importlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -105,7 +105,7 @@ def backup(store: Store, folder: Path, label: str) -> Path:
         records = store.query(name)
         if records:
             content[name] = {r["id"]: r for r in records}
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
     make_private_dir(folder)
     target = folder / f"przed-migracja-{label}-{store.unit}-{stamp}.json"
     write_private(target, json.dumps(content, ensure_ascii=False, indent=1).encode("utf-8"))

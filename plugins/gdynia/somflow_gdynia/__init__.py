@@ -18,7 +18,6 @@ from datetime import date
 from typing import Any
 
 from somflow import hookimpl
-
 from somflow_gdynia import directory
 
 __version__ = "0.1.0"

@@ -6,7 +6,6 @@ import json
 from datetime import date
 
 import pytest
-
 from somflow_gdynia import directory
 
 
