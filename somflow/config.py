@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -166,23 +167,34 @@ def check(data: dict[str, Any], schema: dict[str, Any], *, path: Path | str = "s
     """
     from cerberus import Validator  # a tenth of a second of start-up: only when a configuration is checked
 
-    validator = Validator(schema, allow_unknown=True)
-    if not validator.validate(data):
-        problems = [
-            _("Plik {path}, wiersz {line}, klucz {key}: {reason}", path=path, line=_line_of(text, key), key=key, reason=reason)
-            for key, reason in _flatten_errors(validator.errors)
-        ]
+    problems = validate(Validator(schema, allow_unknown=True), data, path=path, line_of=lambda key: _line_of(text, key))
+    if problems:
         raise ConfigError("\n".join(problems))
+
+
+def validate(validator: Any, data: dict[str, Any], *, path: Path | str, line_of: Callable[[str], int | str]) -> list[str]:
+    """Every problem the Cerberus ``validator`` finds in ``data``, in the user's language.
+
+    The one error flattener of somflow (configuration, form specs): each message names the file
+    ``path``, the line (``line_of(key)``) and the key (``sections[0].fields[1].type``).
+    """
+    if validator.validate(data):
+        return []
+    return [
+        _("Plik {path}, wiersz {line}, klucz {key}: {reason}", path=path, line=line_of(key), key=key, reason=reason)
+        for key, reason in _flatten_errors(validator.errors)
+    ]
 
 
 def _flatten_errors(errors: dict, prefix: str = "") -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for key, items in errors.items():
+        where = f"{prefix}[{key}]" if isinstance(key, int) else f"{prefix}.{key}" if prefix else str(key)
         for item in items:
             if isinstance(item, dict):
-                out.extend(_flatten_errors(item, f"{prefix}{key}."))
+                out.extend(_flatten_errors(item, where))
             else:
-                out.append((f"{prefix}{key}", _translate_cerberus(item)))
+                out.append((where, _translate_cerberus(item)))
     return out
 
 
@@ -194,16 +206,18 @@ _CERBERUS_PL = [
     (r"min value is (.*)", "wartość mniejsza niż {0}"),
     (r"max value is (.*)", "wartość większa niż {0}"),
     (r"value does not match regex .*", "niedozwolone znaki"),
+    (r"unknown field", "nieznany klucz"),
+    (r"min length is (.*)", "za mało elementów (najmniej {0})"),
 ]
 
-_TYPE_PL = {"string": "tekst w cudzysłowie", "integer": "liczba całkowita", "dict": "sekcja [..]"}
+_TYPE_PL = {"string": "tekst w cudzysłowie", "integer": "liczba całkowita", "dict": "sekcja [..]", "boolean": "true albo false", "list": "lista [..]", "number": "liczba"}
 
 
 def _translate_cerberus(message: str) -> str:
     for pattern, polish in _CERBERUS_PL:
         m = re.fullmatch(pattern, message)
         if m:
-            args = [_TYPE_PL.get(g, g) for g in m.groups()]
+            args = [_(_TYPE_PL[g]) if g in _TYPE_PL else g for g in m.groups()]
             return _(polish).format(*args)
     return message
 

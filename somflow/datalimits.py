@@ -104,16 +104,40 @@ class SafeLoader(LimitedComposer, yaml.SafeLoader):
     """``yaml.SafeLoader`` with the limits."""
 
 
-def load_yaml(text: str, source: Path | str, loader: type = SafeLoader) -> Any:
-    """Parse YAML ``text`` with ``loader`` (a :class:`LimitedComposer` loader); ``source`` names the file in messages."""
+def load_yaml(text: str, source: Path | str, loader: type = SafeLoader, lines: dict[str, int] | None = None) -> Any:
+    """Parse YAML ``text`` with ``loader`` (a :class:`LimitedComposer` loader); ``source`` names the file in messages.
+
+    ``lines``, if given, is filled with the line of every key and list item (``sections[0].fields[1].type``).
+    """
     instance = loader(text)
     instance.source = source
     try:
-        return instance.get_single_data()
+        node = instance.get_single_node()
+        if lines is not None and node is not None:
+            _note_lines(node, "", lines, [MAX_NODES], MAX_DEPTH)
+        return None if node is None else instance.construct_document(node)
     except ValueError as exc:  # a value YAML recognised but Python cannot build: 2026-02-30, an int of 5000 digits
         raise unreadable_value(source, exc) from None
     finally:
         instance.dispose()
+
+
+def _note_lines(node: yaml.Node, where: str, lines: dict[str, int], budget: list[int], depth: int) -> None:
+    """Record the line of each key and item under ``node``, within a node ``budget`` and ``depth`` (aliases may loop)."""
+    if depth <= 0:
+        return
+    if isinstance(node, yaml.MappingNode):
+        children = [(f"{where}.{key.value}" if where else str(key.value), key, value) for key, value in node.value]
+    elif isinstance(node, yaml.SequenceNode):
+        children = [(f"{where}[{i}]", item, item) for i, item in enumerate(node.value)]
+    else:
+        return
+    for path, marked, child in children:
+        budget[0] -= 1
+        if budget[0] < 0:
+            return
+        lines.setdefault(path, marked.start_mark.line + 1)
+        _note_lines(child, path, lines, budget, depth - 1)
 
 
 def unreadable_value(source: Path | str, exc: ValueError) -> InvalidInput:

@@ -53,7 +53,7 @@ def test_a_bad_contacts_entry_names_the_key(somflow_workspace):
         f.write('\n[[contacts]]\nname = "Poradnia"\nphone = 580000000\n')
     result = run_somflow("contacts")
     assert result.returncode == 1
-    assert "klucz contacts.0.phone: zła wartość (oczekiwano typu tekst w cudzysłowie)" in result.stderr
+    assert "klucz contacts[0].phone: zła wartość (oczekiwano typu tekst w cudzysłowie)" in result.stderr
 
 
 def test_plugin_contacts_follow_the_file_and_repeats_are_dropped(somflow_workspace):

@@ -36,13 +36,13 @@ def test_every_problem_named_with_file_and_key(tmp_path: Path) -> None:
     with pytest.raises(forms.SpecError) as info:
         forms.load_spec(path)
     text = "\n".join(info.value.messages)
-    assert all(m.startswith(f"Plik {path}, klucz ") for m in info.value.messages)
-    assert "klucz id:" in text
-    assert "klucz foo: nieznany klucz" in text
-    assert "klucz sections[0].fields[0].type: nieznany typ „data”" in text
-    assert "klucz sections[0].fields[1].name: nazwa imie występuje" in text
-    assert "klucz sections[0].fields[2].choices" in text
-    assert "klucz sections[0].fields[3].footnote" in text
+    assert all(m.startswith(f"Plik {path}, wiersz ") for m in info.value.messages)
+    assert "wiersz 1, klucz id:" in text
+    assert "wiersz 3, klucz foo: nieznany klucz" in text
+    assert "wiersz 8, klucz sections[0].fields[0].type: nieznany typ „data”" in text
+    assert "wiersz 9, klucz sections[0].fields[1].name: nazwa imie występuje" in text
+    assert "wiersz 10, klucz sections[0].fields[2].choices" in text  # missing: the line of the field
+    assert "wiersz 11, klucz sections[0].fields[3].footnote" in text
 
 
 def test_yaml_syntax_error(tmp_path: Path) -> None:
@@ -63,4 +63,4 @@ def test_spec_errors_in_english(tmp_path: Path) -> None:
             forms.load_spec(path)
     finally:
         i18n.set_language("pl")
-    assert f'File {path}, key sections[0].fields[0].type: unknown type "foo" (allowed: {", ".join(forms.spec.FIELD_TYPES)})' in info.value.messages
+    assert f'File {path}, line 3, key sections[0].fields[0].type: unknown type "foo" (allowed: {", ".join(forms.spec.FIELD_TYPES)})' in info.value.messages

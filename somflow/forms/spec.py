@@ -12,7 +12,6 @@ in Polish, naming the file and the key (``sections[1].fields[0].type``).
 from __future__ import annotations
 
 import dataclasses
-
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -41,11 +40,6 @@ FIELD_TYPES = (
 )
 FORM_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-#: Keys each level accepts; anything else is a typo worth reporting.
-FORM_KEYS = {"id", "version", "title", "record", "header", "sections", "footnotes", "signature", "example", "description", "date_field"}
-SECTION_KEYS = {"id", "title", "text", "fields", "groups"}
-FIELD_KEYS = {"name", "label", "type", "required", "choices", "lines", "footnote", "help", "not_future", "prefill", "min", "max", "max_length", "width", "minor_of", "age_of", "sex_of", "print_label"}
-GROUP_KEYS = {"name", "label", "row_label", "max", "min", "continuation", "fields"}
 
 #: A label in every language the spec gives: ``{"pl": ..., "en": ...}``.
 Text = dict[str, str]
@@ -190,9 +184,10 @@ def register_folder(register: Callable[[FormSpec], None], folder: str | Path) ->
 def load_spec(path: str | Path) -> FormSpec:
     """Read and check a form spec YAML file; raises :class:`SpecError` listing every problem."""
     path = Path(path)
+    lines: dict[str, int] = {}
     try:
         datalimits.check_size(path.stat().st_size, path)
-        raw = datalimits.load_yaml(path.read_text(encoding="utf-8"), path)
+        raw = datalimits.load_yaml(path.read_text(encoding="utf-8"), path, lines=lines)
     except OSError as exc:
         raise SpecError([_("Nie można odczytać specyfikacji formularza {file}: {error}", file=path, error=exc.strerror or exc)]) from exc
     except UnicodeDecodeError as exc:
@@ -201,257 +196,273 @@ def load_spec(path: str | Path) -> FormSpec:
         raise SpecError([_("Plik {file}: błąd składni YAML: {error}", file=path, error=exc)]) from exc
     except InvalidInput as exc:  # too large, too many aliases, too deep
         raise SpecError(exc.messages) from None
-    return spec_from_dict(raw, path)
+    return spec_from_dict(raw, path, lines)
 
 
-def spec_from_dict(raw: Any, path: Path | None = None) -> FormSpec:
-    """Build a :class:`FormSpec` from already parsed YAML (``path`` names it in messages)."""
-    checker = _Checker(str(path) if path else "<spec>")
-    spec = checker.form(raw, path)
-    if checker.errors:
-        raise SpecError(checker.errors)
-    assert spec is not None
-    return spec
+def spec_from_dict(raw: Any, path: Path | None = None, lines: dict[str, int] | None = None) -> FormSpec:
+    """Build a :class:`FormSpec` from already parsed YAML.
+
+    The structure is checked by :data:`SCHEMA` through the core's one Cerberus error flattener
+    (:func:`somflow.config.validate`), then the rules that relate fields to each other
+    (:data:`CROSS_CHECKS`); every problem names ``path``, the line (from ``lines``) and the key.
+    """
+    from cerberus import Validator  # imported when a spec is loaded, not at start-up
+
+    from somflow.config import validate
+
+    file = str(path) if path else "<spec>"
+
+    def line_of(key: str) -> int | str:
+        while key and key not in (lines or {}):  # a missing key: the line of what should hold it
+            key = re.sub(r"(\.[^.\[]*|\[\d+\])$", "", key) if re.search(r"[.\[]", key) else ""
+        return (lines or {}).get(key, "?")
+
+    if not isinstance(raw, dict):
+        raise SpecError([_("Plik {file}, klucz {key}: {problem}", file=file, key="/", problem=_("oczekiwano słownika (klucz: wartość)"))])
+    raw = _without_nulls(raw)
+    errors = validate(Validator(SCHEMA), raw, path=file, line_of=line_of)
+    for check in CROSS_CHECKS:
+        for key, reason in check(raw, path):
+            errors.append(_("Plik {path}, wiersz {line}, klucz {key}: {reason}", path=file, line=line_of(key), key=key, reason=reason))
+    if errors:
+        raise SpecError(errors)
+    return _form(raw, path)
 
 
-class _Checker:
-    """Walks the parsed YAML, collecting every problem with the key where it is."""
+def _without_nulls(node: Any) -> Any:
+    """A key left empty (``help:``) counts as absent."""
+    if isinstance(node, dict):
+        return {key: _without_nulls(value) for key, value in node.items() if value is not None}
+    if isinstance(node, list):
+        return [_without_nulls(item) for item in node]
+    return node
 
-    def __init__(self, file: str):
-        self.file = file
-        self.errors: list[str] = []
-        self.names: set[str] = set()
 
-    def error(self, key: str, message: str) -> None:
-        self.errors.append(_("Plik {file}, klucz {key}: {problem}", file=self.file, key=key, problem=message))
+# ------------------------------------------------------------------ the structure, as Cerberus rules
 
-    def unknown(self, raw: dict, allowed: set[str], where: str) -> None:
-        for key in sorted(set(raw) - allowed, key=str):
-            self.error(f"{where}.{key}" if where else str(key), _("nieznany klucz (dozwolone: {allowed})", allowed=", ".join(sorted(allowed))))
 
-    def mapping(self, raw: Any, where: str) -> dict | None:
-        if not isinstance(raw, dict):
-            self.error(where or "/", _("oczekiwano słownika (klucz: wartość)"))
-            return None
-        return raw
+def _matching(pattern: str, message: Callable[[], str]) -> dict[str, Any]:
+    """A rule: a text (or number) that fully matches ``pattern``, else ``message()``."""
 
-    def text(self, raw: Any, where: str, required: bool = True) -> Text | None:
-        if raw is None:
-            if required:
-                self.error(where, _("brak wymaganego tekstu"))
-            return None
-        if isinstance(raw, str):
-            return {"pl": raw}
-        if isinstance(raw, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in raw.items()) and raw.get("pl"):
-            return dict(raw)
-        self.error(where, _("oczekiwano tekstu albo {{pl: ..., en: ...}} z tekstem polskim"))
-        return None
+    def check(field: str, value: Any, error: Callable[[str, str], None]) -> None:
+        if isinstance(value, bool) or not isinstance(value, (str, int)) or not re.fullmatch(pattern, str(value), re.S):
+            error(field, message())
 
-    def texts(self, raw: Any, where: str) -> tuple[Text, ...]:
-        if raw is None:
-            return ()
-        if not isinstance(raw, list):
-            self.error(where, _("oczekiwano listy tekstów"))
-            return ()
-        return tuple(t for i, item in enumerate(raw) if (t := self.text(item, f"{where}[{i}]")) is not None)
+    return {"check_with": check}
 
-    def items(self, raw: Any, where: str) -> list:
-        if raw is None:
-            return []
-        if not isinstance(raw, list):
-            self.error(where, _("oczekiwano listy"))
-            return []
-        return raw
 
-    def integer(self, raw: Any, where: str, default: int | None, minimum: int = 0) -> int | None:
-        if raw is None:
-            return default
-        if isinstance(raw, bool) or not isinstance(raw, int) or raw < minimum:
-            self.error(where, _("oczekiwano liczby całkowitej nie mniejszej niż {minimum}", minimum=minimum))
-            return default
-        return raw
+def _kind(field: str, value: Any, error: Callable[[str, str], None]) -> None:
+    if value not in FIELD_TYPES:
+        error(field, _("nieznany typ „{type}” (dozwolone: {allowed})", type=value, allowed=", ".join(FIELD_TYPES)))
 
-    def form(self, raw: Any, path: Path | None) -> FormSpec | None:
-        raw = self.mapping(raw, "")
-        if raw is None:
-            return None
-        self.unknown(raw, FORM_KEYS, "")
-        form_id = raw.get("id")
-        if not isinstance(form_id, str) or not FORM_ID.match(form_id):
-            self.error("id", _("identyfikator formularza musi być w stylu kebab-case (małe litery, cyfry, myślniki), np. zgoda-wizerunek"))
-        version = self.integer(raw.get("version", 1), "version", 1, minimum=1)
-        title = self.text(raw.get("title"), "title")
-        record = raw.get("record")
-        if record is not None and (not isinstance(record, str) or not NAME.match(record)):
-            self.error("record", _("nazwa zbioru w magazynie: małe litery, cyfry i _"))
-        footnotes = self.texts(raw.get("footnotes"), "footnotes")
-        sections_raw = self.items(raw.get("sections"), "sections")
-        if not sections_raw:
-            self.error("sections", _("formularz musi mieć co najmniej jedną sekcję"))
-        sections = [s for i, item in enumerate(sections_raw) if (s := self.section(item, f"sections[{i}]", len(footnotes))) is not None]
-        ids = [s.id for s in sections]
-        for dup in sorted({i for i in ids if ids.count(i) > 1}):
-            self.error("sections", _("sekcja {id} występuje więcej niż raz", id=dup))
-        example = None
-        if path is not None:
-            given = raw.get("example")
-            if given is not None and not isinstance(given, str):
-                self.error("example", _("oczekiwano ścieżki pliku z przykładowymi danymi"))
-            candidate = path.parent / (given if isinstance(given, str) else f"{path.stem}.example.yaml")
-            if candidate.is_file():
-                example = candidate
-            elif isinstance(given, str):
-                self.error("example", _("nie ma pliku {file}", file=candidate))
-        if self.errors or title is None:
-            return None
-        return FormSpec(
-            id=form_id,
-            version=version or 1,
-            title=title,
-            sections=tuple(sections),
-            record=record,
-            header=self.texts(raw.get("header"), "header"),
-            footnotes=footnotes,
-            signature=self.texts(raw.get("signature"), "signature"),
-            description=self.text(raw.get("description"), "description", required=False),
-            date_field=raw.get("date_field") if isinstance(raw.get("date_field"), str) else None,
-            path=path,
-            example=example,
+
+def _label(field: str, value: Any, error: Callable[[str, str], None]) -> None:
+    if not isinstance(value, str) and not (isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()) and value.get("pl")):
+        error(field, _("oczekiwano tekstu albo {{pl: ..., en: ...}} z tekstem polskim").format())
+
+
+def _share(field: str, value: Any, error: Callable[[str, str], None]) -> None:
+    if not 0 < value <= 1:
+        error(field, _("oczekiwano liczby z przedziału (0, 1]"))
+
+
+_TEXT = {"check_with": _label}
+_LABEL = {"check_with": _label, "required": True}
+_TEXTS = {"type": "list", "schema": _TEXT}
+_FLAG = {"type": "boolean"}
+_NUMBER = {"type": "integer", "min": -(10**9)}
+_NAME = {"required": True, **_matching(NAME.pattern, lambda: _("nazwa pola: małe litery ASCII, cyfry i _ (snake_case), zaczyna się literą"))}
+_REFERENCE = _matching(NAME.pattern, lambda: _("oczekiwano nazwy pola PESEL"))
+_CHOICE = {"value": {"required": True, **_matching(r"[A-Za-z0-9_-]+", lambda: _("wartość wyboru: litery ASCII, cyfry, _ lub -"))}, "label": _LABEL}
+_FIELD = {
+    "type": "dict",
+    "schema": {
+        "name": _NAME,
+        "label": _LABEL,
+        "type": {"check_with": _kind},
+        "required": _FLAG,
+        "not_future": _FLAG,
+        "print_label": _FLAG,
+        "choices": {"type": "list", "schema": {"type": "dict", "schema": _CHOICE}},
+        "lines": {"type": "integer", "min": 1},
+        "footnote": {"type": "integer"},
+        "help": _TEXT,
+        "prefill": {"type": "string"},
+        "min": _NUMBER,
+        "max": _NUMBER,
+        "max_length": {"type": "integer", "min": 1},
+        "width": {"type": "number", "check_with": _share},
+        **dict.fromkeys(("minor_of", "age_of", "sex_of"), _REFERENCE),
+    },
+}
+_GROUP = {
+    "type": "dict",
+    "schema": {
+        "name": _NAME,
+        "label": _LABEL,
+        "row_label": _TEXT,
+        "max": {"type": "integer", "min": 1},
+        "min": {"type": "integer", "min": 0},
+        "continuation": _FLAG,
+        "fields": {"type": "list", "required": True, "minlength": 1, "schema": _FIELD},
+    },
+}
+_SECTION = {
+    "type": "dict",
+    "schema": {
+        "id": {"required": True, **_matching(r".*\S.*", lambda: _("sekcja musi mieć identyfikator (np. \"I\")"))},
+        "title": _TEXT,  # no title: the section prints no heading (its id stays internal, e.g. the form's opening block)
+        "text": _TEXT,
+        "fields": {"type": "list", "schema": _FIELD},
+        "groups": {"type": "list", "schema": _GROUP},
+    },
+}
+#: The structure of a form spec (``docs/forms.md``); keys it does not name are refused as typos.
+SCHEMA: dict[str, Any] = {
+    "id": {
+        "required": True,
+        **_matching(FORM_ID.pattern, lambda: _("identyfikator formularza musi być w stylu kebab-case (małe litery, cyfry, myślniki), np. zgoda-wizerunek")),
+    },
+    "version": {"type": "integer", "min": 1},
+    "title": _LABEL,
+    "description": _TEXT,
+    "record": {"type": "string", "regex": NAME.pattern},
+    "header": _TEXTS,
+    "footnotes": _TEXTS,
+    "signature": _TEXTS,
+    "sections": {"type": "list", "required": True, "minlength": 1, "schema": _SECTION},
+    "example": {"type": "string"},
+    "date_field": {"type": "string"},
+}
+
+
+# ------------------------------------------------------------------ rules between fields
+
+
+def _items(raw: Any, key: str) -> list[tuple[int, dict]]:
+    """The mappings in the list ``raw[key]`` with their indices (whatever else is there, the schema reports)."""
+    items = raw.get(key) if isinstance(raw, dict) else None
+    return [(i, item) for i, item in enumerate(items) if isinstance(item, dict)] if isinstance(items, list) else []
+
+
+def _fields(raw: dict) -> Iterator[tuple[str, dict]]:
+    """Every field of the spec (groups' too) with its key."""
+    for i, section in _items(raw, "sections"):
+        yield from ((f"sections[{i}].fields[{j}]", f) for j, f in _items(section, "fields"))
+        for j, group in _items(section, "groups"):
+            yield from ((f"sections[{i}].groups[{j}].fields[{k}]", f) for k, f in _items(group, "fields"))
+
+
+def _unique_sections(raw: dict, path: Path | None) -> Iterator[tuple[str, str]]:
+    ids = [str(s.get("id")) for _i, s in _items(raw, "sections")]
+    for dup in sorted({i for i in ids if ids.count(i) > 1}):
+        yield "sections", _("sekcja {id} występuje więcej niż raz", id=dup)
+    for i, section in _items(raw, "sections"):
+        if not section.get("fields") and not section.get("groups") and section.get("text") is None:
+            yield f"sections[{i}]", _("sekcja bez pól, grup i tekstu")
+
+
+def _unique_names(raw: dict, path: Path | None) -> Iterator[tuple[str, str]]:
+    """Field and group names are unique in the form; a group's fields only within the group."""
+    scopes: list[list[tuple[str, dict]]] = [[]]
+    for i, section in _items(raw, "sections"):
+        scopes[0] += [(f"sections[{i}].fields[{j}]", f) for j, f in _items(section, "fields")]
+        for j, group in _items(section, "groups"):
+            scopes[0].append((f"sections[{i}].groups[{j}]", group))
+            scopes.append([(f"sections[{i}].groups[{j}].fields[{k}]", f) for k, f in _items(group, "fields")])
+    for scope in scopes:
+        seen: set[Any] = set()
+        for key, item in scope:
+            name = item.get("name")
+            if isinstance(name, str) and name in seen:
+                yield f"{key}.name", _("nazwa {name} występuje w formularzu więcej niż raz", name=name)
+            seen.add(name)
+
+
+def _field_rules(raw: dict, path: Path | None) -> Iterator[tuple[str, str]]:
+    """Choices go with choice types, footnotes exist, PESEL references sit on fields of the right type."""
+    footnotes = len(raw.get("footnotes") or ())
+    for key, field in _fields(raw):
+        kind = field.get("type", "text")
+        if kind in ("choice", "multichoice") and not field.get("choices"):
+            yield f"{key}.choices", _("pole typu {type} musi mieć listę choices", type=kind)
+        if kind not in ("choice", "multichoice") and field.get("choices"):
+            yield f"{key}.choices", _("choices mają sens tylko dla typów choice i multichoice")
+        footnote = field.get("footnote")
+        if isinstance(footnote, int) and not isinstance(footnote, bool) and not 1 <= footnote <= footnotes:
+            yield f"{key}.footnote", _("numer przypisu spoza listy footnotes (1–{count})", count=footnotes)
+        for ref, types in (("minor_of", ("checkbox", "choice")), ("age_of", ("integer",)), ("sex_of", ("choice", "text"))):
+            if ref in field and kind not in types:
+                yield f"{key}.{ref}", _("{key} dotyczy tylko pól typu {types}", key=ref, types=", ".join(types))
+
+
+def _row_labels(raw: dict, path: Path | None) -> Iterator[tuple[str, str]]:
+    for i, section in _items(raw, "sections"):
+        for j, group in _items(section, "groups"):
+            label = group.get("row_label")
+            if label is not None and any("{n}" not in str(t) for t in (label.values() if isinstance(label, dict) else [label])):
+                yield f"sections[{i}].groups[{j}].row_label", _("brak {n} — miejsca na numer wiersza")
+
+
+def _example(raw: dict, path: Path | None) -> Iterator[tuple[str, str]]:
+    given = raw.get("example")
+    if path is not None and isinstance(given, str) and not (path.parent / given).is_file():
+        yield "example", _("nie ma pliku {file}", file=path.parent / given)
+
+
+#: The rules the schema cannot say: each yields ``(key, message)`` for the parsed spec (and its file).
+CROSS_CHECKS = (_unique_sections, _unique_names, _field_rules, _row_labels, _example)
+
+
+# ------------------------------------------------------------------ building (the spec is valid)
+
+
+def _text(raw: Any) -> Text | None:
+    return None if raw is None else {"pl": raw} if isinstance(raw, str) else dict(raw)
+
+
+def _form(raw: dict, path: Path | None) -> FormSpec:
+    example = path.parent / raw.get("example", f"{path.stem}.example.yaml") if path else None
+    return FormSpec(
+        id=raw["id"],
+        version=raw.get("version", 1),
+        title=_text(raw["title"]),
+        sections=tuple(_section(s) for s in raw["sections"]),
+        record=raw.get("record"),
+        header=tuple(map(_text, raw.get("header", ()))),
+        footnotes=tuple(map(_text, raw.get("footnotes", ()))),
+        signature=tuple(map(_text, raw.get("signature", ()))),
+        description=_text(raw.get("description")),
+        date_field=raw.get("date_field"),
+        path=path,
+        example=example if example and example.is_file() else None,
+    )
+
+
+def _section(raw: dict) -> Section:
+    groups = tuple(
+        Group(g["name"], _text(g["label"]), _fields_of(g), g.get("max", 1), g.get("min", 0), g.get("continuation", False), _text(g.get("row_label")))
+        for g in raw.get("groups", ())
+    )
+    return Section(str(raw["id"]), _text(raw.get("title")) or {"pl": ""}, _text(raw.get("text")), _fields_of(raw), groups)
+
+
+def _fields_of(raw: dict) -> tuple[Field, ...]:
+    return tuple(
+        Field(
+            **{k: v for k, v in f.items() if k in _PLAIN},
+            label=_text(f["label"]),
+            help=_text(f.get("help")),
+            choices=tuple(Choice(str(c["value"]), _text(c["label"])) for c in f.get("choices", ())),
+            lines=f.get("lines", 3 if f.get("type") == "multiline" else 1),
+            width=float(f.get("width", 1.0)),
         )
+        for f in raw.get("fields", ())
+    )
 
-    def section(self, raw: Any, where: str, footnotes: int) -> Section | None:
-        raw = self.mapping(raw, where)
-        if raw is None:
-            return None
-        self.unknown(raw, SECTION_KEYS, where)
-        section_id = raw.get("id")
-        if not isinstance(section_id, (str, int)) or isinstance(section_id, bool) or not str(section_id).strip():
-            self.error(f"{where}.id", _("sekcja musi mieć identyfikator (np. \"I\")"))
-            section_id = "?"
-        # No title: the section prints no heading (its id stays internal, e.g. the form's opening block).
-        title = self.text(raw.get("title"), f"{where}.title", required=False)
-        fields = self.fields(raw.get("fields"), f"{where}.fields", footnotes)
-        groups = []
-        for i, item in enumerate(self.items(raw.get("groups"), f"{where}.groups")):
-            group = self.group(item, f"{where}.groups[{i}]", footnotes)
-            if group is not None:
-                groups.append(group)
-        if not fields and not groups and raw.get("text") is None:
-            self.error(where, _("sekcja bez pól, grup i tekstu"))
-        return Section(str(section_id), title or {"pl": ""}, self.text(raw.get("text"), f"{where}.text", required=False), fields, tuple(groups))
 
-    def group(self, raw: Any, where: str, footnotes: int) -> Group | None:
-        raw = self.mapping(raw, where)
-        if raw is None:
-            return None
-        self.unknown(raw, GROUP_KEYS, where)
-        name = self.name(raw.get("name"), f"{where}.name")
-        label = self.text(raw.get("label"), f"{where}.label")
-        saved, self.names = self.names, set()  # group field names are scoped by the group
-        fields = self.fields(raw.get("fields"), f"{where}.fields", footnotes)
-        self.names = saved
-        if not fields:
-            self.error(f"{where}.fields", _("grupa musi mieć co najmniej jedno pole"))
-        maximum = self.integer(raw.get("max"), f"{where}.max", 1, minimum=1)
-        minimum = self.integer(raw.get("min"), f"{where}.min", 0)
-        continuation = raw.get("continuation", False)
-        if not isinstance(continuation, bool):
-            self.error(f"{where}.continuation", _("oczekiwano true albo false"))
-        row_label = self.text(raw.get("row_label"), f"{where}.row_label", required=False)
-        if row_label is not None and any("{n}" not in str(t) for t in (row_label.values() if isinstance(row_label, dict) else [row_label])):
-            self.error(f"{where}.row_label", _("brak {n} — miejsca na numer wiersza"))
-        if name is None or label is None:
-            return None
-        return Group(name, label, fields, maximum or 1, minimum or 0, bool(continuation), row_label)
-
-    def fields(self, raw: Any, where: str, footnotes: int) -> tuple[Field, ...]:
-        return tuple(f for i, item in enumerate(self.items(raw, where)) if (f := self.field(item, f"{where}[{i}]", footnotes)) is not None)
-
-    def name(self, raw: Any, where: str) -> str | None:
-        if not isinstance(raw, str) or not NAME.match(raw):
-            self.error(where, _("nazwa pola: małe litery ASCII, cyfry i _ (snake_case), zaczyna się literą"))
-            return None
-        if raw in self.names:
-            self.error(where, _("nazwa {name} występuje w formularzu więcej niż raz", name=raw))
-        self.names.add(raw)
-        return raw
-
-    def field(self, raw: Any, where: str, footnotes: int) -> Field | None:
-        raw = self.mapping(raw, where)
-        if raw is None:
-            return None
-        self.unknown(raw, FIELD_KEYS, where)
-        name = self.name(raw.get("name"), f"{where}.name")
-        label = self.text(raw.get("label"), f"{where}.label")
-        kind = raw.get("type", "text")
-        if kind not in FIELD_TYPES:
-            self.error(f"{where}.type", _("nieznany typ „{type}” (dozwolone: {allowed})", type=kind, allowed=", ".join(FIELD_TYPES)))
-        choices = []
-        for i, item in enumerate(self.items(raw.get("choices"), f"{where}.choices")):
-            item = self.mapping(item, f"{where}.choices[{i}]")
-            if item is None:
-                continue
-            value = item.get("value")
-            if not isinstance(value, (str, int)) or isinstance(value, bool) or not re.fullmatch(r"[A-Za-z0-9_-]+", str(value)):
-                self.error(f"{where}.choices[{i}].value", _("wartość wyboru: litery ASCII, cyfry, _ lub -"))
-                continue
-            choice_label = self.text(item.get("label"), f"{where}.choices[{i}].label")
-            choices.append(Choice(str(value), choice_label or {"pl": str(value)}))
-        if kind in ("choice", "multichoice") and not choices:
-            self.error(f"{where}.choices", _("pole typu {type} musi mieć listę choices", type=kind))
-        if kind not in ("choice", "multichoice") and choices:
-            self.error(f"{where}.choices", _("choices mają sens tylko dla typów choice i multichoice"))
-        footnote = raw.get("footnote")
-        if footnote is not None and (isinstance(footnote, bool) or not isinstance(footnote, int) or not 1 <= footnote <= footnotes):
-            self.error(f"{where}.footnote", _("numer przypisu spoza listy footnotes (1–{count})", count=footnotes))
-            footnote = None
-        required = raw.get("required", False)
-        not_future = raw.get("not_future", False)
-        print_label = raw.get("print_label", True)
-        for key, value in (("required", required), ("not_future", not_future), ("print_label", print_label)):
-            if not isinstance(value, bool):
-                self.error(f"{where}.{key}", _("oczekiwano true albo false"))
-        prefill = raw.get("prefill")
-        if prefill is not None and not isinstance(prefill, str):
-            self.error(f"{where}.prefill", _("oczekiwano klucza somflow.toml, np. institution.name"))
-        width = raw.get("width", 1.0)
-        if isinstance(width, bool) or not isinstance(width, (int, float)) or not 0 < width <= 1:
-            self.error(f"{where}.width", _("oczekiwano liczby z przedziału (0, 1]"))
-            width = 1.0
-        lines = self.integer(raw.get("lines"), f"{where}.lines", 3 if kind == "multiline" else 1, minimum=1)
-        if name is None or label is None or kind not in FIELD_TYPES:
-            return None
-        return Field(
-            name=name,
-            label=label,
-            type=kind,
-            required=bool(required),
-            choices=tuple(choices),
-            lines=lines or 1,
-            footnote=footnote,
-            help=self.text(raw.get("help"), f"{where}.help", required=False),
-            not_future=bool(not_future),
-            prefill=prefill if isinstance(prefill, str) else None,
-            min=self.integer(raw.get("min"), f"{where}.min", None, minimum=-(10**9)),
-            max=self.integer(raw.get("max"), f"{where}.max", None, minimum=-(10**9)),
-            max_length=self.integer(raw.get("max_length"), f"{where}.max_length", None, minimum=1),
-            width=float(width),
-            minor_of=self.reference(raw, "minor_of", where, ("checkbox", "choice"), kind),
-            age_of=self.reference(raw, "age_of", where, ("integer",), kind),
-            sex_of=self.reference(raw, "sex_of", where, ("choice", "text"), kind),
-            print_label=print_label is not False,
-        )
-
-    def reference(self, raw: dict, key: str, where: str, types: tuple[str, ...], kind: str) -> str | None:
-        value = raw.get(key)
-        if value is None:
-            return None
-        if not isinstance(value, str) or not NAME.match(value):
-            self.error(f"{where}.{key}", _("oczekiwano nazwy pola PESEL"))
-            return None
-        if kind not in types:
-            self.error(f"{where}.{key}", _("{key} dotyczy tylko pól typu {types}", key=key, types=", ".join(types)))
-        return value
+#: Field keys taken from the YAML as they are.
+_PLAIN = {"name", "type", "required", "footnote", "not_future", "prefill", "min", "max", "max_length", "minor_of", "age_of", "sex_of", "print_label"}
 
 
 def with_words(spec: FormSpec, words: dict[str, dict[str, str]]) -> FormSpec:
