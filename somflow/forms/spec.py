@@ -274,66 +274,31 @@ _NUMBER = {"type": "integer", "min": -(10**9)}
 _NAME = {"required": True, **_matching(NAME.pattern, lambda: _("nazwa pola: małe litery ASCII, cyfry i _ (snake_case), zaczyna się literą"))}
 _REFERENCE = _matching(NAME.pattern, lambda: _("oczekiwano nazwy pola PESEL"))
 _CHOICE = {"value": {"required": True, **_matching(r"[A-Za-z0-9_-]+", lambda: _("wartość wyboru: litery ASCII, cyfry, _ lub -"))}, "label": _LABEL}
-_FIELD = {
-    "type": "dict",
-    "schema": {
-        "name": _NAME,
-        "label": _LABEL,
-        "type": {"check_with": _kind},
-        "required": _FLAG,
-        "not_future": _FLAG,
-        "print_label": _FLAG,
-        "choices": {"type": "list", "schema": {"type": "dict", "schema": _CHOICE}},
-        "lines": {"type": "integer", "min": 1},
-        "footnote": {"type": "integer"},
-        "help": _TEXT,
-        "prefill": {"type": "string"},
-        "min": _NUMBER,
-        "max": _NUMBER,
-        "max_length": {"type": "integer", "min": 1},
-        "width": {"type": "number", "check_with": _share},
-        **dict.fromkeys(("minor_of", "age_of", "sex_of"), _REFERENCE),
-    },
-}
-_GROUP = {
-    "type": "dict",
-    "schema": {
-        "name": _NAME,
-        "label": _LABEL,
-        "row_label": _TEXT,
-        "max": {"type": "integer", "min": 1},
-        "min": {"type": "integer", "min": 0},
-        "continuation": _FLAG,
-        "fields": {"type": "list", "required": True, "minlength": 1, "schema": _FIELD},
-    },
-}
-_SECTION = {
-    "type": "dict",
-    "schema": {
-        "id": {"required": True, **_matching(r".*\S.*", lambda: _("sekcja musi mieć identyfikator (np. \"I\")"))},
-        "title": _TEXT,  # no title: the section prints no heading (its id stays internal, e.g. the form's opening block)
-        "text": _TEXT,
-        "fields": {"type": "list", "schema": _FIELD},
-        "groups": {"type": "list", "schema": _GROUP},
-    },
-}
+_FIELD = {"type": "dict", "schema": {
+    "name": _NAME, "label": _LABEL, "type": {"check_with": _kind}, "required": _FLAG, "not_future": _FLAG, "print_label": _FLAG,
+    "choices": {"type": "list", "schema": {"type": "dict", "schema": _CHOICE}}, "lines": {"type": "integer", "min": 1},
+    "footnote": {"type": "integer"}, "help": _TEXT, "prefill": {"type": "string"}, "min": _NUMBER, "max": _NUMBER,
+    "max_length": {"type": "integer", "min": 1}, "width": {"type": "number", "check_with": _share},
+    **dict.fromkeys(("minor_of", "age_of", "sex_of"), _REFERENCE),
+}}  # fmt: skip
+_FIELDS = {"type": "list", "schema": _FIELD}
+_GROUP = {"type": "dict", "schema": {
+    "name": _NAME, "label": _LABEL, "row_label": _TEXT, "max": {"type": "integer", "min": 1}, "min": {"type": "integer", "min": 0},
+    "continuation": _FLAG, "fields": {**_FIELDS, "required": True, "minlength": 1},
+}}  # fmt: skip
+# No title: the section prints no heading (its id stays internal, e.g. the form's opening block).
+_SECTION = {"type": "dict", "schema": {
+    "id": {"required": True, **_matching(r".*\S.*", lambda: _("sekcja musi mieć identyfikator (np. \"I\")"))},
+    "title": _TEXT, "text": _TEXT, "fields": _FIELDS, "groups": {"type": "list", "schema": _GROUP},
+}}  # fmt: skip
+_KEBAB = lambda: _("identyfikator formularza musi być w stylu kebab-case (małe litery, cyfry, myślniki), np. zgoda-wizerunek")  # noqa: E731
 #: The structure of a form spec (``docs/forms.md``); keys it does not name are refused as typos.
 SCHEMA: dict[str, Any] = {
-    "id": {
-        "required": True,
-        **_matching(FORM_ID.pattern, lambda: _("identyfikator formularza musi być w stylu kebab-case (małe litery, cyfry, myślniki), np. zgoda-wizerunek")),
-    },
-    "version": {"type": "integer", "min": 1},
-    "title": _LABEL,
-    "description": _TEXT,
-    "record": {"type": "string", "regex": NAME.pattern},
-    "header": _TEXTS,
-    "footnotes": _TEXTS,
-    "signature": _TEXTS,
-    "sections": {"type": "list", "required": True, "minlength": 1, "schema": _SECTION},
-    "example": {"type": "string"},
-    "date_field": {"type": "string"},
-}
+    "id": {"required": True, **_matching(FORM_ID.pattern, _KEBAB)}, "version": {"type": "integer", "min": 1}, "title": _LABEL,
+    "description": _TEXT, "record": {"type": "string", "regex": NAME.pattern}, "header": _TEXTS, "footnotes": _TEXTS,
+    "signature": _TEXTS, "sections": {"type": "list", "required": True, "minlength": 1, "schema": _SECTION},
+    "example": {"type": "string"}, "date_field": {"type": "string"},
+}  # fmt: skip
 
 
 # ------------------------------------------------------------------ rules between fields
@@ -345,14 +310,6 @@ def _items(raw: Any, key: str) -> list[tuple[int, dict]]:
     return [(i, item) for i, item in enumerate(items) if isinstance(item, dict)] if isinstance(items, list) else []
 
 
-def _fields(raw: dict) -> Iterator[tuple[str, dict]]:
-    """Every field of the spec (groups' too) with its key."""
-    for i, section in _items(raw, "sections"):
-        yield from ((f"sections[{i}].fields[{j}]", f) for j, f in _items(section, "fields"))
-        for j, group in _items(section, "groups"):
-            yield from ((f"sections[{i}].groups[{j}].fields[{k}]", f) for k, f in _items(group, "fields"))
-
-
 def _unique_sections(raw: dict, path: Path | None) -> Iterator[tuple[str, str]]:
     ids = [str(s.get("id")) for _i, s in _items(raw, "sections")]
     for dup in sorted({i for i in ids if ids.count(i) > 1}):
@@ -362,15 +319,20 @@ def _unique_sections(raw: dict, path: Path | None) -> Iterator[tuple[str, str]]:
             yield f"sections[{i}]", _("sekcja bez pól, grup i tekstu")
 
 
-def _unique_names(raw: dict, path: Path | None) -> Iterator[tuple[str, str]]:
-    """Field and group names are unique in the form; a group's fields only within the group."""
+def _scopes(raw: dict) -> list[list[tuple[str, dict]]]:
+    """Fields and groups (keyed) by the scope of their names: the form, then each group's fields."""
     scopes: list[list[tuple[str, dict]]] = [[]]
     for i, section in _items(raw, "sections"):
         scopes[0] += [(f"sections[{i}].fields[{j}]", f) for j, f in _items(section, "fields")]
         for j, group in _items(section, "groups"):
             scopes[0].append((f"sections[{i}].groups[{j}]", group))
             scopes.append([(f"sections[{i}].groups[{j}].fields[{k}]", f) for k, f in _items(group, "fields")])
-    for scope in scopes:
+    return scopes
+
+
+def _unique_names(raw: dict, path: Path | None) -> Iterator[tuple[str, str]]:
+    """Field and group names are unique in the form; a group's fields only within the group."""
+    for scope in _scopes(raw):
         seen: set[Any] = set()
         for key, item in scope:
             name = item.get("name")
@@ -382,7 +344,7 @@ def _unique_names(raw: dict, path: Path | None) -> Iterator[tuple[str, str]]:
 def _field_rules(raw: dict, path: Path | None) -> Iterator[tuple[str, str]]:
     """Choices go with choice types, footnotes exist, PESEL references sit on fields of the right type."""
     footnotes = len(raw.get("footnotes") or ())
-    for key, field in _fields(raw):
+    for key, field in (item for scope in _scopes(raw) for item in scope if re.search(r"fields\[\d+\]$", item[0])):
         kind = field.get("type", "text")
         if kind in ("choice", "multichoice") and not field.get("choices"):
             yield f"{key}.choices", _("pole typu {type} musi mieć listę choices", type=kind)
