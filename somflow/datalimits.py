@@ -124,18 +124,13 @@ def load_yaml(text: str, source: Path | str, loader: type = SafeLoader, lines: d
 
 def _note_lines(node: yaml.Node, where: str, lines: dict[str, int], budget: list[int], depth: int) -> None:
     """Record the line of each key and item under ``node``, within a node ``budget`` and ``depth`` (aliases may loop)."""
-    if depth <= 0:
-        return
-    if isinstance(node, yaml.MappingNode):
+    children = []
+    if isinstance(node, yaml.MappingNode) and depth > 0:
         children = [(f"{where}.{key.value}" if where else str(key.value), key, value) for key, value in node.value]
-    elif isinstance(node, yaml.SequenceNode):
+    elif isinstance(node, yaml.SequenceNode) and depth > 0:
         children = [(f"{where}[{i}]", item, item) for i, item in enumerate(node.value)]
-    else:
-        return
-    for path, marked, child in children:
+    for path, marked, child in children[: max(budget[0], 0)]:
         budget[0] -= 1
-        if budget[0] < 0:
-            return
         lines.setdefault(path, marked.start_mark.line + 1)
         _note_lines(child, path, lines, budget, depth - 1)
 

@@ -210,12 +210,12 @@ def spec_from_dict(raw: Any, path: Path | None = None, lines: dict[str, int] | N
 
     from somflow.config import validate
 
-    file = str(path) if path else "<spec>"
+    file, lines = str(path) if path else "<spec>", lines or {}
 
     def line_of(key: str) -> int | str:
-        while key and key not in (lines or {}):  # a missing key: the line of what should hold it
-            key = re.sub(r"(\.[^.\[]*|\[\d+\])$", "", key) if re.search(r"[.\[]", key) else ""
-        return (lines or {}).get(key, "?")
+        while key not in lines and re.search(r"[.\[]", key):  # a missing key: the line of what should hold it
+            key = re.sub(r"(\.[^.\[]*|\[\d+\])$", "", key)
+        return lines.get(key, "?")
 
     if not isinstance(raw, dict):
         raise SpecError([_("Plik {file}, klucz {key}: {problem}", file=file, key="/", problem=_("oczekiwano słownika (klucz: wartość)"))])
@@ -231,11 +231,9 @@ def spec_from_dict(raw: Any, path: Path | None = None, lines: dict[str, int] | N
 
 def _without_nulls(node: Any) -> Any:
     """A key left empty (``help:``) counts as absent."""
-    if isinstance(node, dict):
-        return {key: _without_nulls(value) for key, value in node.items() if value is not None}
     if isinstance(node, list):
         return [_without_nulls(item) for item in node]
-    return node
+    return {k: _without_nulls(v) for k, v in node.items() if v is not None} if isinstance(node, dict) else node
 
 
 # ------------------------------------------------------------------ the structure, as Cerberus rules
