@@ -82,10 +82,9 @@ def test_require_addressee_says_what_to_fill_in(somflow_workspace):
 def test_every_message_of_contacts_and_scaffold_has_an_english_entry():
     import ast
 
-    from conftest import REPO
+    from conftest import REPO, english_catalogue
 
-    from somflow import i18n
-
+    catalogue = english_catalogue(REPO / "somflow")
     for module in ("somflow/contacts.py", "somflow/scaffold.py"):
         tree = ast.parse((REPO / module).read_text(encoding="utf-8"))
         messages = [
@@ -97,5 +96,5 @@ def test_every_message_of_contacts_and_scaffold_has_an_english_entry():
             kw.value.value for node in ast.walk(tree) if isinstance(node, ast.Call)
             for kw in node.keywords if kw.arg == "help" and isinstance(kw.value, ast.Constant)
         ]
-        missing = [m for m in messages + decorators if m not in i18n._catalogs["en"]]
+        missing = [m for m in messages + decorators if m not in catalogue]
         assert messages and not missing, f"{module}: no English for {missing}"

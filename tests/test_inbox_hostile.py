@@ -204,7 +204,7 @@ def returned(root: Path, doc: dict) -> bool:
 
 # ------------------------------------------------------------------ bombs
 
-#: Files that ask a trusting reader for gigabytes or for ever: {name: (builder, words of the reason)}.
+#: Files that ask a trusting reader for gigabytes or for ever: {name: (builder, words of the reason, or alternatives)}.
 BOMBS = {
     "strona 5 x 5 m.pdf": (hostile_files.huge_page, "to nie jest skan formularza"),
     "jpeg w pdf klamie.pdf": (hostile_files.jpeg_in_pdf_lying, "za duży"),
@@ -212,8 +212,9 @@ BOMBS = {
     "naglowek 50000.tif": (hostile_files.lying_tiff, "za duży"),
     "bomba flate.pdf": (hostile_files.flate_bomb, "po rozpakowaniu"),
     "2000 stron.pdf": (hostile_files.many_pages, "Liczba stron pliku: 2000"),
-    # Two Flate layers: not measured before decoding, so the reader's limits (time or memory) stop it.
-    "podwojna bomba.pdf": (hostile_files.double_flate_bomb, "przerw"),
+    # Two Flate layers: not measured before decoding, so the reader's limits stop it: killed on the time
+    # budget on a busy machine, or on a quiet one its memory cap ends the decoding and the page has no code.
+    "podwojna bomba.pdf": (hostile_files.double_flate_bomb, ("przerw", "nie znaleziono kodu QR")),
 }
 
 
@@ -225,7 +226,8 @@ def drop_bombs(inbox: Path) -> None:
 def assert_bombs_set_aside(root: Path) -> None:
     for name, (_build, words) in BOMBS.items():
         note = set_aside(root, name)
-        assert note is not None and words in note and "Co zrobić:" in note, (name, note)
+        alternatives = (words,) if isinstance(words, str) else words
+        assert note is not None and any(w in note for w in alternatives) and "Co zrobić:" in note, (name, note)
 
 
 @pytest.mark.slow
