@@ -91,6 +91,14 @@ def demo() -> int:
 def test(args: list[str]) -> int:
     ensure_system_packages()
     ensure_venv("[test]")
+    if not args:  # the whole suite (as CI runs it) starts with the linter and the formatter's check
+        lint = [str(venv_bin("python")), "-m", "ruff"]
+        if (
+            subprocess.run([*lint, "check", "."], cwd=ROOT).returncode
+            or subprocess.run([*lint, "format", "--check", "."], cwd=ROOT).returncode
+        ):
+            print("ruff: fix the findings above (ruff check --fix . && ruff format .), then run again.")
+            return 1
     workers = ["-n", str(max(2, os.cpu_count() or 2))] if "-n" not in args else []
     code = subprocess.run([str(venv_bin("python")), "-m", "pytest", *workers, *args], cwd=ROOT).returncode
     if code == 5:  # pytest: no tests were collected

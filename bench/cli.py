@@ -71,7 +71,9 @@ def main() -> None:
         goal, limit = goals.get(name, ("peer", None))
         verdict = "" if limit is None else ("ok" if median <= limit else "over")
         rows.append([name, f"{median:.0f}", f"{median / click_ms:.1f}×", goal, verdict])
-    print(f"CPU time of the whole process, median of {args.runs} runs (user+sys, os.wait4); load {os.getloadavg()[0]:.1f}")
+    print(
+        f"CPU time of the whole process, median of {args.runs} runs (user+sys, os.wait4); load {os.getloadavg()[0]:.1f}"
+    )
     print_table(["command", "CPU ms", "vs click", "goal", ""], rows)
 
 

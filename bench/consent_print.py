@@ -50,7 +50,9 @@ LAST = ["Żak", "Łęcka", "Nowak", "Wójcik", "Źrebiec", "Kowalska", "Dąbrows
 def school_csv(path: Path, count: int) -> Path:
     lines = ["Imię;Nazwisko;Klasa;Rodzic 1"]
     for i in range(count):
-        lines.append(f"{FIRST[i % len(FIRST)]};{LAST[i % len(LAST)]}-{i};{1 + i // 75}{'abc'[i % 3]};Rodzic {LAST[i % len(LAST)]}")
+        lines.append(
+            f"{FIRST[i % len(FIRST)]};{LAST[i % len(LAST)]}-{i};{1 + i // 75}{'abc'[i % 3]};Rodzic {LAST[i % len(LAST)]}"
+        )
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
@@ -104,20 +106,34 @@ def main() -> None:
     load = f", load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores" if hasattr(os, "getloadavg") else ""
     print(f"Consent forms for a school: {n} children ({printed.pages} pages), import of the CSV {t_import:.2f} s{load}")
     print()
-    print(f"| {'method':<60} | {'forms':>5} | {'pages':>5} | {'seconds':>8} | {'ms/form':>7} | {'s for ' + str(n):>9} | {'MB':>5} |")
+    print(
+        f"| {'method':<60} | {'forms':>5} | {'pages':>5} | {'seconds':>8} | {'ms/form':>7} | {'s for ' + str(n):>9} | {'MB':>5} |"
+    )
     print(f"|{'-' * 62}|{'-' * 7}|{'-' * 7}|{'-' * 10}|{'-' * 9}|{'-' * 11}|{'-' * 7}|")
-    print(f"| {'somflow consent print (QR, records, merged, flattened)':<60} | {n:>5} | {printed.pages:>5} | {t_somflow:>8.2f} | {1000 * t_somflow / n:>7.1f} | {t_somflow:>9.1f} | {size / 1e6:>5.1f} |")
+    print(
+        f"| {'somflow consent print (QR, records, merged, flattened)':<60} | {n:>5} | {printed.pages:>5} | {t_somflow:>8.2f} | {1000 * t_somflow / n:>7.1f} | {t_somflow:>9.1f} | {size / 1e6:>5.1f} |"
+    )
     projected = t_peer / m * n
-    print(f"|   {'of which: forms.generate_many (validate, fill, QR, records)':<58} | {n:>5} | {printed.pages:>5} | {t_generate:>8.2f} | {1000 * t_generate / n:>7.1f} | {t_generate:>9.1f} | {'':>5} |")
+    print(
+        f"|   {'of which: forms.generate_many (validate, fill, QR, records)':<58} | {n:>5} | {printed.pages:>5} | {t_generate:>8.2f} | {1000 * t_generate / n:>7.1f} | {t_generate:>9.1f} | {'':>5} |"
+    )
     t_merge = t_somflow - t_generate
-    print(f"|   {'of which: merge into one print file (flatten, fonts)':<58} | {n:>5} | {printed.pages:>5} | {t_merge:>8.2f} | {1000 * t_merge / n:>7.1f} | {t_merge:>9.1f} | {'':>5} |")
-    print(f"| {'peer: pypdf fill + append (no QR, no records)':<60} | {m:>5} | {peer_pages:>5} | {t_peer:>8.2f} | {1000 * t_peer / m:>7.1f} | {projected:>8.1f}* | {'':>5} |")
+    print(
+        f"|   {'of which: merge into one print file (flatten, fonts)':<58} | {n:>5} | {printed.pages:>5} | {t_merge:>8.2f} | {1000 * t_merge / n:>7.1f} | {t_merge:>9.1f} | {'':>5} |"
+    )
+    print(
+        f"| {'peer: pypdf fill + append (no QR, no records)':<60} | {m:>5} | {peer_pages:>5} | {t_peer:>8.2f} | {1000 * t_peer / m:>7.1f} | {projected:>8.1f}* | {'':>5} |"
+    )
     print()
     goal = 20 * n / 600  # the goal is 600 forms in 20 s
     print(f"* projected from {m} forms; somflow is {projected / t_somflow:.1f}x the peer's speed.")
-    print(f"CPU time of this process: somflow {cpu_somflow:.1f} s, peer {cpu_peer:.1f} s for {m} forms ({cpu_peer / m * n:.1f} s projected);"
-          f" wall time above counts waiting for the 2 shared cores too.")
-    print(f"Goal: 600 forms under 20 s (here {n} under {goal:.1f} s): {'MET' if t_somflow < goal else 'NOT MET'} ({t_somflow:.1f} s).")
+    print(
+        f"CPU time of this process: somflow {cpu_somflow:.1f} s, peer {cpu_peer:.1f} s for {m} forms ({cpu_peer / m * n:.1f} s projected);"
+        f" wall time above counts waiting for the 2 shared cores too."
+    )
+    print(
+        f"Goal: 600 forms under 20 s (here {n} under {goal:.1f} s): {'MET' if t_somflow < goal else 'NOT MET'} ({t_somflow:.1f} s)."
+    )
 
 
 if __name__ == "__main__":

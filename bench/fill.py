@@ -49,15 +49,45 @@ from somflow.forms.documents import flatten_pdf
 from somflow.forms.spec import spec_from_dict
 from somflow.workspace import Workspace, create
 
-POLISH = ["Zażółć gęślą jaźń", "Łucja Żółkiewska", "ul. Źródlana 12", "Gdańsk-Oliwa", "Świętokrzyskie Ćmy", "Mąż Ślązaczki", "Ńeśka Óśka"]
+POLISH = [
+    "Zażółć gęślą jaźń",
+    "Łucja Żółkiewska",
+    "ul. Źródlana 12",
+    "Gdańsk-Oliwa",
+    "Świętokrzyskie Ćmy",
+    "Mąż Ślązaczki",
+    "Ńeśka Óśka",
+]
 
 
 def big_spec() -> dict:
     sections = []
     for s in range(10):
-        fields = [{"name": f"t{s}_{i}", "label": {"pl": f"Pole tekstowe {s}.{i} — źdźbło", "en": f"Text {s}.{i}"}, "width": 0.5} for i in range(24)]
-        fields += [{"name": f"c{s}_{i}", "label": f"Zaznaczenie {s}.{i}", "type": "checkbox", "width": 0.25} for i in range(4)]
-        fields += [{"name": f"r{s}_{i}", "label": f"Wybór {s}.{i}", "type": "choice", "width": 0.5, "choices": [{"value": "tak", "label": "Tak"}, {"value": "nie", "label": "Nie"}, {"value": "nu", "label": "Nie ustalono"}]} for i in range(2)]
+        fields = [
+            {
+                "name": f"t{s}_{i}",
+                "label": {"pl": f"Pole tekstowe {s}.{i} — źdźbło", "en": f"Text {s}.{i}"},
+                "width": 0.5,
+            }
+            for i in range(24)
+        ]
+        fields += [
+            {"name": f"c{s}_{i}", "label": f"Zaznaczenie {s}.{i}", "type": "checkbox", "width": 0.25} for i in range(4)
+        ]
+        fields += [
+            {
+                "name": f"r{s}_{i}",
+                "label": f"Wybór {s}.{i}",
+                "type": "choice",
+                "width": 0.5,
+                "choices": [
+                    {"value": "tak", "label": "Tak"},
+                    {"value": "nie", "label": "Nie"},
+                    {"value": "nu", "label": "Nie ustalono"},
+                ],
+            }
+            for i in range(2)
+        ]
         sections.append({"id": "IVXLCDM"[s % 7] + str(s), "title": f"Sekcja {s}", "fields": fields})
     return {"id": "bench-300", "title": "Formularz 300 pól (jak NK-A)", "sections": sections, "signature": ["(podpis)"]}
 
@@ -102,7 +132,7 @@ def cpu_time() -> float:
 
 
 def timed(fn, runs: int) -> str:
-    """"wall ms (CPU ms)": medians of ``runs``. CPU time (this process and its children) shows the
+    """ "wall ms (CPU ms)": medians of ``runs``. CPU time (this process and its children) shows the
     work itself when the shared machine is busy and wall time waits for a core."""
     walls, cpus = [], []
     for _ in range(runs):
@@ -147,11 +177,19 @@ def pypdf_fill(template: bytes, values: dict) -> bytes:
 def pdftk_fill(template_path: Path, values: dict, folder: Path) -> bytes:
     from xml.sax.saxutils import escape
 
-    fields = "".join(f'<field name="{k}"><value>{escape("Yes" if v is True else "Off" if v is False else str(v))}</value></field>' for k, v in values.items())
+    fields = "".join(
+        f'<field name="{k}"><value>{escape("Yes" if v is True else "Off" if v is False else str(v))}</value></field>'
+        for k, v in values.items()
+    )
     xfdf = folder / "data.xfdf"
-    xfdf.write_text(f'<?xml version="1.0" encoding="UTF-8"?><xfdf xmlns="http://ns.adobe.com/xfdf/"><fields>{fields}</fields></xfdf>', encoding="utf-8")
+    xfdf.write_text(
+        f'<?xml version="1.0" encoding="UTF-8"?><xfdf xmlns="http://ns.adobe.com/xfdf/"><fields>{fields}</fields></xfdf>',
+        encoding="utf-8",
+    )
     out = folder / "pdftk.pdf"
-    subprocess.run(["pdftk", str(template_path), "fill_form", str(xfdf), "output", str(out)], check=True, capture_output=True)
+    subprocess.run(
+        ["pdftk", str(template_path), "fill_form", str(xfdf), "output", str(out)], check=True, capture_output=True
+    )
     return out.read_bytes()
 
 
@@ -170,10 +208,18 @@ def check(content: bytes, text_values: dict, folder: Path) -> tuple[str, str, st
     read = sum(1 for k, v in text_values.items() if k in fields and fields[k].get("/V") == v)
     # visible: page 1 rendered with NeedAppearances removed
     pdf = without_need_appearances(content)
-    rects = [[float(x) for x in w.Rect] for name, f, ws in acroform.terminal_fields(pdf) if name in text_values for w in ws if w.get("/P") is not None and w.P.objgen == pdf.pages[0].obj.objgen]
+    rects = [
+        [float(x) for x in w.Rect]
+        for name, f, ws in acroform.terminal_fields(pdf)
+        if name in text_values
+        for w in ws
+        if w.get("/P") is not None and w.P.objgen == pdf.pages[0].obj.objgen
+    ]
     plain = folder / "plain.pdf"
     pdf.save(plain)
-    subprocess.run(["pdftoppm", "-r", "50", "-gray", "-png", "-f", "1", "-l", "1", str(plain), str(folder / "p")], check=True)
+    subprocess.run(
+        ["pdftoppm", "-r", "50", "-gray", "-png", "-f", "1", "-l", "1", str(plain), str(folder / "p")], check=True
+    )
     image = Image.open(next(folder.glob("p*.png"))).convert("L")
     scale = 50 / 72
     visible = 0
@@ -209,19 +255,45 @@ def part_one(folder: Path, runs: int) -> None:
     text_values = {k: v for k, v in values.items() if isinstance(v, str) and k.startswith("t")}
     rows = []
     ours = somflow_fill(template, values)
-    rows.append(("somflow (pikepdf + own appearances)", timed(lambda: somflow_fill(template, values), runs), *check(ours, text_values, folder)))
-    rows.append(("somflow, flattened", timed(lambda: somflow_fill(template, values, flatten=True), runs), "–", "–", "–"))
+    rows.append(
+        (
+            "somflow (pikepdf + own appearances)",
+            timed(lambda: somflow_fill(template, values), runs),
+            *check(ours, text_values, folder),
+        )
+    )
+    rows.append(
+        ("somflow, flattened", timed(lambda: somflow_fill(template, values, flatten=True), runs), "–", "–", "–")
+    )
     try:
         out = folder / "fillpdf.pdf"
         theirs = fillpdf_fill(template_path, values, out)
-        rows.append(("fillpdf write_fillable_pdf", timed(lambda: fillpdf_fill(template_path, values, out), runs), *check(theirs, text_values, folder)))
+        rows.append(
+            (
+                "fillpdf write_fillable_pdf",
+                timed(lambda: fillpdf_fill(template_path, values, out), runs),
+                *check(theirs, text_values, folder),
+            )
+        )
     except Exception as exc:  # a peer failing is a result, not a crash of the benchmark
         rows.append(("fillpdf write_fillable_pdf", f"error: {type(exc).__name__}: {exc}"[:60], "–", "–", "–"))
     theirs = pypdf_fill(template, values)
-    rows.append(("pypdf update_page_form_field_values", timed(lambda: pypdf_fill(template, values), max(3, runs // 3)), *check(theirs, text_values, folder)))
+    rows.append(
+        (
+            "pypdf update_page_form_field_values",
+            timed(lambda: pypdf_fill(template, values), max(3, runs // 3)),
+            *check(theirs, text_values, folder),
+        )
+    )
     if shutil.which("pdftk"):
         theirs = pdftk_fill(template_path, values, folder)
-        rows.append(("pdftk-java fill_form (a process)", timed(lambda: pdftk_fill(template_path, values, folder), 3), *check(theirs, text_values, folder)))
+        rows.append(
+            (
+                "pdftk-java fill_form (a process)",
+                timed(lambda: pdftk_fill(template_path, values, folder), 3),
+                *check(theirs, text_values, folder),
+            )
+        )
     else:
         rows.append(("pdftk-java fill_form", "not installed (apt-get install pdftk-java)", "–", "–", "–"))
     print(f"\n1) one form, 300 fields ({len(text_values)} text values with Polish letters), median of {runs} runs\n")
@@ -237,7 +309,16 @@ def part_two(folder: Path, count: int) -> None:
         f"from pathlib import Path\nfrom somflow import forms, hookimpl\n\n@hookimpl\ndef somflow_register_forms(register):\n    register(forms.load_spec(Path({str(spec_path)!r})))\n",
         encoding="utf-8",
     )
-    rows = [{"dziecko": f"Zośka Żabińska {i}", "klasa": f"{i % 8 + 1}b", "rodzic": f"Łukasz Ścibór {i}", "strona": i % 2 == 0, "gazetka": True} for i in range(count)]
+    rows = [
+        {
+            "dziecko": f"Zośka Żabińska {i}",
+            "klasa": f"{i % 8 + 1}b",
+            "rodzic": f"Łukasz Ścibór {i}",
+            "strona": i % 2 == 0,
+            "gazetka": True,
+        }
+        for i in range(count)
+    ]
     workspace = Workspace(root)
     forms.registry(workspace)
     from somflow.forms.documents import generate_many
@@ -263,8 +344,20 @@ def part_two(folder: Path, count: int) -> None:
     print(f"\n2) batch of {count} one-page consent forms\n")
     table(
         [
-            ("somflow generate_many + merged PDF", f"{ours:.1f} ({ours_cpu:.1f})", "yes", "yes", f"{len(docs)} records, {len(list((root / 'documents').glob('*.pdf')))} files"),
-            ("fillpdf write_fillable_pdf" + (f" (~, from {sample})" if sample < count else ""), f"{theirs:.1f} ({theirs_cpu:.1f})", "no", "no", "none"),
+            (
+                "somflow generate_many + merged PDF",
+                f"{ours:.1f} ({ours_cpu:.1f})",
+                "yes",
+                "yes",
+                f"{len(docs)} records, {len(list((root / 'documents').glob('*.pdf')))} files",
+            ),
+            (
+                "fillpdf write_fillable_pdf" + (f" (~, from {sample})" if sample < count else ""),
+                f"{theirs:.1f} ({theirs_cpu:.1f})",
+                "no",
+                "no",
+                "none",
+            ),
         ],
         ("tool", "s total (CPU s)", "validation", "QR on pages", "store"),
     )

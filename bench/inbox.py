@@ -170,7 +170,10 @@ def file_stacks(ws: Workspace, files: list[Path], truth: dict[str, list[tuple[st
     )
     set_aside = review.queue(ws)
     for item in set_aside:
-        original = next((e for e in entries.values() if (e.get("set_aside") or {}).get("file") == filing.relative(ws, item.path)), None)
+        original = next(
+            (e for e in entries.values() if (e.get("set_aside") or {}).get("file") == filing.relative(ws, item.path)),
+            None,
+        )
         scan_pages = original["set_aside"]["pages"] if original else list(range(1, len(truth[item.name]) + 1))
         true = truth[original["name"] if original else item.name]
         review.assign(ws, item.path, {n: PageCode(*true[p - 1]) for n, p in enumerate(scan_pages, start=1)})
@@ -196,7 +199,9 @@ def file_stacks(ws: Workspace, files: list[Path], truth: dict[str, list[tuple[st
 def print_rows(rows: list[tuple[str, int, float, str]], pages: int) -> None:
     print(f"{'approach':46} {'procs':>5} {'seconds':>8} {'pages/s':>8} {'ms/page':>8}  identified")
     for name, workers, seconds, identified in rows:
-        print(f"{name:46} {workers:>5} {seconds:8.2f} {pages / seconds:8.1f} {seconds / pages * 1000:8.1f}  {identified}")
+        print(
+            f"{name:46} {workers:>5} {seconds:8.2f} {pages / seconds:8.1f} {seconds / pages * 1000:8.1f}  {identified}"
+        )
 
 
 def share(found: list[str], expected: list[str]) -> str:
@@ -209,7 +214,9 @@ def main() -> int:
     parser.add_argument("--stacks", type=int, default=8, help="randomly degraded stacks of the project's own forms")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=18)
-    parser.add_argument("--peer-files", type=int, default=4, help="stacks the (slow) peer reads; its rate is per page (0: all)")
+    parser.add_argument(
+        "--peer-files", type=int, default=4, help="stacks the (slow) peer reads; its rate is per page (0: all)"
+    )
     parser.add_argument("--full", action="store_true", help="40 documents and 40 stacks, the peer on every stack")
     args = parser.parse_args()
     if args.full:
@@ -240,13 +247,20 @@ def stacks(work: Path, args) -> None:
     result = file_stacks(Workspace(root, PluginHost(root)), files, truth)
     pages, documents = result["pages"], result["documents"]
     print(f"\n{pages} pages, {documents} documents in {len(files)} degraded stacks, {os.cpu_count()} CPUs")
-    print(f"(the peer read {len(sample)} of the stacks, {peer_pages} pages: its seconds are scaled to all {pages} pages)\n")
+    print(
+        f"(the peer read {len(sample)} of the stacks, {peer_pages} pages: its seconds are scaled to all {pages} pages)\n"
+    )
     peer_time = peer_time * pages / peer_pages
     print_rows(
         [
             ("somflow: QR codes only (no rescue)", args.workers, ours_time, share(ours, expected)),
             ("peer: pdftoppm 300 dpi + all formats", args.workers, peer_time, share(peer, expected[:peer_pages])),
-            ("somflow ingest with rescues (store, archive)", 1, result["seconds"], f"{result['filed']}/{documents} docs filed"),
+            (
+                "somflow ingest with rescues (store, archive)",
+                1,
+                result["seconds"],
+                f"{result['filed']}/{documents} docs filed",
+            ),
         ],
         pages,
     )
@@ -272,7 +286,9 @@ def speed(work: Path, args) -> None:
     print(f"building {args.documents} documents of 1-3 pages, degraded scans ...", flush=True)
     for i in range(args.documents):
         doc = make_document(root, pages=1 + i % 3)
-        files.append(save_pdf(scanned_pages([root / doc["file"]], seed=i), corpus / f"scan{i:03}.pdf", bilevel=i % 2 == 1))
+        files.append(
+            save_pdf(scanned_pages([root / doc["file"]], seed=i), corpus / f"scan{i:03}.pdf", bilevel=i % 2 == 1)
+        )
         expected += [f"{doc['id']}:P{n}" for n in range(1, doc["pages"] + 1)]
     pages = len(expected)
 
@@ -297,7 +313,9 @@ def speed(work: Path, args) -> None:
     ]
     print(f"\n{pages} pages in {len(files)} image-only PDFs (JPEG and CCITT G4), {os.cpu_count()} CPUs\n")
     print_rows(rows, pages)
-    print(f"\nsomflow is {peer_time / ours_time:.1f}x faster than rasterising at 300 dpi ({peer_time / boxed_time:.1f}x in the reader process)")
+    print(
+        f"\nsomflow is {peer_time / ours_time:.1f}x faster than rasterising at 300 dpi ({peer_time / boxed_time:.1f}x in the reader process)"
+    )
     hostile_files_row(ws)
 
 

@@ -50,18 +50,41 @@ def unit_data(unit: str) -> dict[str, list[dict]]:
         return {**doc, "id": new_id(), "unit": unit, "created": stamp, "updated": stamp, "rev": 1, "schema": 1}
 
     staff = [
-        meta({"imie": "Zażółć", "nazwisko": f"Gęślą-{i}", "stanowisko": "nauczyciel", "cleared": i % 10 != 0,
-              "checks": [{"name": "krk", "status": "received" if i % 10 else "missing"}, {"name": "rspts", "status": "received"}]})
+        meta(
+            {
+                "imie": "Zażółć",
+                "nazwisko": f"Gęślą-{i}",
+                "stanowisko": "nauczyciel",
+                "cleared": i % 10 != 0,
+                "checks": [
+                    {"name": "krk", "status": "received" if i % 10 else "missing"},
+                    {"name": "rspts", "status": "received"},
+                ],
+            }
+        )
         for i in range(STAFF)
     ]
     children = [
-        meta({"imie": "Józio", "nazwisko": f"Źdźbło-{i}", "grupa": f"{i % 24 + 1}", "pesel": "44051401359",
-              "consent": {"status": "udzielona" if i % 7 else "brak", "until": "2027-08-31"}})
+        meta(
+            {
+                "imie": "Józio",
+                "nazwisko": f"Źdźbło-{i}",
+                "grupa": f"{i % 24 + 1}",
+                "pesel": "44051401359",
+                "consent": {"status": "udzielona" if i % 7 else "brak", "until": "2027-08-31"},
+            }
+        )
         for i in range(CHILDREN)
     ]
     cases = [
-        meta({"status": "otwarta" if i % 5 == 0 else "zamknięta", "opened": (TODAY - timedelta(days=i)).isoformat(),
-              "child": children[i]["id"], "nk_a_delivered": i % 10 == 0})
+        meta(
+            {
+                "status": "otwarta" if i % 5 == 0 else "zamknięta",
+                "opened": (TODAY - timedelta(days=i)).isoformat(),
+                "child": children[i]["id"],
+                "nk_a_delivered": i % 10 == 0,
+            }
+        )
         for i in range(CASES)
     ]
     return {"staff": staff, "children": children, "cases": cases}
@@ -76,9 +99,18 @@ class ReferencePlugin:
         due = []
         for case in workspace.store.query("cases", {"status": "otwarta"}):
             opened = date.fromisoformat(case["opened"])
-            due.append(SimpleNamespace(key=f"nk:{case['id']}", title="Doręczenie NK-A", due=opened + timedelta(days=7), done=case["nk_a_delivered"]))
+            due.append(
+                SimpleNamespace(
+                    key=f"nk:{case['id']}",
+                    title="Doręczenie NK-A",
+                    due=opened + timedelta(days=7),
+                    done=case["nk_a_delivered"],
+                )
+            )
         for person in workspace.store.query("staff", {"cleared": False}):
-            due.append(SimpleNamespace(key=f"vet:{person['id']}", title="Weryfikacja pracownika", due=today, done=False))
+            due.append(
+                SimpleNamespace(key=f"vet:{person['id']}", title="Weryfikacja pracownika", due=today, done=False)
+            )
         return due
 
     @staticmethod
@@ -161,7 +193,10 @@ def main() -> int:
                     store._import_documents(name, docs)
                 store._import_audit([])
         pg_ws.store._execute("ANALYZE")
-        print(f"... seeded {len(units)} units ({len(units) * (STAFF + CHILDREN + CASES):,} records) in {time.perf_counter() - start:.0f} s", file=sys.stderr)
+        print(
+            f"... seeded {len(units)} units ({len(units) * (STAFF + CHILDREN + CASES):,} records) in {time.perf_counter() - start:.0f} s",
+            file=sys.stderr,
+        )
 
         tiny_ws = workspace_at(tmp / "szkola")
         tiny = tiny_ws.store.for_unit(units[0])
@@ -177,7 +212,14 @@ def main() -> int:
 
     goals = ["< 2 s", "< 200 ms", "—"]
     names = ["deadlines, all units (one unit on TinyDB)", "status of one unit", "report units (somflow_unit_summary)"]
-    header = ("operation", f"PostgreSQL, {len(units)} units: first / again", "TinyDB, 1 unit: first / again", "goal", "PostgreSQL result", "TinyDB result")
+    header = (
+        "operation",
+        f"PostgreSQL, {len(units)} units: first / again",
+        "TinyDB, 1 unit: first / again",
+        "goal",
+        "PostgreSQL result",
+        "TinyDB result",
+    )
     ms = lambda t: f"{t[0] * 1e3:.1f} ms / {t[1] * 1e3:.1f} ms"  # noqa: E731
     rows = [(name, ms(p[0]), ms(t[0]), goal, p[1], t[1]) for name, p, t, goal in zip(names, pg, one, goals)]
     print_table(header, rows)

@@ -23,14 +23,22 @@ LAST = ["Nowak", "Kowalska", "Zięba", "Ćwik", "Łęcki", "Gąsiorowska", "Wiś
 def children(n: int = 600) -> list[dict[str, str]]:
     rng = random.Random(17)
     return [
-        {"id": str(i), "first_name": rng.choice(FIRST) + "".join(rng.choices(string.ascii_lowercase, k=3)), "last_name": f"{rng.choice(LAST)}{i}"}
+        {
+            "id": str(i),
+            "first_name": rng.choice(FIRST) + "".join(rng.choices(string.ascii_lowercase, k=3)),
+            "last_name": f"{rng.choice(LAST)}{i}",
+        }
         for i in range(n)
     ]
 
 
 def peer(typed: str, kids: list[dict[str, str]]) -> list[dict[str, str]]:
     key = lambda s: " ".join(s.lower().split())  # noqa: E731
-    return [k for k in kids if key(typed) in (key(f"{k['first_name']} {k['last_name']}"), key(f"{k['last_name']} {k['first_name']}"))]
+    return [
+        k
+        for k in kids
+        if key(typed) in (key(f"{k['first_name']} {k['last_name']}"), key(f"{k['last_name']} {k['first_name']}"))
+    ]
 
 
 def main() -> None:
@@ -40,7 +48,9 @@ def main() -> None:
     assert only(typed, kids) is target and peer(typed, kids) == [target]
     ours = min(timeit.repeat(lambda: only(typed, kids), number=10, repeat=5)) / 10
     theirs = min(timeit.repeat(lambda: peer(typed, kids), number=10, repeat=5)) / 10
-    print(f"600 children, one lookup: somflow.people.match.only {ours * 1000:.1f} ms; peer (lower()/split equality) {theirs * 1000:.2f} ms")
+    print(
+        f"600 children, one lookup: somflow.people.match.only {ours * 1000:.1f} ms; peer (lower()/split equality) {theirs * 1000:.2f} ms"
+    )
 
 
 if __name__ == "__main__":

@@ -59,9 +59,20 @@ def main() -> None:
             for u in range(args.units):
                 unit = f"u{u:03d}"
                 for i in range(args.records):
-                    doc = {"id": new_id(), "unit": unit, "created": stamp, "updated": stamp, "rev": 1, "schema": 1, "n": i, "grupa": str(i % 24)}
+                    doc = {
+                        "id": new_id(),
+                        "unit": unit,
+                        "created": stamp,
+                        "updated": stamp,
+                        "rev": 1,
+                        "schema": 1,
+                        "n": i,
+                        "grupa": str(i % 24),
+                    }
                     rows.append(("children", doc["id"], unit, 1, Jsonb(doc)))
-            cur.executemany("INSERT INTO somflow_records (collection, id, unit, rev, doc) VALUES (%s, %s, %s, %s, %s)", rows)
+            cur.executemany(
+                "INSERT INTO somflow_records (collection, id, unit, rev, doc) VALUES (%s, %s, %s, %s, %s)", rows
+            )
         owner.secure()  # FORCE again, as somflow leaves it
         owner._execute("ANALYZE")
         role = add_role(owner, "u000", "bench_u000")
@@ -71,11 +82,21 @@ def main() -> None:
 
         unit_sql = "FROM somflow_records WHERE collection = 'children' AND unit = 'u000'"
         reads = (
-            (f"query (all {args.records} of the unit)", lambda s: s.query("children"), f"SELECT doc {unit_sql} ORDER BY id", ()),
+            (
+                f"query (all {args.records} of the unit)",
+                lambda s: s.query("children"),
+                f"SELECT doc {unit_sql} ORDER BY id",
+                (),
+            ),
             ("count", lambda s: s.count("children"), f"SELECT count(*) {unit_sql}", ()),
             ("get by id", lambda s: s.get("children", some_id), f"SELECT doc {unit_sql} AND id = %s", (some_id,)),
         )
-        assert len(bare.execute(reads[0][2]).fetchall()) == len(unit_store.query("children")) == len(owner.query("children")) == args.records
+        assert (
+            len(bare.execute(reads[0][2]).fetchall())
+            == len(unit_store.query("children"))
+            == len(owner.query("children"))
+            == args.records
+        )
         rows_out = [
             [
                 label,
@@ -86,7 +107,10 @@ def main() -> None:
             for label, through_store, sql, params in reads
         ]
         print(f"{args.units} units x {args.records} records; median of {args.rounds} runs, ms")
-        print_table(["read", "unit's own role (store)", "owner + somflow.unit (store)", "superuser, no RLS (bare SQL)"], rows_out)
+        print_table(
+            ["read", "unit's own role (store)", "owner + somflow.unit (store)", "superuser, no RLS (bare SQL)"],
+            rows_out,
+        )
         bare.close()
         unit_store.close()
         owner.close()

@@ -76,7 +76,10 @@ def bench_size(size: int, folder: Path) -> tuple[str, ...]:
     with store.transaction():
         for i in range(size):
             opened = TODAY - timedelta(days=i % 20 - 5)
-            store.insert("cases", {"number": f"NK/{i}/2026", "opened": opened.isoformat(), "teacher": f"n{i % 20}@sp7.example.pl"})
+            store.insert(
+                "cases",
+                {"number": f"NK/{i}/2026", "opened": opened.isoformat(), "teacher": f"n{i % 20}@sp7.example.pl"},
+            )
     runner = CliRunner()
     args = ["--workspace", str(root), "remind", "--today", TODAY.isoformat()]
     with smtp_sink(folder / f"smtp-{size}") as sink:
@@ -92,14 +95,32 @@ def bench_size(size: int, folder: Path) -> tuple[str, ...]:
     peer = timed(lambda: plan(deadlines, TODAY, workspace.config, NaiveLedger(workspace.store)), repeat=1)
     assert plan(deadlines, TODAY, workspace.config, NaiveLedger(workspace.store)).count == 0
     records = workspace.store.count(COLLECTION)
-    return (f"{size:,}", f"{sent}", f"{records:,}", f"{first:.2f} s", f"{second:.2f} s", f"{ours * 1e3:.1f} ms", f"{peer * 1e3:.1f} ms", f"{peer / ours:.0f}×")
+    return (
+        f"{size:,}",
+        f"{sent}",
+        f"{records:,}",
+        f"{first:.2f} s",
+        f"{second:.2f} s",
+        f"{ours * 1e3:.1f} ms",
+        f"{peer * 1e3:.1f} ms",
+        f"{peer / ours:.0f}×",
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100,1000")
     sizes = [int(s) for s in parser.parse_args().sizes.split(",")]
-    header = ("cases", "e-mails", "ledger rows", "1st remind", "2nd remind", "plan: ledger once", "plan: query each (peer)", "speed-up")
+    header = (
+        "cases",
+        "e-mails",
+        "ledger rows",
+        "1st remind",
+        "2nd remind",
+        "plan: ledger once",
+        "plan: query each (peer)",
+        "speed-up",
+    )
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for size in sizes:

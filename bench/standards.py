@@ -28,13 +28,22 @@ from somflow.config import DEMO_VALUES
 from somflow.plugins import PluginHost
 from somflow.workspace import Workspace, create
 
-QUESTIONS = ["zna_standardy", "zna_polityke", "rozpoznaje_symptomy", "wie_jak_reagowac", "zaobserwowal_naruszenie", "uwagi"]
+QUESTIONS = [
+    "zna_standardy",
+    "zna_polityke",
+    "rozpoznaje_symptomy",
+    "wie_jak_reagowac",
+    "zaobserwowal_naruszenie",
+    "uwagi",
+]
 
 
 def csv_text(n: int) -> str:
     rows = [";".join(QUESTIONS)]
     for i in range(n):
-        rows.append(";".join(["tak" if (i + q) % 3 else "nie" for q in range(5)] + ["Więcej szkoleń" if i % 7 == 0 else ""]))
+        rows.append(
+            ";".join(["tak" if (i + q) % 3 else "nie" for q in range(5)] + ["Więcej szkoleń" if i % 7 == 0 else ""])
+        )
     return "\n".join(rows) + "\n"
 
 

@@ -78,7 +78,12 @@ def bench_size(size: int, folder: Path, pg_url: str) -> list[tuple[str, str, str
     plain_batch = timed(lambda: [plain.insert(record(-2)) for _ in range(sample)]) * (1000 / sample)
     mark = "" if sample == 1000 else "~"
     rows.append(
-        (f"{size:,}", "1k inserts (one txn / 1k calls)", f"{ours_txn * 1e3:.1f} ms", f"{mark}{plain_batch * 1e3:.0f} ms  ({plain_batch / ours_txn:.0f}x)")
+        (
+            f"{size:,}",
+            "1k inserts (one txn / 1k calls)",
+            f"{ours_txn * 1e3:.1f} ms",
+            f"{mark}{plain_batch * 1e3:.0f} ms  ({plain_batch / ours_txn:.0f}x)",
+        )
     )
 
     # get by id
@@ -125,7 +130,11 @@ def bench_postgres(size: int, url: str) -> list[str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1000,10000,50000")
-    parser.add_argument("--pg-dsn", default=os.environ.get("SOMFLOW_BENCH_PG_DSN"), help="an existing PostgreSQL (URL) instead of a temporary one")
+    parser.add_argument(
+        "--pg-dsn",
+        default=os.environ.get("SOMFLOW_BENCH_PG_DSN"),
+        help="an existing PostgreSQL (URL) instead of a temporary one",
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     rows = []

@@ -40,7 +40,16 @@ def make_csv(size: int) -> str:
         pesel = body + stdnum_pesel.calc_check_digit(body)
         citizenship = "DE" if n % 7 == 0 else "PL"
         lived = "Wielka Brytania" if n % 5 == 0 else ""
-        row = {"imie": "Zażółć", "nazwisko": f"Gęślą-{n}", "pesel": pesel, "umowa": "umowa o pracę", "rola": "nauczyciel", "start": "2026-09-01", "obywatelstwa": citizenship, "kraje_zamieszkania": lived}
+        row = {
+            "imie": "Zażółć",
+            "nazwisko": f"Gęślą-{n}",
+            "pesel": pesel,
+            "umowa": "umowa o pracę",
+            "rola": "nauczyciel",
+            "start": "2026-09-01",
+            "obywatelstwa": citizenship,
+            "kraje_zamieszkania": lived,
+        }
         writer.writerow([row.get(f, "") for f in FIELDS])
     return buffer.getvalue()
 
@@ -77,16 +86,40 @@ def main() -> None:
             empty = iter([Workspace(create(Path(tempfile.mkdtemp(dir=tmp)) / "w", DEMO_VALUES)) for _ in range(3)])
             ours = timed(lambda path=path, empty=empty: csv_import.import_file(next(empty), path, today))
             peer = timed(lambda path=path: peer_parse(path))
-            rows.append((f"{size:,}", "import CSV (check + insert all)", f"{ours * 1e3:.1f} ms", f"{peer * 1e3:.1f} ms", "csv + stdnum only"))
+            rows.append(
+                (
+                    f"{size:,}",
+                    "import CSV (check + insert all)",
+                    f"{ours * 1e3:.1f} ms",
+                    f"{peer * 1e3:.1f} ms",
+                    "csv + stdnum only",
+                )
+            )
 
             root = create(Path(tmp) / f"s{size}", DEMO_VALUES)
             ws = Workspace(root)
             csv_import.import_file(ws, path, today)
             again = timed(lambda ws=ws, path=path: csv_import.import_file(ws, path, today))
-            rows.append((f"{size:,}", "import the same CSV again (all unchanged)", f"{again * 1e3:.1f} ms", f"{peer * 1e3:.1f} ms", "csv + stdnum only"))
+            rows.append(
+                (
+                    f"{size:,}",
+                    "import the same CSV again (all unchanged)",
+                    f"{again * 1e3:.1f} ms",
+                    f"{peer * 1e3:.1f} ms",
+                    "csv + stdnum only",
+                )
+            )
             states = timed(lambda ws=ws: [requirements.standing(p, ws.config, today) for p in records.all_people(ws)])
             query = timed(lambda ws=ws: ws.store.query(COLLECTION))
-            rows.append((f"{size:,}", "state of everyone", f"{states * 1e3:.1f} ms", f"{query * 1e3:.1f} ms", "store.query only"))
+            rows.append(
+                (
+                    f"{size:,}",
+                    "state of everyone",
+                    f"{states * 1e3:.1f} ms",
+                    f"{query * 1e3:.1f} ms",
+                    "store.query only",
+                )
+            )
     header = ("people", "operation", "somflow", "peer", "peer is")
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     for row in [header, tuple("-" * w for w in widths), *rows]:

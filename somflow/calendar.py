@@ -150,7 +150,11 @@ def today() -> date:
     day = parse_date(fixed)
     if day is None:
         raise ConfigError(
-            _("Zmienna środowiskowa SOMFLOW_TODAY: „{value}” nie jest datą ({formats}). Popraw ją albo usuń, aby liczyć od dzisiejszej daty.", value=fixed, formats=date_formats())
+            _(
+                "Zmienna środowiskowa SOMFLOW_TODAY: „{value}” nie jest datą ({formats}). Popraw ją albo usuń, aby liczyć od dzisiejszej daty.",
+                value=fixed,
+                formats=date_formats(),
+            )
         )
     return day
 
@@ -161,7 +165,16 @@ def option_date(value: str | None, option: str) -> date | None:
         return None
     day = parse_date(value)
     if day is None:
-        raise InvalidInput([_("Opcja {option}: „{value}” nie jest istniejącą datą (podaj {formats}, np. 2026-12-24 albo 24.12.2026).", option=option, value=value, formats=date_formats())])
+        raise InvalidInput(
+            [
+                _(
+                    "Opcja {option}: „{value}” nie jest istniejącą datą (podaj {formats}, np. 2026-12-24 albo 24.12.2026).",
+                    option=option,
+                    value=value,
+                    formats=date_formats(),
+                )
+            ]
+        )
     return day
 
 

@@ -116,7 +116,9 @@ class SomflowGroup(click.Group):
 
 
 @click.group(cls=SomflowGroup, help="somflow — standardy ochrony małoletnich: formularze, skrzynka skanów, terminy.")
-@click.option("--workspace", "-w", type=click.Path(file_okay=False), envvar="SOMFLOW_WORKSPACE", help="Folder obszaru roboczego.")
+@click.option(
+    "--workspace", "-w", type=click.Path(file_okay=False), envvar="SOMFLOW_WORKSPACE", help="Folder obszaru roboczego."
+)
 @click.option(
     "--lang",
     type=click.Choice(i18n.LANGUAGES),
@@ -153,7 +155,9 @@ def init(app: App, directory: str, demo: bool) -> None:
 
     root = Path(directory).resolve()
     create(root, DEMO_VALUES if demo else BLANK_VALUES)
-    click.echo(_("Utworzono obszar roboczy w {root}. Uzupełnij dane placówki w {file}.", root=root, file=root / "somflow.toml"))
+    click.echo(
+        _("Utworzono obszar roboczy w {root}. Uzupełnij dane placówki w {file}.", root=root, file=root / "somflow.toml")
+    )
 
 
 @cli.command(help="Pokaż wtyczki: wersję, pochodzenie i zaimplementowane haki.")
@@ -236,7 +240,10 @@ def main(argv: list[str] | None = None) -> None:
         if _verbosity["level"]:
             _log_traceback()
         click.secho(
-            _("Nieoczekiwany błąd: {error}. Uruchom polecenie z opcją -v, aby zobaczyć szczegóły.", error=type(exc).__name__),
+            _(
+                "Nieoczekiwany błąd: {error}. Uruchom polecenie z opcją -v, aby zobaczyć szczegóły.",
+                error=type(exc).__name__,
+            ),
             err=True,
             fg="red",
         )

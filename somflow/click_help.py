@@ -84,7 +84,9 @@ def _translated(obj: object, names: tuple[str, ...]) -> Iterator[None]:
             setattr(obj, name, value)
 
 
-def _wrap(method: Callable[..., Any], names: tuple[str, ...], finish: Callable[[Any, Any], Any] | None) -> Callable[..., Any]:
+def _wrap(
+    method: Callable[..., Any], names: tuple[str, ...], finish: Callable[[Any, Any], Any] | None
+) -> Callable[..., Any]:
     @functools.wraps(method)
     def wrapper(self: object, *args: Any, **kwargs: Any) -> Any:
         with _translated(self, names):

@@ -134,11 +134,15 @@ def load(path: Path, plugin_schemas: dict[str, dict[str, Any]] | None = None) ->
     except FileNotFoundError:
         raise ConfigError(_("Brak pliku konfiguracji {path}. Utwórz go poleceniem: somflow init", path=path)) from None
     except UnicodeDecodeError:
-        raise ConfigError(_("Plik {path} nie jest zapisany w kodowaniu UTF-8. Zapisz go ponownie jako UTF-8.", path=path)) from None
+        raise ConfigError(
+            _("Plik {path} nie jest zapisany w kodowaniu UTF-8. Zapisz go ponownie jako UTF-8.", path=path)
+        ) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(_("Błąd składni w pliku {path}: {reason}", path=path, reason=_translate_toml_error(str(exc)))) from None
+        raise ConfigError(
+            _("Błąd składni w pliku {path}: {reason}", path=path, reason=_translate_toml_error(str(exc)))
+        ) from None
     if "password" in data.get("smtp", {}):
         raise ConfigError(
             _(
@@ -172,7 +176,9 @@ def check(data: dict[str, Any], schema: dict[str, Any], *, path: Path | str = "s
         raise ConfigError("\n".join(problems))
 
 
-def validate(validator: Any, data: dict[str, Any], *, path: Path | str, line_of: Callable[[str], int | str]) -> list[str]:
+def validate(
+    validator: Any, data: dict[str, Any], *, path: Path | str, line_of: Callable[[str], int | str]
+) -> list[str]:
     """Every problem the Cerberus ``validator`` finds in ``data``, in the user's language.
 
     The one error flattener of somflow (configuration, form specs): each message names the file
@@ -210,7 +216,14 @@ _CERBERUS_PL = [
     (r"min length is (.*)", "za mało elementów (najmniej {0})"),
 ]
 
-_TYPE_PL = {"string": "tekst w cudzysłowie", "integer": "liczba całkowita", "dict": "sekcja [..]", "boolean": "true albo false", "list": "lista [..]", "number": "liczba"}
+_TYPE_PL = {
+    "string": "tekst w cudzysłowie",
+    "integer": "liczba całkowita",
+    "dict": "sekcja [..]",
+    "boolean": "true albo false",
+    "list": "lista [..]",
+    "number": "liczba",
+}
 
 
 def _translate_cerberus(message: str) -> str:
@@ -226,7 +239,12 @@ def _translate_toml_error(message: str) -> str:
     m = re.search(r"\(at line (\d+), column (\d+)\)", message)
     if not m:
         return message
-    return _("wiersz {line}, kolumna {column} ({detail})", line=m.group(1), column=m.group(2), detail=message[: m.start()].strip())
+    return _(
+        "wiersz {line}, kolumna {column} ({detail})",
+        line=m.group(1),
+        column=m.group(2),
+        detail=message[: m.start()].strip(),
+    )
 
 
 def _line_of(text: str, dotted_key: str) -> int | str:

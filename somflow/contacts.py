@@ -73,7 +73,9 @@ def require_addressee(workspace: Workspace, role: str) -> dict[str, str]:
     return found
 
 
-@click.command(name="contacts", help="Pokaż lokalne kontakty pomocowe i adresatów dokumentów (z somflow.toml i wtyczek gminy).")
+@click.command(
+    name="contacts", help="Pokaż lokalne kontakty pomocowe i adresatów dokumentów (z somflow.toml i wtyczek gminy)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Wynik jako JSON.")
 @click.pass_obj
 def contacts_command(app, as_json: bool) -> None:
@@ -89,16 +91,27 @@ def contacts_command(app, as_json: bool) -> None:
             where = "; ".join(v for v in (target.get("address"), target.get("email"), target.get("phone")) if v)
             click.echo(f"  {role_label(role)}: {target['name']}; {where}")
         else:
-            click.echo("  " + _("{label}: nie ustawiono (sekcja [{role}] w somflow.toml)", label=role_label(role), role=role))
+            click.echo(
+                "  " + _("{label}: nie ustawiono (sekcja [{role}] w somflow.toml)", label=role_label(role), role=role)
+            )
     click.echo("")
     if not found:
-        click.echo(_("Brak kontaktów pomocowych. Dodaj je w somflow.toml jako [[contacts]] albo zainstaluj wtyczkę gminy."))
+        click.echo(
+            _("Brak kontaktów pomocowych. Dodaj je w somflow.toml jako [[contacts]] albo zainstaluj wtyczkę gminy.")
+        )
         return
     click.echo(_("Kontakty pomocowe ({count}):", count=len(found)))
     for contact in found:
         click.echo("")
         click.echo(contact["name"])
-        for key, label in (("phone", _("Telefon")), ("email", _("E-mail")), ("address", _("Adres")), ("hours", _("Godziny")), ("offer", _("Wsparcie")), ("for_whom", _("Dla kogo"))):
+        for key, label in (
+            ("phone", _("Telefon")),
+            ("email", _("E-mail")),
+            ("address", _("Adres")),
+            ("hours", _("Godziny")),
+            ("offer", _("Wsparcie")),
+            ("for_whom", _("Dla kogo")),
+        ):
             if contact.get(key):
                 click.echo(f"  {label}: {contact[key]}")
 

@@ -40,7 +40,9 @@ def _exposed(workspace: Workspace) -> list[tuple[str, str]]:
     exposed = open_to_others(workspace.root)
     if not exposed:
         return []
-    names = ", ".join(f"{path.relative_to(workspace.root).as_posix()} ({mode:o})" for path, mode in exposed[:EXPOSED_SHOWN])
+    names = ", ".join(
+        f"{path.relative_to(workspace.root).as_posix()} ({mode:o})" for path, mode in exposed[:EXPOSED_SHOWN]
+    )
     if len(exposed) > EXPOSED_SHOWN:
         names += ", …"
     return [

@@ -119,10 +119,20 @@ def history_notes(entry: dict[str, Any]) -> list[str]:
     lines = []
     for c in entry.get("corrections", []):
         before = ", ".join(f"{k}: {v if v not in (None, '') else '—'}" for k, v in c.get("before", {}).items())
-        lines.append(_("POPRAWIONO {at} ({by}): {reason}; było: {before}", at=c["at"][:16].replace("T", " "), by=c["by"], reason=c["reason"], before=before))
+        lines.append(
+            _(
+                "POPRAWIONO {at} ({by}): {reason}; było: {before}",
+                at=c["at"][:16].replace("T", " "),
+                by=c["by"],
+                reason=c["reason"],
+                before=before,
+            )
+        )
     w = entry.get("withdrawn")
     if w:
-        lines.append(_("WYCOFANO {at} ({by}): {reason}", at=w["at"][:16].replace("T", " "), by=w["by"], reason=w["reason"]))
+        lines.append(
+            _("WYCOFANO {at} ({by}): {reason}", at=w["at"][:16].replace("T", " "), by=w["by"], reason=w["reason"])
+        )
     return lines
 
 
@@ -149,7 +159,11 @@ def kinds(workspace: Workspace) -> dict[str, EntryKind]:
             if kind.name in found:
                 info = host._info(plugin)
                 if info is not None:
-                    info.error = _("rodzaj wpisu {name} jest już zarejestrowany przez wtyczkę {other}", name=kind.name, other=found[kind.name].plugin)
+                    info.error = _(
+                        "rodzaj wpisu {name} jest już zarejestrowany przez wtyczkę {other}",
+                        name=kind.name,
+                        other=found[kind.name].plugin,
+                    )
                 return
             found[kind.name] = EntryKind(**{**kind.__dict__, "plugin": plugin})
 
@@ -162,7 +176,9 @@ def locate(workspace: Workspace, ref: str, kind: str | None = None) -> Entry:
     """The one entry ``ref`` names (among the kinds offered, or of ``kind`` only); Polish message otherwise."""
     offered = kinds(workspace)
     if kind is not None and kind not in offered:
-        raise InvalidInput([_("Nieznany rodzaj wpisu „{kind}”. Dozwolone: {choices}.", kind=kind, choices=", ".join(offered) or "—")])
+        raise InvalidInput(
+            [_("Nieznany rodzaj wpisu „{kind}”. Dozwolone: {choices}.", kind=kind, choices=", ".join(offered) or "—")]
+        )
     ref = str(ref or "").strip()
     if not ref:
         raise InvalidInput([_("Podaj, który wpis (np. numer sprawy i kroku, osobę i pozycję).")])
@@ -173,10 +189,14 @@ def locate(workspace: Workspace, ref: str, kind: str | None = None) -> Entry:
     if len(found) == 1:
         return found[0]
     if not found:
-        hints = "; ".join(f"{_(k.title)}: {_(k.ref_help)}" for name, k in offered.items() if kind is None or name == kind)
+        hints = "; ".join(
+            f"{_(k.title)}: {_(k.ref_help)}" for name, k in offered.items() if kind is None or name == kind
+        )
         raise InvalidInput([_("Nie znaleziono wpisu „{ref}”. Jak wskazać wpis — {hints}", ref=ref, hints=hints)])
     listing = "; ".join(f"{e.ref} ({e.label})" for e in found[:10])
-    raise InvalidInput([_("„{ref}” wskazuje kilka wpisów: {listing}. Podaj dokładniej, który.", ref=ref, listing=listing)])
+    raise InvalidInput(
+        [_("„{ref}” wskazuje kilka wpisów: {listing}. Podaj dokładniej, który.", ref=ref, listing=listing)]
+    )
 
 
 # ----------------------------------------------------------------- the actions
@@ -198,7 +218,13 @@ def withdraw(workspace: Workspace, ref: str, reason: str, by: str | None = None,
 
 
 def correct(
-    workspace: Workspace, ref: str, changes: dict[str, str], reason: str, by: str | None = None, *, kind: str | None = None
+    workspace: Workspace,
+    ref: str,
+    changes: dict[str, str],
+    reason: str,
+    by: str | None = None,
+    *,
+    kind: str | None = None,
 ) -> Outcome:
     """Correct fields (``{field: new text}``) of the entry ``ref`` names, keeping the earlier values in its history."""
     if not changes:
@@ -221,7 +247,9 @@ def parse_changes(pairs: list[str] | tuple[str, ...]) -> dict[str, str]:
     return changes
 
 
-def _change(workspace: Workspace, ref: str, reason: str, by: str | None, kind: str | None, changes: dict[str, str] | None) -> Outcome:
+def _change(
+    workspace: Workspace, ref: str, reason: str, by: str | None, kind: str | None, changes: dict[str, str] | None
+) -> Outcome:
     from somflow import notices
 
     reason = " ".join(str(reason or "").split())
@@ -233,23 +261,51 @@ def _change(workspace: Workspace, ref: str, reason: str, by: str | None, kind: s
         entry = locate(workspace, ref, kind)
         offered = kinds(workspace)[entry.kind]
         if is_withdrawn(entry.data):
-            raise SomflowError(_("Wpis {ref} został już wycofany ({at}); nie można go zmienić.", ref=entry.ref, at=entry.data["withdrawn"]["at"][:10]))
+            raise SomflowError(
+                _(
+                    "Wpis {ref} został już wycofany ({at}); nie można go zmienić.",
+                    ref=entry.ref,
+                    at=entry.data["withdrawn"]["at"][:10],
+                )
+            )
         if changes is None:
             record_changes = offered.withdraw(workspace, entry, mark)
             action = "withdraw"
         else:
             unknown = [f for f in changes if f not in offered.fields]
             if offered.correct is None or not offered.fields:
-                raise InvalidInput([_("Wpisu rodzaju „{kind}” nie poprawia się; wycofaj go (somflow withdraw) i zapisz od nowa.", kind=_(offered.title))])
+                raise InvalidInput(
+                    [
+                        _(
+                            "Wpisu rodzaju „{kind}” nie poprawia się; wycofaj go (somflow withdraw) i zapisz od nowa.",
+                            kind=_(offered.title),
+                        )
+                    ]
+                )
             if unknown:
                 allowed = ", ".join(f"{k} ({_(v)})" for k, v in offered.fields.items())
-                raise InvalidInput([_("Pola {fields} nie można poprawić. Można: {allowed}.", fields=", ".join(unknown), allowed=allowed)])
+                raise InvalidInput(
+                    [
+                        _(
+                            "Pola {fields} nie można poprawić. Można: {allowed}.",
+                            fields=", ".join(unknown),
+                            allowed=allowed,
+                        )
+                    ]
+                )
             record_changes = offered.correct(workspace, entry, changes, mark)
             action = "correct"
-        record = store.update(entry.collection, entry.record["id"], record_changes, expected_rev=entry.record["rev"], action=action)
+        record = store.update(
+            entry.collection, entry.record["id"], record_changes, expected_rev=entry.record["rev"], action=action
+        )
         notice = None
         if changes is None and entry.notify_head:
-            notice = notices.add(workspace, _("Wycofano wpis: {label}", label=entry.label), mark, about={"kind": entry.kind, "ref": entry.ref})
+            notice = notices.add(
+                workspace,
+                _("Wycofano wpis: {label}", label=entry.label),
+                mark,
+                about={"kind": entry.kind, "ref": entry.ref},
+            )
     outcome = Outcome(entry, record, notice)
     if notice is not None:
         outcome.mail_problem = notices.mail_head(workspace, notice)

@@ -76,7 +76,16 @@ def rows(text: str, name: object = "CSV") -> tuple[list[str], list[tuple[int, li
         except StopIteration:
             break
         except csv.Error as exc:
-            raise InvalidInput([_("Plik {file}, wiersz {line}: nie da się podzielić na kolumny ({error}).", file=name, line=line, error=exc)]) from None
+            raise InvalidInput(
+                [
+                    _(
+                        "Plik {file}, wiersz {line}: nie da się podzielić na kolumny ({error}).",
+                        file=name,
+                        line=line,
+                        error=exc,
+                    )
+                ]
+            ) from None
         end = skip + reader.line_num
         if not any(c.strip() for c in cells):
             continue

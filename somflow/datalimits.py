@@ -35,12 +35,21 @@ def check_size(size: int, source: Path | str) -> None:
     """Refuse a file of ``size`` bytes above :data:`MAX_BYTES` (before reading it)."""
     if size > MAX_BYTES:
         raise InvalidInput(
-            [_("Plik {file} jest za duży ({size} MB; najwyżej {limit} MB).", file=source, size=round(size / 2**20, 1), limit=MAX_BYTES // 2**20)]
+            [
+                _(
+                    "Plik {file} jest za duży ({size} MB; najwyżej {limit} MB).",
+                    file=source,
+                    size=round(size / 2**20, 1),
+                    limit=MAX_BYTES // 2**20,
+                )
+            ]
         )
 
 
 def too_deep(source: Path | str) -> InvalidInput:
-    return InvalidInput([_("Plik {file} ma zbyt głęboko zagnieżdżone dane (ponad {limit} poziomów).", file=source, limit=MAX_DEPTH)])
+    return InvalidInput(
+        [_("Plik {file} ma zbyt głęboko zagnieżdżone dane (ponad {limit} poziomów).", file=source, limit=MAX_DEPTH)]
+    )
 
 
 def check_depth(data: Any, source: Path | str) -> None:
@@ -137,5 +146,11 @@ def _note_lines(node: yaml.Node, where: str, lines: dict[str, int], budget: list
 
 def unreadable_value(source: Path | str, exc: ValueError) -> InvalidInput:
     return InvalidInput(
-        [_("Plik {file} zawiera wartość, której nie da się odczytać (np. nieistniejącą datę albo liczbę o tysiącach cyfr): {error}", file=source, error=exc)]
+        [
+            _(
+                "Plik {file} zawiera wartość, której nie da się odczytać (np. nieistniejącą datę albo liczbę o tysiącach cyfr): {error}",
+                file=source,
+                error=exc,
+            )
+        ]
     )

@@ -108,7 +108,10 @@ def collect(workspace: Workspace, today: date, errors: list[str] | None = None) 
             _fail(errors, str(exc))
             continue
         except Exception as exc:  # third-party code must not hide the other plugins' deadlines
-            _fail(errors, _("Wtyczka {plugin} nie podała terminów: {error}", plugin=name, error=f"{type(exc).__name__}: {exc}"))
+            _fail(
+                errors,
+                _("Wtyczka {plugin} nie podała terminów: {error}", plugin=name, error=f"{type(exc).__name__}: {exc}"),
+            )
             continue
         for item in items:
             if item.key in found:
@@ -129,7 +132,11 @@ def collect(workspace: Workspace, today: date, errors: list[str] | None = None) 
 def _checked(item: Any, plugin: str) -> Deadline:
     if not isinstance(item, Deadline) or not isinstance(item.due, date) or not item.key:
         raise DeadlineError(
-            _("Wtyczka {plugin} podała zły termin (oczekiwano somflow.deadlines.Deadline z kluczem i datą): {item}", plugin=plugin, item=type(item).__name__)
+            _(
+                "Wtyczka {plugin} podała zły termin (oczekiwano somflow.deadlines.Deadline z kluczem i datą): {item}",
+                plugin=plugin,
+                item=type(item).__name__,
+            )
         )
     return item
 

@@ -64,7 +64,13 @@ def decode_text(content: bytes, source: Path | str) -> str:
             return content.decode("cp1250")
     except UnicodeDecodeError as exc:
         raise InvalidInput(
-            [_("Plik {file} nie jest tekstem w UTF-8 ani w Windows-1250 (bajt {position}); zapisz go jako UTF-8 (w Excelu: „CSV UTF-8”).", file=source, position=exc.start + 1)]
+            [
+                _(
+                    "Plik {file} nie jest tekstem w UTF-8 ani w Windows-1250 (bajt {position}); zapisz go jako UTF-8 (w Excelu: „CSV UTF-8”).",
+                    file=source,
+                    position=exc.start + 1,
+                )
+            ]
         ) from None
 
 
@@ -101,7 +107,15 @@ def restrict_to_owner(folder: Path) -> bool:
         log.warning("cannot restrict the workspace to its owner: USERNAME is not set")
         return False
     account = f"{domain}\\{user}" if domain else user
-    command = ["icacls", str(folder), "/inheritance:r", "/grant:r", f"{account}:(OI)(CI)F", "/grant:r", "*S-1-5-18:(OI)(CI)F"]
+    command = [
+        "icacls",
+        str(folder),
+        "/inheritance:r",
+        "/grant:r",
+        f"{account}:(OI)(CI)F",
+        "/grant:r",
+        "*S-1-5-18:(OI)(CI)F",
+    ]
     try:
         done = subprocess.run(command, capture_output=True, check=False)
     except OSError as exc:

@@ -70,7 +70,9 @@ def calendar(deadlines: Iterable[Deadline], *, unit: str, institution: str, stam
 def description(deadline: Deadline) -> str:
     lines = [deadline.title]
     if deadline.record and deadline.record.get("id"):
-        lines.append(_("Rekord: {collection}:{id}", collection=deadline.record.get("collection"), id=deadline.record["id"]))
+        lines.append(
+            _("Rekord: {collection}:{id}", collection=deadline.record.get("collection"), id=deadline.record["id"])
+        )
     lines.append(_("Dla: {who}", who=deadline.audience()))
     if deadline.plugin:
         lines.append(_("Wtyczka: {plugin}", plugin=deadline.plugin))

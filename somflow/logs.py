@@ -99,7 +99,9 @@ def open_log_file(path: Path) -> logging.Handler:
         os.close(fd)
         return logging.FileHandler(path, mode="a", encoding="utf-8")
     except OSError as exc:
-        raise ConfigError(_("Nie można otworzyć pliku dziennika {path} (--log-file): {error}", path=path, error=exc.strerror or exc)) from None
+        raise ConfigError(
+            _("Nie można otworzyć pliku dziennika {path} (--log-file): {error}", path=path, error=exc.strerror or exc)
+        ) from None
 
 
 def setup_logging(verbose: int, log_file: Path | None = None) -> None:

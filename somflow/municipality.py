@@ -31,7 +31,9 @@ def unit_workspace(workspace: Workspace, unit: str) -> Workspace:
     return view
 
 
-def unit_rows(workspace: Workspace, units: list[str] | None = None) -> tuple[list[str], list[tuple[str, dict[str, int]]]]:
+def unit_rows(
+    workspace: Workspace, units: list[str] | None = None
+) -> tuple[list[str], list[tuple[str, dict[str, int]]]]:
     """The overview: the column labels (first-seen order) and per unit ``(unit, {label: count})``."""
     units = units if units is not None else workspace.store.units()
     labels: list[str] = []
@@ -88,8 +90,16 @@ def store() -> None:
     pass
 
 
-@store.command("migrate", help="Skopiuj dane tej jednostki z pliku TinyDB do bazy PostgreSQL (plik zostaje bez zmian; można powtarzać).")
-@click.option("--to", "target", required=True, help="Adres bazy, np. postgresql://somflow@serwer/somflow (hasło w PGPASSWORD lub ~/.pgpass).")
+@store.command(
+    "migrate",
+    help="Skopiuj dane tej jednostki z pliku TinyDB do bazy PostgreSQL (plik zostaje bez zmian; można powtarzać).",
+)
+@click.option(
+    "--to",
+    "target",
+    required=True,
+    help="Adres bazy, np. postgresql://somflow@serwer/somflow (hasło w PGPASSWORD lub ~/.pgpass).",
+)
 @click.option("--unit", help="Jednostka do skopiowania (domyślnie: institution.unit z somflow.toml).")
 @click.pass_obj
 def store_migrate(app: Any, target: str, unit: str | None) -> None:
@@ -103,13 +113,22 @@ def store_migrate(app: Any, target: str, unit: str | None) -> None:
     if not is_postgres_url(target):
         raise ConfigError(_("--to: podaj adres bazy w postaci postgresql://użytkownik@serwer/baza."))
     if dsn_has_password(target):
-        raise ConfigError(_("--to: nie podawaj hasła w adresie (widać je na liście procesów). Ustaw PGPASSWORD albo ~/.pgpass."))
+        raise ConfigError(
+            _("--to: nie podawaj hasła w adresie (widać je na liście procesów). Ustaw PGPASSWORD albo ~/.pgpass.")
+        )
     unit = unit or workspace.unit
     password_env = (workspace.config.get("store") or {}).get("password_env")
     result = migrate_tinydb_to_postgres(
         workspace.root / source, target, unit, password=os.environ.get(password_env) if password_env else None
     )
-    click.echo(_("Jednostka {unit}: plik {path} → {where}", unit=unit, path=workspace.root / source, where=describe_dsn(target)))
+    click.echo(
+        _(
+            "Jednostka {unit}: plik {path} → {where}",
+            unit=unit,
+            path=workspace.root / source,
+            where=describe_dsn(target),
+        )
+    )
     for c in result.collections:
         click.echo(
             "  "
@@ -127,7 +146,7 @@ def store_migrate(app: Any, target: str, unit: str | None) -> None:
         click.echo("  " + _("pominięto rekordy innych jednostek: {count}", count=result.other_units))
     click.echo(
         _(
-            "Gotowe. Plik TinyDB pozostał bez zmian. Aby pracować na bazie, wpisz w somflow.toml: [store] backend = \"postgres\", dsn = \"{where}\"",
+            'Gotowe. Plik TinyDB pozostał bez zmian. Aby pracować na bazie, wpisz w somflow.toml: [store] backend = "postgres", dsn = "{where}"',
             where=describe_dsn(target),
         )
     )
@@ -168,10 +187,21 @@ def store_add_role(app: Any, unit: str | None, municipality: bool, name: str | N
         previous += b"\n"
     write_private(pgpass, previous + created.pgpass_line.encode("utf-8") + b"\n")
     if unit:
-        click.echo(_("Konto {role} jednostki {unit} jest gotowe: widzi i zmienia wyłącznie dane tej jednostki.", role=created.name, unit=unit))
+        click.echo(
+            _(
+                "Konto {role} jednostki {unit} jest gotowe: widzi i zmienia wyłącznie dane tej jednostki.",
+                role=created.name,
+                unit=unit,
+            )
+        )
     else:
-        click.echo(_("Konto gminy {role} jest gotowe: odczyt zestawień wszystkich jednostek, bez prawa zapisu.", role=created.name))
-    click.echo(_("W somflow.toml tego komputera: [store] backend = \"postgres\", dsn = \"{dsn}\"", dsn=created.dsn))
+        click.echo(
+            _(
+                "Konto gminy {role} jest gotowe: odczyt zestawień wszystkich jednostek, bez prawa zapisu.",
+                role=created.name,
+            )
+        )
+    click.echo(_('W somflow.toml tego komputera: [store] backend = "postgres", dsn = "{dsn}"', dsn=created.dsn))
     click.echo(
         _(
             "Hasło zapisano w pliku {path} (tylko dla właściciela). Przenieś ten wiersz do ~/.pgpass na komputerze jednostki "
@@ -181,12 +211,16 @@ def store_add_role(app: Any, unit: str | None, municipality: bool, name: str | N
     )
 
 
-@store.command("secure", help="Nałóż (ponownie) zabezpieczenia wierszy bazy PostgreSQL w wersji tego somflow; można powtarzać.")
+@store.command(
+    "secure", help="Nałóż (ponownie) zabezpieczenia wierszy bazy PostgreSQL w wersji tego somflow; można powtarzać."
+)
 @click.pass_obj
 def store_secure(app: Any) -> None:
     pg = _postgres_store(app.workspace)
     pg.secure()
-    click.echo(_("Zabezpieczenia wierszy bazy {where} są aktualne: każda jednostka widzi tylko swoje dane.", where=pg.where))
+    click.echo(
+        _("Zabezpieczenia wierszy bazy {where} są aktualne: każda jednostka widzi tylko swoje dane.", where=pg.where)
+    )
 
 
 @hookimpl

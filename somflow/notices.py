@@ -27,7 +27,17 @@ def add(workspace: Workspace, text: str, mark: dict[str, Any], about: dict[str, 
     store = workspace.store
     nr = max((n.get("nr") or 0 for n in store.query(COLLECTION)), default=0) + 1
     return store.insert(
-        COLLECTION, {"nr": nr, "text": text, "at": mark["at"], "by": mark["by"], "reason": mark.get("reason", ""), "about": about or {}, "acknowledged": None, "mailed": None}
+        COLLECTION,
+        {
+            "nr": nr,
+            "text": text,
+            "at": mark["at"],
+            "by": mark["by"],
+            "reason": mark.get("reason", ""),
+            "about": about or {},
+            "acknowledged": None,
+            "mailed": None,
+        },
     )
 
 
@@ -48,7 +58,14 @@ def acknowledge(workspace: Workspace, ref: str | None, by: str | None = None) ->
         else:
             chosen = refs.by_id(open_, ref)
         if ref is not None and len(chosen) != 1:
-            raise InvalidInput([_("Nie ma jednego niepotwierdzonego powiadomienia o numerze „{ref}” (lista: somflow notices).", ref=ref)])
+            raise InvalidInput(
+                [
+                    _(
+                        "Nie ma jednego niepotwierdzonego powiadomienia o numerze „{ref}” (lista: somflow notices).",
+                        ref=ref,
+                    )
+                ]
+            )
         stamp = {"at": now_iso(), "by": (by or "").strip() or store.user}
         return [store.update(COLLECTION, n["id"], {"acknowledged": stamp}, expected_rev=n["rev"]) for n in chosen]
 
@@ -78,7 +95,10 @@ def mail_head(workspace: Workspace, notice: dict[str, Any]) -> str | None:
                     [
                         notice["text"],
                         _("Kto i kiedy: {by}, {at}", by=notice["by"], at=notice["at"][:16].replace("T", " ")),
-                        _("Powód i szczegóły pokazuje somflow notices; potwierdzenie: somflow notices --ack {nr}", nr=notice["nr"]),
+                        _(
+                            "Powód i szczegóły pokazuje somflow notices; potwierdzenie: somflow notices --ack {nr}",
+                            nr=notice["nr"],
+                        ),
                     ]
                 )
                 + "\n"

@@ -76,7 +76,9 @@ def _date_problem(digits: str) -> str:
             "PESEL zawiera nieistniejącą datę urodzenia: cyfry 3–4 to miesiąc 01–12, "
             "powiększony o 20 dla urodzonych w latach 2000–2099 (o 40, 60, a o 80 dla lat 1800–1899)"
         )
-    return _("PESEL zawiera nieistniejącą datę urodzenia: takiego dnia (cyfry 5–6) nie ma w tym miesiącu, np. 31 w miesiącu 30-dniowym albo 29 lutego w roku nieprzestępnym")
+    return _(
+        "PESEL zawiera nieistniejącą datę urodzenia: takiego dnia (cyfry 5–6) nie ma w tym miesiącu, np. 31 w miesiącu 30-dniowym albo 29 lutego w roku nieprzestępnym"
+    )
 
 
 def check(value: object, on: date | None = None) -> Result:
@@ -116,17 +118,28 @@ def check(value: object, on: date | None = None) -> Result:
     except InvalidFormat:  # after InvalidLength, its subclass
         return Result(None, None, _("PESEL może zawierać tylko cyfry (spacje i myślniki są pomijane)"))
     except InvalidChecksum:
-        return Result(None, None, _("błędna cyfra kontrolna PESEL (ostatnia cyfra) — sprawdź, czy żadnej cyfry nie pominięto ani nie zamieniono"))
+        return Result(
+            None,
+            None,
+            _(
+                "błędna cyfra kontrolna PESEL (ostatnia cyfra) — sprawdź, czy żadnej cyfry nie pominięto ani nie zamieniono"
+            ),
+        )
     except InvalidComponent:
         return Result(None, None, _date_problem(digits))
     born = stdnum_pesel.get_birth_date(digits)
     if born.year < 1900:
-        return Result(None, None, _("PESEL wskazuje datę urodzenia w XIX wieku (miesiąc zwiększony o 80) — sprawdź cyfry 3–4"))
+        return Result(
+            None, None, _("PESEL wskazuje datę urodzenia w XIX wieku (miesiąc zwiększony o 80) — sprawdź cyfry 3–4")
+        )
     if on is not None and born > on:
         return Result(
             None,
             None,
-            _("PESEL wskazuje datę urodzenia w przyszłości (po {date}) — sprawdź cyfry 1–4 (rok i miesiąc z oznaczeniem stulecia)", date=on.isoformat()),
+            _(
+                "PESEL wskazuje datę urodzenia w przyszłości (po {date}) — sprawdź cyfry 1–4 (rok i miesiąc z oznaczeniem stulecia)",
+                date=on.isoformat(),
+            ),
         )
     return Result(digits, born, None)
 

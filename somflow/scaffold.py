@@ -202,7 +202,9 @@ def create_plugin(name: str, parent: Path) -> Path:
         )
     target = parent / ("somflow-" + name.replace("_", "-"))
     if target.exists() and any(target.iterdir()):
-        raise SomflowError(_("Folder {path} już istnieje i nie jest pusty; wybierz inną nazwę albo folder (--directory).", path=target))
+        raise SomflowError(
+            _("Folder {path} już istnieje i nie jest pusty; wybierz inną nazwę albo folder (--directory).", path=target)
+        )
     for relative, text in files_for(name).items():
         path = target / relative
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -219,13 +221,22 @@ def plugin_group() -> None:
 @plugin_group.command(name="new", help="Utwórz gotowy pakiet wtyczki NAME (pyproject, hak, formularz, testy).")
 @click.argument("name")
 @click.option(
-    "--directory", "-d", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True,
+    "--directory",
+    "-d",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
     help="Folder, w którym powstanie somflow-NAME.",
 )
 def new(name: str, directory: Path) -> None:
     target = create_plugin(name, directory.resolve())
     click.echo(_("Utworzono wtyczkę {name} w {path}.", name=name, path=target))
-    click.echo(_("Zainstaluj ją: pip install -e \"{path}[test]\", sprawdź: somflow plugins, uruchom jej testy: pytest \"{path}\"", path=target))
+    click.echo(
+        _(
+            'Zainstaluj ją: pip install -e "{path}[test]", sprawdź: somflow plugins, uruchom jej testy: pytest "{path}"',
+            path=target,
+        )
+    )
 
 
 @hookimpl

@@ -54,16 +54,16 @@ def somflow_cli(somflow_workspace: Path) -> Callable[..., Result]:
 class SmtpSink:
     """An aiosmtpd server on 127.0.0.1 that keeps what it receives.
 
-    ``security``  ``"none"``, ``"starttls"`` or ``"ssl"`` (a self-signed
-                  certificate for 127.0.0.1/localhost is made; its file is
-                  :attr:`cafile` — point ``SSL_CERT_FILE`` at it so the client trusts it)
-    ``user``/``password``  when given, AUTH LOGIN/PLAIN is required with them
-    :attr:`messages`  received :class:`email.message.EmailMessage` objects
-:attr:`connections`  how many SMTP connections clients opened
-    :attr:`fail_with`  an SMTP reply such as ``"554 5.7.1 odrzucono"`` to refuse messages
-    :attr:`drop`      True: drop the connection when a message is offered
-    :attr:`on_message` called with each message after it was kept (e.g. to kill the sender)
-    :meth:`stop` / :meth:`start`  take the server down (connections are refused) and back up
+        ``security``  ``"none"``, ``"starttls"`` or ``"ssl"`` (a self-signed
+                      certificate for 127.0.0.1/localhost is made; its file is
+                      :attr:`cafile` — point ``SSL_CERT_FILE`` at it so the client trusts it)
+        ``user``/``password``  when given, AUTH LOGIN/PLAIN is required with them
+        :attr:`messages`  received :class:`email.message.EmailMessage` objects
+    :attr:`connections`  how many SMTP connections clients opened
+        :attr:`fail_with`  an SMTP reply such as ``"554 5.7.1 odrzucono"`` to refuse messages
+        :attr:`drop`      True: drop the connection when a message is offered
+        :attr:`on_message` called with each message after it was kept (e.g. to kill the sender)
+        :meth:`stop` / :meth:`start`  take the server down (connections are refused) and back up
     """
 
     def __init__(self, folder: Path, security: str = "none", user: str = "", password: str = ""):
@@ -113,7 +113,9 @@ class SmtpSink:
                 ok = auth_data.login.decode() == self.user and auth_data.password.decode() == self.password
                 return AuthResult(success=ok, handled=False)
 
-            kwargs.update(authenticator=authenticator, auth_required=True, auth_require_tls=self.security == "starttls")  # aiosmtpd sees TLS only via STARTTLS
+            kwargs.update(
+                authenticator=authenticator, auth_required=True, auth_require_tls=self.security == "starttls"
+            )  # aiosmtpd sees TLS only via STARTTLS
         sink = self
 
         class CountingController(Controller):
@@ -121,7 +123,9 @@ class SmtpSink:
                 sink.connections += 1
                 return super().factory()
 
-        self._controller = CountingController(_SinkHandler(self), hostname=self.host, port=self.port, server_hostname="localhost", **kwargs)
+        self._controller = CountingController(
+            _SinkHandler(self), hostname=self.host, port=self.port, server_hostname="localhost", **kwargs
+        )
         self._controller.start()
         self.connections -= 1  # the controller's own probe connection at start
         return self

@@ -67,7 +67,9 @@ def create(root: Path, values: dict[str, str], *, overwrite: bool = False) -> Pa
         raise ConfigError(_("W folderze {root} już jest obszar roboczy ({file}).", root=root, file=config.CONFIG_NAME))
     make_private_dir(root)
     restrict_to_owner(root)  # Windows: an owner-only access list, inherited by everything created inside
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)  # Windows: no CRT text mode
+    fd = os.open(
+        target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600
+    )  # Windows: no CRT text mode
     with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
         f.write(config.render_template(values))
     ws = Workspace(root)

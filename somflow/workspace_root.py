@@ -11,7 +11,9 @@ CONFIG_NAME = "somflow.toml"
 def find_root(explicit: str | Path | None = None, start: Path | None = None) -> Path | None:
     """The workspace folder: ``explicit``, else ``SOMFLOW_WORKSPACE``, else the nearest parent with somflow.toml."""
     chosen = str(explicit or os.environ.get("SOMFLOW_WORKSPACE") or "").strip()
-    if len(chosen) > 1 and chosen[0] == chosen[-1] == '"':  # cmd.exe: set SOMFLOW_WORKSPACE="C:\\Moje dane" keeps the quotes
+    if (
+        len(chosen) > 1 and chosen[0] == chosen[-1] == '"'
+    ):  # cmd.exe: set SOMFLOW_WORKSPACE="C:\\Moje dane" keeps the quotes
         chosen = chosen[1:-1]
     if chosen:
         return Path(chosen).expanduser().resolve()

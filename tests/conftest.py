@@ -28,7 +28,13 @@ def _own_command_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: py
     monkeypatch.setenv("SOMFLOW_CACHE_DIR", str(tmp_path_factory.mktemp("command-cache")))
 
 
-def run_somflow(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None, input: str | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+def run_somflow(
+    *args: str,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    input: str | None = None,
+    timeout: float = 120,
+) -> subprocess.CompletedProcess:
     """Run ``python -m somflow ARGS`` as a separate process, as a user would from a terminal."""
     full_env = {**os.environ, **(env or {})}
     return subprocess.run(

@@ -36,15 +36,25 @@ def proba_workspace(somflow_workspace: Path) -> Path:
 def render(pdf: Path, page: int = 1, dpi: int = 100) -> Image.Image:
     """One page rendered by poppler's pdftoppm, grayscale."""
     with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-png", "-f", str(page), "-l", str(page), str(pdf), f"{tmp}/p"], check=True)
+        subprocess.run(
+            ["pdftoppm", "-r", str(dpi), "-gray", "-png", "-f", str(page), "-l", str(page), str(pdf), f"{tmp}/p"],
+            check=True,
+        )
         return Image.open(next(Path(tmp).glob("p*.png"))).copy()
 
 
-def ink_in(image: Image.Image, rect: tuple[float, float, float, float], dpi: int = 100, page_height: float = 841.89) -> int:
+def ink_in(
+    image: Image.Image, rect: tuple[float, float, float, float], dpi: int = 100, page_height: float = 841.89
+) -> int:
     """Dark pixels inside a PDF rectangle (x1, y1, x2, y2 in points) of a rendered page."""
     scale = dpi / 72
     x1, y1, x2, y2 = rect
-    box = (int(x1 * scale) + 2, int((page_height - y2) * scale) + 2, int(x2 * scale) - 2, int((page_height - y1) * scale) - 2)
+    box = (
+        int(x1 * scale) + 2,
+        int((page_height - y2) * scale) + 2,
+        int(x2 * scale) - 2,
+        int((page_height - y1) * scale) - 2,
+    )
     return sum(image.crop(box).convert("L").histogram()[:128])
 
 
@@ -53,4 +63,6 @@ def differs(a: Image.Image, b: Image.Image) -> bool:
 
 
 def pdftotext(pdf: Path) -> str:
-    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True, encoding="utf-8").stdout
+    return subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True, encoding="utf-8"
+    ).stdout

@@ -91,7 +91,9 @@ def jpeg_in_pdf_lying() -> bytes:
     return _pdf(build)
 
 
-def _flate_image(pdf: pikepdf.Pdf, data: bytes, filters: list[str], width: int = 2000, height: int = 2000) -> pikepdf.Stream:
+def _flate_image(
+    pdf: pikepdf.Pdf, data: bytes, filters: list[str], width: int = 2000, height: int = 2000
+) -> pikepdf.Stream:
     image = pdf.make_stream(b"")
     image.write(data, filter=[pikepdf.Name(f) for f in filters] if len(filters) > 1 else pikepdf.Name(filters[0]))
     image.Type, image.Subtype = pikepdf.Name.XObject, pikepdf.Name.Image

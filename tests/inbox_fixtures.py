@@ -84,13 +84,17 @@ def render_pdf(doc_id: str, pages: int, title: str, fields: dict[str, str] | Non
         pdf.drawString(2 * cm, 1.5 * cm, f"Strona {number} z {pages}")
         if number == pages:
             for row, (name, value) in enumerate((fields or {}).items()):
-                pdf.acroForm.textfield(name=name, value=value, x=2 * cm, y=4 * cm + row * cm, width=8 * cm, height=0.7 * cm)
+                pdf.acroForm.textfield(
+                    name=name, value=value, x=2 * cm, y=4 * cm + row * cm, width=8 * cm, height=0.7 * cm
+                )
         pdf.showPage()
     pdf.save()
     return buffer.getvalue()
 
 
-def make_document(root: Path, pages: int = 1, form: str = "zgoda_wizerunek", record: dict | None = None) -> dict[str, Any]:
+def make_document(
+    root: Path, pages: int = 1, form: str = "zgoda_wizerunek", record: dict | None = None
+) -> dict[str, Any]:
     """Insert a ``documents`` record (status "wygenerowany") and write its PDF under documents/."""
     store = Workspace(root).store
     title = FORMS[form]

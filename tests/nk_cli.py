@@ -28,8 +28,23 @@ def new_case(cli, folder: Path, **kw: Any) -> str:
 
 def start(cli, case_id: str, day: str = "2026-11-17", *extra: str) -> str:
     return ok(
-        cli("nk", "step", case_id, "wszczecie", "--dnia", day, "--osoba", PEDAGOG, "--rola", "pedagog_psycholog",
-            "--obecna-osoba", MOTHER, "--obecna-rola", "osoba_najblizsza", *extra)
+        cli(
+            "nk",
+            "step",
+            case_id,
+            "wszczecie",
+            "--dnia",
+            day,
+            "--osoba",
+            PEDAGOG,
+            "--rola",
+            "pedagog_psycholog",
+            "--obecna-osoba",
+            MOTHER,
+            "--obecna-rola",
+            "osoba_najblizsza",
+            *extra,
+        )
     )
 
 

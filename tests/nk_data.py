@@ -42,7 +42,15 @@ def payload(victims: int = 1, parents: bool = True) -> dict[str, Any]:
     """What ``somflow nk new --data`` takes: the service note and the NK-A data known so far."""
     people = [dict(VICTIM)]
     for name, age, born in SIBLINGS[: victims - 1]:
-        people.append({**VICTIM, "imie_nazwisko": name, "wiek": age, "pesel": pesel(*born, "0456"), "relacja": "syn" if "ł" in name.lower() else "córka"})
+        people.append(
+            {
+                **VICTIM,
+                "imie_nazwisko": name,
+                "wiek": age,
+                "pesel": pesel(*born, "0456"),
+                "relacja": "syn" if "ł" in name.lower() else "córka",
+            }
+        )
     return {
         "notatka": {
             "data_powziecia": "2026-11-16",
@@ -58,7 +66,13 @@ def payload(victims: int = 1, parents: bool = True) -> dict[str, Any]:
             "osoby_doznajace": people,
             "liczba_maloletnich": victims,
             "osoby_stosujace": [
-                {"imie_nazwisko": "Jan Żak", "wiek": 41, "pesel": FATHER_PESEL, "relacja": "ojciec", "zam_miejscowosc": "Gdynia"}
+                {
+                    "imie_nazwisko": "Jan Żak",
+                    "wiek": 41,
+                    "pesel": FATHER_PESEL,
+                    "relacja": "ojciec",
+                    "zam_miejscowosc": "Gdynia",
+                }
             ],
             "iv_fizyczna": ["s1_d1"],
             "iv_fizyczna_jakie": "szarpanie za ramiona",

@@ -128,7 +128,11 @@ def blank(like: Image.Image, seed: int = 3) -> Image.Image:
 
 def qr_box(page: Image.Image) -> tuple[int, int, int, int]:
     """Where the somflow code is on a clean page: ``(left, top, right, bottom)`` in pixels."""
-    (code,) = [b for b in zxingcpp.read_barcodes(page.convert("L"), formats=zxingcpp.BarcodeFormat.QRCode) if "SOMFLOW" in b.text]
+    (code,) = [
+        b
+        for b in zxingcpp.read_barcodes(page.convert("L"), formats=zxingcpp.BarcodeFormat.QRCode)
+        if "SOMFLOW" in b.text
+    ]
     p = code.position
     xs = [p.top_left.x, p.top_right.x, p.bottom_left.x, p.bottom_right.x]
     ys = [p.top_left.y, p.top_right.y, p.bottom_left.y, p.bottom_right.y]
@@ -140,7 +144,9 @@ def pen_stroke(page: Image.Image, dpi: int = 200) -> Image.Image:
     image = page.convert("L").copy()
     left, top, right, bottom = qr_box(page)
     width = max(2, int(0.6 / 25.4 * dpi))
-    ImageDraw.Draw(image).line([(left - 10, top + (bottom - top) * 0.3), (right + 10, bottom - (bottom - top) * 0.2)], fill=20, width=width)
+    ImageDraw.Draw(image).line(
+        [(left - 10, top + (bottom - top) * 0.3), (right + 10, bottom - (bottom - top) * 0.2)], fill=20, width=width
+    )
     return image
 
 
@@ -165,7 +171,9 @@ def save_scanner_pdf(pages: list[Image.Image], target: Path, dpi: int = 200, qua
     return target
 
 
-def save_phone_pdf(pages: list[Image.Image], target: Path, text: str = "Oświadczenie o niekaralności", password: str | None = None) -> Path:
+def save_phone_pdf(
+    pages: list[Image.Image], target: Path, text: str = "Oświadczenie o niekaralności", password: str | None = None
+) -> Path:
     """A phone scanning app's PDF: a colour JPEG photo per page with an invisible OCR text layer over it."""
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=(595.3, 841.9), encrypt=password)
@@ -286,7 +294,16 @@ def save_jbig2_pdf(page: Image.Image, target: Path, dpi: int = 200) -> Path:
     jbig2.Width, jbig2.Height, jbig2.BitsPerComponent = width, height, 1
     jbig2.ColorSpace = pikepdf.Name.DeviceGray
     content = pikepdf.Stream(pdf, f"q {points[0]:.2f} 0 0 {points[1]:.2f} 0 0 cm /Im0 Do Q".encode())
-    pdf.pages.append(pikepdf.Page(pikepdf.Dictionary(Type=pikepdf.Name.Page, MediaBox=[0, 0, *points], Contents=content, Resources=pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=jbig2)))))
+    pdf.pages.append(
+        pikepdf.Page(
+            pikepdf.Dictionary(
+                Type=pikepdf.Name.Page,
+                MediaBox=[0, 0, *points],
+                Contents=content,
+                Resources=pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=jbig2)),
+            )
+        )
+    )
     pdf.save(target)
     return target
 
@@ -305,7 +322,16 @@ def phone_photo(page: Image.Image, width: int = 3024, tilt: float = 0.06, seed: 
     desk.paste(sheet, (left, top))
     # Perspective: the far (top) edge looks narrower; Image.transform maps output to input quads.
     inset = int(sheet.width * tilt)
-    quad = (left - inset, top, left - inset * 0.3, top + sheet.height, left + sheet.width + inset * 0.3, top + sheet.height, left + sheet.width + inset, top)
+    quad = (
+        left - inset,
+        top,
+        left - inset * 0.3,
+        top + sheet.height,
+        left + sheet.width + inset * 0.3,
+        top + sheet.height,
+        left + sheet.width + inset,
+        top,
+    )
     photo = desk.transform(desk.size, Image.QUAD, quad, Image.BICUBIC, fillcolor=90)
     # Light from one side: a shadow falling across the page.
     light = np.linspace(0.62, 1.0, width, dtype=np.float32)[None, :]
@@ -320,7 +346,12 @@ def finder_stroke(page: Image.Image, dpi: int = 200) -> Image.Image:
     left, top, right, _bottom = qr_box(page)
     size = (right - left) / 3
     width = max(2, int(0.7 / 25.4 * dpi))
-    zigzag = [(left - size * 0.3, top + size * 0.2), (left + size * 1.1, top + size * 0.5), (left - size * 0.2, top + size * 0.8), (left + size * 1.2, top + size * 1.0)]
+    zigzag = [
+        (left - size * 0.3, top + size * 0.2),
+        (left + size * 1.1, top + size * 0.5),
+        (left - size * 0.2, top + size * 0.8),
+        (left + size * 1.2, top + size * 1.0),
+    ]
     ImageDraw.Draw(image).line(zigzag, fill=30, width=width)
     return image
 

@@ -16,7 +16,11 @@ def scan_into_inbox(pdf: Path, inbox: Path, name: str, pages: list[int] | None =
     tmp = inbox.parent / f".scan-{name}"
     tmp.mkdir()
     subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-png", str(pdf), str(tmp / "p")], check=True)
-    images = [Image.open(p).convert("L") for i, p in enumerate(sorted(tmp.glob("p*.png")), start=1) if pages is None or i in pages]
+    images = [
+        Image.open(p).convert("L")
+        for i, p in enumerate(sorted(tmp.glob("p*.png")), start=1)
+        if pages is None or i in pages
+    ]
     target = inbox / f"{name}.pdf"
     images[0].save(target, "PDF", resolution=float(dpi), save_all=True, append_images=images[1:])
     shutil.rmtree(tmp)
@@ -25,7 +29,13 @@ def scan_into_inbox(pdf: Path, inbox: Path, name: str, pages: list[int] | None =
 
 def pdftotext(pdf: Path, layout: bool = True) -> str:
     """The text poppler extracts (``layout=False``: in reading order, table cells one after another)."""
-    return subprocess.run(["pdftotext", *(["-layout"] if layout else []), str(pdf), "-"], check=True, capture_output=True, text=True, encoding="utf-8").stdout
+    return subprocess.run(
+        ["pdftotext", *(["-layout"] if layout else []), str(pdf), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+    ).stdout
 
 
 def render_pages(pdf: Path, folder: Path, dpi: int = 40) -> list[Path]:

@@ -45,7 +45,10 @@ def main() -> None:
         if step % 25 == 0:
             foreign += sum(1 for d in store.query("records") if d["unit"] != unit or d["unit_label"] != unit)
             foreign += sum(1 for d in store.query("counters") if d["unit"] != unit)
-    print(json.dumps({"increments": increments, "inserted": inserted, "conflicts": conflicts, "foreign": foreign}), flush=True)
+    print(
+        json.dumps({"increments": increments, "inserted": inserted, "conflicts": conflicts, "foreign": foreign}),
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

@@ -19,7 +19,10 @@ def main() -> None:
     written = 0
     while written < count:
         with store.transaction():
-            ids = [store.insert("records", {"n": written + i, "text": "zażółć gęślą jaźń " * 20})["id"] for i in range(batch)]
+            ids = [
+                store.insert("records", {"n": written + i, "text": "zażółć gęślą jaźń " * 20})["id"]
+                for i in range(batch)
+            ]
         written += batch
         print(" ".join(ids), flush=True)
 

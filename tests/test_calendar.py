@@ -117,7 +117,12 @@ def _expected_holidays(year: int) -> set[date]:
     from datetime import timedelta
 
     easter = EASTER[year]
-    found = {date(year, m, d) for m, d in FIXED} | {easter, easter + timedelta(days=1), easter + timedelta(days=49), easter + timedelta(days=60)}
+    found = {date(year, m, d) for m, d in FIXED} | {
+        easter,
+        easter + timedelta(days=1),
+        easter + timedelta(days=49),
+        easter + timedelta(days=60),
+    }
     if year >= 2025:
         found.add(date(year, 12, 24))  # Dz.U. 2024 poz. 1965: Wigilia is a public holiday from 2025
     return found

@@ -70,10 +70,22 @@ def test_version():
     ("edit", "expected"),
     [
         (lambda t: t.replace('kind = "szkoła podstawowa"', "kind = szkoła"), "Błąd składni w pliku"),
-        (lambda t: t.replace("port = 587", 'port = "587"'), "wiersz 31, klucz smtp.port: zła wartość (oczekiwano typu liczba całkowita)"),
-        (lambda t: t.replace('security = "starttls"', 'security = "tls"'), "klucz smtp.security: niedozwolona wartość tls"),
-        (lambda t: t.replace('user = ""', 'user = ""\npassword = "tajne"'), "klucz smtp.password: hasła nie wolno trzymać"),
-        (lambda t: t.replace('name = "Szkoła Podstawowa nr 7 im. Marii Skłodowskiej-Curie"', 'name = ""'), "wiersz 4, klucz institution.name: wartość nie może być pusta"),
+        (
+            lambda t: t.replace("port = 587", 'port = "587"'),
+            "wiersz 31, klucz smtp.port: zła wartość (oczekiwano typu liczba całkowita)",
+        ),
+        (
+            lambda t: t.replace('security = "starttls"', 'security = "tls"'),
+            "klucz smtp.security: niedozwolona wartość tls",
+        ),
+        (
+            lambda t: t.replace('user = ""', 'user = ""\npassword = "tajne"'),
+            "klucz smtp.password: hasła nie wolno trzymać",
+        ),
+        (
+            lambda t: t.replace('name = "Szkoła Podstawowa nr 7 im. Marii Skłodowskiej-Curie"', 'name = ""'),
+            "wiersz 4, klucz institution.name: wartość nie może być pusta",
+        ),
     ],
 )
 def test_broken_config_names_file_line_and_key(somflow_workspace, edit, expected):
@@ -88,7 +100,9 @@ def test_broken_config_names_file_line_and_key(somflow_workspace, edit, expected
 
 def test_syntax_error_names_the_line(somflow_workspace):
     config = somflow_workspace / "somflow.toml"
-    config.write_text(config.read_text(encoding="utf-8").replace('kind = "szkoła podstawowa"', "kind = szkoła"), encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace('kind = "szkoła podstawowa"', "kind = szkoła"), encoding="utf-8"
+    )
     assert "wiersz 7, kolumna 8" in run_somflow("status").stderr
 
 

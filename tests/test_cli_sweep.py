@@ -46,7 +46,15 @@ LONG = "Ż" * 5000
 QUOTED = "Zażółć \"gęślą\" 'jaźń' ; DROP"
 UNKNOWN = "XYZ-nieznany"
 #: A placeholder for a required value while another parameter is under test.
-FILLER = {"name": "Jan Próbny", "summary": "Zgłoszenie próbne", "event": "Festyn", "target": "json", "kind": "wszczecie", "form": "nk-a", "item": "krk"}
+FILLER = {
+    "name": "Jan Próbny",
+    "summary": "Zgłoszenie próbne",
+    "event": "Festyn",
+    "target": "json",
+    "kind": "wszczecie",
+    "form": "nk-a",
+    "item": "krk",
+}
 #: Optional parameters given anyway (when not under test), so the sweep reaches past them.
 ALWAYS_FILLED = {"form_id": "oswiadczenie-o-niekaralnosci"}
 
@@ -110,7 +118,9 @@ def _value_for(param: click.Parameter, files: dict[str, Path]) -> str | None:
     return FILLER.get(param.name, UNKNOWN)
 
 
-def _args(command: click.Command, files: dict[str, Path], override: click.Parameter | None = None, value: str = "") -> tuple[str, ...]:
+def _args(
+    command: click.Command, files: dict[str, Path], override: click.Parameter | None = None, value: str = ""
+) -> tuple[str, ...]:
     options: list[str] = []
     arguments: list[str] = []
     for param in command.params:
@@ -149,7 +159,10 @@ def _cases(path: tuple[str, ...], command: click.Command, files: dict[str, Path]
                 hostile += [
                     ("input file does not exist", str(files["missing"]), True),
                     ("input file is a folder", str(files["folder"]), not param.type.dir_okay),
-                    *((f"input file {key}", str(files[key]), must_fail) for key, (_name, _content, must_fail) in CONTENTS.items()),
+                    *(
+                        (f"input file {key}", str(files[key]), must_fail)
+                        for key, (_name, _content, must_fail) in CONTENTS.items()
+                    ),
                 ]
         elif type(param.type) is click.types.IntParamType:
             hostile += [(f"number {n}", n, False) for n in ("-1", "0", "999999")]
@@ -159,7 +172,11 @@ def _cases(path: tuple[str, ...], command: click.Command, files: dict[str, Path]
                 hostile += [(f"date {d!r}", d, False) for d in EXTREME_DATES]
             if param.name in REF_PARAMS:
                 hostile.append(("unknown reference", UNKNOWN, True))
-            hostile += [("an empty value", "", param.name in REF_PARAMS), ("a very long value", LONG, param.name in DATE_PARAMS | REF_PARAMS), ("Polish letters and quotes", QUOTED, param.name in DATE_PARAMS | REF_PARAMS)]
+            hostile += [
+                ("an empty value", "", param.name in REF_PARAMS),
+                ("a very long value", LONG, param.name in DATE_PARAMS | REF_PARAMS),
+                ("Polish letters and quotes", QUOTED, param.name in DATE_PARAMS | REF_PARAMS),
+            ]
         for label, value, must_fail in hostile:
             cases.append(Case(f"{param.name}: {label}", _args(command, files, param, value), must_fail))
     return cases
@@ -177,9 +194,20 @@ CONTENTS: dict[str, tuple[str, bytes, bool]] = {
     "json_scalar": ("liczba.json", b"42", False),
     "utf16_csv": ("utf16.csv", "Imię;Nazwisko;Klasa\nŻaneta;Łęcka;3b\n".encode("utf-16"), False),
     "header_only": ("naglowek.csv", "Lp.;Imię;Nazwisko;Klasa\n".encode("utf-8-sig"), False),
-    "csv_bad_values": ("wartosci.csv", ("Lp.;Imię;Nazwisko;Klasa;PESEL;Data urodzenia;E-mail\n1;" + "Ż" * 3000
-                       + ';"Kot";3b;123;2026-02-30;nie-mail\n2;;;;;;\n').encode("utf-8-sig"), False),
-    "yaml_wrong_types": ("typy.yaml", b"notatka: 5\nnka: [1, 2]\nsprawcy_rodzice: tak\nimie: [x]\nodpowiedzi: {a: null}\n", False),
+    "csv_bad_values": (
+        "wartosci.csv",
+        (
+            "Lp.;Imię;Nazwisko;Klasa;PESEL;Data urodzenia;E-mail\n1;"
+            + "Ż" * 3000
+            + ';"Kot";3b;123;2026-02-30;nie-mail\n2;;;;;;\n'
+        ).encode("utf-8-sig"),
+        False,
+    ),
+    "yaml_wrong_types": (
+        "typy.yaml",
+        b"notatka: 5\nnka: [1, 2]\nsprawcy_rodzice: tak\nimie: [x]\nodpowiedzi: {a: null}\n",
+        False,
+    ),
     "json_nested_nulls": ("puste.json", b'{"notatka": null, "nka": {"osoby": [null, 7]}, "odpowiedzi": [[]]}', False),
     "ragged_csv": ("krzywy.csv", 'Imię;Nazwisko\n"Zofia;Żak\n;;;;;;\n\x00\x00\n'.encode(), False),
 }
@@ -210,7 +238,21 @@ def _restore(files: dict) -> None:
 def _seed(root: Path, folder: Path) -> dict[str, str]:
     """One record of each kind the commands refer to, so a reference is valid while another option is under test."""
     ids = {}
-    code, out = _run(root, ["vetting", "add", "--imie", "Jan", "--nazwisko", "Próbny", "--umowa", "umowa-o-prace", "--data-urodzenia", "1980-05-14"])
+    code, out = _run(
+        root,
+        [
+            "vetting",
+            "add",
+            "--imie",
+            "Jan",
+            "--nazwisko",
+            "Próbny",
+            "--umowa",
+            "umowa-o-prace",
+            "--data-urodzenia",
+            "1980-05-14",
+        ],
+    )
     assert code == 0, out
     ids["person"] = re.search(r"nr (\d+)", out).group(1)
     out = _run(root, ["nk", "new", "--data", str(write(folder / "case.yaml", payload()))])[1]
@@ -286,17 +328,28 @@ def test_an_empty_or_too_short_id_names_no_record(ref, somflow_workspace, tmp_pa
     """Every id starts with the same characters: "" or "0" must not pick the only record there is."""
     ids = _seed(somflow_workspace, tmp_path)
     before = _snapshot(somflow_workspace)
-    for argv in (["standards", "register", "status", ref, "zamkniete"], ["standards", "ack", "record", ref], ["vetting", "admit", ref]):
+    for argv in (
+        ["standards", "register", "status", ref, "zamkniete"],
+        ["standards", "ack", "record", ref],
+        ["vetting", "admit", ref],
+    ):
         code, output = _run(somflow_workspace, argv)
         assert code != 0 and "Nie znaleziono" in output, (argv, output)
     assert _snapshot(somflow_workspace) == before
-    code, output = _run(somflow_workspace, ["standards", "register", "status", ids["entry_id"][:6].lower(), "zamkniete"])
+    code, output = _run(
+        somflow_workspace, ["standards", "register", "status", ids["entry_id"][:6].lower(), "zamkniete"]
+    )
     assert code == 0, output  # a real start of an id still works
 
 
 @pytest.mark.parametrize(
     "global_args",
-    [["--log-file", "{folder}"], ["--log-file", "{empty}/log.txt"], ["--workspace", "{empty}"], ["--workspace", "{missing}"]],
+    [
+        ["--log-file", "{folder}"],
+        ["--log-file", "{empty}/log.txt"],
+        ["--workspace", "{empty}"],
+        ["--workspace", "{missing}"],
+    ],
     ids=["log file is a folder", "log file inside a file", "workspace is a file", "workspace does not exist"],
 )
 def test_hostile_global_options(global_args, tmp_path, monkeypatch):

@@ -91,6 +91,8 @@ def test_an_edited_plugin_module_or_a_new_distribution_makes_the_cache_stale(som
     assert command_cache.load(somflow_workspace) is not None
     site = tmp_path / "site"
     (site / "somflow_gdynia-1.0.dist-info").mkdir(parents=True)
-    (site / "somflow_gdynia-1.0.dist-info" / "entry_points.txt").write_text("[somflow]\ngdynia = somflow_gdynia\n", encoding="utf-8")
+    (site / "somflow_gdynia-1.0.dist-info" / "entry_points.txt").write_text(
+        "[somflow]\ngdynia = somflow_gdynia\n", encoding="utf-8"
+    )
     monkeypatch.syspath_prepend(str(site))
     assert command_cache.load(somflow_workspace) is None  # a distribution installed

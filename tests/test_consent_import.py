@@ -55,7 +55,14 @@ def test_import_cp1250_commas(somflow_cli, somflow_workspace, tmp_path):
 
 
 def test_bad_rows_are_all_named_and_nothing_is_imported(somflow_cli, somflow_workspace, tmp_path):
-    bad = HEADER + ROWS[1] + ";;Nowak;3b;;;;;;;\n" + "5;Ewa;Kot;3b;12345678901;;;;;;\n" + "6;Ola;Mak;3b;;31.02.2016;;;;;\n" + ROWS[1]
+    bad = (
+        HEADER
+        + ROWS[1]
+        + ";;Nowak;3b;;;;;;;\n"
+        + "5;Ewa;Kot;3b;12345678901;;;;;;\n"
+        + "6;Ola;Mak;3b;;31.02.2016;;;;;\n"
+        + ROWS[1]
+    )
     result = somflow_cli("consent", "import", str(write_csv(tmp_path / "zla.csv", bad)))
     assert result.exit_code == 2
     out = result.output
@@ -89,7 +96,12 @@ def test_excel_class_list_damage_is_explained_and_nothing_imported(somflow_cli, 
 
     base = "0623150123"  # born 2006-03-15: the PESEL starts with 0
     number = next(base + str(d) for d in range(10) if pesel.is_valid(base + str(d)))
-    text = HEADER + f"1;Zofia;Żak;3b;{number[1:]};;;;;;\n" + "2;Jan;Łęcki;3b;1,62215E+10;;;;;;\n" + "3;Ola;Mak;3b;;31.4.2016;;;;;\n"
+    text = (
+        HEADER
+        + f"1;Zofia;Żak;3b;{number[1:]};;;;;;\n"
+        + "2;Jan;Łęcki;3b;1,62215E+10;;;;;;\n"
+        + "3;Ola;Mak;3b;;31.4.2016;;;;;\n"
+    )
     result = somflow_cli("consent", "import", str(write_csv(tmp_path / "3b.csv", text, "cp1250")))
     assert result.exit_code == 2
     out = result.output

@@ -32,7 +32,12 @@ def consent_document(root: Path, child: dict, fields: dict[str, str] | None = No
                 "form": "zgoda-na-wizerunek",
                 "form_version": 1,
                 "title": "Zgoda na wizerunek – klasa 3b",
-                "data": {"imie_nazwisko_dziecka": f"{child['first_name']} {child['last_name']}", "grupa": "3b", "od": "2026-09-01", "do": "2027-08-31"},
+                "data": {
+                    "imie_nazwisko_dziecka": f"{child['first_name']} {child['last_name']}",
+                    "grupa": "3b",
+                    "od": "2026-09-01",
+                    "do": "2027-08-31",
+                },
                 "file": None,
                 "sha256": None,
                 "pages": 1,
@@ -45,7 +50,11 @@ def consent_document(root: Path, child: dict, fields: dict[str, str] | None = No
         content = render_pdf(doc["id"], 1, "Zgoda rodzica na publikację wizerunku dziecka", fields)
         (root / "documents").mkdir(exist_ok=True)
         write_private(root / f"documents/{doc['id']}.pdf", content)
-        return store.update("documents", doc["id"], {"file": f"documents/{doc['id']}.pdf", "sha256": hashlib.sha256(content).hexdigest()})
+        return store.update(
+            "documents",
+            doc["id"],
+            {"file": f"documents/{doc['id']}.pdf", "sha256": hashlib.sha256(content).hexdigest()},
+        )
 
 
 def check(cli, channel: str = "website") -> dict[str, tuple[bool, str]]:
@@ -66,9 +75,24 @@ def test_paper_scan_waits_for_its_ticks_then_counts(kids, somflow_cli, somflow_w
     # a scan nobody has read grants nothing
     assert check(somflow_cli)["Zofia Żak"] == (False, "zgoda zwrócona, zaznaczenia nie zostały jeszcze wpisane")
     # returned, not typed yet: the listing must not also call it "not returned"
-    assert "Zofia Żak (3b): brak zgody; zwrócony formularz czeka na wpisanie zaznaczeń\n" in somflow_cli("consent", "list").output
+    assert (
+        "Zofia Żak (3b): brak zgody; zwrócony formularz czeka na wpisanie zaznaczeń\n"
+        in somflow_cli("consent", "list").output
+    )
     # the secretary types the ticks; the period comes from the printed form
-    result = somflow_cli("consent", "record", "Zofia Żak", "--purpose", "wszystkie", "--photo", "wszystkie", "--channel", "website", "--child-view", "tak")
+    result = somflow_cli(
+        "consent",
+        "record",
+        "Zofia Żak",
+        "--purpose",
+        "wszystkie",
+        "--photo",
+        "wszystkie",
+        "--channel",
+        "website",
+        "--child-view",
+        "tak",
+    )
     assert result.exit_code == 0, result.output
     (consent,) = Workspace(root).store.query("image_consents")
     assert (consent["state"], consent["valid_to"], consent["document_id"]) == ("wpisana", "2027-08-31", doc["id"])
@@ -79,7 +103,20 @@ def test_paper_scan_waits_for_its_ticks_then_counts(kids, somflow_cli, somflow_w
 def test_scan_after_entry_by_hand_is_attached_not_duplicated(kids, somflow_cli, somflow_workspace):
     root = somflow_workspace
     doc = consent_document(root, kids["Jan"])
-    assert somflow_cli("consent", "record", "Jan Łęcki", "--purpose", "wszystkie", "--photo", "wszystkie", "--channel", "social-media").exit_code == 0
+    assert (
+        somflow_cli(
+            "consent",
+            "record",
+            "Jan Łęcki",
+            "--purpose",
+            "wszystkie",
+            "--photo",
+            "wszystkie",
+            "--channel",
+            "social-media",
+        ).exit_code
+        == 0
+    )
     save_pdf(scanned_pages([root / doc["file"]]), root / "inbox" / "jan.pdf")
     assert somflow_cli("ingest").exit_code == 0
     (consent,) = Workspace(root).store.query("image_consents")
@@ -89,8 +126,15 @@ def test_scan_after_entry_by_hand_is_attached_not_duplicated(kids, somflow_cli, 
 
 def test_digitally_filled_form_is_entered_from_its_fields(kids, somflow_cli, somflow_workspace):
     root = somflow_workspace
-    fields = {"decyzja": "wyrazam", "kanaly-strona_www": "Yes", "kanaly-tablica": "Yes", "cele-edukacyjne": "Yes", "rodzaj_zdjec-grupowe": "Yes",
-              "po_odejsciu": "nie", "zgoda_dziecka": "tak"}
+    fields = {
+        "decyzja": "wyrazam",
+        "kanaly-strona_www": "Yes",
+        "kanaly-tablica": "Yes",
+        "cele-edukacyjne": "Yes",
+        "rodzaj_zdjec-grupowe": "Yes",
+        "po_odejsciu": "nie",
+        "zgoda_dziecka": "tak",
+    }
     doc = consent_document(root, kids["Zofia"], fields)
     (root / "inbox" / "zgoda.pdf").write_bytes((root / doc["file"]).read_bytes())
     result = somflow_cli("ingest")

@@ -91,10 +91,14 @@ def test_polish_wording_is_legible_in_a_render(printed, tmp_path):
     if shutil.which("tesseract") is None:
         pytest.skip("tesseract is not installed (python3 run.py test installs tesseract-ocr-pol)")
     out, _docs = printed
-    subprocess.run(["pdftoppm", "-r", "200", "-f", "1", "-l", "2", "-gray", "-png", str(out), str(tmp_path / "p")], check=True)
+    subprocess.run(
+        ["pdftoppm", "-r", "200", "-f", "1", "-l", "2", "-gray", "-png", str(out), str(tmp_path / "p")], check=True
+    )
     read = ""
     for image in sorted(tmp_path.glob("p-*.png")):
-        read += subprocess.run(["tesseract", str(image), "-", "-l", "pol"], capture_output=True, text=True, check=True).stdout
+        read += subprocess.run(
+            ["tesseract", str(image), "-", "-l", "pol"], capture_output=True, text=True, check=True
+        ).stdout
     read = flat(read)
     for words in (
         "Zgoda rodzica (opiekuna prawnego) na utrwalanie i publikację",
@@ -124,9 +128,27 @@ def test_returned_printed_form_goes_through_the_inbox_to_the_child(printed, somf
     assert result.exit_code == 0, result.output
     (consent,) = Workspace(root).store.query("image_consents")
     assert (consent["state"], consent["document_id"]) == ("do_wpisania", zofia["id"])
-    result = somflow_cli("consent", "record", "Zofia Łęcka-Żółtowska", "--purpose", "wszystkie", "--photo", "wszystkie", "--channel", "strona_www", "--channel", "tablica", "--child-view", "tak")
+    result = somflow_cli(
+        "consent",
+        "record",
+        "Zofia Łęcka-Żółtowska",
+        "--purpose",
+        "wszystkie",
+        "--photo",
+        "wszystkie",
+        "--channel",
+        "strona_www",
+        "--channel",
+        "tablica",
+        "--child-view",
+        "tak",
+    )
     assert result.exit_code == 0, result.output
-    got = json.loads(somflow_cli("consent", "check", "--group", "3b", "--channel", "tablica", "--date", zofia["data"]["od"], "--json").output)
+    got = json.loads(
+        somflow_cli(
+            "consent", "check", "--group", "3b", "--channel", "tablica", "--date", zofia["data"]["od"], "--json"
+        ).output
+    )
     assert {r["name"]: r["allowed"] for r in got} == {"Zofia Łęcka-Żółtowska": True, "Ścibor Źrebiec": False}
 
 
@@ -148,9 +170,13 @@ def test_forms_not_returned_after_14_days(printed, somflow_cli, somflow_workspac
     save_pdf(scanned_pages([root / zofia["file"]]), root / "inbox" / "skan.pdf")
     assert somflow_cli("ingest").exit_code == 0
     ws = Workspace(root, PluginHost(root))
-    (unreturned,) = [d for d in collect(ws, today + timedelta(days=15)) if d.key.startswith("image_consent:unreturned:")]
+    (unreturned,) = [
+        d for d in collect(ws, today + timedelta(days=15)) if d.key.startswith("image_consent:unreturned:")
+    ]
     assert "1 z 2 formularzy" in unreturned.title
-    assert somflow_cli("consent", "record", "Ścibor Źrebiec", "--refused").exit_code == 0  # answered on paper, entered by hand
+    assert (
+        somflow_cli("consent", "record", "Ścibor Źrebiec", "--refused").exit_code == 0
+    )  # answered on paper, entered by hand
     ws = Workspace(root, PluginHost(root))
     assert [d for d in collect(ws, today) if d.key.startswith("image_consent:unreturned:")] == []
 
@@ -159,7 +185,11 @@ def test_print_needs_children_and_a_group(somflow_cli):
     result = somflow_cli("consent", "print")
     assert result.exit_code == 2 and "Podaj klasę (--group 3b) albo --all" in result.output
     result = somflow_cli("consent", "print", "--group", "7z")
-    assert result.exit_code == 2 and "Nie ma klasy „7z” w rejestrze (są: —)" in result.output and "somflow consent import" in result.output
+    assert (
+        result.exit_code == 2
+        and "Nie ma klasy „7z” w rejestrze (są: —)" in result.output
+        and "somflow consent import" in result.output
+    )
 
 
 @pytest.mark.slow
@@ -188,14 +218,28 @@ def test_school_of_600_from_csv_in_one_pdf(somflow_workspace, somflow_proc, tmp_
         doc = docs[index]
         first_page = sum(d["pages"] for d in docs[:index]) + 1
         with_codes = subprocess.run(
-            ["pdftoppm", "-r", "100", "-gray", "-png", "-f", str(first_page), "-l", str(first_page + doc["pages"] - 1), str(out), str(tmp_path / f"g{index}")],
+            [
+                "pdftoppm",
+                "-r",
+                "100",
+                "-gray",
+                "-png",
+                "-f",
+                str(first_page),
+                "-l",
+                str(first_page + doc["pages"] - 1),
+                str(out),
+                str(tmp_path / f"g{index}"),
+            ],
             check=True,
         )
         assert with_codes.returncode == 0
         from PIL import Image
 
         images = [Image.open(p) for p in sorted(tmp_path.glob(f"g{index}-*.png"))]
-        assert [(c.document_id, c.page) for c in map(qr.decode, images)] == [(doc["id"], n) for n in range(1, doc["pages"] + 1)]
+        assert [(c.document_id, c.page) for c in map(qr.decode, images)] == [
+            (doc["id"], n) for n in range(1, doc["pages"] + 1)
+        ]
 
 
 def test_digitally_filled_form_returned_as_pdf_is_entered_from_its_fields(somflow_cli, somflow_workspace, tmp_path):
@@ -203,7 +247,14 @@ def test_digitally_filled_form_returned_as_pdf_is_entered_from_its_fields(somflo
     assert somflow_cli("consent", "import", str(tmp_path / "lista.csv")).exit_code == 0
     root = somflow_workspace
     zofia = Workspace(root).store.query("people", {"first_name": "Zofia"})[0]
-    result = somflow_cli("fill", "zgoda-na-wizerunek", "--data", str(SPEC_DIR / "zgoda-na-wizerunek.example.yaml"), "--record", f"people:{zofia['id']}")
+    result = somflow_cli(
+        "fill",
+        "zgoda-na-wizerunek",
+        "--data",
+        str(SPEC_DIR / "zgoda-na-wizerunek.example.yaml"),
+        "--record",
+        f"people:{zofia['id']}",
+    )
     assert result.exit_code == 0, result.output
     (doc,) = Workspace(root).store.query("documents")
     shutil.copy(root / doc["file"], root / "inbox" / "zgoda-od-rodzica.pdf")  # the parent filled it on a computer
@@ -211,9 +262,42 @@ def test_digitally_filled_form_returned_as_pdf_is_entered_from_its_fields(somflo
     (consent,) = Workspace(root).store.query("image_consents")
     assert (consent["state"], consent["source"]) == ("wpisana", "formularz")
     assert consent["channels"] == ["strona_www", "tablica", "druk"] and consent["photo_kinds"] == ["grupowe"]
-    assert (consent["valid_from"], consent["valid_to"], consent["after_leaving"], consent["child_view"]) == ("2026-09-01", "2027-08-31", False, "tak")
-    group = json.loads(somflow_cli("consent", "check", "--group", "3b", "--channel", "druk", "--photo", "group", "--date", "2026-10-01", "--json").output)
-    alone = json.loads(somflow_cli("consent", "check", "--group", "3b", "--channel", "druk", "--photo", "individual", "--date", "2026-10-01", "--json").output)
+    assert (consent["valid_from"], consent["valid_to"], consent["after_leaving"], consent["child_view"]) == (
+        "2026-09-01",
+        "2027-08-31",
+        False,
+        "tak",
+    )
+    group = json.loads(
+        somflow_cli(
+            "consent",
+            "check",
+            "--group",
+            "3b",
+            "--channel",
+            "druk",
+            "--photo",
+            "group",
+            "--date",
+            "2026-10-01",
+            "--json",
+        ).output
+    )
+    alone = json.loads(
+        somflow_cli(
+            "consent",
+            "check",
+            "--group",
+            "3b",
+            "--channel",
+            "druk",
+            "--photo",
+            "individual",
+            "--date",
+            "2026-10-01",
+            "--json",
+        ).output
+    )
     assert [r["allowed"] for r in group if r["id"] == zofia["id"]] == [True]
     assert [r["reason"] for r in alone if r["id"] == zofia["id"]] == ["zgoda nie obejmuje zdjęć: indywidualne"]
 
@@ -225,8 +309,14 @@ def test_form_cross_field_rules_through_fill(somflow_cli, tmp_path):
     bad.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     result = somflow_cli("fill", "zgoda-na-wizerunek", "--data", str(bad))
     assert result.exit_code == 2
-    assert "Sekcja VI, pole „Zgoda obowiązuje do dnia”: data wcześniejsza niż początek zgody (2027-09-01)." in result.output
-    assert "Sekcja IV, pole „Kanały publikacji”: zaznacz co najmniej jeden kanał, skoro rodzic wyraża zgodę." in result.output
+    assert (
+        "Sekcja VI, pole „Zgoda obowiązuje do dnia”: data wcześniejsza niż początek zgody (2027-09-01)."
+        in result.output
+    )
+    assert (
+        "Sekcja IV, pole „Kanały publikacji”: zaznacz co najmniej jeden kanał, skoro rodzic wyraża zgodę."
+        in result.output
+    )
     data.update({"od": "2026-09-01", "decyzja": "nie_wyrazam", "kanaly": ["druk"]})
     bad.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     result = somflow_cli("fill", "zgoda-na-wizerunek", "--data", str(bad))

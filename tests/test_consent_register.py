@@ -41,7 +41,17 @@ def school(somflow_cli, tmp_path):
     ok("Ada Strona", "--channel", "website", *year)
     ok("Bartek Wycofany", "--channel", "website", "--channel", "social-media", *year)
     _ok(somflow_cli("consent", "withdraw", "Bartek Wycofany", "--date", "2026-11-30"))
-    ok("Celina Wygasła", "--channel", "website", "--channel", "social-media", "--from", "2025-09-01", "--to", "2026-08-31")
+    ok(
+        "Celina Wygasła",
+        "--channel",
+        "website",
+        "--channel",
+        "social-media",
+        "--from",
+        "2025-09-01",
+        "--to",
+        "2026-08-31",
+    )
     ok("Dawid Odchodzący", "--channel", "website", "--channel", "social-media", *year)
     _ok(somflow_cli("consent", "leave", "Dawid Odchodzący", "--date", "2026-11-15"))
     ok("Ewa Zostająca-Po", "--channel", "website", "--channel", "social-media", "--after-leaving", *year)
@@ -96,11 +106,32 @@ def test_check_text_output_lists_both_sides(school):
 
 def test_sheet_lists_children_present_without_consent(school, somflow_workspace, tmp_path):
     out = tmp_path / "lista.pdf"
-    result = _ok(school("consent", "sheet", "Jasełka 2026", "--group", "3b", "--channel", "social-media", "--date", EVENT_DAY, "--out", str(out)))
+    result = _ok(
+        school(
+            "consent",
+            "sheet",
+            "Jasełka 2026",
+            "--group",
+            "3b",
+            "--channel",
+            "social-media",
+            "--date",
+            EVENT_DAY,
+            "--out",
+            str(out),
+        )
+    )
     lines = result.output.splitlines()
     listed = [line.split(".", 1)[1].strip() for line in lines if line[:4].strip().rstrip(".").isdigit()]
     # first name, surname initial, group; those who left are not at the event
-    assert sorted(listed) == ["Ada S.  3b", "Bartek W.  3b", "Celina W.  3b", "Filip B.  3b", "Hubert O.  3b", "Iga D.  3b"]
+    assert sorted(listed) == [
+        "Ada S.  3b",
+        "Bartek W.  3b",
+        "Celina W.  3b",
+        "Filip B.  3b",
+        "Hubert O.  3b",
+        "Iga D.  3b",
+    ]
     assert "Strona" not in result.output and "Dawid" not in result.output
     text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=True).stdout
     assert "Lista dla fotografa – dzieci, których nie fotografujemy" in text
@@ -110,12 +141,33 @@ def test_sheet_lists_children_present_without_consent(school, somflow_workspace,
 
 
 def test_newer_consent_replaces_older_and_history_is_kept(school, somflow_workspace):
-    _ok(school("consent", "record", "Ada Strona", "--purpose", "wszystkie", "--photo", "wszystkie", "--channel", "social-media", "--from", "2026-12-01", "--to", "2027-08-31"))
+    _ok(
+        school(
+            "consent",
+            "record",
+            "Ada Strona",
+            "--purpose",
+            "wszystkie",
+            "--photo",
+            "wszystkie",
+            "--channel",
+            "social-media",
+            "--from",
+            "2026-12-01",
+            "--to",
+            "2027-08-31",
+        )
+    )
     got = answers(school, "--group", "3b", "--channel", "social-media", "--date", EVENT_DAY)
     assert got["Ada Strona"][0] is True
     assert answers(school, "--group", "3b", "--channel", "website", "--date", EVENT_DAY)["Ada Strona"][0] is False
     history = _ok(school("consent", "history", "Ada Strona")).output.splitlines()
-    assert len(history) == 3 and "[zastąpiona]" in history[0] and "[obowiązuje]" in history[1] and "somflow withdraw" in history[2]
+    assert (
+        len(history) == 3
+        and "[zastąpiona]" in history[0]
+        and "[obowiązuje]" in history[1]
+        and "somflow withdraw" in history[2]
+    )
     store = Workspace(somflow_workspace).store
     assert store.count("image_consents") == 10  # 9 children with one each, Ada with two
 
@@ -123,13 +175,31 @@ def test_newer_consent_replaces_older_and_history_is_kept(school, somflow_worksp
 def test_errors_are_polish_and_change_nothing(school, somflow_workspace):
     store = Workspace(somflow_workspace).store
     before = store.count("image_consents")
-    result = school("consent", "record", "Filip Bezzgody", "--purpose", "wszystkie", "--photo", "wszystkie", "--channel", "tiktok")
+    result = school(
+        "consent", "record", "Filip Bezzgody", "--purpose", "wszystkie", "--photo", "wszystkie", "--channel", "tiktok"
+    )
     assert result.exit_code == 2 and "Nieznany kanał publikacji „tiktok”" in result.output
     result = school("consent", "record", "Filip Bezzgody")
     assert result.exit_code == 2 and "nie wskazuje żadnego kanału" in result.output
-    result = school("consent", "record", "Filip Bezzgody", "--purpose", "wszystkie", "--photo", "wszystkie", "--channel", "druk", "--from", "2027-01-01", "--to", "2026-01-01")
+    result = school(
+        "consent",
+        "record",
+        "Filip Bezzgody",
+        "--purpose",
+        "wszystkie",
+        "--photo",
+        "wszystkie",
+        "--channel",
+        "druk",
+        "--from",
+        "2027-01-01",
+        "--to",
+        "2026-01-01",
+    )
     assert result.exit_code == 2 and "wcześniejsza niż data początku" in result.output
-    result = school("consent", "record", "Nikt Taki", "--purpose", "wszystkie", "--photo", "wszystkie", "--channel", "druk")
+    result = school(
+        "consent", "record", "Nikt Taki", "--purpose", "wszystkie", "--photo", "wszystkie", "--channel", "druk"
+    )
     assert result.exit_code == 2 and "Nie znaleziono dziecka „Nikt Taki”" in result.output
     result = school("consent", "withdraw", "Filip Bezzgody")
     assert result.exit_code == 2 and "nie ma czego wycofać" in result.output
@@ -140,7 +210,10 @@ def test_register_listing_and_status_counts(school):
     listing = _ok(school("consent", "list", "--group", "3b")).output
     assert "Filip Bezzgody (3b): brak zgody (nie zwrócono)" in listing
     assert all(re.match(r"nr \d+ +\S", line) for line in listing.splitlines()), listing  # the person number first
-    assert "Bartek Wycofany (3b): zgoda: strona internetowa, media społecznościowe; 2026-09-01 – 2027-08-31; WYCOFANA 2026-11-30" in listing
+    assert (
+        "Bartek Wycofany (3b): zgoda: strona internetowa, media społecznościowe; 2026-09-01 – 2027-08-31; WYCOFANA 2026-11-30"
+        in listing
+    )
     status = _ok(school("status")).output
     assert "Dzieci w rejestrze zgód na wizerunek:" in status
 
@@ -161,19 +234,28 @@ def test_every_message_has_an_english_entry():
     messages = set(sheet.RULES) | set(vocabulary.CHANNEL_LABELS.values())
     for path in folder.glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "_" and node.args and isinstance(node.args[0], ast.Constant):
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", None) == "_"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+            ):
                 messages.add(node.args[0].value)
     assert sorted(messages - set(catalogue)) == []
 
 
 def test_english_output(school):
-    result = _ok(school("--lang", "en", "consent", "check", "--group", "3b", "--channel", "website", "--date", EVENT_DAY))
+    result = _ok(
+        school("--lang", "en", "consent", "check", "--group", "3b", "--channel", "website", "--date", EVENT_DAY)
+    )
     assert "MAY appear (3):" in result.output and "no consent returned" in result.output
 
 
 def test_from_a_terminal(school, somflow_workspace, somflow_proc):
     env = {"SOMFLOW_WORKSPACE": str(somflow_workspace)}
-    done = somflow_proc("consent", "sheet", "Dzień Dziecka", "--group", "3b", "--channel", "social-media", "--date", EVENT_DAY, env=env)
+    done = somflow_proc(
+        "consent", "sheet", "Dzień Dziecka", "--group", "3b", "--channel", "social-media", "--date", EVENT_DAY, env=env
+    )
     assert done.returncode == 0, done.stderr
     assert "Nie fotografować (ani indywidualnie, ani w grupie) – 6:" in done.stdout
     done = somflow_proc("consent", "check", "--group", "3b", "--channel", "tiktok", env=env)
@@ -185,12 +267,74 @@ def test_child_named_without_polish_letters_or_in_other_case(somflow_cli, tmp_pa
     csv = tmp_path / "1a.csv"
     csv.write_bytes("Imię;Nazwisko;Klasa\r\nŁukasz;Ćwik;1a\r\nZofia;Żak;1a\r\nZofia;Zak;1a\r\n".encode("cp1250"))
     _ok(somflow_cli("consent", "import", str(csv)))
-    assert "Łukasz Ćwik, klasa 1a" in _ok(somflow_cli("consent", "record", "Lukasz Cwik", "--purpose", "wszystkie", "--photo", "wszystkie", "--channel", "website")).output
-    assert "Łukasz Ćwik, klasa 1a" in _ok(somflow_cli("consent", "record", "ĆWIK  łukasz", "--purpose", "wszystkie", "--photo", "wszystkie", "--channel", "website")).output
+    assert (
+        "Łukasz Ćwik, klasa 1a"
+        in _ok(
+            somflow_cli(
+                "consent",
+                "record",
+                "Lukasz Cwik",
+                "--purpose",
+                "wszystkie",
+                "--photo",
+                "wszystkie",
+                "--channel",
+                "website",
+            )
+        ).output
+    )
+    assert (
+        "Łukasz Ćwik, klasa 1a"
+        in _ok(
+            somflow_cli(
+                "consent",
+                "record",
+                "ĆWIK  łukasz",
+                "--purpose",
+                "wszystkie",
+                "--photo",
+                "wszystkie",
+                "--channel",
+                "website",
+            )
+        ).output
+    )
     # "Zofia Zak" is a child of its own: the exact name is not ambiguous with Zofia Żak
-    assert "Zofia Zak, klasa 1a" in _ok(somflow_cli("consent", "record", "Zofia Zak", "--purpose", "wszystkie", "--photo", "wszystkie", "--channel", "website")).output
-    assert "Zofia Żak, klasa 1a" in _ok(somflow_cli("consent", "record", "zofia żak", "--purpose", "wszystkie", "--photo", "wszystkie", "--channel", "website")).output
-    missing = somflow_cli("consent", "record", "Zofia Nowak", "--purpose", "wszystkie", "--photo", "wszystkie", "--channel", "website")
+    assert (
+        "Zofia Zak, klasa 1a"
+        in _ok(
+            somflow_cli(
+                "consent",
+                "record",
+                "Zofia Zak",
+                "--purpose",
+                "wszystkie",
+                "--photo",
+                "wszystkie",
+                "--channel",
+                "website",
+            )
+        ).output
+    )
+    assert (
+        "Zofia Żak, klasa 1a"
+        in _ok(
+            somflow_cli(
+                "consent",
+                "record",
+                "zofia żak",
+                "--purpose",
+                "wszystkie",
+                "--photo",
+                "wszystkie",
+                "--channel",
+                "website",
+            )
+        ).output
+    )
+    missing = somflow_cli(
+        "consent", "record", "Zofia Nowak", "--purpose", "wszystkie", "--photo", "wszystkie", "--channel", "website"
+    )
     assert missing.exit_code == 2 and "Nie znaleziono dziecka „Zofia Nowak”" in missing.output
 
 

@@ -32,9 +32,14 @@ def test_contacts_and_addressees_from_somflow_toml(somflow_workspace, somflow_cl
         f.write(TOML_CONTACTS)
     out = somflow_cli("contacts").stdout
     assert "Poradnia Psychologiczno-Pedagogiczna w Źdźbłowie" in out and "Telefon: 58 000 00 00" in out
-    assert "Zespół Interdyscyplinarny (Niebieska Karta – A): Zespół Interdyscyplinarny w Gdyni; ul. Morska 106, 81-225 Gdynia" in out
+    assert (
+        "Zespół Interdyscyplinarny (Niebieska Karta – A): Zespół Interdyscyplinarny w Gdyni; ul. Morska 106, 81-225 Gdynia"
+        in out
+    )
     assert "Prokuratura (zawiadomienie o przestępstwie): Prokuratura Rejonowa w Gdyni" in out
-    assert "Sąd rodzinny (wniosek o wgląd w sytuację rodziny): nie ustawiono (sekcja [sad_rodzinny] w somflow.toml)" in out
+    assert (
+        "Sąd rodzinny (wniosek o wgląd w sytuację rodziny): nie ustawiono (sekcja [sad_rodzinny] w somflow.toml)" in out
+    )
     listing = json.loads(somflow_cli("contacts", "--json").stdout)
     assert listing["contacts"][0]["for_whom"] == "Dzieci, rodzice" and listing["contacts"][0]["address"] == ""
 
@@ -64,8 +69,10 @@ def test_plugin_contacts_follow_the_file_and_repeats_are_dropped(somflow_workspa
     class Gmina:
         @hookimpl
         def somflow_contacts(self, workspace):
-            return [{"name": "Ośrodek Interwencji Kryzysowej", "phone": "58 622 22 22"},
-                    {"name": "Poradnia Psychologiczno-Pedagogiczna w Źdźbłowie", "phone": "58 000 00 00"}]
+            return [
+                {"name": "Ośrodek Interwencji Kryzysowej", "phone": "58 622 22 22"},
+                {"name": "Poradnia Psychologiczno-Pedagogiczna w Źdźbłowie", "phone": "58 000 00 00"},
+            ]
 
     workspace.plugins.pm.register(Gmina(), name="gmina")
     names = [c["name"] for c in contacts(workspace)]
@@ -90,11 +97,17 @@ def test_every_message_of_contacts_and_scaffold_has_an_english_entry():
         messages = [
             node.args[0].value
             for node in ast.walk(tree)
-            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "_" and node.args and isinstance(node.args[0], ast.Constant)
+            if isinstance(node, ast.Call)
+            and getattr(node.func, "id", None) == "_"
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
         ]
         decorators = [  # click help texts: kept in the catalogue too, for an English help screen
-            kw.value.value for node in ast.walk(tree) if isinstance(node, ast.Call)
-            for kw in node.keywords if kw.arg == "help" and isinstance(kw.value, ast.Constant)
+            kw.value.value
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Call)
+            for kw in node.keywords
+            if kw.arg == "help" and isinstance(kw.value, ast.Constant)
         ]
         missing = [m for m in messages + decorators if m not in catalogue]
         assert messages and not missing, f"{module}: no English for {missing}"

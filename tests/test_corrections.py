@@ -14,7 +14,9 @@ BASE = ["rspts", "rspts-pk", "krk", "kraje", "standardy"]
 
 
 def _person(cli, name: str = "Zofia", surname: str = "Żółć", born: date = date(1985, 3, 14)) -> int:
-    return add_person(cli, "--imie", name, "--nazwisko", surname, "--pesel", make_pesel(born), "--umowa", "umowa o pracę")
+    return add_person(
+        cli, "--imie", name, "--nazwisko", surname, "--pesel", make_pesel(born), "--umowa", "umowa o pracę"
+    )
 
 
 def _store(root):
@@ -41,7 +43,9 @@ def test_figuruje_without_a_terminal_and_without_yes_is_refused(somflow_cli):
 def test_figuruje_shows_the_name_and_a_no_records_nothing(somflow_cli, interactive):
     nr = _person(somflow_cli)
     answered_no = somflow_cli("vetting", "record", str(nr), "rspts", "--result", "figuruje", input="nie\n")
-    assert answered_no.exit_code == 1 and "Zofia Żółć" in answered_no.output and "Nic nie zapisano" in answered_no.output
+    assert (
+        answered_no.exit_code == 1 and "Zofia Żółć" in answered_no.output and "Nic nie zapisano" in answered_no.output
+    )
     assert status(somflow_cli)[nr]["state"] == "niekompletny"
     retyped = somflow_cli("vetting", "record", str(nr), "rspts", "--result", "figuruje", input="może\nt\n")
     assert retyped.exit_code == 0, retyped.output
@@ -100,7 +104,9 @@ def test_withdrawing_figuruje_emails_the_configured_head_only(somflow_workspace,
 
 def test_withdrawing_without_mail_configured_sends_nothing(somflow_workspace, somflow_cli, somflow_smtp):
     text = (somflow_workspace / "somflow.toml").read_text(encoding="utf-8")
-    (somflow_workspace / "somflow.toml").write_text(text.replace('email = "dyrektor@sp7.example.pl"', 'email = ""'), encoding="utf-8")
+    (somflow_workspace / "somflow.toml").write_text(
+        text.replace('email = "dyrektor@sp7.example.pl"', 'email = ""'), encoding="utf-8"
+    )
     nr = _person(somflow_cli)
     somflow_cli("vetting", "record", str(nr), "krk", "--result", "figuruje", "--yes")
     assert somflow_cli("withdraw", f"{nr}/krk", "--reason", "pomyłka").exit_code == 0
@@ -135,7 +141,22 @@ def nk_case(somflow_cli, tmp_path, monkeypatch):
     monkeypatch.setenv("SOMFLOW_TODAY", "2026-12-10")
     case_id = new_case(somflow_cli, tmp_path)
     start(somflow_cli, case_id, "2026-11-17")
-    ok(somflow_cli("nk", "step", case_id, "nk-b", "--dnia", "2026-11-17", "--osoba", PEDAGOG, "--odbiorca", "Jan Obcy", "--odbiorca-rola", "zglaszajacy"))
+    ok(
+        somflow_cli(
+            "nk",
+            "step",
+            case_id,
+            "nk-b",
+            "--dnia",
+            "2026-11-17",
+            "--osoba",
+            PEDAGOG,
+            "--odbiorca",
+            "Jan Obcy",
+            "--odbiorca-rola",
+            "zglaszajacy",
+        )
+    )
     ok(somflow_cli("nk", "step", case_id, "zawiadomienie", "--dnia", "2026-11-18", "--osoba", PEDAGOG))
     return case_id
 
@@ -154,7 +175,20 @@ def test_a_wrong_nk_b_step_is_withdrawn_and_counts_nowhere(somflow_cli, somflow_
     history = somflow_cli("nk", "show", nk_case).output
     assert "#3" in history and "[WYCOFANY — nie liczy się]" in history
     assert "przekazano: Jan Obcy (zglaszajacy)" in history and "NK-B przekazano komuś innemu, wpis omyłkowy" in history
-    again = somflow_cli("nk", "step", nk_case, "nk-b", "--dnia", "2026-11-19", "--osoba", "pedagog", "--odbiorca", "Łucja Żak", "--odbiorca-rola", "rodzic")
+    again = somflow_cli(
+        "nk",
+        "step",
+        nk_case,
+        "nk-b",
+        "--dnia",
+        "2026-11-19",
+        "--osoba",
+        "pedagog",
+        "--odbiorca",
+        "Łucja Żak",
+        "--odbiorca-rola",
+        "rodzic",
+    )
     assert again.exit_code == 0, again.output
     assert "[WYCOFANY" in somflow_cli("nk", "show", nk_case).output
 
@@ -172,9 +206,19 @@ def test_a_step_later_steps_need_is_withdrawn_only_after_them(somflow_cli, somfl
 def test_nk_step_date_and_recipient_are_corrected_under_the_rules(somflow_cli, somflow_ws, nk_case):
     early = somflow_cli("correct", f"{nk_case}/3", "data=10.11.2026", "--reason", "zła data")
     assert early.exit_code == 2 and "wcześniejszą niż krok" in early.output
-    suspect = somflow_cli("correct", f"{nk_case}#3", "odbiorca=Jan Żak", "odbiorca-rola=rodzic", "--reason", "inny odbiorca")
+    suspect = somflow_cli(
+        "correct", f"{nk_case}#3", "odbiorca=Jan Żak", "odbiorca-rola=rodzic", "--reason", "inny odbiorca"
+    )
     assert suspect.exit_code == 2 and "nie przekazuje się osobie" in suspect.output
-    fixed = somflow_cli("popraw", f"{nk_case}#3", "data=18.11.2026", "odbiorca=Łucja Żak", "odbiorca-rola=rodzic", "--powod", "pomylono odbiorcę")
+    fixed = somflow_cli(
+        "popraw",
+        f"{nk_case}#3",
+        "data=18.11.2026",
+        "odbiorca=Łucja Żak",
+        "odbiorca-rola=rodzic",
+        "--powod",
+        "pomylono odbiorcę",
+    )
     assert fixed.exit_code == 0, fixed.output
     step = somflow_ws.store.get("nk_cases", nk_case)["steps"][2]
     assert step["date"] == "2026-11-18" and step["details"]["recipient"] == "Łucja Żak"
@@ -185,7 +229,11 @@ def test_nk_step_date_and_recipient_are_corrected_under_the_rules(somflow_cli, s
 def test_withdrawing_the_closure_reopens_the_case(somflow_cli, somflow_ws, nk_case):
     from nk_cli import ok
 
-    ok(somflow_cli("nk", "step", nk_case, "nk-a", "--dnia", "2026-11-20", "--osoba", "pedagog", "--sposob", "osobiscie"))
+    ok(
+        somflow_cli(
+            "nk", "step", nk_case, "nk-a", "--dnia", "2026-11-20", "--osoba", "pedagog", "--sposob", "osobiscie"
+        )
+    )
     ok(somflow_cli("nk", "step", nk_case, "zamkniecie", "--dnia", "2026-12-02", "--osoba", "dyrektor"))
     ok(somflow_cli("withdraw", f"{nk_case}#6", "--reason", "zamknięto przedwcześnie"))
     case = somflow_ws.store.get("nk_cases", nk_case)
@@ -202,13 +250,31 @@ def test_a_consent_entered_for_the_wrong_child_is_withdrawn_and_the_older_one_ap
     year = ("--from", "2026-09-01", "--to", "2027-08-31")
     assert somflow_cli("consent", "record", "Bartek Zamiana", "--refused").exit_code == 0
     # Ada's consent typed in by mistake on Bartek's line
-    assert somflow_cli("zgody", "record", "Bartek Zamiana", "--purpose", "wszystkie", "--photo", "wszystkie", "--channel", "website", *year).exit_code == 0
-    sheet = somflow_cli("consent", "sheet", "Jasełka", "--group", "3b", "--channel", "website", "--date", "2026-12-10").output
+    assert (
+        somflow_cli(
+            "zgody",
+            "record",
+            "Bartek Zamiana",
+            "--purpose",
+            "wszystkie",
+            "--photo",
+            "wszystkie",
+            "--channel",
+            "website",
+            *year,
+        ).exit_code
+        == 0
+    )
+    sheet = somflow_cli(
+        "consent", "sheet", "Jasełka", "--group", "3b", "--channel", "website", "--date", "2026-12-10"
+    ).output
     assert "Bartek Z." not in sheet  # the wrong entry lets him be photographed
 
     done = somflow_cli("wycofaj", "Bartek Zamiana#2", "--powod", "zgoda Ady wpisana u Bartka")
     assert done.exit_code == 0, done.output
-    sheet = somflow_cli("consent", "sheet", "Jasełka", "--group", "3b", "--channel", "website", "--date", "2026-12-10").output
+    sheet = somflow_cli(
+        "consent", "sheet", "Jasełka", "--group", "3b", "--channel", "website", "--date", "2026-12-10"
+    ).output
     assert "Bartek Z." in sheet  # the refusal applies again
     history = somflow_cli("zgody", "history", "Bartek Zamiana").output
     assert "#2" in history and "wpis wycofany — nie liczy się" in history and "zgoda Ady wpisana u Bartka" in history
@@ -250,7 +316,9 @@ def test_a_questionnaire_typed_twice_is_withdrawn_and_an_answer_corrected(somflo
     assert "ankieta#5" in saved.output
     wrong = somflow_cli("correct", "ankieta#3", "zna_standardy=moze", "--reason", "źle przepisane")
     assert wrong.exit_code == 2 and "nie jest dozwoloną odpowiedzią" in wrong.output
-    assert somflow_cli("correct", "ankieta#3", "zna_standardy=tak", "--reason", "źle przepisane z papieru").exit_code == 0
+    assert (
+        somflow_cli("correct", "ankieta#3", "zna_standardy=tak", "--reason", "źle przepisane z papieru").exit_code == 0
+    )
     assert somflow_cli("withdraw", "ankieta#5", "--reason", "ta sama ankieta wpisana dwa razy").exit_code == 0
     summary = json.loads(somflow_cli("standards", "survey", "summary", "--json").output)
     counts = {q["name"]: q["counts"] for q in summary["questions"]}

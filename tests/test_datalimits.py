@@ -41,7 +41,10 @@ def test_fill_refuses_a_billion_laughs_data_file(proba_workspace, somflow_cli, t
 def test_many_aliases_to_small_things_are_fine(tmp_path):
     """A form's data may repeat an address with an alias: that is not a bomb."""
     source = tmp_path / "dane.yaml"
-    source.write_text("adres: &a {ulica: Polna 1, miasto: Gdynia}\n" + "".join(f"osoba{i}: {{adres: *a}}\n" for i in range(200)), encoding="utf-8")
+    source.write_text(
+        "adres: &a {ulica: Polna 1, miasto: Gdynia}\n" + "".join(f"osoba{i}: {{adres: *a}}\n" for i in range(200)),
+        encoding="utf-8",
+    )
     data = datafile.load_mapping(source)
     assert data["osoba199"]["adres"]["miasto"] == "Gdynia"
 
@@ -51,7 +54,9 @@ def test_deep_nesting_is_refused(tmp_path, suffix):
     source = tmp_path / f"dane{suffix}"
     depth = 5000 if suffix == ".json" else datalimits.MAX_DEPTH + 5
     source.write_text('{"a": ' + "[" * depth + "1" + "]" * depth + "}", encoding="utf-8")
-    with pytest.raises(InvalidInput, match=f"zbyt głęboko zagnieżdżone dane \\(ponad {datalimits.MAX_DEPTH} poziomów\\)"):
+    with pytest.raises(
+        InvalidInput, match=f"zbyt głęboko zagnieżdżone dane \\(ponad {datalimits.MAX_DEPTH} poziomów\\)"
+    ):
         datafile.load_mapping(source)
 
 
@@ -83,7 +88,10 @@ def test_a_date_that_does_not_exist_gets_the_forms_own_message(proba_workspace, 
     from forms_fixtures import EXAMPLE
 
     source = tmp_path / "dane.yaml"
-    source.write_text(EXAMPLE.read_text(encoding="utf-8").replace('data_urodzenia: "2015-04-01"', "data_urodzenia: 2015-02-30"), encoding="utf-8")
+    source.write_text(
+        EXAMPLE.read_text(encoding="utf-8").replace('data_urodzenia: "2015-04-01"', "data_urodzenia: 2015-02-30"),
+        encoding="utf-8",
+    )
     result = somflow_cli("fill", FORM_ID, "--data", str(source))
     assert result.exit_code == 2
     assert "„Data urodzenia”" in result.output and "Nieoczekiwany" not in result.output

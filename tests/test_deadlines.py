@@ -33,7 +33,9 @@ def workspace(somflow_workspace):
 
 
 def test_deadline_masks_pesel_in_title_and_keeps_tuples():
-    d = Deadline(key="k", title="Zaświadczenie dla 44051401359 do uzupełnienia", due=TODAY, notify=["head"], stages=[3, 0])
+    d = Deadline(
+        key="k", title="Zaświadczenie dla 44051401359 do uzupełnienia", due=TODAY, notify=["head"], stages=[3, 0]
+    )
     assert "44051401359" not in d.title
     assert d.title == "Zaświadczenie dla *********** do uzupełnienia"
     assert d.notify == ("head",) and d.stages == (3, 0)
@@ -189,7 +191,14 @@ def test_every_message_has_an_english_entry():
     catalogue = english_catalogue(Path(somflow.__file__).parent)
     root = Path(somflow.__file__).parent
     missing = []
-    for name in ("deadlines.py", "ics.py", "reminders/plan.py", "reminders/digest.py", "reminders/smtp.py", "reminders/plugin.py"):
+    for name in (
+        "deadlines.py",
+        "ics.py",
+        "reminders/plan.py",
+        "reminders/digest.py",
+        "reminders/smtp.py",
+        "reminders/plugin.py",
+    ):
         for node in ast.walk(ast.parse((root / name).read_text(encoding="utf-8"))):
             if (
                 isinstance(node, ast.Call)
@@ -227,6 +236,9 @@ def test_a_datetime_due_is_taken_as_its_day():
 
     from somflow.deadlines import Deadline
 
-    mixed = [Deadline(key="a", title="A", due=datetime(2026, 12, 24, 15, 30)), Deadline(key="b", title="B", due=date(2026, 12, 23))]
+    mixed = [
+        Deadline(key="a", title="A", due=datetime(2026, 12, 24, 15, 30)),
+        Deadline(key="b", title="B", due=date(2026, 12, 23)),
+    ]
     assert [d.key for d in sorted(mixed, key=lambda d: (d.due, d.key))] == ["b", "a"]
     assert mixed[0].due == date(2026, 12, 24) and mixed[0].days_left(date(2026, 12, 23)) == 1

@@ -78,10 +78,14 @@ def test_every_hook_has_a_section_with_its_signature_and_an_example():
         section = by_title.get(name)
         assert section is not None, f"docs/plugins.md has no '### {name}' section"
         params = ", ".join(f"{p.name}: {p.annotation}" for p in signature.parameters.values())
-        assert f"`{name}({params}) -> {signature.return_annotation}`" in section.text, f"{name}: the signature in the guide differs from hookspecs.py"
+        assert f"`{name}({params}) -> {signature.return_annotation}`" in section.text, (
+            f"{name}: the signature in the guide differs from hookspecs.py"
+        )
         for param in signature.parameters:
             assert f"| `{param}` |" in section.text, f"{name}: parameter {param} is not described"
-        assert any(b.note.startswith("file:") and f"def {name}(" in b.body for b in section.blocks), f"{name}: no example plugin"
+        assert any(b.note.startswith("file:") and f"def {name}(" in b.body for b in section.blocks), (
+            f"{name}: no example plugin"
+        )
 
 
 def test_every_hook_has_a_test_hook_function():
@@ -134,7 +138,11 @@ def run_tests(section: Section, request) -> None:
                 continue
             exec(compile(block.body, f"docs/plugins.md ({earlier.title})", "exec"), namespace)
             if earlier is section:
-                current += [n.name for n in ast.parse(block.body).body if isinstance(n, ast.FunctionDef) and n.name.startswith("test_")]
+                current += [
+                    n.name
+                    for n in ast.parse(block.body).body
+                    if isinstance(n, ast.FunctionDef) and n.name.startswith("test_")
+                ]
     for name in current:
         function = namespace[name]
         kwargs = {p: request.getfixturevalue(p) for p in inspect.signature(function).parameters}

@@ -26,7 +26,9 @@ def words(pdf: bytes, tmp_path: Path) -> list[tuple[int, float, str]]:
     """(page, right edge, word) of every word poppler finds."""
     source = tmp_path / "doc.pdf"
     source.write_bytes(pdf)
-    html = subprocess.run(["pdftotext", "-bbox", str(source), "-"], check=True, capture_output=True, text=True, encoding="utf-8").stdout
+    html = subprocess.run(
+        ["pdftotext", "-bbox", str(source), "-"], check=True, capture_output=True, text=True, encoding="utf-8"
+    ).stdout
     found, page = [], 0
     for line in html.splitlines():
         if "<page " in line:
@@ -39,7 +41,9 @@ def words(pdf: bytes, tmp_path: Path) -> list[tuple[int, float, str]]:
 def text_of(pdf: bytes, tmp_path: Path) -> str:
     source = tmp_path / "text.pdf"
     source.write_bytes(pdf)
-    out = subprocess.run(["pdftotext", str(source), "-"], check=True, capture_output=True, text=True, encoding="utf-8").stdout
+    out = subprocess.run(
+        ["pdftotext", str(source), "-"], check=True, capture_output=True, text=True, encoding="utf-8"
+    ).stdout
     return " ".join(out.split())
 
 
@@ -57,12 +61,24 @@ def test_no_section_heading_ends_a_page(spec_path: Path, tmp_path: Path):
 
     spec = forms.load_spec(spec_path)
     # Sections whose first row prints some text (an unlabelled box has none for pdftotext to see).
-    headings = [" ".join(f"{s.id}. {pick(s.title)}".split()) for s in spec.sections if s.title and pick(s.title) and not (s.fields and not s.fields[0].print_label and s.fields[0].type not in ("choice", "multichoice"))]
+    headings = [
+        " ".join(f"{s.id}. {pick(s.title)}".split())
+        for s in spec.sections
+        if s.title
+        and pick(s.title)
+        and not (s.fields and not s.fields[0].print_label and s.fields[0].type not in ("choice", "multichoice"))
+    ]
     source = tmp_path / "t.pdf"
     source.write_bytes(acroform.build_template(spec, "pl"))
-    pages = subprocess.run(["pdftotext", "-layout", str(source), "-"], check=True, capture_output=True, text=True, encoding="utf-8").stdout.split("\f")
+    pages = subprocess.run(
+        ["pdftotext", "-layout", str(source), "-"], check=True, capture_output=True, text=True, encoding="utf-8"
+    ).stdout.split("\f")
     for number, page in enumerate(pages[:-1], start=1):
-        lines = [" ".join(line.split()) for line in page.splitlines() if line.strip() and not line.strip().startswith(f"{spec.id} v")]
+        lines = [
+            " ".join(line.split())
+            for line in page.splitlines()
+            if line.strip() and not line.strip().startswith(f"{spec.id} v")
+        ]
         ends = [lines[-1]] + ([f"{lines[-2]} {lines[-1]}"] if len(lines) > 1 else [])
         for end in ends:  # a heading (one line or wrapped on two) with nothing of its section under it
             assert end not in headings, f"{spec.id}: page {number} ends with the heading {end!r}"
@@ -80,13 +96,25 @@ def test_nk_a_prints_the_wording_of_the_seed_form(tmp_path: Path):
         "Pedagoga, psychologa lub terapeutę, będących przedstawicielami podmiotów, o których mowa w art. 9a ust. 3 ustawy z dnia 29 lipca 2005 r. o przeciwdziałaniu przemocy domowej",
     ):
         assert wording in text
-    for label in ("Nagłówek", "– miejscowość", "– data", "Broń palna", "Procedura aktualnie", "Procedura w przeszłości", "Wszczęcie procedury przez", "Świadkowie ustalono"):
+    for label in (
+        "Nagłówek",
+        "– miejscowość",
+        "– data",
+        "Broń palna",
+        "Procedura aktualnie",
+        "Procedura w przeszłości",
+        "Wszczęcie procedury przez",
+        "Świadkowie ustalono",
+    ):
         assert label not in text
 
 
 def test_filled_groups_print_only_their_rows(tmp_path: Path):
     nkb = forms.load_spec(NK_FORMS / "niebieska-karta-b.yaml")
-    contacts = [{"nazwa": "Ośrodek Interwencji Kryzysowej", "telefon": "58 000 00 01"}, {"nazwa": "Telefon zaufania", "telefon": "116 111"}]
+    contacts = [
+        {"nazwa": "Ośrodek Interwencji Kryzysowej", "telefon": "58 000 00 01"},
+        {"nazwa": "Telefon zaufania", "telefon": "116 111"},
+    ]
     text = text_of(render_document(nkb, {"kontakty": contacts}, "D1", flatten=True)[0], tmp_path)
     assert "Kontakt 1" in text and "Kontakt 2" in text and "116 111" in text
     assert "Kontakt 3" not in text and "Kontakt 6" not in text
@@ -97,7 +125,12 @@ def test_filled_groups_print_only_their_rows(tmp_path: Path):
 
 def test_children_list_heads_each_row_as_a_child(tmp_path: Path):
     spec = forms.load_spec(STANDARDS_FORMS / "lista-zapoznania-dzieci.yaml")
-    data = {"placowka": "SP 7", "grupa": "3a", "wersja_standardow": "1", "dzieci": [{"imie_nazwisko": n} for n in ("Ala Kot", "Ola Lis", "Jan Sowa")]}
+    data = {
+        "placowka": "SP 7",
+        "grupa": "3a",
+        "wersja_standardow": "1",
+        "dzieci": [{"imie_nazwisko": n} for n in ("Ala Kot", "Ola Lis", "Jan Sowa")],
+    }
     text = text_of(render_document(spec, data, "D3", flatten=True)[0], tmp_path)
     assert "Dziecko 1 Imię i nazwisko dziecka Ala Kot" in text and "Dziecko 3" in text
     assert "Dzieci 1" not in text and "Dziecko 4" not in text
@@ -112,9 +145,30 @@ def test_nk_a_without_data_knows_the_childs_school_and_parents(somflow_cli, somf
     from somflow.workspace import Workspace
 
     store = Workspace(somflow_workspace).store
-    register.add(store, register.new_person("child", "Zofia", "Żak", group="3b", guardians=[{"name": "Łucja Żak", "email": "l@example.pl"}]))
+    register.add(
+        store,
+        register.new_person(
+            "child", "Zofia", "Żak", group="3b", guardians=[{"name": "Łucja Żak", "email": "l@example.pl"}]
+        ),
+    )
     register.add(store, register.new_person("parent", "Jan", "Żak", group="3b", child="Zofia Żak"))
-    answers = "\n".join(["ŻAK Zofia", CHILD_PESEL, "9", "Jan Żak", "ojciec", "y", "2026-11-16", "rozmowa z uczennicą", "siniaki na przedramionach", "Anna Kowalska, pedagog"]) + "\n"
+    answers = (
+        "\n".join(
+            [
+                "ŻAK Zofia",
+                CHILD_PESEL,
+                "9",
+                "Jan Żak",
+                "ojciec",
+                "y",
+                "2026-11-16",
+                "rozmowa z uczennicą",
+                "siniaki na przedramionach",
+                "Anna Kowalska, pedagog",
+            ]
+        )
+        + "\n"
+    )
     result = somflow_cli("nk", "new", input=answers)
     assert result.exit_code == 0, result.output
     case_id = re.search(r"sprawę NK ([0-9A-Z]{26})", result.output).group(1)
@@ -124,9 +178,14 @@ def test_nk_a_without_data_knows_the_childs_school_and_parents(somflow_cli, somf
     pdf = Path(re.search(r"plik (\S+\.pdf)", result.output).group(1))
     text = text_of(pdf.read_bytes(), tmp_path)
     assert " Łucja, Jan " in text
-    assert "Szkoła Podstawowa nr 7 im. Marii Skłodowskiej-Curie ul. Źródlana 12, 81-001 Gdynia" in text.split("Nazwa i adres miejsca pracy")[1][:300]
+    assert (
+        "Szkoła Podstawowa nr 7 im. Marii Skłodowskiej-Curie ul. Źródlana 12, 81-001 Gdynia"
+        in text.split("Nazwa i adres miejsca pracy")[1][:300]
+    )
     assert "Osoba 2 doznająca przemocy domowej" not in text  # one victim: no empty numbered slots
-    assert "miejscowość data Gdynia 2026-11-17" in text and "*" not in text  # the official form marks no required fields
+    assert (
+        "miejscowość data Gdynia 2026-11-17" in text and "*" not in text
+    )  # the official form marks no required fields
 
 
 def test_intervention_card_prints_the_seed_wording_once(tmp_path: Path):
@@ -162,7 +221,7 @@ def test_nk_a_headings_labels_and_options_are_the_seeds_words():
     from somflow.i18n import pick
 
     seed = Path(SEED_004).read_text(encoding="utf-8")
-    seed = " ".join(seed[seed.index("załącznik nr 8"):].split())
+    seed = " ".join(seed[seed.index("załącznik nr 8") :].split())
     spec = forms.load_spec(NK_FORMS / "niebieska-karta-a.yaml")
     printed = [" ".join(pick(line).split()) for line in spec.header]
     for section in spec.sections:

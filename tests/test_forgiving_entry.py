@@ -71,7 +71,17 @@ def test_fill_final_error_offers_the_draft(proba_workspace, somflow_cli):
 # ------------------------------------------------------------------ somflow nk new
 
 
-NK_ANSWERS = ["Zofia Żak", "9", "Jan Żak", "ojciec", "tak", "16.11.2026", "rozmowa z uczennicą", "siniaki na przedramionach", "Anna Kowalska, pedagog"]
+NK_ANSWERS = [
+    "Zofia Żak",
+    "9",
+    "Jan Żak",
+    "ojciec",
+    "tak",
+    "16.11.2026",
+    "rozmowa z uczennicą",
+    "siniaki na przedramionach",
+    "Anna Kowalska, pedagog",
+]
 
 
 @pytest.fixture
@@ -82,11 +92,29 @@ def nk_today(monkeypatch):
 def test_nk_new_asks_again_at_once_and_takes_polish_answers(somflow_cli, somflow_workspace, nk_today):
     from nk_data import CHILD_PESEL
 
-    answers = ["Zofia Żak", "12345678901", CHILD_PESEL, "dziewięć", "9", "Jan Żak", "ojciec", "może", "t", "3.12.2027", "16.11.2026",
-               "rozmowa z uczennicą", "siniaki na przedramionach", "Anna Kowalska, pedagog"]
+    answers = [
+        "Zofia Żak",
+        "12345678901",
+        CHILD_PESEL,
+        "dziewięć",
+        "9",
+        "Jan Żak",
+        "ojciec",
+        "może",
+        "t",
+        "3.12.2027",
+        "16.11.2026",
+        "rozmowa z uczennicą",
+        "siniaki na przedramionach",
+        "Anna Kowalska, pedagog",
+    ]
     result = somflow_cli("nk", "new", input="\n".join(answers) + "\n")
     assert result.exit_code == 0, result.output
-    assert "cyfra kontrolna" in result.output and "Odpowiedz t (tak) albo n (nie)" in result.output and "z przyszłości" in result.output
+    assert (
+        "cyfra kontrolna" in result.output
+        and "Odpowiedz t (tak) albo n (nie)" in result.output
+        and "z przyszłości" in result.output
+    )
     case = Workspace(somflow_workspace).store.query("nk_cases")[0]
     assert case["sprawcy_rodzice"] is True and case["notatka"]["data_powziecia"] == "2026-11-16"
     assert case["nka"]["osoby_doznajace"][0]["pesel"] == CHILD_PESEL
@@ -99,7 +127,13 @@ def test_nk_new_interrupted_keeps_a_draft_for_data(somflow_cli, somflow_workspac
     assert "somflow nk new --data" in stopped.output and str(draft) in stopped.output
     kept = yaml.safe_load(draft.read_text(encoding="utf-8"))
     assert kept["nka"]["osoby_stosujace"][0]["imie_nazwisko"] == "Jan Żak"
-    kept["notatka"].update(data_powziecia="2026-11-16", sposob_powziecia="rozmowa", opis="siniaki", autor="Anna Kowalska, pedagog", sprawca="ojciec")
+    kept["notatka"].update(
+        data_powziecia="2026-11-16",
+        sposob_powziecia="rozmowa",
+        opis="siniaki",
+        autor="Anna Kowalska, pedagog",
+        sprawca="ojciec",
+    )
     draft.write_text(yaml.safe_dump(kept, allow_unicode=True), encoding="utf-8")
     opened = somflow_cli("nk", "new", "--data", str(draft))
     assert opened.exit_code == 0, opened.output

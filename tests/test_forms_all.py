@@ -47,18 +47,36 @@ def test_form_fills_from_its_example(spec_path: Path, somflow_workspace: Path, s
         example.write_text(somflow_cli("forms", "example", spec.id).output, encoding="utf-8")
     result = somflow_cli("fill", spec.id, "--data", str(example))
     if spec.example is None and result.exit_code == 2:
-        pytest.skip(f"{spec.id}: the plugin's own rules want more than the generated sample; ship {spec_path.stem}.example.yaml")
+        pytest.skip(
+            f"{spec.id}: the plugin's own rules want more than the generated sample; ship {spec_path.stem}.example.yaml"
+        )
     assert result.exit_code == 0, result.output
     doc = Workspace(somflow_workspace).store.query("documents", {"form": spec.id})[-1]
     pdf = somflow_workspace / doc["file"]
-    choices = {f.name for _s, f in spec.fields() if f.type == "choice"} | {f"{g.name}-{i}-{f.name}" for _s, g in spec.groups() for f in g.fields if f.type == "choice" for i in range(1, 100)}
-    expected = {k: v for k, v in forms.acroform.pdf_values(spec, doc["data"], extra_rows=True).items() if isinstance(v, str) and v and k not in choices}
+    choices = {f.name for _s, f in spec.fields() if f.type == "choice"} | {
+        f"{g.name}-{i}-{f.name}"
+        for _s, g in spec.groups()
+        for f in g.fields
+        if f.type == "choice"
+        for i in range(1, 100)
+    }
+    expected = {
+        k: v
+        for k, v in forms.acroform.pdf_values(spec, doc["data"], extra_rows=True).items()
+        if isinstance(v, str) and v and k not in choices
+    }
     fields = PdfReader(pdf).get_fields()
     assert {k: fields[k].get("/V") for k in expected} == expected
     with pikepdf.open(pdf) as opened:
         assert not bool(opened.Root.AcroForm.get("/NeedAppearances", False))
         first_page = opened.pages[0].obj.objgen
-        boxes = [[float(v) for v in w.Rect] for name, _f, ws in forms.acroform.terminal_fields(opened) if expected.get(name, "").strip() for w in ws if w.P.objgen == first_page]
+        boxes = [
+            [float(v) for v in w.Rect]
+            for name, _f, ws in forms.acroform.terminal_fields(opened)
+            if expected.get(name, "").strip()
+            for w in ws
+            if w.P.objgen == first_page
+        ]
     if boxes:
         image = render(pdf)
         assert any(ink_in(image, box) > 10 for box in boxes)
@@ -84,4 +102,6 @@ def test_committed_templates_match_their_spec(spec_path: Path):
     for lang in ("pl", "en"):
         path = forms.documents.template_path(spec, lang)
         assert path.is_file(), f"{path.name} is missing: run `somflow forms build {spec.id}` and commit it"
-        assert forms.acroform.template_is_current(spec, path.read_bytes()), f"{path.name} is stale: run `somflow forms build {spec.id}`"
+        assert forms.acroform.template_is_current(spec, path.read_bytes()), (
+            f"{path.name} is stale: run `somflow forms build {spec.id}`"
+        )

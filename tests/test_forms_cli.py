@@ -54,7 +54,17 @@ def test_template_from_forms_build_fills_in_third_party_viewer_and_reads_back(pr
 
     spec = forms.load_spec(SPEC)
     writer = PdfWriter(clone_from=io.BytesIO(forms.build_template(spec, "pl")))
-    writer.update_page_form_field_values(None, {"imie": "Łucja", "nazwisko": "Źrebięcka", "osoby-1-imie_nazwisko": "Ćma Żuk", "wiek": "9", "data_wypelnienia": "2024-09-01"}, auto_regenerate=False)
+    writer.update_page_form_field_values(
+        None,
+        {
+            "imie": "Łucja",
+            "nazwisko": "Źrebięcka",
+            "osoby-1-imie_nazwisko": "Ćma Żuk",
+            "wiek": "9",
+            "data_wypelnienia": "2024-09-01",
+        },
+        auto_regenerate=False,
+    )
     buffer = io.BytesIO()
     writer.write(buffer)
     data = forms.read_back(spec, buffer.getvalue())
@@ -99,11 +109,16 @@ def test_interactive_fill_asks_again_after_a_wrong_answer(proba_workspace, somfl
     assert (proba_workspace / doc["file"]).is_file()
 
 
-CSV_HEAD = "imie,nazwisko,pesel,data_urodzenia,plec,formy,osoby-1-imie_nazwisko,osoby-2-imie_nazwisko,data_wypelnienia\n"
+CSV_HEAD = (
+    "imie,nazwisko,pesel,data_urodzenia,plec,formy,osoby-1-imie_nazwisko,osoby-2-imie_nazwisko,data_wypelnienia\n"
+)
 
 
 def test_csv_batch_one_merged_pdf(proba_workspace, somflow_cli, tmp_path):
-    rows = [f"Łucja{i},Żak{i},02270803624,2002-07-08,k,\"psychiczna,zaniedbanie\",Ćma {i},Ósma {i},2024-09-01\n" for i in range(5)]
+    rows = [
+        f'Łucja{i},Żak{i},02270803624,2002-07-08,k,"psychiczna,zaniedbanie",Ćma {i},Ósma {i},2024-09-01\n'
+        for i in range(5)
+    ]
     source = tmp_path / "klasa.csv"
     source.write_text(CSV_HEAD + "".join(rows), encoding="utf-8")
     out = tmp_path / "klasa.pdf"
@@ -119,7 +134,10 @@ def test_csv_batch_one_merged_pdf(proba_workspace, somflow_cli, tmp_path):
 
 def test_csv_row_with_error_nothing_written(proba_workspace, somflow_cli, tmp_path):
     source = tmp_path / "klasa.csv"
-    source.write_text(CSV_HEAD + "Ala,Kot,02270803624,2002-07-08,k,,A,B,2024-09-01\nOla,,02270803625,2002-07-08,k,,A,B,2024-09-01\n", encoding="utf-8")
+    source.write_text(
+        CSV_HEAD + "Ala,Kot,02270803624,2002-07-08,k,,A,B,2024-09-01\nOla,,02270803625,2002-07-08,k,,A,B,2024-09-01\n",
+        encoding="utf-8",
+    )
     result = somflow_cli("fill", FORM_ID, "--data", str(source))
     assert result.exit_code == 2
     assert not source.with_suffix(".pdf").exists()
@@ -146,7 +164,9 @@ def third_party_form(path: Path) -> Path:
 def test_fill_third_party_acroform(proba_workspace, somflow_cli, tmp_path):
     template = third_party_form(tmp_path / "gmina.pdf")
     data = tmp_path / "gmina.yaml"
-    data.write_text("Nazwisko: Żółkiewska-Łęcka\nAdres: ul. Źródlana 5, Gdańsk\nZgoda: true\nRola: opiekun\n", encoding="utf-8")
+    data.write_text(
+        "Nazwisko: Żółkiewska-Łęcka\nAdres: ul. Źródlana 5, Gdańsk\nZgoda: true\nRola: opiekun\n", encoding="utf-8"
+    )
     out = tmp_path / "wypelniony.pdf"
     result = somflow_cli("fill", "--template", str(template), "--data", str(data), "--out", str(out))
     assert result.exit_code == 0, result.output
@@ -155,7 +175,10 @@ def test_fill_third_party_acroform(proba_workspace, somflow_cli, tmp_path):
     assert fields["Zgoda"]["/V"] != "/Off" and fields["Rola"]["/V"] == "/opiekun"
     assert ink_in(render(out), (72, 700, 372, 720)) > 30
     flat = tmp_path / "plaski.pdf"
-    assert somflow_cli("fill", "--template", str(template), "--data", str(data), "--out", str(flat), "--flatten").exit_code == 0
+    assert (
+        somflow_cli("fill", "--template", str(template), "--data", str(data), "--out", str(flat), "--flatten").exit_code
+        == 0
+    )
     text = pdftotext(flat)
     assert "Żółkiewska-Łęcka" in text and "ul. Źródlana 5, Gdańsk" in text
     wrong = tmp_path / "zle.yaml"
@@ -191,7 +214,9 @@ def test_built_template_is_used_and_a_stale_one_ignored(somflow_workspace, somfl
     assert (folder / f"{FORM_ID}.pdf").is_file() and (folder / f"{FORM_ID}.en.pdf").is_file()
     spec = forms.load_spec(spec_path)
     assert forms.documents.template(spec, "pl") == (folder / f"{FORM_ID}.pdf").read_bytes()
-    spec_path.write_text(spec_path.read_text(encoding="utf-8").replace("zgłoszenie źdźbła", "wersja druga"), encoding="utf-8")
+    spec_path.write_text(
+        spec_path.read_text(encoding="utf-8").replace("zgłoszenie źdźbła", "wersja druga"), encoding="utf-8"
+    )
     changed = forms.load_spec(spec_path)
     assert not forms.acroform.template_is_current(changed, (folder / f"{FORM_ID}.pdf").read_bytes())
     result = somflow_cli("fill", FORM_ID, "--data", str(folder / "proba.example.yaml"), "--flatten")
@@ -204,7 +229,14 @@ def test_build_is_deterministic_across_processes(proba_workspace, tmp_path):
     from conftest import run_somflow
 
     for seed, folder in (("1", "a"), ("2", "b")):
-        result = run_somflow("forms", "build", FORM_ID, "--out", str(tmp_path / folder), env={"SOMFLOW_WORKSPACE": str(proba_workspace), "PYTHONHASHSEED": seed})
+        result = run_somflow(
+            "forms",
+            "build",
+            FORM_ID,
+            "--out",
+            str(tmp_path / folder),
+            env={"SOMFLOW_WORKSPACE": str(proba_workspace), "PYTHONHASHSEED": seed},
+        )
         assert result.returncode == 0, result.stderr
     for name in (f"{FORM_ID}.pdf", f"{FORM_ID}.en.pdf"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()

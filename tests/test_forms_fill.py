@@ -57,7 +57,10 @@ def doc_spec(root: Path) -> Path:
 
 
 def test_appearance_visible_without_need_appearances_and_flattened_text(proba_workspace, somflow_cli, tmp_path):
-    data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8")) | {"nazwisko": POLISH, "placowka": "Przedszkole „Źródełko” w Łodzi"}
+    data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8")) | {
+        "nazwisko": POLISH,
+        "placowka": "Przedszkole „Źródełko” w Łodzi",
+    }
     source = tmp_path / "dane.yaml"
     source.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     doc = fill_ok(somflow_cli, proba_workspace, "--data", str(source))
@@ -70,7 +73,13 @@ def test_appearance_visible_without_need_appearances_and_flattened_text(proba_wo
     assert ink_in(render(pdf), rect) > 30
     flat = fill_ok(somflow_cli, proba_workspace, "--data", str(source), "--flatten")
     text = pdftotext(proba_workspace / flat["file"])
-    for value in (POLISH, "Przedszkole „Źródełko” w Łodzi", "Ślązak Źdźbło", "Żaneta Ćwik", "Zażółć gęślą jaźń. ĄĆĘŁŃÓŚŹŻ ąćęłńóśźż."):
+    for value in (
+        POLISH,
+        "Przedszkole „Źródełko” w Łodzi",
+        "Ślązak Źdźbło",
+        "Żaneta Ćwik",
+        "Zażółć gęślą jaźń. ĄĆĘŁŃÓŚŹŻ ąćęłńóśźż.",
+    ):
         assert value in text
     assert "Formularz próbny — zgłoszenie źdźbła" in text and "PESEL¹" in text
 
@@ -79,13 +88,19 @@ def test_appearance_visible_without_need_appearances_and_flattened_text(proba_wo
     "change, message",
     [
         ({"pesel": "15240101232"}, "Sekcja I, pole „PESEL”: błędna cyfra kontrolna"),
-        ({"pesel": "02270803624"}, "Sekcja I, pole „Osoba małoletnia”: niezgodne z numerem PESEL (wiek 22 lata w dniu 2024-09-01)"),
+        (
+            {"pesel": "02270803624"},
+            "Sekcja I, pole „Osoba małoletnia”: niezgodne z numerem PESEL (wiek 22 lata w dniu 2024-09-01)",
+        ),
         ({"wiek": 10}, "Sekcja I, pole „Wiek”: wiek niezgodny z numerem PESEL (9 lat w dniu 2024-09-01)"),
         ({"data_urodzenia": "2023-02-30"}, "Sekcja I, pole „Data urodzenia”: „2023-02-30” nie jest prawidłową datą"),
         ({"data_urodzenia": "2999-01-01"}, "Sekcja I, pole „Data urodzenia”: data 2999-01-01 jest z przyszłości"),
         ({"imie": ""}, "Sekcja I, pole „Imię”: pole wymagane"),
         ({"kod_pocztowy": "81301"}, "Sekcja I, pole „Kod pocztowy”: kod pocztowy w formacie NN-NNN"),
-        ({"osoby": [{"imie_nazwisko": "A"}, {"imie_nazwisko": "B", "pesel": "11111111111"}]}, "Sekcja II, osoba 2, pole „PESEL”"),
+        (
+            {"osoby": [{"imie_nazwisko": "A"}, {"imie_nazwisko": "B", "pesel": "11111111111"}]},
+            "Sekcja II, osoba 2, pole „PESEL”",
+        ),
     ],
 )
 def test_invalid_data_exit_2_nothing_written(proba_workspace, somflow_cli, tmp_path, change, message):
@@ -101,7 +116,10 @@ def test_invalid_data_exit_2_nothing_written(proba_workspace, somflow_cli, tmp_p
 
 def test_every_error_listed_at_once(proba_workspace, somflow_cli, tmp_path):
     source = tmp_path / "dane.yaml"
-    source.write_text("imie: ''\nnazwisko: X\npesel: '02270803625'\ndata_urodzenia: '2023-13-01'\nemail: nie-email\n", encoding="utf-8")
+    source.write_text(
+        "imie: ''\nnazwisko: X\npesel: '02270803625'\ndata_urodzenia: '2023-13-01'\nemail: nie-email\n",
+        encoding="utf-8",
+    )
     result = somflow_cli("fill", FORM_ID, "--data", str(source))
     assert result.exit_code == 2
     for part in ("„Imię”", "„PESEL”", "„Data urodzenia”", "„E-mail”"):
@@ -145,7 +163,9 @@ def test_somflow_validate_hook_adds_cross_field_rules(proba_workspace):
     workspace.plugins.pm.register(MinorRule(), name="minor-rule")
     try:
         data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8")) | {"wiek": 30}
-        assert "Sekcja I, pole „Osoba małoletnia”: osoba pełnoletnia (wiek 18 lub więcej)" in forms.validate(workspace, forms.get(workspace, FORM_ID), data)
+        assert "Sekcja I, pole „Osoba małoletnia”: osoba pełnoletnia (wiek 18 lub więcej)" in forms.validate(
+            workspace, forms.get(workspace, FORM_ID), data
+        )
     finally:
         workspace.plugins.pm.unregister(name="minor-rule")
 
@@ -184,7 +204,9 @@ def test_optional_fields_left_empty_in_yaml_and_polish_dates(proba_workspace, so
     text = EXAMPLE.read_text(encoding="utf-8")
     for key in ("email", "telefon", "kod_pocztowy", "data_urodzenia", "wiek"):
         text = "\n".join(f"{key}:" if line.startswith(f"{key}:") else line for line in text.splitlines())
-    text = text.replace('data_wypelnienia: "2024-09-01"', 'data_wypelnienia: "1.09.2024"').replace('pesel: "15240101231"', 'pesel: "152401 01231"')
+    text = text.replace('data_wypelnienia: "2024-09-01"', 'data_wypelnienia: "1.09.2024"').replace(
+        'pesel: "15240101231"', 'pesel: "152401 01231"'
+    )
     source = tmp_path / "dane.yaml"
     source.write_text(text, encoding="utf-8")
     doc = fill_ok(somflow_cli, proba_workspace, "--data", str(source))

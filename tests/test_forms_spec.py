@@ -16,7 +16,19 @@ def test_load_test_spec() -> None:
     assert spec.id == "formularz-proba"
     assert spec.example == HERE / "proba.example.yaml"
     assert [s.id for s in spec.sections] == ["I", "II", "III"]
-    assert {f.type for _s, f in spec.fields()} >= {"text", "multiline", "date", "pesel", "postal_code", "email", "phone", "integer", "checkbox", "choice", "multichoice"}
+    assert {f.type for _s, f in spec.fields()} >= {
+        "text",
+        "multiline",
+        "date",
+        "pesel",
+        "postal_code",
+        "email",
+        "phone",
+        "integer",
+        "checkbox",
+        "choice",
+        "multichoice",
+    }
     group = spec.group("osoby")
     assert group.max == 3 and group.continuation
     assert spec.field("pesel").footnote == 1
@@ -56,11 +68,16 @@ def test_spec_errors_in_english(tmp_path: Path) -> None:
     from somflow import i18n
 
     path = tmp_path / "x.yaml"
-    path.write_text("id: x\ntitle: T\nsections: [{id: I, title: A, fields: [{name: a, label: A, type: foo}]}]\n", encoding="utf-8")
+    path.write_text(
+        "id: x\ntitle: T\nsections: [{id: I, title: A, fields: [{name: a, label: A, type: foo}]}]\n", encoding="utf-8"
+    )
     i18n.set_language("en")
     try:
         with pytest.raises(forms.SpecError) as info:
             forms.load_spec(path)
     finally:
         i18n.set_language("pl")
-    assert f'File {path}, line 3, key sections[0].fields[0].type: unknown type "foo" (allowed: {", ".join(forms.spec.FIELD_TYPES)})' in info.value.messages
+    assert (
+        f'File {path}, line 3, key sections[0].fields[0].type: unknown type "foo" (allowed: {", ".join(forms.spec.FIELD_TYPES)})'
+        in info.value.messages
+    )

@@ -24,7 +24,15 @@ from somflow.forms import acroform
 POLISH = tp.POLISH
 
 
-def fill(somflow_cli, tmp_path: Path, template: Path, data: dict | str, *extra: str, out: str = "wynik.pdf", data_name: str = "dane.yaml"):
+def fill(
+    somflow_cli,
+    tmp_path: Path,
+    template: Path,
+    data: dict | str,
+    *extra: str,
+    out: str = "wynik.pdf",
+    data_name: str = "dane.yaml",
+):
     """Run ``somflow fill --template`` with ``data`` (a dict written as YAML, or the file's text); returns the result and the --out path."""
     source = tmp_path / data_name
     source.write_text(data if isinstance(data, str) else yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
@@ -48,17 +56,25 @@ def values(path: Path) -> dict:
 
 def test_hierarchical_names_and_a_field_shown_on_two_pages(somflow_cli, tmp_path):
     template = tp.hierarchical(tmp_path / "osoba.pdf")
-    data = {"osoba.imie": POLISH, "osoba": {"nazwisko": "Łęcka-Żółć"}, "podpis": "Źdźbło Ślęża"}  # dotted names or nested mappings
+    data = {
+        "osoba.imie": POLISH,
+        "osoba": {"nazwisko": "Łęcka-Żółć"},
+        "podpis": "Źdźbło Ślęża",
+    }  # dotted names or nested mappings
     result, out = fill(somflow_cli, tmp_path, template, data)
     assert result.exit_code == 0, result.output
     found = values(out)
-    assert found["osoba.imie"] == POLISH and found["osoba.nazwisko"] == "Łęcka-Żółć" and found["podpis"] == "Źdźbło Ślęża"
+    assert (
+        found["osoba.imie"] == POLISH and found["osoba.nazwisko"] == "Łęcka-Żółć" and found["podpis"] == "Źdźbło Ślęża"
+    )
     with pikepdf.open(out) as pdf:
         assert acroform.field_values(pdf)["osoba.imie"] == POLISH
     shown = own_appearances_only(out)
     page1, page2 = render(shown, 1), render(shown, 2)
     assert ink_in(page1, tp.IMIE_RECT) > 30 and ink_in(page1, tp.NAZWISKO_RECT) > 30
-    assert ink_in(page1, tp.PODPIS_RECTS[0]) > 30 and ink_in(page2, tp.PODPIS_RECTS[1]) > 30  # both widgets of the one field
+    assert (
+        ink_in(page1, tp.PODPIS_RECTS[0]) > 30 and ink_in(page2, tp.PODPIS_RECTS[1]) > 30
+    )  # both widgets of the one field
     result, flat = fill(somflow_cli, tmp_path, template, data, "--flatten", out="plaski.pdf")
     assert result.exit_code == 0, result.output
     text = pdftotext(flat)
@@ -86,12 +102,16 @@ def test_text_fields_of_every_kind_show_polish(somflow_cli, tmp_path):
             assert str(field.DA).startswith("/SfF "), field.T  # a viewer that regenerates uses the Polish font too
             assert b"/SfF" in field.AP.N.read_bytes()
             if field.T == "kwota":
-                assert str(field.DA).endswith("Tf 0 0 1 rg") and b"0 0 1 rg" in field.AP.N.read_bytes()  # keeps its blue
+                assert (
+                    str(field.DA).endswith("Tf 0 0 1 rg") and b"0 0 1 rg" in field.AP.N.read_bytes()
+                )  # keeps its blue
     page = render(own_appearances_only(out))
     for name, rect in tp.TEXT_RECTS.items():
         assert ink_in(page, rect) > 60, name
     x1, y1, x2, y2 = tp.TEXT_RECTS["kwota"]
-    assert ink_in(page, (x1, y1, x1 + (x2 - x1) / 2, y2)) < ink_in(page, (x1 + (x2 - x1) / 2, y1, x2, y2))  # /Q 2: right-aligned
+    assert ink_in(page, (x1, y1, x1 + (x2 - x1) / 2, y2)) < ink_in(
+        page, (x1 + (x2 - x1) / 2, y1, x2, y2)
+    )  # /Q 2: right-aligned
     x1, y1, x2, y2 = tp.TEXT_RECTS["kod"]
     cell = (x2 - x1) / 6
     assert ink_in(page, (x2 - cell, y1, x2, y2)) > 0  # comb: the 6th character sits in the last cell
@@ -106,18 +126,36 @@ def test_text_fields_of_every_kind_show_polish(somflow_cli, tmp_path):
 
 def test_checkboxes_radios_and_choices_take_export_values_and_texts(somflow_cli, tmp_path):
     template = tp.buttons_and_choices(tmp_path / "wybory.pdf")
-    data = {"zgoda": True, "jeden": "tak", "on": "On", "rola": "opiekun", "plec": "mężczyzna", "wojewodztwo": "łódzkie", "placowka": "szkoła podstawowa", "gmina": "Sopot"}
+    data = {
+        "zgoda": True,
+        "jeden": "tak",
+        "on": "On",
+        "rola": "opiekun",
+        "plec": "mężczyzna",
+        "wojewodztwo": "łódzkie",
+        "placowka": "szkoła podstawowa",
+        "gmina": "Sopot",
+    }
     result, out = fill(somflow_cli, tmp_path, template, data)
     assert result.exit_code == 0, result.output
     found = values(out)
     assert (found["zgoda"], found["jeden"], found["on"], found["rola"]) == ("/Tak", "/1", "/On", "/opiekun")
     assert found["plec"] == "/1"  # /Opt: the state is the option's index
-    assert found["wojewodztwo"] == "łódzkie" and found["placowka"] == "S" and found["gmina"] == "Sopot"  # list box: the export value
+    assert (
+        found["wojewodztwo"] == "łódzkie" and found["placowka"] == "S" and found["gmina"] == "Sopot"
+    )  # list box: the export value
     with pikepdf.open(out) as pdf:
         back = acroform.field_values(pdf)
     assert back["plec"] == "mężczyzna" and back["rola"] == "opiekun" and back["zgoda"] is True
     page = render(own_appearances_only(out))
-    for rect in (*tp.CHECK_RECTS.values(), tp.RADIO_RECTS["opiekun"], tp.OPT_RADIO_RECTS[1], tp.COMBO_RECT, tp.LIST_RECT, tp.EDIT_COMBO_RECT):
+    for rect in (
+        *tp.CHECK_RECTS.values(),
+        tp.RADIO_RECTS["opiekun"],
+        tp.OPT_RADIO_RECTS[1],
+        tp.COMBO_RECT,
+        tp.LIST_RECT,
+        tp.EDIT_COMBO_RECT,
+    ):
         assert ink_in(page, rect) > 5, rect
     assert ink_in(page, tp.RADIO_RECTS["rodzic"]) == 0 and ink_in(page, tp.OPT_RADIO_RECTS[0]) == 0
     result, flat = fill(somflow_cli, tmp_path, template, {**data, "zgoda": False}, "--flatten", out="plaski.pdf")
@@ -135,7 +173,12 @@ def test_bad_values_name_their_fields_exit_2_and_write_nothing(somflow_cli, tmp_
     assert "pole „pesel”: wartość ma 12 znaków, a pole mieści najwyżej 11" in result.output
     assert "pole „kod”: wartość ma 7 znaków" in result.output
     buttons = tp.buttons_and_choices(tmp_path / "wybory.pdf")
-    result, out = fill(somflow_cli, tmp_path, buttons, {"zgoda": "może", "rola": "dziadek", "plec": "inna", "wojewodztwo": "mazowieckie", "placowka": ["P", "S"]})
+    result, out = fill(
+        somflow_cli,
+        tmp_path,
+        buttons,
+        {"zgoda": "może", "rola": "dziadek", "plec": "inna", "wojewodztwo": "mazowieckie", "placowka": ["P", "S"]},
+    )
     assert result.exit_code == 2 and not out.exists()
     assert "pole „zgoda” to pole wyboru" in result.output and "„może”" in result.output
     assert "pole „rola”: „dziadek” nie jest jedną z opcji: rodzic, opiekun" in result.output
@@ -146,7 +189,14 @@ def test_bad_values_name_their_fields_exit_2_and_write_nothing(somflow_cli, tmp_
 
 def test_a_csv_row_that_does_not_fit_the_pdf_stops_the_whole_batch(somflow_cli, tmp_path):
     template = tp.text_fields(tmp_path / "tekst.pdf")
-    result, out = fill(somflow_cli, tmp_path, template, "helvetica,pesel\nŻaneta,02270803624\nŁucja,0227080362499\n", data_name="klasa.csv", out="klasa.pdf")
+    result, out = fill(
+        somflow_cli,
+        tmp_path,
+        template,
+        "helvetica,pesel\nŻaneta,02270803624\nŁucja,0227080362499\n",
+        data_name="klasa.csv",
+        out="klasa.pdf",
+    )
     assert result.exit_code == 2 and not out.exists()
     assert "Wiersz 2: w pliku tekst.pdf: pole „pesel”" in result.output
 
@@ -171,7 +221,9 @@ def test_encrypted_with_empty_user_password_is_filled(somflow_cli, tmp_path):
     plain = tp.reportlab_form(tmp_path / "urzad.pdf")
     template = tp.encrypted(plain, tmp_path / "zaszyfrowany.pdf")
     assert PdfReader(template).is_encrypted
-    result, out = fill(somflow_cli, tmp_path, template, {"Nazwisko": POLISH, "Zgoda": True, "Rola": "rodzic", "Miasto": "Lodz"})
+    result, out = fill(
+        somflow_cli, tmp_path, template, {"Nazwisko": POLISH, "Zgoda": True, "Rola": "rodzic", "Miasto": "Lodz"}
+    )
     assert result.exit_code == 0, result.output
     found = values(out)
     assert found["Nazwisko"] == POLISH and found["Rola"] == "/rodzic" and found["Miasto"] == "Lodz"
@@ -185,7 +237,9 @@ def fill_in_terminal(tmp_path: Path, template: Path, data: dict, target: Path | 
     source = tmp_path / "dane.yaml"
     source.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     target = target or tmp_path / "wynik.pdf"
-    return run_somflow("fill", "--template", str(template), "--data", str(source), "--out", str(target), cwd=tmp_path), target
+    return run_somflow(
+        "fill", "--template", str(template), "--data", str(source), "--out", str(target), cwd=tmp_path
+    ), target
 
 
 def test_password_protected_pdf_is_refused(tmp_path):
@@ -226,16 +280,26 @@ def test_unusable_template_gives_a_polish_error(tmp_path, make, message):
 
 def test_livecycle_form_indexed_names_checkbox_pair_and_box_without_appearance(somflow_cli, tmp_path):
     template = tp.livecycle(tmp_path / "lc.pdf")
-    data = {"form1.strona1.Nazwisko": POLISH, "form1[0].strona1[0].Zgoda[0]": "Nie", "form1.strona1.Potwierdzenie": "tak"}
+    data = {
+        "form1.strona1.Nazwisko": POLISH,
+        "form1[0].strona1[0].Zgoda[0]": "Nie",
+        "form1.strona1.Potwierdzenie": "tak",
+    }
     result, out = fill(somflow_cli, tmp_path, template, data)
     assert result.exit_code == 0, result.output
     found = values(out)
     prefix = tp.LC_PREFIX
-    assert found[prefix + "Nazwisko[0]"] == POLISH and found[prefix + "Zgoda[0]"] == "/Nie" and found[prefix + "Potwierdzenie[0]"] == "/Yes"
+    assert (
+        found[prefix + "Nazwisko[0]"] == POLISH
+        and found[prefix + "Zgoda[0]"] == "/Nie"
+        and found[prefix + "Potwierdzenie[0]"] == "/Yes"
+    )
     page = render(own_appearances_only(out))
     assert ink_in(page, tp.LC_RECTS["Nazwisko"]) > 30 and ink_in(page, tp.LC_RECTS["Potwierdzenie"]) > 5
     assert ink_in(page, tp.LC_RECTS["Nie"]) > 5 and ink_in(page, tp.LC_RECTS["Tak"]) == 0  # only the box that was meant
-    bad, out = fill(somflow_cli, tmp_path, template, {"form1.strona1.Zgoda": True, "form1.strona1.Nazwsko": "x"}, out="zle.pdf")
+    bad, out = fill(
+        somflow_cli, tmp_path, template, {"form1.strona1.Zgoda": True, "form1.strona1.Nazwsko": "x"}, out="zle.pdf"
+    )
     assert bad.exit_code == 2 and not out.exists()
     assert "„True” nie jest jedną z opcji: Tak, Nie" in bad.output
     assert "czy chodziło o „form1[0].strona1[0].Nazwisko[0]”" in bad.output
@@ -287,22 +351,30 @@ def test_values_the_office_prefilled_still_show(somflow_cli, tmp_path):
     assert b"/SfF 14 Tf 0 0 1 rg" in drawn  # the form-wide /DA: its size and colour, somflow's font
     page = render(own_appearances_only(out))
     assert ink_in(page, tp.PREFILLED_RECTS["Gmina"]) > 30 and ink_in(page, tp.PREFILLED_RECTS["Nazwisko"]) > 10
-    result, flat = fill(somflow_cli, tmp_path, tp.prefilled(tmp_path / "urzad.pdf"), {"Nazwisko": "Żak"}, "--flatten", out="plaski.pdf")
+    result, flat = fill(
+        somflow_cli, tmp_path, tp.prefilled(tmp_path / "urzad.pdf"), {"Nazwisko": "Żak"}, "--flatten", out="plaski.pdf"
+    )
     assert result.exit_code == 0 and "Gmina Łęczna" in pdftotext(flat)
 
 
 def test_out_in_a_missing_folder_is_a_polish_error(tmp_path):
     template = tp.reportlab_form(tmp_path / "urzad.pdf")
-    result, target = fill_in_terminal(tmp_path, template, {"Nazwisko": "Żak"}, tmp_path / "nie-ma-folderu" / "wynik.pdf")
+    result, target = fill_in_terminal(
+        tmp_path, template, {"Nazwisko": "Żak"}, tmp_path / "nie-ma-folderu" / "wynik.pdf"
+    )
     assert result.returncode != 0 and not target.exists()
-    assert "Nie można użyć pliku" in result.stderr + result.stdout and "nie ma takiego pliku albo folderu" in result.stderr
+    assert (
+        "Nie można użyć pliku" in result.stderr + result.stdout and "nie ma takiego pliku albo folderu" in result.stderr
+    )
     assert "Nieoczekiwany" not in result.stderr
 
 
 def test_line_breaks_as_acrobat_stores_them(somflow_cli, tmp_path):
     """Acrobat keeps a multiline value's breaks as \\r: drawn as new lines (not "?") and read back as \\n."""
     template = tp.text_fields(tmp_path / "tekst.pdf")
-    result, out = fill(somflow_cli, tmp_path, template, {"uwagi": "Pierwsza żółta\r\nDruga\rTrzecia"}, "--flatten", out="plaski.pdf")
+    result, out = fill(
+        somflow_cli, tmp_path, template, {"uwagi": "Pierwsza żółta\r\nDruga\rTrzecia"}, "--flatten", out="plaski.pdf"
+    )
     assert result.exit_code == 0, result.output
     lines = [line.strip() for line in pdftotext(out).splitlines() if line.strip()]
     assert lines[1:4] == ["Pierwsza żółta", "Druga", "Trzecia"]

@@ -41,7 +41,9 @@ def edit_config(workspace: Path, old: str, new: str) -> None:
 
 
 def test_installed_plugin_is_listed(somflow_workspace, gdynia_site):
-    listing = {p["name"]: p for p in json.loads(run_somflow("plugins", "--json", env={"PYTHONPATH": str(gdynia_site)}).stdout)}
+    listing = {
+        p["name"]: p for p in json.loads(run_somflow("plugins", "--json", env={"PYTHONPATH": str(gdynia_site)}).stdout)
+    }
     assert listing["gdynia"]["source"] == "pakiet somflow-gdynia" and listing["gdynia"]["error"] is None
     assert listing["gdynia"]["hooks"] == ["somflow_addressee", "somflow_contacts", "somflow_deadlines"]
 
@@ -50,7 +52,11 @@ def test_nk_a_routing_and_contacts_with_and_without_the_plugin(somflow_workspace
     edit_config(somflow_workspace, ZI_FROM_FILE, 'name = "ZI wpisany w somflow.toml"')
     with_plugin = json.loads(run_somflow("contacts", "--json", env={"PYTHONPATH": str(gdynia_site)}).stdout)
     zi = with_plugin["addressees"]["zespol_interdyscyplinarny"]
-    assert zi == {"name": "Zespół Interdyscyplinarny w Gdyni", "address": "ul. Morska 106, Gdynia", "phone": "58 627 33 60"}
+    assert zi == {
+        "name": "Zespół Interdyscyplinarny w Gdyni",
+        "address": "ul. Morska 106, Gdynia",
+        "phone": "58 627 33 60",
+    }
     names = [c["name"] for c in with_plugin["contacts"]]
     assert names[0] == "Specjalistyczny Ośrodek Wsparcia dla Osób Doznających Przemocy Domowej"
     assert {"Zespół Interdyscyplinarny", "Miejski Rzecznik Praw Ucznia w Gdyni", "Stowarzyszenie OVUM"} <= set(names)
@@ -60,14 +66,21 @@ def test_nk_a_routing_and_contacts_with_and_without_the_plugin(somflow_workspace
     assert without["contacts"] == []
 
     # installed but not chosen by SOMFLOW_PLUGINS: as if it were not there
-    chosen = json.loads(run_somflow("contacts", "--json", env={"PYTHONPATH": str(gdynia_site), "SOMFLOW_PLUGINS": "vetting"}).stdout)
+    chosen = json.loads(
+        run_somflow("contacts", "--json", env={"PYTHONPATH": str(gdynia_site), "SOMFLOW_PLUGINS": "vetting"}).stdout
+    )
     assert chosen == without
 
 
 def test_contacts_command_text(somflow_workspace, gdynia_site):
     out = run_somflow("contacts", env={"PYTHONPATH": str(gdynia_site)}).stdout
-    assert "Zespół Interdyscyplinarny (Niebieska Karta – A): Zespół Interdyscyplinarny w Gdyni; ul. Morska 106, Gdynia; 58 627 33 60" in out
-    assert "Miejski Rzecznik Praw Ucznia w Gdyni\n  Telefon: 58 527 35 15\n  E-mail: rzecznikprawucznia@gdynia.pl" in out
+    assert (
+        "Zespół Interdyscyplinarny (Niebieska Karta – A): Zespół Interdyscyplinarny w Gdyni; ul. Morska 106, Gdynia; 58 627 33 60"
+        in out
+    )
+    assert (
+        "Miejski Rzecznik Praw Ucznia w Gdyni\n  Telefon: 58 527 35 15\n  E-mail: rzecznikprawucznia@gdynia.pl" in out
+    )
 
 
 def test_other_commands_work_with_the_plugin_alone(somflow_workspace, gdynia_site):
@@ -82,14 +95,18 @@ def test_the_plugins_own_tests_pass_when_installed(tmp_path, gdynia_site):
     shutil.copytree(GDYNIA / "tests", tests)
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-n", "0", "-p", "no:cacheprovider", str(tests)],
-        cwd=tmp_path, env={**__import__("os").environ, "PYTHONPATH": str(gdynia_site)},
-        capture_output=True, text=True, timeout=300,
+        cwd=tmp_path,
+        env={**__import__("os").environ, "PYTHONPATH": str(gdynia_site)},
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     assert "passed" in result.stdout
 
 
 # ------------------------------------------------------------------ NK-A and NK-B of a real case
+
 
 def nk_case_documents(cli, root: Path, folder: Path) -> tuple[str, dict]:
     """Open an NK case, start it, hand NK-B, deliver NK-A; return NK-B's text and NK-A's addressee."""
@@ -102,7 +119,22 @@ def nk_case_documents(cli, root: Path, folder: Path) -> tuple[str, dict]:
 
     case_id = new_case(cli, folder)
     start(cli, case_id, "2026-11-17")
-    ok(cli("nk", "step", case_id, "nk-b", "--dnia", "2026-11-17", "--osoba", PEDAGOG, "--odbiorca", MOTHER, "--odbiorca-rola", "rodzic"))
+    ok(
+        cli(
+            "nk",
+            "step",
+            case_id,
+            "nk-b",
+            "--dnia",
+            "2026-11-17",
+            "--osoba",
+            PEDAGOG,
+            "--odbiorca",
+            MOTHER,
+            "--odbiorca-rola",
+            "rodzic",
+        )
+    )
     ok(cli("nk", "step", case_id, "nk-a", "--dnia", "2026-11-18", "--osoba", PEDAGOG, "--sposob", "osobiscie"))
     store = Workspace(root).store
     case = store.get("nk_cases", case_id)
@@ -112,7 +144,11 @@ def nk_case_documents(cli, root: Path, folder: Path) -> tuple[str, dict]:
     filled = forms.read_back(forms.get(Workspace(root, PluginHost(root)), "niebieska-karta-b"), pdf)
     assert filled.get("kontakty", []) == nkb["data"].get("kontakty", [])
     values = [filled["zespol_interdyscyplinarny"], *(" | ".join(row.values()) for row in filled.get("kontakty", []))]
-    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages) + "\n" + "\n".join(values)
+    text = (
+        " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages)
+        + "\n"
+        + "\n".join(values)
+    )
     delivered = next(s for s in case["steps"] if s["step"] == "nk-a")["details"]["addressee"]
     return text, delivered
 
@@ -122,7 +158,9 @@ def nk_ready(monkeypatch):
     monkeypatch.setenv("SOMFLOW_TODAY", "2026-11-23")
 
 
-def test_nk_b_lists_gdynia_contacts_and_nk_a_goes_to_morska_106(nk_ready, somflow_workspace, somflow_cli, gdynia_site, tmp_path, monkeypatch):
+def test_nk_b_lists_gdynia_contacts_and_nk_a_goes_to_morska_106(
+    nk_ready, somflow_workspace, somflow_cli, gdynia_site, tmp_path, monkeypatch
+):
     edit_config(somflow_workspace, ZI_FROM_FILE, 'name = "ZI wpisany w somflow.toml"')
     monkeypatch.syspath_prepend(str(gdynia_site))  # as if pip-installed into this environment
     text, delivered = nk_case_documents(somflow_cli, somflow_workspace, tmp_path)
@@ -151,4 +189,6 @@ def test_somflow_works_with_any_subset_of_plugins(somflow_workspace, gdynia_site
     assert contacts.returncode == 0, contacts.stderr
     routes = json.loads(contacts.stdout)["addressees"]
     gdynia_loaded = only is None or "gdynia" in only
-    assert routes["zespol_interdyscyplinarny"]["address"] == ("ul. Morska 106, Gdynia" if gdynia_loaded else "ul. Morska 106, 81-225 Gdynia")
+    assert routes["zespol_interdyscyplinarny"]["address"] == (
+        "ul. Morska 106, Gdynia" if gdynia_loaded else "ul. Morska 106, 81-225 Gdynia"
+    )

@@ -40,7 +40,9 @@ def command_tree(somflow_workspace) -> list[tuple[tuple[str, ...], click.Command
     ctx = click.Context(cli, info_name="somflow", obj=App(str(somflow_workspace), 0))
     tree = list(_walk(ctx))
     # the built-in plugins' commands are in the tree
-    assert {("nk",), ("vetting",), ("consent",), ("standards",), ("standards", "ack", "print")} <= {path for path, _ in tree}
+    assert {("nk",), ("vetting",), ("consent",), ("standards",), ("standards", "ack", "print")} <= {
+        path for path, _ in tree
+    }
     return tree
 
 
@@ -104,7 +106,7 @@ def test_short_help_in_command_lists_is_translated_before_shortening(somflow_cli
     output = somflow_cli("--lang", "en", "--help").output
     listed = dict(line.split(None, 1) for line in output.split("Commands:")[1].strip().splitlines())
     assert listed["vetting"].startswith("Vetting of people before they work with children")
-    assert listed["nk"].startswith("The \"Blue Cards\" procedure")
+    assert listed["nk"].startswith('The "Blue Cards" procedure')
     assert listed["standards"].startswith("Child protection standards:")
     assert not any(_polish_words(text) for text in listed.values())
 

@@ -50,14 +50,20 @@ def test_hook_validate(somflow_ws):
     class Rule:
         @hookimpl
         def somflow_validate(self, form, data, workspace):
-            return ["Sekcja I, pole „Wiek”: za młody."] if form.id == "formularz-proba" and data.get("wiek", 99) < 5 else []
+            return (
+                ["Sekcja I, pole „Wiek”: za młody."]
+                if form.id == "formularz-proba" and data.get("wiek", 99) < 5
+                else []
+            )
 
     somflow_ws.plugins.pm.register(FormPlugin(), name="formularze")
     somflow_ws.plugins.pm.register(Rule(), name="regula")
     answers = somflow_ws.hook.somflow_validate(form=forms.load_spec(PROBA), data={"wiek": 3}, workspace=somflow_ws)
     assert ["Sekcja I, pole „Wiek”: za młody."] in answers
     spec = forms.get(somflow_ws, "formularz-proba")
-    assert "Sekcja I, pole „Wiek”: za młody." in forms.validate(somflow_ws, spec, {"imie": "Ala", "nazwisko": "Ćwik", "wiek": 3})
+    assert "Sekcja I, pole „Wiek”: za młody." in forms.validate(
+        somflow_ws, spec, {"imie": "Ala", "nazwisko": "Ćwik", "wiek": 3}
+    )
 
 
 class Claimer:
@@ -124,7 +130,11 @@ def test_hook_register_entry_kinds(somflow_ws):
 
     def locate(workspace, ref):
         found = workspace.store.get("notatki", ref)
-        return [corrections.Entry("notatka", ref, "notatki", found, None, "notatka", found, notify_head=True)] if found else []
+        return (
+            [corrections.Entry("notatka", ref, "notatki", found, None, "notatka", found, notify_head=True)]
+            if found
+            else []
+        )
 
     kind = corrections.EntryKind("notatka", "notatka", "id", locate, lambda w, e, mark: {"withdrawn": mark})
 
@@ -157,11 +167,16 @@ def test_hook_config_schema(somflow_workspace, somflow_cli):
     plugin = somflow_workspace / "plugins" / "dyzury.py"
     plugin.parent.mkdir()
     declare = "import somflow\n\n@somflow.hookimpl\ndef somflow_config_schema(register):\n    register({!r}, {!r})\n"
-    plugin.write_text(declare.format("dyzury", {"type": "dict", "schema": {"godzina": {"type": "integer", "min": 7, "max": 18}}}), encoding="utf-8")
+    plugin.write_text(
+        declare.format("dyzury", {"type": "dict", "schema": {"godzina": {"type": "integer", "min": 7, "max": 18}}}),
+        encoding="utf-8",
+    )
     with (somflow_workspace / "somflow.toml").open("a", encoding="utf-8") as f:
         f.write("\n[dyzury]\ngodzina = 22\n")
     lines = (somflow_workspace / "somflow.toml").read_text(encoding="utf-8").splitlines()
-    with pytest.raises(ConfigError, match=f"wiersz {lines.index('godzina = 22') + 1}, klucz dyzury.godzina: wartość większa niż 18"):
+    with pytest.raises(
+        ConfigError, match=f"wiersz {lines.index('godzina = 22') + 1}, klucz dyzury.godzina: wartość większa niż 18"
+    ):
         somflow_cli("status")
     # A section the core owns cannot be taken over.
     plugin.write_text(declare.format("smtp", {"type": "list"}), encoding="utf-8")
@@ -172,7 +187,8 @@ def test_hook_config_schema(somflow_workspace, somflow_cli):
 def test_hook_status(somflow_workspace, somflow_cli):
     (somflow_workspace / "plugins").mkdir()
     (somflow_workspace / "plugins" / "stan.py").write_text(
-        "import somflow\n\n@somflow.hookimpl\ndef somflow_status(workspace):\n    return [('Zgody', '3')]\n", encoding="utf-8"
+        "import somflow\n\n@somflow.hookimpl\ndef somflow_status(workspace):\n    return [('Zgody', '3')]\n",
+        encoding="utf-8",
     )
     lines = somflow_cli("status").stdout.splitlines()
     assert lines[0].startswith("Jednostka: ") and "Zgody: 3" in lines  # the core first
@@ -205,7 +221,9 @@ def test_hook_addressee(somflow_ws):
     assert addressee(somflow_ws, "sad_rodzinny") is None
     somflow_ws.plugins.pm.register(Court(), name="sad")
     assert addressee(somflow_ws, "sad_rodzinny")["name"] == "Sąd Rejonowy"
-    assert addressee(somflow_ws, "zespol_interdyscyplinarny")["name"] == "Zespół Interdyscyplinarny w Gdyni"  # from somflow.toml
+    assert (
+        addressee(somflow_ws, "zespol_interdyscyplinarny")["name"] == "Zespół Interdyscyplinarny w Gdyni"
+    )  # from somflow.toml
 
 
 def test_hook_unit_summary(somflow_ws):

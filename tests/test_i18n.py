@@ -25,7 +25,9 @@ PACKAGES = {
     REPO / "plugins" / "standards": "somflow_standards",
 }
 #: Parameter names that hold a number of things.
-COUNT_NAME = re.compile(r"^(n|count|\w+_count|age|years|days|added|updated|pages|total|missing|printed|people|entries|documents|copied|present)$")
+COUNT_NAME = re.compile(
+    r"^(n|count|\w+_count|age|years|days|added|updated|pages|total|missing|printed|people|entries|documents|copied|present)$"
+)
 #: A count right before a word: "{count} osób", "{age} lat." (an abbreviation, "str." or "os.", is fine).
 COUNT_BEFORE_WORD = re.compile(r"(\w*) ?\{(\w+)\} (?!(?:str|os|nr)\.)(\w+)")
 #: Not counts: page numbers listed ("na stronach 3, 4 nie..."), an ordinal ("zgoda nr 2 dziecka"), "(3 w tym badaniu)".
@@ -36,7 +38,12 @@ def calls(name: str):
     for package in PACKAGES:
         for path in sorted(package.rglob("*.py")):
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-                if isinstance(node, ast.Call) and getattr(node.func, "id", None) == name and node.args and isinstance(node.args[0], ast.Constant):
+                if (
+                    isinstance(node, ast.Call)
+                    and getattr(node.func, "id", None) == name
+                    and node.args
+                    and isinstance(node.args[0], ast.Constant)
+                ):
                     yield package, path, node
 
 
@@ -52,13 +59,15 @@ def test_a_count_next_to_a_noun_is_never_a_plain_message():
 def test_the_check_catches_what_it_should():
     assert COUNT_BEFORE_WORD.search("Dodano {count} osób.")[2] == "count"
     assert COUNT_BEFORE_WORD.search("wpisany wiek to {age} lat.")[2] == "age"
-    assert [m[2] for m in COUNT_BEFORE_WORD.finditer("Dokument {id} ma {count} str.")] == ["id"]  # "str." is an abbreviation
+    assert [m[2] for m in COUNT_BEFORE_WORD.finditer("Dokument {id} ma {count} str.")] == [
+        "id"
+    ]  # "str." is an abbreviation
 
 
 def _forms(package: Path, domain: str, lang: str) -> dict[str, list[str]]:
     found = i18n.load(package / "locale", lang, domain)
     forms: dict[str, list[str]] = {}
-    for key, value in (found._catalog.items() if found else []):
+    for key, value in found._catalog.items() if found else []:
         if isinstance(key, tuple):
             forms.setdefault(key[0], []).append(value)
     return forms
@@ -102,6 +111,9 @@ def test_click_messages_in_polish_through_gettext(somflow_cli):
 def test_a_catalogue_is_compiled_when_no_mo_was_built(tmp_path):
     po = tmp_path / "en" / "LC_MESSAGES" / "proba.po"
     po.parent.mkdir(parents=True)
-    po.write_text('msgid ""\nmsgstr "Content-Type: text/plain; charset=utf-8\\n"\n\nmsgid "Dzień dobry"\nmsgstr "Good morning"\n', encoding="utf-8")
+    po.write_text(
+        'msgid ""\nmsgstr "Content-Type: text/plain; charset=utf-8\\n"\n\nmsgid "Dzień dobry"\nmsgstr "Good morning"\n',
+        encoding="utf-8",
+    )
     assert i18n.load(tmp_path, "en", "proba").gettext("Dzień dobry") == "Good morning"
     assert po.with_suffix(".mo").is_file()  # written beside it for the next start

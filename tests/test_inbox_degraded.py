@@ -101,7 +101,9 @@ def test_image_files_of_every_kind_are_filed(somflow_cli, somflow_workspace, nam
     target = somflow_workspace / "inbox" / name
     if name.endswith(".tif"):
         doc = S.print_form(somflow_cli, somflow_workspace, CONSENT)
-        S.save_tiff([S.noise(p, 15) for p in scanned(somflow_workspace, doc)][::-1], target, bilevel="fax" in name)  # also out of order
+        S.save_tiff(
+            [S.noise(p, 15) for p in scanned(somflow_workspace, doc)][::-1], target, bilevel="fax" in name
+        )  # also out of order
     else:
         doc = S.print_form(somflow_cli, somflow_workspace)
         S.save_image(S.noise(scanned(somflow_workspace, doc)[0], 15), target)
@@ -116,8 +118,14 @@ DEVICES = {
     "phone-photo-exif-upside-down": ("IMG_2041.jpg", lambda page, target: S.save_exif_jpeg(page, target, 3)),
     "phone-photo-exif-rotate-90": ("IMG_2042.jpg", lambda page, target: S.save_exif_jpeg(page, target, 6)),
     "phone-photo-exif-rotate-270": ("IMG_2043.jpg", lambda page, target: S.save_exif_jpeg(page, target, 8)),
-    "phone-photo-12mp-perspective-shadow": ("IMG_2044.jpg", lambda page, target: S.save_image(S.phone_photo(page), target, dpi=72, quality=85)),
-    "phone-app-pdf-with-ocr-text-layer": ("Skan 23 lis 2026.pdf", lambda page, target: S.save_phone_pdf([S.rotate(page, 1.5)], target)),
+    "phone-photo-12mp-perspective-shadow": (
+        "IMG_2044.jpg",
+        lambda page, target: S.save_image(S.phone_photo(page), target, dpi=72, quality=85),
+    ),
+    "phone-app-pdf-with-ocr-text-layer": (
+        "Skan 23 lis 2026.pdf",
+        lambda page, target: S.save_phone_pdf([S.rotate(page, 1.5)], target),
+    ),
     # pikepdf needs the jbig2dec program for JBIG2; without it the page is rasterised by pdfium, not rejected.
     "copier-pdf-jbig2": ("KM_C258-20261123.pdf", S.save_jbig2_pdf),
 }

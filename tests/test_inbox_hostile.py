@@ -121,7 +121,9 @@ def watch_between_good_scans(root: Path, drop, timeout: float = 30) -> str:
         save_jpeg(scanned_pages([root / first["file"]])[0], root / "inbox" / "pierwszy.jpg")
         wait_until(lambda: returned(root, first), what="the watcher at work")
         names = drop()
-        wait_until(lambda: all(set_aside(root, n) for n in names), timeout=timeout, what="every hostile entry set aside")
+        wait_until(
+            lambda: all(set_aside(root, n) for n in names), timeout=timeout, what="every hostile entry set aside"
+        )
         assert proc.poll() is None
         save_jpeg(scanned_pages([root / last["file"]], seed=3)[0], root / "inbox" / "ostatni.jpg")
         wait_until(lambda: returned(root, last), what="the good scan after them")
@@ -187,7 +189,10 @@ def test_ingest_of_a_folder_outside_the_inbox_refuses_without_the_flag(somflow_w
 
 def test_temporary_files_left_by_a_kill_are_removed_at_start(somflow_workspace):
     root = somflow_workspace
-    left = [root / folder / f".skan.pdf.{tag}.tmp" for folder, tag in (("inbox", "a1b2c3d4"), ("archive", "x_9y8z7w"), ("rejected", "qwertyui"))]
+    left = [
+        root / folder / f".skan.pdf.{tag}.tmp"
+        for folder, tag in (("inbox", "a1b2c3d4"), ("archive", "x_9y8z7w"), ("rejected", "qwertyui"))
+    ]
     for path in left:
         path.parent.mkdir(exist_ok=True)
         path.write_bytes(b"half")
@@ -262,7 +267,9 @@ def test_the_reader_process_is_reused_and_replaced_after_running_out_of_memory()
     try:
         assert worker.identify(white_png(100), "png").codes == [None]
         pid = worker._process.pid
-        assert worker.identify(white_png(100), "png").codes == [None] and worker._process.pid == pid  # one process, many files
+        assert (
+            worker.identify(white_png(100), "png").codes == [None] and worker._process.pid == pid
+        )  # one process, many files
         if os.name == "posix":
             with pytest.raises(Rejected):  # MemoryError, or whatever a library raises when an allocation fails
                 worker.identify(big, "png")
@@ -289,14 +296,20 @@ def test_only_the_forms_own_fields_within_limits_reach_the_store(somflow_workspa
     doc = make_document(root)
     (root / doc["file"]).write_bytes(render_pdf(doc["id"], 1, doc["title"], fields={"miejscowosc": "", "uwagi": ""}))
     huge = "A" * 200_000  # 20 times acroform.MAX_VALUE_CHARS (the issue saw 30 MB; the size only costs time here)
-    filled = render_pdf(doc["id"], 1, doc["title"], fields={"miejscowosc": "Gdynia", "uwagi": huge, "dopisane_pole": "obce"})
+    filled = render_pdf(
+        doc["id"], 1, doc["title"], fields={"miejscowosc": "Gdynia", "uwagi": huge, "dopisane_pole": "obce"}
+    )
     (root / "inbox" / "wypelniony.pdf").write_bytes(filled)
     result = somflow_cli("ingest")
     assert result.exit_code == 0, result.output
     returned_fields = Workspace(root).store.get("documents", doc["id"])["returned"]["fields"]
     assert returned_fields == {"miejscowosc": "Gdynia"}
-    assert "za długich do zapisania: uwagi" in result.output and "których formularz nie ma: dopisane_pole" in result.output
-    assert (root / Workspace(root).store.get("documents", doc["id"])["returned"]["scan"]).read_bytes() == filled  # kept whole
+    assert (
+        "za długich do zapisania: uwagi" in result.output and "których formularz nie ma: dopisane_pole" in result.output
+    )
+    assert (
+        root / Workspace(root).store.get("documents", doc["id"])["returned"]["scan"]
+    ).read_bytes() == filled  # kept whole
 
 
 @posix_only

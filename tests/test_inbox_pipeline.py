@@ -49,7 +49,19 @@ def rejection(ws: Workspace, name: str) -> str:
 
 
 def test_steps_are_an_ordered_list_of_named_steps():
-    assert [s.name for s in STEPS] == ["read", "seen-before", "identify", "acroform", "rescue", "split", "claim", "archive", "set-aside", "file", "finish"]
+    assert [s.name for s in STEPS] == [
+        "read",
+        "seen-before",
+        "identify",
+        "acroform",
+        "rescue",
+        "split",
+        "claim",
+        "archive",
+        "set-aside",
+        "file",
+        "finish",
+    ]
 
 
 def test_ingest_files_a_scan_to_its_document(ws, somflow_cli):
@@ -175,7 +187,11 @@ class Claimer:
     @hookimpl
     def somflow_claim_inbox_file(self, scan, workspace):
         if "Rejestr" in scan.text:
-            return Claim(record={"collection": "staff", "id": "STAFF1"}, title="Wydruk z Rejestru Sprawców", data={"wynik": "brak"})
+            return Claim(
+                record={"collection": "staff", "id": "STAFF1"},
+                title="Wydruk z Rejestru Sprawców",
+                data={"wynik": "brak"},
+            )
         return None
 
 

@@ -78,7 +78,10 @@ def test_a_one_page_document_with_its_code_smudged_is_placed_by_the_printed_id(s
 
 def test_in_a_reversed_stack_the_unread_last_page_is_placed_by_its_neighbour(somflow_cli, somflow_workspace):
     doc = S.print_form(somflow_cli, somflow_workspace, CONSENT)
-    pages = [unreadable(somflow_workspace, doc, 2, label=True), scanned(somflow_workspace, doc)[0]]  # P2 first: fed the wrong way
+    pages = [
+        unreadable(somflow_workspace, doc, 2, label=True),
+        scanned(somflow_workspace, doc)[0],
+    ]  # P2 first: fed the wrong way
     S.save_scanner_pdf(pages, somflow_workspace / "inbox" / "odwrotnie.pdf", dpi=DPI)
     ingest(somflow_cli)
     assert returned(somflow_workspace, doc)["placed"] == [{"page": 2, "scan_page": 1, "how": BY_ORDER}]
@@ -104,7 +107,9 @@ def test_a_stack_with_one_unplaceable_page_files_the_others_and_sets_that_page_a
     assert (somflow_workspace / entry["archive"]).is_file()  # the whole scan is kept too
 
 
-def test_the_pages_of_a_document_returned_before_are_set_aside_saying_nothing_needs_rescanning(somflow_cli, somflow_workspace):
+def test_the_pages_of_a_document_returned_before_are_set_aside_saying_nothing_needs_rescanning(
+    somflow_cli, somflow_workspace
+):
     old = S.print_form(somflow_cli, somflow_workspace, DECLARATION)
     S.save_scanner_pdf(scanned(somflow_workspace, old), somflow_workspace / "inbox" / "pierwszy.pdf", dpi=DPI)
     ingest(somflow_cli)

@@ -51,7 +51,9 @@ def set_aside(somflow_cli, somflow_workspace) -> tuple[dict, dict, Path]:
     return a, b, somflow_workspace / "rejected" / "skan — strony 3.pdf"
 
 
-def test_the_queue_lists_set_aside_files_with_reasons_and_draws_their_pages(somflow_cli, somflow_workspace, set_aside, tmp_path):
+def test_the_queue_lists_set_aside_files_with_reasons_and_draws_their_pages(
+    somflow_cli, somflow_workspace, set_aside, tmp_path
+):
     (somflow_workspace / "inbox" / "czeka.pdf").write_bytes(b"%PDF-1.4\n")
     output = run(somflow_cli, "inbox", "--arkusz", str(tmp_path / "podglad.png"))
     assert "1. skan — strony 3.pdf" in output and "nie odczytano kodu QR" in output and "somflow inbox assign" in output
@@ -91,7 +93,10 @@ REFUSED = [
 def test_assign_refuses_what_cannot_be_right_and_leaves_the_file(somflow_cli, somflow_workspace, set_aside):
     a, b, aside = set_aside
     for args, message in REFUSED:
-        args = [a["id"] + arg[1:] if arg.startswith("A") else b["id"] + arg[1:] if arg.startswith("B") else arg for arg in args]
+        args = [
+            a["id"] + arg[1:] if arg.startswith("A") else b["id"] + arg[1:] if arg.startswith("B") else arg
+            for arg in args
+        ]
         assert message in run(somflow_cli, "inbox", "assign", aside.name, *args), args
         assert aside.is_file() and filing.note_for(aside).is_file()
         assert store(somflow_workspace).get("documents", b["id"])["status"] != "zwrócony"
@@ -122,7 +127,9 @@ def test_discard_keeps_the_file_out_of_the_way_and_records_why(somflow_cli, somf
     assert "ERROR" in run(somflow_cli, "inbox", "discard", aside.name, "--reason", "x")  # gone from the queue
 
 
-def test_retry_files_what_can_be_filed_now_and_keeps_the_rest_with_a_fresh_reason(somflow_cli, somflow_workspace, set_aside):
+def test_retry_files_what_can_be_filed_now_and_keeps_the_rest_with_a_fresh_reason(
+    somflow_cli, somflow_workspace, set_aside
+):
     _a, _b, aside = set_aside
     c = make_document(somflow_workspace, pages=1)
     good = save_pdf(scanned_pages([somflow_workspace / c["file"]]), somflow_workspace / "rejected" / "dobry.pdf")
@@ -132,7 +139,10 @@ def test_retry_files_what_can_be_filed_now_and_keeps_the_rest_with_a_fresh_reaso
     assert store(somflow_workspace).get("documents", c["id"])["status"] == "zwrócony"
     assert not good.exists() and not filing.note_for(good).exists()
     assert aside.is_file() and "nie znaleziono kodu QR" in filing.note_for(aside).read_text(encoding="utf-8")
-    assert sorted(p.name for p in (somflow_workspace / "rejected").iterdir()) == [aside.name, filing.note_for(aside).name]
+    assert sorted(p.name for p in (somflow_workspace / "rejected").iterdir()) == [
+        aside.name,
+        filing.note_for(aside).name,
+    ]
 
 
 def test_a_whole_scan_set_aside_for_one_unread_page_is_filed_by_assigning_that_page(somflow_cli, somflow_workspace):
@@ -147,4 +157,6 @@ def test_a_whole_scan_set_aside_for_one_unread_page_is_filed_by_assigning_that_p
     now = store(somflow_workspace).get("documents", doc["id"])
     assert now["returned"]["pages"] == [1, 2, 3]
     assert now["returned"]["placed"] == [{"page": 2, "scan_page": 1, "how": BY_HAND}]
-    assert filing.sha256((somflow_workspace / now["returned"]["scan"]).read_bytes()) == filing.sha256((somflow_workspace / "kopia.pdf").read_bytes())
+    assert filing.sha256((somflow_workspace / now["returned"]["scan"]).read_bytes()) == filing.sha256(
+        (somflow_workspace / "kopia.pdf").read_bytes()
+    )

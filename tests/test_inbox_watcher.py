@@ -41,7 +41,11 @@ def returned(root: Path, doc: dict) -> bool:
 
 def test_degraded_scans_as_jpeg_pdf_and_tiff_are_all_filed(somflow_workspace):
     root = somflow_workspace
-    docs = [make_document(root, pages=1), make_document(root, pages=2, form="oswiadczenie_niekaralnosc"), make_document(root, pages=3, form="zapoznanie_standardy")]
+    docs = [
+        make_document(root, pages=1),
+        make_document(root, pages=2, form="oswiadczenie_niekaralnosc"),
+        make_document(root, pages=3, form="zapoznanie_standardy"),
+    ]
     proc = start_watcher(root)
     try:
         inbox = root / "inbox"
@@ -85,7 +89,15 @@ def test_folder_dropped_in_junk_ignored_and_polling_works(somflow_workspace):
         staging.mkdir()
         for i, doc in enumerate(docs):
             save_jpeg(scanned_pages([root / doc["file"]], seed=i)[0], staging / f"{i}.jpg")
-        for junk in ("Thumbs.db", ".DS_Store", "desktop.ini", "~$notatka.docx", "skan.pdf.part", "skan.crdownload", "x.tmp"):
+        for junk in (
+            "Thumbs.db",
+            ".DS_Store",
+            "desktop.ini",
+            "~$notatka.docx",
+            "skan.pdf.part",
+            "skan.crdownload",
+            "x.tmp",
+        ):
             (staging / junk).write_bytes(b"junk")
         shutil.move(staging, root / "inbox" / "z piątku")
         wait_until(lambda: all(returned(root, d) for d in docs), what="both files of the folder filed")
@@ -93,7 +105,9 @@ def test_folder_dropped_in_junk_ignored_and_polling_works(somflow_workspace):
         assert proc.poll() is None
     finally:
         stop(proc)
-    assert sorted(p.name for p in waiting(root)) == sorted(["Thumbs.db", ".DS_Store", "desktop.ini", "~$notatka.docx", "skan.pdf.part", "skan.crdownload", "x.tmp"])
+    assert sorted(p.name for p in waiting(root)) == sorted(
+        ["Thumbs.db", ".DS_Store", "desktop.ini", "~$notatka.docx", "skan.pdf.part", "skan.crdownload", "x.tmp"]
+    )
     assert not any((root / "rejected").iterdir())
 
 
@@ -179,7 +193,10 @@ def test_kill_minus_nine_at_random_moments_loses_nothing_and_records_nothing_twi
         if kill % 2 and before[0]:
             # Every other kill waits until this watcher has filed something, however slow the
             # machine, so kills land mid-work and not only while Python starts.
-            wait_until(lambda before=before: (len(waiting(root)), len(list(archive.iterdir()))) != before, what="the watcher at work")
+            wait_until(
+                lambda before=before: (len(waiting(root)), len(list(archive.iterdir()))) != before,
+                what="the watcher at work",
+            )
             time.sleep(rng.uniform(0.0, 0.4))
         else:
             time.sleep(rng.uniform(0.3, 1.8))
@@ -191,7 +208,9 @@ def test_kill_minus_nine_at_random_moments_loses_nothing_and_records_nothing_twi
         os.replace(path, root / "inbox" / path.name)
     proc = start_watcher(root)
     try:
-        wait_until(lambda: not waiting(root) and all(returned(root, d) for d in docs), timeout=120, what="everything filed")
+        wait_until(
+            lambda: not waiting(root) and all(returned(root, d) for d in docs), timeout=120, what="everything filed"
+        )
     finally:
         stop(proc)
 

@@ -48,7 +48,9 @@ def _case_started_on(cli, folder, monkeypatch, day: str) -> str:
 
 
 @pytest.mark.parametrize("start_day,due", [CASES[0], CASES[1], CASES[2], CASES[6]])
-def test_due_date_through_the_cli_and_the_deadline_hook(somflow_cli, somflow_workspace, tmp_path, monkeypatch, start_day, due):
+def test_due_date_through_the_cli_and_the_deadline_hook(
+    somflow_cli, somflow_workspace, tmp_path, monkeypatch, start_day, due
+):
     case_id = _case_started_on(somflow_cli, tmp_path, monkeypatch, start_day)
     listing = ok(somflow_cli("nk", "list"))
     assert case_id in listing and f"termin: {due}" in listing and "PO TERMINIE" not in listing
@@ -87,12 +89,44 @@ def test_support_plan_review_is_a_deadline(somflow_cli, somflow_workspace, tmp_p
     case_id = _case_started_on(somflow_cli, tmp_path, monkeypatch, "2026-11-20")
     from nk_data import write
 
-    plan = {"cele": "Dziecko czuje się bezpiecznie w szkole i w domu.", "opracowal": "Zespół interwencyjny", "najblizszy_przeglad": "2026-12-18",
-            "zadania": [{"zadanie": "Konsultacje z psychologiem", "odpowiedzialny": "psycholog szkolny", "termin": "2026-12-04"}]}
-    ok(somflow_cli("nk", "step", case_id, "plan", "--dnia", "2026-11-20", "--osoba", PEDAGOG, "--data", str(write(tmp_path / "plan.yaml", plan))))
+    plan = {
+        "cele": "Dziecko czuje się bezpiecznie w szkole i w domu.",
+        "opracowal": "Zespół interwencyjny",
+        "najblizszy_przeglad": "2026-12-18",
+        "zadania": [
+            {"zadanie": "Konsultacje z psychologiem", "odpowiedzialny": "psycholog szkolny", "termin": "2026-12-04"}
+        ],
+    }
+    ok(
+        somflow_cli(
+            "nk",
+            "step",
+            case_id,
+            "plan",
+            "--dnia",
+            "2026-11-20",
+            "--osoba",
+            PEDAGOG,
+            "--data",
+            str(write(tmp_path / "plan.yaml", plan)),
+        )
+    )
     keys = {d.key: d.due for d in deadlines_on(somflow_workspace, date(2026, 11, 20))}
     assert keys[f"nk:{case_id}:przeglad:2026-12-18"] == date(2026, 12, 18)
     monkeypatch.setenv("SOMFLOW_TODAY", "2026-12-18")
-    ok(somflow_cli("nk", "step", case_id, "przeglad", "--osoba", PEDAGOG, "--nastepny-przeglad", str(date(2026, 12, 18) + timedelta(days=28))))
+    ok(
+        somflow_cli(
+            "nk",
+            "step",
+            case_id,
+            "przeglad",
+            "--osoba",
+            PEDAGOG,
+            "--nastepny-przeglad",
+            str(date(2026, 12, 18) + timedelta(days=28)),
+        )
+    )
     keys = {d.key: d.due for d in deadlines_on(somflow_workspace, date(2026, 12, 18))}
-    assert f"nk:{case_id}:przeglad:2026-12-18" not in keys and keys[f"nk:{case_id}:przeglad:2027-01-15"] == date(2027, 1, 15)
+    assert f"nk:{case_id}:przeglad:2026-12-18" not in keys and keys[f"nk:{case_id}:przeglad:2027-01-15"] == date(
+        2027, 1, 15
+    )

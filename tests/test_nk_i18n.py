@@ -21,7 +21,12 @@ def test_catalogue_covers_every_message():
     wanted = {s.title for s in STEPS.values()} | set(TITLES.values()) | {"otwarta", "zamknięta"}
     for path in PLUGIN.glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "_" and node.args and isinstance(node.args[0], ast.Constant):
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", None) == "_"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+            ):
                 wanted.add(node.args[0].value)
     assert sorted(wanted - set(catalogue)) == []
 

@@ -67,12 +67,20 @@ def test_nka_pdf_has_every_section_and_a_continuation_sheet(somflow_cli, somflow
     pages = [flat(page.extract_text()) for page in reader.pages]
     text = " ".join(pages)
     assert "„NIEBIESKA KARTA – A”" in text
-    assert "W związku z powzięciem uzasadnionego podejrzenia stosowania przemocy domowej lub w wyniku zgłoszenia przez świadka" in text
+    assert (
+        "W związku z powzięciem uzasadnionego podejrzenia stosowania przemocy domowej lub w wyniku zgłoszenia przez świadka"
+        in text
+    )
     for number, title in SECTIONS.items():
         assert f"{number}. {title}" in text, number
-    for words in ("Pedagoga, psychologa lub terapeutę", "(data wpływu formularza, podpis członka Zespołu Interdyscyplinarnego)",
-                  "numer PESEL wpisuje się, o ile danej osobie numer taki został nadany", "podkreślić rodzaje zachowań", "w spawach wydawania pozwolenia na broń",
-                  "Uwaga! W przypadku większej niż 3 liczby osób doznających przemocy dołącz kolejną kartę zawierającą Tabelę IX"):
+    for words in (
+        "Pedagoga, psychologa lub terapeutę",
+        "(data wpływu formularza, podpis członka Zespołu Interdyscyplinarnego)",
+        "numer PESEL wpisuje się, o ile danej osobie numer taki został nadany",
+        "podkreślić rodzaje zachowań",
+        "w spawach wydawania pozwolenia na broń",
+        "Uwaga! W przypadku większej niż 3 liczby osób doznających przemocy dołącz kolejną kartę zawierającą Tabelę IX",
+    ):
         assert words in text, words
     # The filled values, with Polish letters, as a PDF reader sees them.
     values = {name: field.get("/V") for name, field in reader.get_fields().items()}
@@ -86,7 +94,11 @@ def test_nka_pdf_has_every_section_and_a_continuation_sheet(somflow_cli, somflow
     last_section = max(i for i, page in enumerate(pages) if "XIV. WSZCZĘCIE" in page)
     sheet = [i for i, page in enumerate(pages) if "Arkusz kontynuacji" in page]
     assert sheet and sheet[0] > last_section
-    for name in ("osoby_doznajace-4-imie_nazwisko", "uszkodzenia_ciala-4-odniosla", "poczucie_bezpieczenstwa-4-czuje_sie_bezpiecznie"):
+    for name in (
+        "osoby_doznajace-4-imie_nazwisko",
+        "uszkodzenia_ciala-4-odniosla",
+        "poczucie_bezpieczenstwa-4-czuje_sie_bezpiecznie",
+    ):
         assert where[name] >= sheet[0], name
     assert "osoby_doznajace-3-imie_nazwisko" in where and where["osoby_doznajace-3-imie_nazwisko"] < last_section
     assert doc["pages"] == len(reader.pages)

@@ -22,9 +22,13 @@ def test_cases_are_numbered_and_found_by_number(somflow_cli, somflow_workspace, 
     listing = ok(somflow_cli("nk", "list"))
     assert f"NK-2026/1  {first}  [otwarta]" in listing and f"NK-2026/2  {second}  [otwarta]" in listing
     assert f"Sprawa NK-2026/2 ({second})" in ok(somflow_cli("nk", "show", "nk 2026/2"))
-    assert "w sprawie NK-2026/1." in start(somflow_cli, "NK-2026/1")  # a step takes the number, and names the case by it
+    assert "w sprawie NK-2026/1." in start(
+        somflow_cli, "NK-2026/1"
+    )  # a step takes the number, and names the case by it
     assert store.get("nk_cases", first)["steps"][-1]["step"] == "wszczecie"
-    assert f"Sprawa NK-2026/1 ({first})" in ok(somflow_cli("nk", "show", first[:16]))  # the id and its start still work (16: two cases made in one millisecond share 10)
+    assert f"Sprawa NK-2026/1 ({first})" in ok(
+        somflow_cli("nk", "show", first[:16])
+    )  # the id and its start still work (16: two cases made in one millisecond share 10)
     with pytest.raises(SomflowError, match="Nie ma sprawy NK o numerze NK-2026/9"):
         somflow_cli("nk", "show", "NK-2026/9")
 

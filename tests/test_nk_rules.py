@@ -31,7 +31,15 @@ def test_no_victim_is_refused(somflow_cli, somflow_workspace, tmp_path):
     data = payload()
     data["nka"]["osoby_doznajace"] = []
     path = write(tmp_path / "c.yaml", data)
-    refused(somflow_cli, somflow_workspace, "nk", "new", "--data", str(path), match="co najmniej jedną osobę doznającą przemocy")
+    refused(
+        somflow_cli,
+        somflow_workspace,
+        "nk",
+        "new",
+        "--data",
+        str(path),
+        match="co najmniej jedną osobę doznającą przemocy",
+    )
 
 
 def test_minor_flag_must_agree_with_pesel(somflow_cli, somflow_workspace, tmp_path):
@@ -39,8 +47,15 @@ def test_minor_flag_must_agree_with_pesel(somflow_cli, somflow_workspace, tmp_pa
     data["nka"]["osoby_doznajace"][0].update(maloletni="nie")
     del data["nka"]["osoby_doznajace"][0]["wiek"]
     path = write(tmp_path / "c.yaml", data)
-    refused(somflow_cli, somflow_workspace, "nk", "new", "--data", str(path),
-            match="Sekcja I, osoba doznająca przemocy domowej 1, pole „Małoletni (Tak/Nie)”: niezgodne z numerem PESEL (wiek 9 lat")
+    refused(
+        somflow_cli,
+        somflow_workspace,
+        "nk",
+        "new",
+        "--data",
+        str(path),
+        match="Sekcja I, osoba doznająca przemocy domowej 1, pole „Małoletni (Tak/Nie)”: niezgodne z numerem PESEL (wiek 9 lat",
+    )
 
 
 def test_minor_flag_must_agree_with_age(somflow_cli, somflow_workspace, tmp_path):
@@ -48,7 +63,15 @@ def test_minor_flag_must_agree_with_age(somflow_cli, somflow_workspace, tmp_path
     data["nka"]["osoby_doznajace"][0]["wiek"] = 19
     del data["nka"]["osoby_doznajace"][0]["pesel"]
     path = write(tmp_path / "c.yaml", data)
-    refused(somflow_cli, somflow_workspace, "nk", "new", "--data", str(path), match="pole „Małoletni (Tak/Nie)”: zaznaczono „Tak”, ale wpisany wiek to 19 lat")
+    refused(
+        somflow_cli,
+        somflow_workspace,
+        "nk",
+        "new",
+        "--data",
+        str(path),
+        match="pole „Małoletni (Tak/Nie)”: zaznaczono „Tak”, ale wpisany wiek to 19 lat",
+    )
 
 
 def test_minor_is_judged_on_the_form_date(somflow_cli, somflow_workspace, tmp_path, monkeypatch):
@@ -60,8 +83,25 @@ def test_minor_is_judged_on_the_form_date(somflow_cli, somflow_workspace, tmp_pa
     del data["nka"]["osoby_doznajace"][0]["wiek"]
     case_id = new_case(somflow_cli, tmp_path, data=data)
     monkeypatch.setenv("SOMFLOW_TODAY", "2026-12-01")
-    refused(somflow_cli, somflow_workspace, "nk", "step", case_id, "wszczecie", "--dnia", "2026-11-30", "--osoba", PEDAGOG,
-            "--rola", "nauczyciel", "--obecna-osoba", MOTHER, "--obecna-rola", "osoba_najblizsza", match="niezgodne z numerem PESEL (wiek 18 lat w dniu 2026-11-30)")
+    refused(
+        somflow_cli,
+        somflow_workspace,
+        "nk",
+        "step",
+        case_id,
+        "wszczecie",
+        "--dnia",
+        "2026-11-30",
+        "--osoba",
+        PEDAGOG,
+        "--rola",
+        "nauczyciel",
+        "--obecna-osoba",
+        MOTHER,
+        "--obecna-rola",
+        "osoba_najblizsza",
+        match="niezgodne z numerem PESEL (wiek 18 lat w dniu 2026-11-30)",
+    )
     start(somflow_cli, case_id, "2026-11-27")
 
 
@@ -74,8 +114,30 @@ def test_witnesses_established_need_a_witness(somflow_cli, somflow_workspace, tm
 
 def test_exactly_one_role_in_section_xiv(somflow_cli, somflow_workspace, tmp_path):
     case_id = new_case(somflow_cli, tmp_path)
-    base = ("nk", "step", case_id, "wszczecie", "--dnia", "2026-11-17", "--osoba", PEDAGOG, "--obecna-osoba", MOTHER, "--obecna-rola", "osoba_najblizsza")
-    refused(somflow_cli, somflow_workspace, *base, "--rola", "nauczyciel", "--rola", "pedagog_psycholog", match="Sekcja XIV: zaznacz dokładnie jedną")
+    base = (
+        "nk",
+        "step",
+        case_id,
+        "wszczecie",
+        "--dnia",
+        "2026-11-17",
+        "--osoba",
+        PEDAGOG,
+        "--obecna-osoba",
+        MOTHER,
+        "--obecna-rola",
+        "osoba_najblizsza",
+    )
+    refused(
+        somflow_cli,
+        somflow_workspace,
+        *base,
+        "--rola",
+        "nauczyciel",
+        "--rola",
+        "pedagog_psycholog",
+        match="Sekcja XIV: zaznacz dokładnie jedną",
+    )
     refused(somflow_cli, somflow_workspace, *base, match="(zaznaczono: 0)")
 
 
@@ -84,12 +146,41 @@ def test_nk_b_never_to_the_suspect(somflow_cli, somflow_workspace, tmp_path):
     start(somflow_cli, case_id)
     base = ("nk", "step", case_id, "nk-b", "--dnia", "2026-11-17", "--osoba", PEDAGOG, "--odbiorca-rola", "rodzic")
     # Typed differently (case, spaces, no diacritics): still the father.
-    refused(somflow_cli, somflow_workspace, *base, "--odbiorca", "jan  ZAK", match="nie przekazuje się osobie, wobec której istnieje podejrzenie")
+    refused(
+        somflow_cli,
+        somflow_workspace,
+        *base,
+        "--odbiorca",
+        "jan  ZAK",
+        match="nie przekazuje się osobie, wobec której istnieje podejrzenie",
+    )
     # Another name, same PESEL.
-    refused(somflow_cli, somflow_workspace, *base, "--odbiorca", "J. Żak", "--odbiorca-pesel", FATHER_PESEL, match="nie przekazuje się osobie")
+    refused(
+        somflow_cli,
+        somflow_workspace,
+        *base,
+        "--odbiorca",
+        "J. Żak",
+        "--odbiorca-pesel",
+        FATHER_PESEL,
+        match="nie przekazuje się osobie",
+    )
     # A minor's NK-B goes to a parent, guardian or the reporter, not to the child.
-    refused(somflow_cli, somflow_workspace, "nk", "step", case_id, "nk-b", "--osoba", PEDAGOG, "--odbiorca", "Zofia Żak", "--odbiorca-rola", "osoba_doznajaca",
-            match="gdy przemoc dotyczy małoletniego")
+    refused(
+        somflow_cli,
+        somflow_workspace,
+        "nk",
+        "step",
+        case_id,
+        "nk-b",
+        "--osoba",
+        PEDAGOG,
+        "--odbiorca",
+        "Zofia Żak",
+        "--odbiorca-rola",
+        "osoba_doznajaca",
+        match="gdy przemoc dotyczy małoletniego",
+    )
     ok(somflow_cli(*base, "--odbiorca", MOTHER))
 
 
@@ -97,16 +188,51 @@ def test_suspected_parents_need_an_adult_closest_person(somflow_cli, somflow_wor
     case_id = new_case(somflow_cli, tmp_path, parents=True)
     base = ("nk", "step", case_id, "wszczecie", "--dnia", "2026-11-17", "--osoba", PEDAGOG, "--rola", "nauczyciel")
     refused(somflow_cli, somflow_workspace, *base, match="w czyjej obecności")
-    refused(somflow_cli, somflow_workspace, *base, "--obecna-osoba", MOTHER, "--obecna-rola", "rodzic", match="pełnoletniej osoby najbliższej")
-    refused(somflow_cli, somflow_workspace, *base, "--obecna-osoba", "Jan Żak", "--obecna-rola", "osoba_najblizsza", match="jest wpisana jako osoba stosująca przemoc")
+    refused(
+        somflow_cli,
+        somflow_workspace,
+        *base,
+        "--obecna-osoba",
+        MOTHER,
+        "--obecna-rola",
+        "rodzic",
+        match="pełnoletniej osoby najbliższej",
+    )
+    refused(
+        somflow_cli,
+        somflow_workspace,
+        *base,
+        "--obecna-osoba",
+        "Jan Żak",
+        "--obecna-rola",
+        "osoba_najblizsza",
+        match="jest wpisana jako osoba stosująca przemoc",
+    )
 
 
 def test_parents_derived_from_relation_when_not_said(somflow_cli, somflow_workspace, tmp_path):
     data = payload()
     del data["sprawcy_rodzice"]  # section III says "ojciec"
     case_id = new_case(somflow_cli, tmp_path, data=data)
-    refused(somflow_cli, somflow_workspace, "nk", "step", case_id, "wszczecie", "--dnia", "2026-11-17", "--osoba", PEDAGOG, "--rola", "nauczyciel",
-            "--obecna-osoba", MOTHER, "--obecna-rola", "opiekun_prawny", match="pełnoletniej osoby najbliższej")
+    refused(
+        somflow_cli,
+        somflow_workspace,
+        "nk",
+        "step",
+        case_id,
+        "wszczecie",
+        "--dnia",
+        "2026-11-17",
+        "--osoba",
+        PEDAGOG,
+        "--rola",
+        "nauczyciel",
+        "--obecna-osoba",
+        MOTHER,
+        "--obecna-rola",
+        "opiekun_prawny",
+        match="pełnoletniej osoby najbliższej",
+    )
 
 
 def test_no_dates_in_the_future(somflow_cli, somflow_workspace, tmp_path):
@@ -115,22 +241,105 @@ def test_no_dates_in_the_future(somflow_cli, somflow_workspace, tmp_path):
     path = write(tmp_path / "c.yaml", data)
     refused(somflow_cli, somflow_workspace, "nk", "new", "--data", str(path), match="jest z przyszłości")
     case_id = new_case(somflow_cli, tmp_path)
-    refused(somflow_cli, somflow_workspace, "nk", "step", case_id, "wszczecie", "--dnia", "2026-11-24", "--osoba", PEDAGOG, "--rola", "nauczyciel",
-            "--obecna-osoba", MOTHER, "--obecna-rola", "osoba_najblizsza", match="2026-11-24 jest z przyszłości")
+    refused(
+        somflow_cli,
+        somflow_workspace,
+        "nk",
+        "step",
+        case_id,
+        "wszczecie",
+        "--dnia",
+        "2026-11-24",
+        "--osoba",
+        PEDAGOG,
+        "--rola",
+        "nauczyciel",
+        "--obecna-osoba",
+        MOTHER,
+        "--obecna-rola",
+        "osoba_najblizsza",
+        match="2026-11-24 jest z przyszłości",
+    )
 
 
 def test_no_step_out_of_order(somflow_cli, somflow_workspace, tmp_path):
     case_id = new_case(somflow_cli, tmp_path)
-    refused(somflow_cli, somflow_workspace, "nk", "step", case_id, "nk-a", "--dnia", "2026-11-18", "--osoba", PEDAGOG, "--sposob", "osobiscie",
-            match="przed krokiem „Wszczęcie procedury")
-    refused(somflow_cli, somflow_workspace, "nk", "step", case_id, "nk-b", "--osoba", PEDAGOG, "--odbiorca", MOTHER, "--odbiorca-rola", "rodzic",
-            match="przed krokiem „Wszczęcie procedury")
-    refused(somflow_cli, somflow_workspace, "nk", "step", case_id, "zamkniecie", "--osoba", PEDAGOG, match="przed krokiem „Przekazanie formularza „Niebieska Karta – A”")
+    refused(
+        somflow_cli,
+        somflow_workspace,
+        "nk",
+        "step",
+        case_id,
+        "nk-a",
+        "--dnia",
+        "2026-11-18",
+        "--osoba",
+        PEDAGOG,
+        "--sposob",
+        "osobiscie",
+        match="przed krokiem „Wszczęcie procedury",
+    )
+    refused(
+        somflow_cli,
+        somflow_workspace,
+        "nk",
+        "step",
+        case_id,
+        "nk-b",
+        "--osoba",
+        PEDAGOG,
+        "--odbiorca",
+        MOTHER,
+        "--odbiorca-rola",
+        "rodzic",
+        match="przed krokiem „Wszczęcie procedury",
+    )
+    refused(
+        somflow_cli,
+        somflow_workspace,
+        "nk",
+        "step",
+        case_id,
+        "zamkniecie",
+        "--osoba",
+        PEDAGOG,
+        match="przed krokiem „Przekazanie formularza „Niebieska Karta – A”",
+    )
     start(somflow_cli, case_id, "2026-11-17")
-    refused(somflow_cli, somflow_workspace, "nk", "step", case_id, "nk-a", "--dnia", "2026-11-16", "--osoba", PEDAGOG, "--sposob", "osobiscie",
-            match="wcześniejszą niż krok")
-    refused(somflow_cli, somflow_workspace, "nk", "step", case_id, "wszczecie", "--dnia", "2026-11-18", "--osoba", PEDAGOG, "--rola", "nauczyciel",
-            "--obecna-osoba", MOTHER, "--obecna-rola", "osoba_najblizsza", match="jest już zapisany")
+    refused(
+        somflow_cli,
+        somflow_workspace,
+        "nk",
+        "step",
+        case_id,
+        "nk-a",
+        "--dnia",
+        "2026-11-16",
+        "--osoba",
+        PEDAGOG,
+        "--sposob",
+        "osobiscie",
+        match="wcześniejszą niż krok",
+    )
+    refused(
+        somflow_cli,
+        somflow_workspace,
+        "nk",
+        "step",
+        case_id,
+        "wszczecie",
+        "--dnia",
+        "2026-11-18",
+        "--osoba",
+        PEDAGOG,
+        "--rola",
+        "nauczyciel",
+        "--obecna-osoba",
+        MOTHER,
+        "--obecna-rola",
+        "osoba_najblizsza",
+        match="jest już zapisany",
+    )
 
 
 def test_refusal_from_the_shell_is_polish_and_exits_2(somflow_workspace, tmp_path):
@@ -139,7 +348,13 @@ def test_refusal_from_the_shell_is_polish_and_exits_2(somflow_workspace, tmp_pat
     path = write(tmp_path / "c.yaml", data)
     env = {**os.environ, "SOMFLOW_WORKSPACE": str(somflow_workspace), "SOMFLOW_TODAY": "2026-11-23"}
     env.pop("SOMFLOW_LANG", None)
-    run = subprocess.run([sys.executable, "-m", "somflow", "nk", "new", "--data", str(path)], env=env, capture_output=True, text=True, encoding="utf-8")
+    run = subprocess.run(
+        [sys.executable, "-m", "somflow", "nk", "new", "--data", str(path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+    )
     assert run.returncode == 2
     assert "Sekcja I: wpisz co najmniej jedną osobę doznającą przemocy domowej." in run.stderr
     assert CHILD_PESEL not in run.stderr + run.stdout
@@ -171,7 +386,14 @@ def zieba_case(somflow_cli, tmp_path):
 
 @pytest.mark.parametrize("spelling", SAME_SPELLINGS)
 def test_nk_b_refuses_every_spelling_of_the_suspect(somflow_cli, somflow_workspace, zieba_case, spelling):
-    refused(somflow_cli, somflow_workspace, *zieba_case, "--odbiorca", spelling, match="nie przekazuje się osobie, wobec której istnieje podejrzenie")
+    refused(
+        somflow_cli,
+        somflow_workspace,
+        *zieba_case,
+        "--odbiorca",
+        spelling,
+        match="nie przekazuje się osobie, wobec której istnieje podejrzenie",
+    )
 
 
 @pytest.mark.parametrize("spelling", PARTLY)
@@ -182,7 +404,16 @@ def test_nk_b_refuses_a_partial_match_and_says_why(somflow_cli, somflow_workspac
 
 def test_nk_b_pesel_decides_when_both_have_one(somflow_cli, somflow_workspace, zieba_case):
     # The suspect's PESEL under any name is the suspect.
-    refused(somflow_cli, somflow_workspace, *zieba_case, "--odbiorca", "Tomek Z.", "--odbiorca-pesel", FATHER_PESEL.replace("1", "1 ", 1), match="nie przekazuje się osobie")
+    refused(
+        somflow_cli,
+        somflow_workspace,
+        *zieba_case,
+        "--odbiorca",
+        "Tomek Z.",
+        "--odbiorca-pesel",
+        FATHER_PESEL.replace("1", "1 ", 1),
+        match="nie przekazuje się osobie",
+    )
     # A namesake with his own PESEL (a grandfather called Tomasz Zięba too) may receive it.
     from nk_data import pesel
 

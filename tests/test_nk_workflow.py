@@ -17,7 +17,11 @@ PLAN = {
     "cele": "Zofia czuje się bezpiecznie w szkole; regularne spotkania z psychologiem.",
     "dzialania_interwencyjne": "Wszczęto procedurę „Niebieskie Karty”; zawiadomiono policję.",
     "zadania": [
-        {"zadanie": "Cotygodniowe konsultacje z psychologiem", "odpowiedzialny": "psycholog szkolny", "termin": "2026-12-18"},
+        {
+            "zadanie": "Cotygodniowe konsultacje z psychologiem",
+            "odpowiedzialny": "psycholog szkolny",
+            "termin": "2026-12-18",
+        },
         {"zadanie": "Kontakt z asystentem rodziny", "odpowiedzialny": "pedagog szkolny", "termin": "2026-11-30"},
     ],
     "wsparcie_jednostki": "Zajęcia rozwijające kompetencje emocjonalno-społeczne.",
@@ -47,20 +51,58 @@ def test_full_case_from_service_note_to_closure(somflow_cli, somflow_workspace, 
     assert "termin 2026-11-24" in out
     for kind, day, *extra in STEPS:
         ok(somflow_cli("nk", "step", case_id, kind, "--dnia", day, "--osoba", PEDAGOG, *extra))
-    ok(somflow_cli("nk", "step", case_id, "plan", "--dnia", "2026-11-20", "--osoba", "Zespół interwencyjny", "--data", str(write(tmp_path / "plan.yaml", PLAN))))
-    ok(somflow_cli("nk", "step", case_id, "przeglad", "--dnia", "2026-12-01", "--osoba", PEDAGOG, "--uwagi", "plan realizowany"))
-    ok(somflow_cli("nk", "step", case_id, "zamkniecie", "--dnia", "2026-12-02", "--osoba", "Grażyna Żółkiewska, dyrektor"))
+    ok(
+        somflow_cli(
+            "nk",
+            "step",
+            case_id,
+            "plan",
+            "--dnia",
+            "2026-11-20",
+            "--osoba",
+            "Zespół interwencyjny",
+            "--data",
+            str(write(tmp_path / "plan.yaml", PLAN)),
+        )
+    )
+    ok(
+        somflow_cli(
+            "nk", "step", case_id, "przeglad", "--dnia", "2026-12-01", "--osoba", PEDAGOG, "--uwagi", "plan realizowany"
+        )
+    )
+    ok(
+        somflow_cli(
+            "nk", "step", case_id, "zamkniecie", "--dnia", "2026-12-02", "--osoba", "Grażyna Żółkiewska, dyrektor"
+        )
+    )
 
     store = Workspace(somflow_workspace).store
     case = store.get("nk_cases", case_id)
     assert case["status"] == "zamknięta"
     kinds = [s["step"] for s in case["steps"]]
-    assert kinds == ["notatka", "wszczecie", "nk-b", "zawiadomienie", "wniosek-sad", "ops", "nk-a", "plan", "przeglad", "zamkniecie"]
+    assert kinds == [
+        "notatka",
+        "wszczecie",
+        "nk-b",
+        "zawiadomienie",
+        "wniosek-sad",
+        "ops",
+        "nk-a",
+        "plan",
+        "przeglad",
+        "zamkniecie",
+    ]
     for entry in case["steps"]:
         assert entry["date"] and entry["person"]
     by_kind = {s["step"]: s for s in case["steps"]}
     printed = {d["form"]: d["id"] for d in case["documents"]}
-    assert set(printed) == {"notatka-sluzbowa", "niebieska-karta-a", "niebieska-karta-b", "karta-interwencji", "plan-wsparcia"}
+    assert set(printed) == {
+        "notatka-sluzbowa",
+        "niebieska-karta-a",
+        "niebieska-karta-b",
+        "karta-interwencji",
+        "plan-wsparcia",
+    }
     assert by_kind["nk-a"]["documents"] == [printed["niebieska-karta-a"]] == by_kind["wszczecie"]["documents"]
     assert by_kind["nk-b"]["details"]["recipient"] == MOTHER
     assert by_kind["wszczecie"]["details"]["present_role"] == "osoba_najblizsza"
@@ -76,9 +118,18 @@ def test_full_case_from_service_note_to_closure(somflow_cli, somflow_workspace, 
         assert code is not None and code.document_id == doc["id"] and code.page == 1
 
     history = ok(somflow_cli("nk", "show", case_id))
-    for title in ("Notatka służbowa", "Wszczęcie procedury", "Przekazanie formularza „Niebieska Karta – B”", "do Zespołu Interdyscyplinarnego",
-                  "Zawiadomienie policji/prokuratury", "Wniosek do sądu rodzinnego", "ośrodka pomocy społecznej", "Plan wsparcia",
-                  "Przegląd planu wsparcia", "Zamknięcie sprawy"):
+    for title in (
+        "Notatka służbowa",
+        "Wszczęcie procedury",
+        "Przekazanie formularza „Niebieska Karta – B”",
+        "do Zespołu Interdyscyplinarnego",
+        "Zawiadomienie policji/prokuratury",
+        "Wniosek do sądu rodzinnego",
+        "ośrodka pomocy społecznej",
+        "Plan wsparcia",
+        "Przegląd planu wsparcia",
+        "Zamknięcie sprawy",
+    ):
         assert title in history, title
     assert "przekazano: Łucja Żak (rodzic)" in history and "w obecności: Łucja Żak (osoba_najblizsza)" in history
     assert "2026-11-20" in history and PEDAGOG in history and printed["plan-wsparcia"] in history
@@ -105,11 +156,28 @@ def test_print_adds_a_document_to_the_case(somflow_cli, somflow_workspace, tmp_p
 
 def test_nk_b_carries_the_local_contacts_and_the_team(somflow_cli, somflow_workspace, tmp_path):
     with (somflow_workspace / "somflow.toml").open("a", encoding="utf-8") as f:
-        f.write('\n[[contacts]]\nname = "Poradnia Telefoniczna Niebieskiej Linii"\nphone = "22 668 70 00"\nhours = "Całodobowo"\n'
-                'offer = "Wsparcie dla osób doznających przemocy domowej"\nfor_whom = "Dzieci, młodzież, dorośli"\n')
+        f.write(
+            '\n[[contacts]]\nname = "Poradnia Telefoniczna Niebieskiej Linii"\nphone = "22 668 70 00"\nhours = "Całodobowo"\n'
+            'offer = "Wsparcie dla osób doznających przemocy domowej"\nfor_whom = "Dzieci, młodzież, dorośli"\n'
+        )
     case_id = new_case(somflow_cli, tmp_path)
     start(somflow_cli, case_id, "2026-11-17")
-    ok(somflow_cli("nk", "step", case_id, "nk-b", "--dnia", "2026-11-17", "--osoba", PEDAGOG, "--odbiorca", MOTHER, "--odbiorca-rola", "rodzic"))
+    ok(
+        somflow_cli(
+            "nk",
+            "step",
+            case_id,
+            "nk-b",
+            "--dnia",
+            "2026-11-17",
+            "--osoba",
+            PEDAGOG,
+            "--odbiorca",
+            MOTHER,
+            "--odbiorca-rola",
+            "rodzic",
+        )
+    )
     store = Workspace(somflow_workspace).store
     doc_id = store.get("nk_cases", case_id)["steps"][-1]["documents"][0]
     doc = store.get("documents", doc_id)
@@ -125,8 +193,23 @@ def test_nk_b_carries_the_local_contacts_and_the_team(somflow_cli, somflow_works
 
 
 def test_new_case_interactively(somflow_cli, somflow_workspace):
-    answers = "\n".join(["Zofia Żak", CHILD_PESEL, "9", "Jan Żak", "ojciec", "y", "2026-11-16", "rozmowa z uczennicą",
-                         "siniaki na przedramionach", PEDAGOG]) + "\n"
+    answers = (
+        "\n".join(
+            [
+                "Zofia Żak",
+                CHILD_PESEL,
+                "9",
+                "Jan Żak",
+                "ojciec",
+                "y",
+                "2026-11-16",
+                "rozmowa z uczennicą",
+                "siniaki na przedramionach",
+                PEDAGOG,
+            ]
+        )
+        + "\n"
+    )
     result = somflow_cli("nk", "new", input=answers)
     assert result.exit_code == 0, result.output
     case = Workspace(somflow_workspace).store.query("nk_cases")[0]

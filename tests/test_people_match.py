@@ -26,12 +26,37 @@ CASES = [
     ("double-barrelled: spaces around the hyphen", Who("Anna Nowak - Kowalska"), Who("Kowalska Nowak Anna"), SAME),
     ("two given names in any order", Who("Anna Maria Nowak"), Who("Nowak Maria Anna"), SAME),
     ("same PESEL, different spelling", Who("T. Zieba", pesel=PESEL_A), Who("Tomasz Zięba", pesel=PESEL_A), SAME),
-    ("same PESEL, written with spaces", Who("Anna Nowak", pesel="020708 03628"), Who("Anna Nowak", pesel=PESEL_A), SAME),
-    ("same PESEL, other surname (married)", Who("Anna Kowalska", pesel=PESEL_A), Who("Anna Nowak", pesel=PESEL_A), SAME),
+    (
+        "same PESEL, written with spaces",
+        Who("Anna Nowak", pesel="020708 03628"),
+        Who("Anna Nowak", pesel=PESEL_A),
+        SAME,
+    ),
+    (
+        "same PESEL, other surname (married)",
+        Who("Anna Kowalska", pesel=PESEL_A),
+        Who("Anna Nowak", pesel=PESEL_A),
+        SAME,
+    ),
     ("different PESEL, same name", Who("Jan Nowak", pesel=PESEL_A), Who("Jan Nowak", pesel=PESEL_B), DIFFERENT),
-    ("namesakes with different birth dates", Who("Jan Nowak", birth_date=date(1970, 1, 2)), Who("Jan Nowak", birth_date=date(2001, 5, 6)), DIFFERENT),
-    ("birth date read from the PESEL", Who("Jan Nowak", pesel=PESEL_B), Who("Jan Nowak", birth_date=date(2002, 7, 8)), DIFFERENT),
-    ("same birth date, same name", Who("Jan Nowak", birth_date=date(1902, 7, 8)), Who("Nowak Jan", pesel=PESEL_A), SAME),
+    (
+        "namesakes with different birth dates",
+        Who("Jan Nowak", birth_date=date(1970, 1, 2)),
+        Who("Jan Nowak", birth_date=date(2001, 5, 6)),
+        DIFFERENT,
+    ),
+    (
+        "birth date read from the PESEL",
+        Who("Jan Nowak", pesel=PESEL_B),
+        Who("Jan Nowak", birth_date=date(2002, 7, 8)),
+        DIFFERENT,
+    ),
+    (
+        "same birth date, same name",
+        Who("Jan Nowak", birth_date=date(1902, 7, 8)),
+        Who("Nowak Jan", pesel=PESEL_A),
+        SAME,
+    ),
     ("other surname", Who("Jan Nowak"), Who("Jan Kowalski"), DIFFERENT),
     ("other given name, same surname (mother and father)", Who("Anna Zięba"), Who("Tomasz Zięba"), DIFFERENT),
     ("nothing in common", Who("Ewa Lis"), Who("Jan Nowak"), DIFFERENT),
@@ -59,7 +84,10 @@ def test_compare(why, a, b, verdict):
     [
         ({"imie": "Tomasz", "nazwisko": "Zięba"}, Who(first="Tomasz", last="Zięba")),
         ({"imie_nazwisko": "Zięba Tomasz", "pesel": PESEL_A}, Who("Zięba Tomasz", pesel=PESEL_A)),
-        ({"first_name": "Hanna", "last_name": "Ćwik", "data_urodzenia": "2015-03-01"}, Who(first="Hanna", last="Ćwik", birth_date=date(2015, 3, 1))),
+        (
+            {"first_name": "Hanna", "last_name": "Ćwik", "data_urodzenia": "2015-03-01"},
+            Who(first="Hanna", last="Ćwik", birth_date=date(2015, 3, 1)),
+        ),
         ({"name": "Anna Nowak", "birth_date": "nie wiem"}, Who("Anna Nowak")),
     ],
 )
@@ -102,7 +130,10 @@ def test_initials():
 
 
 def test_only_prefers_the_exact_letters_among_namesakes():
-    kids = [{"id": "1", "first_name": "Zofia", "last_name": "Żak"}, {"id": "2", "first_name": "Zofia", "last_name": "Zak"}]
+    kids = [
+        {"id": "1", "first_name": "Zofia", "last_name": "Żak"},
+        {"id": "2", "first_name": "Zofia", "last_name": "Zak"},
+    ]
     assert only("ZAK zofia", kids)["id"] == "2"
     assert only("Żak Zofia", kids)["id"] == "1"
     with pytest.raises(AmbiguousPerson):

@@ -22,7 +22,9 @@ def _use_backend(root: Path, backend: str, request) -> None:
     if backend == "postgres":
         url = request.getfixturevalue("pg_server")()
         toml = root / "somflow.toml"
-        toml.write_text(toml.read_text(encoding="utf-8") + f'\n[store]\nbackend = "postgres"\ndsn = "{url}"\n', encoding="utf-8")
+        toml.write_text(
+            toml.read_text(encoding="utf-8") + f'\n[store]\nbackend = "postgres"\ndsn = "{url}"\n', encoding="utf-8"
+        )
 
 
 def _raw_store(root: Path):
@@ -40,27 +42,83 @@ def write_old_workspace(root: Path) -> dict[str, str]:
     with store.transaction():
         ewa = store.insert(
             "staff",
-            {"imie": "Ewa", "nazwisko": "Łoś", "pesel": "90051712345", "data_urodzenia": "1990-05-17", "umowa": "umowa-o-prace",
-             "rola": "nauczycielka", "start": "2026-09-01", "nr": 1, "items": {"krk": {"status": "otrzymany"}}, "blocked": False,
-             "alert": None, "admitted": None, "documents": {}, "obywatelstwa": ["PL"], "kraje_zamieszkania": []},
+            {
+                "imie": "Ewa",
+                "nazwisko": "Łoś",
+                "pesel": "90051712345",
+                "data_urodzenia": "1990-05-17",
+                "umowa": "umowa-o-prace",
+                "rola": "nauczycielka",
+                "start": "2026-09-01",
+                "nr": 1,
+                "items": {"krk": {"status": "otrzymany"}},
+                "blocked": False,
+                "alert": None,
+                "admitted": None,
+                "documents": {},
+                "obywatelstwa": ["PL"],
+                "kraje_zamieszkania": [],
+            },
         )
         jan = store.insert("staff", {"imie": "Jan", "nazwisko": "Wolny"})  # added by `standards people add`
         zofia = store.insert(
             "children",
-            {"first_name": "Zofia", "last_name": "Żak", "group": "3b", "pesel": None, "birth_date": "2016-02-15",
-             "guardians": [{"name": "Anna Żak", "email": "anna@example.pl"}], "left_on": None, "source": "import"},
+            {
+                "first_name": "Zofia",
+                "last_name": "Żak",
+                "group": "3b",
+                "pesel": None,
+                "birth_date": "2016-02-15",
+                "guardians": [{"name": "Anna Żak", "email": "anna@example.pl"}],
+                "left_on": None,
+                "source": "import",
+            },
         )
-        store.insert("children", {"first_name": "Jan", "last_name": "Łęcki", "group": "3b", "pesel": None, "birth_date": None, "guardians": [], "left_on": None})
+        store.insert(
+            "children",
+            {
+                "first_name": "Jan",
+                "last_name": "Łęcki",
+                "group": "3b",
+                "pesel": None,
+                "birth_date": None,
+                "guardians": [],
+                "left_on": None,
+            },
+        )
         consent = store.insert("image_consents", {"child_id": zofia["id"], "decision": "zgoda"})
-        doc = store.insert("documents", {"form": "zgoda-na-wizerunek", "record": {"collection": "children", "id": zofia["id"]}, "status": "wygenerowany"})
+        doc = store.insert(
+            "documents",
+            {
+                "form": "zgoda-na-wizerunek",
+                "record": {"collection": "children", "id": zofia["id"]},
+                "status": "wygenerowany",
+            },
+        )
         zofia_std = store.insert("standards_people", {"group": "dzieci", "imie_nazwisko": "Żak Zofia", "klasa": "3 B"})
-        anna = store.insert("standards_people", {"group": "rodzice", "imie_nazwisko": "Anna Żak", "klasa": "3b", "dziecko": "Zofia Żak"})
-        ack_child = store.insert("acknowledgments", {"person": {"collection": "standards_people", "id": zofia_std["id"]}, "version": "1"})
-        ack_staff = store.insert("acknowledgments", {"person": {"collection": "staff", "id": ewa["id"]}, "version": "1"})
+        anna = store.insert(
+            "standards_people", {"group": "rodzice", "imie_nazwisko": "Anna Żak", "klasa": "3b", "dziecko": "Zofia Żak"}
+        )
+        ack_child = store.insert(
+            "acknowledgments", {"person": {"collection": "standards_people", "id": zofia_std["id"]}, "version": "1"}
+        )
+        ack_staff = store.insert(
+            "acknowledgments", {"person": {"collection": "staff", "id": ewa["id"]}, "version": "1"}
+        )
         listed = store.insert("standards_ack_lists", {"people": [zofia_std["id"]]})
     store.close()
-    ids.update(ewa=ewa["id"], jan=jan["id"], zofia=zofia["id"], consent=consent["id"], doc=doc["id"], zofia_std=zofia_std["id"],
-               anna=anna["id"], ack_child=ack_child["id"], ack_staff=ack_staff["id"], listed=listed["id"])
+    ids.update(
+        ewa=ewa["id"],
+        jan=jan["id"],
+        zofia=zofia["id"],
+        consent=consent["id"],
+        doc=doc["id"],
+        zofia_std=zofia_std["id"],
+        anna=anna["id"],
+        ack_child=ack_child["id"],
+        ack_staff=ack_staff["id"],
+        listed=listed["id"],
+    )
     return ids
 
 
@@ -77,15 +135,27 @@ def test_workspace_of_the_old_main_migrates_on_first_use(somflow_workspace, somf
     result = somflow_cli("vetting", "status", "--json")  # any command: the first use
     assert result.exit_code == 0, result.output
     people = {p["nr"]: p for p in json.loads(result.output)["people"]}
-    assert people[1]["id"] == ids["ewa"] and people[1]["missing"] and "krk" not in people[1]["missing"]  # number and results kept
+    assert (
+        people[1]["id"] == ids["ewa"] and people[1]["missing"] and "krk" not in people[1]["missing"]
+    )  # number and results kept
 
     store = Workspace(root).store
     everyone = {register.display_name(p): p for p in register.listing(store, include_left=True)}
     assert sorted(everyone) == ["Anna Żak", "Ewa Łoś", "Jan Wolny", "Jan Łęcki", "Zofia Żak"]  # Zofia once, not twice
     ewa, zofia, anna = everyone["Ewa Łoś"], everyone["Zofia Żak"], everyone["Anna Żak"]
-    assert (ewa["kind"], ewa["nr"], ewa["pesel"], ewa["role"], ewa["start"]) == ("staff", 1, "90051712345", "nauczycielka", "2026-09-01")
+    assert (ewa["kind"], ewa["nr"], ewa["pesel"], ewa["role"], ewa["start"]) == (
+        "staff",
+        1,
+        "90051712345",
+        "nauczycielka",
+        "2026-09-01",
+    )
     assert ewa["id"] == ids["ewa"] and zofia["id"] == ids["zofia"]
-    assert (zofia["kind"], zofia["group"], zofia["guardians"]) == ("child", "3b", [{"name": "Anna Żak", "email": "anna@example.pl"}])
+    assert (zofia["kind"], zofia["group"], zofia["guardians"]) == (
+        "child",
+        "3b",
+        [{"name": "Anna Żak", "email": "anna@example.pl"}],
+    )
     assert (anna["kind"], anna["group"], anna["child"]) == ("parent", "3b", "Zofia Żak")
     assert len({p["nr"] for p in everyone.values()}) == 5
 

@@ -44,14 +44,18 @@ def test_everything_somflow_creates_in_the_workspace_is_owner_only(umask_022, pr
     shutil.rmtree(root / "rejected")  # deleted by the user; recreated by the next rejection
     result = somflow_cli("--log-file", str(root / "logi" / "somflow.log"), "fill", FORM_ID, "--data", str(EXAMPLE))
     assert result.exit_code == 0, result.output
-    write_private(prepare_output(root / "druk" / "klasa-1a" / "potwierdzenia.pdf"), b"%PDF-1.7")  # a folder made for --out
+    write_private(
+        prepare_output(root / "druk" / "klasa-1a" / "potwierdzenia.pdf"), b"%PDF-1.7"
+    )  # a folder made for --out
     write_private(prepare_output(root / "reports" / "raport.pdf"), b"%PDF-1.7")
     scan = root / "inbox" / "skan.pdf"
     scan.write_bytes(b"not a pdf")  # dropped by a scanner: 0644
     assert mode(scan) == 0o644
     assert filing.reject(Workspace(root), scan, Rejected("nieczytelny"))
     made = [root / n for n in ("documents", "druk", "druk/klasa-1a", "reports", "rejected", "logi", "data/backups")]
-    assert all(p.is_dir() for p in made) and list((root / "rejected").iterdir()) and list((root / "documents").iterdir())
+    assert (
+        all(p.is_dir() for p in made) and list((root / "rejected").iterdir()) and list((root / "documents").iterdir())
+    )
     assert [p for p in open_to_others(root) if p not in by_the_test] == []
 
 
@@ -70,7 +74,13 @@ def test_status_names_what_other_users_can_open(somflow_workspace, somflow_cli):
 #: Files that may create files or folders without the helpers: test helpers, a plugin's source
 #: code skeleton (made outside any workspace, no personal data), the font build tool and the
 #: message catalogues compiled beside the code.
-NOT_IN_A_WORKSPACE = {"somflow/fileio.py", "somflow/testing.py", "somflow/scaffold.py", "somflow/forms/fonts.py", "somflow/i18n.py"}
+NOT_IN_A_WORKSPACE = {
+    "somflow/fileio.py",
+    "somflow/testing.py",
+    "somflow/scaffold.py",
+    "somflow/forms/fonts.py",
+    "somflow/i18n.py",
+}
 
 
 def test_files_and_folders_are_only_made_through_the_fileio_helpers():
@@ -78,7 +88,9 @@ def test_files_and_folders_are_only_made_through_the_fileio_helpers():
     import re
 
     root = Path(__file__).resolve().parent.parent
-    made_directly = re.compile(r"\.mkdir\(|os\.makedirs\(|\.write_bytes\(|\.write_text\(|\.open\([^)]*[\"'][wax]b?[\"']|\bopen\([^)]*[\"'][wax]b?[\"']")
+    made_directly = re.compile(
+        r"\.mkdir\(|os\.makedirs\(|\.write_bytes\(|\.write_text\(|\.open\([^)]*[\"'][wax]b?[\"']|\bopen\([^)]*[\"'][wax]b?[\"']"
+    )
     found = [
         f"{path.relative_to(root).as_posix()}:{number}: {line.strip()}"
         for folder in ("somflow", "plugins")

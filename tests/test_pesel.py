@@ -81,7 +81,17 @@ def test_the_eighteenth_birthday_and_29_february():
 
 @pytest.mark.parametrize(
     "value",
-    ["020708 03628", "020-708-036-28", " 02070803628 ", "'02070803628", "02070803628\u00a0", '="02070803628"', "０２０７０８０３６２８", "02070803628\u200b", 2070803628],
+    [
+        "020708 03628",
+        "020-708-036-28",
+        " 02070803628 ",
+        "'02070803628",
+        "02070803628\u00a0",
+        '="02070803628"',
+        "０２０７０８０３６２８",
+        "02070803628\u200b",
+        2070803628,
+    ],
 )
 def test_separators_apostrophe_and_integers(value):
     assert pesel.check(value, ON) == (  # a number from JSON/YAML has lost its zero by nature: it is put back
@@ -134,16 +144,26 @@ def test_the_form_date_decides_minor_on_the_exact_18th_birthday():
 
 def test_a_person_born_after_the_form_date_is_refused():
     later = make("242501")  # born 2024-05-01, before today but after the form's date
-    messages = _messages(_data(data_wypelnienia="2024-04-01", pesel=later, wiek=None, data_urodzenia=None, maloletni=True))
-    assert messages == ["Sekcja I, pole „PESEL”: PESEL wskazuje datę urodzenia późniejszą niż data formularza (2024-04-01)"]
+    messages = _messages(
+        _data(data_wypelnienia="2024-04-01", pesel=later, wiek=None, data_urodzenia=None, maloletni=True)
+    )
+    assert messages == [
+        "Sekcja I, pole „PESEL”: PESEL wskazuje datę urodzenia późniejszą niż data formularza (2024-04-01)"
+    ]
 
 
 def test_pesel_and_dates_as_spreadsheets_and_people_type_them(monkeypatch):
     monkeypatch.setenv("SOMFLOW_TODAY", "2026-11-23")
     spec = load_spec(SPEC)
-    document, messages = check(spec, _data(pesel="152401 01231", data_urodzenia="1.04.2015", data_wypelnienia="01.09.2024 r."))
+    document, messages = check(
+        spec, _data(pesel="152401 01231", data_urodzenia="1.04.2015", data_wypelnienia="01.09.2024 r.")
+    )
     assert messages == []
-    assert (document["pesel"], document["data_urodzenia"], document["data_wypelnienia"]) == ("15240101231", "2015-04-01", "2024-09-01")
+    assert (document["pesel"], document["data_urodzenia"], document["data_wypelnienia"]) == (
+        "15240101231",
+        "2015-04-01",
+        "2024-09-01",
+    )
     _doc, messages = check(spec, _data(osoby=[{"imie_nazwisko": "A", "pesel": "2270803624"}]))
     assert len(messages) == 1 and "Sekcja II, osoba 1, pole „PESEL”: PESEL ma 10 cyfr zamiast 11" in messages[0]
     assert "2270803624" not in messages[0]

@@ -30,7 +30,7 @@ TINY_PLUGIN = {
         [tool.setuptools]
         py-modules = ["somflow_tiny_gmina", "somflow_broken_gmina"]
     """,
-    "somflow_tiny_gmina.py": '''
+    "somflow_tiny_gmina.py": """
         import click
         import somflow
 
@@ -44,10 +44,10 @@ TINY_PLUGIN = {
         @somflow.hookimpl
         def somflow_register_forms(register):
             pass
-    ''',
-    "somflow_broken_gmina.py": '''
+    """,
+    "somflow_broken_gmina.py": """
         import a_module_that_is_not_installed
-    ''',
+    """,
 }
 
 
@@ -106,7 +106,7 @@ def test_workspace_plugin_file_adds_a_command(somflow_workspace):
     folder = somflow_workspace / "plugins"
     folder.mkdir()
     (folder / "lokalna.py").write_text(
-        textwrap.dedent('''
+        textwrap.dedent("""
             import click
             import somflow
             __version__ = "0.0.1"
@@ -119,7 +119,7 @@ def test_workspace_plugin_file_adds_a_command(somflow_workspace):
             @somflow.hookimpl
             def somflow_status(workspace):
                 return [("Lokalna wtyczka", "działa")]
-        '''),
+        """),
         encoding="utf-8",
     )
     assert "z obszaru roboczego" in run_somflow("lokalne").stdout
@@ -134,7 +134,8 @@ def test_misspelled_hook_and_command_clash_are_reported(somflow_workspace):
     folder = somflow_workspace / "plugins"
     folder.mkdir()
     (folder / "literowka.py").write_text(
-        "import somflow\n\n@somflow.hookimpl\ndef somflow_dedlines(workspace, today):\n    return []\n", encoding="utf-8"
+        "import somflow\n\n@somflow.hookimpl\ndef somflow_dedlines(workspace, today):\n    return []\n",
+        encoding="utf-8",
     )
     (folder / "kolizja.py").write_text(
         "import click, somflow\n\n@somflow.hookimpl\ndef somflow_register_commands(register):\n"
@@ -152,8 +153,13 @@ def test_addressee_comes_from_the_first_plugin_that_knows_it(somflow_workspace):
     from somflow.workspace import Workspace
 
     workspace = Workspace(somflow_workspace, PluginHost(somflow_workspace))
-    assert workspace.hook.somflow_addressee(workspace=workspace, role="zespol_interdyscyplinarny")["address"] == "ul. Morska 106, 81-225 Gdynia"
-    assert workspace.hook.somflow_addressee(workspace=workspace, role="sad_rodzinny") is None  # no [sad_rodzinny] section
+    assert (
+        workspace.hook.somflow_addressee(workspace=workspace, role="zespol_interdyscyplinarny")["address"]
+        == "ul. Morska 106, 81-225 Gdynia"
+    )
+    assert (
+        workspace.hook.somflow_addressee(workspace=workspace, role="sad_rodzinny") is None
+    )  # no [sad_rodzinny] section
 
     class Municipality:
         @hookimpl

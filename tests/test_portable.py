@@ -36,20 +36,61 @@ SOURCES = sorted(p for folder in ("somflow", "plugins") for p in (REPO / folder)
 
 POSIX_ONLY_MODULES = {"fcntl", "pwd", "grp", "termios", "tty", "pty", "resource", "posix", "syslog", "crypt", "spwd"}
 POSIX_ONLY_CALLS = {
-    "os": {"geteuid", "getuid", "getgid", "getegid", "fchmod", "fchown", "chown", "lchown", "fork", "setsid", "killpg",
-           "getpgid", "setuid", "setgid", "mkfifo", "getloadavg", "sync", "O_NOFOLLOW", "O_DIRECTORY", "O_SYNC", "O_DSYNC",
-           "O_CLOEXEC", "O_NONBLOCK", "O_NOCTTY", "rename", "renames", "symlink", "link"},
+    "os": {
+        "geteuid",
+        "getuid",
+        "getgid",
+        "getegid",
+        "fchmod",
+        "fchown",
+        "chown",
+        "lchown",
+        "fork",
+        "setsid",
+        "killpg",
+        "getpgid",
+        "setuid",
+        "setgid",
+        "mkfifo",
+        "getloadavg",
+        "sync",
+        "O_NOFOLLOW",
+        "O_DIRECTORY",
+        "O_SYNC",
+        "O_DSYNC",
+        "O_CLOEXEC",
+        "O_NONBLOCK",
+        "O_NOCTTY",
+        "rename",
+        "renames",
+        "symlink",
+        "link",
+    },
     "signal": {"SIGKILL", "SIGHUP", "SIGUSR1", "SIGUSR2", "SIGALRM", "SIGCHLD", "SIGQUIT", "alarm", "pause"},
     "click": {"edit"},
     "shutil": {"chown"},
 }
 #: (file, name): why it is allowed there.
 ALLOWED = {
-    ("somflow/store/pg_cluster.py", "geteuid"): "a throwaway PostgreSQL server for tests and benchmarks; guarded by hasattr",
+    (
+        "somflow/store/pg_cluster.py",
+        "geteuid",
+    ): "a throwaway PostgreSQL server for tests and benchmarks; guarded by hasattr",
     ("somflow/store/pg_cluster.py", "shutil.chown"): "same: only when running as root on Linux",
     ("somflow/inbox/sandbox.py", "resource"): "the scan reader's memory cap, imported only when os.name == 'posix'",
 }
-NETWORK_MODULES = {"socket", "smtplib", "ssl", "urllib.request", "http.client", "requests", "httpx", "ftplib", "aiohttp", "psycopg"}
+NETWORK_MODULES = {
+    "socket",
+    "smtplib",
+    "ssl",
+    "urllib.request",
+    "http.client",
+    "requests",
+    "httpx",
+    "ftplib",
+    "aiohttp",
+    "psycopg",
+}
 NETWORK_ALLOWED = {
     "somflow/reminders/smtp.py": "sends e-mail to the [smtp] server of somflow.toml (somflow remind)",
     "somflow/store/postgres_store.py": "the PostgreSQL store, only when [store] names one",
@@ -71,7 +112,9 @@ def _keyword(call: ast.Call, name: str) -> ast.expr | None:
 
 def _text_open_without_encoding(call: ast.Call) -> bool:
     func = call.func
-    if (isinstance(func, ast.Name) and func.id == "open") or (isinstance(func, ast.Attribute) and func.attr == "fdopen"):
+    if (isinstance(func, ast.Name) and func.id == "open") or (
+        isinstance(func, ast.Attribute) and func.attr == "fdopen"
+    ):
         mode_index = 1
     elif isinstance(func, ast.Attribute) and func.attr == "open":
         if isinstance(func.value, ast.Name) and (func.value.id in BINARY_RECEIVERS or func.value.id == "os"):
@@ -104,7 +147,11 @@ def _problems(path: Path) -> list[str]:
                     found.append(f"{where}: POSIX-only module {name}")
         elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
             owner, attr = node.value.id, node.attr
-            if attr in POSIX_ONLY_CALLS.get(owner, ()) and (rel, attr) not in ALLOWED and (rel, f"{owner}.{attr}") not in ALLOWED:
+            if (
+                attr in POSIX_ONLY_CALLS.get(owner, ())
+                and (rel, attr) not in ALLOWED
+                and (rel, f"{owner}.{attr}") not in ALLOWED
+            ):
                 found.append(f"{where}: {owner}.{attr} does not exist or misbehaves on Windows")
         elif isinstance(node, ast.Call):
             shell = _keyword(node, "shell")
@@ -143,8 +190,18 @@ def test_network_only_where_the_user_configures_it():
         if rel in NETWORK_ALLOWED or "/tests/" in rel:
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""] if isinstance(node, ast.ImportFrom) else []
-            offenders += [f"{rel}:{node.lineno}: imports {n}" for n in names if n in NETWORK_MODULES or n.split(".")[0] in NETWORK_MODULES - {"urllib", "http"}]
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
+            offenders += [
+                f"{rel}:{node.lineno}: imports {n}"
+                for n in names
+                if n in NETWORK_MODULES or n.split(".")[0] in NETWORK_MODULES - {"urllib", "http"}
+            ]
     assert not offenders, "\n".join(offenders)
 
 
@@ -159,7 +216,11 @@ def test_a_session_without_smtp_opens_no_connection(somflow_cli, somflow_workspa
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket.socket, "connect_ex", refuse)
     (tmp_path / "3b.csv").write_text("Imię;Nazwisko;Klasa\nZofia;Żak;3b\n", encoding="utf-8")
-    for args in (("consent", "import", str(tmp_path / "3b.csv")), ("status",), ("deadlines", "--ics", str(tmp_path / "t.ics"))):
+    for args in (
+        ("consent", "import", str(tmp_path / "3b.csv")),
+        ("status",),
+        ("deadlines", "--ics", str(tmp_path / "t.ics")),
+    ):
         result = somflow_cli(*args)
         assert result.exit_code == 0, result.output
     with pytest.raises(SomflowError, match=r"\[smtp\]"):  # main() turns it into the message and exit code
@@ -245,7 +306,15 @@ def windows(monkeypatch):
 def test_windows_workspace_gets_an_owner_only_access_list(windows, tmp_path):
     root = create(tmp_path / "ws", DEMO_VALUES)
     assert windows == [
-        ["icacls", str(root), "/inheritance:r", "/grant:r", "SP7\\sekretariat:(OI)(CI)F", "/grant:r", "*S-1-5-18:(OI)(CI)F"]
+        [
+            "icacls",
+            str(root),
+            "/inheritance:r",
+            "/grant:r",
+            "SP7\\sekretariat:(OI)(CI)F",
+            "/grant:r",
+            "*S-1-5-18:(OI)(CI)F",
+        ]
     ]
 
 
@@ -331,7 +400,9 @@ def test_windows_replace_waits_while_another_process_has_the_file_open(windows, 
     """A reader of the store (the watcher) holding store.json for a moment: the commit waits, then replaces it."""
     monkeypatch.setattr(fileio.time, "sleep", lambda s: None)
     real_replace = os.replace
-    refusals = [PermissionError(13, "The process cannot access the file because it is being used by another process")] * 3
+    refusals = [
+        PermissionError(13, "The process cannot access the file because it is being used by another process")
+    ] * 3
 
     def busy(source, target):
         if refusals:
@@ -381,7 +452,15 @@ def test_store_keeps_working_when_an_old_backup_is_open(somflow_workspace, monke
     for n in range(jsonfile.BACKUPS_KEPT + 2):
         write_private(backups / f"store-20260101T0000{n:02d}000000.json", b"{}")
     real_unlink = Path.unlink
-    monkeypatch.setattr(Path, "unlink", lambda self, missing_ok=False: (_ for _ in ()).throw(PermissionError(13, "in use")) if self.parent == backups else real_unlink(self, missing_ok))
+    monkeypatch.setattr(
+        Path,
+        "unlink",
+        lambda self, missing_ok=False: (
+            (_ for _ in ()).throw(PermissionError(13, "in use"))
+            if self.parent == backups
+            else real_unlink(self, missing_ok)
+        ),
+    )
     monkeypatch.setattr(jsonfile, "BACKUP_EVERY_SECONDS", -1)
     store = Workspace(somflow_workspace).store
     with store.transaction():
@@ -413,7 +492,9 @@ def test_data_files_from_polish_windows_in_cp1250(somflow_cli, somflow_workspace
 def test_a_byte_cp1250_does_not_define_is_a_clear_message_not_a_crash(somflow_cli, tmp_path, command):
     # 0x81 and 0x98 are undefined in cp1250 (a file in the DOS code page 852, say); vetting used to stop with AssertionError
     path = tmp_path / "kadry.csv"
-    path.write_bytes(b"imie;nazwisko;pesel;umowa;rola;klasa\n\x81ucja;\x98ak;87043012342;umowa o prac\xea;nauczyciel;3b\n")
+    path.write_bytes(
+        b"imie;nazwisko;pesel;umowa;rola;klasa\n\x81ucja;\x98ak;87043012342;umowa o prac\xea;nauczyciel;3b\n"
+    )
     result = somflow_cli(*command, str(path))
     assert result.exit_code == 2 and "nie jest tekstem w UTF-8 ani w Windows-1250 (bajt 38)" in result.output
 
@@ -479,7 +560,10 @@ def test_every_core_message_has_an_english_entry():
         for path in SOURCES
         if _rel(path).startswith("somflow/")
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
-        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "_" and node.args and isinstance(node.args[0], ast.Constant)
+        if isinstance(node, ast.Call)
+        and getattr(node.func, "id", None) == "_"
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
         and node.args[0].value not in catalogue
     ]
     assert not missing, "\n".join(missing)

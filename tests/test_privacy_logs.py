@@ -104,7 +104,6 @@ def test_log_file_is_never_replaced_only_appended(tmp_path):
     assert "later run" in log.read_text(encoding="utf-8")
 
 
-
 def test_verbose_traceback_goes_through_the_filter_and_into_the_log_file(somflow_workspace, tmp_path):
     """``-v`` shows a failure's traceback; an exception text with a PESEL in it is masked there too."""
     plugin = somflow_workspace / "plugins" / "boom.py"
@@ -124,8 +123,24 @@ def test_verbose_traceback_goes_through_the_filter_and_into_the_log_file(somflow
 
 # ------------------------------------------------------------ every log call, statically
 
-PERSONAL = {"pesel", "first_name", "last_name", "full_name", "short_name", "imie", "nazwisko", "imie_nazwisko",
-            "surname", "email", "address", "adres", "phone", "telefon", "birth_date", "data_urodzenia"}
+PERSONAL = {
+    "pesel",
+    "first_name",
+    "last_name",
+    "full_name",
+    "short_name",
+    "imie",
+    "nazwisko",
+    "imie_nazwisko",
+    "surname",
+    "email",
+    "address",
+    "adres",
+    "phone",
+    "telefon",
+    "birth_date",
+    "data_urodzenia",
+}
 #: ``x.name`` where x is a file: scan and document file names are often a person's name.
 FILE_VARS = {"path", "ctx", "scan", "file", "source", "target", "original", "given"}
 LOG_METHODS = {"debug", "info", "warning", "warn", "error", "exception", "critical", "log"}
@@ -137,16 +152,36 @@ def _personal_in_log_calls(path: Path) -> list[str]:
     rel = path.relative_to(REPO).as_posix()
     found = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in LOG_METHODS
-                and isinstance(node.func.value, ast.Name) and node.func.value.id in ("log", "logger", "_log", "LOG", "logging")):
+        if not (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in LOG_METHODS
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id in ("log", "logger", "_log", "LOG", "logging")
+        ):
             continue
-        for arg in [*node.args[1:], *(k.value for k in node.keywords if k.arg not in ("exc_info", "stack_info", "extra"))]:
+        for arg in [
+            *node.args[1:],
+            *(k.value for k in node.keywords if k.arg not in ("exc_info", "stack_info", "extra")),
+        ]:
             for part in ast.walk(arg):
-                word = (part.id if isinstance(part, ast.Name) else part.attr if isinstance(part, ast.Attribute)
-                        else part.value if isinstance(part, ast.Constant) and isinstance(part.value, str) else "")
+                word = (
+                    part.id
+                    if isinstance(part, ast.Name)
+                    else part.attr
+                    if isinstance(part, ast.Attribute)
+                    else part.value
+                    if isinstance(part, ast.Constant) and isinstance(part.value, str)
+                    else ""
+                )
                 if str(word).lower() in PERSONAL:
                     found.append(f"{rel}:{node.lineno}: logs {word}")
-                if isinstance(part, ast.Attribute) and part.attr in ("name", "stem") and isinstance(part.value, ast.Name) and part.value.id in FILE_VARS:
+                if (
+                    isinstance(part, ast.Attribute)
+                    and part.attr in ("name", "stem")
+                    and isinstance(part.value, ast.Name)
+                    and part.value.id in FILE_VARS
+                ):
                     found.append(f"{rel}:{node.lineno}: logs a file name ({part.value.id}.{part.attr})")
     return found
 
@@ -161,7 +196,10 @@ def test_no_log_call_formats_personal_data():
 
 def test_the_log_check_catches_a_name(tmp_path, monkeypatch):
     bad = tmp_path / "bad.py"
-    bad.write_text("log.info('x %s', person['last_name'])\nlog.warning('%s', path.name)\nlog.info('%d', len(rows))\n", encoding="utf-8")
+    bad.write_text(
+        "log.info('x %s', person['last_name'])\nlog.warning('%s', path.name)\nlog.info('%d', len(rows))\n",
+        encoding="utf-8",
+    )
     monkeypatch.setattr("test_privacy_logs.REPO", tmp_path)
     assert [f.split(":")[1] for f in _personal_in_log_calls(bad)] == ["1", "2"]
 
@@ -170,4 +208,6 @@ def test_a_log_file_that_cannot_be_opened_is_a_clear_message(somflow_workspace, 
     blocker = tmp_path / "plik"
     blocker.write_text("", encoding="utf-8")
     done = run_somflow("--log-file", str(blocker / "log.txt"), "status")
-    assert done.returncode != 0 and "Nie można otworzyć pliku dziennika" in done.stderr and "Traceback" not in done.stderr
+    assert (
+        done.returncode != 0 and "Nie można otworzyć pliku dziennika" in done.stderr and "Traceback" not in done.stderr
+    )

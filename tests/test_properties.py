@@ -23,13 +23,24 @@ from somflow.forms import datafile
 from somflow.forms.spec import load_spec, spec_from_dict
 from somflow.inbox import qr
 
-FEW = settings(max_examples=int(__import__("os").environ.get("SOMFLOW_HYPOTHESIS_EXAMPLES", 60)), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+FEW = settings(
+    max_examples=int(__import__("os").environ.get("SOMFLOW_HYPOTHESIS_EXAMPLES", 60)),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 
 #: Text as it comes from spreadsheets and keyboards: digits, separators, Polish letters, odd Unicode.
-texts = st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from("0123456789;,\t\"'\r\n =-+.:/ąęółśżźćńĄĘÓŁŚŻŹĆŃ٣²"), max_size=80)
-scalars = st.none() | st.booleans() | st.integers(min_value=-(10**20), max_value=10**20) | st.floats(allow_nan=True) | texts
+texts = st.text(
+    alphabet=st.characters(codec="utf-8") | st.sampled_from("0123456789;,\t\"'\r\n =-+.:/ąęółśżźćńĄĘÓŁŚŻŹĆŃ٣²"),
+    max_size=80,
+)
+scalars = (
+    st.none() | st.booleans() | st.integers(min_value=-(10**20), max_value=10**20) | st.floats(allow_nan=True) | texts
+)
 #: Parsed YAML/JSON of any shape.
-documents = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(texts, inner, max_size=4), max_leaves=25)
+documents = st.recursive(
+    scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(texts, inner, max_size=4), max_leaves=25
+)
 
 
 def only_our_errors(call, *args):
@@ -79,7 +90,14 @@ def test_a_date_option_is_a_day_or_a_polish_message(text):
 
 
 @FEW
-@given(text=texts | st.builds(lambda i, p: f"SOMFLOW:DOC:{i}:P{p}", st.text("0123456789ABCDEFGHJKMNPQRSTVWXYZilo", min_size=24, max_size=28), st.integers(-5, 100000)))
+@given(
+    text=texts
+    | st.builds(
+        lambda i, p: f"SOMFLOW:DOC:{i}:P{p}",
+        st.text("0123456789ABCDEFGHJKMNPQRSTVWXYZilo", min_size=24, max_size=28),
+        st.integers(-5, 100000),
+    )
+)
 @example(text="somflow:doc:01jk2m3n4p5q6r7s8t9v0w1x2y:p1")
 @example(text="SOMFLOW:DOC:01JK2M3N4P5Q6R7S8T9V0W1X2Y:P0")
 def test_qr_payload_is_a_page_code_or_none(text):
@@ -91,7 +109,10 @@ def test_qr_payload_is_a_page_code_or_none(text):
 
 
 @FEW
-@given(text=texts | st.lists(st.lists(texts, max_size=5), max_size=6).map(lambda rows: "\n".join(";".join(r) for r in rows)))
+@given(
+    text=texts
+    | st.lists(st.lists(texts, max_size=5), max_size=6).map(lambda rows: "\n".join(";".join(r) for r in rows))
+)
 @example(text='"unterminated;quote\n')
 @example(text="a;b\n" + "x" * 200_000)
 @example(text="sep=|\na|b\n1|2")
@@ -113,7 +134,11 @@ def test_what_csvfile_writes_reads_back_without_formulas(cells):
 
 
 @FEW
-@given(content=st.binary(max_size=300) | texts.map(lambda t: t.encode("utf-8")) | texts.map(lambda t: t.encode("cp1250", "replace")))
+@given(
+    content=st.binary(max_size=300)
+    | texts.map(lambda t: t.encode("utf-8"))
+    | texts.map(lambda t: t.encode("cp1250", "replace"))
+)
 @example(content=b"imie;nazwisko;umowa\nAla;Kot;umowa-o-prace\n")
 @example(content=b"Imi\xea;Nazwisko;Klasa\nAla;Kot;1a\n")
 @example(content=b"\xff\xfeI\x00")
@@ -167,11 +192,23 @@ def spec_like():
     """Specs close to real ones, so the checker is exercised beyond its first refusal."""
     field = st.fixed_dictionaries(
         {"name": st.sampled_from(["imie", "pesel", "data", "", "Zły", 5])},
-        optional={"type": st.sampled_from(["text", "pesel", "date", "choice", "multichoice", "number", "x", None]), "label": texts | st.dictionaries(st.sampled_from(["pl", "en"]), texts), "required": scalars, "choices": documents, "max_length": scalars},
+        optional={
+            "type": st.sampled_from(["text", "pesel", "date", "choice", "multichoice", "number", "x", None]),
+            "label": texts | st.dictionaries(st.sampled_from(["pl", "en"]), texts),
+            "required": scalars,
+            "choices": documents,
+            "max_length": scalars,
+        },
     )
-    section = st.fixed_dictionaries({"title": texts}, optional={"fields": st.lists(field | documents, max_size=3), "groups": documents})
+    section = st.fixed_dictionaries(
+        {"title": texts}, optional={"fields": st.lists(field | documents, max_size=3), "groups": documents}
+    )
     return st.fixed_dictionaries(
-        {"id": st.sampled_from(["formularz-x", "", "Zły Id", 7]), "title": texts | documents, "sections": st.lists(section | documents, max_size=3)},
+        {
+            "id": st.sampled_from(["formularz-x", "", "Zły Id", 7]),
+            "title": texts | documents,
+            "sections": st.lists(section | documents, max_size=3),
+        },
         optional={"version": scalars, "example": documents, "language": scalars},
     )
 
@@ -208,7 +245,11 @@ def test_numbered_columns_unflatten_or_refuse_in_polish(flat):
 
 
 @FEW
-@given(raw=st.binary(max_size=200) | documents.map(lambda d: json.dumps(d).encode()) | st.sampled_from([b"", b" \n", b"{}", b'{"people": {}}']))
+@given(
+    raw=st.binary(max_size=200)
+    | documents.map(lambda d: json.dumps(d).encode())
+    | st.sampled_from([b"", b" \n", b"{}", b'{"people": {}}'])
+)
 @example(raw=b'{"a": ' + b"[" * 100_000 + b"]" * 100_000 + b"}")
 @example(raw=b'{"a": {"x": ' + b"1" * 5000 + b"}}")
 def test_a_store_file_is_a_store_or_refused(raw):

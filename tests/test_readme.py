@@ -40,7 +40,12 @@ def test_readme_commands_from_a_fresh_clone(tmp_path):
     assert "Przyjęto file#" in demo.stdout and "Skany przyjęte do archiwum: 1" in demo.stdout
     # The test command, on one module so the suite does not run itself recursively.
     tests = subprocess.run(
-        [python, "run.py", "test", "tests/test_cli.py", "-q"], cwd=clone, env=env, capture_output=True, text=True, timeout=900
+        [python, "run.py", "test", "tests/test_cli.py", "-q"],
+        cwd=clone,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     assert tests.returncode == 0, tests.stdout[-3000:] + tests.stderr[-3000:]
     assert re.search(r"\d+ passed", tests.stdout)

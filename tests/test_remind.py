@@ -51,7 +51,9 @@ def seeded_process(somflow_workspace, somflow_smtp, monkeypatch):
 
 def numbers(message) -> list[str]:
     text, _html = bodies(message)
-    return [n for n in ("NK/1/2026", "NK/2/2026", "NK/3/2026", "NK/4/2026", "(nauczyciel)", "(wychowawca)") if n in text]
+    return [
+        n for n in ("NK/1/2026", "NK/2/2026", "NK/3/2026", "NK/4/2026", "(nauczyciel)", "(wychowawca)") if n in text
+    ]
 
 
 def test_one_digest_per_recipient_with_the_right_items(seeded, somflow_cli, somflow_workspace):
@@ -67,7 +69,10 @@ def test_one_digest_per_recipient_with_the_right_items(seeded, somflow_cli, somf
 
     text, html = bodies(coordinator)
     assert coordinator["Subject"].startswith("PO TERMINIE (1). Terminy do dopilnowania: 3 — Szkoła Podstawowa nr 7")
-    assert "PO TERMINIE\n- 2026-12-10 (czw) — Przekazać NK-A do Zespołu Interdyscyplinarnego (sprawa NK/1/2026) — 4 dni po terminie" in text
+    assert (
+        "PO TERMINIE\n- 2026-12-10 (czw) — Przekazać NK-A do Zespołu Interdyscyplinarnego (sprawa NK/1/2026) — 4 dni po terminie"
+        in text
+    )
     assert "DZIŚ\n- 2026-12-14 (pn)" in text
     assert "WKRÓTCE\n- 2026-12-17 (czw)" in text and "za 3 dni" in text
     assert "<h3>PO TERMINIE</h3>" in html and "sprawa NK/1/2026" in html
@@ -105,7 +110,11 @@ def test_dry_run_sends_and_records_nothing(seeded, somflow_cli, somflow_workspac
     result = somflow_cli("remind", "--dry-run", "--today", DAY)
     assert result.exit_code == 0
     assert f"Do {COORDINATOR} (pozycje: 3):" in result.output and f"Do {HEAD} (pozycje: 2):" in result.output
-    assert seeded.messages == [] and sent_records(somflow_workspace) == [] and sent_records(somflow_workspace, "sending") == []
+    assert (
+        seeded.messages == []
+        and sent_records(somflow_workspace) == []
+        and sent_records(somflow_workspace, "sending") == []
+    )
 
 
 def test_server_down_fails_clearly_marks_nothing_and_the_next_run_delivers(seeded_process, somflow_workspace):
@@ -126,7 +135,9 @@ def test_server_refusing_the_message_marks_nothing(seeded_process, somflow_works
     seeded_process.fail_with = "554 5.7.1 Wiadomosc odrzucona"
     result = run_somflow("remind", "--today", DAY)
     assert result.returncode == 4
-    assert "Serwer poczty odrzucił wiadomość do dyrektor@sp7.example.pl: 554 5.7.1 Wiadomosc odrzucona." in result.stderr
+    assert (
+        "Serwer poczty odrzucił wiadomość do dyrektor@sp7.example.pl: 554 5.7.1 Wiadomosc odrzucona." in result.stderr
+    )
     assert sent_records(somflow_workspace) == [] and sent_records(somflow_workspace, "sending") == []
     seeded_process.fail_with = None
     assert run_somflow("remind", "--today", DAY).returncode == 0
@@ -138,7 +149,9 @@ def test_server_dropping_the_connection_marks_nothing_sent_and_the_retry_is_flag
     seeded_process.drop = True
     result = run_somflow("remind", "--today", DAY)
     assert result.returncode == 4
-    assert "Połączenie z serwerem poczty zostało przerwane podczas wysyłania do dyrektor@sp7.example.pl" in result.stderr
+    assert (
+        "Połączenie z serwerem poczty zostało przerwane podczas wysyłania do dyrektor@sp7.example.pl" in result.stderr
+    )
     assert "Nie wysłano do koordynator@sp7.example.pl" in result.stderr
     assert sent_records(somflow_workspace) == []
     seeded_process.drop = False
@@ -171,7 +184,9 @@ def test_killed_between_send_and_ledger_write_repeats_once_never_misses(seeded_p
 
 
 @pytest.mark.parametrize("security", ["starttls", "ssl"])
-def test_encrypted_connection_with_login_password_from_the_environment(security, somflow_workspace, somflow_cli, tmp_path, monkeypatch):
+def test_encrypted_connection_with_login_password_from_the_environment(
+    security, somflow_workspace, somflow_cli, tmp_path, monkeypatch
+):
     seed(somflow_workspace)
     register_plugin(monkeypatch, SeededPlugin(), "seeded")
     with smtp_sink(tmp_path / "tls", security=security, user="somflow", password="tajne-hasło") as sink:
@@ -220,19 +235,28 @@ def test_wrong_or_missing_password_is_a_clear_message(somflow_workspace, tmp_pat
     monkeypatch.setenv("SOMFLOW_PLUGINS", "seeded")
     with smtp_sink(tmp_path / "tls", security="starttls", user="somflow", password="dobre") as sink:
         sink.configure(somflow_workspace)
-        env = {"SSL_CERT_FILE": str(sink.cafile), "SOMFLOW_SMTP_PASSWORD": "złe", "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring"}
+        env = {
+            "SSL_CERT_FILE": str(sink.cafile),
+            "SOMFLOW_SMTP_PASSWORD": "złe",
+            "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
+        }
         result = run_somflow("remind", "--today", DAY, env=env)
         assert result.returncode == 4
         assert "odrzucił login lub hasło użytkownika somflow" in result.stderr
         env["SOMFLOW_SMTP_PASSWORD"] = ""
         result = run_somflow("remind", "--today", DAY, env=env)
         assert result.returncode == 4
-        assert "Brak hasła do poczty dla użytkownika somflow: ustaw zmienną środowiskową SOMFLOW_SMTP_PASSWORD" in result.stderr
+        assert (
+            "Brak hasła do poczty dla użytkownika somflow: ustaw zmienną środowiskową SOMFLOW_SMTP_PASSWORD"
+            in result.stderr
+        )
         assert sink.messages == []
     assert sent_records(somflow_workspace, "sending") == []
 
 
-def test_no_password_goes_over_a_clear_connection_unless_the_configuration_allows_it(somflow_workspace, somflow_cli, tmp_path, monkeypatch, caplog):
+def test_no_password_goes_over_a_clear_connection_unless_the_configuration_allows_it(
+    somflow_workspace, somflow_cli, tmp_path, monkeypatch, caplog
+):
     """Issue 19, point 6: security = "none" with a user sends no AUTH (no connection at all) by default."""
     seed(somflow_workspace)
     register_plugin(monkeypatch, SeededPlugin(), "seeded")
@@ -248,7 +272,9 @@ def test_no_password_goes_over_a_clear_connection_unless_the_configuration_allow
         assert sent_records(somflow_workspace, "sending") == []
 
         toml = somflow_workspace / "somflow.toml"
-        toml.write_text(toml.read_text(encoding="utf-8").replace("[smtp]\n", "[smtp]\nallow_plain_auth = true\n"), encoding="utf-8")
+        toml.write_text(
+            toml.read_text(encoding="utf-8").replace("[smtp]\n", "[smtp]\nallow_plain_auth = true\n"), encoding="utf-8"
+        )
         with caplog.at_level("WARNING", logger="somflow"):
             assert somflow_cli("remind", "--today", DAY).exit_code == 0
         assert len(sink.messages) == 2
@@ -260,7 +286,9 @@ def test_a_role_without_an_address_is_reported_and_retried(seeded_process, somfl
     toml.write_text(toml.read_text(encoding="utf-8").replace(f'email = "{HEAD}"', 'email = ""'), encoding="utf-8")
     result = run_somflow("remind", "--today", DAY)
     assert result.returncode == 1
-    assert "Brak adresu e-mail dla roli head: uzupełnij klucz email w sekcji [head] pliku somflow.toml." in result.stderr
+    assert (
+        "Brak adresu e-mail dla roli head: uzupełnij klucz email w sekcji [head] pliku somflow.toml." in result.stderr
+    )
     assert [m["To"] for m in seeded_process.messages] == [COORDINATOR]
 
 
@@ -298,4 +326,7 @@ def test_two_plugins_with_one_key_stop_with_both_names(somflow_workspace, monkey
     result = run_somflow("deadlines")
     assert result.returncode == 1
     assert "Dwa terminy o tym samym kluczu case:" in result.stderr
-    assert "od wtyczki copycat i od wtyczki seeded" in result.stderr or "od wtyczki seeded i od wtyczki copycat" in result.stderr
+    assert (
+        "od wtyczki copycat i od wtyczki seeded" in result.stderr
+        or "od wtyczki seeded i od wtyczki copycat" in result.stderr
+    )

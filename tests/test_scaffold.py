@@ -32,7 +32,11 @@ def test_the_package_has_an_entry_point_a_hook_a_form_and_tests(tmp_path):
     assert meta["project"]["name"] == "somflow-sopot-szkoly"
     assert meta["project"]["entry-points"]["somflow"] == {"sopot_szkoly": "somflow_sopot_szkoly"}
     spec = forms.load_spec(target / "somflow_sopot_szkoly" / "forms" / "sopot-szkoly-zgloszenie.yaml")
-    assert spec.id == "sopot-szkoly-zgloszenie" and spec.example and spec.example.name == "sopot-szkoly-zgloszenie.example.yaml"
+    assert (
+        spec.id == "sopot-szkoly-zgloszenie"
+        and spec.example
+        and spec.example.name == "sopot-szkoly-zgloszenie.example.yaml"
+    )
     example = yaml.safe_load(spec.example.read_text(encoding="utf-8"))
     assert set(example) == {f.name for _s, f in spec.fields()}
     assert "def test_" in (target / "tests" / "test_sopot_szkoly.py").read_text(encoding="utf-8")
@@ -55,7 +59,9 @@ def run_plugin_tests(python: str, target: Path, env: dict[str, str]) -> subproce
 def test_the_package_installed_beside_somflow_passes_its_tests(tmp_path):
     target = scaffold(tmp_path)
     site = tmp_path / "site"
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(site), str(target)], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(site), str(target)], check=True
+    )
     shutil.rmtree(target / "build", ignore_errors=True)
     env = {**os.environ, "PYTHONPATH": str(site)}
     result = run_plugin_tests(sys.executable, target, env)
@@ -71,7 +77,11 @@ def test_scaffold_in_a_fresh_virtual_environment(tmp_path):
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True)
     python = str(env_dir / ("Scripts" if os.name == "nt" else "bin") / ("python.exe" if os.name == "nt" else "python"))
-    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH", "SOMFLOW_WORKSPACE", "SOMFLOW_PLUGINS")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("VIRTUAL_ENV", "PYTHONPATH", "SOMFLOW_WORKSPACE", "SOMFLOW_PLUGINS")
+    }
     pip = [python, "-m", "pip", "install", "-q", "--disable-pip-version-check"]
     subprocess.run([*pip, "-e", f"{REPO}[test]"], check=True, env=env, capture_output=True, timeout=1200)
     subprocess.run([*pip, "-e", f"{target}[test]"], check=True, env=env, capture_output=True, timeout=600)
@@ -82,8 +92,12 @@ def test_scaffold_in_a_fresh_virtual_environment(tmp_path):
 
     somflow = [python, "-m", "somflow"]
     subprocess.run([*somflow, "init", "--demo", str(tmp_path / "ws")], check=True, env=env, capture_output=True)
-    listing = subprocess.run([*somflow, "-w", str(tmp_path / "ws"), "plugins"], env=env, capture_output=True, text=True, encoding="utf-8")
+    listing = subprocess.run(
+        [*somflow, "-w", str(tmp_path / "ws"), "plugins"], env=env, capture_output=True, text=True, encoding="utf-8"
+    )
     assert "gdansk  0.1.0  [pakiet somflow-gdansk]" in listing.stdout
     assert "haki: somflow_contacts, somflow_register_forms" in listing.stdout
-    listed = subprocess.run([*somflow, "-w", str(tmp_path / "ws"), "forms"], env=env, capture_output=True, text=True, encoding="utf-8")
+    listed = subprocess.run(
+        [*somflow, "-w", str(tmp_path / "ws"), "forms"], env=env, capture_output=True, text=True, encoding="utf-8"
+    )
     assert "gdansk-zgloszenie" in listed.stdout

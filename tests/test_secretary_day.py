@@ -50,9 +50,15 @@ class Secretary:
         self.today = "2026-11-23"
 
     def run(self, *args: str, ok: bool = True) -> subprocess.CompletedProcess:
-        result = run_somflow(*args, cwd=self.root, env={"SOMFLOW_TODAY": self.today, "SOMFLOW_LANG": "pl", "SOMFLOW_WORKSPACE": str(self.root)})
+        result = run_somflow(
+            *args,
+            cwd=self.root,
+            env={"SOMFLOW_TODAY": self.today, "SOMFLOW_LANG": "pl", "SOMFLOW_WORKSPACE": str(self.root)},
+        )
         if ok:
-            assert result.returncode == 0, f"somflow {' '.join(args)} → {result.returncode}\n{result.stdout}\n{result.stderr}"
+            assert result.returncode == 0, (
+                f"somflow {' '.join(args)} → {result.returncode}\n{result.stdout}\n{result.stderr}"
+            )
         return result
 
     def printed(self, output: str) -> list[Path]:
@@ -128,7 +134,9 @@ def vetting_week(office: Secretary) -> None:
     for n, page in enumerate(scan(anna)):
         save_jpeg(page, root / "inbox" / f"IMG_20261123_{n:03d}.jpg")
     ingest = office.run("ingest")
-    assert not list((root / "rejected").glob("*")), ingest.stdout + ingest.stderr + str(list((root / "rejected").glob("*.txt")))
+    assert not list((root / "rejected").glob("*")), (
+        ingest.stdout + ingest.stderr + str(list((root / "rejected").glob("*.txt")))
+    )
     assert not [p for p in (root / "inbox").iterdir() if p.is_file()], ingest.stdout
 
     for person in ("1", "2"):
@@ -136,7 +144,10 @@ def vetting_week(office: Secretary) -> None:
         for item in ("kraje", "standardy"):
             assert re.search(rf"{item}\s+.*otrzymano 2026-11-23 \[[0-9A-Z]{{26}}\]", shown), shown
 
-    for person, items in (("1", ["rspts", "rspts-pk", "krk"]), ("2", ["rspts", "rspts-pk", "krk", "rejestr-DE", "rejestr-GB"])):
+    for person, items in (
+        ("1", ["rspts", "rspts-pk", "krk"]),
+        ("2", ["rspts", "rspts-pk", "krk", "rejestr-DE", "rejestr-GB"]),
+    ):
         for item in items:
             office.run("vetting", "record", person, item, "--result", "brak-wpisu")
 
@@ -148,7 +159,12 @@ def vetting_week(office: Secretary) -> None:
     # Łucja's RSPTS answer saved from the browser: the result wraps between "NIE" and "FIGURUJE"
     browser_printout(
         root / "inbox" / "rps.ms.gov.pl - wynik.pdf",
-        ["Rejestr Sprawców Przestępstw na Tle Seksualnym – rejestr z dostępem ograniczonym", f"PESEL: {pesel(1992, 3, 4, '2468')}", "Osoba o podanym numerze PESEL NIE", "FIGURUJE w Rejestrze."],
+        [
+            "Rejestr Sprawców Przestępstw na Tle Seksualnym – rejestr z dostępem ograniczonym",
+            f"PESEL: {pesel(1992, 3, 4, '2468')}",
+            "Osoba o podanym numerze PESEL NIE",
+            "FIGURUJE w Rejestrze.",
+        ],
     )
     office.run("ingest")
     shown = office.run("vetting", "show", "3").stdout
@@ -172,7 +188,13 @@ def image_consent_for_class_3b(office: Secretary) -> None:
     listed = office.run("consent", "list").stdout
     assert listed.count("nie zwrócono") == 5, listed
     # in Polish alphabetical order, as the class register has them (Ćwik first, Żak last)
-    assert [re.sub(r"^nr \d+\s+", "", line).split(" (")[0] for line in listed.splitlines()] == ["Hanna Ćwik", "Ściborka Gąsiorowska", "Jan Łęcki", "Mikołaj Źrebiec", "Zofia Żak"]
+    assert [re.sub(r"^nr \d+\s+", "", line).split(" (")[0] for line in listed.splitlines()] == [
+        "Hanna Ćwik",
+        "Ściborka Gąsiorowska",
+        "Jan Łęcki",
+        "Mikołaj Źrebiec",
+        "Zofia Żak",
+    ]
 
     # two parents bring the form back; the secretary scans both (4 pages) into one PDF
     pages = scan([Path(merged)])
@@ -181,23 +203,57 @@ def image_consent_for_class_3b(office: Secretary) -> None:
     ingest = office.run("ingest")
     assert not list((root / "rejected").glob("*")), ingest.stdout + ingest.stderr
     listed = office.run("consent", "list").stdout
-    waiting = re.findall(r"^nr \d+\s+(.+?) \(3b\): brak zgody; zwrócony formularz czeka na wpisanie zaznaczeń$", listed, re.M)
+    waiting = re.findall(
+        r"^nr \d+\s+(.+?) \(3b\): brak zgody; zwrócony formularz czeka na wpisanie zaznaczeń$", listed, re.M
+    )
     assert waiting == ["Hanna Ćwik", "Ściborka Gąsiorowska"], listed  # the first two forms of the print
     assert listed.count("nie zwrócono") == 3, listed
 
     office.today = "2026-11-24"
     first, second = waiting
-    office.run("consent", "record", first, "--purpose", "wszystkie", "--photo", "wszystkie", "--channel", "website", "--channel", "social-media", "--child-view", "tak")
-    office.run("consent", "record", second, "--purpose", "wszystkie", "--photo", "wszystkie", "--channel", "website", "--child-view", "tak")
+    office.run(
+        "consent",
+        "record",
+        first,
+        "--purpose",
+        "wszystkie",
+        "--photo",
+        "wszystkie",
+        "--channel",
+        "website",
+        "--channel",
+        "social-media",
+        "--child-view",
+        "tak",
+    )
+    office.run(
+        "consent",
+        "record",
+        second,
+        "--purpose",
+        "wszystkie",
+        "--photo",
+        "wszystkie",
+        "--channel",
+        "website",
+        "--child-view",
+        "tak",
+    )
 
-    result = json.loads(office.run("consent", "check", "--group", "3b", "--channel", "social-media", "--date", "2026-12-10", "--json").stdout)
+    result = json.loads(
+        office.run(
+            "consent", "check", "--group", "3b", "--channel", "social-media", "--date", "2026-12-10", "--json"
+        ).stdout
+    )
     allowed = {row["name"]: (row["allowed"], row["reason"]) for row in result}
     assert len(allowed) == 5
     assert allowed[first] == (True, "zgoda do 2027-08-31")
     assert allowed[second][0] is False and "media" in allowed[second][1], allowed[second]
     assert [name for name, (ok, _) in allowed.items() if ok] == [first]
     assert sum(reason == "nie zwrócono zgody" for _, reason in allowed.values()) == 3
-    website = json.loads(office.run("consent", "check", "--group", "3b", "--channel", "website", "--date", "2026-12-10", "--json").stdout)
+    website = json.loads(
+        office.run("consent", "check", "--group", "3b", "--channel", "website", "--date", "2026-12-10", "--json").stdout
+    )
     assert sorted(row["name"] for row in website if row["allowed"]) == sorted(waiting)
     text = office.run("consent", "check", "--group", "3b", "--channel", "social-media", "--date", "2026-12-10").stdout
     assert first in text and "nie zwrócono zgody" in text
@@ -211,19 +267,49 @@ def case_id(listing: str) -> str:
 def niebieska_karta_over_christmas(office: Secretary) -> None:
     root = office.root
     note = payload()
-    note["notatka"].update(data_powziecia="2026-12-22", data_sporzadzenia="2026-12-22", czas_zdarzenia="weekend 19–20 grudnia 2026")
+    note["notatka"].update(
+        data_powziecia="2026-12-22", data_sporzadzenia="2026-12-22", czas_zdarzenia="weekend 19–20 grudnia 2026"
+    )
     (root / "notatka.yaml").write_text(yaml.safe_dump(note, allow_unicode=True, sort_keys=False), encoding="utf-8")
     office.today = "2026-12-22"
     office.run("nk", "new", "--data", "notatka.yaml")
     case = case_id(office.run("nk", "list").stdout)
 
     office.today = "2026-12-23"
-    started = office.run("nk", "step", case, "wszczecie", "--dnia", "2026-12-23", "--osoba", "Anna Kowalska, pedagog", "--rola", "pedagog_psycholog", "--obecna-osoba", "Łucja Żak", "--obecna-rola", "osoba_najblizsza").stdout
+    started = office.run(
+        "nk",
+        "step",
+        case,
+        "wszczecie",
+        "--dnia",
+        "2026-12-23",
+        "--osoba",
+        "Anna Kowalska, pedagog",
+        "--rola",
+        "pedagog_psycholog",
+        "--obecna-osoba",
+        "Łucja Żak",
+        "--obecna-rola",
+        "osoba_najblizsza",
+    ).stdout
     # 24.12 (Wigilia, a holiday from 2025), 25–27 and 1.01 are free: the 5th working day is Monday 4 January
     assert "termin 2027-01-04" in started, started
-    office.run("nk", "step", case, "nk-b", "--odbiorca", "Łucja Żak", "--odbiorca-rola", "rodzic", "--osoba", "Anna Kowalska, pedagog")
+    office.run(
+        "nk",
+        "step",
+        case,
+        "nk-b",
+        "--odbiorca",
+        "Łucja Żak",
+        "--odbiorca-rola",
+        "rodzic",
+        "--osoba",
+        "Anna Kowalska, pedagog",
+    )
     listing = office.run("nk", "list").stdout
-    assert "Niebieska Karta – A" in listing and "termin: 2027-01-04" in listing and "PO TERMINIE" not in listing, listing
+    assert "Niebieska Karta – A" in listing and "termin: 2027-01-04" in listing and "PO TERMINIE" not in listing, (
+        listing
+    )
 
     office.today = "2027-01-04"  # the last day: still on time
     assert "PO TERMINIE" not in office.run("nk", "list").stdout
@@ -231,7 +317,19 @@ def niebieska_karta_over_christmas(office: Secretary) -> None:
     listing = office.run("nk", "list").stdout
     assert re.search(r"termin: 2027-01-04\s+PO TERMINIE", listing), listing
     assert "Zofia" not in listing and "Żak" not in listing  # initials only on a shared screen
-    refused = office.run("nk", "step", case, "nk-a", "--dnia", "2027-01-07", "--sposob", "osobiscie", "--osoba", "Anna Kowalska, pedagog", ok=False)
+    refused = office.run(
+        "nk",
+        "step",
+        case,
+        "nk-a",
+        "--dnia",
+        "2027-01-07",
+        "--sposob",
+        "osobiscie",
+        "--osoba",
+        "Anna Kowalska, pedagog",
+        ok=False,
+    )
     assert refused.returncode == 2 and refused.stderr.strip(), refused  # a date in the future
 
 
@@ -278,8 +376,13 @@ def end_of_day_deadlines_status_and_reminders(office: Secretary, tmp_path: Path)
         first = office.run("remind")
         assert sink.messages, first.stdout + first.stderr
         assert sorted(m["To"] for m in sink.messages) == ["dyrektor@sp7.example.pl", "koordynator@sp7.example.pl"]
-        bodies = "\n".join(part.get_content() for m in sink.messages for part in m.walk() if part.get_content_type() == "text/plain")
-        assert "Przekazanie „Niebieskiej Karty – A” do Zespołu Interdyscyplinarnego" in bodies and "1 dzień po terminie" in bodies, bodies
+        bodies = "\n".join(
+            part.get_content() for m in sink.messages for part in m.walk() if part.get_content_type() == "text/plain"
+        )
+        assert (
+            "Przekazanie „Niebieskiej Karty – A” do Zespołu Interdyscyplinarnego" in bodies
+            and "1 dzień po terminie" in bodies
+        ), bodies
         assert "Weryfikacja osoby nr 3" in bodies and "klasa 3b, 3 z 5" in bodies
         for secret in ("Źdźbło", "Müller", pesel(1992, 3, 4, "2468")):
             assert secret not in bodies

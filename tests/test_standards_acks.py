@@ -70,7 +70,9 @@ def test_parent_form_names_the_child(somflow_cli, somflow_workspace):
     assert somflow_cli("standards", "ack", "print", "--group", "rodzice", "--out", str(out)).exit_code == 0
     text = pdftotext(out)
     assert "Oświadczenie rodzica/prawnego opiekuna" in text
-    assert "Ola Bąk" in text and "Zostałam/łem poinstruowana/y o konieczności i zasadach ich stosowania." in " ".join(text.split())
+    assert "Ola Bąk" in text and "Zostałam/łem poinstruowana/y o konieczności i zasadach ich stosowania." in " ".join(
+        text.split()
+    )
 
 
 def test_the_print_copy_for_two_parents_is_flattened(somflow_cli, somflow_workspace):
@@ -81,14 +83,27 @@ def test_the_print_copy_for_two_parents_is_flattened(somflow_cli, somflow_worksp
     assert somflow_cli("standards", "ack", "print", "--group", "rodzice", "--out", str(out)).exit_code == 0
     reader = PdfReader(out)
     assert len(reader.pages) == 2 and not reader.get_fields()
-    assert not [a for page in reader.pages for a in page.get("/Annots") or [] if a.get_object().get("/Subtype") == "/Widget"]
+    assert not [
+        a for page in reader.pages for a in page.get("/Annots") or [] if a.get_object().get("/Subtype") == "/Widget"
+    ]
     text = pdftotext(out)
     assert "Ola Bąk" in text and "Ida Żuk" in text  # the values are page content now
 
 
 def test_acknowledgment_recorded_by_hand_with_place_and_scope(somflow_cli):
     person = add(somflow_cli, "pracownicy", "Piotr Żak")
-    result = somflow_cli("standards", "ack", "record", person, "--date", "2026-09-02", "--place", "sala 12", "--scope", "szkolenie: Standardy, procedura NK")
+    result = somflow_cli(
+        "standards",
+        "ack",
+        "record",
+        person,
+        "--date",
+        "2026-09-02",
+        "--place",
+        "sala 12",
+        "--scope",
+        "szkolenie: Standardy, procedura NK",
+    )
     assert result.exit_code == 0, result.output
     assert missing_names(somflow_cli) == []
     assert "sala 12" in somflow_cli("standards", "ack", "list").output
@@ -105,7 +120,9 @@ def test_bad_input_is_refused_in_polish(somflow_cli, somflow_workspace, somflow_
     with pytest.raises(InvalidInput, match="nie może być puste"):
         somflow_cli("standards", "people", "add", " ", "--group", "rodzice")
     # The same from a terminal: exit code 2 and the Polish message, nothing written.
-    proc = somflow_proc("standards", "ack", "record", person, "--date", "2099-01-01", env={"SOMFLOW_WORKSPACE": str(somflow_workspace)})
+    proc = somflow_proc(
+        "standards", "ack", "record", person, "--date", "2099-01-01", env={"SOMFLOW_WORKSPACE": str(somflow_workspace)}
+    )
     assert proc.returncode == 2 and "Opcja --date: data 2099-01-01 jest w przyszłości." in proc.stderr
     assert missing_names(somflow_cli) == ["Piotr Żak"]
 
@@ -162,7 +179,12 @@ def test_every_message_has_an_english_entry(somflow_cli):
     catalogue = english_catalogue(Path(somflow_standards.__file__).parent)
     for source in Path(somflow_standards.__file__).parent.glob("*.py"):
         for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "_" and node.args and isinstance(node.args[0], ast.Constant):
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", None) == "_"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+            ):
                 assert node.args[0].value in catalogue, f"{source.name}: {node.args[0].value}"
     somflow_cli("standards", "people", "add", "Ewa Łoś", "--group", "pracownicy")
     assert "Version of the standards: 1" in somflow_cli("--lang", "en", "standards", "missing").output

@@ -16,9 +16,31 @@ def entries(cli) -> list[dict]:
 
 
 def test_entries_with_date_channel_summary_and_status(somflow_cli):
-    result = somflow_cli("standards", "register", "add", "--channel", "skrzynka", "--date", "2026-10-01", "--summary", "Uczeń zgłasza przezywanie na przerwach")
+    result = somflow_cli(
+        "standards",
+        "register",
+        "add",
+        "--channel",
+        "skrzynka",
+        "--date",
+        "2026-10-01",
+        "--summary",
+        "Uczeń zgłasza przezywanie na przerwach",
+    )
     assert result.exit_code == 0, result.output
-    somflow_cli("standards", "register", "add", "--channel", "ankieta", "--kind", "propozycja", "--date", "2026-10-02", "--summary", "Dodać zasady korzystania z telefonów")
+    somflow_cli(
+        "standards",
+        "register",
+        "add",
+        "--channel",
+        "ankieta",
+        "--kind",
+        "propozycja",
+        "--date",
+        "2026-10-02",
+        "--summary",
+        "Dodać zasady korzystania z telefonów",
+    )
     found = entries(somflow_cli)
     assert [(e["date"], e["channel"], e["kind"], e["status"]) for e in found] == [
         ("2026-10-01", "skrzynka", "zgloszenie", "nowe"),
@@ -44,10 +66,27 @@ def test_a_pesel_in_the_summary_is_refused(somflow_cli):
 def test_a_name_from_the_store_is_refused_unless_forced(somflow_cli):
     somflow_cli("standards", "people", "add", "Zosia Źrebiec", "--group", "dzieci", "--klasa", "1a")
     with pytest.raises(InvalidInput) as error:
-        somflow_cli("standards", "register", "add", "--channel", "osobiscie", "--summary", "Mama mówi, że ZREBIEC Zosia boi się wuefu")  # typed without Polish letters
+        somflow_cli(
+            "standards",
+            "register",
+            "add",
+            "--channel",
+            "osobiscie",
+            "--summary",
+            "Mama mówi, że ZREBIEC Zosia boi się wuefu",
+        )  # typed without Polish letters
     assert "imię i nazwisko osoby zapisanej w somflow" in str(error.value) and "Zosia" not in str(error.value)
     assert entries(somflow_cli) == []
-    result = somflow_cli("standards", "register", "add", "--channel", "osobiscie", "--force", "--summary", "Zosia Źrebiec z 1a — patronka konkursu")
+    result = somflow_cli(
+        "standards",
+        "register",
+        "add",
+        "--channel",
+        "osobiscie",
+        "--force",
+        "--summary",
+        "Zosia Źrebiec z 1a — patronka konkursu",
+    )
     assert result.exit_code == 0 and len(entries(somflow_cli)) == 1
 
 
@@ -68,4 +107,6 @@ def test_people_list_shows_person_numbers_taken_wherever_a_person_is_named(somfl
     assert line.startswith(f"nr {number} ") and number.isdigit()
     recorded = somflow_cli("standards", "ack", "record", number, "--date", "2026-09-02", "--place", "sala 12")
     assert recorded.exit_code == 0, recorded.output
-    assert "— potwierdził(a)" in next(entry for entry in somflow_cli("standards", "people", "list").output.splitlines() if "Anna Nowak" in entry)
+    assert "— potwierdził(a)" in next(
+        entry for entry in somflow_cli("standards", "people", "list").output.splitlines() if "Anna Nowak" in entry
+    )

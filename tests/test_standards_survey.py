@@ -23,7 +23,11 @@ def twenty_staff_csv(path):
                 row.append("tak" if n < 3 else ("" if n >= 18 else "Nie"))
             else:
                 row.append("Tak" if n < 20 - 2 * i else "nie")
-        row += ["ktoś krzyczał na dziecko" if n < 3 else "", "rozmowa z dyrekcją" if n == 0 else "", "Więcej szkoleń z reagowania" if n % 5 == 0 else ""]
+        row += [
+            "ktoś krzyczał na dziecko" if n < 3 else "",
+            "rozmowa z dyrekcją" if n == 0 else "",
+            "Więcej szkoleń z reagowania" if n % 5 == 0 else "",
+        ]
         rows.append(";".join(row))
     header = ";".join([*QUESTIONS, "naruszone_zasady", "podjete_dzialania", "uwagi"])
     path.write_text(header + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
@@ -52,12 +56,24 @@ def test_twenty_staff_answers_give_the_right_counts(somflow_cli, with_answers):
     assert texts["uwagi"] == ["Więcej szkoleń z reagowania"] * 4
 
     text = somflow_cli("standards", "survey", "summary").output
-    assert "Czy wie Pan/Pani, jak reagować na symptomy krzywdzenia dzieci?\n  Tak: 14, Nie: 6, brak odpowiedzi: 0" in text
+    assert (
+        "Czy wie Pan/Pani, jak reagować na symptomy krzywdzenia dzieci?\n  Tak: 14, Nie: 6, brak odpowiedzi: 0" in text
+    )
 
 
 def test_answers_typed_by_hand_and_question_by_question(somflow_cli):
     somflow_cli("standards", "survey", "start", "--survey", "rodzice", "--date", "2026-10-05")
-    result = somflow_cli("standards", "survey", "add", "--survey", "rodzice", "--answer", "zna_standardy=TAK", "--answer", "uwagi=Dobrze, że jest plakat")
+    result = somflow_cli(
+        "standards",
+        "survey",
+        "add",
+        "--survey",
+        "rodzice",
+        "--answer",
+        "zna_standardy=TAK",
+        "--answer",
+        "uwagi=Dobrze, że jest plakat",
+    )
     assert result.exit_code == 0, result.output
     result = somflow_cli("standards", "survey", "add", "--survey", "rodzice", input="nie\ntak\n\n\n")
     assert result.exit_code == 0, result.output
@@ -75,7 +91,10 @@ def test_a_bad_csv_imports_nothing_and_names_row_and_column(somflow_cli, somflow
     bad.write_text("zna_standardy,zna_polityke\ntak,nie\ntak,może\n", encoding="utf-8")
     with pytest.raises(InvalidInput) as error:
         somflow_cli("standards", "survey", "import", str(bad))
-    assert "Plik zle.csv, wiersz 3: pytanie zna_polityke: „może” nie jest dozwoloną odpowiedzią. Dozwolone: tak, nie." in error.value.messages
+    assert (
+        "Plik zle.csv, wiersz 3: pytanie zna_polityke: „może” nie jest dozwoloną odpowiedzią. Dozwolone: tak, nie."
+        in error.value.messages
+    )
     assert "Nic nie zaimportowano." in error.value.messages
     assert json.loads(somflow_cli("standards", "survey", "summary", "--json").output)["respondents"] == 0
 
@@ -91,7 +110,9 @@ def test_answers_stay_anonymous(somflow_cli, somflow_workspace):
     for _i in range(2):
         somflow_cli("standards", "survey", "add", "--answer", "zna_standardy=tak")
     stored = Workspace(somflow_workspace).store.query("survey_responses")
-    assert next(sorted(r) for r in stored) == sorted(["answers", "created", "id", "rev", "round", "schema", "source", "survey", "unit", "updated"])
+    assert next(sorted(r) for r in stored) == sorted(
+        ["answers", "created", "id", "rev", "round", "schema", "source", "survey", "unit", "updated"]
+    )
     # Two answers: too few to show without exposing single persons.
     summary = json.loads(somflow_cli("standards", "survey", "summary", "--json").output)
     assert summary["suppressed"] and all(not q["counts"] for q in summary["questions"])
@@ -99,7 +120,19 @@ def test_answers_stay_anonymous(somflow_cli, somflow_workspace):
 
 def test_report_pdf_has_its_sections_a_chart_and_the_figures(somflow_cli, with_answers, somflow_proc, tmp_path):
     ws = with_answers
-    somflow_cli("standards", "register", "add", "--channel", "email", "--kind", "propozycja", "--date", "2026-10-01", "--summary", "Dodać numer telefonu zaufania na plakacie")
+    somflow_cli(
+        "standards",
+        "register",
+        "add",
+        "--channel",
+        "email",
+        "--kind",
+        "propozycja",
+        "--date",
+        "2026-10-01",
+        "--summary",
+        "Dodać numer telefonu zaufania na plakacie",
+    )
     somflow_cli("standards", "people", "add", "Żaneta Grzębska", "--group", "pracownicy")
     # Case counts come from the other plugins' somflow_unit_summary (here a workspace plugin).
     (ws / "plugins").mkdir()
@@ -110,7 +143,9 @@ def test_report_pdf_has_its_sections_a_chart_and_the_figures(somflow_cli, with_a
     conclusions = ws / "wnioski.txt"
     conclusions.write_text("Szkolenie z reagowania na krzywdzenie w styczniu 2027.\n", encoding="utf-8")
     # One run from a terminal, as the coordinator would.
-    proc = somflow_proc("standards", "report", "--year", "2026", "--conclusions", str(conclusions), env={"SOMFLOW_WORKSPACE": str(ws)})
+    proc = somflow_proc(
+        "standards", "report", "--year", "2026", "--conclusions", str(conclusions), env={"SOMFLOW_WORKSPACE": str(ws)}
+    )
     assert proc.returncode == 0, proc.stderr
     pdf = ws / "reports" / "raport-standardy-2026.pdf"
     assert str(pdf) in proc.stdout
@@ -118,6 +153,7 @@ def test_report_pdf_has_its_sections_a_chart_and_the_figures(somflow_cli, with_a
     reader = PdfReader(pdf)
     pages = render_pages(pdf, tmp_path / "pages")
     assert len(pages) == len(reader.pages)
+
     # The chart is vector graphics: its green (fine) and red (a problem) bars are on a rendered page.
     def coloured(png, colour):
         from PIL import Image
@@ -125,7 +161,9 @@ def test_report_pdf_has_its_sections_a_chart_and_the_figures(somflow_cli, with_a
         with Image.open(png) as image:
             return sum(1 for pixel in image.convert("RGB").getdata() if pixel == colour)
 
-    assert any(coloured(page, (0x2E, 0x7D, 0x32)) > 200 and coloured(page, (0xC6, 0x28, 0x28)) > 20 for page in pages), "the report has no chart"
+    assert any(
+        coloured(page, (0x2E, 0x7D, 0x32)) > 200 and coloured(page, (0xC6, 0x28, 0x28)) > 20 for page in pages
+    ), "the report has no chart"
 
     text = " ".join(pdftotext(pdf, layout=False).split())
     for heading in (
@@ -139,11 +177,17 @@ def test_report_pdf_has_its_sections_a_chart_and_the_figures(somflow_cli, with_a
         assert heading in text
     assert "liczba ankiet: 20" in text
     assert "P4 Czy wie Pan/Pani, jak reagować na symptomy krzywdzenia dzieci? 14 6 0" in text
-    assert "P5 Czy zdarzyło się Panu/Pani zaobserwować naruszenie zasad zawartych w Standardach Ochrony Małoletnich przez innego pracownika? 3 15 2" in text
+    assert (
+        "P5 Czy zdarzyło się Panu/Pani zaobserwować naruszenie zasad zawartych w Standardach Ochrony Małoletnich przez innego pracownika? 3 15 2"
+        in text
+    )
     assert "propozycja zmiany Standardów 1" in text and "Dodać numer telefonu zaufania na plakacie" in text
     assert "pracownicy 1 0 1" in text
     assert "Szkolenie z reagowania na krzywdzenie w styczniu 2027." in text
-    assert "Ankieta: „Czy wie Pan/Pani, jak reagować na symptomy krzywdzenia dzieci?” — odpowiedzi wskazujące na problem: 6 z 20." in text
+    assert (
+        "Ankieta: „Czy wie Pan/Pani, jak reagować na symptomy krzywdzenia dzieci?” — odpowiedzi wskazujące na problem: 6 z 20."
+        in text
+    )
     assert "Otwarte sprawy NK 2" in text and "NK-A po terminie 0" in text
     assert "Brak potwierdzenia Standardów" not in text  # the plugin's own counts are not "cases"
     assert "Żaneta" not in text  # counts only, no names
@@ -173,10 +217,19 @@ def test_blank_questionnaires_print_with_the_seed_questions(somflow_cli, somflow
     assert "Pytania" not in text  # no heading of ours: the seed's questionnaire has none
 
 
-@pytest.mark.parametrize(("kind", "phrase"), [("Przedszkole Miejskie nr 3", "w przedszkolu"), ("placówka opiekuńczo-wychowawcza", "w placówce"), ("Liceum Ogólnokształcące", "w szkole")])
+@pytest.mark.parametrize(
+    ("kind", "phrase"),
+    [
+        ("Przedszkole Miejskie nr 3", "w przedszkolu"),
+        ("placówka opiekuńczo-wychowawcza", "w placówce"),
+        ("Liceum Ogólnokształcące", "w szkole"),
+    ],
+)
 def test_survey_wording_follows_the_unit_type(somflow_cli, somflow_workspace, kind, phrase):
     config = somflow_workspace / "somflow.toml"
-    config.write_text(config.read_text(encoding="utf-8").replace('kind = "szkoła podstawowa"', f'kind = "{kind}"'), encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace('kind = "szkoła podstawowa"', f'kind = "{kind}"'), encoding="utf-8"
+    )
     out = somflow_workspace / "ankiety.pdf"
     assert somflow_cli("standards", "survey", "print", "--out", str(out)).exit_code == 0
     text = " ".join(pdftotext(out, layout=False).split())
@@ -191,7 +244,12 @@ def test_report_is_what_a_head_reads(somflow_cli, with_answers, somflow_workspac
 
     ws = with_answers
     assert somflow_cli("standards", "people", "add", "Zuzanna Kwiatkowska", "--group", "dzieci").exit_code == 0
-    assert somflow_cli("standards", "survey", "add", "--answer", "naruszone_zasady=ktoś szarpał KWIATKOWSKA Zuzanna na przerwie").exit_code == 0
+    assert (
+        somflow_cli(
+            "standards", "survey", "add", "--answer", "naruszone_zasady=ktoś szarpał KWIATKOWSKA Zuzanna na przerwie"
+        ).exit_code
+        == 0
+    )
     result = somflow_cli("standards", "report", "--year", "2026")
     assert result.exit_code == 0, result.output
     text = " ".join(pdftotext(ws / "reports" / "raport-standardy-2026.pdf", layout=False).split())
@@ -212,5 +270,7 @@ def test_report_is_what_a_head_reads(somflow_cli, with_answers, somflow_workspac
     assert len(fine) == 5
     assert (fine[3], problem[3]) == (14, 6)  # P4: 14 tak (fine), 6 nie (a problem)
     assert (fine[4], problem[4]) == (15, 3)  # P5 "did you see a breach": 3 tak (a problem), 15 nie (fine)
-    assert chart.bars[0].fillColor == HexColor(report.GOOD_COLOUR) and chart.bars[1].fillColor == HexColor(report.BAD_COLOUR)
+    assert chart.bars[0].fillColor == HexColor(report.GOOD_COLOUR) and chart.bars[1].fillColor == HexColor(
+        report.BAD_COLOUR
+    )
     assert "Liczba odpowiedzi" in text  # the chart is drawn in the report

@@ -18,7 +18,21 @@ from somflow.cli import cli
 from somflow.lazy_commands import LazyCommand
 from somflow.plugins import PluginHost
 
-HEAVY = ("pikepdf", "pypdfium2", "reportlab", "cerberus", "holidays", "icalendar", "pypdf", "PIL", "zxingcpp", "yaml", "fontTools", "watchdog.observers", "ssl")
+HEAVY = (
+    "pikepdf",
+    "pypdfium2",
+    "reportlab",
+    "cerberus",
+    "holidays",
+    "icalendar",
+    "pypdf",
+    "PIL",
+    "zxingcpp",
+    "yaml",
+    "fontTools",
+    "watchdog.observers",
+    "ssl",
+)
 
 _PROBE = """
 import json, sys
@@ -33,7 +47,9 @@ print(json.dumps(sorted(sys.modules)), file=sys.stderr)
 
 
 def loaded_by(*args: str) -> set[str]:
-    result = subprocess.run([sys.executable, "-c", _PROBE, json.dumps(args)], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", _PROBE, json.dumps(args)], capture_output=True, text=True, check=True
+    )
     return set(json.loads(result.stderr.strip().splitlines()[-1]))
 
 
@@ -50,7 +66,14 @@ def test_version_imports_no_heavy_library_nor_the_plugins():
 def test_help_lists_every_command_without_importing_the_heavy_libraries(somflow_workspace):
     modules = loaded_by("--help")
     assert heavy(modules) == []
-    commands_modules = {"somflow.forms.commands", "somflow.inbox.review_cli", "somflow_image_consent.cli", "somflow_niebieska_karta.commands", "somflow_standards.cli", "somflow_vetting.commands"}
+    commands_modules = {
+        "somflow.forms.commands",
+        "somflow.inbox.review_cli",
+        "somflow_image_consent.cli",
+        "somflow_niebieska_karta.commands",
+        "somflow_standards.cli",
+        "somflow_vetting.commands",
+    }
     assert modules & commands_modules == set()
 
 

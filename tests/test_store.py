@@ -119,7 +119,9 @@ def test_audit_log_records_actions_never_values(open_store):
     store = open_store()
     doc = store.insert("people", {"pesel": "44051401359", "name": "Józef"})
     store.update("people", doc["id"], {"name": "Józefa"})
-    store.update("people", doc["id"], {"withdrawn": {"reason": "Józef to nie ta osoba"}}, action="withdraw")  # somflow.corrections
+    store.update(
+        "people", doc["id"], {"withdrawn": {"reason": "Józef to nie ta osoba"}}, action="withdraw"
+    )  # somflow.corrections
     store.delete("people", doc["id"])
     log = store.audit_log()
     assert [e["action"] for e in log] == ["insert", "update", "withdraw", "delete"]
@@ -203,7 +205,12 @@ def test_eight_processes_of_four_units_for_30_seconds_lose_nothing_and_see_only_
     units = ["sp1", "sp2", "p3", "ops4"]
     counters = {u: open_store(u).insert("counters", {"n": 0})["id"] for u in units}
     procs = [
-        (u, subprocess.Popen([sys.executable, str(UNIT_WRITER), store_url, u, "30", counters[u]], stdout=subprocess.PIPE, text=True))
+        (
+            u,
+            subprocess.Popen(
+                [sys.executable, str(UNIT_WRITER), store_url, u, "30", counters[u]], stdout=subprocess.PIPE, text=True
+            ),
+        )
         for u in units
         for _ in range(2)
     ]
@@ -252,6 +259,8 @@ def test_a_commit_cut_off_before_its_audit_lines_is_still_audited(open_tinydb_st
     reopened = open_tinydb_store()
     assert [e["id"] for e in reopened.audit_log()][-1] == lost["id"]  # readers see it already
     reopened.insert("records", {"n": 3})  # the next transaction writes it into the file
-    lines = (Path(tinydb_url).with_name(Path(tinydb_url).stem + ".audit.jsonl")).read_text(encoding="utf-8").splitlines()
+    lines = (
+        (Path(tinydb_url).with_name(Path(tinydb_url).stem + ".audit.jsonl")).read_text(encoding="utf-8").splitlines()
+    )
     assert [json.loads(line)["action"] for line in lines] == ["insert"] * 3
     assert len(reopened.audit_log()) == 3

@@ -44,8 +44,28 @@ def test_init_writes_a_valid_empty_store(somflow_workspace, tmp_path):
 
 @pytest.mark.parametrize(
     "content",
-    [b"", b" \n\t\r\n", b"[]", b"null", b'"tekst"', b'{"people": []}', b'{"people": {"01J": 5}}', b'{"_audit_tail": {}}', b"\xff\xfe{}"],
-    ids=["0 bytes", "whitespace", "list", "null", "string", "table is a list", "record is a number", "audit tail", "not utf-8"],
+    [
+        b"",
+        b" \n\t\r\n",
+        b"[]",
+        b"null",
+        b'"tekst"',
+        b'{"people": []}',
+        b'{"people": {"01J": 5}}',
+        b'{"_audit_tail": {}}',
+        b"\xff\xfe{}",
+    ],
+    ids=[
+        "0 bytes",
+        "whitespace",
+        "list",
+        "null",
+        "string",
+        "table is a list",
+        "record is a number",
+        "audit tail",
+        "not utf-8",
+    ],
 )
 def test_an_empty_or_wrong_shaped_store_is_refused_and_never_overwritten(somflow_workspace, monkeypatch, content):
     with_records(somflow_workspace)
@@ -89,7 +109,9 @@ def test_rotation_never_drops_the_last_copy_that_holds_records(somflow_workspace
         TinyDBStore(store_path(somflow_workspace), unit="sp7")
     kept = backups(somflow_workspace)
     assert full in kept and len(kept) == jsonfile.BACKUPS_KEPT + 1
-    assert [jsonfile.record_count(jsonfile.parse(b.read_bytes())) for b in kept[-jsonfile.BACKUPS_KEPT :]] == [0] * jsonfile.BACKUPS_KEPT
+    assert [jsonfile.record_count(jsonfile.parse(b.read_bytes())) for b in kept[-jsonfile.BACKUPS_KEPT :]] == [
+        0
+    ] * jsonfile.BACKUPS_KEPT
     store_path(somflow_workspace).write_bytes(b"")
     with pytest.raises(StoreCorrupt, match=f"Ostatnia dobra kopia: {full}"):  # the data, not the newest empty copy
         Workspace(somflow_workspace).store
@@ -129,14 +151,18 @@ def test_a_missing_store_with_backups_of_data_is_not_replaced_by_an_empty_one(so
     assert not store_path(somflow_workspace).exists()
 
 
-def test_temporary_copies_left_by_killed_commits_are_removed_at_start_and_reported_by_status(somflow_workspace, somflow_cli):
+def test_temporary_copies_left_by_killed_commits_are_removed_at_start_and_reported_by_status(
+    somflow_workspace, somflow_cli
+):
     with_records(somflow_workspace)
     data = store_path(somflow_workspace).parent
     left = [data / ".store.json.k1l2m3n4.tmp", data / ".store.json.x9_y8z7w.tmp"]
     for leftover in left:
         leftover.write_bytes(store_path(somflow_workspace).read_bytes())  # a full copy of the personal data
     old_backup_tmp = data / "backups" / ".store-20260101T000000000000.json.a1b2c3d4.tmp"
-    fresh_backup_tmp = data / "backups" / ".store-20260101T000001000000.json.b2c3d4e5.tmp"  # may be being written right now
+    fresh_backup_tmp = (
+        data / "backups" / ".store-20260101T000001000000.json.b2c3d4e5.tmp"
+    )  # may be being written right now
     for tmp in (old_backup_tmp, fresh_backup_tmp):
         tmp.write_bytes(b"{}")
     an_hour_ago = time.time() - 3600

@@ -40,7 +40,10 @@ def units(pg_server) -> SimpleNamespace:
     made = {unit: add_role(owner, unit, f"r{schema}_{unit}") for unit in ("a", "b")}
     made["gmina"] = add_role(owner, None, f"r{schema}_gmina")
     stores = {unit: PostgresStore(made[unit].dsn, unit=unit, password=password(made[unit])) for unit in ("a", "b")}
-    docs = {unit: stores[unit].insert("children", {"imie": f"Dziecko {unit}", "pesel": "44051401359"}) for unit in ("a", "b")}
+    docs = {
+        unit: stores[unit].insert("children", {"imie": f"Dziecko {unit}", "pesel": "44051401359"})
+        for unit in ("a", "b")
+    }
     yield SimpleNamespace(url=url, owner=owner, roles=made, stores=stores, docs=docs)
     for store in (*stores.values(), owner):
         store.close()
@@ -115,10 +118,13 @@ def test_the_municipality_role_reads_every_unit_and_writes_nothing(units):
     assert units.stores["a"].count("children") == 1 and units.stores["b"].count("children") == 1
 
 
-def test_summaries_from_a_unit_show_only_that_unit_and_the_municipality_sees_all(units, somflow_workspace, somflow_cli, monkeypatch):
+def test_summaries_from_a_unit_show_only_that_unit_and_the_municipality_sees_all(
+    units, somflow_workspace, somflow_cli, monkeypatch
+):
     use_postgres(somflow_workspace, units.roles["a"].dsn, 'password_env = "SOMFLOW_TEST_PGPASSWORD"\n')
     (somflow_workspace / "somflow.toml").write_text(
-        (somflow_workspace / "somflow.toml").read_text(encoding="utf-8").replace('unit = "sp7"', 'unit = "a"'), encoding="utf-8"
+        (somflow_workspace / "somflow.toml").read_text(encoding="utf-8").replace('unit = "sp7"', 'unit = "a"'),
+        encoding="utf-8",
     )
     monkeypatch.setenv("SOMFLOW_TEST_PGPASSWORD", password(units.roles["a"]))
     result = somflow_cli("report", "units", "--csv")
@@ -128,7 +134,9 @@ def test_summaries_from_a_unit_show_only_that_unit_and_the_municipality_sees_all
         somflow_cli("report", "units", "--unit", "b")
 
     toml = somflow_workspace / "somflow.toml"
-    toml.write_text(toml.read_text(encoding="utf-8").replace(units.roles["a"].dsn, units.roles["gmina"].dsn), encoding="utf-8")
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace(units.roles["a"].dsn, units.roles["gmina"].dsn), encoding="utf-8"
+    )
     monkeypatch.setenv("SOMFLOW_TEST_PGPASSWORD", password(units.roles["gmina"]))
     result = somflow_cli("report", "units", "--csv")
     assert result.exit_code == 0, result.output
@@ -137,11 +145,13 @@ def test_summaries_from_a_unit_show_only_that_unit_and_the_municipality_sees_all
 
 def test_a_unit_role_with_another_unit_in_somflow_toml_is_refused(units):
     role = units.roles["a"]
-    with pytest.raises(StoreError, match="należy do jednostki a, a w somflow.toml jest unit = \"b\""):
+    with pytest.raises(StoreError, match='należy do jednostki a, a w somflow.toml jest unit = "b"'):
         PostgresStore(role.dsn, unit="b", password=password(role))
 
 
-def test_add_role_command_writes_the_password_only_to_an_owner_only_file(units, somflow_workspace, somflow_cli, tmp_path):
+def test_add_role_command_writes_the_password_only_to_an_owner_only_file(
+    units, somflow_workspace, somflow_cli, tmp_path
+):
     use_postgres(somflow_workspace, units.url)
     pgpass = tmp_path / "pgpass"
     schema = units.url.rsplit("search_path%3D", 1)[1]
@@ -165,13 +175,17 @@ def test_add_role_command_writes_the_password_only_to_an_owner_only_file(units, 
 
 def test_the_security_migration_upgrades_an_old_database_and_can_run_again(units, somflow_workspace, somflow_cli):
     def policies() -> list[tuple]:
-        rows = units.owner._execute("SELECT tablename, policyname, cmd, qual, with_check FROM pg_policies WHERE schemaname = current_schema() ORDER BY 1, 2")
+        rows = units.owner._execute(
+            "SELECT tablename, policyname, cmd, qual, with_check FROM pg_policies WHERE schemaname = current_schema() ORDER BY 1, 2"
+        )
         return rows.fetchall()
 
     before = policies()
     conn = units.owner._connection()
     with conn.transaction():  # back to layout 1: policies on the declared unit only, no role map
-        conn.execute("DROP POLICY somflow_municipality ON somflow_records; DROP POLICY somflow_municipality ON somflow_audit")
+        conn.execute(
+            "DROP POLICY somflow_municipality ON somflow_records; DROP POLICY somflow_municipality ON somflow_audit"
+        )
         conn.execute("DROP POLICY somflow_unit ON somflow_units; ALTER TABLE somflow_units DISABLE ROW LEVEL SECURITY")
         conn.execute("UPDATE somflow_meta SET value = '1' WHERE key = 'schema'")
     assert policies() != before
@@ -193,7 +207,9 @@ def test_only_the_tables_owner_secures_or_adds_roles(units):
         add_role(units.stores["a"], "b2")
 
 
-def test_a_unit_migrates_its_tinydb_file_with_its_own_role_and_no_other_unit(units, somflow_workspace, somflow_cli, monkeypatch):
+def test_a_unit_migrates_its_tinydb_file_with_its_own_role_and_no_other_unit(
+    units, somflow_workspace, somflow_cli, monkeypatch
+):
     toml = somflow_workspace / "somflow.toml"
     toml.write_text(toml.read_text(encoding="utf-8").replace('unit = "sp7"', 'unit = "a"'), encoding="utf-8")
     Workspace(somflow_workspace).store.insert("sample_children", {"imie": "Z pliku"})

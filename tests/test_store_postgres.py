@@ -28,7 +28,9 @@ def pg_url(pg_server) -> str:
 def use_postgres(root: Path, url: str, extra: str = "") -> None:
     """Point the workspace's somflow.toml at PostgreSQL, as a municipal IT person would."""
     toml = root / "somflow.toml"
-    toml.write_text(toml.read_text(encoding="utf-8") + f'\n[store]\nbackend = "postgres"\ndsn = "{url}"\n{extra}', encoding="utf-8")
+    toml.write_text(
+        toml.read_text(encoding="utf-8") + f'\n[store]\nbackend = "postgres"\ndsn = "{url}"\n{extra}', encoding="utf-8"
+    )
 
 
 def file_state(path: Path) -> tuple[str, int]:
@@ -110,7 +112,10 @@ def test_password_in_somflow_toml_is_refused(somflow_workspace, pg_url):
 
 def test_dsn_from_environment_and_status_on_postgres(somflow_workspace, pg_url, monkeypatch, somflow_cli):
     toml = somflow_workspace / "somflow.toml"
-    toml.write_text(toml.read_text(encoding="utf-8") + '\n[store]\nbackend = "postgres"\ndsn_env = "SOMFLOW_DSN"\n', encoding="utf-8")
+    toml.write_text(
+        toml.read_text(encoding="utf-8") + '\n[store]\nbackend = "postgres"\ndsn_env = "SOMFLOW_DSN"\n',
+        encoding="utf-8",
+    )
     monkeypatch.setenv("SOMFLOW_DSN", pg_url)
     ws = Workspace(somflow_workspace)
     ws.store.insert("sample_staff", {"imie": "Żaneta"})
@@ -130,7 +135,10 @@ def fill_demo(root: Path) -> dict[str, int]:
     with store.transaction():
         for i in range(30):
             store.insert("sample_children", {"imie": f"Zośka {i}", "pesel": "44051401359", "grupa": f"{i % 3}a"})
-        staff = [store.insert("sample_staff", {"imie": "Łucja", "items": [{"name": "krk", "status": "missing"}]}) for _ in range(7)]
+        staff = [
+            store.insert("sample_staff", {"imie": "Łucja", "items": [{"name": "krk", "status": "missing"}]})
+            for _ in range(7)
+        ]
     store.update("sample_staff", staff[0]["id"], {"items": [{"name": "krk", "status": "received"}]})
     store.delete("sample_staff", staff[1]["id"])
     other = open_store(str(root / "data" / "store.json"), root, "inna")  # a second unit in the same file
@@ -163,7 +171,9 @@ def test_migrate_copies_verifies_repeats_and_leaves_tinydb_untouched(somflow_wor
     use_postgres(somflow_workspace, pg_url)
     after_status = run_somflow("status", cwd=somflow_workspace)
     strip = lambda out: [line for line in out.splitlines() if not line.startswith("Magazyn danych")]  # noqa: E731
-    assert strip(after_status.stdout) == strip(before_status.stdout) and "Zbiór sample_children: 30" in after_status.stdout
+    assert (
+        strip(after_status.stdout) == strip(before_status.stdout) and "Zbiór sample_children: 30" in after_status.stdout
+    )
     pg.close()
 
 
@@ -177,14 +187,19 @@ def test_migrate_stops_on_changed_records_and_writes_nothing(somflow_workspace, 
     Workspace(somflow_workspace).store.insert("sample_children", {"imie": "nowe w pliku"})
     before = file_state(source)
     result = run_somflow("store", "migrate", "--to", pg_url, cwd=somflow_workspace)
-    assert result.returncode == 3 and "Zbiór sample_children: 1 rekord jest już w bazie PostgreSQL z inną treścią" in result.stderr
+    assert (
+        result.returncode == 3
+        and "Zbiór sample_children: 1 rekord jest już w bazie PostgreSQL z inną treścią" in result.stderr
+    )
     assert pg.count("sample_children") == 30  # the new file record was not copied either: one transaction
     assert file_state(source) == before
     pg.close()
 
 
 def test_migrate_refuses_a_password_on_the_command_line(somflow_workspace, pg_url):
-    result = run_somflow("store", "migrate", "--to", pg_url.replace("somflow@", "somflow:tajne@"), cwd=somflow_workspace)
+    result = run_somflow(
+        "store", "migrate", "--to", pg_url.replace("somflow@", "somflow:tajne@"), cwd=somflow_workspace
+    )
     assert result.returncode == 1 and "PGPASSWORD" in result.stderr
 
 
@@ -205,8 +220,14 @@ def test_report_units_lists_counts_per_unit_without_personal_data(somflow_worksp
     assert lines[0].startswith("Jednostka") and "Rekordy" in lines[0]  # plugins add their own columns
     assert [line.split()[:1] for line in lines[2:]] == [["mops"], ["p12"], ["sp7"]]
     assert "Józefina" not in result.stdout and "44051401359" not in result.stdout
-    assert column(run_somflow("report", "units", "--csv", cwd=somflow_workspace).stdout, "Rekordy") == {"mops": "1", "p12": "6", "sp7": "4"}
-    assert column(run_somflow("report", "units", "--csv", "--unit", "p12", cwd=somflow_workspace).stdout, "Rekordy") == {"p12": "6"}
+    assert column(run_somflow("report", "units", "--csv", cwd=somflow_workspace).stdout, "Rekordy") == {
+        "mops": "1",
+        "p12": "6",
+        "sp7": "4",
+    }
+    assert column(
+        run_somflow("report", "units", "--csv", "--unit", "p12", cwd=somflow_workspace).stdout, "Rekordy"
+    ) == {"p12": "6"}
     english = run_somflow("--lang", "en", "report", "units", cwd=somflow_workspace)
     assert english.stdout.split()[0] == "Unit" and "Records" in english.stdout.splitlines()[0]
 
@@ -284,10 +305,25 @@ def test_a_migrated_demo_workspace_answers_the_same_on_both_backends(somflow_wor
     listed = run_somflow("--help", cwd=somflow_workspace).stdout
     commands = [["status"]] + [cmd for cmd in (["deadlines"], ["vetting", "status"]) if f"  {cmd[0]} " in listed]
     if ["vetting", "status"] in commands:  # real plugin data: people to vet, one register check recorded
-        for _n, (imie, pesel, start) in enumerate((("Łucja", "44051401359", "2026-12-01"), ("Źenon", "85031207895", "2027-01-11")), 1):
+        for _n, (imie, pesel, start) in enumerate(
+            (("Łucja", "44051401359", "2026-12-01"), ("Źenon", "85031207895", "2027-01-11")), 1
+        ):
             added = run_somflow(
-                "vetting", "add", "--imie", imie, "--nazwisko", "Gęślak", "--pesel", pesel,
-                "--umowa", "umowa-o-prace", "--rola", "nauczyciel", "--start", start, cwd=somflow_workspace,
+                "vetting",
+                "add",
+                "--imie",
+                imie,
+                "--nazwisko",
+                "Gęślak",
+                "--pesel",
+                pesel,
+                "--umowa",
+                "umowa-o-prace",
+                "--rola",
+                "nauczyciel",
+                "--start",
+                start,
+                cwd=somflow_workspace,
             )
             assert added.returncode == 0, added.stderr
         recorded = run_somflow("vetting", "record", "1", "krk", "--result", "brak-wpisu", cwd=somflow_workspace)
@@ -336,7 +372,9 @@ def test_text_postgresql_cannot_hold_is_refused_in_polish_and_nothing_is_written
 
 def test_paths_store_may_name_the_database_directly(somflow_workspace, pg_url, somflow_cli):
     toml = somflow_workspace / "somflow.toml"
-    toml.write_text(toml.read_text(encoding="utf-8").replace('store = "data/store.json"', f'store = "{pg_url}"'), encoding="utf-8")
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace('store = "data/store.json"', f'store = "{pg_url}"'), encoding="utf-8"
+    )
     Workspace(somflow_workspace).store.insert("sample_children", {"n": 1})
     result = somflow_cli("status")
     assert "Magazyn danych: postgresql://somflow@" in result.output and "Zbiór sample_children: 1" in result.output

@@ -43,14 +43,28 @@ def _normal(text: str) -> str:
 
 
 def _pdftotext(path: Path) -> str:
-    return subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True, encoding="utf-8").stdout
+    return subprocess.run(
+        ["pdftotext", str(path), "-"], check=True, capture_output=True, text=True, encoding="utf-8"
+    ).stdout
 
 
 def _setup(root: Path, cli) -> tuple[int, str]:
     with (root / "somflow.toml").open("a", encoding="utf-8") as f:
         f.write('\n[vetting]\ncountries_without_register = ["XQ"]\n\n[vetting.countries]\nXQ = "Państwo Testowe"\n')
     pesel = make_pesel(date(1987, 4, 30))
-    nr = add_person(cli, "--imie", "Łucja", "--nazwisko", "Żądło", "--pesel", pesel, "--umowa", "wolontariat", "--kraje", "Państwo Testowe")
+    nr = add_person(
+        cli,
+        "--imie",
+        "Łucja",
+        "--nazwisko",
+        "Żądło",
+        "--pesel",
+        pesel,
+        "--umowa",
+        "wolontariat",
+        "--kraje",
+        "Państwo Testowe",
+    )
     return nr, pesel
 
 
@@ -123,18 +137,28 @@ def test_register_printouts_without_code_are_claimed(somflow_workspace, somflow_
     inbox = somflow_workspace / "inbox"
     printout(
         inbox / "rps-ograniczony.pdf",
-        ["Rejestr Sprawców Przestępstw na Tle Seksualnym – Rejestr z dostępem ograniczonym", f"PESEL: {pesel}", NO_ENTRY + "."],
+        [
+            "Rejestr Sprawców Przestępstw na Tle Seksualnym – Rejestr z dostępem ograniczonym",
+            f"PESEL: {pesel}",
+            NO_ENTRY + ".",
+        ],
     )
     result = somflow_cli("ingest")
     assert result.exit_code == 0, result.output
     person = status(somflow_cli)[nr]
-    assert "rspts" in person["missing"] and person["awaiting_confirmation"] == ["rspts"]  # a printout is evidence, not a result
+    assert "rspts" in person["missing"] and person["awaiting_confirmation"] == [
+        "rspts"
+    ]  # a printout is evidence, not a result
     assert somflow_cli("vetting", "confirm", f"{nr}/rspts", "--as", "kadry", "--yes").exit_code == 0
     person = status(somflow_cli)[nr]
     assert "rspts" not in person["missing"] and person["state"] == "niekompletny"
     printout(
         inbox / "rps-komisja.pdf",
-        ["Rejestr osób, w stosunku do których Państwowa Komisja wydała postanowienie o wpisie", f"PESEL: {pesel}", "Wynik: FIGURUJE"],
+        [
+            "Rejestr osób, w stosunku do których Państwowa Komisja wydała postanowienie o wpisie",
+            f"PESEL: {pesel}",
+            "Wynik: FIGURUJE",
+        ],
     )
     assert somflow_cli("ingest").exit_code == 0
     assert status(somflow_cli)[nr]["state"] == "niekompletny"  # nobody blocked by a printout alone
@@ -150,16 +174,30 @@ def test_no_hit_split_over_two_lines_does_not_block(somflow_workspace, somflow_c
     """'NIE' ending one line and 'FIGURUJE' the next (pdfium joins them with CR LF), or spaced out: no entry, not a hit."""
     nr, pesel = _setup(somflow_workspace, somflow_cli)
     inbox = somflow_workspace / "inbox"
-    printout(inbox / "rps.pdf", ["Rejestr Sprawców Przestępstw na Tle Seksualnym", f"PESEL: {pesel}", "Wynik: osoba NIE", "FIGURUJE w Rejestrze."])
+    printout(
+        inbox / "rps.pdf",
+        [
+            "Rejestr Sprawców Przestępstw na Tle Seksualnym",
+            f"PESEL: {pesel}",
+            "Wynik: osoba NIE",
+            "FIGURUJE w Rejestrze.",
+        ],
+    )
     printout(inbox / "rps-pk.pdf", ["Rejestr – Państwowa Komisja", f"PESEL: {pesel}", "Wynik:   NIE   FIGURUJE"])
     assert somflow_cli("ingest").exit_code == 0
     record = stored_nr(somflow_workspace, nr)
-    assert {key: entry["result"] for key, entry in record["pending"].items()} == {"rspts": "brak-wpisu", "rspts-pk": "brak-wpisu"}
+    assert {key: entry["result"] for key, entry in record["pending"].items()} == {
+        "rspts": "brak-wpisu",
+        "rspts-pk": "brak-wpisu",
+    }
 
 
 def test_printout_of_an_unknown_person_is_not_claimed(somflow_workspace, somflow_cli):
     _setup(somflow_workspace, somflow_cli)
-    printout(somflow_workspace / "inbox" / "obcy.pdf", ["Rejestr Sprawców Przestępstw na Tle Seksualnym", f"PESEL: {make_pesel(date(1960, 1, 1))}", NO_ENTRY])
+    printout(
+        somflow_workspace / "inbox" / "obcy.pdf",
+        ["Rejestr Sprawców Przestępstw na Tle Seksualnym", f"PESEL: {make_pesel(date(1960, 1, 1))}", NO_ENTRY],
+    )
     with pytest.raises(SomflowError, match="Nie przyjęto plików: 1"):
         somflow_cli("ingest")
     assert list((somflow_workspace / "rejected").glob("obcy*"))
@@ -173,7 +211,10 @@ def test_countries_declaration_states_none_or_countries(somflow_workspace, somfl
     assert "Sekcja II, pole „brak — nie zamieszkiwałem/am w takich państwach”: zaznaczono „brak”" in result.output
     neither = tmp_path / "nic.yaml"
     neither.write_text("imie_nazwisko: Anna Zięba\n", encoding="utf-8")
-    assert "zaznacz „brak” albo wpisz" in somflow_cli("fill", "oswiadczenie-o-krajach-zamieszkania", "--data", str(neither)).output
+    assert (
+        "zaznacz „brak” albo wpisz"
+        in somflow_cli("fill", "oswiadczenie-o-krajach-zamieszkania", "--data", str(neither)).output
+    )
 
 
 def test_declaration_filled_with_somflow_fill_is_matched_by_its_country(somflow_workspace, somflow_cli, tmp_path):
@@ -181,7 +222,9 @@ def test_declaration_filled_with_somflow_fill_is_matched_by_its_country(somflow_
     person = stored_nr(somflow_workspace, nr)
     data = tmp_path / "dane.yaml"
     data.write_text("imie_nazwisko: Łucja Żądło\npanstwo: Państwo Testowe\n", encoding="utf-8")
-    filled = somflow_cli("fill", "oswiadczenie-o-niekaralnosci", "--data", str(data), "--record", f"staff:{person['id']}")
+    filled = somflow_cli(
+        "fill", "oswiadczenie-o-niekaralnosci", "--data", str(data), "--record", f"staff:{person['id']}"
+    )
     assert filled.exit_code == 0, filled.output
     (doc,) = Workspace(somflow_workspace).store.query("documents", {"form": "oswiadczenie-o-niekaralnosci"})
     save_pdf(rasterise(somflow_workspace / doc["file"]), somflow_workspace / "inbox" / "skan.pdf")

@@ -25,7 +25,14 @@ def _csv(rows: list[dict[str, str]], delimiter: str = ";") -> str:
 
 
 def _row(first: str, last: str, born: date, **extra: str) -> dict[str, str]:
-    return {"imie": first, "nazwisko": last, "pesel": make_pesel(born), "umowa": "umowa o pracę", "rola": "nauczyciel", **extra}
+    return {
+        "imie": first,
+        "nazwisko": last,
+        "pesel": make_pesel(born),
+        "umowa": "umowa o pracę",
+        "rola": "nauczyciel",
+        **extra,
+    }
 
 
 STAFF = [
@@ -85,7 +92,10 @@ def test_windows_excel_export_in_cp1250_and_polish_headers(somflow_workspace, so
     assert "Łęcka" in somflow_cli("vetting", "show", "1").output
 
 
-@pytest.mark.parametrize("start_header", ["Data rozpoczęcia pracy", "Data zatrudnienia", "Początek pracy", "Planowany początek pracy z dziećmi"])
+@pytest.mark.parametrize(
+    "start_header",
+    ["Data rozpoczęcia pracy", "Data zatrudnienia", "Początek pracy", "Planowany początek pracy z dziećmi"],
+)
 def test_hr_export_names_the_first_day_its_own_way(somflow_workspace, somflow_cli, tmp_path, start_header):
     text = f"Imię\tNazwisko\tPESEL\tRodzaj umowy\t{start_header}\tObywatelstwa\tKraje zamieszkania\r\n"
     text += f"Piotr\tŚwiątek\t{make_pesel(date(1992, 3, 4))}\tzlecenie\t1.12.2026\tPolska\tNiemcy; Francja\r\n"
@@ -135,7 +145,13 @@ def test_pesel_checks(born, check_ok, message):
 
 @pytest.mark.parametrize(
     ("value", "message"),
-    [("8503141234", "11 cyfr"), ("85031412345x", "tylko cyfry"), ("8502311234" + stdnum_pesel.calc_check_digit("8502311234"), "nieistniejącą datę"), ("85 031412345", "cyfra kontrolna"), ("85/031412345", "tylko cyfry")],
+    [
+        ("8503141234", "11 cyfr"),
+        ("85031412345x", "tylko cyfry"),
+        ("8502311234" + stdnum_pesel.calc_check_digit("8502311234"), "nieistniejącą datę"),
+        ("85 031412345", "cyfra kontrolna"),
+        ("85/031412345", "tylko cyfry"),
+    ],
 )
 def test_pesel_format_errors(value, message):
     _born, problem = check_pesel(value, TODAY)
@@ -144,12 +160,34 @@ def test_pesel_format_errors(value, message):
 
 def test_birth_date_must_agree_with_pesel(somflow_cli):
     result = somflow_cli(
-        "vetting", "add", "--imie", "Anna", "--nazwisko", "Zięba", "--pesel", make_pesel(date(1985, 3, 14)), "--data-urodzenia", "14.03.1986", "--umowa", "zlecenie"
+        "vetting",
+        "add",
+        "--imie",
+        "Anna",
+        "--nazwisko",
+        "Zięba",
+        "--pesel",
+        make_pesel(date(1985, 3, 14)),
+        "--data-urodzenia",
+        "14.03.1986",
+        "--umowa",
+        "zlecenie",
     )
     assert result.exit_code == 2
     assert "Pole „Data urodzenia”: data urodzenia nie zgadza się z datą zapisaną w numerze PESEL" in result.output
     ok = somflow_cli(
-        "vetting", "add", "--imie", "Anna", "--nazwisko", "Zięba", "--pesel", make_pesel(date(1985, 3, 14)), "--data-urodzenia", "14.03.1985", "--umowa", "zlecenie"
+        "vetting",
+        "add",
+        "--imie",
+        "Anna",
+        "--nazwisko",
+        "Zięba",
+        "--pesel",
+        make_pesel(date(1985, 3, 14)),
+        "--data-urodzenia",
+        "14.03.1985",
+        "--umowa",
+        "zlecenie",
     )
     assert ok.exit_code == 0, ok.output
 
@@ -234,7 +272,10 @@ def test_lost_leading_zero_and_bad_dates_name_row_and_column(somflow_workspace, 
 
 
 def test_messages_name_the_column_as_the_file_writes_it(somflow_workspace, somflow_cli, tmp_path):
-    text = "Imię;Nazwisko;PESEL;Rodzaj umowy;Data rozpoczęcia\n" + f"Ala;Kot;{make_pesel(date(1990, 1, 2), check_ok=False)};praca;31.9.2026\n"
+    text = (
+        "Imię;Nazwisko;PESEL;Rodzaj umowy;Data rozpoczęcia\n"
+        + f"Ala;Kot;{make_pesel(date(1990, 1, 2), check_ok=False)};praca;31.9.2026\n"
+    )
     path = tmp_path / "kadry.csv"
     path.write_text(text, encoding="utf-8")
     result = somflow_cli("vetting", "import", str(path))

@@ -22,7 +22,9 @@ NO_ENTRY = "W Rejestrze nie ma informacji o osobach, dla których są spełnione
 @pytest.fixture
 def person(somflow_cli) -> tuple[int, str]:
     pesel = make_pesel(date(1987, 4, 30))
-    return add_person(somflow_cli, "--imie", "Łucja", "--nazwisko", "Żądło", "--pesel", pesel, "--umowa", "wolontariat"), pesel
+    return add_person(
+        somflow_cli, "--imie", "Łucja", "--nazwisko", "Żądło", "--pesel", pesel, "--umowa", "wolontariat"
+    ), pesel
 
 
 @pytest.fixture
@@ -35,7 +37,9 @@ def record_of(root, nr: int) -> dict:
     return stored_nr(root, nr)
 
 
-def test_a_forged_figuruje_from_the_inbox_blocks_nobody_until_confirmed(somflow_workspace, somflow_cli, person, terminal):
+def test_a_forged_figuruje_from_the_inbox_blocks_nobody_until_confirmed(
+    somflow_workspace, somflow_cli, person, terminal
+):
     nr, pesel = person
     printout(somflow_workspace / "inbox" / "wydruk.pdf", [RSPTS, f"PESEL: {pesel}", "Wynik: FIGURUJE"])
     assert somflow_cli("ingest").exit_code == 0
@@ -53,14 +57,33 @@ def test_a_forged_figuruje_from_the_inbox_blocks_nobody_until_confirmed(somflow_
     no_role = somflow_cli("vetting", "confirm", f"{nr}/rspts")
     assert no_role.exit_code == 2 and "--as kadry albo --as dyrektor" in no_role.output
     answered_no = somflow_cli("vetting", "confirm", f"{nr}/rspts", "--as", "kadry", input="n\n")
-    assert answered_no.exit_code == 1 and "Nic nie zapisano" in answered_no.output and "odczytany wynik: FIGURUJE" in answered_no.output
+    assert (
+        answered_no.exit_code == 1
+        and "Nic nie zapisano" in answered_no.output
+        and "odczytany wynik: FIGURUJE" in answered_no.output
+    )
     no_reason = somflow_cli("vetting", "confirm", f"{nr}/rspts", "--as", "kadry", "--reject")
     assert no_reason.exit_code == 2 and "powód" in no_reason.output
-    rejected = somflow_cli("vetting", "confirm", f"{nr}/rspts", "--as", "kadry", "--by", "Anna Kadrowa", "--reject", "--reason", "brak takiego zapytania w rejestrze")
+    rejected = somflow_cli(
+        "vetting",
+        "confirm",
+        f"{nr}/rspts",
+        "--as",
+        "kadry",
+        "--by",
+        "Anna Kadrowa",
+        "--reject",
+        "--reason",
+        "brak takiego zapytania w rejestrze",
+    )
     assert rejected.exit_code == 0, rejected.output
     record = record_of(somflow_workspace, nr)
     assert record["pending"] == {} and not record["blocked"] and "rspts" not in record["items"]
-    assert record["rejected_printouts"][0]["rejected"] == {**record["rejected_printouts"][0]["rejected"], "by": "Anna Kadrowa", "role": "kadry"}
+    assert record["rejected_printouts"][0]["rejected"] == {
+        **record["rejected_printouts"][0]["rejected"],
+        "by": "Anna Kadrowa",
+        "role": "kadry",
+    }
     assert Workspace(somflow_workspace).store.audit_log()[-1]["action"] == "reject"
     assert "Wydruki z rejestrów do potwierdzenia" not in somflow_cli("status").output
 
@@ -69,16 +92,29 @@ def test_confirming_records_who_what_and_the_verification_number(somflow_workspa
     nr, pesel = person
     printout(
         somflow_workspace / "inbox" / "rps.pdf",
-        [RSPTS, "Identyfikator zapytania: RPS/2025/00123-A", "Data wygenerowania: 20.11.2025", f"PESEL: {pesel}", NO_ENTRY],
+        [
+            RSPTS,
+            "Identyfikator zapytania: RPS/2025/00123-A",
+            "Data wygenerowania: 20.11.2025",
+            f"PESEL: {pesel}",
+            NO_ENTRY,
+        ],
     )
     assert somflow_cli("ingest").exit_code == 0
     listed = somflow_cli("vetting", "confirm")
     assert f"{nr}/rspts" in listed.output and "RPS/2025/00123-A" in listed.output and pesel not in listed.output
     not_the_head = somflow_cli("vetting", "confirm", str(nr), "--as", "dyrektor", "--by", "Jan Dyrektor", input="t\n")
     assert not_the_head.exit_code == 2 and "[head] name" in not_the_head.output  # somflow.toml names the head
-    confirmed = somflow_cli("vetting", "confirm", str(nr), "--as", "dyrektor", "--by", "ŻÓŁKIEWSKA Grażyna", input="t\n")
+    confirmed = somflow_cli(
+        "vetting", "confirm", str(nr), "--as", "dyrektor", "--by", "ŻÓŁKIEWSKA Grażyna", input="t\n"
+    )
     assert confirmed.exit_code == 0, confirmed.output
-    for shown in ("nie figuruje (brak wpisu)", "data: 2025-11-20", "numer do weryfikacji: RPS/2025/00123-A", "rps.ms.gov.pl"):
+    for shown in (
+        "nie figuruje (brak wpisu)",
+        "data: 2025-11-20",
+        "numer do weryfikacji: RPS/2025/00123-A",
+        "rps.ms.gov.pl",
+    ):
         assert shown in confirmed.output
     item = record_of(somflow_workspace, nr)["items"]["rspts"]
     assert item["status"] == "otrzymany" and item["date"] == "2025-11-20" and item["verification"] == "RPS/2025/00123-A"
@@ -106,11 +142,18 @@ def test_a_confirmed_figuruje_blocks_and_alerts_the_head(somflow_workspace, somf
     assert "PILNE: wynik FIGURUJE" in somflow_cli("deadlines").output
 
 
-def test_a_printout_recorded_from_a_file_awaits_confirmation_with_its_code(somflow_workspace, somflow_cli, person, tmp_path):
+def test_a_printout_recorded_from_a_file_awaits_confirmation_with_its_code(
+    somflow_workspace, somflow_cli, person, tmp_path
+):
     nr, pesel = person
     krk = printout(
         tmp_path / "krk.pdf",
-        ["Informacja z Krajowego Rejestru Karnego", "Kod weryfikacyjny: KRK-7Q2X-91AB", f"PESEL: {pesel}", "Osoba nie figuruje w kartotece karnej."],
+        [
+            "Informacja z Krajowego Rejestru Karnego",
+            "Kod weryfikacyjny: KRK-7Q2X-91AB",
+            f"PESEL: {pesel}",
+            "Osoba nie figuruje w kartotece karnej.",
+        ],
     )
     result = somflow_cli("vetting", "record", str(nr), "krk", "--result", "brak-wpisu", "--file", str(krk))
     assert result.exit_code == 0, result.output
@@ -128,7 +171,12 @@ def test_a_krk_printout_in_the_inbox_is_claimed_for_confirmation(somflow_workspa
     nr, pesel = person
     printout(
         somflow_workspace / "inbox" / "krk.pdf",
-        ["Krajowy Rejestr Karny", "Identyfikator dokumentu: 0123ABCD4567", f"PESEL: {pesel}", "Osoba nie figuruje w kartotece karnej."],
+        [
+            "Krajowy Rejestr Karny",
+            "Identyfikator dokumentu: 0123ABCD4567",
+            f"PESEL: {pesel}",
+            "Osoba nie figuruje w kartotece karnej.",
+        ],
     )
     assert somflow_cli("ingest").exit_code == 0
     pending = record_of(somflow_workspace, nr)["pending"]

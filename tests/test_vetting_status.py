@@ -21,7 +21,16 @@ def _append_config(root: Path, text: str) -> None:
 
 
 def _polish(cli, start: str = "") -> int:
-    options = ["--imie", "Zofia", "--nazwisko", "Żółć", "--pesel", make_pesel(date(1985, 3, 14)), "--umowa", "umowa o pracę"]
+    options = [
+        "--imie",
+        "Zofia",
+        "--nazwisko",
+        "Żółć",
+        "--pesel",
+        make_pesel(date(1985, 3, 14)),
+        "--umowa",
+        "umowa o pracę",
+    ]
     return add_person(cli, *options, *(["--start", start] if start else []))
 
 
@@ -53,10 +62,24 @@ def test_german_citizen_who_lived_in_the_uk_needs_both_foreign_records(somflow_c
 
 
 def test_country_without_register_needs_the_declaration_instead_of_its_record(somflow_workspace, somflow_cli):
-    _append_config(somflow_workspace, '[vetting]\ncountries_without_register = ["XQ"]\n\n[vetting.countries]\nXQ = "Państwo Testowe"')
+    _append_config(
+        somflow_workspace,
+        '[vetting]\ncountries_without_register = ["XQ"]\n\n[vetting.countries]\nXQ = "Państwo Testowe"',
+    )
     nr = add_person(
         somflow_cli,
-        *("--imie", "Ola", "--nazwisko", "Kos", "--data-urodzenia", "1990-01-01", "--umowa", "wolontariat", "--kraje", "Państwo Testowe; GB"),
+        *(
+            "--imie",
+            "Ola",
+            "--nazwisko",
+            "Kos",
+            "--data-urodzenia",
+            "1990-01-01",
+            "--umowa",
+            "wolontariat",
+            "--kraje",
+            "Państwo Testowe; GB",
+        ),
     )
     person = status(somflow_cli)[nr]
     assert sorted(person["required"]) == sorted([*BASE, "niekaralnosc-XQ", "rejestr-GB"])
@@ -67,7 +90,18 @@ def test_country_without_register_needs_the_declaration_instead_of_its_record(so
 
 def test_exempt_person_needs_nothing_but_a_reason(somflow_cli):
     missing_reason = somflow_cli(
-        "vetting", "add", "--imie", "Piotr", "--nazwisko", "Dąb", "--data-urodzenia", "1970-01-01", "--umowa", "inna", "--zwolnienie", "ekipa-remontowa"
+        "vetting",
+        "add",
+        "--imie",
+        "Piotr",
+        "--nazwisko",
+        "Dąb",
+        "--data-urodzenia",
+        "1970-01-01",
+        "--umowa",
+        "inna",
+        "--zwolnienie",
+        "ekipa-remontowa",
     )
     assert missing_reason.exit_code == 2
     assert "Powód zwolnienia" in missing_reason.output
@@ -154,14 +188,28 @@ def test_record_with_a_file_archives_it_and_links_the_document(somflow_workspace
     assert result.exit_code == 0, result.output
     ws = Workspace(somflow_workspace)
     person = stored_nr(ws.root, nr)
-    doc = ws.store.get("documents", person["pending"]["krk"]["document"])  # awaiting confirmation: test_vetting_printouts
+    doc = ws.store.get(
+        "documents", person["pending"]["krk"]["document"]
+    )  # awaiting confirmation: test_vetting_printouts
     assert doc["record"] == {"collection": "staff", "id": person["id"]} and doc["status"] == "zwrócony"
     assert (somflow_workspace / doc["returned"]["scan"]).read_bytes() == scan.read_bytes()
 
 
 def test_status_lists_who_starts_soon_without_clearance(somflow_cli):
     soon = _polish(somflow_cli, start=(date.today() + timedelta(days=5)).isoformat())
-    later = add_person(somflow_cli, "--imie", "Jan", "--nazwisko", "Ćma", "--data-urodzenia", "1991-07-07", "--umowa", "dzieło", "--start", (date.today() + timedelta(days=60)).isoformat())
+    later = add_person(
+        somflow_cli,
+        "--imie",
+        "Jan",
+        "--nazwisko",
+        "Ćma",
+        "--data-urodzenia",
+        "1991-07-07",
+        "--umowa",
+        "dzieło",
+        "--start",
+        (date.today() + timedelta(days=60)).isoformat(),
+    )
     data = status(somflow_cli)
     assert data["starting_soon"] == [str(soon)]
     text = somflow_cli("vetting", "status").output
@@ -189,9 +237,23 @@ def test_deadline_is_the_last_working_day_before_the_start(somflow_workspace, so
 def test_unit_summary_and_status_counts(somflow_workspace, somflow_cli):
     cleared = _polish(somflow_cli)
     _record_all(somflow_cli, cleared, BASE)
-    blocked = add_person(somflow_cli, "--imie", "Ewa", "--nazwisko", "Lis", "--data-urodzenia", "1988-08-08", "--umowa", "staż")
+    blocked = add_person(
+        somflow_cli, "--imie", "Ewa", "--nazwisko", "Lis", "--data-urodzenia", "1988-08-08", "--umowa", "staż"
+    )
     somflow_cli("vetting", "record", str(blocked), "rspts", "--result", "figuruje", "--yes")
-    add_person(somflow_cli, "--imie", "Iga", "--nazwisko", "Sęk", "--data-urodzenia", "1999-09-09", "--umowa", "praktyki", "--start", date.today().isoformat())
+    add_person(
+        somflow_cli,
+        "--imie",
+        "Iga",
+        "--nazwisko",
+        "Sęk",
+        "--data-urodzenia",
+        "1999-09-09",
+        "--umowa",
+        "praktyki",
+        "--start",
+        date.today().isoformat(),
+    )
     ws = Workspace(somflow_workspace, PluginHost(somflow_workspace))
     summary = dict(pair for pairs in ws.hook.somflow_unit_summary(workspace=ws) for pair in pairs or [])
     assert summary["Osoby sprawdzone"] == 1
@@ -265,4 +327,6 @@ def test_staff_added_to_the_register_by_another_plugin_is_vetted_too(somflow_wor
 
 
 def next_number_after_import(cli) -> int:
-    return add_person(cli, "--imie", "Ola", "--nazwisko", "Nowa", "--data-urodzenia", "1992-02-02", "--umowa", "zlecenie")
+    return add_person(
+        cli, "--imie", "Ola", "--nazwisko", "Nowa", "--data-urodzenia", "1992-02-02", "--umowa", "zlecenie"
+    )

@@ -28,7 +28,9 @@ HELV_DA = "/Helv 0 Tf 0 g"
 
 
 def _page_text(pdf: pikepdf.Pdf, page: pikepdf.Page, text: str) -> None:
-    font = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica))
+    font = pdf.make_indirect(
+        pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica)
+    )
     page.obj.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
     page.obj.Contents = pdf.make_stream(f"BT /F1 14 Tf 60 800 Td ({text}) Tj ET".encode("latin-1"))
 
@@ -45,13 +47,24 @@ def _new(pages: int = 1, rotate: int = 0, title: str = "Wniosek gminy") -> pikep
 
 
 def _helvetica_dr(pdf: pikepdf.Pdf) -> pikepdf.Dictionary:
-    helv = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica, Encoding=pikepdf.Name.WinAnsiEncoding))
+    helv = pdf.make_indirect(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.Font,
+            Subtype=pikepdf.Name.Type1,
+            BaseFont=pikepdf.Name.Helvetica,
+            Encoding=pikepdf.Name.WinAnsiEncoding,
+        )
+    )
     return pikepdf.Dictionary(Font=pikepdf.Dictionary(Helv=helv))
 
 
 def _widget(pdf: pikepdf.Pdf, page_no: int, rect, **extra) -> pikepdf.Dictionary:
     page = pdf.pages[page_no]
-    annot = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Widget, Rect=list(rect), F=4, P=page.obj, **extra))
+    annot = pdf.make_indirect(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Widget, Rect=list(rect), F=4, P=page.obj, **extra
+        )
+    )
     if "/Annots" not in page.obj:
         page.obj.Annots = pikepdf.Array()
     page.obj.Annots.append(annot)
@@ -83,11 +96,19 @@ PODPIS_RECTS = ((60, 600, 300, 620), (60, 600, 300, 620))  # page 1 and page 2
 def hierarchical(path: Path) -> Path:
     """``osoba`` with kids ``imie``, ``nazwisko``; ``podpis``: one field, a widget on each of two pages."""
     pdf = _new(pages=2)
-    osoba = pdf.make_indirect(pikepdf.Dictionary(T=pikepdf.String("osoba"), Kids=pikepdf.Array(), FT=pikepdf.Name.Tx, DA=pikepdf.String(HELV_DA)))
+    osoba = pdf.make_indirect(
+        pikepdf.Dictionary(
+            T=pikepdf.String("osoba"), Kids=pikepdf.Array(), FT=pikepdf.Name.Tx, DA=pikepdf.String(HELV_DA)
+        )
+    )
     for name, rect in (("imie", IMIE_RECT), ("nazwisko", NAZWISKO_RECT)):
         kid = _widget(pdf, 0, rect, T=pikepdf.String(name), Parent=osoba)
         osoba.Kids.append(kid)
-    podpis = pdf.make_indirect(pikepdf.Dictionary(T=pikepdf.String("podpis"), FT=pikepdf.Name.Tx, DA=pikepdf.String(HELV_DA), Kids=pikepdf.Array()))
+    podpis = pdf.make_indirect(
+        pikepdf.Dictionary(
+            T=pikepdf.String("podpis"), FT=pikepdf.Name.Tx, DA=pikepdf.String(HELV_DA), Kids=pikepdf.Array()
+        )
+    )
     for page_no, rect in enumerate(PODPIS_RECTS):
         podpis.Kids.append(_widget(pdf, page_no, rect, Parent=podpis))
     _acroform(pdf, [osoba, podpis])
@@ -126,7 +147,9 @@ def text_fields(path: Path) -> Path:
     for name, extra in specs.items():
         mk = pikepdf.Dictionary(BC=[0, 0, 0], BG=[0.9, 0.9, 1])
         fields.append(_widget(pdf, 0, TEXT_RECTS[name], FT=pikepdf.Name.Tx, T=pikepdf.String(name), MK=mk, **extra))
-    pdf.Root.AcroForm = pdf.make_indirect(pikepdf.Dictionary(Fields=fields, DR=_helvetica_dr(pdf)))  # no document-wide /DA
+    pdf.Root.AcroForm = pdf.make_indirect(
+        pikepdf.Dictionary(Fields=fields, DR=_helvetica_dr(pdf))
+    )  # no document-wide /DA
     pdf.save(path)
     return path
 
@@ -147,22 +170,87 @@ def buttons_and_choices(path: Path) -> Path:
     fields = []
     for name, on in (("zgoda", "Tak"), ("jeden", "1"), ("on", "On")):
         ap = pikepdf.Dictionary(N=pikepdf.Dictionary({"/" + on: _box(pdf, 14, 14, CHECK), "/Off": _box(pdf, 14, 14)}))
-        fields.append(_widget(pdf, 0, CHECK_RECTS[name], FT=pikepdf.Name.Btn, T=pikepdf.String(name), V=pikepdf.Name.Off, AS=pikepdf.Name.Off, AP=ap))
-    rola = pdf.make_indirect(pikepdf.Dictionary(FT=pikepdf.Name.Btn, T=pikepdf.String("rola"), Ff=RADIO | NO_TOGGLE_OFF, V=pikepdf.Name.Off, Kids=pikepdf.Array()))
+        fields.append(
+            _widget(
+                pdf,
+                0,
+                CHECK_RECTS[name],
+                FT=pikepdf.Name.Btn,
+                T=pikepdf.String(name),
+                V=pikepdf.Name.Off,
+                AS=pikepdf.Name.Off,
+                AP=ap,
+            )
+        )
+    rola = pdf.make_indirect(
+        pikepdf.Dictionary(
+            FT=pikepdf.Name.Btn,
+            T=pikepdf.String("rola"),
+            Ff=RADIO | NO_TOGGLE_OFF,
+            V=pikepdf.Name.Off,
+            Kids=pikepdf.Array(),
+        )
+    )
     for export, rect in RADIO_RECTS.items():
-        ap = pikepdf.Dictionary(N=pikepdf.Dictionary({"/" + export: _box(pdf, 14, 14, CHECK), "/Off": _box(pdf, 14, 14)}))
+        ap = pikepdf.Dictionary(
+            N=pikepdf.Dictionary({"/" + export: _box(pdf, 14, 14, CHECK), "/Off": _box(pdf, 14, 14)})
+        )
         rola.Kids.append(_widget(pdf, 0, rect, Parent=rola, AS=pikepdf.Name.Off, AP=ap))
     fields.append(rola)
-    plec = pdf.make_indirect(pikepdf.Dictionary(FT=pikepdf.Name.Btn, T=pikepdf.String("plec"), Ff=RADIO | NO_TOGGLE_OFF, V=pikepdf.Name.Off, Kids=pikepdf.Array(), Opt=[pikepdf.String("kobieta"), pikepdf.String("mężczyzna")]))
+    plec = pdf.make_indirect(
+        pikepdf.Dictionary(
+            FT=pikepdf.Name.Btn,
+            T=pikepdf.String("plec"),
+            Ff=RADIO | NO_TOGGLE_OFF,
+            V=pikepdf.Name.Off,
+            Kids=pikepdf.Array(),
+            Opt=[pikepdf.String("kobieta"), pikepdf.String("mężczyzna")],
+        )
+    )
     for i, rect in enumerate(OPT_RADIO_RECTS):
         ap = pikepdf.Dictionary(N=pikepdf.Dictionary({f"/{i}": _box(pdf, 14, 14, CHECK), "/Off": _box(pdf, 14, 14)}))
         plec.Kids.append(_widget(pdf, 0, rect, Parent=plec, AS=pikepdf.Name.Off, AP=ap))
     fields.append(plec)
     woj = [pikepdf.String(v) for v in ("dolnośląskie", "łódzkie", "śląskie")]
-    fields.append(_widget(pdf, 0, COMBO_RECT, FT=pikepdf.Name.Ch, T=pikepdf.String("wojewodztwo"), Ff=COMBO, Opt=woj, DA=pikepdf.String("/Helv 10 Tf 0 g")))
-    pairs = [pikepdf.Array([pikepdf.String(e), pikepdf.String(d)]) for e, d in (("P", "przedszkole"), ("S", "szkoła podstawowa"), ("L", "liceum"))]
-    fields.append(_widget(pdf, 0, LIST_RECT, FT=pikepdf.Name.Ch, T=pikepdf.String("placowka"), Opt=pairs, DA=pikepdf.String("/Helv 10 Tf 0 g")))
-    fields.append(_widget(pdf, 0, EDIT_COMBO_RECT, FT=pikepdf.Name.Ch, T=pikepdf.String("gmina"), Ff=COMBO | EDIT, Opt=[pikepdf.String("Gdańsk")], DA=pikepdf.String("/Helv 10 Tf 0 g")))
+    fields.append(
+        _widget(
+            pdf,
+            0,
+            COMBO_RECT,
+            FT=pikepdf.Name.Ch,
+            T=pikepdf.String("wojewodztwo"),
+            Ff=COMBO,
+            Opt=woj,
+            DA=pikepdf.String("/Helv 10 Tf 0 g"),
+        )
+    )
+    pairs = [
+        pikepdf.Array([pikepdf.String(e), pikepdf.String(d)])
+        for e, d in (("P", "przedszkole"), ("S", "szkoła podstawowa"), ("L", "liceum"))
+    ]
+    fields.append(
+        _widget(
+            pdf,
+            0,
+            LIST_RECT,
+            FT=pikepdf.Name.Ch,
+            T=pikepdf.String("placowka"),
+            Opt=pairs,
+            DA=pikepdf.String("/Helv 10 Tf 0 g"),
+        )
+    )
+    fields.append(
+        _widget(
+            pdf,
+            0,
+            EDIT_COMBO_RECT,
+            FT=pikepdf.Name.Ch,
+            T=pikepdf.String("gmina"),
+            Ff=COMBO | EDIT,
+            Opt=[pikepdf.String("Gdańsk")],
+            DA=pikepdf.String("/Helv 10 Tf 0 g"),
+        )
+    )
     _acroform(pdf, fields)
     pdf.save(path)
     return path
@@ -176,7 +264,15 @@ ROTATED_RECT = (100, 300, 130, 600)  # a tall box on the unrotated page: a line 
 def rotated(path: Path) -> Path:
     """A landscape form: the page has /Rotate 90 and the widget /MK /R 90, as Acrobat makes it."""
     pdf = _new(rotate=90)
-    field = _widget(pdf, 0, ROTATED_RECT, FT=pikepdf.Name.Tx, T=pikepdf.String("nazwa"), DA=pikepdf.String("/Helv 12 Tf 0 g"), MK=pikepdf.Dictionary(R=90))
+    field = _widget(
+        pdf,
+        0,
+        ROTATED_RECT,
+        FT=pikepdf.Name.Tx,
+        T=pikepdf.String("nazwa"),
+        DA=pikepdf.String("/Helv 12 Tf 0 g"),
+        MK=pikepdf.Dictionary(R=90),
+    )
     _acroform(pdf, [field])
     pdf.save(path)
     return path
@@ -250,7 +346,12 @@ def not_a_pdf(folder: Path) -> Path:
 
 
 LC_PREFIX = "form1[0].strona1[0]."
-LC_RECTS = {"Nazwisko": (60, 700, 300, 720), "Tak": (60, 660, 74, 674), "Nie": (100, 660, 114, 674), "Potwierdzenie": (60, 620, 74, 634)}
+LC_RECTS = {
+    "Nazwisko": (60, 700, 300, 720),
+    "Tak": (60, 660, 74, 674),
+    "Nie": (100, 660, 114, 674),
+    "Potwierdzenie": (60, 620, 74, 634),
+}
 
 
 def livecycle(path: Path) -> Path:
@@ -260,13 +361,37 @@ def livecycle(path: Path) -> Path:
     form1 = pdf.make_indirect(pikepdf.Dictionary(T=pikepdf.String("form1[0]"), Kids=pikepdf.Array()))
     page = pdf.make_indirect(pikepdf.Dictionary(T=pikepdf.String("strona1[0]"), Parent=form1, Kids=pikepdf.Array()))
     form1.Kids.append(page)
-    page.Kids.append(_widget(pdf, 0, LC_RECTS["Nazwisko"], FT=pikepdf.Name.Tx, T=pikepdf.String("Nazwisko[0]"), Parent=page, DA=pikepdf.String("/Helv 10 Tf 0 g")))
-    pair = pdf.make_indirect(pikepdf.Dictionary(FT=pikepdf.Name.Btn, T=pikepdf.String("Zgoda[0]"), Parent=page, V=pikepdf.Name.Off, Kids=pikepdf.Array()))
+    page.Kids.append(
+        _widget(
+            pdf,
+            0,
+            LC_RECTS["Nazwisko"],
+            FT=pikepdf.Name.Tx,
+            T=pikepdf.String("Nazwisko[0]"),
+            Parent=page,
+            DA=pikepdf.String("/Helv 10 Tf 0 g"),
+        )
+    )
+    pair = pdf.make_indirect(
+        pikepdf.Dictionary(
+            FT=pikepdf.Name.Btn, T=pikepdf.String("Zgoda[0]"), Parent=page, V=pikepdf.Name.Off, Kids=pikepdf.Array()
+        )
+    )
     for on in ("Tak", "Nie"):
         ap = pikepdf.Dictionary(N=pikepdf.Dictionary({"/" + on: _box(pdf, 14, 14, CHECK), "/Off": _box(pdf, 14, 14)}))
         pair.Kids.append(_widget(pdf, 0, LC_RECTS[on], Parent=pair, AS=pikepdf.Name.Off, AP=ap))
     page.Kids.append(pair)
-    page.Kids.append(_widget(pdf, 0, LC_RECTS["Potwierdzenie"], FT=pikepdf.Name.Btn, T=pikepdf.String("Potwierdzenie[0]"), Parent=page, V=pikepdf.Name.Off))
+    page.Kids.append(
+        _widget(
+            pdf,
+            0,
+            LC_RECTS["Potwierdzenie"],
+            FT=pikepdf.Name.Btn,
+            T=pikepdf.String("Potwierdzenie[0]"),
+            Parent=page,
+            V=pikepdf.Name.Off,
+        )
+    )
     _acroform(pdf, [form1], XFA=pdf.make_stream(XFA), NeedAppearances=True)
     pdf.save(path)
     return path
@@ -296,8 +421,18 @@ def prefilled(path: Path) -> Path:
     """A form the office pre-filled ("Gmina": "Gmina Łęczna") without appearance streams, relying on NeedAppearances;
     "Nazwisko" has no /DA, so the form-wide one (14 pt, blue) applies."""
     pdf = _new()
-    gmina = _widget(pdf, 0, PREFILLED_RECTS["Gmina"], FT=pikepdf.Name.Tx, T=pikepdf.String("Gmina"), V=pikepdf.String("Gmina Łęczna"), DA=pikepdf.String("/Helv 10 Tf 0 g"))
-    nazwisko = _widget(pdf, 0, PREFILLED_RECTS["Nazwisko"], FT=pikepdf.Name.Tx, T=pikepdf.String("Nazwisko"))  # the form's /DA applies
+    gmina = _widget(
+        pdf,
+        0,
+        PREFILLED_RECTS["Gmina"],
+        FT=pikepdf.Name.Tx,
+        T=pikepdf.String("Gmina"),
+        V=pikepdf.String("Gmina Łęczna"),
+        DA=pikepdf.String("/Helv 10 Tf 0 g"),
+    )
+    nazwisko = _widget(
+        pdf, 0, PREFILLED_RECTS["Nazwisko"], FT=pikepdf.Name.Tx, T=pikepdf.String("Nazwisko")
+    )  # the form's /DA applies
     _acroform(pdf, [gmina, nazwisko], NeedAppearances=True, DA=pikepdf.String("/Helv 14 Tf 0 0 1 rg"))
     pdf.save(path)
     return path

@@ -45,7 +45,10 @@ def somflow_validate(form, data, workspace):
 
 
 #: The ``[image_consent]`` section of somflow.toml: texts printed on the consent form.
-CONFIG_SCHEMA = {"type": "dict", "schema": {key: {"type": "string"} for key in ("website", "social_media", "iod", "context")}}
+CONFIG_SCHEMA = {
+    "type": "dict",
+    "schema": {key: {"type": "string"} for key in ("website", "social_media", "iod", "context")},
+}
 
 
 @hookimpl

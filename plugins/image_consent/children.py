@@ -47,7 +47,14 @@ def in_groups(workspace: Workspace, groups: list[str] | None) -> list[dict[str, 
         if unknown:
             existing = ", ".join(sorted((g for g in known if g), key=polish_key)) or "—"
             raise InvalidInput(
-                [_("Nie ma klasy „{group}” w rejestrze (są: {existing}). Sprawdź nazwę albo zaimportuj listę klasy: somflow consent import PLIK.csv", group=g, existing=existing) for g in unknown]
+                [
+                    _(
+                        "Nie ma klasy „{group}” w rejestrze (są: {existing}). Sprawdź nazwę albo zaimportuj listę klasy: somflow consent import PLIK.csv",
+                        group=g,
+                        existing=existing,
+                    )
+                    for g in unknown
+                ]
             )
         children = [c for c in children if c.get("group") in wanted]
     return sorted(children, key=register.sort_key)
@@ -61,7 +68,14 @@ def find(workspace: Workspace, text: str, group: str | None = None) -> dict[str,
         return found[0]
     child = register.lookup(people, text)
     if child is None:
-        raise InvalidInput([_("Nie znaleziono dziecka „{text}” w rejestrze. Zaimportuj listę klasy: somflow consent import PLIK.csv", text=text)])
+        raise InvalidInput(
+            [
+                _(
+                    "Nie znaleziono dziecka „{text}” w rejestrze. Zaimportuj listę klasy: somflow consent import PLIK.csv",
+                    text=text,
+                )
+            ]
+        )
     return child
 
 

@@ -50,7 +50,10 @@ def consent() -> None:
     pass
 
 
-@consent.command(name="import", help="Zaimportuj albo zaktualizuj dzieci i rodziców z listy klasy (CSV z dziennika elektronicznego, UTF-8 albo Windows-1250); powtórny import zmienia tylko to, co się zmieniło.")
+@consent.command(
+    name="import",
+    help="Zaimportuj albo zaktualizuj dzieci i rodziców z listy klasy (CSV z dziennika elektronicznego, UTF-8 albo Windows-1250); powtórny import zmienia tylko to, co się zmieniło.",
+)
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Pokaż, co by się zmieniło, niczego nie zapisując.")
 def import_(csv_file: Path, dry_run: bool) -> None:
@@ -59,10 +62,17 @@ def import_(csv_file: Path, dry_run: bool) -> None:
         click.echo(line)
 
 
-@consent.command(name="print", help="Wydrukuj formularze zgody dla klasy (--group) albo całej placówki (--all): jeden plik PDF, kod QR na każdej stronie.")
+@consent.command(
+    name="print",
+    help="Wydrukuj formularze zgody dla klasy (--group) albo całej placówki (--all): jeden plik PDF, kod QR na każdej stronie.",
+)
 @click.option("--group", "groups", multiple=True, help="Klasa/grupa (można kilka razy).")
 @click.option("--all", "all_", is_flag=True, help="Wszystkie dzieci w placówce.")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Plik PDF do druku (domyślnie zgody-<klasa>-<data>.pdf).")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Plik PDF do druku (domyślnie zgody-<klasa>-<data>.pdf).",
+)
 @click.option("--from", "valid_from", help="Zgoda od dnia (RRRR-MM-DD; domyślnie 1 września bieżącego roku szkolnego).")
 @click.option("--to", "valid_to", help="Zgoda do dnia (RRRR-MM-DD; domyślnie 31 sierpnia).")
 def print_(groups: tuple[str, ...], all_: bool, out: Path | None, valid_from: str | None, valid_to: str | None) -> None:
@@ -72,7 +82,9 @@ def print_(groups: tuple[str, ...], all_: bool, out: Path | None, valid_from: st
     today = calendar.today()
     kids = [c for c in children_mod.in_groups(workspace, list(groups)) if not children_mod.left(c, today)]
     if not kids:
-        raise InvalidInput([_("Brak dzieci w wybranych klasach. Najpierw zaimportuj listę: somflow consent import PLIK.csv")])
+        raise InvalidInput(
+            [_("Brak dzieci w wybranych klasach. Najpierw zaimportuj listę: somflow consent import PLIK.csv")]
+        )
     name = "wszystkie" if all_ else "-".join(children_mod.normalise_group(g) for g in groups)
     out = out or Path.cwd() / safe_filename(f"zgody-{name}-{today.isoformat()}.pdf")
     with click.progressbar(length=len(kids), label=_("Formularze"), file=sys.stderr) as bar:
@@ -106,17 +118,48 @@ def not_ticked(purposes: tuple[str, ...], photos: tuple[str, ...]) -> str:
 @consent.command(help="Wpisz zgodę zwróconą na papierze (zaznaczenia rodzica); nowsza zgoda zastępuje starszą.")
 @child_argument
 @click.option("--document", "document_id", help="Identyfikator wydrukowanego formularza (obok kodu QR).")
-@click.option("--channel", "channels", multiple=True, help="Kanał: strona_www (website), media_spolecznosciowe (social-media), tablica, druk, prasa_media.")
-@click.option("--purpose", "purposes", multiple=True, help="Zaznaczony cel: edukacyjne, wychowawcze, promocyjne, dokumentacyjne albo wszystkie (wymagane przy zgodzie).")
-@click.option("--photo", "photos", multiple=True, help="Zaznaczony rodzaj zdjęć: indywidualne, grupowe albo wszystkie (wymagane przy zgodzie).")
+@click.option(
+    "--channel",
+    "channels",
+    multiple=True,
+    help="Kanał: strona_www (website), media_spolecznosciowe (social-media), tablica, druk, prasa_media.",
+)
+@click.option(
+    "--purpose",
+    "purposes",
+    multiple=True,
+    help="Zaznaczony cel: edukacyjne, wychowawcze, promocyjne, dokumentacyjne albo wszystkie (wymagane przy zgodzie).",
+)
+@click.option(
+    "--photo",
+    "photos",
+    multiple=True,
+    help="Zaznaczony rodzaj zdjęć: indywidualne, grupowe albo wszystkie (wymagane przy zgodzie).",
+)
 @click.option("--from", "valid_from", help="Od dnia (RRRR-MM-DD; domyślnie z formularza albo 1 września).")
 @click.option("--to", "valid_to", help="Do dnia (RRRR-MM-DD; domyślnie z formularza albo 31 sierpnia).")
-@click.option("--after-leaving/--no-after-leaving", default=False, help="Czy zgoda obejmuje okres po odejściu dziecka z placówki.")
+@click.option(
+    "--after-leaving/--no-after-leaving", default=False, help="Czy zgoda obejmuje okres po odejściu dziecka z placówki."
+)
 @click.option("--child-view", type=vocabulary.Param(("tak", "nie")), help="Zdanie dziecka.")
 @click.option("--refused", is_flag=True, help="Rodzic NIE wyraził zgody.")
 @click.option("--context", default="", help="Kontekst wykorzystania wizerunku.")
 @click.option("--signed", help="Data podpisu (RRRR-MM-DD; domyślnie dziś).")
-def record(child, group, document_id, channels, purposes, photos, valid_from, valid_to, after_leaving, child_view, refused, context, signed) -> None:
+def record(
+    child,
+    group,
+    document_id,
+    channels,
+    purposes,
+    photos,
+    valid_from,
+    valid_to,
+    after_leaving,
+    child_view,
+    refused,
+    context,
+    signed,
+) -> None:
     workspace = _workspace()
     kid = children_mod.find(workspace, child, group)
     if not refused and channels and not (purposes and photos):
@@ -135,7 +178,13 @@ def record(child, group, document_id, channels, purposes, photos, valid_from, va
     )
     new = register.record(workspace, kid, choices, document_id=document_id)
     if refused:
-        click.echo(_("Zapisano: rodzic nie wyraził zgody ({child}, klasa {group}).", child=children_mod.full_name(kid), group=kid.get("group")))
+        click.echo(
+            _(
+                "Zapisano: rodzic nie wyraził zgody ({child}, klasa {group}).",
+                child=children_mod.full_name(kid),
+                group=kid.get("group"),
+            )
+        )
     else:
         click.echo(
             _(
@@ -155,16 +204,30 @@ def record(child, group, document_id, channels, purposes, photos, valid_from, va
 def withdraw(child: str, group: str | None, on: str | None) -> None:
     workspace, kid, when = _workspace(), *_child_and_day(child, group, on)
     register.withdraw(workspace, kid, when)
-    click.echo(_("Zapisano wycofanie zgody ({child}) z dniem {when}.", child=children_mod.full_name(kid), when=when.isoformat()))
+    click.echo(
+        _(
+            "Zapisano wycofanie zgody ({child}) z dniem {when}.",
+            child=children_mod.full_name(kid),
+            when=when.isoformat(),
+        )
+    )
 
 
-@consent.command(help="Zapisz odejście dziecka z placówki (publikacja dalej tylko, jeśli zgoda obejmuje okres po odejściu).")
+@consent.command(
+    help="Zapisz odejście dziecka z placówki (publikacja dalej tylko, jeśli zgoda obejmuje okres po odejściu)."
+)
 @child_argument
 @click.option("--date", "on", help="Dzień odejścia (RRRR-MM-DD; domyślnie dziś).")
 def leave(child: str, group: str | None, on: str | None) -> None:
     workspace, kid, when = _workspace(), *_child_and_day(child, group, on)
     children_mod.mark_left(workspace, kid, when)
-    click.echo(_("Zapisano odejście dziecka ({child}) z dniem {when}.", child=children_mod.full_name(kid), when=when.isoformat()))
+    click.echo(
+        _(
+            "Zapisano odejście dziecka ({child}) z dniem {when}.",
+            child=children_mod.full_name(kid),
+            when=when.isoformat(),
+        )
+    )
 
 
 def _child_and_day(child: str, group: str | None, on: str | None) -> tuple[dict, date]:
@@ -173,16 +236,24 @@ def _child_and_day(child: str, group: str | None, on: str | None) -> tuple[dict,
 
 def _channels(values: tuple[str, ...]) -> list[str]:
     if not values:
-        raise InvalidInput([_("Podaj kanał publikacji: --channel (np. strona_www, social-media, tablica, druk, prasa_media).")])
+        raise InvalidInput(
+            [_("Podaj kanał publikacji: --channel (np. strona_www, social-media, tablica, druk, prasa_media).")]
+        )
     return list(dict.fromkeys(channel(c) for c in values))
 
 
 def _media_note(channels) -> None:
     if "prasa_media" in [channel(c) for c in channels]:
-        click.echo(_("Prasa i media: rejestrować wizerunek mogą wyłącznie za zgodą dyrektora, po pisemnej zgodzie rodziców i samego dziecka."))
+        click.echo(
+            _(
+                "Prasa i media: rejestrować wizerunek mogą wyłącznie za zgodą dyrektora, po pisemnej zgodzie rodziców i samego dziecka."
+            )
+        )
 
 
-@consent.command(help="Kto może, a kto nie może wystąpić na zdjęciu publikowanym w danym kanale (dzieci bez zwróconej zgody = brak zgody).")
+@consent.command(
+    help="Kto może, a kto nie może wystąpić na zdjęciu publikowanym w danym kanale (dzieci bez zwróconej zgody = brak zgody)."
+)
 @click.option("--group", "groups", multiple=True, help="Klasa/grupa (można kilka razy; domyślnie wszystkie).")
 @click.option("--channel", "channels", multiple=True, help="Kanał publikacji (można kilka razy).")
 @click.option("--date", "on", help="Dzień publikacji (RRRR-MM-DD; domyślnie dziś).")
@@ -191,21 +262,44 @@ def _media_note(channels) -> None:
 def check(groups, channels, on, photo, as_json) -> None:
     workspace = _workspace()
     when = option_date(on, "--date") or calendar.today()
-    verdicts = sheet.check(workspace, list(groups), _channels(channels), when, PHOTO_WORDS.value(photo) if photo else None)
+    verdicts = sheet.check(
+        workspace, list(groups), _channels(channels), when, PHOTO_WORDS.value(photo) if photo else None
+    )
     if as_json:
         rows = [
-            {"id": v.child["id"], "name": children_mod.full_name(v.child), "group": v.child.get("group"), "allowed": v.answer.allowed, "reason": v.answer.reason, "pending_scan": v.answer.pending_scan, "limits": v.limits}
+            {
+                "id": v.child["id"],
+                "name": children_mod.full_name(v.child),
+                "group": v.child.get("group"),
+                "allowed": v.answer.allowed,
+                "reason": v.answer.reason,
+                "pending_scan": v.answer.pending_scan,
+                "limits": v.limits,
+            }
             for v in verdicts
         ]
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     allowed = [v for v in verdicts if v.answer.allowed]
     refused = [v for v in verdicts if not v.answer.allowed]
-    click.echo(_("Stan na {date}, kanały: {channels}.", date=when.isoformat(), channels=", ".join(channel_label(c) for c in _channels(channels))))
+    click.echo(
+        _(
+            "Stan na {date}, kanały: {channels}.",
+            date=when.isoformat(),
+            channels=", ".join(channel_label(c) for c in _channels(channels)),
+        )
+    )
     click.echo(_("MOGĄ wystąpić ({count}):", count=len(allowed)))
     for v in allowed:
-        click.echo(f"  {children_mod.full_name(v.child)} ({v.child.get('group')}) – {'; '.join([v.answer.reason, *v.limits])}")
-    click.echo(_("NIE MOGĄ wystąpić ({count}) – nie fotografować ich ani indywidualnie, ani w grupie, nie wykluczając ich z zajęć:", count=len(refused)))
+        click.echo(
+            f"  {children_mod.full_name(v.child)} ({v.child.get('group')}) – {'; '.join([v.answer.reason, *v.limits])}"
+        )
+    click.echo(
+        _(
+            "NIE MOGĄ wystąpić ({count}) – nie fotografować ich ani indywidualnie, ani w grupie, nie wykluczając ich z zajęć:",
+            count=len(refused),
+        )
+    )
     for v in refused:
         click.echo(f"  {children_mod.full_name(v.child)} ({v.child.get('group')}) – {v.answer.reason}")
     _media_note(channels)
@@ -220,7 +314,10 @@ def check(groups, channels, on, photo, as_json) -> None:
         )
 
 
-@consent.command(name="sheet", help="Lista dla fotografa na wydarzenie: dzieci, których nie fotografujemy (imię, inicjał nazwiska, klasa).")
+@consent.command(
+    name="sheet",
+    help="Lista dla fotografa na wydarzenie: dzieci, których nie fotografujemy (imię, inicjał nazwiska, klasa).",
+)
 @click.argument("event")
 @click.option("--group", "groups", multiple=True, help="Klasa/grupa (można kilka razy; domyślnie wszystkie).")
 @click.option("--channel", "channels", multiple=True, help="Gdzie zdjęcia zostaną opublikowane (można kilka razy).")
@@ -231,7 +328,9 @@ def sheet_(event, groups, channels, on, photo, out) -> None:
     workspace = _workspace()
     when = option_date(on, "--date") or calendar.today()
     wanted = _channels(channels)
-    verdicts = sheet.check(workspace, list(groups), wanted, when, PHOTO_WORDS.value(photo) if photo else None, present_only=True)
+    verdicts = sheet.check(
+        workspace, list(groups), wanted, when, PHOTO_WORDS.value(photo) if photo else None, present_only=True
+    )
     excluded = [v for v in verdicts if not v.answer.allowed]
     click.echo(_("Lista dla fotografa – {event}, {date}", event=event, date=when.isoformat()))
     click.echo(_("Nie fotografować (ani indywidualnie, ani w grupie) – {count}:", count=len(excluded)))
@@ -241,7 +340,9 @@ def sheet_(event, groups, channels, on, photo, out) -> None:
     if limited:
         click.echo(_("Z ograniczeniami – fotografować tylko tak, jak pozwala zgoda ({count}):", count=len(limited)))
         for number, v in enumerate(limited, start=1):
-            click.echo(f"{number:>3}. {children_mod.short_name(v.child)}  {v.child.get('group')}  – {'; '.join(v.limits)}")
+            click.echo(
+                f"{number:>3}. {children_mod.short_name(v.child)}  {v.child.get('group')}  – {'; '.join(v.limits)}"
+            )
     _media_note(wanted)
     if out is not None:
         groups_shown = [children_mod.normalise_group(g) for g in groups]
@@ -264,7 +365,9 @@ def list_(groups) -> None:
     for child in kids:
         number = _("nr {nr}", nr=people_register.number(child))
         gone = "  " + _("(odszedł/odeszła {date})", date=child["left_on"]) if children_mod.left(child, today) else ""
-        click.echo(f"{number:<7} {children_mod.full_name(child)} ({child.get('group')}): {describe(consents.get(child['id'], []))}{gone}")
+        click.echo(
+            f"{number:<7} {children_mod.full_name(child)} ({child.get('group')}): {describe(consents.get(child['id'], []))}{gone}"
+        )
 
 
 def describe(history: list[dict]) -> str:
@@ -277,7 +380,12 @@ def describe(history: list[dict]) -> str:
     elif current["decision"] == register.REFUSAL:
         text = _("rodzic nie wyraził zgody")
     else:
-        text = _("zgoda: {channels}; {start} – {end}", channels=", ".join(channel_label(c) for c in current["channels"]), start=current["valid_from"], end=current["valid_to"])
+        text = _(
+            "zgoda: {channels}; {start} – {end}",
+            channels=", ".join(channel_label(c) for c in current["channels"]),
+            start=current["valid_from"],
+            end=current["valid_to"],
+        )
         if current.get("withdrawn_on"):
             text += _("; WYCOFANA {when}", when=current["withdrawn_on"])
         if current.get("after_leaving"):
@@ -304,11 +412,15 @@ def history_(child: str, group: str | None) -> None:
             state = _("zastąpiona")
         else:
             state = _("czeka na wpisanie") if entry.get("state") == register.PENDING else _("obowiązuje")
-        click.echo(f"#{number:<3}{entry['recorded_at'][:10]}  [{state}]  {describe([{**entry, 'superseded_by': None, 'withdrawn': None}])}")
+        click.echo(
+            f"#{number:<3}{entry['recorded_at'][:10]}  [{state}]  {describe([{**entry, 'superseded_by': None, 'withdrawn': None}])}"
+        )
         for note in history_notes(entry):
             click.echo("      " + note)
     if entries:
-        click.echo(_("Błędny wpis wycofuje: somflow withdraw \"{child}#NUMER\" --reason \"…\"", child=children_mod.full_name(kid)))
+        click.echo(
+            _('Błędny wpis wycofuje: somflow withdraw "{child}#NUMER" --reason "…"', child=children_mod.full_name(kid))
+        )
 
 
 #: The same commands under the Polish name.

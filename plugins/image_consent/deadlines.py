@@ -31,7 +31,13 @@ def expiring(workspace: Workspace, today: date) -> list[tuple[str, date, int]]:
     for child_id, consents in register.by_child(workspace).items():
         child = kids.get(child_id)
         consent = register.governing(consents)
-        if child is None or consent is None or consent["decision"] != register.CONSENT or consent.get("withdrawn_on") or not consent.get("valid_to"):
+        if (
+            child is None
+            or consent is None
+            or consent["decision"] != register.CONSENT
+            or consent.get("withdrawn_on")
+            or not consent.get("valid_to")
+        ):
             continue
         if children_mod.left(child, today) and not consent.get("after_leaving"):
             continue
@@ -68,7 +74,11 @@ def unreturned(workspace: Workspace, today: date) -> list[tuple[dict[str, Any], 
         if docs[doc_id].get("status") != "zwrócony" and doc_id not in answered:
             entry[0] += 1
     by_id = {b["id"]: b for b in batches}
-    return [(by_id[batch_id], group, missing, printed) for (batch_id, group), (missing, printed) in sorted(counts.items()) if missing]
+    return [
+        (by_id[batch_id], group, missing, printed)
+        for (batch_id, group), (missing, printed) in sorted(counts.items())
+        if missing
+    ]
 
 
 def deadlines(workspace: Workspace, today: date) -> list:

@@ -38,8 +38,15 @@ def locate(workspace, ref: str) -> list[corrections.Entry]:
     if not 0 <= index < len(entries):
         return []
     consent = entries[index]
-    label = _("zgoda nr {n} dziecka {child} z {date}", n=index + 1, child=children_mod.short_name(child), date=consent["recorded_at"][:10])
-    return [corrections.Entry(KIND, f"{children_mod.full_name(child)}#{index + 1}", CONSENTS, consent, None, label, consent)]
+    label = _(
+        "zgoda nr {n} dziecka {child} z {date}",
+        n=index + 1,
+        child=children_mod.short_name(child),
+        date=consent["recorded_at"][:10],
+    )
+    return [
+        corrections.Entry(KIND, f"{children_mod.full_name(child)}#{index + 1}", CONSENTS, consent, None, label, consent)
+    ]
 
 
 def withdraw(workspace, entry: corrections.Entry, mark: dict[str, Any]) -> dict[str, Any]:
@@ -49,7 +56,7 @@ def withdraw(workspace, entry: corrections.Entry, mark: dict[str, Any]) -> dict[
 ENTRY_KIND = corrections.EntryKind(
     name=KIND,
     title="zgoda na wizerunek",  # Polish; translated when shown
-    ref_help="DZIECKO#NUMER z somflow consent history, np. \"Ala Nowak#2\"",
+    ref_help='DZIECKO#NUMER z somflow consent history, np. "Ala Nowak#2"',
     locate=locate,
     withdraw=withdraw,
 )

@@ -97,7 +97,10 @@ def print_forms(
                 documents[index] = store.update(
                     "documents",
                     doc["id"],
-                    {"record": {"collection": register.COLLECTION, "id": child["id"]}, "title": _("Zgoda na wizerunek – klasa {group}", group=child.get("group", ""))},
+                    {
+                        "record": {"collection": register.COLLECTION, "id": child["id"]},
+                        "title": _("Zgoda na wizerunek – klasa {group}", group=child.get("group", "")),
+                    },
                 )
             batch = store.insert(
                 PRINTS,

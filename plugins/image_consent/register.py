@@ -56,9 +56,19 @@ class Choices:
     def check(self) -> None:
         problems = []
         if self.decision == CONSENT and not self.channels:
-            problems.append(_("Zgoda nie wskazuje żadnego kanału publikacji: podaj --channel (można kilka razy) albo --refused, jeśli rodzic nie wyraził zgody."))
+            problems.append(
+                _(
+                    "Zgoda nie wskazuje żadnego kanału publikacji: podaj --channel (można kilka razy) albo --refused, jeśli rodzic nie wyraził zgody."
+                )
+            )
         if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
-            problems.append(_("Data końca zgody ({to}) jest wcześniejsza niż data początku ({start}).", to=self.valid_to, start=self.valid_from))
+            problems.append(
+                _(
+                    "Data końca zgody ({to}) jest wcześniejsza niż data początku ({start}).",
+                    to=self.valid_to,
+                    start=self.valid_from,
+                )
+            )
         if self.child_view not in (None, "tak", "nie"):
             problems.append(_("Zdanie dziecka: dozwolone „tak” albo „nie”."))
         if problems:
@@ -81,7 +91,12 @@ class Choices:
 
 def choices_from_form(data: dict[str, Any]) -> Choices:
     """Choices from the form's data shape (a digitally filled PDF or the example file)."""
-    as_list = lambda v: tuple(v) if isinstance(v, (list, tuple)) else tuple(x for x in str(v or "").replace(",", " ").split() if x)  # noqa: E731
+
+    def as_list(v: Any) -> tuple:
+        return (
+            tuple(v) if isinstance(v, (list, tuple)) else tuple(x for x in str(v or "").replace(",", " ").split() if x)
+        )
+
     parse = lambda v: date.fromisoformat(str(v)) if v else None  # noqa: E731
     return Choices(
         decision=REFUSAL if data.get("decyzja") == REFUSAL else CONSENT,
@@ -105,11 +120,24 @@ def form_problems(form: Any, data: dict[str, Any]) -> list[str]:
     problems = []
     start, end = _date(data.get("od")), _date(data.get("do"))
     if start and end and end < start:
-        problems.append(_("{where}: data wcześniejsza niż początek zgody ({start}).", where=where(form, "do"), start=start.isoformat()))
+        problems.append(
+            _(
+                "{where}: data wcześniejsza niż początek zgody ({start}).",
+                where=where(form, "do"),
+                start=start.isoformat(),
+            )
+        )
     if data.get("decyzja") == CONSENT and not data.get("kanaly"):
-        problems.append(_("{where}: zaznacz co najmniej jeden kanał, skoro rodzic wyraża zgodę.", where=where(form, "kanaly")))
+        problems.append(
+            _("{where}: zaznacz co najmniej jeden kanał, skoro rodzic wyraża zgodę.", where=where(form, "kanaly"))
+        )
     if data.get("decyzja") == REFUSAL and data.get("kanaly"):
-        problems.append(_("{where}: rodzic nie wyraża zgody, a zaznaczono kanały publikacji – zaznaczenia są sprzeczne.", where=where(form, "decyzja")))
+        problems.append(
+            _(
+                "{where}: rodzic nie wyraża zgody, a zaznaczono kanały publikacji – zaznaczenia są sprzeczne.",
+                where=where(form, "decyzja"),
+            )
+        )
     return problems
 
 
@@ -125,7 +153,9 @@ def counted(consents: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The consents that count: entries withdrawn as recorded in error are left out (somflow.corrections),
     and a consent replaced only by such an entry is not replaced."""
     gone = {c["id"] for c in consents if is_withdrawn(c)}
-    return [{**c, "superseded_by": None} if c.get("superseded_by") in gone else c for c in consents if c["id"] not in gone]
+    return [
+        {**c, "superseded_by": None} if c.get("superseded_by") in gone else c for c in consents if c["id"] not in gone
+    ]
 
 
 def governing(consents: list[dict[str, Any]]) -> dict[str, Any] | None:
@@ -154,7 +184,9 @@ class Answer:
     pending_scan: bool = False
 
 
-def decide(child: dict[str, Any], consents: list[dict[str, Any]], channels: list[str], on: date, photo: str | None = None) -> Answer:
+def decide(
+    child: dict[str, Any], consents: list[dict[str, Any]], channels: list[str], on: date, photo: str | None = None
+) -> Answer:
     """May ``child`` appear in a photo published on every one of ``channels`` on day ``on``?"""
     pending = scan_waiting(consents)
     consent = governing(consents)
@@ -176,13 +208,17 @@ def decide(child: dict[str, Any], consents: list[dict[str, Any]], channels: list
         return no(_("zgoda nie obejmuje kanału: {channels}", channels=", ".join(channel_label(c) for c in missing)))
     granted = consent.get("photo_kinds", PHOTO_KINDS)  # consents recorded before photo kinds existed granted both
     if not granted:
-        return no(_("zgoda nie obejmuje żadnego rodzaju zdjęć (rodzic nie zaznaczył ani indywidualnych, ani grupowych)"))
+        return no(
+            _("zgoda nie obejmuje żadnego rodzaju zdjęć (rodzic nie zaznaczył ani indywidualnych, ani grupowych)")
+        )
     if photo and photo not in granted:
         return no(_("zgoda nie obejmuje zdjęć: {kind}", kind=_(photo)))
     if not consent.get("purposes", PURPOSES):
         return no(_("zgoda nie wskazuje żadnego celu wykorzystania wizerunku"))
     if children_mod.left(child, on) and not consent.get("after_leaving"):
-        return no(_("dziecko odeszło z placówki {when}, a zgoda nie obejmuje okresu po odejściu", when=child["left_on"]))
+        return no(
+            _("dziecko odeszło z placówki {when}, a zgoda nie obejmuje okresu po odejściu", when=child["left_on"])
+        )
     reason = _("zgoda do {when}", when=consent.get("valid_to") or "—")
     if children_mod.left(child, on):
         reason += _(", także po odejściu z placówki")
@@ -230,12 +266,22 @@ def record(
         if document_id is not None:
             doc = store.get("documents", document_id)
             if doc is None or doc.get("form") != FORM_ID or (doc.get("record") or {}).get("id") != child["id"]:
-                raise InvalidInput([_("Dokument {id} nie jest formularzem zgody na wizerunek tego dziecka.", id=document_id)])
+                raise InvalidInput(
+                    [_("Dokument {id} nie jest formularzem zgody na wizerunek tego dziecka.", id=document_id)]
+                )
         else:
             # The paper in the secretary's hand is most likely the scan waiting for its ticks,
             # else the form printed last for this child.
-            pending = [c for c in counted(history(workspace, child["id"])) if c.get("state") == PENDING and not c.get("superseded_by")]
-            doc = store.get("documents", pending[-1]["document_id"]) if pending else _latest_unreturned_document(workspace, child["id"])
+            pending = [
+                c
+                for c in counted(history(workspace, child["id"]))
+                if c.get("state") == PENDING and not c.get("superseded_by")
+            ]
+            doc = (
+                store.get("documents", pending[-1]["document_id"])
+                if pending
+                else _latest_unreturned_document(workspace, child["id"])
+            )
             document_id = doc["id"] if doc is not None else None
         data = (doc or {}).get("data") or {}
         start, end = school_year(today)
@@ -248,14 +294,36 @@ def record(
             }
         )
         choices.check()
-        values = {**choices.as_record(), "state": ENTERED, "source": source, "recorded_at": now_iso(), "recorded_by": store.user}
-        existing = next((c for c in counted(history(workspace, child["id"])) if document_id and c.get("document_id") == document_id), None)
+        values = {
+            **choices.as_record(),
+            "state": ENTERED,
+            "source": source,
+            "recorded_at": now_iso(),
+            "recorded_by": store.user,
+        }
+        existing = next(
+            (
+                c
+                for c in counted(history(workspace, child["id"]))
+                if document_id and c.get("document_id") == document_id
+            ),
+            None,
+        )
         if existing is not None:
-            new = store.update(CONSENTS, existing["id"], {**values, "superseded_by": None}, expected_rev=existing["rev"])
+            new = store.update(
+                CONSENTS, existing["id"], {**values, "superseded_by": None}, expected_rev=existing["rev"]
+            )
         else:
             new = store.insert(
                 CONSENTS,
-                {"child_id": child["id"], "document_id": document_id, "scan": None, "withdrawn_on": None, "superseded_by": None, **values},
+                {
+                    "child_id": child["id"],
+                    "document_id": document_id,
+                    "scan": None,
+                    "withdrawn_on": None,
+                    "superseded_by": None,
+                    **values,
+                },
             )
         _supersede_older(workspace, child["id"], new["id"])
         return new
@@ -281,7 +349,12 @@ def withdraw(workspace: Workspace, child: dict[str, Any], on: date) -> dict[str,
         raise InvalidInput([_("To dziecko nie ma wpisanej zgody na wizerunek, więc nie ma czego wycofać.")])
     if consent.get("withdrawn_on"):
         raise InvalidInput([_("Zgoda została już wycofana {when}.", when=consent["withdrawn_on"])])
-    return workspace.store.update(CONSENTS, consent["id"], {"withdrawn_on": on.isoformat(), "withdrawn_recorded_by": workspace.store.user}, expected_rev=consent["rev"])
+    return workspace.store.update(
+        CONSENTS,
+        consent["id"],
+        {"withdrawn_on": on.isoformat(), "withdrawn_recorded_by": workspace.store.user},
+        expected_rev=consent["rev"],
+    )
 
 
 def file_scan(workspace: Workspace, document: dict[str, Any]) -> dict[str, Any] | None:
@@ -294,7 +367,11 @@ def file_scan(workspace: Workspace, document: dict[str, Any]) -> dict[str, Any] 
     if document.get("form") != FORM_ID:
         return None
     target = document.get("record") or {}
-    child = children_mod.everyone(workspace).get(target.get("id", "")) if target.get("collection") == people_register.COLLECTION else None
+    child = (
+        children_mod.everyone(workspace).get(target.get("id", ""))
+        if target.get("collection") == people_register.COLLECTION
+        else None
+    )
     if child is None:
         return None
     returned = document.get("returned") or {}

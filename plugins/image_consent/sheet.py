@@ -37,7 +37,15 @@ class Verdict:
     limits: list[str] = field(default_factory=list)
 
 
-def check(workspace: Workspace, groups: list[str] | None, channels: list[str], on: date, photo: str | None = None, *, present_only: bool = False) -> list[Verdict]:
+def check(
+    workspace: Workspace,
+    groups: list[str] | None,
+    channels: list[str],
+    on: date,
+    photo: str | None = None,
+    *,
+    present_only: bool = False,
+) -> list[Verdict]:
     """Every child of ``groups`` with the answer for ``channels`` on ``on`` (``present_only``: skip those who left)."""
     consents = register.by_child(workspace)
     verdicts = []
@@ -45,7 +53,9 @@ def check(workspace: Workspace, groups: list[str] | None, channels: list[str], o
         if present_only and children_mod.left(child, on):
             continue
         answer = register.decide(child, consents.get(child["id"], []), channels, on, photo)
-        verdicts.append(Verdict(child, answer, register.restrictions(consents.get(child["id"], [])) if answer.allowed else []))
+        verdicts.append(
+            Verdict(child, answer, register.restrictions(consents.get(child["id"], [])) if answer.allowed else [])
+        )
     return verdicts
 
 
@@ -64,7 +74,15 @@ def _font() -> str:
     return "SomflowSheet"
 
 
-def render(workspace: Workspace, event: str, groups: list[str], channels: list[str], on: date, excluded: list[Verdict], limited: list[Verdict] = ()) -> bytes:
+def render(
+    workspace: Workspace,
+    event: str,
+    groups: list[str],
+    channels: list[str],
+    on: date,
+    excluded: list[Verdict],
+    limited: list[Verdict] = (),
+) -> bytes:
     """The list as an A4 PDF."""
     font = _font()
     buffer = io.BytesIO()
@@ -104,7 +122,9 @@ def render(workspace: Workspace, event: str, groups: list[str], channels: list[s
         for part in _wrap(_(rule), 95):
             line(part, 9, 0.5)
     y -= 0.3 * cm
-    row((_("Lp."), _("Imię i inicjał nazwiska"), _("Klasa/grupa"), _("Jak rozpoznać (ustalone z rodzicem i dzieckiem)")))
+    row(
+        (_("Lp."), _("Imię i inicjał nazwiska"), _("Klasa/grupa"), _("Jak rozpoznać (ustalone z rodzicem i dzieckiem)"))
+    )
     if not excluded:
         line(_("Brak – wszystkie dzieci mogą być fotografowane w tych kanałach."), 11)
     for number, verdict in enumerate(excluded, start=1):
@@ -113,7 +133,14 @@ def render(workspace: Workspace, event: str, groups: list[str], channels: list[s
         y -= 0.3 * cm
         line(_("Z ograniczeniami – fotografować tylko tak, jak pozwala zgoda:"), 12, 0.7)
         for number, verdict in enumerate(limited, start=1):
-            row((f"{number}.", children_mod.short_name(verdict.child), verdict.child.get("group", ""), "; ".join(verdict.limits)))
+            row(
+                (
+                    f"{number}.",
+                    children_mod.short_name(verdict.child),
+                    verdict.child.get("group", ""),
+                    "; ".join(verdict.limits),
+                )
+            )
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()

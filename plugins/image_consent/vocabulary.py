@@ -39,12 +39,20 @@ CHANNEL_WORDS = Vocabulary(
 )
 PHOTO_WORDS = Vocabulary(
     PHOTO_KINDS,
-    {"indywidualne": ("individual", "indywidualny", "portret", "pojedyncze"), "grupowe": ("group", "grupowy", "zbiorowe")},
+    {
+        "indywidualne": ("individual", "indywidualny", "portret", "pojedyncze"),
+        "grupowe": ("group", "grupowy", "zbiorowe"),
+    },
     "Nieznany rodzaj zdjęcia „{value}”.",
 )
 PURPOSE_WORDS = Vocabulary(
     PURPOSES,
-    {"edukacyjne": ("educational",), "wychowawcze": ("upbringing",), "promocyjne": ("promotion", "promocja"), "dokumentacyjne": ("documentation", "dokumentacja")},
+    {
+        "edukacyjne": ("educational",),
+        "wychowawcze": ("upbringing",),
+        "promocyjne": ("promotion", "promocja"),
+        "dokumentacyjne": ("documentation", "dokumentacja"),
+    },
     "Nieznany cel „{value}”.",
 )
 

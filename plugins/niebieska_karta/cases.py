@@ -53,11 +53,20 @@ class Step:
 #: The workflow, in the order the history is usually written. Titles are translated when shown.
 STEPS: dict[str, Step] = {
     "notatka": Step("Notatka służbowa (zgłoszenie)", form="notatka-sluzbowa"),
-    "wszczecie": Step("Wszczęcie procedury „Niebieskie Karty” (wypełnienie NK-A)", ("notatka",), form="niebieska-karta-a"),
+    "wszczecie": Step(
+        "Wszczęcie procedury „Niebieskie Karty” (wypełnienie NK-A)", ("notatka",), form="niebieska-karta-a"
+    ),
     "nk-b": Step("Przekazanie formularza „Niebieska Karta – B”", ("wszczecie",), once=False, form="niebieska-karta-b"),
     "nk-a": Step("Przekazanie formularza „Niebieska Karta – A” do Zespołu Interdyscyplinarnego", ("wszczecie",)),
-    "zawiadomienie": Step("Zawiadomienie policji/prokuratury o podejrzeniu popełnienia przestępstwa", ("notatka",), once=False, form="karta-interwencji"),
-    "wniosek-sad": Step("Wniosek do sądu rodzinnego o wgląd w sytuację rodziny", ("notatka",), once=False, form="karta-interwencji"),
+    "zawiadomienie": Step(
+        "Zawiadomienie policji/prokuratury o podejrzeniu popełnienia przestępstwa",
+        ("notatka",),
+        once=False,
+        form="karta-interwencji",
+    ),
+    "wniosek-sad": Step(
+        "Wniosek do sądu rodzinnego o wgląd w sytuację rodziny", ("notatka",), once=False, form="karta-interwencji"
+    ),
     "ops": Step("Informacja dla ośrodka pomocy społecznej", ("notatka",), once=False, form="karta-interwencji"),
     "plan": Step("Plan wsparcia", ("notatka",), once=False, form="plan-wsparcia"),
     "przeglad": Step("Przegląd planu wsparcia", ("plan",), once=False),
@@ -70,7 +79,6 @@ NKB_RECIPIENTS = ("rodzic", "opiekun_prawny", "opiekun_faktyczny", "zglaszajacy"
 #: In whose presence NK-A was filled (002 pt 3–4).
 PRESENCE_ROLES = ("rodzic", "opiekun_prawny", "opiekun_faktyczny", "osoba_najblizsza", "osoba_doznajaca")
 DELIVERY_WAYS = ("osobiscie", "poczta", "email", "epuap")
-
 
 
 # ------------------------------------------------------------------ reading
@@ -89,7 +97,9 @@ def find_case(workspace: Workspace, ref: str) -> dict[str, Any]:
         return found[0]
     if not found:
         raise SomflowError(_("Nie ma sprawy NK o numerze {ref}. Listę spraw pokazuje: somflow nk list --all", ref=ref))
-    raise SomflowError(_("Numer {ref} pasuje do kilku spraw NK ({count}); podaj dłuższy fragment.", ref=ref, count=len(found)))
+    raise SomflowError(
+        _("Numer {ref} pasuje do kilku spraw NK ({count}); podaj dłuższy fragment.", ref=ref, count=len(found))
+    )
 
 
 def counted_steps(case: dict[str, Any]) -> list[dict[str, Any]]:
@@ -130,7 +140,9 @@ def step_title(kind: str) -> str:
 # ------------------------------------------------------------------ writing
 
 
-def create_case(workspace: Workspace, payload: dict[str, Any], *, person: str, generate: Callable | None = None) -> dict[str, Any]:
+def create_case(
+    workspace: Workspace, payload: dict[str, Any], *, person: str, generate: Callable | None = None
+) -> dict[str, Any]:
     """Open a case from the service note: check everything, then write case + note PDF + history in one go."""
     now = today()
     notatka = dict(payload.get("notatka") or {})
@@ -156,7 +168,9 @@ def create_case(workspace: Workspace, payload: dict[str, Any], *, person: str, g
 
         from somflow import forms
 
-        messages += forms.validate(workspace, forms.get(workspace, "notatka-sluzbowa"), note_data(workspace, case, day, {}))
+        messages += forms.validate(
+            workspace, forms.get(workspace, "notatka-sluzbowa"), note_data(workspace, case, day, {})
+        )
     if messages:
         raise InvalidInput(messages)
     store = workspace.store
@@ -225,12 +239,21 @@ def order_problems(case: dict[str, Any], kind: str, day: date) -> list[str]:
         before = first_date(case, required)
         if before is None:
             messages.append(
-                _("Nie można zapisać kroku „{title}” przed krokiem „{required}”.", title=title, required=step_title(required))
+                _(
+                    "Nie można zapisać kroku „{title}” przed krokiem „{required}”.",
+                    title=title,
+                    required=step_title(required),
+                )
             )
         elif day < before:
             messages.append(
-                _("Krok „{title}” ma datę {day}, wcześniejszą niż krok „{required}” ({before}).",
-                  title=title, day=day.isoformat(), required=step_title(required), before=before.isoformat())
+                _(
+                    "Krok „{title}” ma datę {day}, wcześniejszą niż krok „{required}” ({before}).",
+                    title=title,
+                    day=day.isoformat(),
+                    required=step_title(required),
+                    before=before.isoformat(),
+                )
             )
     return messages
 
@@ -243,27 +266,43 @@ def _check_start(workspace: Workspace, case: dict[str, Any], day: date, details:
     perpetrators = nka.get("osoby_stosujace") or []
     if rules.any_minor(merged) and (not present or not role):
         messages.append(
-            _("Wszczęcie procedury wobec małoletniego: podaj, w czyjej obecności wypełniono NK-A (--obecna-osoba i --obecna-rola).")
+            _(
+                "Wszczęcie procedury wobec małoletniego: podaj, w czyjej obecności wypełniono NK-A (--obecna-osoba i --obecna-rola)."
+            )
         )
     if role and role not in PRESENCE_ROLES:
-        messages.append(_("Nieznana rola osoby obecnej „{role}”. Dozwolone: {choices}.", role=role, choices=", ".join(PRESENCE_ROLES)))
+        messages.append(
+            _(
+                "Nieznana rola osoby obecnej „{role}”. Dozwolone: {choices}.",
+                role=role,
+                choices=", ".join(PRESENCE_ROLES),
+            )
+        )
     verdict = rules.perpetrator_verdict(present, None, perpetrators) if present else match.Verdict.DIFFERENT
     if verdict is match.Verdict.SAME:
-        messages.append(_("Osoba obecna przy wypełnianiu NK-A jest wpisana jako osoba stosująca przemoc domową; wskaż inną osobę."))
+        messages.append(
+            _("Osoba obecna przy wypełnianiu NK-A jest wpisana jako osoba stosująca przemoc domową; wskaż inną osobę.")
+        )
     elif verdict is match.Verdict.UNSURE:
         messages.append(
-            _("Osoba obecna przy wypełnianiu NK-A może być osobą stosującą przemoc domową z sekcji III: imię i nazwisko zgadzają się "
-              "częściowo (np. jedno z nazwisk, inicjał, literówka). Wpisz pełne imię i nazwisko osoby obecnej albo wskaż inną osobę.")
+            _(
+                "Osoba obecna przy wypełnianiu NK-A może być osobą stosującą przemoc domową z sekcji III: imię i nazwisko zgadzają się "
+                "częściowo (np. jedno z nazwisk, inicjał, literówka). Wpisz pełne imię i nazwisko osoby obecnej albo wskaż inną osobę."
+            )
         )
     if rules.any_minor(merged) and rules.suspects_are_parents(merged) and role and role != "osoba_najblizsza":
         messages.append(
-            _("Podejrzewanymi o stosowanie przemocy są rodzice lub opiekunowie: NK-A wypełnia się w obecności pełnoletniej osoby najbliższej. "
-              "Wpisz, kto był obecny (--obecna-osoba) z rolą osoba_najblizsza (--obecna-rola).")
+            _(
+                "Podejrzewanymi o stosowanie przemocy są rodzice lub opiekunowie: NK-A wypełnia się w obecności pełnoletniej osoby najbliższej. "
+                "Wpisz, kto był obecny (--obecna-osoba) z rolą osoba_najblizsza (--obecna-rola)."
+            )
         )
     return messages
 
 
-def validate_nka(workspace: Workspace, case: dict[str, Any], day: date, *, details: dict | None = None, provisional: bool = False) -> list[str]:
+def validate_nka(
+    workspace: Workspace, case: dict[str, Any], day: date, *, details: dict | None = None, provisional: bool = False
+) -> list[str]:
     """Every problem of the case's NK-A data, as the forms engine (schema, PESEL) and this plugin's rules see it.
 
     ``provisional``: the procedure has not started yet, so section XIV and the header are filled with
@@ -288,36 +327,57 @@ def check_nkb(workspace: Workspace, case: dict[str, Any], day: date, details: di
     if not name:
         messages.append(_("Przekazanie NK-B: podaj, komu przekazano formularz (--odbiorca)."))
     if role not in NKB_RECIPIENTS:
-        messages.append(_("Przekazanie NK-B: rola odbiorcy musi być jedną z: {choices} (--odbiorca-rola).", choices=", ".join(NKB_RECIPIENTS)))
+        messages.append(
+            _(
+                "Przekazanie NK-B: rola odbiorcy musi być jedną z: {choices} (--odbiorca-rola).",
+                choices=", ".join(NKB_RECIPIENTS),
+            )
+        )
     if role == "osoba_doznajaca" and rules.any_minor(case) and not rules.any_adult_victim(case):
         messages.append(
-            _("Przekazanie NK-B: gdy przemoc dotyczy małoletniego, formularz przekazuje się rodzicowi, opiekunowi prawnemu lub faktycznemu "
-              "albo osobie, która zgłosiła podejrzenie (--odbiorca-rola).")
+            _(
+                "Przekazanie NK-B: gdy przemoc dotyczy małoletniego, formularz przekazuje się rodzicowi, opiekunowi prawnemu lub faktycznemu "
+                "albo osobie, która zgłosiła podejrzenie (--odbiorca-rola)."
+            )
         )
-    verdict = rules.perpetrator_verdict(name, details.get("recipient_pesel"), case.get("nka", {}).get("osoby_stosujace") or []) if name else None
+    verdict = (
+        rules.perpetrator_verdict(
+            name, details.get("recipient_pesel"), case.get("nka", {}).get("osoby_stosujace") or []
+        )
+        if name
+        else None
+    )
     if verdict is match.Verdict.SAME:
         messages.append(
-            _("Formularza „Niebieska Karta – B” nie przekazuje się osobie, wobec której istnieje podejrzenie, że stosuje przemoc domową. "
-              "Wybierz innego odbiorcę: rodzica lub opiekuna niebędącego sprawcą albo osobę, która zgłosiła podejrzenie. "
-              "Jeśli odbiorca tylko nosi to samo imię i nazwisko, podaj PESEL odbiorcy (--odbiorca-pesel) i PESEL osoby stosującej przemoc w NK-A.")
+            _(
+                "Formularza „Niebieska Karta – B” nie przekazuje się osobie, wobec której istnieje podejrzenie, że stosuje przemoc domową. "
+                "Wybierz innego odbiorcę: rodzica lub opiekuna niebędącego sprawcą albo osobę, która zgłosiła podejrzenie. "
+                "Jeśli odbiorca tylko nosi to samo imię i nazwisko, podaj PESEL odbiorcy (--odbiorca-pesel) i PESEL osoby stosującej przemoc w NK-A."
+            )
         )
     elif verdict is match.Verdict.UNSURE:
         messages.append(
-            _("Przekazanie NK-B: odbiorca „{name}” może być osobą, wobec której istnieje podejrzenie, że stosuje przemoc domową (sekcja III NK-A) — "
-              "imię i nazwisko zgadzają się częściowo (np. jedno z nazwisk, inicjał, literówka). Takiej osobie nie przekazuje się formularza, "
-              "więc krok nie został zapisany. Wpisz pełne imię i nazwisko odbiorcy; jeśli to inna osoba, podaj też PESEL odbiorcy (--odbiorca-pesel).",
-              name=name)
+            _(
+                "Przekazanie NK-B: odbiorca „{name}” może być osobą, wobec której istnieje podejrzenie, że stosuje przemoc domową (sekcja III NK-A) — "
+                "imię i nazwisko zgadzają się częściowo (np. jedno z nazwisk, inicjał, literówka). Takiej osobie nie przekazuje się formularza, "
+                "więc krok nie został zapisany. Wpisz pełne imię i nazwisko odbiorcy; jeśli to inna osoba, podaj też PESEL odbiorcy (--odbiorca-pesel).",
+                name=name,
+            )
         )
     return messages
 
 
 def _check_delivery(workspace: Workspace, case: dict[str, Any], day: date, details: dict[str, Any]) -> list[str]:
     if details.get("how") not in DELIVERY_WAYS:
-        return [_("Przekazanie NK-A: podaj sposób przekazania (--sposob): {choices}.", choices=", ".join(DELIVERY_WAYS))]
+        return [
+            _("Przekazanie NK-A: podaj sposób przekazania (--sposob): {choices}.", choices=", ".join(DELIVERY_WAYS))
+        ]
     return []
 
 
-def _check_action(workspace: Workspace, case: dict[str, Any], day: date, details: dict[str, Any], kind: str) -> list[str]:
+def _check_action(
+    workspace: Workspace, case: dict[str, Any], day: date, details: dict[str, Any], kind: str
+) -> list[str]:
     roles = ADDRESSEE_ROLES[kind]
     role = details.get("addressee_role") or roles[0]
     if role not in roles:
@@ -327,11 +387,19 @@ def _check_action(workspace: Workspace, case: dict[str, Any], day: date, details
 
 def _check_plan(workspace: Workspace, case: dict[str, Any], day: date, details: dict[str, Any]) -> list[str]:
     plan = details.get("plan") or {}
-    review, problems = rules.parse_date(plan.get("najblizszy_przeglad"), _("Plan wsparcia, pole „Termin najbliższego przeglądu”"))
+    review, problems = rules.parse_date(
+        plan.get("najblizszy_przeglad"), _("Plan wsparcia, pole „Termin najbliższego przeglądu”")
+    )
     if problems:
         return problems
     if review is not None and review <= day:
-        return [_("Plan wsparcia: termin najbliższego przeglądu ({review}) musi być po dacie planu ({day}).", review=review.isoformat(), day=day.isoformat())]
+        return [
+            _(
+                "Plan wsparcia: termin najbliższego przeglądu ({review}) musi być po dacie planu ({day}).",
+                review=review.isoformat(),
+                day=day.isoformat(),
+            )
+        ]
     return []
 
 
@@ -343,7 +411,13 @@ def _check_review(workspace: Workspace, case: dict[str, Any], day: date, details
     if problems:
         return problems
     if review <= day:
-        return [_("Przegląd planu: następny przegląd ({review}) musi być po dacie tego przeglądu ({day}).", review=review.isoformat(), day=day.isoformat())]
+        return [
+            _(
+                "Przegląd planu: następny przegląd ({review}) musi być po dacie tego przeglądu ({day}).",
+                review=review.isoformat(),
+                day=day.isoformat(),
+            )
+        ]
     return []
 
 
@@ -409,7 +483,9 @@ def _public_details(kind: str, details: dict[str, Any], workspace: Workspace) ->
         kept["addressee_role"] = role
         kept["addressee"] = workspace.hook.somflow_addressee(workspace=workspace, role=role) or None
     if kind == "nk-a":
-        kept["addressee"] = workspace.hook.somflow_addressee(workspace=workspace, role="zespol_interdyscyplinarny") or None
+        kept["addressee"] = (
+            workspace.hook.somflow_addressee(workspace=workspace, role="zespol_interdyscyplinarny") or None
+        )
     return kept
 
 

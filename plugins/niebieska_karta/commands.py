@@ -51,7 +51,12 @@ def nk() -> None:
 
 
 @nk.command("new", help="Załóż sprawę NK z notatki służbowej (z pliku --data albo odpowiadając na pytania).")
-@click.option("--data", "data_file", type=click.Path(dir_okay=False, path_type=Path), help="Plik YAML/JSON: notatka, nka, sprawcy_rodzice.")
+@click.option(
+    "--data",
+    "data_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Plik YAML/JSON: notatka, nka, sprawcy_rodzice.",
+)
 @click.option("--osoba", help="Kto zapisuje notatkę (domyślnie jej autor).")
 @click.pass_obj
 def new(app, data_file: Path | None, osoba: str | None) -> None:
@@ -72,13 +77,27 @@ def _open(workspace, payload: dict[str, Any], osoba: str | None, data_file: Path
     wrong = [key for key in ("notatka", "nka") if payload.get(key) is not None and not isinstance(payload[key], dict)]
     if wrong:
         raise InvalidInput(
-            [_("Plik {file}: „{key}” musi być zestawem pól (nazwa: wartość), a nie pojedynczą wartością ani listą.", file=data_file, key=key) for key in wrong]
+            [
+                _(
+                    "Plik {file}: „{key}” musi być zestawem pól (nazwa: wartość), a nie pojedynczą wartością ani listą.",
+                    file=data_file,
+                    key=key,
+                )
+                for key in wrong
+            ]
         )
     person = osoba or (payload.get("notatka") or {}).get("autor") or ""
     if not str(person).strip():
         raise InvalidInput([_("Podaj autora notatki służbowej (notatka.autor albo --osoba).")])
     case = nk_cases.create_case(workspace, payload, person=person)
-    click.echo(_("Założono sprawę NK {id} (numer {ref}). Następny krok: {step}.", id=case["id"], ref=case[refs.FIELD], step=nk_cases.step_title(nk_cases.next_step(case))))
+    click.echo(
+        _(
+            "Założono sprawę NK {id} (numer {ref}). Następny krok: {step}.",
+            id=case["id"],
+            ref=case[refs.FIELD],
+            step=nk_cases.step_title(nk_cases.next_step(case)),
+        )
+    )
     for doc in case["documents"]:
         click.echo(_("Dokument {form}: {id}", form=doc["form"], id=doc["id"]))
 
@@ -110,11 +129,20 @@ def _ask_new(workspace, payload: dict[str, Any]) -> dict[str, Any]:
         victim["pesel"] = pesel
     victim["wiek"] = ask(nka_spec, in_group("osoby_doznajace", "wiek"), _("Wiek dziecka"))
     victim["maloletni"] = "tak" if victim["wiek"] < 18 else "nie"
-    suspect["imie_nazwisko"] = ask(nka_spec, in_group("osoby_stosujace", "imie_nazwisko"), _("Osoba podejrzewana o stosowanie przemocy: imię i nazwisko"))
+    suspect["imie_nazwisko"] = ask(
+        nka_spec,
+        in_group("osoby_stosujace", "imie_nazwisko"),
+        _("Osoba podejrzewana o stosowanie przemocy: imię i nazwisko"),
+    )
     relation = ask(note_spec, note_spec.field("sprawca"), _("Kim jest dla dziecka (np. ojciec, matka, partner matki)"))
     note["sprawca"] = suspect["relacja"] = relation
     payload["sprawcy_rodzice"] = yes_no(_("Czy podejrzewanymi są rodzice lub opiekunowie prawni?"))
-    when = ask(note_spec, note_spec.field("data_powziecia"), _("Data powzięcia informacji (np. 3.12.2026)"), default=nk_cases.today().isoformat())
+    when = ask(
+        note_spec,
+        note_spec.field("data_powziecia"),
+        _("Data powzięcia informacji (np. 3.12.2026)"),
+        default=nk_cases.today().isoformat(),
+    )
     note["data_powziecia"] = note["data_sporzadzenia"] = when
     note["sposob_powziecia"] = ask(note_spec, note_spec.field("sposob_powziecia"), _("Sposób powzięcia informacji"))
     note["opis"] = ask(note_spec, note_spec.field("opis"), _("Opis zdarzenia lub okoliczności"))
@@ -128,7 +156,11 @@ def _ask_new(workspace, payload: dict[str, Any]) -> dict[str, Any]:
 def list_cases(app, show_all: bool) -> None:
     workspace = app.workspace
     today = nk_cases.today()
-    found = [c for c in refs.ensure(workspace.store, nk_cases.CASES, nk_cases.REF_KIND) if show_all or c["status"] == nk_cases.OPEN]
+    found = [
+        c
+        for c in refs.ensure(workspace.store, nk_cases.CASES, nk_cases.REF_KIND)
+        if show_all or c["status"] == nk_cases.OPEN
+    ]
     if not found:
         click.echo(_("Brak otwartych spraw NK.") if not show_all else _("Brak spraw NK."))
         return
@@ -153,31 +185,63 @@ def show(app, case_ref: str, reveal: bool) -> None:
     workspace = app.workspace
     case = nk_cases.find_case(workspace, case_ref)
     today = nk_cases.today()
-    click.echo(_("Sprawa {case} ({id}) — {status}", case=nk_cases.case_label(case), id=case["id"], status=_(case["status"])))
+    click.echo(
+        _("Sprawa {case} ({id}) — {status}", case=nk_cases.case_label(case), id=case["id"], status=_(case["status"]))
+    )
     nka = case.get("nka") or {}
     for i, person in enumerate(nka.get("osoby_doznajace") or [], 1):
         pesel = f", PESEL {mask_pesel(person['pesel'], reveal)}" if person.get("pesel") else ""
         minor = _(", małoletni") if person.get("maloletni") == "tak" else ""
-        click.echo("  " + _("Osoba doznająca przemocy {n}: {name}{minor}{pesel}", n=i, name=person.get("imie_nazwisko", "—"), minor=minor, pesel=pesel))
+        click.echo(
+            "  "
+            + _(
+                "Osoba doznająca przemocy {n}: {name}{minor}{pesel}",
+                n=i,
+                name=person.get("imie_nazwisko", "—"),
+                minor=minor,
+                pesel=pesel,
+            )
+        )
     for i, person in enumerate(nka.get("osoby_stosujace") or [], 1):
         pesel = f", PESEL {mask_pesel(person['pesel'], reveal)}" if person.get("pesel") else ""
         relation = f" ({person['relacja']})" if person.get("relacja") else ""
-        click.echo("  " + _("Osoba stosująca przemoc {n}: {name}{relation}{pesel}", n=i, name=person.get("imie_nazwisko", "—"), relation=relation, pesel=pesel))
-    click.echo(_("Historia (numer kroku: do poprawienia lub wycofania, np. somflow withdraw {ref} --reason …):", ref=step_ref(case, 1)))
+        click.echo(
+            "  "
+            + _(
+                "Osoba stosująca przemoc {n}: {name}{relation}{pesel}",
+                n=i,
+                name=person.get("imie_nazwisko", "—"),
+                relation=relation,
+                pesel=pesel,
+            )
+        )
+    click.echo(
+        _(
+            "Historia (numer kroku: do poprawienia lub wycofania, np. somflow withdraw {ref} --reason …):",
+            ref=step_ref(case, 1),
+        )
+    )
     for index, entry in enumerate(case.get("steps", [])):
         docs = ", ".join(entry.get("documents") or []) or "—"
         gone = "  " + _("[WYCOFANY — nie liczy się]") if is_withdrawn(entry) else ""
-        click.echo(f"  #{index + 1:<3}{entry['date']}  {nk_cases.step_title(entry['step'])}  — {entry['person']}  [{_('dokumenty')}: {docs}]{gone}")
+        click.echo(
+            f"  #{index + 1:<3}{entry['date']}  {nk_cases.step_title(entry['step'])}  — {entry['person']}  [{_('dokumenty')}: {docs}]{gone}"
+        )
         for line in _detail_lines(entry) + history_notes(entry):
             click.echo("      " + line)
     for doc in case.get("returned", []):
-        click.echo("  " + _("{date}  Zwrócono podpisany skan: {form} [{id}]", date=doc["date"], form=doc.get("form"), id=doc["id"]))
+        click.echo(
+            "  "
+            + _("{date}  Zwrócono podpisany skan: {form} [{id}]", date=doc["date"], form=doc.get("form"), id=doc["id"])
+        )
     step = nk_cases.next_step(case)
     if step:
         due = next_due(case)
         text = _("Następny krok: {step}", step=nk_cases.step_title(step))
         if due:
-            text += " " + _("(termin {due}{late})", due=due.isoformat(), late=(", " + _("PO TERMINIE")) if due < today else "")
+            text += " " + _(
+                "(termin {due}{late})", due=due.isoformat(), late=(", " + _("PO TERMINIE")) if due < today else ""
+            )
         click.echo(text)
 
 
@@ -203,22 +267,53 @@ def _detail_lines(entry: dict[str, Any]) -> list[str]:
     return lines
 
 
-@nk.command("step", help="Zapisz krok sprawy: wszczecie, nk-b, nk-a, zawiadomienie, wniosek-sad, ops, plan, przeglad, zamkniecie.")
+@nk.command(
+    "step",
+    help="Zapisz krok sprawy: wszczecie, nk-b, nk-a, zawiadomienie, wniosek-sad, ops, plan, przeglad, zamkniecie.",
+)
 @click.argument("case_ref", metavar="SPRAWA")
 @click.argument("kind", metavar="KROK")
 @click.option("--dnia", help="Data kroku RRRR-MM-DD (domyślnie dziś).")
 @click.option("--osoba", default="", help="Kto wykonał krok (imię i nazwisko, stanowisko).")
-@click.option("--data", "data_file", type=click.Path(dir_okay=False, path_type=Path), help="wszczecie: dane NK-A (sekcje II–XIII); plan: dane planu wsparcia.")
-@click.option("--rola", "roles", multiple=True, help="wszczecie: kto wszczął procedurę (sekcja XIV), np. nauczyciel, pedagog_psycholog.")
+@click.option(
+    "--data",
+    "data_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="wszczecie: dane NK-A (sekcje II–XIII); plan: dane planu wsparcia.",
+)
+@click.option(
+    "--rola",
+    "roles",
+    multiple=True,
+    help="wszczecie: kto wszczął procedurę (sekcja XIV), np. nauczyciel, pedagog_psycholog.",
+)
 @click.option("--miejscowosc", help="wszczecie: miejscowość wpisana w NK-A (domyślnie z adresu placówki).")
 @click.option("--obecna-osoba", "present", help="wszczecie: w czyjej obecności wypełniono NK-A.")
-@click.option("--obecna-rola", "present_role", type=vocabulary.Param(nk_cases.PRESENCE_ROLES), help="wszczecie: rodzic, opiekun_prawny, opiekun_faktyczny, osoba_najblizsza, osoba_doznajaca.")
+@click.option(
+    "--obecna-rola",
+    "present_role",
+    type=vocabulary.Param(nk_cases.PRESENCE_ROLES),
+    help="wszczecie: rodzic, opiekun_prawny, opiekun_faktyczny, osoba_najblizsza, osoba_doznajaca.",
+)
 @click.option("--odbiorca", "recipient", help="nk-b: komu przekazano NK-B (imię i nazwisko).")
-@click.option("--odbiorca-rola", "recipient_role", type=vocabulary.Param(nk_cases.NKB_RECIPIENTS), help="nk-b: rodzic, opiekun_prawny, opiekun_faktyczny, zglaszajacy, osoba_doznajaca.")
-@click.option("--odbiorca-pesel", "recipient_pesel", help="nk-b: PESEL odbiorcy (gdy jest), do sprawdzenia, że nie jest osobą stosującą przemoc.")
-@click.option("--sposob", "how", type=vocabulary.Param(nk_cases.DELIVERY_WAYS), help="nk-a: osobiscie, poczta, email, epuap.")
+@click.option(
+    "--odbiorca-rola",
+    "recipient_role",
+    type=vocabulary.Param(nk_cases.NKB_RECIPIENTS),
+    help="nk-b: rodzic, opiekun_prawny, opiekun_faktyczny, zglaszajacy, osoba_doznajaca.",
+)
+@click.option(
+    "--odbiorca-pesel",
+    "recipient_pesel",
+    help="nk-b: PESEL odbiorcy (gdy jest), do sprawdzenia, że nie jest osobą stosującą przemoc.",
+)
+@click.option(
+    "--sposob", "how", type=vocabulary.Param(nk_cases.DELIVERY_WAYS), help="nk-a: osobiscie, poczta, email, epuap."
+)
 @click.option("--adresat", "addressee_role", help="zawiadomienie: policja albo prokuratura.")
-@click.option("--nastepny-przeglad", "next_review", help="przeglad: data następnego przeglądu planu (brak: koniec przeglądów).")
+@click.option(
+    "--nastepny-przeglad", "next_review", help="przeglad: data następnego przeglądu planu (brak: koniec przeglądów)."
+)
 @click.option("--uwagi", "notes", help="Uwagi do kroku.")
 @click.option("--dokument", "documents", multiple=True, help="Identyfikator dokumentu do dołączenia (można powtarzać).")
 @click.pass_obj
@@ -235,18 +330,33 @@ def step(app, case_ref: str, kind: str, dnia: str | None, osoba: str, data_file:
         details.pop("miejscowosc", None)
     elif kind == "plan":
         details["plan"] = data
-    case = nk_cases.record_step(workspace, case_ref, kind, day=option_date(dnia, "--dnia"), person=osoba, details=details, documents=documents)
+    case = nk_cases.record_step(
+        workspace, case_ref, kind, day=option_date(dnia, "--dnia"), person=osoba, details=details, documents=documents
+    )
     entry = case["steps"][-1]
-    click.echo(_("Zapisano krok „{title}” ({day}) w sprawie {case}.", title=nk_cases.step_title(kind), day=entry["date"], case=nk_cases.case_label(case)))
+    click.echo(
+        _(
+            "Zapisano krok „{title}” ({day}) w sprawie {case}.",
+            title=nk_cases.step_title(kind),
+            day=entry["date"],
+            case=nk_cases.case_label(case),
+        )
+    )
     for doc_id in entry["documents"]:
         click.echo(_("Dokument: {id}", id=doc_id))
     following = nk_cases.next_step(case)
     if following:
         due = next_due(case)
-        click.echo(_("Następny krok: {step}", step=nk_cases.step_title(following)) + (f" ({_('termin')} {due.isoformat()})" if due else ""))
+        click.echo(
+            _("Następny krok: {step}", step=nk_cases.step_title(following))
+            + (f" ({_('termin')} {due.isoformat()})" if due else "")
+        )
 
 
-@nk.command("withdraw", help="Wycofaj błędnie zapisany krok sprawy (NUMER z somflow nk show) z podaniem powodu; zostaje w historii jako wycofany.")
+@nk.command(
+    "withdraw",
+    help="Wycofaj błędnie zapisany krok sprawy (NUMER z somflow nk show) z podaniem powodu; zostaje w historii jako wycofany.",
+)
 @click.argument("case_ref", metavar="SPRAWA")
 @click.argument("number", metavar="NUMER", type=int)
 @click.option("--reason", "--powod", "reason", required=True, help="Powód wycofania (wymagany).")
@@ -275,5 +385,9 @@ def print_cmd(app, case_ref: str, form: str) -> None:
         day = nk_cases.today()
         doc = print_form(workspace, case, form, day=day)
         entry = {"id": doc["id"], "form": form, "date": day.isoformat()}
-        store.update(nk_cases.CASES, case["id"], {"documents": [*case.get("documents", []), entry]}, expected_rev=case["rev"])
-    click.echo(_("Wydrukowano {form}: dokument {id}, plik {file}", form=form, id=doc["id"], file=workspace.root / doc["file"]))
+        store.update(
+            nk_cases.CASES, case["id"], {"documents": [*case.get("documents", []), entry]}, expected_rev=case["rev"]
+        )
+    click.echo(
+        _("Wydrukowano {form}: dokument {id}, plik {file}", form=form, id=doc["id"], file=workspace.root / doc["file"])
+    )

@@ -46,7 +46,10 @@ def deadlines(workspace: Workspace, today: date) -> list:
             found.append(
                 Deadline(
                     key=f"nk:{case['id']}:nk-a",
-                    title=_("Przekazanie „Niebieskiej Karty – A” do Zespołu Interdyscyplinarnego (sprawa {case})", case=case_label(case)),
+                    title=_(
+                        "Przekazanie „Niebieskiej Karty – A” do Zespołu Interdyscyplinarnego (sprawa {case})",
+                        case=case_label(case),
+                    ),
                     due=due,
                     record=record,
                     notify=("coordinator", "head"),

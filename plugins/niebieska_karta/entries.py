@@ -27,7 +27,13 @@ from somflow.i18n import _
 
 KIND = "krok-nk"
 #: Correctable field → the step's own key (``details.`` for the step's options).
-FIELDS = {"data": "date", "osoba": "person", "uwagi": "details.notes", "odbiorca": "details.recipient", "odbiorca-rola": "details.recipient_role"}
+FIELDS = {
+    "data": "date",
+    "osoba": "person",
+    "uwagi": "details.notes",
+    "odbiorca": "details.recipient",
+    "odbiorca-rola": "details.recipient_role",
+}
 NKB_ONLY = ("odbiorca", "odbiorca-rola")
 
 
@@ -55,7 +61,13 @@ def locate(workspace, ref: str) -> list[corrections.Entry]:
     if not 0 <= index < len(steps):
         return []
     step = steps[index]
-    label = _("sprawa {case}, krok {n}: {title} ({date})", case=case_ref(case), n=index + 1, title=cases.step_title(step["step"]), date=step["date"])
+    label = _(
+        "sprawa {case}, krok {n}: {title} ({date})",
+        case=case_ref(case),
+        n=index + 1,
+        title=cases.step_title(step["step"]),
+        date=step["date"],
+    )
     return [corrections.Entry(KIND, step_ref(case, index), cases.CASES, case, index, label, step)]
 
 
@@ -73,7 +85,13 @@ def _next_review(case: dict[str, Any]) -> str | None:
 def withdraw(workspace, entry: corrections.Entry, mark: dict[str, Any]) -> dict[str, Any]:
     case, kind = entry.record, entry.data["step"]
     if kind == "notatka":
-        raise InvalidInput([_("Notatki służbowej, od której zaczęła się sprawa, nie wycofuje się; popraw jej datę albo osobę (somflow correct).")])
+        raise InvalidInput(
+            [
+                _(
+                    "Notatki służbowej, od której zaczęła się sprawa, nie wycofuje się; popraw jej datę albo osobę (somflow correct)."
+                )
+            ]
+        )
     steps = list(case["steps"])
     steps[entry.key] = corrections.withdrawn_copy(entry.data, mark)
     after = {**case, "steps": steps}
@@ -82,7 +100,13 @@ def withdraw(workspace, entry: corrections.Entry, mark: dict[str, Any]) -> dict[
         if needing:
             listed = ", ".join(step_ref(case, steps.index(s)) + " " + cases.step_title(s["step"]) for s in needing)
             raise InvalidInput(
-                [_("Krok „{title}” jest potrzebny krokom zapisanym po nim: {steps}. Najpierw wycofaj je.", title=cases.step_title(kind), steps=listed)]
+                [
+                    _(
+                        "Krok „{title}” jest potrzebny krokom zapisanym po nim: {steps}. Najpierw wycofaj je.",
+                        title=cases.step_title(kind),
+                        steps=listed,
+                    )
+                ]
             )
     changes: dict[str, Any] = {"steps": steps}
     if kind == "zamkniecie":
@@ -99,7 +123,9 @@ def withdraw(workspace, entry: corrections.Entry, mark: dict[str, Any]) -> dict[
 def correct(workspace, entry: corrections.Entry, changes: dict[str, str], mark: dict[str, Any]) -> dict[str, Any]:
     case, step = entry.record, entry.data
     kind, title = step["step"], cases.step_title(step["step"])
-    problems = [_("Pole {field} dotyczy tylko kroku nk-b.", field=f) for f in changes if f in NKB_ONLY and kind != "nk-b"]
+    problems = [
+        _("Pole {field} dotyczy tylko kroku nk-b.", field=f) for f in changes if f in NKB_ONLY and kind != "nk-b"
+    ]
     new_values: dict[str, Any] = {}
     details = dict(step.get("details") or {})
     for name, value in changes.items():
@@ -129,9 +155,19 @@ def correct(workspace, entry: corrections.Entry, changes: dict[str, str], mark: 
     after = {**case, "steps": steps}
     first = cases.first_date(after, kind)
     for later in cases.counted_steps(after):
-        if kind in cases.STEPS[later["step"]].requires and first is not None and date.fromisoformat(later["date"]) < first:
+        if (
+            kind in cases.STEPS[later["step"]].requires
+            and first is not None
+            and date.fromisoformat(later["date"]) < first
+        ):
             problems.append(
-                _("Krok „{later}” ({day}) byłby wcześniejszy niż krok „{title}” ({first}).", later=cases.step_title(later["step"]), day=later["date"], title=title, first=first.isoformat())
+                _(
+                    "Krok „{later}” ({day}) byłby wcześniejszy niż krok „{title}” ({first}).",
+                    later=cases.step_title(later["step"]),
+                    day=later["date"],
+                    title=title,
+                    first=first.isoformat(),
+                )
             )
     if problems:
         raise InvalidInput(problems)

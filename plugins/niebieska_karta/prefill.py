@@ -109,7 +109,9 @@ def nka(workspace: Workspace, case: dict[str, Any], day: date, details: dict[str
     data = dict(case.get("nka") or {})
     start = next((s for s in counted_steps(case) if s["step"] == "wszczecie"), None)
     start_day = start["date"] if start else day.isoformat()
-    data.setdefault("miejscowosc", details.get("place") or (start or {}).get("details", {}).get("place") or town(workspace))
+    data.setdefault(
+        "miejscowosc", details.get("place") or (start or {}).get("details", {}).get("place") or town(workspace)
+    )
     data["data"] = start_day
     data.setdefault("podmiot", institution(workspace))
     victims = data["osoby_doznajace"] = [known_victim(workspace, v) for v in data.get("osoby_doznajace") or []]
@@ -157,7 +159,10 @@ def karta(workspace: Workspace, case: dict[str, Any], day: date, details: dict[s
     last = actions[-1] if actions else None
     organ = None
     if last is not None:
-        role = last["details"].get("addressee_role") or {"zawiadomienie": "policja", "wniosek-sad": "sad_rodzinny", "ops": "ops"}[last["step"]]
+        role = (
+            last["details"].get("addressee_role")
+            or {"zawiadomienie": "policja", "wniosek-sad": "sad_rodzinny", "ops": "ops"}[last["step"]]
+        )
         found = workspace.hook.somflow_addressee(workspace=workspace, role=role) or {}
         organ = found.get("name") or role
     note = case.get("notatka") or {}
@@ -166,7 +171,11 @@ def karta(workspace: Workspace, case: dict[str, Any], day: date, details: dict[s
     from somflow_niebieska_karta.cases import step_title
 
     # The unit's own actions so far (the card's table holds 5; the latest ones are kept).
-    own = [{"data": s["date"], "dzialanie": step_title(s["step"])} for s in counted_steps(case) if s["step"] not in forms_of]
+    own = [
+        {"data": s["date"], "dzialanie": step_title(s["step"])}
+        for s in counted_steps(case)
+        if s["step"] not in forms_of
+    ]
     return _clean(
         {
             "dziecko_imie_nazwisko": first_victim(case).get("imie_nazwisko"),

@@ -22,9 +22,19 @@ TITLES = {
 }
 
 
-def form_data(workspace: Workspace, case: dict[str, Any], form: str, *, day: date, step: str | None = None, details: dict | None = None) -> dict[str, Any]:
+def form_data(
+    workspace: Workspace,
+    case: dict[str, Any],
+    form: str,
+    *,
+    day: date,
+    step: str | None = None,
+    details: dict | None = None,
+) -> dict[str, Any]:
     if form not in BUILDERS:
-        raise InvalidInput([_("Nieznany formularz sprawy NK „{form}”. Dozwolone: {choices}.", form=form, choices=", ".join(BUILDERS))])
+        raise InvalidInput(
+            [_("Nieznany formularz sprawy NK „{form}”. Dozwolone: {choices}.", form=form, choices=", ".join(BUILDERS))]
+        )
     return BUILDERS[form](workspace, case, day, {**(details or {}), "_step": step})
 
 
@@ -45,4 +55,6 @@ def print_form(
 
     data = form_data(workspace, case, form, day=day, step=step, details=details)
     title = _("{form} — sprawa NK {id}", form=_(TITLES[form]), id=case["id"])
-    return (generate or forms.generate)(workspace, form, data, record={"collection": CASES, "id": case["id"]}, title=title)
+    return (generate or forms.generate)(
+        workspace, form, data, record={"collection": CASES, "id": case["id"]}, title=title
+    )

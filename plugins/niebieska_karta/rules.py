@@ -27,7 +27,14 @@ def parse_date(value: Any, where: str) -> tuple[date | None, list[str]]:
 
 def not_future(day: date | None, today: date, where: str) -> list[str]:
     if day is not None and day > today:
-        return [_("{where}: data {day} jest z przyszłości (dziś jest {today}).", where=where, day=day.isoformat(), today=today.isoformat())]
+        return [
+            _(
+                "{where}: data {day} jest z przyszłości (dziś jest {today}).",
+                where=where,
+                day=day.isoformat(),
+                today=today.isoformat(),
+            )
+        ]
     return []
 
 
@@ -56,7 +63,11 @@ def check_nka(data: dict[str, Any], today: date, *, started: bool = True) -> lis
     for i, victim in enumerate(victims, 1):
         messages += check_minor(victim, form_day, _("Sekcja I, osoba doznająca przemocy domowej {n}", n=i))
     if data.get("swiadkowie_ustalono") == "ustalono" and not [w for w in data.get("swiadkowie") or [] if w]:
-        messages.append(_("Sekcja X: zaznaczono „ustalono”, więc wpisz w tabeli co najmniej jednego świadka (albo zaznacz „nie ustalono”)."))
+        messages.append(
+            _(
+                "Sekcja X: zaznaczono „ustalono”, więc wpisz w tabeli co najmniej jednego świadka (albo zaznacz „nie ustalono”)."
+            )
+        )
     if started:
         messages += check_roles(data.get("wszczecie_przez"))
     return messages
@@ -94,7 +105,12 @@ def check_roles(roles: Any) -> list[str]:
         return []
     else:
         roles = []
-    return [_("Sekcja XIV: zaznacz dokładnie jedną osobę, przez którą nastąpiło wszczęcie procedury (zaznaczono: {count}).", count=len(roles))]
+    return [
+        _(
+            "Sekcja XIV: zaznacz dokładnie jedną osobę, przez którą nastąpiło wszczęcie procedury (zaznaczono: {count}).",
+            count=len(roles),
+        )
+    ]
 
 
 # ---------------------------------------------------------------- people
@@ -122,7 +138,8 @@ def suspects_are_parents(case: dict[str, Any]) -> bool:
     if isinstance(explicit, bool):
         return explicit
     return any(
-        any(word in fold(p.get("relacja")) for word in PARENT_WORDS) for p in case.get("nka", {}).get("osoby_stosujace") or []
+        any(word in fold(p.get("relacja")) for word in PARENT_WORDS)
+        for p in case.get("nka", {}).get("osoby_stosujace") or []
     )
 
 

@@ -78,7 +78,10 @@ def somflow_unit_summary(workspace) -> list[tuple[str, int]]:
     return [
         (_("Brak potwierdzenia Standardów (pracownicy)"), sum(1 for p in missing if p.group == "pracownicy")),
         (_("Brak potwierdzenia Standardów (rodzice i dzieci)"), sum(1 for p in missing if p.group != "pracownicy")),
-        (_("Otwarte wpisy rejestru zgłoszeń"), sum(1 for e in store.query(register.REGISTER) if e["status"] != "zamkniete")),
+        (
+            _("Otwarte wpisy rejestru zgłoszeń"),
+            sum(1 for e in store.query(register.REGISTER) if e["status"] != "zamkniete"),
+        ),
         (_("Ankiety w ostatnim badaniu (personel)"), len(survey.responses(store, latest)) if latest else 0),
     ]
 
@@ -94,6 +97,10 @@ def somflow_status(workspace) -> list[tuple[str, str]]:
         (_("Standardy: brak potwierdzeń"), str(len(acknowledgments.missing(store)))),
     ]
     for rep in sorted(store.query(schedule.REPORTS), key=lambda r: r["year"]):
-        state = _("podpisany {date}", date=rep["signed"]) if rep.get("signed") else _("czeka na podpis kierownika jednostki")
+        state = (
+            _("podpisany {date}", date=rep["signed"])
+            if rep.get("signed")
+            else _("czeka na podpis kierownika jednostki")
+        )
         lines.append((_("Standardy: raport {year}", year=rep["year"]), state))
     return lines

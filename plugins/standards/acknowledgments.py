@@ -145,7 +145,9 @@ def on_document_filed(store: Store, document: dict[str, Any]) -> int:
     persons: list[Person] = []
     if group == "dzieci":
         listed = store.get(LISTS, ref.get("id", "")) if ref.get("collection") == LISTS else None
-        known = {p.id: p for p in people.everyone(store, "dzieci", include_left=True)}  # a form signed before leaving counts
+        known = {
+            p.id: p for p in people.everyone(store, "dzieci", include_left=True)
+        }  # a form signed before leaving counts
         persons = [known[i] for i in (listed or {}).get("people", []) if i in known]
         method = "lista"
     else:
@@ -155,7 +157,9 @@ def on_document_filed(store: Store, document: dict[str, Any]) -> int:
         method = "dokument"
     added = 0
     for person in persons:
-        if record(store, person, version=version, day=day, place=place, scope=scope, document=document["id"], method=method):
+        if record(
+            store, person, version=version, day=day, place=place, scope=scope, document=document["id"], method=method
+        ):
             added += 1
     return added
 

@@ -53,7 +53,16 @@ def missing(ctx: click.Context, group: str | None, as_json: bool) -> None:
     version = acknowledgments.current_version(store)
     found = acknowledgments.missing(store, group)
     if as_json:
-        click.echo(json.dumps({"version": version.version, "missing": [{"id": p.id, "group": p.group, "name": p.name, "klasa": p.klasa} for p in found]}, ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    "version": version.version,
+                    "missing": [{"id": p.id, "group": p.group, "name": p.name, "klasa": p.klasa} for p in found],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return
     click.echo(_("Wersja Standardów: {version}", version=version.version))
     if not found:
@@ -62,7 +71,13 @@ def missing(ctx: click.Context, group: str | None, as_json: bool) -> None:
     for g in people.GROUPS:
         members = [p for p in found if p.group == g]
         if members:
-            click.echo(_("{group} — brak potwierdzenia: {count}", group=_(people.GROUP_LABELS[g]).capitalize(), count=len(members)))
+            click.echo(
+                _(
+                    "{group} — brak potwierdzenia: {count}",
+                    group=_(people.GROUP_LABELS[g]).capitalize(),
+                    count=len(members),
+                )
+            )
             for p in members:
                 click.echo(f"  {p.id}  {p.name}" + (f"  ({p.klasa})" if p.klasa else ""))
 
@@ -95,7 +110,13 @@ def version_add(ctx: click.Context, name: str, effective: str | None, note: str)
 @click.pass_context
 def version_show(ctx: click.Context) -> None:
     v = acknowledgments.current_version(ctx.obj.workspace.store)
-    click.echo(_("Wersja {version}, obowiązuje od {effective}", version=v.version, effective=v.effective.isoformat() if v.effective else "—"))
+    click.echo(
+        _(
+            "Wersja {version}, obowiązuje od {effective}",
+            version=v.version,
+            effective=v.effective.isoformat() if v.effective else "—",
+        )
+    )
 
 
 @standards.group("people", help="Osoby zapoznawane ze Standardami (rodzice, dzieci; pracownicy z kartoteki personelu).")
@@ -145,11 +166,18 @@ def ack() -> None:
     pass
 
 
-@ack.command("print", help="Wydrukuj wypełnione oświadczenia dla grupy (domyślnie tylko osób bez potwierdzenia) w jednym pliku PDF.")
+@ack.command(
+    "print",
+    help="Wydrukuj wypełnione oświadczenia dla grupy (domyślnie tylko osób bez potwierdzenia) w jednym pliku PDF.",
+)
 @click.option("--group", type=GROUP, required=True)
 @click.option("--klasa", default=None, help="Tylko ta klasa / grupa.")
 @click.option("--all", "everybody", is_flag=True, help="Także osoby, które już potwierdziły.")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Plik PDF do druku (domyślnie druk/potwierdzenia-<grupa>.pdf).")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Plik PDF do druku (domyślnie druk/potwierdzenia-<grupa>.pdf).",
+)
 @click.pass_context
 def ack_print(ctx: click.Context, group: str, klasa: str | None, everybody: bool, out: Path | None) -> None:
     from somflow import forms
@@ -170,21 +198,38 @@ def ack_print(ctx: click.Context, group: str, klasa: str | None, everybody: bool
             if group == "dzieci":
                 for label in sorted({p.klasa for p in chosen}):
                     members = [p for p in chosen if p.klasa == label]
-                    listed = store.insert(acknowledgments.LISTS, {"klasa": label, "version": version.version, "people": [p.id for p in members]})
+                    listed = store.insert(
+                        acknowledgments.LISTS,
+                        {"klasa": label, "version": version.version, "people": [p.id for p in members]},
+                    )
                     data = {
                         "placowka": workspace.config["institution"]["name"],
                         "grupa": label or "—",
                         "wersja_standardow": version.version,
                         "dzieci": [{"imie_nazwisko": p.name} for p in members],
                     }
-                    documents.append(forms.generate(workspace, acknowledgments.CHILDREN_FORM, data, record={"collection": acknowledgments.LISTS, "id": listed["id"]}))
+                    documents.append(
+                        forms.generate(
+                            workspace,
+                            acknowledgments.CHILDREN_FORM,
+                            data,
+                            record={"collection": acknowledgments.LISTS, "id": listed["id"]},
+                        )
+                    )
             else:
                 form = acknowledgments.STAFF_FORM if group == "pracownicy" else acknowledgments.PARENT_FORM
                 for p in chosen:
                     try:
-                        documents.append(forms.generate(workspace, form, acknowledgments.form_data(p, workspace.config, version), record=p.ref))
+                        documents.append(
+                            forms.generate(
+                                workspace, form, acknowledgments.form_data(p, workspace.config, version), record=p.ref
+                            )
+                        )
                     except InvalidInput as exc:  # say whose data is wrong (by id: messages never carry names)
-                        raise InvalidInput([_("Osoba {id}: {problem}", id=p.id, problem=m) for m in exc.messages] + [_("Nic nie wygenerowano.")]) from None
+                        raise InvalidInput(
+                            [_("Osoba {id}: {problem}", id=p.id, problem=m) for m in exc.messages]
+                            + [_("Nic nie wygenerowano.")]
+                        ) from None
     except BaseException:
         for doc in documents:  # the store forgot them; their files must go too
             (workspace.root / doc["file"]).unlink(missing_ok=True)
@@ -192,7 +237,14 @@ def ack_print(ctx: click.Context, group: str, klasa: str | None, everybody: bool
     _print_file(workspace, documents, target)
     documents_text = ngettext("{n} dokument", "{n} dokumentów", len(documents))
     people_text = ngettext("{n} osoba", "{n} osób", len(chosen))
-    click.echo(_("Wygenerowano {documents} ({people}) do druku: {file}", documents=documents_text, people=people_text, file=target))
+    click.echo(
+        _(
+            "Wygenerowano {documents} ({people}) do druku: {file}",
+            documents=documents_text,
+            people=people_text,
+            file=target,
+        )
+    )
     click.echo(_("Podpisane skany wrzuć do skrzynki inbox/ — potwierdzenia zapiszą się same."))
 
 
@@ -209,7 +261,14 @@ def ack_record(ctx: click.Context, person_id: str, day: str | None, place: str, 
     when = _date(day, "--date")
     if when > calendar.today():
         raise InvalidInput([_("Opcja --date: data {day} jest w przyszłości.", day=when.isoformat())])
-    added = acknowledgments.record(store, person, version=version, day=when, place=place, scope=scope or _("Standardy Ochrony Małoletnich, wersja {version}", version=version))
+    added = acknowledgments.record(
+        store,
+        person,
+        version=version,
+        day=when,
+        place=place,
+        scope=scope or _("Standardy Ochrony Małoletnich, wersja {version}", version=version),
+    )
     if added:
         ref = f"potwierdzenie#{entries.number(store, acknowledgments.ACKS, added['id'])}"
         click.echo(_("Zapisano potwierdzenie {ref} (wersja {version}).", ref=ref, version=version))
@@ -239,7 +298,9 @@ def ack_list(ctx: click.Context, group: str | None) -> None:
 # ------------------------------------------------------------------ register
 
 
-@standards.group("register", help="Rejestr zgłoszeń i proponowanych zmian Standardów (bez danych identyfikujących dziecko).")
+@standards.group(
+    "register", help="Rejestr zgłoszeń i proponowanych zmian Standardów (bez danych identyfikujących dziecko)."
+)
 def register_cmd() -> None:
     pass
 
@@ -252,10 +313,14 @@ def register_cmd() -> None:
 @click.option("--date", "day", help="Data zgłoszenia (RRRR-MM-DD), domyślnie dziś.")
 @click.option("--force", is_flag=True, help="Zapisz mimo ostrzeżenia o danych osobowych.")
 @click.pass_context
-def register_add(ctx: click.Context, summary: str, channel: str, kind: str, status: str, day: str | None, force: bool) -> None:
+def register_add(
+    ctx: click.Context, summary: str, channel: str, kind: str, status: str, day: str | None, force: bool
+) -> None:
     store = ctx.obj.workspace.store
     warnings = register.identity_warnings(store, summary)
-    entry = register.add(store, day=_date(day, "--date"), channel=channel, kind=kind, summary=summary, status=status, force=force)
+    entry = register.add(
+        store, day=_date(day, "--date"), channel=channel, kind=kind, summary=summary, status=status, force=force
+    )
     for w in warnings:
         click.secho(_("UWAGA: {warning}", warning=w), fg="yellow", err=True)
     click.echo(_("Dodano wpis {id}.", id=entry["id"]))
@@ -270,7 +335,9 @@ def register_list(ctx: click.Context, as_json: bool) -> None:
         click.echo(json.dumps(found, ensure_ascii=False, indent=2))
         return
     for e in found:
-        click.echo(f"{e[refs.FIELD]}  {e['id']}  {e['date']}  {register.CHANNEL_LABELS[e['channel']]}  {register.KIND_LABELS[e['kind']]}  [{register.STATUS_LABELS[e['status']]}]  {e['summary']}")
+        click.echo(
+            f"{e[refs.FIELD]}  {e['id']}  {e['date']}  {register.CHANNEL_LABELS[e['channel']]}  {register.KIND_LABELS[e['kind']]}  [{register.STATUS_LABELS[e['status']]}]  {e['summary']}"
+        )
 
 
 @register_cmd.command("status", help="Zmień status wpisu.")
@@ -317,10 +384,17 @@ def survey_print(ctx: click.Context, name: str, copies: int, out: Path | None) -
 @survey_cmd.command("add", help="Zapisz odpowiedzi jednej osoby (z pliku, z opcji --answer albo pytanie po pytaniu).")
 @click.option("--survey", "name", type=SURVEY, default="personel", show_default=True)
 @click.option("--round", "round_id", help="Badanie (id albo data); domyślnie ostatnie.")
-@click.option("--data", "data_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Plik YAML/JSON z odpowiedziami.")
+@click.option(
+    "--data",
+    "data_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Plik YAML/JSON z odpowiedziami.",
+)
 @click.option("--answer", "answers", multiple=True, help="pytanie=odpowiedź, np. zna_standardy=tak (można powtarzać).")
 @click.pass_context
-def survey_add(ctx: click.Context, name: str, round_id: str | None, data_file: Path | None, answers: tuple[str, ...]) -> None:
+def survey_add(
+    ctx: click.Context, name: str, round_id: str | None, data_file: Path | None, answers: tuple[str, ...]
+) -> None:
     store = ctx.obj.workspace.store
     round_rec = survey.round_for(store, name, round_id)
     raw: dict[str, Any] = {}
@@ -334,7 +408,9 @@ def survey_add(ctx: click.Context, name: str, round_id: str | None, data_file: P
     if data_file is None and not answers:
         from somflow.forms.prompts import DRAFTS, keeping_draft
 
-        with keeping_draft(ctx.obj.workspace.root / DRAFTS, f"ankieta-{name}", raw, f"somflow standards survey add --survey {name}"):
+        with keeping_draft(
+            ctx.obj.workspace.root / DRAFTS, f"ankieta-{name}", raw, f"somflow standards survey add --survey {name}"
+        ):
             from somflow.unitkind import unit_type
 
             for q in survey.questions(round_rec["survey"], unit_type(ctx.obj.workspace.config)):
@@ -343,7 +419,9 @@ def survey_add(ctx: click.Context, name: str, round_id: str | None, data_file: P
     else:
         added = survey.add_response(store, round_rec, raw)
     ref = f"ankieta#{entries.number(store, survey.RESPONSES, added['id'])}"
-    click.echo(_("Zapisano ankietę {ref} ({count} w tym badaniu).", ref=ref, count=len(survey.responses(store, round_rec))))
+    click.echo(
+        _("Zapisano ankietę {ref} ({count} w tym badaniu).", ref=ref, count=len(survey.responses(store, round_rec)))
+    )
 
 
 def _ask_answer(form: str, question) -> str:
@@ -358,7 +436,10 @@ def _ask_answer(form: str, question) -> str:
             click.secho("  " + problem, fg="red", err=True)
 
 
-@survey_cmd.command("import", help="Zaimportuj odpowiedzi z pliku CSV (wiersz = osoba, kolumny = nazwy pytań); błędny plik nie importuje niczego.")
+@survey_cmd.command(
+    "import",
+    help="Zaimportuj odpowiedzi z pliku CSV (wiersz = osoba, kolumny = nazwy pytań); błędny plik nie importuje niczego.",
+)
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--survey", "name", type=SURVEY, default="personel", show_default=True)
 @click.option("--round", "round_id")
@@ -378,7 +459,11 @@ def survey_import(ctx: click.Context, csv_file: Path, name: str, round_id: str |
 def survey_summary(ctx: click.Context, name: str, round_id: str | None, as_json: bool) -> None:
     from somflow.unitkind import unit_type
 
-    summary = survey.summarize(ctx.obj.workspace.store, survey.round_for(ctx.obj.workspace.store, name, round_id), unit_type(ctx.obj.workspace.config))
+    summary = survey.summarize(
+        ctx.obj.workspace.store,
+        survey.round_for(ctx.obj.workspace.store, name, round_id),
+        unit_type(ctx.obj.workspace.config),
+    )
     if as_json:
         payload = {
             "survey": summary.survey,
@@ -386,15 +471,31 @@ def survey_summary(ctx: click.Context, name: str, round_id: str | None, as_json:
             "respondents": summary.respondents,
             "suppressed": summary.suppressed,
             "questions": [
-                {"name": qs.question.name, "counts": {} if summary.suppressed else dict(qs.counts), "texts": [] if summary.suppressed else qs.texts}
+                {
+                    "name": qs.question.name,
+                    "counts": {} if summary.suppressed else dict(qs.counts),
+                    "texts": [] if summary.suppressed else qs.texts,
+                }
                 for qs in summary.questions
             ],
         }
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
-    click.echo(ngettext("Badanie z {date}: {n} ankieta.", "Badanie z {date}: {n} ankiet.", summary.respondents, date=summary.round["date"]))
+    click.echo(
+        ngettext(
+            "Badanie z {date}: {n} ankieta.",
+            "Badanie z {date}: {n} ankiet.",
+            summary.respondents,
+            date=summary.round["date"],
+        )
+    )
     if summary.suppressed:
-        click.echo(_("Mniej niż {min} ankiet — wyników nie pokazuje się, aby nie ujawnić odpowiedzi pojedynczych osób.", min=survey.MIN_GROUP))
+        click.echo(
+            _(
+                "Mniej niż {min} ankiet — wyników nie pokazuje się, aby nie ujawnić odpowiedzi pojedynczych osób.",
+                min=survey.MIN_GROUP,
+            )
+        )
         return
     for qs in summary.questions:
         click.echo(pick(qs.question.label))
@@ -412,7 +513,11 @@ def survey_summary(ctx: click.Context, name: str, round_id: str | None, as_json:
 
 @standards.command("report", help="Sporządź raport z realizacji Standardów (PDF do podpisu kierownika jednostki).")
 @click.option("--year", type=int, help="Rok raportu (domyślnie najbliższy niesporządzony).")
-@click.option("--conclusions", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Plik tekstowy z wnioskami koordynatora.")
+@click.option(
+    "--conclusions",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Plik tekstowy z wnioskami koordynatora.",
+)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path))
 @click.pass_context
 def report_cmd(ctx: click.Context, year: int | None, conclusions: Path | None, out: Path | None) -> None:
@@ -423,7 +528,15 @@ def report_cmd(ctx: click.Context, year: int | None, conclusions: Path | None, o
     today = calendar.today()
     year = year or next_report_year(workspace.store, conf, today)
     if (year - conf.first_report.year) % 2:
-        raise InvalidInput([_("Raport sporządza się co dwa lata: {year} nie jest rokiem raportu (pierwszy: {first}).", year=year, first=conf.first_report.year)])
+        raise InvalidInput(
+            [
+                _(
+                    "Raport sporządza się co dwa lata: {year} nie jest rokiem raportu (pierwszy: {first}).",
+                    year=year,
+                    first=conf.first_report.year,
+                )
+            ]
+        )
     text = decode_text(conclusions.read_bytes(), conclusions) if conclusions else ""  # UTF-8, or cp1250 from Notepad
     target, figures = report.generate(workspace, conf, year, today, text, out)
     click.echo(_("Raport za lata {start}–{end} zapisano w {file}.", start=year - 2, end=year, file=target))

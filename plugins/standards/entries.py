@@ -65,7 +65,9 @@ def correct_ack(workspace, entry: corrections.Entry, changes: dict[str, str], ma
     return corrections.corrected_copy(entry.data, values, mark)
 
 
-def correct_survey(workspace, entry: corrections.Entry, changes: dict[str, str], mark: dict[str, Any]) -> dict[str, Any]:
+def correct_survey(
+    workspace, entry: corrections.Entry, changes: dict[str, str], mark: dict[str, Any]
+) -> dict[str, Any]:
     answers, problems = survey.clean(entry.data["survey"], {**entry.data["answers"], **changes})
     if problems:
         raise InvalidInput(problems)

@@ -53,7 +53,9 @@ def _day(value: Any) -> date | None:
         return None
 
 
-def everyone(store: Store, group: str | None = None, today: date | None = None, *, include_left: bool = False) -> list[Person]:
+def everyone(
+    store: Store, group: str | None = None, today: date | None = None, *, include_left: bool = False
+) -> list[Person]:
     """Every person who must know the standards (optionally of one group), staff first; leavers left out
     unless ``include_left`` (their acknowledgments stay in the history and are named there)."""
     today = today or calendar.today()
@@ -65,8 +67,15 @@ def everyone(store: Store, group: str | None = None, today: date | None = None, 
                 continue
             found.append(
                 Person(
-                    register.COLLECTION, rec["id"], name, register.display_name(rec), rec.get("group") or "", rec.get("child") or "",
-                    _day(rec.get("since") or rec["created"]), _day(rec.get("start")), register.number(rec),
+                    register.COLLECTION,
+                    rec["id"],
+                    name,
+                    register.display_name(rec),
+                    rec.get("group") or "",
+                    rec.get("child") or "",
+                    _day(rec.get("since") or rec["created"]),
+                    _day(rec.get("start")),
+                    register.number(rec),
                 )
             )
     return found
@@ -85,7 +94,9 @@ def add(store: Store, group: str, name: str, klasa: str = "", child: str = "") -
     """Add a person to the register (staff, a parent, a child)."""
     problems = []
     if group not in GROUPS:
-        problems.append(_("Grupa „{group}” nie istnieje; wybierz jedną z: {groups}.", group=group, groups=", ".join(GROUPS)))
+        problems.append(
+            _("Grupa „{group}” nie istnieje; wybierz jedną z: {groups}.", group=group, groups=", ".join(GROUPS))
+        )
     if not name.strip():
         problems.append(_("Pole „imię i nazwisko” nie może być puste."))
     if problems:
@@ -94,8 +105,13 @@ def add(store: Store, group: str, name: str, klasa: str = "", child: str = "") -
     person = register.new_person(kind, first, last, **extra)
     wanted = register.who(person)
     for known in register.listing(store, KINDS[group], include_left=True):
-        if known.get("group") == person.get("group") and match.compare(wanted, register.who(known)) is match.Verdict.SAME:
-            raise InvalidInput([_("Ta osoba już jest w rejestrze ({who}); nie dodano jej drugi raz.", who=register.describe(known))])
+        if (
+            known.get("group") == person.get("group")
+            and match.compare(wanted, register.who(known)) is match.Verdict.SAME
+        ):
+            raise InvalidInput(
+                [_("Ta osoba już jest w rejestrze ({who}); nie dodano jej drugi raz.", who=register.describe(known))]
+            )
     return register.add(store, person)
 
 
@@ -119,14 +135,26 @@ def import_csv(store: Store, group: str, path: Path, *, dry_run: bool = False) -
     incoming = []
     for line, row in enumerate(rows, start=2):
         if not row.get("imie_nazwisko"):
-            problems.append(_("Plik {file}, wiersz {row}, kolumna imie_nazwisko: wartość nie może być pusta.", file=path.name, row=line))
+            problems.append(
+                _(
+                    "Plik {file}, wiersz {row}, kolumna imie_nazwisko: wartość nie może być pusta.",
+                    file=path.name,
+                    row=line,
+                )
+            )
             continue
-        kind, first, last, extra = _fields(group, str(row["imie_nazwisko"]), str(row.get("klasa") or ""), str(row.get("dziecko") or ""))
+        kind, first, last, extra = _fields(
+            group, str(row["imie_nazwisko"]), str(row.get("klasa") or ""), str(row.get("dziecko") or "")
+        )
         left = str(row.get("data_odejscia") or row.get("odeszla") or row.get("odszedl") or "").strip()
         if left:
             day = calendar.parse_date(left)
             if day is None:
-                problems.append(calendar.not_a_date(_("Plik {file}, wiersz {row}, kolumna data_odejscia", file=path.name, row=line), left))
+                problems.append(
+                    calendar.not_a_date(
+                        _("Plik {file}, wiersz {row}, kolumna data_odejscia", file=path.name, row=line), left
+                    )
+                )
             extra["left_on"] = day.isoformat() if day else None
         incoming.append(imports.Row(line, {"kind": kind, "first_name": first, "last_name": last, **extra}))
     if problems:

@@ -31,11 +31,20 @@ STATUSES = ("nowe", "w_toku", "zamkniete")
 KIND_LABELS = {"zgloszenie": "zgłoszenie uwag / naruszenia", "propozycja": "propozycja zmiany Standardów"}
 STATUS_LABELS = {"nowe": "nowe", "w_toku": "w toku", "zamkniete": "zamknięte"}
 CHANNEL_LABELS = {
-    "osobiscie": "osobiście", "telefon": "telefon", "email": "e-mail", "pismo": "pismo",
-    "skrzynka": "skrzynka zgłoszeń", "ankieta": "ankieta", "inne": "inne",
+    "osobiscie": "osobiście",
+    "telefon": "telefon",
+    "email": "e-mail",
+    "pismo": "pismo",
+    "skrzynka": "skrzynka zgłoszeń",
+    "ankieta": "ankieta",
+    "inne": "inne",
 }
-CHANNEL_WORDS = vocabulary.Vocabulary(CHANNELS, {k: (v,) for k, v in CHANNEL_LABELS.items()}, "Nieznany kanał zgłoszenia „{value}”.")
-STATUS_WORDS = vocabulary.Vocabulary(STATUSES, {k: (v,) for k, v in STATUS_LABELS.items()}, "Nieznany status „{value}”.")
+CHANNEL_WORDS = vocabulary.Vocabulary(
+    CHANNELS, {k: (v,) for k, v in CHANNEL_LABELS.items()}, "Nieznany kanał zgłoszenia „{value}”."
+)
+STATUS_WORDS = vocabulary.Vocabulary(
+    STATUSES, {k: (v,) for k, v in STATUS_LABELS.items()}, "Nieznany status „{value}”."
+)
 _DIGITS = re.compile(r"(?<!\d)\d{11}(?!\d)")
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -50,15 +59,23 @@ def identity_warnings(store: Store, text: str) -> list[str]:
     joined = " " + " ".join(match.words(" ".join(_WORD.findall(text)))) + " "
     for name in known_names(store):
         tokens = match.words(name)
-        if len(tokens) >= 2 and (" " + " ".join(tokens) + " " in joined or " " + " ".join(reversed(tokens)) + " " in joined):
-            warnings.append(_("Opis zawiera imię i nazwisko osoby zapisanej w somflow. Opisz sprawę bez danych identyfikujących dziecko."))
+        if len(tokens) >= 2 and (
+            " " + " ".join(tokens) + " " in joined or " " + " ".join(reversed(tokens)) + " " in joined
+        ):
+            warnings.append(
+                _(
+                    "Opis zawiera imię i nazwisko osoby zapisanej w somflow. Opisz sprawę bez danych identyfikujących dziecko."
+                )
+            )
             break
     return warnings
 
 
 def known_names(store: Store) -> set[str]:
     """Full names of people somflow holds: staff, parents, children and persons named in documents' data."""
-    names = {p.name for p in people.everyone(store, include_left=True)} | {p.child for p in people.everyone(store, "rodzice", include_left=True) if p.child}
+    names = {p.name for p in people.everyone(store, include_left=True)} | {
+        p.child for p in people.everyone(store, "rodzice", include_left=True) if p.child
+    }
     for doc in store.query("documents"):
         names |= _names_in(doc.get("data") or {})
     return {n for n in names if n and len(n.split()) >= 2}
@@ -80,7 +97,9 @@ def _names_in(data: Any) -> set[str]:
     return found
 
 
-def add(store: Store, *, day: date, channel: str, kind: str, summary: str, status: str = "nowe", force: bool = False) -> dict[str, Any]:
+def add(
+    store: Store, *, day: date, channel: str, kind: str, summary: str, status: str = "nowe", force: bool = False
+) -> dict[str, Any]:
     """Add an entry; refuse with :class:`InvalidInput` on bad values or (without ``force``) identifying data."""
     problems = _check(channel=channel, kind=kind, status=status)
     if not summary.strip():
@@ -91,7 +110,9 @@ def add(store: Store, *, day: date, channel: str, kind: str, summary: str, statu
         raise InvalidInput(problems)
     warnings = identity_warnings(store, summary)
     if warnings and not force:
-        raise InvalidInput([*warnings, _("Nic nie zapisano. Popraw opis albo użyj --force, jeśli to nie są dane dziecka.")])
+        raise InvalidInput(
+            [*warnings, _("Nic nie zapisano. Popraw opis albo użyj --force, jeśli to nie są dane dziecka.")]
+        )
     with store.transaction():
         refs.ensure(store, REGISTER, REF_KIND)
         return store.insert(
@@ -123,7 +144,14 @@ def _check(*, channel: str | None = None, kind: str | None = None, status: str |
     problems = []
     for field, value, allowed in (("kanał", channel, CHANNELS), ("rodzaj", kind, KINDS), ("status", status, STATUSES)):
         if value is not None and value not in allowed:
-            problems.append(_("Pole „{field}”: „{value}” nie jest dozwolone; wybierz jedno z: {allowed}.", field=field, value=value, allowed=", ".join(allowed)))
+            problems.append(
+                _(
+                    "Pole „{field}”: „{value}” nie jest dozwolone; wybierz jedno z: {allowed}.",
+                    field=field,
+                    value=value,
+                    allowed=", ".join(allowed),
+                )
+            )
     return problems
 
 

@@ -95,7 +95,14 @@ def attention(figures: Figures) -> list[str]:
     found = []
     for group, total, done in figures.acks:
         if total and done < total:
-            found.append(_("Nie wszyscy ({group}) potwierdzili zapoznanie się ze Standardami: {done} z {total}.", group=_(GROUP_LABELS[group]), done=done, total=total))
+            found.append(
+                _(
+                    "Nie wszyscy ({group}) potwierdzili zapoznanie się ze Standardami: {done} z {total}.",
+                    group=_(GROUP_LABELS[group]),
+                    done=done,
+                    total=total,
+                )
+            )
     for summary in figures.surveys:
         if summary.suppressed:
             continue
@@ -105,7 +112,14 @@ def attention(figures: Figures) -> list[str]:
                 continue
             bad = qs.counts.get(_bad_answer(qs), 0)
             if bad / answered >= ATTENTION_SHARE:
-                found.append(_("Ankieta: „{question}” — odpowiedzi wskazujące na problem: {bad} z {answered}.", question=pick(qs.question.label), bad=bad, answered=answered))
+                found.append(
+                    _(
+                        "Ankieta: „{question}” — odpowiedzi wskazujące na problem: {bad} z {answered}.",
+                        question=pick(qs.question.label),
+                        bad=bad,
+                        answered=answered,
+                    )
+                )
     open_entries = sum(1 for e in figures.entries if e["status"] != "zamkniete")
     if open_entries:
         found.append(_("Niezamknięte wpisy w rejestrze zgłoszeń i proponowanych zmian: {count}.", count=open_entries))
@@ -125,7 +139,6 @@ def _bad_answer(qs: survey.QuestionSummary) -> str:
 
 def _good_answer(qs: survey.QuestionSummary) -> str:
     return "nie" if qs.question.name in TAK_IS_BAD else "tak"
-
 
 
 def survey_chart(summary: survey.Summary) -> Drawing:
@@ -160,8 +173,18 @@ def survey_chart(summary: survey.Summary) -> Drawing:
         chart.bars[index].fillColor = colors.HexColor(colour)
         chart.bars[index].strokeColor = None
     drawing.add(chart)
-    drawing.add(String(1.2 * cm, 0.5 * cm + bars_height + 2.6 * cm, _("Odpowiedzi na pytania zamknięte (n = {n})", n=summary.respondents), fontName=bold, fontSize=10))
-    drawing.add(String(1.2 * cm + 13 * cm, 1.8 * cm, _("Liczba odpowiedzi"), fontName=regular, fontSize=8, textAnchor="end"))
+    drawing.add(
+        String(
+            1.2 * cm,
+            0.5 * cm + bars_height + 2.6 * cm,
+            _("Odpowiedzi na pytania zamknięte (n = {n})", n=summary.respondents),
+            fontName=bold,
+            fontSize=10,
+        )
+    )
+    drawing.add(
+        String(1.2 * cm + 13 * cm, 1.8 * cm, _("Liczba odpowiedzi"), fontName=regular, fontSize=8, textAnchor="end")
+    )
     legend = Legend()
     legend.x, legend.y, legend.fontName, legend.fontSize = 1.2 * cm, 1.5 * cm, regular, 8
     legend.alignment, legend.columnMaximum, legend.dx, legend.dy, legend.deltay = "right", 3, 8, 8, 11
@@ -193,29 +216,48 @@ def render(workspace: Workspace, figures: Figures, conclusions: str = "") -> byt
     def table(rows: list[list[Any]], widths: list[float]) -> Table:
         cells = [[Paragraph(escape(str(c)), small) for c in row] for row in rows]
         t = Table(cells, colWidths=[w * cm for w in widths], repeatRows=1)
-        t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey), ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+        t.setStyle(
+            TableStyle(
+                [
+                    ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ]
+            )
+        )
         return t
 
     inst = workspace.config["institution"]
     story: list[Any] = [
         p(_("Raport z realizacji Standardów Ochrony Małoletnich"), h1),
         p(f"{inst['name']}" + (f", {inst['address']}" if inst.get("address") else "")),
-        p(_("Okres objęty analizą: {start} – {end}. Termin przekazania kierownikowi jednostki: {due}.", start=figures.period_start.isoformat(), end=figures.period_end.isoformat(), due=figures.due.isoformat())),
+        p(
+            _(
+                "Okres objęty analizą: {start} – {end}. Termin przekazania kierownikowi jednostki: {due}.",
+                start=figures.period_start.isoformat(),
+                end=figures.period_end.isoformat(),
+                due=figures.due.isoformat(),
+            )
+        ),
         p(_("Obowiązująca wersja Standardów: {version}.", version=figures.version)),
         p(_("1. Cel i obszary lub procesy objęte analizą"), h2),
-        p(_(
-            "Celem analizy jest ocena, czy Standardy Ochrony Małoletnich są znane i stosowane w placówce, oraz wskazanie obszarów wymagających zmiany. "
-            "Analizą objęto: zapoznanie personelu, rodziców i dzieci ze Standardami; zgłoszenia i propozycje zmian Standardów; "
-            "wyniki ankiety monitorującej; interwencje i sprawy prowadzone w placówce."
-        )),
+        p(
+            _(
+                "Celem analizy jest ocena, czy Standardy Ochrony Małoletnich są znane i stosowane w placówce, oraz wskazanie obszarów wymagających zmiany. "
+                "Analizą objęto: zapoznanie personelu, rodziców i dzieci ze Standardami; zgłoszenia i propozycje zmian Standardów; "
+                "wyniki ankiety monitorującej; interwencje i sprawy prowadzone w placówce."
+            )
+        ),
         p(_("2. Opis metod, narzędzi i kryteriów użytych do przeprowadzenia analizy"), h2),
-        p(_(
-            "Narzędzia: rejestr potwierdzeń zapoznania się ze Standardami (oświadczenia, listy obecności), rejestr zgłoszeń i proponowanych zmian "
-            "({register_entries} w okresie), ankieta monitorująca (wzór: załącznik nr 5), zestawienia liczbowe spraw prowadzonych w placówce. "
-            "Kryteria: brak potwierdzenia zapoznania się ze Standardami; co najmniej {share}% odpowiedzi w ankiecie wskazujących na problem; niezamknięte zgłoszenia.",
-            register_entries=ngettext("{n} wpis", "{n} wpisów", len(figures.entries)),
-            share=int(ATTENTION_SHARE * 100),
-        )),
+        p(
+            _(
+                "Narzędzia: rejestr potwierdzeń zapoznania się ze Standardami (oświadczenia, listy obecności), rejestr zgłoszeń i proponowanych zmian "
+                "({register_entries} w okresie), ankieta monitorująca (wzór: załącznik nr 5), zestawienia liczbowe spraw prowadzonych w placówce. "
+                "Kryteria: brak potwierdzenia zapoznania się ze Standardami; co najmniej {share}% odpowiedzi w ankiecie wskazujących na problem; niezamknięte zgłoszenia.",
+                register_entries=ngettext("{n} wpis", "{n} wpisów", len(figures.entries)),
+                share=int(ATTENTION_SHARE * 100),
+            )
+        ),
         p(_("3. Wynik analizy"), h2),
         p(_("3.1. Obszary lub procesy wymagające zmiany lub wzmożonej uwagi"), h3),
     ]
@@ -228,8 +270,13 @@ def render(workspace: Workspace, figures: Figures, conclusions: str = "") -> byt
 
     story.append(p(_("3.3. Rejestr zgłoszeń i proponowanych zmian"), h3))
     counts = register.counts(figures.entries)
-    rows = [[_("Rodzaj"), _("Liczba")]] + [[_(register.KIND_LABELS[k]), counts["kind"].get(k, 0)] for k in register.KINDS]
-    rows += [[_("Status: {status}", status=_(register.STATUS_LABELS[s])), counts["status"].get(s, 0)] for s in register.STATUSES]
+    rows = [[_("Rodzaj"), _("Liczba")]] + [
+        [_(register.KIND_LABELS[k]), counts["kind"].get(k, 0)] for k in register.KINDS
+    ]
+    rows += [
+        [_("Status: {status}", status=_(register.STATUS_LABELS[s])), counts["status"].get(s, 0)]
+        for s in register.STATUSES
+    ]
     story.append(table(rows, [10, 3]))
     proposals = [e for e in figures.entries if e["kind"] == "propozycja"]
     if proposals:
@@ -237,13 +284,40 @@ def render(workspace: Workspace, figures: Figures, conclusions: str = "") -> byt
         story += [p(f"• {e['date']}: {e['summary']} ({_(register.STATUS_LABELS[e['status']])})") for e in proposals]
 
     for number, summary in enumerate(figures.surveys, start=4):
-        story.append(p(_("3.{n}. Ankieta monitorująca: {title} ({date}), liczba ankiet: {count}", n=number, title=_survey_title(summary), date=summary.round["date"], count=summary.respondents), h3))
+        story.append(
+            p(
+                _(
+                    "3.{n}. Ankieta monitorująca: {title} ({date}), liczba ankiet: {count}",
+                    n=number,
+                    title=_survey_title(summary),
+                    date=summary.round["date"],
+                    count=summary.respondents,
+                ),
+                h3,
+            )
+        )
         if summary.suppressed:
-            story.append(p(_("Mniej niż {min} ankiet — wyników nie pokazuje się, aby nie ujawnić odpowiedzi pojedynczych osób.", min=survey.MIN_GROUP)))
+            story.append(
+                p(
+                    _(
+                        "Mniej niż {min} ankiet — wyników nie pokazuje się, aby nie ujawnić odpowiedzi pojedynczych osób.",
+                        min=survey.MIN_GROUP,
+                    )
+                )
+            )
             continue
         closed = [qs for qs in summary.questions if qs.question.type in survey.CLOSED_TYPES]
         rows = [[_("Nr"), _("Pytanie"), _("Tak"), _("Nie"), _("Brak odp.")]]
-        rows += [[f"P{i}", pick(qs.question.label), qs.counts.get("tak", 0), qs.counts.get("nie", 0), qs.counts.get(survey.NO_ANSWER, 0)] for i, qs in enumerate(closed, start=1)]
+        rows += [
+            [
+                f"P{i}",
+                pick(qs.question.label),
+                qs.counts.get("tak", 0),
+                qs.counts.get("nie", 0),
+                qs.counts.get(survey.NO_ANSWER, 0),
+            ]
+            for i, qs in enumerate(closed, start=1)
+        ]
         story.append(table(rows, [1.2, 10.3, 1.5, 1.5, 2]))
         story.append(Spacer(1, 6))
         story.append(survey_chart(summary))
@@ -254,23 +328,54 @@ def render(workspace: Workspace, figures: Figures, conclusions: str = "") -> byt
                 story += [p("– " + text, small) for text in kept]
                 if len(kept) < len(qs.texts):  # said once, so the head knows answers exist without reading who
                     left = len(qs.texts) - len(kept)
-                    story.append(p(ngettext("({n} odpowiedź pominięta: zawierała dane identyfikujące osobę)", "({n} odpowiedzi pominięte: zawierały dane identyfikujące osobę)", left), small))
+                    story.append(
+                        p(
+                            ngettext(
+                                "({n} odpowiedź pominięta: zawierała dane identyfikujące osobę)",
+                                "({n} odpowiedzi pominięte: zawierały dane identyfikujące osobę)",
+                                left,
+                            ),
+                            small,
+                        )
+                    )
 
     story.append(p(_("3.{n}. Sprawy i interwencje (zestawienie liczbowe)", n=4 + len(figures.surveys)), h3))
     if figures.cases:
-        story.append(table([[_("Wskaźnik"), _("Liczba")]] + [[label, count] for label, count in figures.cases], [10, 3]))
+        story.append(
+            table([[_("Wskaźnik"), _("Liczba")]] + [[label, count] for label, count in figures.cases], [10, 3])
+        )
     else:
         story.append(p(_("Brak danych o sprawach.")))
 
-    story.append(p(_("4. Wnioski i rekomendacje ewentualnych zmian do Standardów i/lub innych dokumentów wewnętrznych"), h2))
+    story.append(
+        p(_("4. Wnioski i rekomendacje ewentualnych zmian do Standardów i/lub innych dokumentów wewnętrznych"), h2)
+    )
     story += [p(line) for line in conclusions.splitlines() if line.strip()]
     story += [p("• " + line) for line in recommendations(figures)]
-    story += [Spacer(1, 1.2 * cm), p(_("Sporządził(a): koordynator ds. Standardów Ochrony Małoletnich ") + str(workspace.config.get("coordinator", {}).get("name", "")))]
-    story += [Spacer(1, 1.5 * cm), p("......................................................"), p(_("(data i podpis kierownika jednostki)"), small)]
+    story += [
+        Spacer(1, 1.2 * cm),
+        p(
+            _("Sporządził(a): koordynator ds. Standardów Ochrony Małoletnich ")
+            + str(workspace.config.get("coordinator", {}).get("name", ""))
+        ),
+    ]
+    story += [
+        Spacer(1, 1.5 * cm),
+        p("......................................................"),
+        p(_("(data i podpis kierownika jednostki)"), small),
+    ]
 
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=2 * cm, rightMargin=2 * cm, topMargin=QR_TOP_GAP + QR_SIZE + 0.5 * cm,  # keep the QR band clear
-                             bottomMargin=2 * cm, title=_("Raport z realizacji Standardów Ochrony Małoletnich"), author="somflow")
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=2 * cm,
+        rightMargin=2 * cm,
+        topMargin=QR_TOP_GAP + QR_SIZE + 0.5 * cm,  # keep the QR band clear
+        bottomMargin=2 * cm,
+        title=_("Raport z realizacji Standardów Ochrony Małoletnich"),
+        author="somflow",
+    )
 
     def footer(canvas, document) -> None:
         canvas.setFont(regular, 8)
@@ -292,7 +397,11 @@ def recommendations(figures: Figures) -> list[str]:
     found = []
     if any(done < total for _g, total, done in figures.acks):
         found.append(_("Uzupełnić potwierdzenia zapoznania się ze Standardami u osób, które ich jeszcze nie złożyły."))
-    if any(not s.suppressed and any(qs.counts.get("nie", 0) for qs in s.questions if qs.question.name != "zaobserwowal_naruszenie") for s in figures.surveys):
+    if any(
+        not s.suppressed
+        and any(qs.counts.get("nie", 0) for qs in s.questions if qs.question.name != "zaobserwowal_naruszenie")
+        for s in figures.surveys
+    ):
         found.append(_("Zorganizować szkolenie personelu z rozpoznawania symptomów krzywdzenia i reagowania na nie."))
     if any(e["kind"] == "propozycja" and e["status"] != "zamkniete" for e in figures.entries):
         found.append(_("Rozpatrzyć proponowane zmiany Standardów i ogłosić nową wersję."))
@@ -306,7 +415,9 @@ def _survey_title(summary: survey.Summary) -> str:
 FORM = "raport-standardy"
 
 
-def generate(workspace: Workspace, settings: Settings, year: int, today: date, conclusions: str = "", out: Path | None = None) -> tuple[Path, Figures]:
+def generate(
+    workspace: Workspace, settings: Settings, year: int, today: date, conclusions: str = "", out: Path | None = None
+) -> tuple[Path, Figures]:
     """Write the report and record it, all or nothing.
 
     The PDF is a ``documents`` record like a generated form (QR code
@@ -327,11 +438,24 @@ def generate(workspace: Workspace, settings: Settings, year: int, today: date, c
                 rep = store.update(REPORTS, existing[-1]["id"], entry, expected_rev=existing[-1]["rev"])
             else:
                 rep = store.insert(REPORTS, entry)
-            title = _("Raport z realizacji Standardów Ochrony Małoletnich za lata {start}–{end}", start=year - 2, end=year)
+            title = _(
+                "Raport z realizacji Standardów Ochrony Małoletnich za lata {start}–{end}", start=year - 2, end=year
+            )
             doc = store.insert(
                 DOCUMENTS,
-                {"form": FORM, "form_version": 1, "title": title, "data": {"rok": year}, "file": None, "sha256": None, "pages": None,
-                 "status": STATUS_GENERATED, "record": {"collection": REPORTS, "id": rep["id"]}, "created_by": store.user, "returned": None},
+                {
+                    "form": FORM,
+                    "form_version": 1,
+                    "title": title,
+                    "data": {"rok": year},
+                    "file": None,
+                    "sha256": None,
+                    "pages": None,
+                    "status": STATUS_GENERATED,
+                    "record": {"collection": REPORTS, "id": rep["id"]},
+                    "created_by": store.user,
+                    "returned": None,
+                },
             )
             pdf, pages = _stamped(content, doc["id"])
             relative = f"documents/{doc['id']}.pdf"
@@ -341,7 +465,9 @@ def generate(workspace: Workspace, settings: Settings, year: int, today: date, c
                 write_private(path, pdf)
             digest = hashlib.sha256(pdf).hexdigest()
             store.update(DOCUMENTS, doc["id"], {"file": relative, "sha256": digest, "pages": pages})
-            store.update(REPORTS, rep["id"], {"document": doc["id"], "file": relative_path(workspace, target), "sha256": digest})
+            store.update(
+                REPORTS, rep["id"], {"document": doc["id"], "file": relative_path(workspace, target), "sha256": digest}
+            )
     except BaseException:
         for path in written:
             path.unlink(missing_ok=True)
@@ -368,5 +494,7 @@ def on_document_filed(store, document: dict[str, Any]) -> bool:
     if rep is None:
         return False
     at = (document.get("returned") or {}).get("at") or calendar.today().isoformat()
-    store.update(REPORTS, rep["id"], {"signed": str(at)[:10], "signed_document": document["id"]}, expected_rev=rep["rev"])
+    store.update(
+        REPORTS, rep["id"], {"signed": str(at)[:10], "signed_document": document["id"]}, expected_rev=rep["rev"]
+    )
     return True

@@ -68,15 +68,24 @@ def deadlines(store: Store, settings: Settings, today: date) -> list[Deadline]:
     found: list[Deadline] = []
     for name in settings.surveys:
         due = survey_due(store, settings, name, today)
-        title = _("Ankieta monitorująca realizację Standardów ({group})", group=_("personel") if name == "personel" else _("rodzice"))
-        found.append(Deadline(key=f"standards:survey:{name}:{due.isoformat()}", title=title, due=due, stages=(30, 7, 1, 0, -7)))
+        title = _(
+            "Ankieta monitorująca realizację Standardów ({group})",
+            group=_("personel") if name == "personel" else _("rodzice"),
+        )
+        found.append(
+            Deadline(key=f"standards:survey:{name}:{due.isoformat()}", title=title, due=due, stages=(30, 7, 1, 0, -7))
+        )
 
     year = next_report_year(store, settings, today)
     due = report_due(settings, year)
     found.append(
         Deadline(
             key=f"standards:report:{year}",
-            title=_("Raport z realizacji Standardów Ochrony Małoletnich za lata {start}–{end} dla kierownika jednostki", start=year - 2, end=year),
+            title=_(
+                "Raport z realizacji Standardów Ochrony Małoletnich za lata {start}–{end} dla kierownika jednostki",
+                start=year - 2,
+                end=year,
+            ),
             due=due,
             notify=("coordinator", "head"),
             stages=(60, 30, 7, 1, 0, -7),
@@ -86,7 +95,13 @@ def deadlines(store: Store, settings: Settings, today: date) -> list[Deadline]:
     review = review_due(store, settings)
     if review is not None:
         found.append(
-            Deadline(key=f"standards:review:{review.isoformat()}", title=_("Przegląd i aktualizacja Standardów Ochrony Małoletnich"), due=review, notify=("coordinator", "head"), stages=(30, 7, 0))
+            Deadline(
+                key=f"standards:review:{review.isoformat()}",
+                title=_("Przegląd i aktualizacja Standardów Ochrony Małoletnich"),
+                due=review,
+                notify=("coordinator", "head"),
+                stages=(30, 7, 0),
+            )
         )
 
     version = acknowledgments.current_version(store)
@@ -101,7 +116,10 @@ def deadlines(store: Store, settings: Settings, today: date) -> list[Deadline]:
         found.append(
             Deadline(
                 key=f"standards:ack:{version.version}:{person.id}",
-                title=_("Oświadczenie pracownika o zapoznaniu się ze Standardami Ochrony Małoletnich (wersja {version})", version=version.version),
+                title=_(
+                    "Oświadczenie pracownika o zapoznaniu się ze Standardami Ochrony Małoletnich (wersja {version})",
+                    version=version.version,
+                ),
                 due=due,
                 record=person.ref,
                 notify=("coordinator", "head"),

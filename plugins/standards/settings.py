@@ -51,7 +51,9 @@ def load(config: dict[str, Any]) -> Settings:
     """Settings from a loaded ``somflow.toml``; a wrong value raises :class:`ConfigError` naming the key."""
     section = config.get(SECTION) or {}
     check({SECTION: section}, {SECTION: SCHEMA})  # done at load time too, when the workspace has its plugins
-    values: dict[str, Any] = {key: section[key] for key in ("survey_interval_months", "review_interval_months", "ack_days") if key in section}
+    values: dict[str, Any] = {
+        key: section[key] for key in ("survey_interval_months", "review_interval_months", "ack_days") if key in section
+    }
     if "surveys" in section:
         values["surveys"] = tuple(section["surveys"])
     for key in ("first_survey", "first_report"):

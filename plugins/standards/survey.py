@@ -47,7 +47,9 @@ def questions(form_id: str, unit: str = "placowka") -> tuple[Field, ...]:
 
 def form_id(survey: str) -> str:
     if survey not in SURVEYS:
-        raise InvalidInput([_("Ankieta „{survey}” nie istnieje; wybierz jedną z: {names}.", survey=survey, names=", ".join(SURVEYS))])
+        raise InvalidInput(
+            [_("Ankieta „{survey}” nie istnieje; wybierz jedną z: {names}.", survey=survey, names=", ".join(SURVEYS))]
+        )
     return SURVEYS[survey]
 
 
@@ -76,7 +78,9 @@ def round_for(store: Store, survey: str, round_id: str | None) -> dict[str, Any]
         return match[-1]
     latest = latest_round(store, survey)
     if latest is None:
-        raise InvalidInput([_("Najpierw rozpocznij badanie: somflow standards survey start --survey {survey}", survey=survey)])
+        raise InvalidInput(
+            [_("Najpierw rozpocznij badanie: somflow standards survey start --survey {survey}", survey=survey)]
+        )
     return latest
 
 
@@ -94,7 +98,13 @@ def clean(form: str, raw: dict[str, Any], where: str = "") -> tuple[dict[str, An
         text = "" if value is None else str(value).strip()
         if key not in by_name:
             if text:
-                problems.append(prefix + _("„{key}” nie jest pytaniem tej ankiety (ankieta jest anonimowa: bez imion i innych danych).", key=key))
+                problems.append(
+                    prefix
+                    + _(
+                        "„{key}” nie jest pytaniem tej ankiety (ankieta jest anonimowa: bez imion i innych danych).",
+                        key=key,
+                    )
+                )
             continue
         if not text:
             continue
@@ -111,11 +121,15 @@ def clean(form: str, raw: dict[str, Any], where: str = "") -> tuple[dict[str, An
     return answers, problems
 
 
-def add_response(store: Store, round_rec: dict[str, Any], raw: dict[str, Any], source: str = "reczne") -> dict[str, Any]:
+def add_response(
+    store: Store, round_rec: dict[str, Any], raw: dict[str, Any], source: str = "reczne"
+) -> dict[str, Any]:
     answers, problems = clean(round_rec["survey"], raw)
     if problems:
         raise InvalidInput(problems)
-    return store.insert(RESPONSES, {"round": round_rec["id"], "survey": round_rec["survey"], "answers": answers, "source": source})
+    return store.insert(
+        RESPONSES, {"round": round_rec["id"], "survey": round_rec["survey"], "answers": answers, "source": source}
+    )
 
 
 def import_csv(store: Store, round_rec: dict[str, Any], path: Path) -> int:
@@ -123,7 +137,9 @@ def import_csv(store: Store, round_rec: dict[str, Any], path: Path) -> int:
     rows, _batch = datafile.load(path)  # the forms engine's reader: UTF-8, "," or ";" separated
     answers_per_row, problems = [], []
     for number, row in enumerate(rows, start=2):
-        answers, row_problems = clean(round_rec["survey"], row, _("Plik {file}, wiersz {row}", file=path.name, row=number))
+        answers, row_problems = clean(
+            round_rec["survey"], row, _("Plik {file}, wiersz {row}", file=path.name, row=number)
+        )
         problems += row_problems
         if answers:
             answers_per_row.append(answers)
@@ -133,7 +149,10 @@ def import_csv(store: Store, round_rec: dict[str, Any], path: Path) -> int:
         raise InvalidInput([*problems, _("Nic nie zaimportowano.")])
     with store.transaction():
         for answers in answers_per_row:
-            store.insert(RESPONSES, {"round": round_rec["id"], "survey": round_rec["survey"], "answers": answers, "source": "csv"})
+            store.insert(
+                RESPONSES,
+                {"round": round_rec["id"], "survey": round_rec["survey"], "answers": answers, "source": "csv"},
+            )
     return len(answers_per_row)
 
 

@@ -69,7 +69,9 @@ def vetting() -> None:
 @click.option("--rola", default="", help="Stanowisko lub rola, np. nauczyciel, kierowca, wolontariusz.")
 @click.option("--start", default="", help="Planowany początek pracy z dziećmi (RRRR-MM-DD).")
 @click.option("--obywatelstwa", default="PL", help="Obywatelstwa: kody lub nazwy po przecinku (domyślnie PL).")
-@click.option("--kraje", "kraje_zamieszkania", default="", help="Kraje zamieszkania w ostatnich 20 latach, po przecinku.")
+@click.option(
+    "--kraje", "kraje_zamieszkania", default="", help="Kraje zamieszkania w ostatnich 20 latach, po przecinku."
+)
 @click.option("--zwolnienie", default="", help=f"Kategoria zwolnienia ze sprawdzenia: {', '.join(people.EXEMPTIONS)}.")
 @click.option("--powod", "powod_zwolnienia", default="", help="Powód zwolnienia.")
 @click.pass_context
@@ -80,13 +82,18 @@ def add(ctx: click.Context, **options: str) -> None:
     if person.get("pesel") and person["pesel"] in records.known_pesels(workspace):
         errors.append(("pesel", _("osoba z tym numerem PESEL jest już w rejestrze")))
     if errors:
-        raise InvalidInput([_("Pole „{field}”: {problem}", field=_(people.FIELD_LABELS[f]), problem=m) for f, m in errors])
+        raise InvalidInput(
+            [_("Pole „{field}”: {problem}", field=_(people.FIELD_LABELS[f]), problem=m) for f, m in errors]
+        )
     (record,) = records.add_people(workspace, [person])
     click.echo(_("Dodano osobę nr {nr}.", nr=people.number(record)))
     _print_required(record, workspace)
 
 
-@vetting.command(name="edit", help="Zmień dane osoby (np. początek pracy, kraje zamieszkania, zwolnienie); podaj tylko to, co się zmienia.")
+@vetting.command(
+    name="edit",
+    help="Zmień dane osoby (np. początek pracy, kraje zamieszkania, zwolnienie); podaj tylko to, co się zmienia.",
+)
 @click.argument("person")
 @click.option("--imie")
 @click.option("--nazwisko")
@@ -150,11 +157,21 @@ def _print_required(person: dict, workspace) -> None:
         elif item in standing.stale:
             mark = _("nieaktualne ({date})", date=result["date"])
         else:
-            mark = _("otrzymano {date}", date=result["date"]) + (f" [{result['document']}]" if result.get("document") else "")
+            mark = _("otrzymano {date}", date=result["date"]) + (
+                f" [{result['document']}]" if result.get("document") else ""
+            )
             if result.get("confirmed"):
-                mark += " " + _("(wydruk potwierdzili: {by}, {role})", by=result["confirmed"]["by"], role=result["confirmed"]["role"])
+                mark += " " + _(
+                    "(wydruk potwierdzili: {by}, {role})",
+                    by=result["confirmed"]["by"],
+                    role=result["confirmed"]["role"],
+                )
         if item.key in (person.get("pending") or {}):
-            mark += "; " + _("wydruk czeka na potwierdzenie: somflow vetting confirm {nr}/{item}", nr=people.number(person), item=item.key)
+            mark += "; " + _(
+                "wydruk czeka na potwierdzenie: somflow vetting confirm {nr}/{item}",
+                nr=people.number(person),
+                item=item.key,
+            )
         click.echo(f"  {item.key:<18} {item.label} — {mark}")
         for note in history_notes(result or {}):
             click.echo("      " + note)
@@ -168,7 +185,14 @@ def show(ctx: click.Context, person: str) -> None:
     workspace = _workspace(ctx)
     record = records.find_person(workspace, person)
     standing = req.standing(record, workspace.config, calendar.today())
-    click.echo(_("Osoba nr {nr}: {name} — {state}", nr=people.number(record), name=people.display_name(record), state=_state_label(standing.state)))
+    click.echo(
+        _(
+            "Osoba nr {nr}: {name} — {state}",
+            nr=people.number(record),
+            name=people.display_name(record),
+            state=_state_label(standing.state),
+        )
+    )
     _print_required(record, workspace)
     from .entries import history
 
@@ -182,16 +206,38 @@ def show(ctx: click.Context, person: str) -> None:
             click.echo("      " + note)
 
 
-@vetting.command(name="record", help="Zapisz wynik sprawdzenia albo złożenie oświadczenia (ITEM, np. rspts, rspts-pk, krk, rejestr-DE, kraje, standardy).")
+@vetting.command(
+    name="record",
+    help="Zapisz wynik sprawdzenia albo złożenie oświadczenia (ITEM, np. rspts, rspts-pk, krk, rejestr-DE, kraje, standardy).",
+)
 @click.argument("person")
 @click.argument("item")
-@click.option("--result", "result", required=True, type=vocabulary.Param(tuple(records.RESULTS)), help="Wynik: brak-wpisu, figuruje albo zlozone (błędny wynik wycofuje: vetting withdraw).")
+@click.option(
+    "--result",
+    "result",
+    required=True,
+    type=vocabulary.Param(tuple(records.RESULTS)),
+    help="Wynik: brak-wpisu, figuruje albo zlozone (błędny wynik wycofuje: vetting withdraw).",
+)
 @click.option("--date", "on", default="", help="Data dokumentu RRRR-MM-DD (domyślnie dziś).")
-@click.option("--file", "file", type=click.Path(dir_okay=False, exists=True, path_type=Path), help="Skan lub wydruk do dołączenia do akt.")
-@click.option("--yes", "--potwierdzam", "confirmed", is_flag=True, help="figuruje: potwierdzam, że to ta osoba (w skryptach; bez terminala wymagane).")
+@click.option(
+    "--file",
+    "file",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Skan lub wydruk do dołączenia do akt.",
+)
+@click.option(
+    "--yes",
+    "--potwierdzam",
+    "confirmed",
+    is_flag=True,
+    help="figuruje: potwierdzam, że to ta osoba (w skryptach; bez terminala wymagane).",
+)
 @click.pass_context
 @user_errors
-def record(ctx: click.Context, person: str, item: str, result: str, on: str, file: Path | None, confirmed: bool) -> None:
+def record(
+    ctx: click.Context, person: str, item: str, result: str, on: str, file: Path | None, confirmed: bool
+) -> None:
     workspace = _workspace(ctx)
     today = calendar.today()
     when = calendar.parse_date(on) if on else today
@@ -200,13 +246,17 @@ def record(ctx: click.Context, person: str, item: str, result: str, on: str, fil
     target = records.find_person(workspace, person)
     if result == "figuruje" and not confirmed:
         _confirm_hit(target, item)
-    updated, found, _blocked_now = records.record_result(workspace, target, item, result, on=when, today=today, file=file)
+    updated, found, _blocked_now = records.record_result(
+        workspace, target, item, result, on=when, today=today, file=file
+    )
     if found.key in (updated.get("pending") or {}):
         _print_awaiting(updated, found.key)
     elif result == "figuruje":
         _alert(updated, found)
     else:
-        click.echo(_("Zapisano: osoba nr {nr}, {item} — {result}.", nr=people.number(updated), item=found.label, result=result))
+        click.echo(
+            _("Zapisano: osoba nr {nr}, {item} — {result}.", nr=people.number(updated), item=found.label, result=result)
+        )
     standing = req.standing(updated, workspace.config, today)
     click.echo(_("Stan osoby nr {nr}: {state}.", nr=people.number(updated), state=_state_label(standing.state)))
 
@@ -226,10 +276,23 @@ def _show_printout(workspace, person: dict, key: str, entry: dict) -> None:
     """What was read from the printout, for the person who compares it with the source."""
     item = req.find_item(person, key, workspace.config)
     said = "FIGURUJE" if entry["result"] == "figuruje" else _("nie figuruje (brak wpisu)")
-    click.echo(_("Wydruk: osoba nr {nr}: {name} — {item}", nr=people.number(person), name=people.display_name(person), item=item.label if item else key))
+    click.echo(
+        _(
+            "Wydruk: osoba nr {nr}: {name} — {item}",
+            nr=people.number(person),
+            name=people.display_name(person),
+            item=item.label if item else key,
+        )
+    )
     click.echo("  " + _("odczytany wynik: {result}", result=said))
     click.echo("  " + _("data: {date}", date=entry["date"]))
-    click.echo("  " + _("numer do weryfikacji: {code}", code=entry.get("verification") or _("nie odczytano — odszukaj go na wydruku")))
+    click.echo(
+        "  "
+        + _(
+            "numer do weryfikacji: {code}",
+            code=entry.get("verification") or _("nie odczytano — odszukaj go na wydruku"),
+        )
+    )
     if entry.get("document"):
         doc = workspace.store.get("documents", entry["document"]) or {}
         scan = (doc.get("returned") or {}).get("scan") or doc.get("file")
@@ -249,14 +312,24 @@ def _show_printout(workspace, person: dict, key: str, entry: dict) -> None:
     "(REF: OSOBA/POZYCJA, np. 3/rspts; bez REF: lista czekających).",
 )
 @click.argument("ref", required=False)
-@click.option("--as", "role", type=click.Choice(list(printouts.ROLES)), help="Twoja rola: kadry albo dyrektor (wymagana).")
+@click.option(
+    "--as", "role", type=click.Choice(list(printouts.ROLES)), help="Twoja rola: kadry albo dyrektor (wymagana)."
+)
 @click.option("--by", "--kto", "by", default="", help="Kto potwierdza (imię i nazwisko; domyślnie użytkownik systemu).")
 @click.option("--yes", "--potwierdzam", "confirmed", is_flag=True, help="Potwierdzam bez pytania (w skryptach).")
-@click.option("--reject", "--odrzuc", "rejected", is_flag=True, help="Odrzuć wydruk, który nie zgadza się ze źródłem (wymaga --reason).")
+@click.option(
+    "--reject",
+    "--odrzuc",
+    "rejected",
+    is_flag=True,
+    help="Odrzuć wydruk, który nie zgadza się ze źródłem (wymaga --reason).",
+)
 @click.option("--reason", "--powod", "reason", default="", help="Powód odrzucenia.")
 @click.pass_context
 @user_errors
-def confirm(ctx: click.Context, ref: str | None, role: str | None, by: str, confirmed: bool, rejected: bool, reason: str) -> None:
+def confirm(
+    ctx: click.Context, ref: str | None, role: str | None, by: str, confirmed: bool, rejected: bool, reason: str
+) -> None:
     from somflow.forms.prompts import interactive, yes_no
 
     workspace = _workspace(ctx)
@@ -266,7 +339,9 @@ def confirm(ctx: click.Context, ref: str | None, role: str | None, by: str, conf
             click.echo(_("Żaden wydruk nie czeka na potwierdzenie."))
         for person, key, entry in waiting:
             said = "FIGURUJE" if entry["result"] == "figuruje" else entry["result"]
-            click.echo(f"  {people.number(person)}/{key:<10} {said:<10} {entry['date']}  {entry.get('verification') or '—'}")
+            click.echo(
+                f"  {people.number(person)}/{key:<10} {said:<10} {entry['date']}  {entry.get('verification') or '—'}"
+            )
         return
     if role is None:
         raise InvalidInput([_("Podaj swoją rolę: --as kadry albo --as dyrektor.")])
@@ -274,20 +349,41 @@ def confirm(ctx: click.Context, ref: str | None, role: str | None, by: str, conf
     _show_printout(workspace, person, key, entry)
     if rejected:
         printouts.reject(workspace, ref, role=role, by=by, reason=reason)
-        click.echo(_("Wydruk odrzucono; pozycja {item} osoby nr {nr} nadal czeka na wynik.", item=key, nr=people.number(person)))
+        click.echo(
+            _(
+                "Wydruk odrzucono; pozycja {item} osoby nr {nr} nadal czeka na wynik.",
+                item=key,
+                nr=people.number(person),
+            )
+        )
         return
     if not confirmed:
         if not interactive():
-            raise SomflowError(_("Bez terminala nie można zapytać o potwierdzenie: dodaj --yes (--potwierdzam), jeśli wydruk zgadza się ze źródłem."))
+            raise SomflowError(
+                _(
+                    "Bez terminala nie można zapytać o potwierdzenie: dodaj --yes (--potwierdzam), jeśli wydruk zgadza się ze źródłem."
+                )
+            )
         if not yes_no(_("Czy wydruk zgadza się ze źródłem i mówi dokładnie to?"), default=False):
             raise SomflowError(
-                _("Nic nie zapisano. Wydruk, który nie zgadza się ze źródłem, odrzuć: somflow vetting confirm {ref} --as {role} --reject --reason „…”", ref=ref, role=role)
+                _(
+                    "Nic nie zapisano. Wydruk, który nie zgadza się ze źródłem, odrzuć: somflow vetting confirm {ref} --as {role} --reject --reason „…”",
+                    ref=ref,
+                    role=role,
+                )
             )
     updated, found, _blocked_now = printouts.confirm(workspace, ref, role=role, by=by, today=calendar.today())
     if entry["result"] == "figuruje":
         _alert(updated, found)
     else:
-        click.echo(_("Potwierdzono: osoba nr {nr}, {item} — {result}.", nr=people.number(updated), item=found.label, result=entry["result"]))
+        click.echo(
+            _(
+                "Potwierdzono: osoba nr {nr}, {item} — {result}.",
+                nr=people.number(updated),
+                item=found.label,
+                result=entry["result"],
+            )
+        )
     standing = req.standing(updated, workspace.config, calendar.today())
     click.echo(_("Stan osoby nr {nr}: {state}.", nr=people.number(updated), state=_state_label(standing.state)))
 
@@ -299,14 +395,20 @@ def _confirm_hit(person: dict, item: str) -> None:
     who = _("osoba nr {nr}: {name}", nr=people.number(person), name=people.display_name(person))
     if not interactive():
         raise SomflowError(
-            _("Wynik FIGURUJE zablokuje {who}. Bez terminala nie można o to zapytać: dodaj --yes (--potwierdzam), jeśli to na pewno ta osoba.", who=who)
+            _(
+                "Wynik FIGURUJE zablokuje {who}. Bez terminala nie można o to zapytać: dodaj --yes (--potwierdzam), jeśli to na pewno ta osoba.",
+                who=who,
+            )
         )
     click.secho(_("Wynik FIGURUJE ({item}) dla: {who}.", item=item, who=who), fg="red", bold=True)
     if not yes_no(_("Czy to na pewno ta osoba? Zapisanie zablokuje ją do pracy z dziećmi."), default=False):
         raise SomflowError(_("Nic nie zapisano."))
 
 
-@vetting.command(name="withdraw", help="Wycofaj błędny wynik osoby (np. FIGURUJE przy złym numerze) z podaniem powodu; zostaje w historii.")
+@vetting.command(
+    name="withdraw",
+    help="Wycofaj błędny wynik osoby (np. FIGURUJE przy złym numerze) z podaniem powodu; zostaje w historii.",
+)
 @click.argument("person")
 @click.argument("item")
 @click.option("--reason", "--powod", "reason", required=True, help="Powód wycofania (wymagany).")
@@ -322,14 +424,19 @@ def withdraw(ctx: click.Context, person: str, item: str, reason: str, by: str) -
     report(corrections.withdraw(_workspace(ctx), f"{person}/{item}", reason, by, kind=KIND), "withdraw")
 
 
-@vetting.command(name="admit", help="Dopuść sprawdzoną osobę do pracy z dziećmi (odmowa, gdy czegoś brakuje albo jest wynik FIGURUJE).")
+@vetting.command(
+    name="admit",
+    help="Dopuść sprawdzoną osobę do pracy z dziećmi (odmowa, gdy czegoś brakuje albo jest wynik FIGURUJE).",
+)
 @click.argument("person")
 @click.pass_context
 @user_errors
 def admit(ctx: click.Context, person: str) -> None:
     workspace = _workspace(ctx)
     updated = records.admit(workspace, records.find_person(workspace, person), calendar.today())
-    click.echo(_("Osoba nr {nr} dopuszczona do pracy z dziećmi ({date}).", nr=people.number(updated), date=updated["admitted"]))
+    click.echo(
+        _("Osoba nr {nr} dopuszczona do pracy z dziećmi ({date}).", nr=people.number(updated), date=updated["admitted"])
+    )
 
 
 @vetting.command(name="status", help="Stan weryfikacji wszystkich osób i kto wkrótce zaczyna pracę bez niej.")
@@ -341,7 +448,9 @@ def status(ctx: click.Context, days: int, as_json: bool) -> None:
     workspace = _workspace(ctx)
     today = calendar.today()
     rows = []
-    for person in sorted(records.current_people(workspace, today), key=lambda p: (p.get("nr") is None, p.get("nr") or 0, p["id"])):
+    for person in sorted(
+        records.current_people(workspace, today), key=lambda p: (p.get("nr") is None, p.get("nr") or 0, p["id"])
+    ):
         standing = req.standing(person, workspace.config, today)
         rows.append((person, standing))
     soon = [(p, s) for p, s in rows if req.starts_soon(p, s, today, days)]
@@ -395,16 +504,25 @@ def status(ctx: click.Context, days: int, as_json: bool) -> None:
         )
     )
     if soon:
-        click.secho(ngettext(
+        click.secho(
+            ngettext(
                 "Zaczynają pracę z dziećmi w ciągu {n} dnia (albo już zaczęli) bez pełnej weryfikacji:",
                 "Zaczynają pracę z dziećmi w ciągu {n} dni (albo już zaczęli) bez pełnej weryfikacji:",
                 days,
-            ), fg="red", bold=True)
+            ),
+            fg="red",
+            bold=True,
+        )
         for person, standing in soon:
-            click.secho(f"  {people.number(person):>4}  {people.display_name(person)}  {person['start']}  {_state_label(standing.state)}", fg="red")
+            click.secho(
+                f"  {people.number(person):>4}  {people.display_name(person)}  {person['start']}  {_state_label(standing.state)}",
+                fg="red",
+            )
 
 
-@vetting.command(name="print", help="Przygotuj do podpisu dokumenty osoby: dane do Rejestru i oświadczenia (PDF z kodem QR).")
+@vetting.command(
+    name="print", help="Przygotuj do podpisu dokumenty osoby: dane do Rejestru i oświadczenia (PDF z kodem QR)."
+)
 @click.argument("person")
 @click.option("--form", "form_ids", multiple=True, help="Tylko ten formularz (można powtórzyć).")
 @click.pass_context

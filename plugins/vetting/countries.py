@@ -66,7 +66,11 @@ def _iso() -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
     shown: dict[str, str] = {}
     names: dict[str, tuple[str, ...]] = {}
     for country in pycountry.countries:
-        english = [n for n in (getattr(country, "common_name", None), country.name, getattr(country, "official_name", None)) if n]
+        english = [
+            n
+            for n in (getattr(country, "common_name", None), country.name, getattr(country, "official_name", None))
+            if n
+        ]
         shown[country.alpha_2] = polish(english[0])
         names[country.alpha_2] = (*(polish(n) for n in english), *english, country.alpha_3)
     return shown, names

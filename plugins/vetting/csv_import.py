@@ -31,7 +31,16 @@ from . import people, records
 
 #: The import-only column of the day a person left, and what HR exports call it.
 LEFT = "data_odejscia"
-LEFT_ALIASES = ("data_odejscia", "odejscie", "data_odejscia_z_pracy", "odeszla", "odszedl", "koniec_pracy", "data_zakonczenia_pracy", "data_rozwiazania_umowy")
+LEFT_ALIASES = (
+    "data_odejscia",
+    "odejscie",
+    "data_odejscia_z_pracy",
+    "odeszla",
+    "odszedl",
+    "koniec_pracy",
+    "data_zakonczenia_pracy",
+    "data_rozwiazania_umowy",
+)
 
 
 def _column(header: str) -> str | None:
@@ -46,7 +55,16 @@ def _column(header: str) -> str | None:
         "kraje": "kraje_zamieszkania",
         "stanowisko": "rola",
         # what HR spreadsheets call the first day
-        **dict.fromkeys(("data_rozpoczecia", "data_rozpoczecia_pracy", "data_rozpoczecia_wspolpracy", "poczatek_pracy", "data_zatrudnienia"), "start"),
+        **dict.fromkeys(
+            (
+                "data_rozpoczecia",
+                "data_rozpoczecia_pracy",
+                "data_rozpoczecia_wspolpracy",
+                "poczatek_pracy",
+                "data_zatrudnienia",
+            ),
+            "start",
+        ),
     }
     return aliases.get(folded.replace("-", "_"))
 
@@ -57,13 +75,20 @@ def read_rows(path: Path) -> tuple[list[tuple[int, dict[str, str]]], list[str], 
     try:
         text = decode_text(path.read_bytes(), path.name)
     except OSError as exc:
-        raise InvalidInput([_("Nie można odczytać pliku {path}: {error}", path=path, error=exc.strerror or exc)]) from None
+        raise InvalidInput(
+            [_("Nie można odczytać pliku {path}: {error}", path=path, error=exc.strerror or exc)]
+        ) from None
     header, data = csvfile.rows(text, path.name)
     if not header:
         raise InvalidInput([_("Plik {path} jest pusty.", path=path.name)])
     columns = [_column(h) for h in header]
     problems = [
-        _("Plik {file}, wiersz 1: nieznana kolumna „{column}” (dozwolone: {allowed}).", file=path.name, column=h, allowed=", ".join((*people.FIELDS, LEFT)))
+        _(
+            "Plik {file}, wiersz 1: nieznana kolumna „{column}” (dozwolone: {allowed}).",
+            file=path.name,
+            column=h,
+            allowed=", ".join((*people.FIELDS, LEFT)),
+        )
         for h, c in zip(header, columns)
         if c is None and h.strip()
     ]
@@ -73,7 +98,14 @@ def read_rows(path: Path) -> tuple[list[tuple[int, dict[str, str]]], list[str], 
     rows = []
     for line, values in data:
         if len(values) > len(header) and any(v.strip() for v in values[len(header) :]):
-            problems.append(_("Plik {file}, wiersz {line}: więcej wartości ({count}) niż kolumn w nagłówku.", file=path.name, line=line, count=len(values)))
+            problems.append(
+                _(
+                    "Plik {file}, wiersz {line}: więcej wartości ({count}) niż kolumn w nagłówku.",
+                    file=path.name,
+                    line=line,
+                    count=len(values),
+                )
+            )
         rows.append((line, {c: v for c, v in zip(columns, values) if c}))
     labels = {c: h.strip() for h, c in zip(header, columns) if c}
     return rows, problems, labels
@@ -99,7 +131,15 @@ def import_file(workspace: Workspace, path: Path, today: date, *, dry_run: bool 
                 errors.append((LEFT, _("nieprawidłowa data (oczekiwano RRRR-MM-DD albo DD.MM.RRRR)")))
         for field, message in errors:
             column = labels.get(field) or people.FIELD_LABELS.get(field, field)
-            problems.append(_("Plik {file}, wiersz {line}, kolumna „{column}”: {problem}", file=path.name, line=line, column=column, problem=message))
+            problems.append(
+                _(
+                    "Plik {file}, wiersz {line}, kolumna „{column}”: {problem}",
+                    file=path.name,
+                    line=line,
+                    column=column,
+                    problem=message,
+                )
+            )
         incoming.append(_row(line, person, set(labels), left))
     if not rows and not problems:
         problems.append(_("Plik {file} nie zawiera żadnej osoby.", file=path.name))
@@ -107,7 +147,12 @@ def import_file(workspace: Workspace, path: Path, today: date, *, dry_run: bool 
         problems.append(_("Nie zaimportowano nikogo. Popraw plik i zaimportuj go ponownie."))
         raise InvalidInput(problems)
     return imports.import_rows(
-        workspace.store, incoming, kinds=register.ADULTS_AT_WORK, details_collection=people.COLLECTION, details_defaults=records.PROCEDURE, dry_run=dry_run
+        workspace.store,
+        incoming,
+        kinds=register.ADULTS_AT_WORK,
+        details_collection=people.COLLECTION,
+        details_defaults=records.PROCEDURE,
+        dry_run=dry_run,
     )
 
 

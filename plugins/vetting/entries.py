@@ -25,7 +25,13 @@ KIND = "wynik-weryfikacji"
 def _label(workspace, person: dict[str, Any], key: str, item: dict[str, Any]) -> str:
     found = req.find_item(person, key, workspace.config)
     result = "FIGURUJE" if item["status"] == req.HIT else item.get("result") or item["status"]
-    return _("osoba nr {nr}, {item} — {result} ({date})", nr=number(person), item=found.label if found else key, result=result, date=item["date"])
+    return _(
+        "osoba nr {nr}, {item} — {result} ({date})",
+        nr=number(person),
+        item=found.label if found else key,
+        result=result,
+        date=item["date"],
+    )
 
 
 def locate(workspace, ref: str) -> list[corrections.Entry]:

@@ -27,6 +27,7 @@ FORM_ITEMS = {
     "oswiadczenie-pracownika-standardy": "standardy",
 }
 
+
 @hookimpl
 def somflow_register_commands(register) -> None:
     register(LazyCommand("vetting", "somflow_vetting.commands:vetting", help=VETTING_HELP))
@@ -41,7 +42,9 @@ def somflow_validate(form, data, workspace):
 
     listed = [row for row in data.get("panstwa") or [] if (row or {}).get("panstwo")]
     if data.get("brak") and listed:
-        return [_("{where}: zaznaczono „brak”, a jednocześnie wpisano państwa — wybierz jedno.", where=where(form, "brak"))]
+        return [
+            _("{where}: zaznaczono „brak”, a jednocześnie wpisano państwa — wybierz jedno.", where=where(form, "brak"))
+        ]
     if not data.get("brak") and not listed:
         return [_("{where}: zaznacz „brak” albo wpisz co najmniej jedno państwo.", where=where(form, "brak"))]
     return None
@@ -130,7 +133,9 @@ def somflow_claim_inbox_file(scan, workspace):
         return None
     return Claim(
         record={"collection": COLLECTION, "id": owners[0]["id"]},
-        title=_("Wydruk z Krajowego Rejestru Karnego") if found.item == "krk" else _("Wydruk z Rejestru Sprawców Przestępstw na Tle Seksualnym"),
+        title=_("Wydruk z Krajowego Rejestru Karnego")
+        if found.item == "krk"
+        else _("Wydruk z Rejestru Sprawców Przestępstw na Tle Seksualnym"),
         form=None,
         data={
             "vetting_item": found.item,
@@ -155,7 +160,9 @@ def somflow_document_filed(document, workspace) -> None:
         return
     data = document.get("data") or {}
     item = (person.get("documents") or {}).get(document["id"]) or FORM_ITEMS.get(document.get("form") or "")
-    if item is None and document.get("form") == "oswiadczenie-o-niekaralnosci":  # filled with `somflow fill`, not `vetting print`
+    if (
+        item is None and document.get("form") == "oswiadczenie-o-niekaralnosci"
+    ):  # filled with `somflow fill`, not `vetting print`
         code = countries.resolve(str(data.get("panstwo") or ""), workspace.config)
         item = f"niekaralnosc-{code}" if code else None
     today = calendar.today()

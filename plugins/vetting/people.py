@@ -95,7 +95,11 @@ CONTRACT_WORDS = vocabulary.Vocabulary(
     },
     "nieznany rodzaj umowy „{value}”.",
 )
-EXEMPTION_WORDS = vocabulary.Vocabulary(tuple(EXEMPTIONS), {value: (label,) for value, label in EXEMPTIONS.items()}, "nieznana kategoria zwolnienia „{value}”.")
+EXEMPTION_WORDS = vocabulary.Vocabulary(
+    tuple(EXEMPTIONS),
+    {value: (label,) for value, label in EXEMPTIONS.items()},
+    "nieznana kategoria zwolnienia „{value}”.",
+)
 
 
 def unknown_country(name: str, config: dict[str, Any] | None) -> str:
@@ -117,7 +121,11 @@ def check_pesel(value: str, today: date) -> tuple[date | None, str | None]:
     if found.problem or found.born is None:
         return None, found.problem
     if pesel.age(found.born, today) > MAX_AGE:
-        return None, ngettext("PESEL wskazuje wiek ponad {n} rok — sprawdź cyfry 1–4", "PESEL wskazuje wiek ponad {n} lat — sprawdź cyfry 1–4", MAX_AGE)
+        return None, ngettext(
+            "PESEL wskazuje wiek ponad {n} rok — sprawdź cyfry 1–4",
+            "PESEL wskazuje wiek ponad {n} lat — sprawdź cyfry 1–4",
+            MAX_AGE,
+        )
     return found.born, None
 
 
@@ -136,7 +144,9 @@ def parse_countries(text: str, config: dict[str, Any] | None) -> tuple[list[str]
     return codes, unknown
 
 
-def parse_person(raw: dict[str, str], config: dict[str, Any] | None, today: date) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+def parse_person(
+    raw: dict[str, str], config: dict[str, Any] | None, today: date
+) -> tuple[dict[str, Any], list[tuple[str, str]]]:
     """The ``staff`` record for the text values in ``raw`` and the problems found, as (field, message).
 
     ``raw`` keys are :data:`FIELDS`; missing keys count as empty. Citizenship
@@ -145,7 +155,9 @@ def parse_person(raw: dict[str, str], config: dict[str, Any] | None, today: date
     """
     value = {k: (raw.get(k) or "").strip() for k in FIELDS}
     errors: list[tuple[str, str]] = []
-    person: dict[str, Any] = {k: value[k] or None for k in ("imie", "nazwisko", "nazwisko_rodowe", "imie_ojca", "imie_matki", "rola")}
+    person: dict[str, Any] = {
+        k: value[k] or None for k in ("imie", "nazwisko", "nazwisko_rodowe", "imie_ojca", "imie_matki", "rola")
+    }
     for key in ("imie", "nazwisko"):
         if not value[key]:
             errors.append((key, _("pole jest wymagane")))
@@ -172,7 +184,9 @@ def parse_person(raw: dict[str, str], config: dict[str, Any] | None, today: date
     elif born_pesel is not None:
         person["data_urodzenia"] = born_pesel.isoformat()
     if not value["pesel"] and not value["data_urodzenia"]:
-        errors.append(("data_urodzenia", _("bez numeru PESEL podaj datę urodzenia (potrzebna do zapytania w Rejestrze)")))
+        errors.append(
+            ("data_urodzenia", _("bez numeru PESEL podaj datę urodzenia (potrzebna do zapytania w Rejestrze)"))
+        )
 
     person["umowa"] = None
     if not value["umowa"]:
@@ -207,7 +221,12 @@ def parse_person(raw: dict[str, str], config: dict[str, Any] | None, today: date
         else:
             person["zwolnienie"] = {"kategoria": category, "powod": value["powod_zwolnienia"]}
     elif value["powod_zwolnienia"]:
-        errors.append(("zwolnienie", _("podano powód zwolnienia bez kategorii (dozwolone: {allowed})", allowed=", ".join(EXEMPTIONS))))
+        errors.append(
+            (
+                "zwolnienie",
+                _("podano powód zwolnienia bez kategorii (dozwolone: {allowed})", allowed=", ".join(EXEMPTIONS)),
+            )
+        )
     return person, errors
 
 

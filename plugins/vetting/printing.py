@@ -41,7 +41,11 @@ def form_data(workspace: Workspace, person: dict[str, Any], item: req.Item | Non
         }
         if person.get("pesel"):
             data["pesel"] = person["pesel"]
-        return DATA_SHEET, {k: v for k, v in data.items() if v}, _("Dane do sprawdzenia w Rejestrze (osoba nr {nr})", nr=nr)
+        return (
+            DATA_SHEET,
+            {k: v for k, v in data.items() if v},
+            _("Dane do sprawdzenia w Rejestrze (osoba nr {nr})", nr=nr),
+        )
     data = _identity(person)
     if item.key == "kraje":
         lived = person.get("kraje_zamieszkania") or []
@@ -58,7 +62,9 @@ def form_data(workspace: Workspace, person: dict[str, Any], item: req.Item | Non
     return item.form or "", data, title
 
 
-def print_documents(workspace: Workspace, person: dict[str, Any], today: date, only: set[str] | None = None) -> list[dict[str, Any]]:
+def print_documents(
+    workspace: Workspace, person: dict[str, Any], today: date, only: set[str] | None = None
+) -> list[dict[str, Any]]:
     """Generate the documents the person still has to sign (and the register data sheet while a register check is open)."""
     from somflow import forms
 
@@ -76,7 +82,9 @@ def print_documents(workspace: Workspace, person: dict[str, Any], today: date, o
             form_id, data, title = form_data(workspace, person, item)
             if only and form_id not in only:
                 continue
-            doc = forms.generate(workspace, form_id, data, record={"collection": COLLECTION, "id": person["id"]}, title=title)
+            doc = forms.generate(
+                workspace, form_id, data, record={"collection": COLLECTION, "id": person["id"]}, title=title
+            )
             links[doc["id"]] = item.key if item else DATA_SHEET
             made.append(doc)
         if made:

@@ -116,7 +116,13 @@ def file_text(path: Path) -> str:
 
 
 def await_confirmation(
-    workspace: Workspace, person: dict[str, Any], printout: Printout, *, today: date, document_id: str | None, source: str
+    workspace: Workspace,
+    person: dict[str, Any],
+    printout: Printout,
+    *,
+    today: date,
+    document_id: str | None,
+    source: str,
 ) -> tuple[dict[str, Any], req.Item]:
     """Keep what ``printout`` says until someone confirms it; the person's results do not change.
 
@@ -169,7 +175,13 @@ def find(workspace: Workspace, ref: str) -> tuple[dict[str, Any], str, dict[str,
     if key not in pending:
         waiting = ", ".join(f"{number(person)}/{k}" for k in sorted(pending)) or "—"
         raise InvalidInput(
-            [_("Osoba nr {nr} nie ma takiego wydruku czekającego na potwierdzenie (czekają: {waiting}).", nr=number(person), waiting=waiting)]
+            [
+                _(
+                    "Osoba nr {nr} nie ma takiego wydruku czekającego na potwierdzenie (czekają: {waiting}).",
+                    nr=number(person),
+                    waiting=waiting,
+                )
+            ]
         )
     return person, key, pending[key]
 
@@ -199,13 +211,22 @@ def _mark(workspace: Workspace, role: str, by: str) -> dict[str, str]:
         if found is None:
             key = "[head] name" if role == "dyrektor" else "[vetting] hr"
             raise InvalidInput(
-                [_("Według somflow.toml ({key}) „{by}” nie ma roli {role}; podaj swoje imię i nazwisko w --by.", key=key, by=by or "—", role=role)]
+                [
+                    _(
+                        "Według somflow.toml ({key}) „{by}” nie ma roli {role}; podaj swoje imię i nazwisko w --by.",
+                        key=key,
+                        by=by or "—",
+                        role=role,
+                    )
+                ]
             )
         by = found["name"]
     return {"by": by or os_user(), "role": role, "at": now_iso()}
 
 
-def confirm(workspace: Workspace, ref: str, *, role: str, by: str, today: date) -> tuple[dict[str, Any], req.Item, bool]:
+def confirm(
+    workspace: Workspace, ref: str, *, role: str, by: str, today: date
+) -> tuple[dict[str, Any], req.Item, bool]:
     """Record what the printout ``ref`` says as the item's result, confirmed by ``by`` as ``role``.
 
     Returns (person, item, True when the confirmation blocked the person). One
@@ -219,7 +240,13 @@ def confirm(workspace: Workspace, ref: str, *, role: str, by: str, today: date) 
     store = workspace.store
     with store.transaction():
         updated, item, blocked_now = record_result(
-            workspace, person, key, entry["result"], on=date.fromisoformat(entry["date"]), today=today, document_id=entry["document"]
+            workspace,
+            person,
+            key,
+            entry["result"],
+            on=date.fromisoformat(entry["date"]),
+            today=today,
+            document_id=entry["document"],
         )
         items = dict(updated["items"])
         items[key] = {**items[key], "verification": entry.get("verification"), "confirmed": mark}
@@ -235,7 +262,9 @@ def reject(workspace: Workspace, ref: str, *, role: str, by: str, reason: str) -
 
     mark = _mark(workspace, role, by)
     if len((reason or "").strip()) < MIN_REASON:
-        raise InvalidInput([_("Podaj powód odrzucenia wydruku (--reason), np. „numer zapytania nie istnieje w rejestrze”.")])
+        raise InvalidInput(
+            [_("Podaj powód odrzucenia wydruku (--reason), np. „numer zapytania nie istnieje w rejestrze”.")]
+        )
     from .records import get, save
 
     person, key, entry = find(workspace, ref)
@@ -243,7 +272,10 @@ def reject(workspace: Workspace, ref: str, *, role: str, by: str, reason: str) -
     with store.transaction():
         fresh = get(workspace, person["id"])
         pending = {k: v for k, v in (fresh.get("pending") or {}).items() if k != key}
-        rejected = [*(fresh.get("rejected_printouts") or []), {**entry, "item": key, "rejected": {**mark, "reason": reason.strip()}}]
+        rejected = [
+            *(fresh.get("rejected_printouts") or []),
+            {**entry, "item": key, "rejected": {**mark, "reason": reason.strip()}},
+        ]
         updated = save(workspace, fresh, {"pending": pending, "rejected_printouts": rejected}, action="reject")
     log.info("vetting: printout rejected for person %s, item %s (role %s)", number(updated), key, role)
     return updated, key

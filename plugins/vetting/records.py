@@ -39,7 +39,14 @@ class Refused(SomflowError):
 
 
 #: A vetting record's fields that the register keeps (legacy key here → the register's field).
-PERSON_FIELDS = {"imie": "first_name", "nazwisko": "last_name", "pesel": "pesel", "data_urodzenia": "birth_date", "rola": "role", "start": "start"}
+PERSON_FIELDS = {
+    "imie": "first_name",
+    "nazwisko": "last_name",
+    "pesel": "pesel",
+    "data_urodzenia": "birth_date",
+    "rola": "role",
+    "start": "start",
+}
 #: What a vetting record starts with (the procedure); the rest of ``people.FIELDS`` are the vetting's own details.
 PROCEDURE = {"items": {}, "blocked": False, "alert": None, "admitted": None, "documents": {}}
 
@@ -78,7 +85,9 @@ def find_person(workspace: Workspace, ref: str) -> dict[str, Any]:
     return view(person, workspace.store.get(COLLECTION, person["id"]))
 
 
-def save(workspace: Workspace, person: dict[str, Any], changes: dict[str, Any], *, action: str = "update") -> dict[str, Any]:
+def save(
+    workspace: Workspace, person: dict[str, Any], changes: dict[str, Any], *, action: str = "update"
+) -> dict[str, Any]:
     """Write vetting ``changes`` for ``person`` (a :func:`view`); their vetting record is made on the first write.
     ``action`` names the change in the audit log (``confirm``, ``reject``…)."""
     store = workspace.store
@@ -105,7 +114,10 @@ def add_people(workspace: Workspace, people: list[dict[str, Any]]) -> list[dict[
     with store.transaction():
         for parsed in people:
             fields, details = split(parsed)
-            person = register.add(store, register.new_person(fields.pop("kind"), fields.pop("first_name"), fields.pop("last_name"), **fields))
+            person = register.add(
+                store,
+                register.new_person(fields.pop("kind"), fields.pop("first_name"), fields.pop("last_name"), **fields),
+            )
             store.insert(COLLECTION, {**PROCEDURE, **details}, id=person["id"])
             inserted.append(get(workspace, person["id"]))
     log.info("vetting: %d person(s) added", len(inserted))
@@ -116,7 +128,9 @@ def known_pesels(workspace: Workspace) -> set[str]:
     return {p["pesel"] for p in register.listing(workspace.store, include_left=True) if p.get("pesel")}
 
 
-def file_copy(workspace: Workspace, person: dict[str, Any], title: str, path: Path, data: dict[str, Any]) -> dict[str, Any]:
+def file_copy(
+    workspace: Workspace, person: dict[str, Any], title: str, path: Path, data: dict[str, Any]
+) -> dict[str, Any]:
     """Archive a scan the user gives on the command line and insert its ``documents`` record (status zwrócony)."""
     from somflow.inbox import filing
     from somflow.inbox.pages import unreadable_scan
@@ -124,9 +138,19 @@ def file_copy(workspace: Workspace, person: dict[str, Any], title: str, path: Pa
     try:
         content = path.read_bytes()
     except OSError as exc:
-        raise InvalidInput([_("Nie można odczytać pliku {path}: {error}", path=path, error=exc.strerror or exc)]) from None
+        raise InvalidInput(
+            [_("Nie można odczytać pliku {path}: {error}", path=path, error=exc.strerror or exc)]
+        ) from None
     if (problem := unreadable_scan(path, content)) is not None:
-        raise InvalidInput([_("{path}: {problem} Dołącz skan albo wydruk w formacie PDF, JPEG, PNG lub TIFF.", path=path, problem=problem)])
+        raise InvalidInput(
+            [
+                _(
+                    "{path}: {problem} Dołącz skan albo wydruk w formacie PDF, JPEG, PNG lub TIFF.",
+                    path=path,
+                    problem=problem,
+                )
+            ]
+        )
     digest = hashlib.sha256(content).hexdigest()
     suffix = path.suffix.lower() or ".bin"
     rel = filing.write_archive(workspace, f"{person['id']}_{digest[:12]}{suffix}", content)
@@ -148,7 +172,9 @@ def file_copy(workspace: Workspace, person: dict[str, Any], title: str, path: Pa
     )
 
 
-def check_result(workspace: Workspace, person: dict[str, Any], item_key: str, result: str, *, on: date, today: date) -> req.Item:
+def check_result(
+    workspace: Workspace, person: dict[str, Any], item_key: str, result: str, *, on: date, today: date
+) -> req.Item:
     """The item ``item_key`` when ``result`` may be recorded for it, else :class:`InvalidInput` / :class:`Refused`.
 
     Refused: an item the person does not need, a result that does not fit the
@@ -159,19 +185,36 @@ def check_result(workspace: Workspace, person: dict[str, Any], item_key: str, re
     item = req.find_item(person, item_key, config)
     if item is None:
         keys = ", ".join(i.key for i in req.required_items(person, config)) or "—"
-        raise InvalidInput([_("Osoba nr {nr} nie potrzebuje pozycji „{item}” (wymagane: {keys}).", nr=number(person), item=item_key, keys=keys)])
+        raise InvalidInput(
+            [
+                _(
+                    "Osoba nr {nr} nie potrzebuje pozycji „{item}” (wymagane: {keys}).",
+                    nr=number(person),
+                    item=item_key,
+                    keys=keys,
+                )
+            ]
+        )
     if result not in RESULTS:
-        raise InvalidInput([_("Nieznany wynik „{result}” (dozwolone: {allowed}).", result=result, allowed=", ".join(RESULTS))])
+        raise InvalidInput(
+            [_("Nieznany wynik „{result}” (dozwolone: {allowed}).", result=result, allowed=", ".join(RESULTS))]
+        )
     if item.kind == req.DECLARATION and result in ("brak-wpisu", "figuruje"):
         raise InvalidInput([_("„{item}” to oświadczenie: wynik „zlozone” albo „brak”.", item=item.label)])
     if item.kind == req.CHECK and result == "zlozone":
-        raise InvalidInput([_("„{item}” to sprawdzenie w rejestrze: wynik „brak-wpisu” albo „figuruje”.", item=item.label)])
+        raise InvalidInput(
+            [_("„{item}” to sprawdzenie w rejestrze: wynik „brak-wpisu” albo „figuruje”.", item=item.label)]
+        )
     if on > today:
         raise InvalidInput([_("Data dokumentu nie może być z przyszłości.")])
     current = (person.get("items") or {}).get(item.key)
     if current and current["status"] == req.HIT and result != "figuruje":
         raise Refused(
-            _("Pozycja „{item}” ma wynik FIGURUJE; osoba nr {nr} jest zablokowana i tego wyniku nie można zmienić.", item=item.label, nr=number(person))
+            _(
+                "Pozycja „{item}” ma wynik FIGURUJE; osoba nr {nr} jest zablokowana i tego wyniku nie można zmienić.",
+                item=item.label,
+                nr=number(person),
+            )
         )
     return item
 
@@ -200,7 +243,9 @@ def record_result(
         with workspace.store.transaction():
             document_id = file_copy(workspace, person, item.label, file, {"item": item.key, "result": result})["id"]
             found = printouts.Printout(item.key, result, printouts.verification(printouts.file_text(file)), on)
-            updated, item = printouts.await_confirmation(workspace, person, found, today=today, document_id=document_id, source="file")
+            updated, item = printouts.await_confirmation(
+                workspace, person, found, today=today, document_id=document_id, source="file"
+            )
         return updated, item, False
     store = workspace.store
     with store.transaction():
@@ -211,7 +256,13 @@ def record_result(
             document_id = file_copy(workspace, fresh, item.label, file, {"item": item.key, "result": result})["id"]
         items = dict(fresh.get("items") or {})
         status = RESULTS[result]
-        items[item.key] = {"status": status, "date": on.isoformat(), "document": document_id, "result": result, "recorded": now_iso()}
+        items[item.key] = {
+            "status": status,
+            "date": on.isoformat(),
+            "document": document_id,
+            "result": result,
+            "recorded": now_iso(),
+        }
         changes: dict[str, Any] = {"items": items}
         blocked_now = status == req.HIT and not fresh.get("blocked")
         if status == req.HIT:
@@ -227,10 +278,19 @@ def admit(workspace: Workspace, person: dict[str, Any], today: date) -> dict[str
     """Record the head's admission of a cleared person; refused when blocked or incomplete."""
     standing = req.standing(person, workspace.config, today)
     if standing.state == req.BLOCKED:
-        raise Refused(_("Osoba nr {nr} jest zablokowana (wynik FIGURUJE) — nie może zostać dopuszczona do pracy z dziećmi.", nr=number(person)))
+        raise Refused(
+            _(
+                "Osoba nr {nr} jest zablokowana (wynik FIGURUJE) — nie może zostać dopuszczona do pracy z dziećmi.",
+                nr=number(person),
+            )
+        )
     if standing.state == req.INCOMPLETE:
         raise Refused(
-            _("Osoba nr {nr} nie jest sprawdzona; brakuje: {missing}.", nr=number(person), missing="; ".join(i.label for i in standing.open))
+            _(
+                "Osoba nr {nr} nie jest sprawdzona; brakuje: {missing}.",
+                nr=number(person),
+                missing="; ".join(i.label for i in standing.open),
+            )
         )
     return save(workspace, person, {"admitted": today.isoformat()})
 
@@ -243,9 +303,16 @@ def edit_person(workspace: Workspace, person: dict[str, Any], changes: dict[str,
     if parsed.get("pesel") and parsed["pesel"] != person.get("pesel") and parsed["pesel"] in known_pesels(workspace):
         errors.append(("pesel", _("osoba z tym numerem PESEL jest już w rejestrze")))
     if errors:
-        raise InvalidInput([_("Pole „{field}”: {problem}", field=_(people.FIELD_LABELS[f]), problem=m) for f, m in errors])
+        raise InvalidInput(
+            [_("Pole „{field}”: {problem}", field=_(people.FIELD_LABELS[f]), problem=m) for f, m in errors]
+        )
     if parsed.get("zwolnienie") and person.get("blocked"):
-        raise Refused(_("Osoba nr {nr} jest zablokowana (wynik FIGURUJE) — nie można jej zwolnić ze sprawdzenia.", nr=number(person)))
+        raise Refused(
+            _(
+                "Osoba nr {nr} jest zablokowana (wynik FIGURUJE) — nie można jej zwolnić ze sprawdzenia.",
+                nr=number(person),
+            )
+        )
     fields, details = split(parsed)
     store = workspace.store
     with store.transaction():

@@ -92,14 +92,21 @@ def required_items(person: dict[str, Any], config: dict[str, Any] | None) -> lis
     ]
     citizenships = person.get("obywatelstwa") or [countries.POLAND]
     items += [_country_item(c, config, "citizenship") for c in citizenships if c != countries.POLAND]
-    items.append(Item("kraje", _("Oświadczenie o krajach zamieszkania"), DECLARATION, form="oswiadczenie-o-krajach-zamieszkania"))
+    items.append(
+        Item("kraje", _("Oświadczenie o krajach zamieszkania"), DECLARATION, form="oswiadczenie-o-krajach-zamieszkania")
+    )
     items += [
         _country_item(c, config, "residence")
         for c in person.get("kraje_zamieszkania") or []
         if c != countries.POLAND and c not in citizenships
     ]
     items.append(
-        Item("standardy", _("Oświadczenie o zapoznaniu się ze standardami"), DECLARATION, form="oswiadczenie-o-zapoznaniu-ze-standardami")
+        Item(
+            "standardy",
+            _("Oświadczenie o zapoznaniu się ze standardami"),
+            DECLARATION,
+            form="oswiadczenie-o-zapoznaniu-ze-standardami",
+        )
     )
     return items
 
@@ -128,7 +135,9 @@ def standing(person: dict[str, Any], config: dict[str, Any] | None, today: date)
     if person.get("blocked"):
         # Before the exemption check: a hit cannot be made harmless by exempting the person afterwards.
         required = required_items({**person, "zwolnienie": None}, config)
-        return Standing(BLOCKED, required=required, hits=[i for i in required if (results.get(i.key) or {}).get("status") == HIT])
+        return Standing(
+            BLOCKED, required=required, hits=[i for i in required if (results.get(i.key) or {}).get("status") == HIT]
+        )
     if person.get("zwolnienie"):
         return Standing(EXEMPT)
     required = required_items(person, config)

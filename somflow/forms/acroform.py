@@ -71,7 +71,9 @@ def spec_digest(spec: FormSpec) -> str:
 # -------------------------------------------------------------- building
 
 
-def _stream(pdf: pikepdf.Pdf, content: bytes, width: float, height: float, resources: pikepdf.Object | None = None) -> pikepdf.Object:
+def _stream(
+    pdf: pikepdf.Pdf, content: bytes, width: float, height: float, resources: pikepdf.Object | None = None
+) -> pikepdf.Object:
     # Left uncompressed: a field's appearance is ~150 bytes, compressing 300 of them costs more than it saves.
     stream = pdf.make_stream(content)
     stream.Type = pikepdf.Name.XObject  # attribute by attribute: faster in pikepdf than one Dictionary
@@ -95,7 +97,13 @@ def add_fields(pdf: pikepdf.Pdf, widgets: list[Widget]) -> None:
     for w in widgets:
         page = pdf.pages[w.page]
         x, y, width, height = w.rect
-        annot = pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Widget, Rect=[round(x, 3), round(y, 3), round(x + width, 3), round(y + height, 3)], F=PRINT, P=page.obj)
+        annot = pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot,
+            Subtype=pikepdf.Name.Widget,
+            Rect=[round(x, 3), round(y, 3), round(x + width, 3), round(y + height, 3)],
+            F=PRINT,
+            P=page.obj,
+        )
         if w.kind in ("text", "multiline"):
             annot.FT = pikepdf.Name.Tx
             annot.T = pikepdf.String(w.name)
@@ -110,18 +118,32 @@ def add_fields(pdf: pikepdf.Pdf, widgets: list[Widget]) -> None:
             annot.T = pikepdf.String(w.name)
             annot.V = annot.AS = pikepdf.Name.Off
             annot.MK = pikepdf.Dictionary(CA=pikepdf.String("8"))
-            annot.AP = pikepdf.Dictionary(N=pikepdf.Dictionary(Yes=_stream(pdf, CROSS, width, height), Off=_stream(pdf, b"", width, height)))
+            annot.AP = pikepdf.Dictionary(
+                N=pikepdf.Dictionary(Yes=_stream(pdf, CROSS, width, height), Off=_stream(pdf, b"", width, height))
+            )
             fields.append(pdf.make_indirect(annot))
         else:  # radio: one parent field, a widget a choice
             parent = radios.get(w.name)
             if parent is None:
-                parent = pdf.make_indirect(pikepdf.Dictionary(FT=pikepdf.Name.Btn, T=pikepdf.String(w.name), Ff=RADIO | NO_TOGGLE_OFF, V=pikepdf.Name.Off, Kids=pikepdf.Array()))
+                parent = pdf.make_indirect(
+                    pikepdf.Dictionary(
+                        FT=pikepdf.Name.Btn,
+                        T=pikepdf.String(w.name),
+                        Ff=RADIO | NO_TOGGLE_OFF,
+                        V=pikepdf.Name.Off,
+                        Kids=pikepdf.Array(),
+                    )
+                )
                 radios[w.name] = parent
                 fields.append(parent)
             annot.Parent = parent
             annot.AS = pikepdf.Name.Off
             annot.MK = pikepdf.Dictionary(CA=pikepdf.String("l"))
-            annot.AP = pikepdf.Dictionary(N=pikepdf.Dictionary({"/" + w.export: _stream(pdf, DOT, width, height), "/Off": _stream(pdf, b"", width, height)}))
+            annot.AP = pikepdf.Dictionary(
+                N=pikepdf.Dictionary(
+                    {"/" + w.export: _stream(pdf, DOT, width, height), "/Off": _stream(pdf, b"", width, height)}
+                )
+            )
             annot = pdf.make_indirect(annot)
             parent.Kids.append(annot)
         if "/Annots" not in page.obj:
@@ -146,7 +168,9 @@ def save_filled(pdf: pikepdf.Pdf) -> bytes:
     return buffer.getvalue()
 
 
-def build_template(spec: FormSpec, lang: str | None = None, rows: dict[str, int] | None = None, *, marks: bool = True) -> bytes:
+def build_template(
+    spec: FormSpec, lang: str | None = None, rows: dict[str, int] | None = None, *, marks: bool = True
+) -> bytes:
     """The fillable A4 template of ``spec`` in ``lang`` (default: current language); same spec, same bytes.
 
     ``rows`` limits groups to the rows a filled document holds; ``marks=False`` prints no
@@ -235,13 +259,25 @@ class Filler:
         kind = slot.kind
         if kind == "text" or kind == "choice":
             items = [str(v) for v in value if v not in (None, "")] if isinstance(value, list) else []
-            text = ", ".join(items) if isinstance(value, list) else _lines("" if value is None or value is False else str(value))
+            text = (
+                ", ".join(items)
+                if isinstance(value, list)
+                else _lines("" if value is None or value is False else str(value))
+            )
             shown = text
             if kind == "choice":
                 exports = [choice_export(slot, v) or v for v in items] if isinstance(value, list) else None
                 export = choice_export(slot, text) or text
-                field.V = pikepdf.Array([pikepdf.String(e) for e in exports]) if exports is not None else pikepdf.String(export)
-                shown = ", ".join(dict(slot.options).get(e, e) for e in exports) if exports is not None else dict(slot.options).get(export, text)
+                field.V = (
+                    pikepdf.Array([pikepdf.String(e) for e in exports])
+                    if exports is not None
+                    else pikepdf.String(export)
+                )
+                shown = (
+                    ", ".join(dict(slot.options).get(e, e) for e in exports)
+                    if exports is not None
+                    else dict(slot.options).get(export, text)
+                )
             else:
                 field.V = pikepdf.String(text)
             da = None if slot.da_ok else pikepdf.String(f"/{FIELD_FONT} {slot.size or 0} Tf {slot.colour}")
@@ -252,7 +288,20 @@ class Filler:
                 widget = get(objgen)
                 if da is not None and "/DA" in widget:  # a widget's own /DA wins over the field's
                     widget.DA = da
-                widget.AP = pikepdf.Dictionary(N=self._text_appearance(shown, width, height, slot.multiline and kind == "text", slot.size, slot.align, comb, rotate, frame, slot.colour))
+                widget.AP = pikepdf.Dictionary(
+                    N=self._text_appearance(
+                        shown,
+                        width,
+                        height,
+                        slot.multiline and kind == "text",
+                        slot.size,
+                        slot.align,
+                        comb,
+                        rotate,
+                        frame,
+                        slot.colour,
+                    )
+                )
         elif kind == "checkbox" and len(states(slot)) < 2:
             for objgen, width, height, on, _r, _f in slot.widgets:
                 widget = get(objgen)
@@ -292,9 +341,23 @@ class Filler:
     def _tick_appearance(self, widget: pikepdf.Dictionary, width: float, height: float) -> None:
         scale = min(width, height) / 10
         tick = f"q {scale:g} 0 0 {scale:g} 0 0 cm ".encode() + CROSS + b" Q"
-        widget.AP = pikepdf.Dictionary(N=pikepdf.Dictionary(Yes=_stream(self.pdf, tick, width, height), Off=_stream(self.pdf, b"", width, height)))
+        widget.AP = pikepdf.Dictionary(
+            N=pikepdf.Dictionary(Yes=_stream(self.pdf, tick, width, height), Off=_stream(self.pdf, b"", width, height))
+        )
 
-    def _text_appearance(self, text: str, width: float, height: float, multiline: bool, size: float | None, align: int = 0, comb: int | None = None, rotate: int = 0, frame: bytes = b"", colour: str = "0 g") -> pikepdf.Object:
+    def _text_appearance(
+        self,
+        text: str,
+        width: float,
+        height: float,
+        multiline: bool,
+        size: float | None,
+        align: int = 0,
+        comb: int | None = None,
+        rotate: int = 0,
+        frame: bytes = b"",
+        colour: str = "0 g",
+    ) -> pikepdf.Object:
         font = self.font
         pad = 2.0
 
@@ -313,10 +376,14 @@ class Filler:
                 size -= 0.5
                 leading = size * 1.15
                 lines = _wrap(font, text, size, width - 2 * pad)
-            parts = [f"/Tx BMC q {pad} {pad} {width - 2 * pad:.2f} {height - 2 * pad:.2f} re W n BT /{FIELD_FONT} {size:g} Tf {colour}".encode()]
+            parts = [
+                f"/Tx BMC q {pad} {pad} {width - 2 * pad:.2f} {height - 2 * pad:.2f} re W n BT /{FIELD_FONT} {size:g} Tf {colour}".encode()
+            ]
             top = height - pad - size
             for i, line in enumerate(lines):
-                parts.append(f"1 0 0 1 {x_of(line, size):.2f} {top - i * leading:.2f} Tm ".encode() + font.encode(line) + b" Tj")
+                parts.append(
+                    f"1 0 0 1 {x_of(line, size):.2f} {top - i * leading:.2f} Tm ".encode() + font.encode(line) + b" Tj"
+                )
             parts.append(b"ET Q EMC")
         elif comb:
             cell = width / comb
@@ -324,7 +391,11 @@ class Filler:
             baseline = (height - size * 0.73) / 2
             parts = [f"/Tx BMC q BT /{FIELD_FONT} {size:g} Tf {colour}".encode()]
             for i, ch in enumerate(text[:comb]):
-                parts.append(f"1 0 0 1 {i * cell + (cell - font.width(ch, size)) / 2:.2f} {baseline:.2f} Tm ".encode() + font.encode(ch) + b" Tj")
+                parts.append(
+                    f"1 0 0 1 {i * cell + (cell - font.width(ch, size)) / 2:.2f} {baseline:.2f} Tm ".encode()
+                    + font.encode(ch)
+                    + b" Tj"
+                )
             parts.append(b"ET Q EMC")
         else:
             text = " ".join(text.splitlines())  # one line: line breaks become spaces, not "?"
@@ -338,7 +409,11 @@ class Filler:
             ]
         stream = _stream(self.pdf, frame + b"\n".join(parts), width, height, self.resources)
         if rotate:  # /MK /R: the box is drawn upright, then turned onto the widget's rectangle
-            stream.Matrix = {90: [0, 1, -1, 0, height, 0], 180: [-1, 0, 0, -1, width, height], 270: [0, -1, 1, 0, 0, width]}.get(rotate, [1, 0, 0, 1, 0, 0])
+            stream.Matrix = {
+                90: [0, 1, -1, 0, height, 0],
+                180: [-1, 0, 0, -1, width, height],
+                270: [0, -1, 1, 0, 0, width],
+            }.get(rotate, [1, 0, 0, 1, 0, 0])
         return stream
 
 
@@ -486,7 +561,11 @@ def data_from_fields(spec: FormSpec, values: dict[str, str]) -> dict[str, Any]:
         while any(k.startswith(f"{group.name}-{i}-") for k in values):
             row = take(f"{group.name}-{i}-", group.fields)
             if any(v not in (False, None, "", []) for v in row.values()):
-                rows.append({k: v for k, v in row.items() if v is not False} if not any(f.type == "checkbox" for f in group.fields) else row)
+                rows.append(
+                    {k: v for k, v in row.items() if v is not False}
+                    if not any(f.type == "checkbox" for f in group.fields)
+                    else row
+                )
             i += 1
         if rows:
             data[group.name] = rows

@@ -44,7 +44,11 @@ def registry(workspace: Workspace) -> dict[str, FormSpec]:
 
         def register(spec: FormSpec, plugin: str = plugin) -> None:
             if spec.id in found:
-                message = _("formularz {id} jest już zarejestrowany przez wtyczkę {other}", id=spec.id, other=found[spec.id].plugin)
+                message = _(
+                    "formularz {id} jest już zarejestrowany przez wtyczkę {other}",
+                    id=spec.id,
+                    other=found[spec.id].plugin,
+                )
                 info = host._info(plugin)
                 if info is not None:
                     info.error = message

@@ -45,7 +45,13 @@ def forms(ctx: click.Context, as_json: bool) -> None:
         return
     found = registry(ctx.obj.workspace)
     if as_json:
-        click.echo(json.dumps([{"id": s.id, "version": s.version, "title": s.title, "plugin": s.plugin} for s in found.values()], ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(
+                [{"id": s.id, "version": s.version, "title": s.title, "plugin": s.plugin} for s in found.values()],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return
     if not found:
         click.echo(_("Żadna wtyczka nie dostarcza formularzy."))
@@ -64,12 +70,38 @@ def show(app, form_id: str, as_json: bool) -> None:
             {
                 "id": s.id,
                 "title": s.title,
-                "fields": [{"name": f.name, "label": f.label, "type": f.type, "required": f.required} for f in s.fields],
-                "groups": [{"name": g.name, "label": g.label, "max": g.max, "continuation": g.continuation, "fields": [{"name": f.name, "label": f.label, "type": f.type, "required": f.required} for f in g.fields]} for g in s.groups],
+                "fields": [
+                    {"name": f.name, "label": f.label, "type": f.type, "required": f.required} for f in s.fields
+                ],
+                "groups": [
+                    {
+                        "name": g.name,
+                        "label": g.label,
+                        "max": g.max,
+                        "continuation": g.continuation,
+                        "fields": [
+                            {"name": f.name, "label": f.label, "type": f.type, "required": f.required} for f in g.fields
+                        ],
+                    }
+                    for g in s.groups
+                ],
             }
             for s in spec.sections
         ]
-        click.echo(json.dumps({"id": spec.id, "version": spec.version, "title": spec.title, "plugin": spec.plugin, "sections": sections, "schema": _json_schema(spec)}, ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    "id": spec.id,
+                    "version": spec.version,
+                    "title": spec.title,
+                    "plugin": spec.plugin,
+                    "sections": sections,
+                    "schema": _json_schema(spec),
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return
     click.echo(f"{spec.id} v{spec.version}: {pick(spec.title)} [{spec.plugin}]")
     for section in spec.sections:
@@ -84,7 +116,11 @@ def show(app, form_id: str, as_json: bool) -> None:
 
 @forms.command(help="Wypisz przykładowy plik danych formularza (do somflow fill --data).")
 @click.argument("form_id")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Zapisz do pliku (UTF-8) zamiast wypisywać; na Windows pewniejsze niż przekierowanie >.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Zapisz do pliku (UTF-8) zamiast wypisywać; na Windows pewniejsze niż przekierowanie >.",
+)
 @click.pass_obj
 def example(app, form_id: str, out: Path | None) -> None:
     spec = get(app.workspace, form_id)
@@ -103,8 +139,15 @@ def example(app, form_id: str, out: Path | None) -> None:
 
 @forms.command(help="Zbuduj wypełnialne szablony PDF (AcroForm) formularzy: obok ich specyfikacji albo w --out.")
 @click.argument("form_ids", nargs=-1)
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Folder na szablony (domyślnie: folder specyfikacji).")
-@click.option("--lang", "langs", multiple=True, type=click.Choice(i18n.LANGUAGES), help="Języki szablonów (domyślnie wszystkie).")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder na szablony (domyślnie: folder specyfikacji).",
+)
+@click.option(
+    "--lang", "langs", multiple=True, type=click.Choice(i18n.LANGUAGES), help="Języki szablonów (domyślnie wszystkie)."
+)
 @click.pass_obj
 def build(app, form_ids: tuple[str, ...], out_dir: Path | None, langs: tuple[str, ...]) -> None:
     found = registry(app.workspace)
@@ -138,20 +181,26 @@ def _fail(ctx: click.Context, messages: list[str]) -> None:
     ctx.exit(2)
 
 
-def _fill_template(ctx: click.Context, template: Path, rows: list[dict[str, Any]], out: Path | None, flatten: bool) -> None:
+def _fill_template(
+    ctx: click.Context, template: Path, rows: list[dict[str, Any]], out: Path | None, flatten: bool
+) -> None:
     """Fill a third-party AcroForm PDF: the data maps its own field names to values; all rows fit or nothing is written."""
     if out is None:
         raise click.UsageError(_("Przy --template podaj plik wynikowy --out."))
     try:
         source = template.read_bytes()
     except OSError as exc:
-        raise SomflowError(_("Nie można odczytać pliku {file}: {error}", file=template, error=exc.strerror or exc)) from exc
+        raise SomflowError(
+            _("Nie można odczytać pliku {file}: {error}", file=template, error=exc.strerror or exc)
+        ) from exc
     filled, problems, dropped_xfa = [], [], False
     for number, row in enumerate(rows, start=1):
         with thirdparty.open_form(source, template.name) as pdf:
             found, filler = thirdparty.fill(pdf, datafile.dotted(row))
             prefix = _("Wiersz {row}: ", row=number) if len(rows) > 1 else ""
-            problems += [prefix + _("w pliku {file}: {problem}", file=template.name, problem=problem) for problem in found]
+            problems += [
+                prefix + _("w pliku {file}: {problem}", file=template.name, problem=problem) for problem in found
+            ]
             dropped_xfa = dropped_xfa or filler.dropped_xfa
             buffer = io.BytesIO()
             pdf.save(buffer)  # an encrypted template (empty user password) is written without encryption
@@ -160,22 +209,58 @@ def _fill_template(ctx: click.Context, template: Path, rows: list[dict[str, Any]
         _fail(ctx, problems)
     write_private(out, filled[0] if len(filled) == 1 and not flatten else merge_for_print(filled)[0])
     if dropped_xfa:
-        click.echo(_("Uwaga: {file} zawierał też formularz XFA; usunięto go, aby każda przeglądarka pokazała wypełnione pola AcroForm.", file=template.name))
+        click.echo(
+            _(
+                "Uwaga: {file} zawierał też formularz XFA; usunięto go, aby każda przeglądarka pokazała wypełnione pola AcroForm.",
+                file=template.name,
+            )
+        )
     click.echo(_("Zapisano {path} (formularzy: {count}).", path=out, count=len(filled)))
 
 
 @click.command(help=FILL_HELP)
 @click.argument("form_id", required=False)
-@click.option("--data", "data_file", type=click.Path(dir_okay=False, exists=True, path_type=Path), help="Dane: .json, .yaml albo .csv.")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Zapisz też kopię PDF w tym pliku (przy CSV: wszystkie w jednym, domyślnie PLIK.pdf obok CSV).")
+@click.option(
+    "--data",
+    "data_file",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Dane: .json, .yaml albo .csv.",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Zapisz też kopię PDF w tym pliku (przy CSV: wszystkie w jednym, domyślnie PLIK.pdf obok CSV).",
+)
 @click.option("--flatten", is_flag=True, help="Wartości na stałe w treści strony (bez pól do edycji).")
 @click.option("--record", "record_ref", help="Rekord, do którego należy dokument: zbiór:id.")
 @click.option("--person", help="Wstępnie wypełnij polami rekordu o tym id (zbiór formularza, np. staff).")
-@click.option("--template", type=click.Path(dir_okay=False, exists=True, path_type=Path), help="Wypełnij cudzy formularz PDF (AcroForm) zamiast formularza somflow.")
-@click.option("--lang", type=click.Choice(i18n.LANGUAGES), is_eager=True, expose_value=True, callback=lambda _c, _p, v: i18n.set_language(v) if v else None, help="Język formularza i komunikatów.")
+@click.option(
+    "--template",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Wypełnij cudzy formularz PDF (AcroForm) zamiast formularza somflow.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(i18n.LANGUAGES),
+    is_eager=True,
+    expose_value=True,
+    callback=lambda _c, _p, v: i18n.set_language(v) if v else None,
+    help="Język formularza i komunikatów.",
+)
 @click.option("--yes", "-y", is_flag=True, help="Bez pytania o potwierdzenie po podsumowaniu.")
 @click.pass_context
-def fill(ctx: click.Context, form_id: str | None, data_file: Path | None, out: Path | None, flatten: bool, record_ref: str | None, person: str | None, template: Path | None, lang: str | None, yes: bool) -> None:
+def fill(
+    ctx: click.Context,
+    form_id: str | None,
+    data_file: Path | None,
+    out: Path | None,
+    flatten: bool,
+    record_ref: str | None,
+    person: str | None,
+    template: Path | None,
+    lang: str | None,
+    yes: bool,
+) -> None:
     app = ctx.obj
     record = _parse_record(record_ref)
     if template is not None:
@@ -204,7 +289,9 @@ def fill(ctx: click.Context, form_id: str | None, data_file: Path | None, out: P
         if person:
             found = workspace.store.get(spec.record or "people", person)
             if found is None:
-                raise SomflowError(_("Nie ma rekordu {id} w zbiorze {collection}.", id=person, collection=spec.record or "people"))
+                raise SomflowError(
+                    _("Nie ma rekordu {id} w zbiorze {collection}.", id=person, collection=spec.record or "people")
+                )
             defaults = found
             record = record or {"collection": spec.record or "people", "id": person}
         data: dict[str, Any] = {}
@@ -221,7 +308,9 @@ def fill(ctx: click.Context, form_id: str | None, data_file: Path | None, out: P
     try:
         if len(rows) > 1:
             with click.progressbar(length=len(rows), label=_("Generowanie"), file=sys.stderr) as bar:
-                docs = generate_many(workspace, spec.id, rows, record=record, lang=lang, flatten=flatten, progress=bar.update)
+                docs = generate_many(
+                    workspace, spec.id, rows, record=record, lang=lang, flatten=flatten, progress=bar.update
+                )
         else:
             docs = generate_many(workspace, spec.id, rows, record=record, lang=lang, flatten=flatten)
     except InvalidInput as exc:
@@ -233,7 +322,14 @@ def fill(ctx: click.Context, form_id: str | None, data_file: Path | None, out: P
 def _report(workspace, docs: list[dict[str, Any]], out: Path | None, flatten: bool) -> None:
     """Name the documents made and write the copy ``--out`` asks for."""
     for doc in docs:
-        click.echo(_("Utworzono dokument {id}: {file} (stron: {pages})", id=doc["id"], file=workspace.root / doc["file"], pages=doc["pages"]))
+        click.echo(
+            _(
+                "Utworzono dokument {id}: {file} (stron: {pages})",
+                id=doc["id"],
+                file=workspace.root / doc["file"],
+                pages=doc["pages"],
+            )
+        )
     if out is not None:
         contents = [(workspace.root / d["file"]).read_bytes() for d in docs]
         write_private(out, contents[0] if len(contents) == 1 else merge_for_print(contents)[0])

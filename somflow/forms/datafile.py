@@ -36,12 +36,16 @@ class DataLoader(datalimits.SafeLoader):
 
 
 DataLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag not in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")]
+    first: [
+        (tag, regexp) for tag, regexp in resolvers if tag not in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+    ]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 DataLoader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789"))
 DataLoader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: _day_or_text(loader, node))
-DataLoader.add_implicit_resolver("tag:yaml.org,2002:float", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)\.[0-9]+$"), list("-+0123456789"))
+DataLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)\.[0-9]+$"), list("-+0123456789")
+)
 
 
 def _day_or_text(loader: DataLoader, node: yaml.Node) -> Any:
@@ -57,7 +61,9 @@ def _read(path: Path) -> str:
         datalimits.check_size(path.stat().st_size, path)
         raw = path.read_bytes()
     except OSError as exc:
-        raise InvalidInput([_("Nie można odczytać pliku danych {file}: {error}", file=path, error=exc.strerror or exc)]) from exc
+        raise InvalidInput(
+            [_("Nie można odczytać pliku danych {file}: {error}", file=path, error=exc.strerror or exc)]
+        ) from exc
     return decode_text(raw, path.name)  # UTF-8, UTF-16 with BOM, or cp1250 from Polish Excel
 
 
@@ -100,7 +106,16 @@ def unflatten(spec: FormSpec | None, flat: dict[str, Any]) -> dict[str, Any]:
         if match and match.group(1) in groups:
             number = int(match.group(2))
             if number > MAX_GROUP_ROWS:  # "osoby-999999999-imie" would make a billion empty rows
-                raise InvalidInput([_("Kolumna {column}: numer wiersza {number} jest za duży (najwyżej {limit}).", column=key, number=number, limit=MAX_GROUP_ROWS)])
+                raise InvalidInput(
+                    [
+                        _(
+                            "Kolumna {column}: numer wiersza {number} jest za duży (najwyżej {limit}).",
+                            column=key,
+                            number=number,
+                            limit=MAX_GROUP_ROWS,
+                        )
+                    ]
+                )
             rows.setdefault(match.group(1), {}).setdefault(number, {})[match.group(3)] = value
         else:
             data[key] = value

@@ -69,10 +69,16 @@ def document_template(spec: FormSpec, lang: str, rows: dict[str, int]) -> bytes:
 
 
 def _overflow(spec: FormSpec, data: dict[str, Any]) -> dict[str, int]:
-    return {g.name: len(data.get(g.name) or []) for _s, g in spec.groups() if g.continuation and len(data.get(g.name) or []) > g.max}
+    return {
+        g.name: len(data.get(g.name) or [])
+        for _s, g in spec.groups()
+        if g.continuation and len(data.get(g.name) or []) > g.max
+    }
 
 
-def _append_continuation(pdf: pikepdf.Pdf, spec: FormSpec, data: dict[str, Any], rows: dict[str, int], lang: str) -> None:
+def _append_continuation(
+    pdf: pikepdf.Pdf, spec: FormSpec, data: dict[str, Any], rows: dict[str, int], lang: str
+) -> None:
     with acroform.language(lang):
         content, widgets = layout.continuation(spec, rows, marks=False)
     sheet = pikepdf.open(io.BytesIO(content))
@@ -102,7 +108,9 @@ def filled_rows(spec: FormSpec, data: dict[str, Any]) -> dict[str, int]:
     return {g.name: counts[g.name] for _s, g in spec.groups() if 0 < counts[g.name] < g.max}
 
 
-def render_document(spec: FormSpec, data: dict[str, Any], doc_id: str, *, lang: str | None = None, flatten: bool = False) -> tuple[bytes, int]:
+def render_document(
+    spec: FormSpec, data: dict[str, Any], doc_id: str, *, lang: str | None = None, flatten: bool = False
+) -> tuple[bytes, int]:
     """The filled, stamped PDF of ``data`` (already validated) and its page count: no empty numbered rows, no " *" marks."""
     lang = lang or language()
     pdf = pikepdf.open(io.BytesIO(document_template(spec, lang, filled_rows(spec, data))))
@@ -144,7 +152,9 @@ def generate(
     written). The PDF goes to ``documents/<id>.pdf`` (owner-only) and the record
     is inserted in the same transaction.
     """
-    return generate_many(workspace, form_id, [data], record=record, title=title, lang=lang, flatten=flatten, created_by=created_by)[0]
+    return generate_many(
+        workspace, form_id, [data], record=record, title=title, lang=lang, flatten=flatten, created_by=created_by
+    )[0]
 
 
 def generate_many(
@@ -204,7 +214,13 @@ def generate_many(
                 target = workspace.root / relative
                 written.append(target)
                 write_private(target, content, durable=False)
-                docs.append(store.update(COLLECTION, doc["id"], {"file": relative, "sha256": hashlib.sha256(content).hexdigest(), "pages": pages}))
+                docs.append(
+                    store.update(
+                        COLLECTION,
+                        doc["id"],
+                        {"file": relative, "sha256": hashlib.sha256(content).hexdigest(), "pages": pages},
+                    )
+                )
                 if progress is not None:
                     progress(1)
             sync_files(written)  # on disk before the records that point to them are committed

@@ -176,7 +176,16 @@ def read_slots(pdf: pikepdf.Pdf) -> tuple[dict[str, Slot], dict[str, tuple[Any, 
             rotate = _rotation(w)
             if rotate in (90, 270):
                 width, height = height, width
-            placed.append((w.objgen, width, height, on_state(w), rotate, _frame(w, width, height) if kind in ("text", "choice") else b""))
+            placed.append(
+                (
+                    w.objgen,
+                    width,
+                    height,
+                    on_state(w),
+                    rotate,
+                    _frame(w, width, height) if kind in ("text", "choice") else b"",
+                )
+            )
         maxlen = inherited(field, "/MaxLen")
         align = inherited(field, "/Q")
         slots[name] = Slot(
@@ -250,5 +259,3 @@ def _da_size(da: Any) -> float | None:
     match = re.search(r"([\d.]+)\s+Tf", str(da)) if da is not None else None
     size = float(match.group(1)) if match else 0.0
     return size or None
-
-

@@ -26,9 +26,29 @@ SANS_BOLD = "DejaVuSans-Bold"
 #: Resource name of the field font in /DR and in every appearance stream.
 FIELD_FONT = "SfF"
 #: Characters the field font covers: Latin-1, Latin Extended-A (all Polish letters), typographic punctuation.
-CHARSET = (
-    [*range(32, 127), *range(160, 384), 8211, 8212, 8216, 8217, 8218, 8220, 8221, 8222, 8226, 8230, 8364, 8470, 8304, 8308, 8309, 8310, 8311, 8312, 8313]
-)
+CHARSET = [
+    *range(32, 127),
+    *range(160, 384),
+    8211,
+    8212,
+    8216,
+    8217,
+    8218,
+    8220,
+    8221,
+    8222,
+    8226,
+    8230,
+    8364,
+    8470,
+    8304,
+    8308,
+    8309,
+    8310,
+    8311,
+    8312,
+    8313,
+]
 
 
 #: The Polish subset of DejaVu Sans, made by :func:`make_subset` and shipped (subsetting takes seconds).
@@ -38,6 +58,7 @@ SUBSET = FOLDER / "DejaVuSans-PL.ttf"
 def make_subset() -> bytes:
     """Subset DejaVu Sans to :data:`CHARSET` (deterministic: same bytes every run)."""
     from fontTools import subset  # slow to import; only needed to refresh the shipped file
+
     options = subset.Options()
     options.name_IDs = ["*"]
     options.notdef_outline = True
@@ -123,7 +144,9 @@ class FieldFont:
             Type=pikepdf.Name.Font,
             Subtype=pikepdf.Name.CIDFontType2,
             BaseFont=name,
-            CIDSystemInfo=pikepdf.Dictionary(Registry=pikepdf.String("Adobe"), Ordering=pikepdf.String("Identity"), Supplement=0),
+            CIDSystemInfo=pikepdf.Dictionary(
+                Registry=pikepdf.String("Adobe"), Ordering=pikepdf.String("Identity"), Supplement=0
+            ),
             FontDescriptor=pdf.make_indirect(descriptor),
             W=widths,
             DW=1000,

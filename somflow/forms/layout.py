@@ -81,7 +81,9 @@ class _Flow:
             self.page += 1
             self._start_page()
 
-    def paragraph(self, text: str, size: float = 9, bold: bool = False, indent: float = 0, align: str = "left", gap: float = 3) -> None:
+    def paragraph(
+        self, text: str, size: float = 9, bold: bool = False, indent: float = 0, align: str = "left", gap: float = 3
+    ) -> None:
         font = self.bold if bold else self.sans
         leading = size * 1.3
         for block in text.split("\n"):
@@ -191,7 +193,9 @@ def _draw_cell(flow: _Flow, f: Field, name: str, x: float, width: float) -> None
     pdf.setStrokeGray(0.55)
     pdf.rect(x, y - height, width, height, stroke=1, fill=0)
     pdf.setStrokeGray(0)
-    flow.widgets.append(Widget(name, "multiline" if f.type == "multiline" else "text", flow.page, (x, y - height, width, height)))
+    flow.widgets.append(
+        Widget(name, "multiline" if f.type == "multiline" else "text", flow.page, (x, y - height, width, height))
+    )
 
 
 def _rows(fields: tuple[Field, ...]) -> list[list[tuple[Field, float, float]]]:

@@ -6,7 +6,9 @@ from somflow import hookimpl
 from somflow.lazy_commands import LazyCommand
 
 FORMS_HELP = "Formularze: lista, szczegóły, szablony PDF, przykładowe dane."
-FILL_HELP = "Wypełnij formularz: z pliku --data (JSON, YAML, CSV — jeden formularz na wiersz) albo pytając o każde pole."
+FILL_HELP = (
+    "Wypełnij formularz: z pliku --data (JSON, YAML, CSV — jeden formularz na wiersz) albo pytając o każde pole."
+)
 
 
 @hookimpl

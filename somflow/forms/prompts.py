@@ -102,7 +102,11 @@ def ask_field(spec: FormSpec, field: Field, default: Any = None, position: str =
         shown_default = _show(field, default) if field.type in ("checkbox", "multichoice", "choice") else str(default)
     while True:
         suffix = "" if field.required else _(" (Enter — pomiń)")
-        answer = click.prompt(label + suffix, default=shown_default if shown_default is not None else "", show_default=shown_default is not None)
+        answer = click.prompt(
+            label + suffix,
+            default=shown_default if shown_default is not None else "",
+            show_default=shown_default is not None,
+        )
         answer = answer.strip()
         if shown_default is not None and answer == shown_default:
             value = default
@@ -118,7 +122,9 @@ def ask_field(spec: FormSpec, field: Field, default: Any = None, position: str =
         click.secho(_("  Błąd: {problem}. Oczekiwano: {rule}.", problem=problem, rule=rule(field)), fg="red", err=True)
 
 
-def ask_group(spec: FormSpec, group: Group, defaults: list[dict[str, Any]], rows: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+def ask_group(
+    spec: FormSpec, group: Group, defaults: list[dict[str, Any]], rows: list[dict[str, Any]] | None = None
+) -> list[dict[str, Any]]:
     """Ask how many rows, then each row's fields; every answer goes into ``rows`` as it is given."""
     rows = [] if rows is None else rows
     limit = None if group.continuation else group.max
@@ -130,13 +136,17 @@ def ask_group(spec: FormSpec, group: Group, defaults: list[dict[str, Any]], rows
         row: dict[str, Any] = {}
         rows.append(row)
         for field in group.fields:
-            value = ask_field(spec, field, previous.get(field.name), position=f"{pick(group.label).lower()} {index + 1}")
+            value = ask_field(
+                spec, field, previous.get(field.name), position=f"{pick(group.label).lower()} {index + 1}"
+            )
             if value is not None:
                 row[field.name] = value
     return rows
 
 
-def ask(spec: FormSpec, config: dict[str, Any], defaults: dict[str, Any] | None = None, data: dict[str, Any] | None = None) -> dict[str, Any]:
+def ask(
+    spec: FormSpec, config: dict[str, Any], defaults: dict[str, Any] | None = None, data: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """Ask every field and group of ``spec`` in print order; each answer goes into ``data`` as it is given (returned)."""
     defaults = dict(defaults or {})
     data = {} if data is None else data
@@ -202,7 +212,11 @@ def offer_draft(folder: Path, name: str, answers: dict[str, Any], command: str) 
         return None
     path = save_draft(folder, name, answers)
     click.secho(
-        _("Odpowiedzi zapisano w pliku {path} (dostęp tylko dla właściciela). Popraw go lub uzupełnij i użyj: {command} --data {path}", path=path, command=command),
+        _(
+            "Odpowiedzi zapisano w pliku {path} (dostęp tylko dla właściciela). Popraw go lub uzupełnij i użyj: {command} --data {path}",
+            path=path,
+            command=command,
+        ),
         fg="yellow",
         err=True,
     )

@@ -61,7 +61,10 @@ def rule(field: Field) -> str:
     if kind == "choice":
         return _("jedna z wartości: {values}", values=", ".join(f"{c.value} ({pick(c.label)})" for c in field.choices))
     if kind == "multichoice":
-        return _("wartości oddzielone przecinkami spośród: {values}", values=", ".join(f"{c.value} ({pick(c.label)})" for c in field.choices))
+        return _(
+            "wartości oddzielone przecinkami spośród: {values}",
+            values=", ".join(f"{c.value} ({pick(c.label)})" for c in field.choices),
+        )
     if kind == "voivodeship":
         return _("nazwa województwa małymi literami, np. pomorskie")
     return _("tekst")
@@ -161,10 +164,23 @@ class FormValidator(Validator):
     def _check_date(self, field: str, value: Any, future: bool) -> None:
         day = calendar.parse_date(value) if ISO_DATE.match(value) else None
         if day is None:
-            self._error(field, _("„{value}” nie jest prawidłową datą (RRRR-MM-DD albo DD.MM.RRRR, np. 2024-02-15 lub 15.02.2024)", value=value))
+            self._error(
+                field,
+                _(
+                    "„{value}” nie jest prawidłową datą (RRRR-MM-DD albo DD.MM.RRRR, np. 2024-02-15 lub 15.02.2024)",
+                    value=value,
+                ),
+            )
             return
         if not future and day > calendar.today():
-            self._error(field, _("data {value} jest z przyszłości (dziś jest {today})", value=value, today=calendar.today().isoformat()))
+            self._error(
+                field,
+                _(
+                    "data {value} jest z przyszłości (dziś jest {today})",
+                    value=value,
+                    today=calendar.today().isoformat(),
+                ),
+            )
 
     @_text_only
     def _check_with_postal_code(self, field: str, value: Any) -> None:
@@ -191,7 +207,9 @@ def _field_schema(f: Field) -> dict[str, Any]:
         if f.max_length:
             base["maxlength"] = f.max_length
     elif kind == "date":
-        base.update(type="string", coerce=_coerce_date, empty=empty_ok, check_with="past_date" if f.not_future else "date")
+        base.update(
+            type="string", coerce=_coerce_date, empty=empty_ok, check_with="past_date" if f.not_future else "date"
+        )
     elif kind == "pesel":
         base.update(type="string", coerce=_coerce_digits, empty=empty_ok, check_with="pesel")
     elif kind in ("postal_code", "email", "phone"):
@@ -205,11 +223,26 @@ def _field_schema(f: Field) -> dict[str, Any]:
     elif kind == "checkbox":
         base.update(type="boolean", coerce=_coerce_bool)
     elif kind == "choice":
-        base.update(type="string", coerce=functools.partial(_coerce_choice, vocabulary.Vocabulary.of_choices(f.choices)), allowed=[c.value for c in f.choices], empty=empty_ok)
+        base.update(
+            type="string",
+            coerce=functools.partial(_coerce_choice, vocabulary.Vocabulary.of_choices(f.choices)),
+            allowed=[c.value for c in f.choices],
+            empty=empty_ok,
+        )
     elif kind == "multichoice":
-        base.update(type="list", coerce=functools.partial(_coerce_choices, vocabulary.Vocabulary.of_choices(f.choices)), allowed=[c.value for c in f.choices], empty=empty_ok)
+        base.update(
+            type="list",
+            coerce=functools.partial(_coerce_choices, vocabulary.Vocabulary.of_choices(f.choices)),
+            allowed=[c.value for c in f.choices],
+            empty=empty_ok,
+        )
     elif kind == "voivodeship":
-        base.update(type="string", coerce=lambda v: v.strip().lower() if isinstance(v, str) else v, allowed=list(VOIVODESHIPS), empty=empty_ok)
+        base.update(
+            type="string",
+            coerce=lambda v: v.strip().lower() if isinstance(v, str) else v,
+            allowed=list(VOIVODESHIPS),
+            empty=empty_ok,
+        )
     return base
 
 
@@ -248,7 +281,13 @@ def where(spec: FormSpec, name: str, row: int | None = None, group: str | None =
                 if group is None:
                     return _("Sekcja {section}, „{label}”", section=section.id, label=pick(g.label))
                 label = next((pick(f.label) for f in g.fields if f.name == name), name)
-                return _("Sekcja {section}, {group} {row}, pole „{label}”", section=section.id, group=pick(g.label).lower(), row=row, label=label)
+                return _(
+                    "Sekcja {section}, {group} {row}, pole „{label}”",
+                    section=section.id,
+                    group=pick(g.label).lower(),
+                    row=row,
+                    label=label,
+                )
     return _("Pole „{name}”", name=name)
 
 
@@ -271,7 +310,11 @@ def _message(spec: FormSpec, error: errors.ValidationError) -> str:
         text = _("zła wartość „{value}”", value=error.value)
     elif code in (errors.UNALLOWED_VALUE.code, errors.UNALLOWED_VALUES.code):
         text = _("wartość spoza listy: {values}", values=", ".join(map(str, error.constraint)))
-        typed = [error.value] if isinstance(error.value, str) else [v for v in error.value or [] if v not in error.constraint]
+        typed = (
+            [error.value]
+            if isinstance(error.value, str)
+            else [v for v in error.value or [] if v not in error.constraint]
+        )
         nearest = [n for n in (vocabulary.Vocabulary(tuple(map(str, error.constraint))).suggest(v) for v in typed) if n]
         if nearest:
             text += " " + _("(czy chodziło o „{suggestion}”?)", suggestion="”, „".join(nearest))
@@ -282,7 +325,11 @@ def _message(spec: FormSpec, error: errors.ValidationError) -> str:
     elif code == errors.MIN_LENGTH.code:
         text = _("co najmniej {min}", min=error.constraint)
     elif code == errors.MAX_LENGTH.code:
-        text = _("najwyżej {max}", max=error.constraint) if isinstance(error.value, list) else _("najwyżej {max} znaków", max=error.constraint)
+        text = (
+            _("najwyżej {max}", max=error.constraint)
+            if isinstance(error.value, list)
+            else _("najwyżej {max} znaków", max=error.constraint)
+        )
     else:
         text = _("zła wartość „{value}”", value=error.value)
     return f"{prefix}: {text}"
@@ -324,23 +371,57 @@ def _pesel_rules(spec: FormSpec, data: dict[str, Any]) -> list[str]:
             if f.type == "pesel" and on < calendar.today():
                 found = pesel.check(row.get(f.name)) if isinstance(row.get(f.name), str) and row.get(f.name) else None
                 if found and found.born and found.born > on:
-                    messages.append(where(spec, f.name, index, group) + ": " + _("PESEL wskazuje datę urodzenia późniejszą niż data formularza ({date})", date=on.isoformat()))
+                    messages.append(
+                        where(spec, f.name, index, group)
+                        + ": "
+                        + _(
+                            "PESEL wskazuje datę urodzenia późniejszą niż data formularza ({date})", date=on.isoformat()
+                        )
+                    )
             ref = f.minor_of or f.age_of or f.sex_of
             value, number = row.get(f.name), row.get(ref) if ref else None
             if not ref or value in (None, "") or not isinstance(number, str) or not pesel.is_valid(number):
                 continue
             age = pesel.age(pesel.birth_date(number), on)
             if f.minor_of:
-                said = value if isinstance(value, bool) else {"tak": True, "yes": True, "nie": False, "no": False}.get(str(value).lower())
+                said = (
+                    value
+                    if isinstance(value, bool)
+                    else {"tak": True, "yes": True, "nie": False, "no": False}.get(str(value).lower())
+                )
                 if said is not None and said != (age < 18):
-                    messages.append(where(spec, f.name, index, group) + ": " + ngettext("niezgodne z numerem PESEL (wiek {n} rok w dniu {date})", "niezgodne z numerem PESEL (wiek {n} lat w dniu {date})", age, date=on.isoformat()))
+                    messages.append(
+                        where(spec, f.name, index, group)
+                        + ": "
+                        + ngettext(
+                            "niezgodne z numerem PESEL (wiek {n} rok w dniu {date})",
+                            "niezgodne z numerem PESEL (wiek {n} lat w dniu {date})",
+                            age,
+                            date=on.isoformat(),
+                        )
+                    )
             elif f.age_of:
                 if isinstance(value, int) and value != age:
-                    messages.append(where(spec, f.name, index, group) + ": " + ngettext("wiek niezgodny z numerem PESEL ({n} rok w dniu {date})", "wiek niezgodny z numerem PESEL ({n} lat w dniu {date})", age, date=on.isoformat()))
+                    messages.append(
+                        where(spec, f.name, index, group)
+                        + ": "
+                        + ngettext(
+                            "wiek niezgodny z numerem PESEL ({n} rok w dniu {date})",
+                            "wiek niezgodny z numerem PESEL ({n} lat w dniu {date})",
+                            age,
+                            date=on.isoformat(),
+                        )
+                    )
             else:
                 said = pesel.declared_sex(value)
                 if said is not None and said != pesel.sex(number):
-                    messages.append(where(spec, f.name, index, group) + ": " + _("płeć niezgodna z numerem PESEL (przedostatnia cyfra: parzysta — kobieta, nieparzysta — mężczyzna)"))
+                    messages.append(
+                        where(spec, f.name, index, group)
+                        + ": "
+                        + _(
+                            "płeć niezgodna z numerem PESEL (przedostatnia cyfra: parzysta — kobieta, nieparzysta — mężczyzna)"
+                        )
+                    )
     return messages
 
 
@@ -368,7 +449,9 @@ def check(spec: FormSpec, data: Any) -> tuple[dict[str, Any], list[str]]:
     validator = _validator(spec)
     ok = validator.validate(data)
     document = validator.document if validator.document is not None else dict(data)
-    order = {name: i for i, name in enumerate([*(f.name for _s, f in spec.fields()), *(g.name for _s, g in spec.groups())])}
+    order = {
+        name: i for i, name in enumerate([*(f.name for _s, f in spec.fields()), *(g.name for _s, g in spec.groups())])
+    }
     inner = {f.name: i for _s, g in spec.groups() for i, f in enumerate(g.fields)}
 
     def position(error: errors.ValidationError) -> tuple:

@@ -189,9 +189,13 @@ def load_spec(path: str | Path) -> FormSpec:
         datalimits.check_size(path.stat().st_size, path)
         raw = datalimits.load_yaml(path.read_text(encoding="utf-8"), path, lines=lines)
     except OSError as exc:
-        raise SpecError([_("Nie można odczytać specyfikacji formularza {file}: {error}", file=path, error=exc.strerror or exc)]) from exc
+        raise SpecError(
+            [_("Nie można odczytać specyfikacji formularza {file}: {error}", file=path, error=exc.strerror or exc)]
+        ) from exc
     except UnicodeDecodeError as exc:
-        raise SpecError([_("Plik {file} nie jest tekstem w UTF-8 (bajt {position}).", file=path, position=exc.start + 1)]) from None
+        raise SpecError(
+            [_("Plik {file} nie jest tekstem w UTF-8 (bajt {position}).", file=path, position=exc.start + 1)]
+        ) from None
     except yaml.YAMLError as exc:
         raise SpecError([_("Plik {file}: błąd składni YAML: {error}", file=path, error=exc)]) from exc
     except InvalidInput as exc:  # too large, too many aliases, too deep
@@ -218,12 +222,29 @@ def spec_from_dict(raw: Any, path: Path | None = None, lines: dict[str, int] | N
         return lines.get(key, "?")
 
     if not isinstance(raw, dict):
-        raise SpecError([_("Plik {file}, klucz {key}: {problem}", file=file, key="/", problem=_("oczekiwano słownika (klucz: wartość)"))])
+        raise SpecError(
+            [
+                _(
+                    "Plik {file}, klucz {key}: {problem}",
+                    file=file,
+                    key="/",
+                    problem=_("oczekiwano słownika (klucz: wartość)"),
+                )
+            ]
+        )
     raw = _without_nulls(raw)
     errors = validate(Validator(SCHEMA), raw, path=file, line_of=line_of)
     for check in CROSS_CHECKS:
         for key, reason in check(raw, path):
-            errors.append(_("Plik {path}, wiersz {line}, klucz {key}: {reason}", path=file, line=line_of(key), key=key, reason=reason))
+            errors.append(
+                _(
+                    "Plik {path}, wiersz {line}, klucz {key}: {reason}",
+                    path=file,
+                    line=line_of(key),
+                    key=key,
+                    reason=reason,
+                )
+            )
     if errors:
         raise SpecError(errors)
     return _form(raw, path)
@@ -255,7 +276,11 @@ def _kind(field: str, value: Any, error: Callable[[str, str], None]) -> None:
 
 
 def _label(field: str, value: Any, error: Callable[[str, str], None]) -> None:
-    if not isinstance(value, str) and not (isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()) and value.get("pl")):
+    if not isinstance(value, str) and not (
+        isinstance(value, dict)
+        and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())
+        and value.get("pl")
+    ):
         error(field, _("oczekiwano tekstu albo {{pl: ..., en: ...}} z tekstem polskim").format())
 
 
@@ -269,9 +294,18 @@ _LABEL = {"check_with": _label, "required": True}
 _TEXTS = {"type": "list", "schema": _TEXT}
 _FLAG = {"type": "boolean"}
 _NUMBER = {"type": "integer", "min": -(10**9)}
-_NAME = {"required": True, **_matching(NAME.pattern, lambda: _("nazwa pola: małe litery ASCII, cyfry i _ (snake_case), zaczyna się literą"))}
+_NAME = {
+    "required": True,
+    **_matching(NAME.pattern, lambda: _("nazwa pola: małe litery ASCII, cyfry i _ (snake_case), zaczyna się literą")),
+}
 _REFERENCE = _matching(NAME.pattern, lambda: _("oczekiwano nazwy pola PESEL"))
-_CHOICE = {"value": {"required": True, **_matching(r"[A-Za-z0-9_-]+", lambda: _("wartość wyboru: litery ASCII, cyfry, _ lub -"))}, "label": _LABEL}
+_CHOICE = {
+    "value": {
+        "required": True,
+        **_matching(r"[A-Za-z0-9_-]+", lambda: _("wartość wyboru: litery ASCII, cyfry, _ lub -")),
+    },
+    "label": _LABEL,
+}
 _FIELD = {"type": "dict", "schema": {
     "name": _NAME, "label": _LABEL, "type": {"check_with": _kind}, "required": _FLAG, "not_future": _FLAG, "print_label": _FLAG,
     "choices": {"type": "list", "schema": {"type": "dict", "schema": _CHOICE}}, "lines": {"type": "integer", "min": 1},
@@ -289,7 +323,12 @@ _SECTION = {"type": "dict", "schema": {
     "id": {"required": True, **_matching(r".*\S.*", lambda: _("sekcja musi mieć identyfikator (np. \"I\")"))},
     "title": _TEXT, "text": _TEXT, "fields": _FIELDS, "groups": {"type": "list", "schema": _GROUP},
 }}  # fmt: skip
-_KEBAB = lambda: _("identyfikator formularza musi być w stylu kebab-case (małe litery, cyfry, myślniki), np. zgoda-wizerunek")  # noqa: E731
+
+
+def _KEBAB() -> str:
+    return _("identyfikator formularza musi być w stylu kebab-case (małe litery, cyfry, myślniki), np. zgoda-wizerunek")
+
+
 #: The structure of a form spec (``docs/forms.md``); keys it does not name are refused as typos.
 SCHEMA: dict[str, Any] = {
     "id": {"required": True, **_matching(FORM_ID.pattern, _KEBAB)}, "version": {"type": "integer", "min": 1}, "title": _LABEL,
@@ -351,7 +390,11 @@ def _field_rules(raw: dict, path: Path | None) -> Iterator[tuple[str, str]]:
         footnote = field.get("footnote")
         if isinstance(footnote, int) and not isinstance(footnote, bool) and not 1 <= footnote <= footnotes:
             yield f"{key}.footnote", _("numer przypisu spoza listy footnotes (1–{count})", count=footnotes)
-        for ref, types in (("minor_of", ("checkbox", "choice")), ("age_of", ("integer",)), ("sex_of", ("choice", "text"))):
+        for ref, types in (
+            ("minor_of", ("checkbox", "choice")),
+            ("age_of", ("integer",)),
+            ("sex_of", ("choice", "text")),
+        ):
             if ref in field and kind not in types:
                 yield f"{key}.{ref}", _("{key} dotyczy tylko pól typu {types}", key=ref, types=", ".join(types))
 
@@ -360,7 +403,9 @@ def _row_labels(raw: dict, path: Path | None) -> Iterator[tuple[str, str]]:
     for i, section in _items(raw, "sections"):
         for j, group in _items(section, "groups"):
             label = group.get("row_label")
-            if label is not None and any("{n}" not in str(t) for t in (label.values() if isinstance(label, dict) else [label])):
+            if label is not None and any(
+                "{n}" not in str(t) for t in (label.values() if isinstance(label, dict) else [label])
+            ):
                 yield f"sections[{i}].groups[{j}].row_label", _("brak {n} — miejsca na numer wiersza")
 
 
@@ -401,10 +446,20 @@ def _form(raw: dict, path: Path | None) -> FormSpec:
 
 def _section(raw: dict) -> Section:
     groups = tuple(
-        Group(g["name"], _text(g["label"]), _fields_of(g), g.get("max", 1), g.get("min", 0), g.get("continuation", False), _text(g.get("row_label")))
+        Group(
+            g["name"],
+            _text(g["label"]),
+            _fields_of(g),
+            g.get("max", 1),
+            g.get("min", 0),
+            g.get("continuation", False),
+            _text(g.get("row_label")),
+        )
         for g in raw.get("groups", ())
     )
-    return Section(str(raw["id"]), _text(raw.get("title")) or {"pl": ""}, _text(raw.get("text")), _fields_of(raw), groups)
+    return Section(
+        str(raw["id"]), _text(raw.get("title")) or {"pl": ""}, _text(raw.get("text")), _fields_of(raw), groups
+    )
 
 
 def _fields_of(raw: dict) -> tuple[Field, ...]:
@@ -422,7 +477,21 @@ def _fields_of(raw: dict) -> tuple[Field, ...]:
 
 
 #: Field keys taken from the YAML as they are.
-_PLAIN = {"name", "type", "required", "footnote", "not_future", "prefill", "min", "max", "max_length", "minor_of", "age_of", "sex_of", "print_label"}
+_PLAIN = {
+    "name",
+    "type",
+    "required",
+    "footnote",
+    "not_future",
+    "prefill",
+    "min",
+    "max",
+    "max_length",
+    "minor_of",
+    "age_of",
+    "sex_of",
+    "print_label",
+}
 
 
 def with_words(spec: FormSpec, words: dict[str, dict[str, str]]) -> FormSpec:

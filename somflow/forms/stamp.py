@@ -32,7 +32,9 @@ def qr_matrix(text: str) -> list[list[bool]]:
     """
     create = getattr(zxingcpp, "create_barcode", None)
     if create is not None:
-        image = memoryview(create(text, zxingcpp.BarcodeFormat.QRCode, ec_level="Q").to_image(scale=1, add_quiet_zones=False))
+        image = memoryview(
+            create(text, zxingcpp.BarcodeFormat.QRCode, ec_level="Q").to_image(scale=1, add_quiet_zones=False)
+        )
         rows, cols = image.shape
         raw = image.tobytes()
         return [[raw[r * cols + c] < 128 for c in range(cols)] for r in range(rows)]
@@ -61,7 +63,14 @@ def qr_ops(text: str, x0: float, y0: float, size: float = SIZE) -> bytes:
 
 def stamp(pdf: pikepdf.Pdf, doc_id: str) -> None:
     """Draw the somflow code and the printed id on every page of ``pdf``."""
-    font = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica, Encoding=pikepdf.Name.WinAnsiEncoding))
+    font = pdf.make_indirect(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.Font,
+            Subtype=pikepdf.Name.Type1,
+            BaseFont=pikepdf.Name.Helvetica,
+            Encoding=pikepdf.Name.WinAnsiEncoding,
+        )
+    )
     total = len(pdf.pages)
     for number, page in enumerate(pdf.pages, start=1):
         box = [float(v) for v in page.mediabox]

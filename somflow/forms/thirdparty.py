@@ -23,7 +23,12 @@ from somflow.i18n import _
 
 
 def _damaged(name: str) -> SomflowError:
-    return SomflowError(_("Plik {file} jest uszkodzony albo niepełny (np. przerwane pobieranie) i nie da się go otworzyć jako PDF.", file=name))
+    return SomflowError(
+        _(
+            "Plik {file} jest uszkodzony albo niepełny (np. przerwane pobieranie) i nie da się go otworzyć jako PDF.",
+            file=name,
+        )
+    )
 
 
 def _list_orphan_fields(pdf: pikepdf.Pdf) -> None:
@@ -63,12 +68,19 @@ def open_form(content: bytes, name: str) -> pikepdf.Pdf:
     """``content`` (the bytes of file ``name``) opened with pikepdf, checked to hold form fields."""
     if b"%PDF-" not in content[:1024]:
         raise SomflowError(_("Plik {file} nie jest plikiem PDF.", file=name))
-    if b"%%EOF" not in content.rstrip(b"\x00 \t\r\n\x0c")[-2048:]:  # a PDF ends with %%EOF (padding aside); without it the file was cut short
+    if (
+        b"%%EOF" not in content.rstrip(b"\x00 \t\r\n\x0c")[-2048:]
+    ):  # a PDF ends with %%EOF (padding aside); without it the file was cut short
         raise _damaged(name)
     try:
         pdf = pikepdf.open(io.BytesIO(content))
     except pikepdf.PasswordError as exc:
-        raise SomflowError(_("Plik {file} jest chroniony hasłem do otwarcia; somflow go nie wypełni. Poproś wydawcę formularza o wersję bez hasła.", file=name)) from exc
+        raise SomflowError(
+            _(
+                "Plik {file} jest chroniony hasłem do otwarcia; somflow go nie wypełni. Poproś wydawcę formularza o wersję bez hasła.",
+                file=name,
+            )
+        ) from exc
     except pikepdf.PdfError as exc:
         raise _damaged(name) from exc
     try:
@@ -80,13 +92,20 @@ def open_form(content: bytes, name: str) -> pikepdf.Pdf:
         xfa_only = isinstance(pdf.Root.get("/AcroForm"), pikepdf.Dictionary) and "/XFA" in pdf.Root.AcroForm
         pdf.close()
         if xfa_only:
-            raise SomflowError(_("Plik {file} to dynamiczny formularz XFA (Adobe LiveCycle) bez pól AcroForm; somflow takich nie wypełnia. Poproś wydawcę o zwykły formularz PDF albo wypełnij go w Adobe Reader.", file=name))
+            raise SomflowError(
+                _(
+                    "Plik {file} to dynamiczny formularz XFA (Adobe LiveCycle) bez pól AcroForm; somflow takich nie wypełnia. Poproś wydawcę o zwykły formularz PDF albo wypełnij go w Adobe Reader.",
+                    file=name,
+                )
+            )
         raise SomflowError(_("W pliku {file} nie ma pól formularza (AcroForm) do wypełnienia.", file=name))
     return pdf
 
 
 def _not_an_option(name: str, value: Any, options: list[str]) -> str:
-    return _("pole „{name}”: „{value}” nie jest jedną z opcji: {options}", name=name, value=value, options=", ".join(options))
+    return _(
+        "pole „{name}”: „{value}” nie jest jedną z opcji: {options}", name=name, value=value, options=", ".join(options)
+    )
 
 
 def problem(filler: Filler, name: str, value: Any) -> str | None:
@@ -108,17 +127,33 @@ def problem(filler: Filler, name: str, value: Any) -> str | None:
     if kind == "text":
         text = "" if value is None else str(value)
         if slot.maxlen is not None and len(text) > slot.maxlen:
-            return _("pole „{name}”: wartość ma {length} znaków, a pole mieści najwyżej {max}", name=name, length=len(text), max=slot.maxlen)
+            return _(
+                "pole „{name}”: wartość ma {length} znaków, a pole mieści najwyżej {max}",
+                name=name,
+                length=len(text),
+                max=slot.maxlen,
+            )
         missing = "".join(dict.fromkeys(ch for ch in text if ch not in "\n\r\t" and not filler.font.covers(ch)))
         if missing:
-            return _("pole „{name}”: znaków „{chars}” nie da się pokazać czcionką formularza (zamiast nich byłyby „?”)", name=name, chars=missing)
-    elif kind == "checkbox" and len(states(slot)) > 1:  # boxes of one name, each its own export value: one of them is ticked
+            return _(
+                "pole „{name}”: znaków „{chars}” nie da się pokazać czcionką formularza (zamiast nich byłyby „?”)",
+                name=name,
+                chars=missing,
+            )
+    elif (
+        kind == "checkbox" and len(states(slot)) > 1
+    ):  # boxes of one name, each its own export value: one of them is ticked
         if value not in (None, False, "") and radio_state(slot, str(value)) is None:
             return _not_an_option(name, value, states(slot))
     elif kind == "checkbox":
         on = next((w[3] for w in slot.widgets if w[3] is not None), "Yes")
         if checked(value, on) is None:
-            return _("pole „{name}” to pole wyboru: podaj true albo false (tak/nie) lub „{on}”, a nie „{value}”", name=name, on=on, value=value)
+            return _(
+                "pole „{name}” to pole wyboru: podaj true albo false (tak/nie) lub „{on}”, a nie „{value}”",
+                name=name,
+                on=on,
+                value=value,
+            )
     elif kind == "radio":
         if value not in (None, False, "") and radio_state(slot, str(value)) is None:
             return _not_an_option(name, value, [shown for _s, shown in slot.options] or states(slot))

@@ -160,6 +160,8 @@ def note_for(rejected_file: Path) -> Path:
         return rejected_file.with_name(name)
     digest = hashlib.sha256(os.fsencode(rejected_file.name)).hexdigest()[:8]
     return rejected_file.with_name(_shorten(rejected_file.name, NOTE_MAX - 13) + f"~{digest}.txt")
+
+
 def set_aside(workspace: Workspace, name: str, content: bytes, rejected: Rejected) -> Path:
     """Write ``content`` (some pages of a scan being filed) as ``rejected/<name>`` with its note; returns the file.
 

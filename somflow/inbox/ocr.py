@@ -51,7 +51,9 @@ def read_title(page: Page) -> str | None:
         log.warning("tesseract failed: %s", type(exc).__name__)
         return None
     if done.returncode != 0:
-        log.warning("tesseract failed (exit %s); is the Polish language data (tesseract-ocr-pol) installed?", done.returncode)
+        log.warning(
+            "tesseract failed (exit %s); is the Polish language data (tesseract-ocr-pol) installed?", done.returncode
+        )
         return None
     return done.stdout.decode("utf-8", "replace").strip()
 
@@ -64,7 +66,9 @@ def known_titles(workspace: Workspace) -> dict[str, str]:
 def guess_form(workspace: Workspace, page: Page, notices: list[str]) -> tuple[str | None, str | None]:
     """``(text read, Polish hint naming the likely form)``; both None without tesseract (a notice says so)."""
     if tesseract() is None:
-        notices.append(_("Program tesseract nie jest zainstalowany — pominięto odczytanie tytułu strony (zob. docs/inbox.md)."))
+        notices.append(
+            _("Program tesseract nie jest zainstalowany — pominięto odczytanie tytułu strony (zob. docs/inbox.md).")
+        )
         return None, None
     text = read_title(page)
     if not text:

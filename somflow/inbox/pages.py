@@ -62,7 +62,18 @@ Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)  # between 1 and 2 × the limit: ours refuses
 
 #: What Pillow raises for a damaged or cut-off image (TypeError "Missing dimensions" for a TIFF IFD cut short).
-IMAGE_ERRORS = (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, TypeError, IndexError, KeyError, struct.error, Image.DecompressionBombError)
+IMAGE_ERRORS = (
+    UnidentifiedImageError,
+    OSError,
+    SyntaxError,
+    ValueError,
+    EOFError,
+    TypeError,
+    IndexError,
+    KeyError,
+    struct.error,
+    Image.DecompressionBombError,
+)
 
 KINDS = {b"%PDF": "pdf", b"II*\x00": "tiff", b"MM\x00*": "tiff", b"\xff\xd8\xff": "jpeg", b"\x89PNG": "png"}
 
@@ -344,7 +355,12 @@ def _check_page_size(page: pikepdf.Page, number: int) -> None:
     width, height = abs(box[2] - box[0]) * unit, abs(box[3] - box[1]) * unit
     if width * height * (FULL_DPI / 72) ** 2 > MAX_PIXELS:
         raise Rejected(
-            _("Strona {page} ma {width} × {height} cm — to nie jest skan formularza.", page=number, width=round(width / 72 * 2.54), height=round(height / 72 * 2.54)),
+            _(
+                "Strona {page} ma {width} × {height} cm — to nie jest skan formularza.",
+                page=number,
+                width=round(width / 72 * 2.54),
+                height=round(height / 72 * 2.54),
+            ),
             _("Skanuj na formacie A4 (albo A3) i wrzuć nowy plik do skrzynki."),
         )
 
@@ -386,7 +402,11 @@ def _check_inflated(stream: pikepdf.Object, limit: int, number: int) -> None:
             total += len(inflater.decompress(data, INFLATE_CHUNK))
             if total > limit:
                 raise Rejected(
-                    _("Strona {page} zawiera dane, które po rozpakowaniu miałyby ponad {mb} MB — plik jest uszkodzony albo spreparowany.", page=number, mb=limit // 2**20),
+                    _(
+                        "Strona {page} zawiera dane, które po rozpakowaniu miałyby ponad {mb} MB — plik jest uszkodzony albo spreparowany.",
+                        page=number,
+                        mb=limit // 2**20,
+                    ),
                     _("Zeskanuj dokument ponownie i wrzuć nowy plik do skrzynki."),
                 )
             data = inflater.unconsumed_tail

@@ -147,7 +147,10 @@ def run_pipeline(
         return _reject(
             ctx,
             Rejected(
-                _("Nieoczekiwany błąd podczas przyjmowania pliku ({error}).", error=f"{type(exc).__name__}: {exc}"[:300]),
+                _(
+                    "Nieoczekiwany błąd podczas przyjmowania pliku ({error}).",
+                    error=f"{type(exc).__name__}: {exc}"[:300],
+                ),
                 _("Wrzuć plik ponownie; jeśli błąd się powtórzy, przekaż ten plik i opis administratorowi."),
             ),
         )

@@ -43,11 +43,20 @@ def echo_outcome(outcome: Outcome) -> None:
     if outcome.status == "filed":
         click.echo(_("Przyjęto {name}: dokumenty {ids}", name=name, ids=", ".join(outcome.documents)))
         if outcome.set_aside:
-            click.secho(_("Odłożono część stron jako {name} (do rejected/): {reason}", name=shown_name(outcome.set_aside), reason=masked(outcome.set_aside_reason)), fg="yellow")
+            click.secho(
+                _(
+                    "Odłożono część stron jako {name} (do rejected/): {reason}",
+                    name=shown_name(outcome.set_aside),
+                    reason=masked(outcome.set_aside_reason),
+                ),
+                fg="yellow",
+            )
     elif outcome.status == "rejected":
         click.secho(_("Odrzucono {name} (do rejected/): {reason}", name=name, reason=reason), fg="yellow")
     elif outcome.status == "retry":
-        click.secho(_("Pozostawiono {name} w skrzynce, spróbuję ponownie: {reason}", name=name, reason=reason), fg="yellow")
+        click.secho(
+            _("Pozostawiono {name} w skrzynce, spróbuję ponownie: {reason}", name=name, reason=reason), fg="yellow"
+        )
     else:
         click.echo(_("Pominięto {name}: {reason}", name=name, reason=reason))
     for notice in outcome.notices:
@@ -55,9 +64,25 @@ def echo_outcome(outcome: Outcome) -> None:
 
 
 @click.command(help="Obserwuj skrzynkę inbox/ i przyjmuj wrzucane skany (działa do przerwania Ctrl+C).")
-@click.option("--poll", is_flag=True, help="Sprawdzaj folder co chwilę zamiast czekać na powiadomienia (udział sieciowy, folder skanera SMB).")
-@click.option("--settle", type=click.FloatRange(0.05, 60), default=1.0, show_default=True, help="Ile sekund plik musi się nie zmieniać, zanim zostanie przyjęty.")
-@click.option("--rescan", type=click.FloatRange(0.5, 3600), default=60.0, show_default=True, help="Co ile sekund przejrzeć cały folder (na wypadek zgubionych powiadomień).")
+@click.option(
+    "--poll",
+    is_flag=True,
+    help="Sprawdzaj folder co chwilę zamiast czekać na powiadomienia (udział sieciowy, folder skanera SMB).",
+)
+@click.option(
+    "--settle",
+    type=click.FloatRange(0.05, 60),
+    default=1.0,
+    show_default=True,
+    help="Ile sekund plik musi się nie zmieniać, zanim zostanie przyjęty.",
+)
+@click.option(
+    "--rescan",
+    type=click.FloatRange(0.5, 3600),
+    default=60.0,
+    show_default=True,
+    help="Co ile sekund przejrzeć cały folder (na wypadek zgubionych powiadomień).",
+)
 @click.pass_obj
 def watch(app, poll: bool, settle: float, rescan: float) -> None:
     workspace: Workspace = app.workspace
@@ -108,7 +133,12 @@ def ingest(app, files: tuple[Path, ...], outside_inbox: bool) -> None:
     if not_filed:
         raise SomflowError(_("Nie przyjęto plików: {count} (powody obok nich w rejected/).", count=not_filed))
     if partly:
-        raise SomflowError(_("Przyjęto tylko część stron plików: {count} (pozostałe strony i powody w rejected/; zobacz: somflow inbox).", count=partly))
+        raise SomflowError(
+            _(
+                "Przyjęto tylko część stron plików: {count} (pozostałe strony i powody w rejected/; zobacz: somflow inbox).",
+                count=partly,
+            )
+        )
     if missing:
         raise SomflowError(_("Nie znaleziono podanych plików: {count}; nic z nimi nie zrobiono.", count=missing))
 
@@ -130,7 +160,9 @@ def refuse_folders_outside(inbox: Path, folders: list[Path]) -> None:
 
 
 #: ``somflow inbox --help`` (and its line in ``somflow --help``, which does not import the review's image code).
-INBOX_HELP = "Pliki do przejrzenia: odłożone w rejected/ (z powodami) i czekające w inbox/. Polecenia: assign, discard, retry."
+INBOX_HELP = (
+    "Pliki do przejrzenia: odłożone w rejected/ (z powodami) i czekające w inbox/. Polecenia: assign, discard, retry."
+)
 
 
 @hookimpl
@@ -152,15 +184,30 @@ def somflow_status(workspace: Workspace) -> list[tuple[str, str]]:
         (_("Pliki odrzucone (rejected/)"), str(len(rejected))),
     ]
     if rejected:
-        lines.append((_("Co z odrzuconymi"), _("powód każdego pliku jest w pliku .txt obok niego w {folder}; lista i polecenia: somflow inbox", folder=workspace.path("rejected"))))
+        lines.append(
+            (
+                _("Co z odrzuconymi"),
+                _(
+                    "powód każdego pliku jest w pliku .txt obok niego w {folder}; lista i polecenia: somflow inbox",
+                    folder=workspace.path("rejected"),
+                ),
+            )
+        )
     placed = placed_pages(workspace)
     if placed:
         hows = Counter(how for pages in placed.values() for how in pages.values())
         shown = ", ".join(list(placed)[:STATUS_DOCUMENTS]) + (" …" if len(placed) > STATUS_DOCUMENTS else "")
-        lines.append((
-            _("Strony przyjęte bez odczytanego kodu QR"),
-            _("{count} ({hows}); dokumenty: {ids}", count=sum(hows.values()), hows=", ".join(f"{_(how)}: {n}" for how, n in sorted(hows.items())), ids=shown),
-        ))
+        lines.append(
+            (
+                _("Strony przyjęte bez odczytanego kodu QR"),
+                _(
+                    "{count} ({hows}); dokumenty: {ids}",
+                    count=sum(hows.values()),
+                    hows=", ".join(f"{_(how)}: {n}" for how, n in sorted(hows.items())),
+                    ids=shown,
+                ),
+            )
+        )
     return lines
 
 

@@ -55,7 +55,11 @@ def decode(image: Image.Image) -> PageCode | None:
 def regions(image: Image.Image) -> list[Image.Image]:
     """Top strip, bottom strip, whole page: the order in which a code is looked for."""
     strip = int(image.height * STRIP)
-    return [image.crop((0, 0, image.width, strip)), image.crop((0, image.height - strip, image.width, image.height)), image]
+    return [
+        image.crop((0, 0, image.width, strip)),
+        image.crop((0, image.height - strip, image.width, image.height)),
+        image,
+    ]
 
 
 def attempts(page: Page) -> Iterator[Image.Image]:

@@ -71,7 +71,14 @@ def label_images(page: Page) -> list[Image.Image]:
         upright = image.rotate(turn, expand=True) if turn else image
         per_cm = upright.width / A4_WIDTH_CM
         left, top, right, bottom = LABEL_BOX_CM
-        strip = upright.crop((int(upright.width - left * per_cm), int(top * per_cm), int(upright.width - right * per_cm), int(bottom * per_cm)))
+        strip = upright.crop(
+            (
+                int(upright.width - left * per_cm),
+                int(top * per_cm),
+                int(upright.width - right * per_cm),
+                int(bottom * per_cm),
+            )
+        )
         scale = OCR_PIXELS_PER_CM / per_cm
         strip = strip.resize((max(1, int(strip.width * scale)), max(1, int(strip.height * scale))), Image.LANCZOS)
         strips.append(ImageOps.autocontrast(strip, cutoff=1))  # a faded copy: ink back to black
@@ -182,7 +189,11 @@ def infer_from_neighbours(
         run = sequence[position:end]
         before = codes[sequence[position - 1]] if position else None
         after = codes[sequence[end]] if end < len(sequence) else None
-        fits = {fit for step in ((direction,) if direction else (1, -1)) for fit in _fits(before, after, len(run), step, found, pages_of, edges)}
+        fits = {
+            fit
+            for step in ((direction,) if direction else (1, -1))
+            for fit in _fits(before, after, len(run), step, found, pages_of, edges)
+        }
         if len(fits) == 1:
             (fit,) = fits
             for index, code in zip(run, fit):

@@ -126,15 +126,28 @@ def parse_doc(workspace: Workspace, text: str) -> tuple[dict, int | None]:
         raise SomflowError(
             _("Nie ma dokumentu {ref} w tej placówce.", ref=ref)
             if not found
-            else _("Oznaczenie {ref} pasuje do kilku dokumentów ({count}); podaj więcej znaków.", ref=ref, count=len(found))
+            else _(
+                "Oznaczenie {ref} pasuje do kilku dokumentów ({count}); podaj więcej znaków.", ref=ref, count=len(found)
+            )
         )
     doc = found[0]
     if page and not (page.isdigit() and 1 <= int(page) <= int(doc.get("pages") or 1)):
-        raise SomflowError(_("Dokument {id} ma {count} str.; nie ma strony {page}.", id=doc["id"], count=doc.get("pages") or 1, page=page))
+        raise SomflowError(
+            _(
+                "Dokument {id} ma {count} str.; nie ma strony {page}.",
+                id=doc["id"],
+                count=doc.get("pages") or 1,
+                page=page,
+            )
+        )
     if doc.get("status") == "zwrócony":
         raise SomflowError(
-            _("Dokument {id} („{title}”) został już zwrócony ({when}); nie trzeba go przypisywać. Jeśli ten plik to kopia, odłóż go: somflow inbox discard.",
-              id=doc["id"], title=doc.get("title", ""), when=(doc.get("returned") or {}).get("at", "?")[:10])
+            _(
+                "Dokument {id} („{title}”) został już zwrócony ({when}); nie trzeba go przypisywać. Jeśli ten plik to kopia, odłóż go: somflow inbox discard.",
+                id=doc["id"],
+                title=doc.get("title", ""),
+                when=(doc.get("returned") or {}).get("at", "?")[:10],
+            )
         )
     return doc, int(page) if page else None
 
@@ -147,9 +160,17 @@ def placements(workspace: Workspace, path: Path, pages: list[int | None], docs: 
     to that document, in order.
     """
     if not docs:
-        raise SomflowError(_("Podaj dokument: --doc ID[:STRONA] (albo --record KOLEKCJA:ID dla dokumentu spoza somflow)."))
+        raise SomflowError(
+            _("Podaj dokument: --doc ID[:STRONA] (albo --record KOLEKCJA:ID dla dokumentu spoza somflow).")
+        )
     if len(pages) > len(docs):
-        raise SomflowError(_("Każde --page potrzebuje swojego --doc (podano {pages} × --page i {docs} × --doc).", pages=len(pages), docs=len(docs)))
+        raise SomflowError(
+            _(
+                "Każde --page potrzebuje swojego --doc (podano {pages} × --page i {docs} × --doc).",
+                pages=len(pages),
+                docs=len(docs),
+            )
+        )
     count = page_count(path)
     placed: dict[int, PageCode] = {}
     for index, text in enumerate(docs):
@@ -166,13 +187,21 @@ def placements(workspace: Workspace, path: Path, pages: list[int | None], docs: 
             raise SomflowError(_("Plik ma {count} str., nie ma w nim strony {page}.", count=count, page=scan_page))
         if page is None:
             if total != 1:
-                raise SomflowError(_("Dokument {id} ma {count} str.: podaj numer strony, np. --doc {id}:1.", id=doc["id"], count=total))
+                raise SomflowError(
+                    _("Dokument {id} ma {count} str.: podaj numer strony, np. --doc {id}:1.", id=doc["id"], count=total)
+                )
             page = 1
         placed[scan_page] = PageCode(doc["id"], page)
     return placed
 
 
-def assign(workspace: Workspace, path: Path, pages: dict[int, PageCode] | None = None, record: dict[str, str] | None = None, title: str = "") -> Outcome:
+def assign(
+    workspace: Workspace,
+    path: Path,
+    pages: dict[int, PageCode] | None = None,
+    record: dict[str, str] | None = None,
+    title: str = "",
+) -> Outcome:
     """File ``path`` by hand: ``pages`` ({scan page: code}; other pages are read as usual), or the whole file to ``record``.
 
     Goes through the pipeline like any scan (one store transaction, archive
@@ -180,7 +209,12 @@ def assign(workspace: Workspace, path: Path, pages: dict[int, PageCode] | None =
     "przypisana ręcznie" with who did it.
     """
     if record is not None:
-        claim = Claim(record=dict(record), title=title or _("Dokument przypisany ręcznie"), form=None, data={"assigned_by": os_user()})
+        claim = Claim(
+            record=dict(record),
+            title=title or _("Dokument przypisany ręcznie"),
+            form=None,
+            data={"assigned_by": os_user()},
+        )
         return _through_pipeline(workspace, path, claim=claim)
     return _through_pipeline(workspace, path, manual=pages or {})
 
@@ -192,7 +226,9 @@ def parse_record(workspace: Workspace, text: str) -> dict[str, str]:
         raise SomflowError(_("Podaj rekord jako KOLEKCJA:ID, np. staff:01J…"))
     found = refs.by_id(workspace.store.query(collection), ref) if collection in workspace.store.collections() else []
     if len(found) != 1:
-        raise SomflowError(_("Nie ma jednoznacznie wskazanego rekordu {ref} w {collection}.", ref=ref, collection=collection))
+        raise SomflowError(
+            _("Nie ma jednoznacznie wskazanego rekordu {ref} w {collection}.", ref=ref, collection=collection)
+        )
     return {"collection": collection, "id": found[0]["id"]}
 
 
@@ -213,7 +249,15 @@ def discard(workspace: Workspace, path: Path, reason: str) -> Path:
     with workspace.store.transaction():
         workspace.store.insert(
             DISCARDED,
-            {"name": path.name, "from": filing.relative(workspace, path), "file": filing.relative(workspace, target), "sha256": digest, "reason": reason, "by": os_user(), "at": now_iso()},
+            {
+                "name": path.name,
+                "from": filing.relative(workspace, path),
+                "file": filing.relative(workspace, target),
+                "sha256": digest,
+                "reason": reason,
+                "by": os_user(),
+                "at": now_iso(),
+            },
         )
         os.replace(path, target)  # inside the transaction: a failed move records nothing
     note = filing.note_for(path)
@@ -249,7 +293,9 @@ def page_count(path: Path) -> int:
         finally:
             source.close()
     except (Rejected, StopIngest) as exc:
-        raise SomflowError(_("Pliku {name} nie da się otworzyć jako skanu: {reason}", name=path.name, reason=str(exc))) from None
+        raise SomflowError(
+            _("Pliku {name} nie da się otworzyć jako skanu: {reason}", name=path.name, reason=str(exc))
+        ) from None
 
 
 def contact_sheet(items: list[QueueItem], target: Path) -> int:

@@ -19,7 +19,12 @@ from somflow.workspace import Workspace
     invoke_without_command=True,
     help=INBOX_HELP,
 )
-@click.option("--arkusz", "sheet", type=click.Path(dir_okay=False, path_type=Path), help="Zapisz podgląd stron tych plików (PNG) do tego pliku.")
+@click.option(
+    "--arkusz",
+    "sheet",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Zapisz podgląd stron tych plików (PNG) do tego pliku.",
+)
 @click.pass_context
 def inbox(ctx: click.Context, sheet: Path | None) -> None:
     if ctx.invoked_subcommand is not None:
@@ -41,11 +46,21 @@ def inbox(ctx: click.Context, sheet: Path | None) -> None:
         click.echo(_("Zapisano podgląd {count} str. w {file} (podpis: numer pliku/strona).", count=drawn, file=sheet))
 
 
-@inbox.command(help="Przyjmij plik ręcznie: strony do dokumentów (--page N --doc ID[:STRONA]) albo cały plik do rekordu (--record).")
+@inbox.command(
+    help="Przyjmij plik ręcznie: strony do dokumentów (--page N --doc ID[:STRONA]) albo cały plik do rekordu (--record)."
+)
 @click.argument("file")
-@click.option("--page", "pages", type=click.IntRange(1), multiple=True, help="Strona pliku (od 1); każde --page łączy się z kolejnym --doc.")
+@click.option(
+    "--page",
+    "pages",
+    type=click.IntRange(1),
+    multiple=True,
+    help="Strona pliku (od 1); każde --page łączy się z kolejnym --doc.",
+)
 @click.option("--doc", "docs", multiple=True, help="Dokument (jego id albo początek id) i numer strony: ID:STRONA.")
-@click.option("--record", help="Dla pliku bez kodu somflow (np. wydruk z rejestru): rekord KOLEKCJA:ID, do którego należy.")
+@click.option(
+    "--record", help="Dla pliku bez kodu somflow (np. wydruk z rejestru): rekord KOLEKCJA:ID, do którego należy."
+)
 @click.option("--title", default="", help="Z --record: czym jest plik, np. „Wydruk z Rejestru Sprawców”.")
 @click.pass_obj
 def assign(app, file: str, pages: tuple[int, ...], docs: tuple[str, ...], record: str | None, title: str) -> None:
@@ -67,7 +82,9 @@ def assign(app, file: str, pages: tuple[int, ...], docs: tuple[str, ...], record
 def discard(app, file: str, reason: str) -> None:
     workspace: Workspace = app.workspace
     target = review.discard(workspace, review.find(workspace, file), reason)
-    click.echo(_("Odłożono {name} do {folder} (powód zapisano).", name=readable_name(target.name), folder=target.parent))
+    click.echo(
+        _("Odłożono {name} do {folder} (powód zapisano).", name=readable_name(target.name), folder=target.parent)
+    )
 
 
 @inbox.command(help="Przepuść odłożone pliki (wszystkie z rejected/ albo podane) ponownie przez przyjmowanie.")

@@ -71,7 +71,9 @@ MAX_BUDGET = OPEN_SECONDS + PAGE_SECONDS * 500
 
 
 def _worker_failed() -> str:
-    return _("Jeśli to zwykły skan, zeskanuj go ponownie (200–300 dpi) albo podziel na mniejsze pliki; jeśli to się powtórzy, przekaż plik administratorowi.")
+    return _(
+        "Jeśli to zwykły skan, zeskanuj go ponownie (200–300 dpi) albo podziel na mniejsze pliki; jeśli to się powtórzy, przekaż plik administratorowi."
+    )
 
 
 #: Signals that stop the worker from outside (a service manager, a terminal): the file is left for later.
@@ -115,7 +117,13 @@ class Worker:
                 answer = self._answers.get(timeout=max(0.0, deadline - time.monotonic()))
             except queue.Empty:
                 self._stop()
-                raise Rejected(_("Odczytywanie pliku trwało zbyt długo i zostało przerwane (limit {seconds} s).", seconds=round(budget)), _worker_failed()) from None
+                raise Rejected(
+                    _(
+                        "Odczytywanie pliku trwało zbyt długo i zostało przerwane (limit {seconds} s).",
+                        seconds=round(budget),
+                    ),
+                    _worker_failed(),
+                ) from None
             if answer is None:
                 raise self._crashed()
             if isinstance(answer.get("allow"), (int, float)):
@@ -129,8 +137,16 @@ class Worker:
             else:  # out of memory or an error: the worker's state is not to be trusted any more
                 self._stop()
                 if "memory" in answer:
-                    raise Rejected(_("Odczytanie pliku wymagałoby ponad {mb} MB pamięci; przerwano je.", mb=self.memory_limit // 2**20), _worker_failed())
-                raise Rejected(_("Pliku nie da się odczytać ({error}).", error=str(answer.get("error"))[:300]), _worker_failed())
+                    raise Rejected(
+                        _(
+                            "Odczytanie pliku wymagałoby ponad {mb} MB pamięci; przerwano je.",
+                            mb=self.memory_limit // 2**20,
+                        ),
+                        _worker_failed(),
+                    )
+                raise Rejected(
+                    _("Pliku nie da się odczytać ({error}).", error=str(answer.get("error"))[:300]), _worker_failed()
+                )
 
     def _crashed(self) -> Rejected | StopIngest:
         process = self._process
@@ -142,7 +158,10 @@ class Worker:
         detail = f"sygnał {-code}" if code is not None and code < 0 else f"kod {code}"
         log.warning("the inbox reader process ended (%s); a new one takes the next file", detail)
         return Rejected(
-            _("Odczytywanie pliku przerwało się awarią ({detail}) — plik jest uszkodzony, spreparowany albo potrzebował za dużo pamięci.", detail=detail),
+            _(
+                "Odczytywanie pliku przerwało się awarią ({detail}) — plik jest uszkodzony, spreparowany albo potrzebował za dużo pamięci.",
+                detail=detail,
+            ),
             _worker_failed(),
         )
 
@@ -198,7 +217,11 @@ def _reading(value: Any) -> Reading:
     from somflow.forms.acroform import bounded
     from somflow.inbox.qr import PAYLOAD
 
-    if not isinstance(value, dict) or not isinstance(value.get("codes"), list) or not isinstance(value.get("fields"), dict):
+    if (
+        not isinstance(value, dict)
+        or not isinstance(value.get("codes"), list)
+        or not isinstance(value.get("fields"), dict)
+    ):
         raise Rejected(_("Pliku nie da się odczytać ({error}).", error="odpowiedź"), _worker_failed())
     codes: list[PageCode | None] = []
     for item in value["codes"]:
@@ -279,7 +302,13 @@ def serve(memory_limit: int) -> None:
             finally:
                 source.close()
             fields, dropped = bounded(_form_fields(content)) if request["kind"] == "pdf" else ({}, [])
-            answer: dict = {"ok": {"codes": [[c.document_id, c.page] if c else None for c in codes], "fields": fields, "dropped": dropped}}
+            answer: dict = {
+                "ok": {
+                    "codes": [[c.document_id, c.page] if c else None for c in codes],
+                    "fields": fields,
+                    "dropped": dropped,
+                }
+            }
         except Rejected as exc:
             answer = {"rejected": [exc.reason, exc.hint]}
         except MemoryError:

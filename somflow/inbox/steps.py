@@ -55,7 +55,11 @@ class SeenBefore(Step):
             ctx.filed = [{"id": i} for i in entry["documents"]]
             raise StopIngest(_("Dokończono przenoszenie pliku przyjętego wcześniej."))
         raise Rejected(
-            _("Ten sam plik przyjęto już wcześniej ({when}); jest w archiwum jako {archive}.", when=entry["created"][:16].replace("T", " "), archive=entry["archive"]),
+            _(
+                "Ten sam plik przyjęto już wcześniej ({when}); jest w archiwum jako {archive}.",
+                when=entry["created"][:16].replace("T", " "),
+                archive=entry["archive"],
+            ),
             _("To kopia — można ją usunąć."),
         )
 
@@ -75,12 +79,19 @@ class Identify(Step):
         reading = sandbox.identify(ctx.content, ctx.kind)
         unknown = [n for n in ctx.manual if not 1 <= n <= len(reading.codes)]
         if unknown:
-            raise Rejected(_("Plik ma {count} str., nie ma w nim strony {page}.", count=len(reading.codes), page=unknown[0]))
+            raise Rejected(
+                _("Plik ma {count} str., nie ma w nim strony {page}.", count=len(reading.codes), page=unknown[0])
+            )
         ctx.codes = [ctx.manual.get(n, code) for n, code in enumerate(reading.codes, start=1)]
         ctx.placed.update(dict.fromkeys(ctx.manual, rescue.BY_HAND))
         ctx.fields = reading.fields
         if reading.dropped:
-            ctx.notices.append(_("Pominięto wartości pól formularza za długich do zapisania: {names}.", names=_field_list(reading.dropped)))
+            ctx.notices.append(
+                _(
+                    "Pominięto wartości pól formularza za długich do zapisania: {names}.",
+                    names=_field_list(reading.dropped),
+                )
+            )
         ctx.source = PageSource(ctx.content, ctx.kind)
 
     def cleanup(self, ctx: Context) -> None:
@@ -145,7 +156,11 @@ class Rescue(Step):
         if not any(ctx.codes):
             unread = unread[:3]  # no somflow code anywhere: most likely not a somflow form (a claim follows)
         if unread and rescue.tesseract() is None:
-            ctx.notices.append(_("Program tesseract nie jest zainstalowany — nie odczytano numerów dokumentów wydrukowanych obok kodów (zob. docs/inbox.md)."))
+            ctx.notices.append(
+                _(
+                    "Program tesseract nie jest zainstalowany — nie odczytano numerów dokumentów wydrukowanych obok kodów (zob. docs/inbox.md)."
+                )
+            )
             unread = []
         for number in unread[: rescue.MAX_OCR_PAGES]:
             code = rescue.read_printed(pages[number - 1], printed)
@@ -195,11 +210,19 @@ class Split(Step):
                     reasons.append(reason)
                     hints.append(hint)
         if loose and any(trouble.values()):
-            reasons.append(_("Na stronach {pages} nie odczytano kodu QR ani numeru wydrukowanego obok kodu — to mogą być brakujące strony z kodem zamazanym, zasłoniętym albo uciętym.", pages=_pages(map(position, loose))))
+            reasons.append(
+                _(
+                    "Na stronach {pages} nie odczytano kodu QR ani numeru wydrukowanego obok kodu — to mogą być brakujące strony z kodem zamazanym, zasłoniętym albo uciętym.",
+                    pages=_pages(map(position, loose)),
+                )
+            )
             hints.append(_assign_hint())
         elif loose:
             reasons.append(
-                _("Na stronach {pages} nie odczytano kodu QR ani numeru dokumentu wydrukowanego obok kodu, a z sąsiednich stron nie da się ustalić, do którego dokumentu należą.", pages=_pages(map(position, loose)))
+                _(
+                    "Na stronach {pages} nie odczytano kodu QR ani numeru dokumentu wydrukowanego obok kodu, a z sąsiednich stron nie da się ustalić, do którego dokumentu należą.",
+                    pages=_pages(map(position, loose)),
+                )
             )
             hints.append(_assign_hint())
         hint = " ".join(dict.fromkeys(h for h in hints if h))
@@ -207,7 +230,15 @@ class Split(Step):
             raise Rejected(" ".join(reasons), hint)
         ctx.parts = fileable
         filed = ", ".join(part.document_id for part in fileable)
-        reasons.insert(0, _("Odłożone strony {pages} skanu „{name}”; pozostałe jego strony przyjęto (dokumenty {ids}).", pages=_pages(aside), name=ctx.name, ids=filed))
+        reasons.insert(
+            0,
+            _(
+                "Odłożone strony {pages} skanu „{name}”; pozostałe jego strony przyjęto (dokumenty {ids}).",
+                pages=_pages(aside),
+                name=ctx.name,
+                ids=filed,
+            ),
+        )
         ctx.aside = SetAside(aside, " ".join(reasons), hint)
 
     @staticmethod
@@ -245,47 +276,90 @@ class Split(Step):
         """
         doc = ctx.workspace.store.get("documents", part.document_id)
         if doc is None:
-            return [(
-                _("Kod QR wskazuje dokument {id}, którego nie ma w tej placówce.", id=part.document_id),
-                _("Ten formularz wydrukowano w innej placówce albo innej instalacji somflow: przekaż go tam. Ponowne skanowanie nic nie zmieni."),
-            )]
+            return [
+                (
+                    _("Kod QR wskazuje dokument {id}, którego nie ma w tej placówce.", id=part.document_id),
+                    _(
+                        "Ten formularz wydrukowano w innej placówce albo innej instalacji somflow: przekaż go tam. Ponowne skanowanie nic nie zmieni."
+                    ),
+                )
+            ]
         if doc.get("status") == "zwrócony":
-            return [(
-                _("Dokument {id} („{title}”) został już zwrócony ({when}).", id=doc["id"], title=doc.get("title", ""), when=(doc.get("returned") or {}).get("at", "?")[:10]),
-                _("Ten dokument jest już w archiwum — niczego nie trzeba skanować ponownie. Jeśli to druga kopia, odłóż plik: somflow inbox discard PLIK --reason kopia."),
-            )]
+            return [
+                (
+                    _(
+                        "Dokument {id} („{title}”) został już zwrócony ({when}).",
+                        id=doc["id"],
+                        title=doc.get("title", ""),
+                        when=(doc.get("returned") or {}).get("at", "?")[:10],
+                    ),
+                    _(
+                        "Ten dokument jest już w archiwum — niczego nie trzeba skanować ponownie. Jeśli to druga kopia, odłóż plik: somflow inbox discard PLIK --reason kopia."
+                    ),
+                )
+            ]
         expected = set(range(1, int(doc.get("pages") or 1) + 1))
         missing = sorted(expected - set(part.found))
         unknown = sorted(set(part.found) - expected)
         problems = []
         if missing:
-            reason = _("Dokumentowi {id} („{title}”) brakuje stron: {pages}.", id=doc["id"], title=doc.get("title", ""), pages=_pages(missing))
+            reason = _(
+                "Dokumentowi {id} („{title}”) brakuje stron: {pages}.",
+                id=doc["id"],
+                title=doc.get("title", ""),
+                pages=_pages(missing),
+            )
             if loose:
                 problems.append((reason, _assign_hint()))
             else:
-                problems.append((reason, _("Zeskanuj cały dokument razem z brakującymi stronami ({pages}) i wrzuć go ponownie.", pages=_pages(missing))))
+                problems.append(
+                    (
+                        reason,
+                        _(
+                            "Zeskanuj cały dokument razem z brakującymi stronami ({pages}) i wrzuć go ponownie.",
+                            pages=_pages(missing),
+                        ),
+                    )
+                )
         if unknown:
-            problems.append((
-                _("Dokument {id} ma tylko {count} str., a w skanie są strony: {pages}.", id=doc["id"], count=len(expected), pages=_pages(unknown)),
-                _("Sprawdź, czy w skanie nie ma stron innego wydruku tego dokumentu; przypisz strony ręcznie albo odłóż plik (somflow inbox)."),
-            ))
+            problems.append(
+                (
+                    _(
+                        "Dokument {id} ma tylko {count} str., a w skanie są strony: {pages}.",
+                        id=doc["id"],
+                        count=len(expected),
+                        pages=_pages(unknown),
+                    ),
+                    _(
+                        "Sprawdź, czy w skanie nie ma stron innego wydruku tego dokumentu; przypisz strony ręcznie albo odłóż plik (somflow inbox)."
+                    ),
+                )
+            )
         if not problems:
             if part.repeated:
-                ctx.notices.append(_("Dokument {id}: strony zeskanowane dwa razy: {pages}.", id=doc["id"], pages=_pages(part.repeated)))
+                ctx.notices.append(
+                    _("Dokument {id}: strony zeskanowane dwa razy: {pages}.", id=doc["id"], pages=_pages(part.repeated))
+                )
             extra = part.form_pages.count(None)
             if extra:
-                ctx.notices.append(_("Dokument {id}: dołączono {count} str. bez kodu (np. puste odwroty).", id=doc["id"], count=extra))
-            placed = [f"{page} ({_(ctx.placed[n])})" for n, page in zip(part.scan_pages, part.form_pages) if n in ctx.placed]
+                ctx.notices.append(
+                    _("Dokument {id}: dołączono {count} str. bez kodu (np. puste odwroty).", id=doc["id"], count=extra)
+                )
+            placed = [
+                f"{page} ({_(ctx.placed[n])})" for n, page in zip(part.scan_pages, part.form_pages) if n in ctx.placed
+            ]
             if placed:
-                ctx.notices.append(_("Dokument {id}: strony bez odczytanego kodu QR: {pages}.", id=doc["id"], pages=", ".join(placed)))
+                ctx.notices.append(
+                    _("Dokument {id}: strony bez odczytanego kodu QR: {pages}.", id=doc["id"], pages=", ".join(placed))
+                )
         return problems
 
 
 def _assign_hint() -> str:
     return _(
-    "Ponowne skanowanie tej samej kartki nie pomoże. Obejrzyj strony (somflow inbox --arkusz podglad.png) i przypisz je ręcznie: "
-    "somflow inbox assign PLIK --page N --doc ID:STRONA; dokument spoza somflow (np. wydruk z rejestru) przypisz do osoby: "
-    "somflow inbox assign PLIK --record KOLEKCJA:ID; niepotrzebny plik odłóż: somflow inbox discard PLIK --reason POWÓD."
+        "Ponowne skanowanie tej samej kartki nie pomoże. Obejrzyj strony (somflow inbox --arkusz podglad.png) i przypisz je ręcznie: "
+        "somflow inbox assign PLIK --page N --doc ID:STRONA; dokument spoza somflow (np. wydruk z rejestru) przypisz do osoby: "
+        "somflow inbox assign PLIK --record KOLEKCJA:ID; niepotrzebny plik odłóż: somflow inbox discard PLIK --reason POWÓD."
     )
 
 
@@ -375,7 +449,12 @@ class SetAsidePages(Step):
     def run(self, ctx: Context) -> None:
         content, ext = _extract(ctx, ctx.aside.scan_pages)
         stem = Path(ctx.name).stem[:60]
-        name = _("{stem} — strony {pages}{ext}", stem=stem, pages=_pages(ctx.aside.scan_pages).replace(", ", ",").replace("–", "-"), ext=ext)
+        name = _(
+            "{stem} — strony {pages}{ext}",
+            stem=stem,
+            pages=_pages(ctx.aside.scan_pages).replace(", ", ",").replace("–", "-"),
+            ext=ext,
+        )
         target = filing.set_aside(ctx.workspace, name, content, Rejected(ctx.aside.reason, ctx.aside.hint))
         ctx.aside_files += [target, filing.note_for(target)]
 
@@ -410,7 +489,16 @@ class File(Step):
                     "archive": ctx.archive_name,
                     "documents": [d["id"] for d in ctx.filed],
                     "state": filing.FILED,
-                    **({"set_aside": {"file": filing.relative(workspace, ctx.aside_files[0]), "pages": ctx.aside.scan_pages}} if ctx.aside else {}),
+                    **(
+                        {
+                            "set_aside": {
+                                "file": filing.relative(workspace, ctx.aside_files[0]),
+                                "pages": ctx.aside.scan_pages,
+                            }
+                        }
+                        if ctx.aside
+                        else {}
+                    ),
                 },
             )
             # Inside the transaction: a plugin's writes commit with the filing or not at all.
@@ -424,7 +512,11 @@ class File(Step):
         if doc is None or doc.get("status") == "zwrócony":  # changed since the split step looked
             raise Rejected(_("Dokument {id} został w międzyczasie zwrócony albo usunięty.", id=part.document_id))
         returned = {"at": at, "scan": scan, "sha256": ctx.archived[scan], "pages": part.found}
-        placed = [{"page": page, "scan_page": n, "how": ctx.placed[n]} for n, page in zip(part.scan_pages, part.form_pages) if n in ctx.placed]
+        placed = [
+            {"page": page, "scan_page": n, "how": ctx.placed[n]}
+            for n, page in zip(part.scan_pages, part.form_pages)
+            if n in ctx.placed
+        ]
         if placed:
             returned["placed"] = placed
             if rescue.BY_HAND in {p["how"] for p in placed}:
@@ -434,7 +526,9 @@ class File(Step):
             spec = registry(ctx.workspace).get(doc.get("form") or "")
             if spec is not None:  # ... and in the form's data shape, for the plugins (forms.read_back's reading)
                 returned["data"] = acroform.data_from_fields(spec, ctx.fields)
-        return store.update("documents", doc["id"], {"status": "zwrócony", "returned": returned}, expected_rev=doc["rev"])
+        return store.update(
+            "documents", doc["id"], {"status": "zwrócony", "returned": returned}, expected_rev=doc["rev"]
+        )
 
     @staticmethod
     def _file_claim(ctx: Context, at: str) -> dict:
@@ -458,7 +552,14 @@ class File(Step):
                     "scan": ctx.archive_name,
                     "sha256": ctx.sha256,
                     "pages": pages,
-                    **({"placed": [{"page": p, "scan_page": p, "how": rescue.BY_HAND} for p in pages], "placed_by": os_user()} if ctx.manual_claim else {}),
+                    **(
+                        {
+                            "placed": [{"page": p, "scan_page": p, "how": rescue.BY_HAND} for p in pages],
+                            "placed_by": os_user(),
+                        }
+                        if ctx.manual_claim
+                        else {}
+                    ),
                 },
             },
         )
@@ -489,10 +590,22 @@ def _extract(ctx: Context, scan_pages: list[int]) -> tuple[bytes, str]:
             image.seek(number - 1)
             frames.append(image.copy())
     bilevel = all(f.mode == "1" for f in frames)
-    frames[0].save(out, "TIFF", save_all=True, append_images=frames[1:], compression="group4" if bilevel else "tiff_lzw")
+    frames[0].save(
+        out, "TIFF", save_all=True, append_images=frames[1:], compression="group4" if bilevel else "tiff_lzw"
+    )
     return out.getvalue(), ".tif"
 
 
 STEPS: list[Step] = [
-    ReadFile(), SeenBefore(), Identify(), ReadFormFields(), Rescue(), Split(), ClaimByPlugin(), Archive(), SetAsidePages(), File(), Finish()
+    ReadFile(),
+    SeenBefore(),
+    Identify(),
+    ReadFormFields(),
+    Rescue(),
+    Split(),
+    ClaimByPlugin(),
+    Archive(),
+    SetAsidePages(),
+    File(),
+    Finish(),
 ]

@@ -46,11 +46,7 @@ PNG_END = b"IEND\xaeB`\x82"
 def is_junk(path: Path) -> bool:
     """System files, Office lock files (``~$``), hidden files and partial downloads: never scans."""
     name = path.name.lower()
-    return (
-        name in JUNK_NAMES
-        or name.startswith(("~$", "."))
-        or path.suffix.lower() in PARTIAL_SUFFIXES
-    )
+    return name in JUNK_NAMES or name.startswith(("~$", ".")) or path.suffix.lower() in PARTIAL_SUFFIXES
 
 
 def inbox_files(inbox: Path) -> list[Path]:

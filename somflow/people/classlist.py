@@ -39,10 +39,26 @@ HEADERS = {
     "group": ("klasa", "oddzial", "grupa", "klasaoddzial", "class", "group"),
     "pesel": ("pesel", "peselucznia", "peseldziecka"),
     "birth_date": ("dataurodzenia", "urodzony", "urodzona", "birthdate", "dateofbirth"),
-    "left_on": ("dataodejscia", "odszedl", "odeszla", "odszedlodeszla", "odejscie", "dataodejsciazplacowki", "leftOn".lower(), "left"),
+    "left_on": (
+        "dataodejscia",
+        "odszedl",
+        "odeszla",
+        "odszedlodeszla",
+        "odejscie",
+        "dataodejsciazplacowki",
+        "leftOn".lower(),
+        "left",
+    ),
 }
 _GUARDIAN_PREFIXES = ("rodzic", "opiekun", "matka", "ojciec", "imieinazwiskorodzica", "parent", "guardian")
-_LABELS = {"first_name": "Imię", "last_name": "Nazwisko", "group": "Klasa", "pesel": "PESEL", "birth_date": "Data urodzenia", "left_on": "Data odejścia"}
+_LABELS = {
+    "first_name": "Imię",
+    "last_name": "Nazwisko",
+    "group": "Klasa",
+    "pesel": "PESEL",
+    "birth_date": "Data urodzenia",
+    "left_on": "Data odejścia",
+}
 
 
 @dataclass
@@ -108,8 +124,15 @@ def parse(content: bytes, name: str, today: date | None = None) -> list[Row]:
     seen: dict[tuple, int] = {}
     for line, cells in data:
         where = _("Plik {name}, wiersz {line}", name=name, line=line)
-        if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
-            problems.append(_("{where}: {found} pól, a nagłówek ma {expected} (sprawdź separator i cudzysłowy).", where=where, found=len(cells), expected=len(header)))
+        if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
+            problems.append(
+                _(
+                    "{where}: {found} pól, a nagłówek ma {expected} (sprawdź separator i cudzysłowy).",
+                    where=where,
+                    found=len(cells),
+                    expected=len(header),
+                )
+            )
             continue
         cell = lambda f, cells=cells: cells[columns[f]].strip() if f in columns and columns[f] < len(cells) else ""  # noqa: E731
         child: dict[str, Any] = {
@@ -124,7 +147,9 @@ def parse(content: bytes, name: str, today: date | None = None) -> list[Row]:
         row_problems = []
         for f in ("first_name", "last_name", "group"):
             if not child[f]:
-                row_problems.append(_("{where}: brak wartości w kolumnie „{column}”.", where=where, column=_(_LABELS[f])))
+                row_problems.append(
+                    _("{where}: brak wartości w kolumnie „{column}”.", where=where, column=_(_LABELS[f]))
+                )
         if cell("pesel"):
             found = pesel.check(cell("pesel"), today)
             if found.problem:
@@ -135,10 +160,21 @@ def parse(content: bytes, name: str, today: date | None = None) -> list[Row]:
             born = calendar.parse_date(cell("birth_date"))
             if born is None:
                 row_problems.append(
-                    _("{where}, kolumna „Data urodzenia”: „{value}” nie jest poprawną datą (RRRR-MM-DD albo DD.MM.RRRR).", where=where, value=cell("birth_date"))
+                    _(
+                        "{where}, kolumna „Data urodzenia”: „{value}” nie jest poprawną datą (RRRR-MM-DD albo DD.MM.RRRR).",
+                        where=where,
+                        value=cell("birth_date"),
+                    )
                 )
             elif born > today:
-                row_problems.append(_("{where}, kolumna „Data urodzenia”: {value} jest z przyszłości (dziś jest {today}).", where=where, value=born.isoformat(), today=today.isoformat()))
+                row_problems.append(
+                    _(
+                        "{where}, kolumna „Data urodzenia”: {value} jest z przyszłości (dziś jest {today}).",
+                        where=where,
+                        value=born.isoformat(),
+                        today=today.isoformat(),
+                    )
+                )
             elif child["birth_date"] and child["birth_date"] != born.isoformat():
                 row_problems.append(_("{where}: data urodzenia nie zgadza się z numerem PESEL.", where=where))
             else:
@@ -146,13 +182,27 @@ def parse(content: bytes, name: str, today: date | None = None) -> list[Row]:
         if cell("left_on"):
             left = calendar.parse_date(cell("left_on"))
             if left is None:
-                row_problems.append(calendar.not_a_date(_("{where}, kolumna „Data odejścia”", where=where), cell("left_on")))
+                row_problems.append(
+                    calendar.not_a_date(_("{where}, kolumna „Data odejścia”", where=where), cell("left_on"))
+                )
             else:
                 child["left_on"] = left.isoformat()
         if not row_problems:
-            key = ("pesel", child["pesel"]) if child["pesel"] else ("name", child["first_name"].lower(), child["last_name"].lower(), child["group"], child["birth_date"])
+            key = (
+                ("pesel", child["pesel"])
+                if child["pesel"]
+                else (
+                    "name",
+                    child["first_name"].lower(),
+                    child["last_name"].lower(),
+                    child["group"],
+                    child["birth_date"],
+                )
+            )
             if key in seen:
-                row_problems.append(_("{where}: ten sam uczeń jest już w wierszu {other}.", where=where, other=seen[key]))
+                row_problems.append(
+                    _("{where}: ten sam uczeń jest już w wierszu {other}.", where=where, other=seen[key])
+                )
             seen[key] = line
         problems.extend(row_problems)
         rows.append(Row(line, child))
@@ -186,7 +236,9 @@ def import_file(store: Store, path: Path, *, parents: bool = False, dry_run: boo
     try:
         content = path.read_bytes()
     except OSError as exc:
-        raise InvalidInput([_("Nie można odczytać pliku {name}: {reason}", name=path.name, reason=exc.strerror or type(exc).__name__)]) from None
+        raise InvalidInput(
+            [_("Nie można odczytać pliku {name}: {reason}", name=path.name, reason=exc.strerror or type(exc).__name__)]
+        ) from None
     parsed = parse(content, path.name)
     if parents:
         rows = [imports.Row(row.line, parent) for row in parsed for parent in as_parents(row.child)]
@@ -197,7 +249,12 @@ def import_file(store: Store, path: Path, *, parents: bool = False, dry_run: boo
 
 def as_child(child: dict[str, Any]) -> dict[str, Any]:
     """A class-list row as the register's fields of the child."""
-    return {"kind": "child", **{k: child.get(k) for k in ("first_name", "last_name", "pesel", "birth_date", "group", "guardians", "left_on")}}
+    return {
+        "kind": "child",
+        **{
+            k: child.get(k) for k in ("first_name", "last_name", "pesel", "birth_date", "group", "guardians", "left_on")
+        },
+    }
 
 
 def as_parents(child: dict[str, Any]) -> list[dict[str, Any]]:
@@ -206,5 +263,13 @@ def as_parents(child: dict[str, Any]) -> list[dict[str, Any]]:
     for guardian in child.get("guardians") or []:
         first, last = register.split_name(guardian.get("name") or "")
         if last:
-            found.append({"kind": "parent", "first_name": first, "last_name": last, "group": child["group"], "child": f"{child['first_name']} {child['last_name']}"})
+            found.append(
+                {
+                    "kind": "parent",
+                    "first_name": first,
+                    "last_name": last,
+                    "group": child["group"],
+                    "child": f"{child['first_name']} {child['last_name']}",
+                }
+            )
     return found

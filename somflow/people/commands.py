@@ -43,9 +43,15 @@ def _line(person: dict) -> str:
 @click.pass_obj
 @user_errors
 def list_people(app, kind: str | None, group: str | None, everyone: bool) -> None:
-    people = register.listing(app.workspace.store, _kind(kind), [group] if group else None, include_left=everyone, on=calendar.today())
+    people = register.listing(
+        app.workspace.store, _kind(kind), [group] if group else None, include_left=everyone, on=calendar.today()
+    )
     if not people:
-        click.echo(_("Brak osób w rejestrze. Zaimportuj listę klasy (somflow people import PLIK.csv) albo listę kadr (somflow vetting import PLIK.csv)."))
+        click.echo(
+            _(
+                "Brak osób w rejestrze. Zaimportuj listę klasy (somflow people import PLIK.csv) albo listę kadr (somflow vetting import PLIK.csv)."
+            )
+        )
     for person in people:
         click.echo(_line(person))
 
@@ -71,12 +77,19 @@ def show(app, ref: str) -> None:
             click.echo(f"  {label}: {value}")
     for guardian in person.get("guardians") or []:
         contact = ", ".join(guardian.get(k) for k in ("email", "phone") if guardian.get(k))
-        click.echo("  " + _("Rodzic/opiekun: {name}", name=guardian.get("name") or "—") + (f" ({contact})" if contact else ""))
+        click.echo(
+            "  " + _("Rodzic/opiekun: {name}", name=guardian.get("name") or "—") + (f" ({contact})" if contact else "")
+        )
 
 
-@click.command("import", help="Zaimportuj albo zaktualizuj dzieci (albo --rodzice: ich rodziców) z listy klasy; powtórny import zmienia tylko to, co się zmieniło. Listę kadr importuje: somflow vetting import.")
+@click.command(
+    "import",
+    help="Zaimportuj albo zaktualizuj dzieci (albo --rodzice: ich rodziców) z listy klasy; powtórny import zmienia tylko to, co się zmieniło. Listę kadr importuje: somflow vetting import.",
+)
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--rodzice", "--parents", "parents", is_flag=True, help="Zaimportuj rodziców wymienionych na liście klasy.")
+@click.option(
+    "--rodzice", "--parents", "parents", is_flag=True, help="Zaimportuj rodziców wymienionych na liście klasy."
+)
 @click.option("--dry-run", "--proba", "dry_run", is_flag=True, help="Pokaż, co by się zmieniło, niczego nie zapisując.")
 @click.pass_obj
 @user_errors
@@ -86,7 +99,10 @@ def import_people(app, csv_file: Path, parents: bool, dry_run: bool) -> None:
         click.echo(line)
 
 
-@click.command("leave", help="Zapisz, że osoba odeszła z placówki: jej terminy i przypomnienia ustają, zapisy zostają w historii; także: odejscie.")
+@click.command(
+    "leave",
+    help="Zapisz, że osoba odeszła z placówki: jej terminy i przypomnienia ustają, zapisy zostają w historii; także: odejscie.",
+)
 @click.argument("ref")
 @click.option("--date", "--data", "day", required=True, help="Dzień odejścia (RRRR-MM-DD albo DD.MM.RRRR).")
 @click.pass_obj
@@ -107,7 +123,9 @@ def _group(name: str, hidden: bool = False) -> click.Group:
     group = click.Group(name, help=PEOPLE_HELP, hidden=hidden)
     for command in (list_people, show, import_people, leave):
         group.add_command(command)
-    group.add_command(click.Command("odejscie", params=leave.params, callback=leave.callback, help=leave.help, hidden=True))
+    group.add_command(
+        click.Command("odejscie", params=leave.params, callback=leave.callback, help=leave.help, hidden=True)
+    )
     return group
 
 

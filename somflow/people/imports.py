@@ -94,7 +94,14 @@ class Report:
         for entry in self.added:
             out.append(_("  wiersz {line}: nowa osoba {who}", line=entry.line, who=_who(entry)))
         for entry in self.changed:
-            out.append(_("  wiersz {line}: {who} — zmiany: {fields}", line=entry.line, who=_who(entry), fields=", ".join(_(FIELD_LABELS.get(f, f)) for f in entry.fields)))
+            out.append(
+                _(
+                    "  wiersz {line}: {who} — zmiany: {fields}",
+                    line=entry.line,
+                    who=_who(entry),
+                    fields=", ".join(_(FIELD_LABELS.get(f, f)) for f in entry.fields),
+                )
+            )
         for line, candidates in self.unsure:
             out.append(
                 _(
@@ -124,7 +131,9 @@ def _who(entry: Entry) -> str:
 
 
 def _entry(person: dict[str, Any], line: int | None, fields: Iterable[str] = ()) -> Entry:
-    return Entry(line, register.number(person) if person.get("id") else "", match.initials(register.who(person)), list(fields))
+    return Entry(
+        line, register.number(person) if person.get("id") else "", match.initials(register.who(person)), list(fields)
+    )
 
 
 def _given(value: Any) -> bool:
@@ -264,7 +273,12 @@ def _apply(store: Store, plan, details_collection: str | None, defaults: dict[st
         for row, found, person_changes, detail_changes in plan:
             if found is None:
                 fields = {k: v for k, v in person_changes.items() if k not in ("kind", "first_name", "last_name")}
-                new = register.new_person(person_changes["kind"], person_changes.get("first_name", ""), person_changes.get("last_name", ""), **fields)
+                new = register.new_person(
+                    person_changes["kind"],
+                    person_changes.get("first_name", ""),
+                    person_changes.get("last_name", ""),
+                    **fields,
+                )
                 found = register.add(store, new, nr=nr, source="import")
                 nr += 1
                 row.person["id"], row.person["nr"] = found["id"], found["nr"]

@@ -193,7 +193,9 @@ def _near(a: str, b: str) -> bool:
         return False
     if len(a) == len(b):
         diffs = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
-        return len(diffs) == 1 or (len(diffs) == 2 and diffs[1] == diffs[0] + 1 and a[diffs[0]] == b[diffs[1]] and a[diffs[1]] == b[diffs[0]])
+        return len(diffs) == 1 or (
+            len(diffs) == 2 and diffs[1] == diffs[0] + 1 and a[diffs[0]] == b[diffs[1]] and a[diffs[1]] == b[diffs[0]]
+        )
     short, long = sorted((a, b), key=len)
     return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
@@ -256,7 +258,11 @@ def only(
         return None
     listing = "; ".join(f"{initials(key(p))} ({describe(p)})" if describe(p) else initials(key(p)) for p in candidates)
     if same:
-        message = _("Więcej niż jedna osoba pasuje do „{text}”: {listing}. Wskaż osobę numerem albo identyfikatorem.", text=_shown(wanted), listing=listing)
+        message = _(
+            "Więcej niż jedna osoba pasuje do „{text}”: {listing}. Wskaż osobę numerem albo identyfikatorem.",
+            text=_shown(wanted),
+            listing=listing,
+        )
     else:
         message = _(
             "„{text}” pasuje tylko częściowo (np. jedno z dwóch nazwisk, inicjał, literówka) do: {listing}. "

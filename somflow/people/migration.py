@@ -40,7 +40,17 @@ DOCUMENTS = "documents"
 
 #: Person fields of an old staff record (emptied there, kept in the register).
 STAFF_NAME_KEYS = ("imie", "nazwisko", "imie_nazwisko")
-STAFF_MOVED_KEYS = (*STAFF_NAME_KEYS, "pesel", "data_urodzenia", "rola", "nr", "planned_start", "start_date", "data_rozpoczecia", "start")
+STAFF_MOVED_KEYS = (
+    *STAFF_NAME_KEYS,
+    "pesel",
+    "data_urodzenia",
+    "rola",
+    "nr",
+    "planned_start",
+    "start_date",
+    "data_rozpoczecia",
+    "start",
+)
 START_KEYS = ("planned_start", "start_date", "data_rozpoczecia", "start")
 
 
@@ -100,8 +110,12 @@ def run(store: Store) -> None:
     for old in _old_children(store):
         fields = {k: old.get(k) for k in ("pesel", "birth_date", "guardians", "left_on")}
         person = register.new_person(
-            "child", old.get("first_name") or "", old.get("last_name") or "", group=register.normalise_group(old.get("group") or "") or None,
-            since=_day(old.get("created")), **fields,
+            "child",
+            old.get("first_name") or "",
+            old.get("last_name") or "",
+            group=register.normalise_group(old.get("group") or "") or None,
+            since=_day(old.get("created")),
+            **fields,
         )
         register.add(store, person, id=old["id"], nr=next_nr, source=old.get("source") or "migracja")
         next_nr += 1
@@ -112,10 +126,19 @@ def run(store: Store) -> None:
         first, last = register.split_name(str(old.get("imie_nazwisko") or old.get("name") or ""))
         group = register.normalise_group(old.get("klasa") or "") or None
         kind = "parent" if old.get("group") == "rodzice" else "child"
-        left_on = (_day(old["left"]) if isinstance(old.get("left"), str) else _day(old.get("updated"))) if old.get("left") else None
+        left_on = (
+            (_day(old["left"]) if isinstance(old.get("left"), str) else _day(old.get("updated")))
+            if old.get("left")
+            else None
+        )
         person = register.new_person(
-            kind, first, last, group=group, child=(old.get("dziecko") or None) if kind == "parent" else None,
-            since=_day(old.get("created")), left_on=left_on,
+            kind,
+            first,
+            last,
+            group=group,
+            child=(old.get("dziecko") or None) if kind == "parent" else None,
+            since=_day(old.get("created")),
+            left_on=left_on,
         )
         same = _same_child(store, person) if kind == "child" else None
         if same is not None:

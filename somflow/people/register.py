@@ -43,7 +43,20 @@ KINDS = ("child", "staff", "volunteer", "parent")
 #: Polish names of the kinds, as lists and the ``--rodzaj`` option show them.
 KIND_LABELS = {"child": "dziecko", "staff": "pracownik", "volunteer": "wolontariusz", "parent": "rodzic"}
 #: The person's own data, as a record holds it (everything else is metadata or the number).
-FIELDS = ("kind", "first_name", "last_name", "pesel", "birth_date", "group", "guardians", "child", "role", "start", "since", "left_on")
+FIELDS = (
+    "kind",
+    "first_name",
+    "last_name",
+    "pesel",
+    "birth_date",
+    "group",
+    "guardians",
+    "child",
+    "role",
+    "start",
+    "since",
+    "left_on",
+)
 ADULTS_AT_WORK = ("staff", "volunteer")
 
 
@@ -51,7 +64,13 @@ def new_person(kind: str, first_name: str, last_name: str, **fields: Any) -> dic
     """A person's fields, checked (kind, a name) and filled with None where not given."""
     problems = []
     if kind not in KINDS:
-        problems.append(_("Nieznany rodzaj osoby „{kind}” (dozwolone: {allowed}).", kind=kind, allowed=", ".join(KIND_LABELS.values())))
+        problems.append(
+            _(
+                "Nieznany rodzaj osoby „{kind}” (dozwolone: {allowed}).",
+                kind=kind,
+                allowed=", ".join(KIND_LABELS.values()),
+            )
+        )
     if not (first_name or "").strip() and not (last_name or "").strip():
         problems.append(_("Podaj imię i nazwisko."))
     unknown = set(fields) - set(FIELDS)
@@ -87,7 +106,9 @@ def add(
     in one transaction); returns the stored record."""
     since = person.get("since") or calendar.today().isoformat()
     with store.transaction():
-        return store.insert(COLLECTION, {**person, "since": since, "nr": nr or next_number(store), "source": source}, id=id)
+        return store.insert(
+            COLLECTION, {**person, "since": since, "nr": nr or next_number(store), "source": source}, id=id
+        )
 
 
 def get(store: Store, id: str) -> dict[str, Any] | None:
@@ -207,5 +228,12 @@ def find(store: Store, ref: str, *, kinds: Iterable[str] | None = None, include_
         text = (ref or "").strip()
         digits = pesel_numbers.compact(text)
         shown = "*" * 11 if digits.isdigit() and len(digits) == 11 else text  # a PESEL is never echoed
-        raise InvalidInput([_("Nie znaleziono jednoznacznie osoby „{ref}” w rejestrze (podaj numer z listy: somflow people list).", ref=shown)])
+        raise InvalidInput(
+            [
+                _(
+                    "Nie znaleziono jednoznacznie osoby „{ref}” w rejestrze (podaj numer z listy: somflow people list).",
+                    ref=shown,
+                )
+            ]
+        )
     return found

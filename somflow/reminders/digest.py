@@ -107,7 +107,9 @@ def build(digest: Digest, today: date, *, sender: str, institution: str) -> Emai
         body.append(f"<p>{esc(repeat_note)}</p>")
     body.append(f"<p><small>{esc(footer)}</small></p>")
     page = redact_pesel(
-        '<!DOCTYPE html>\n<html lang="pl"><head><meta charset="utf-8"></head><body>\n' + "\n".join(body) + "\n</body></html>\n"
+        '<!DOCTYPE html>\n<html lang="pl"><head><meta charset="utf-8"></head><body>\n'
+        + "\n".join(body)
+        + "\n</body></html>\n"
     )
 
     message = EmailMessage()

@@ -56,9 +56,7 @@ class Ledger:
 
     def __init__(self, store: Store, records: Iterable[dict[str, Any]]):
         self.store = store
-        self._records: dict[Entry, dict[str, Any]] = {
-            (r["deadline"], r["stage"], r["recipient"]): r for r in records
-        }
+        self._records: dict[Entry, dict[str, Any]] = {(r["deadline"], r["stage"], r["recipient"]): r for r in records}
 
     @classmethod
     def load(cls, store: Store) -> Ledger:
@@ -91,7 +89,9 @@ class Ledger:
                     self._records[mark.entry] = self.store.update(COLLECTION, record["id"], changes)
                 elif record["status"] != SENT:
                     attempts = record.get("attempts", 0) + 1
-                    self._records[mark.entry] = self.store.update(COLLECTION, record["id"], {"status": SENDING, "attempts": attempts})
+                    self._records[mark.entry] = self.store.update(
+                        COLLECTION, record["id"], {"status": SENDING, "attempts": attempts}
+                    )
 
     def mark_sent(self, marks: Iterable[Mark]) -> None:
         """Record that the server accepted these reminders; marking twice changes nothing."""
@@ -106,7 +106,13 @@ class Ledger:
                     self._records[mark.entry] = self.store.update(COLLECTION, record["id"], changes)
 
     def _insert(self, mark: Mark, status: str, sent_at: str | None) -> None:
-        fields = {"deadline": mark.key, "stage": mark.stage, "recipient": mark.recipient, "due": mark.due, "plugin": mark.plugin}
+        fields = {
+            "deadline": mark.key,
+            "stage": mark.stage,
+            "recipient": mark.recipient,
+            "due": mark.due,
+            "plugin": mark.plugin,
+        }
         record = self.store.insert(COLLECTION, fields | {"status": status, "attempts": 1, "sent_at": sent_at})
         self._records[mark.entry] = record
 

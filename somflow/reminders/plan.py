@@ -45,7 +45,8 @@ class Digest:
 
     def marks(self) -> list[Mark]:
         return [
-            Mark(i.deadline.key, i.stage, self.recipient, i.deadline.due.isoformat(), i.deadline.plugin) for i in self.items
+            Mark(i.deadline.key, i.stage, self.recipient, i.deadline.due.isoformat(), i.deadline.plugin)
+            for i in self.items
         ]
 
 

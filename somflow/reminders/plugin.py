@@ -54,7 +54,9 @@ def status_label(deadline: Deadline, today: date) -> str:
 )
 @today_option
 @click.pass_context
-def deadlines_command(ctx: click.Context, days: int | None, as_json: bool, ics_file: Path | None, today: str | None) -> None:
+def deadlines_command(
+    ctx: click.Context, days: int | None, as_json: bool, ics_file: Path | None, today: str | None
+) -> None:
     workspace: Workspace = ctx.obj.workspace
     day = _today(today)
     errors: list[str] = []
@@ -116,7 +118,9 @@ def remind(app, dry_run: bool, today: str | None) -> None:
         failure = SomflowError(
             "\n".join(errors)
             + "\n"
-            + _("Tego, czego nie wysłano, nie oznaczono jako wysłane; następne uruchomienie somflow remind spróbuje ponownie.")
+            + _(
+                "Tego, czego nie wysłano, nie oznaczono jako wysłane; następne uruchomienie somflow remind spróbuje ponownie."
+            )
         )
         failure.exit_code = SmtpError.exit_code if smtp_failures else 1
         raise failure
@@ -149,7 +153,12 @@ def _send(workspace: Workspace, todo: Plan, ledger: Ledger, day: date) -> list[s
     try:
         for digest in todo.digests:
             if not mailer.connected:
-                failures.append(_("Nie wysłano do {to}: połączenie z serwerem poczty zostało przerwane wcześniej.", to=digest.recipient))
+                failures.append(
+                    _(
+                        "Nie wysłano do {to}: połączenie z serwerem poczty zostało przerwane wcześniej.",
+                        to=digest.recipient,
+                    )
+                )
                 continue
             message = digest_mod.build(digest, day, sender=mailer.sender, institution=institution)
             marks = digest.marks()
@@ -184,7 +193,9 @@ def somflow_status(workspace: Workspace) -> list[tuple[str, str]]:
         return [(_("Terminy"), str(exc))]
     overdue = sum(d.overdue(today) for d in open_)
     soon = sum(0 <= d.days_left(today) <= 7 for d in open_)
-    line = _("otwarte: {count}, po terminie: {overdue}, w ciągu 7 dni: {soon}", count=len(open_), overdue=overdue, soon=soon)
+    line = _(
+        "otwarte: {count}, po terminie: {overdue}, w ciągu 7 dni: {soon}", count=len(open_), overdue=overdue, soon=soon
+    )
     if errors:
         line += " — " + _("wtyczki z błędem: {count} (somflow deadlines)", count=len(errors))
     lines = [(_("Terminy"), line)]
@@ -194,6 +205,8 @@ def somflow_status(workspace: Workspace) -> list[tuple[str, str]]:
         last = max((r["sent_at"] for r in sent if r.get("sent_at")), default="-")[:10]
         text = _("wysłane: {sent}, ostatnio: {last}", sent=len(sent), last=last)
         if len(sent) < len(records):
-            text += "; " + _("niepotwierdzone (ponowione w następnym uruchomieniu): {count}", count=len(records) - len(sent))
+            text += "; " + _(
+                "niepotwierdzone (ponowione w następnym uruchomieniu): {count}", count=len(records) - len(sent)
+            )
         lines.append((_("Przypomnienia"), text))
     return lines

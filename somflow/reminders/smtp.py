@@ -105,7 +105,7 @@ class Mailer:
                 raise SmtpError(
                     _(
                         "Brak hasła do poczty dla użytkownika {user}: ustaw zmienną środowiskową {env} "
-                        "albo zapisz hasło w systemowym magazynie haseł (keyring, usługa \"somflow\").",
+                        'albo zapisz hasło w systemowym magazynie haseł (keyring, usługa "somflow").',
                         user=conf["user"],
                         env=conf["password_env"],
                     )
@@ -122,21 +122,34 @@ class Mailer:
                 _login(self._smtp, conf["user"], secret)
         except smtplib.SMTPAuthenticationError:
             self.close()
-            raise SmtpError(_("Serwer poczty {where} odrzucił login lub hasło użytkownika {user}.", where=where, user=conf["user"])) from None
+            raise SmtpError(
+                _("Serwer poczty {where} odrzucił login lub hasło użytkownika {user}.", where=where, user=conf["user"])
+            ) from None
         except smtplib.SMTPNotSupportedError:
             self.close()
             raise SmtpError(
-                _("Serwer poczty {where} nie obsługuje STARTTLS albo logowania. Sprawdź klucze security i port w sekcji [smtp].", where=where)
+                _(
+                    "Serwer poczty {where} nie obsługuje STARTTLS albo logowania. Sprawdź klucze security i port w sekcji [smtp].",
+                    where=where,
+                )
             ) from None
         except ssl.SSLError as exc:
             self.close()
             raise SmtpError(
-                _("Nie udało się nawiązać szyfrowanego połączenia z serwerem poczty {where} ({reason}). Sprawdź klucze security i port w sekcji [smtp].", where=where, reason=exc.reason or exc)
+                _(
+                    "Nie udało się nawiązać szyfrowanego połączenia z serwerem poczty {where} ({reason}). Sprawdź klucze security i port w sekcji [smtp].",
+                    where=where,
+                    reason=exc.reason or exc,
+                )
             ) from None
         except (OSError, smtplib.SMTPException) as exc:
             self.close()
             raise SmtpError(
-                _("Nie można połączyć się z serwerem poczty {where}: {reason}. Sprawdź sieć i sekcję [smtp] w somflow.toml.", where=where, reason=_reason(exc))
+                _(
+                    "Nie można połączyć się z serwerem poczty {where}: {reason}. Sprawdź sieć i sekcję [smtp] w somflow.toml.",
+                    where=where,
+                    reason=_reason(exc),
+                )
             ) from None
 
     def send(self, message: EmailMessage) -> None:
@@ -145,13 +158,21 @@ class Mailer:
         try:
             refused = self._smtp.send_message(message)
         except smtplib.SMTPRecipientsRefused as exc:
-            raise SmtpError(_("Serwer poczty odrzucił adres odbiorcy {to}: {reason}.", to=message["To"], reason=_reason(exc))) from None
+            raise SmtpError(
+                _("Serwer poczty odrzucił adres odbiorcy {to}: {reason}.", to=message["To"], reason=_reason(exc))
+            ) from None
         except smtplib.SMTPResponseException as exc:
-            raise SmtpError(_("Serwer poczty odrzucił wiadomość do {to}: {reason}.", to=message["To"], reason=_reason(exc))) from None
+            raise SmtpError(
+                _("Serwer poczty odrzucił wiadomość do {to}: {reason}.", to=message["To"], reason=_reason(exc))
+            ) from None
         except (OSError, smtplib.SMTPException) as exc:
             self.close()
             raise SmtpError(
-                _("Połączenie z serwerem poczty zostało przerwane podczas wysyłania do {to}: {reason}.", to=message["To"], reason=_reason(exc)),
+                _(
+                    "Połączenie z serwerem poczty zostało przerwane podczas wysyłania do {to}: {reason}.",
+                    to=message["To"],
+                    reason=_reason(exc),
+                ),
                 definite=False,
             ) from None
         if refused:
@@ -180,8 +201,8 @@ def _refuse_clear_login(conf: dict[str, Any], where: str) -> None:
     if not conf["allow_plain_auth"]:
         raise SmtpError(
             _(
-                "Sekcja [smtp] w somflow.toml ma security = \"none\" i użytkownika {user}: hasło poszłoby do serwera {where} "
-                "otwartym tekstem, więc somflow się nie połączył. Ustaw security = \"starttls\" albo \"ssl\"; tylko dla serwera "
+                'Sekcja [smtp] w somflow.toml ma security = "none" i użytkownika {user}: hasło poszłoby do serwera {where} '
+                'otwartym tekstem, więc somflow się nie połączył. Ustaw security = "starttls" albo "ssl"; tylko dla serwera '
                 "na tym samym komputerze lub w zaufanej sieci dodaj allow_plain_auth = true.",
                 user=conf["user"],
                 where=where,
@@ -189,7 +210,7 @@ def _refuse_clear_login(conf: dict[str, Any], where: str) -> None:
         )
     log.warning(
         _(
-            "Logowanie do serwera poczty {where} bez szyfrowania (security = \"none\", allow_plain_auth = true): "
+            'Logowanie do serwera poczty {where} bez szyfrowania (security = "none", allow_plain_auth = true): '
             "hasło idzie przez sieć otwartym tekstem.",
             where=where,
         )

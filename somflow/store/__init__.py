@@ -40,19 +40,27 @@ def store_location(config: dict[str, Any]) -> str:
             dsn = os.environ.get(section["dsn_env"], "")
             if not dsn:
                 raise ConfigError(
-                    _("Zmienna środowiskowa {name} (klucz store.dsn_env w somflow.toml) jest pusta albo nie istnieje.", name=section["dsn_env"])
+                    _(
+                        "Zmienna środowiskowa {name} (klucz store.dsn_env w somflow.toml) jest pusta albo nie istnieje.",
+                        name=section["dsn_env"],
+                    )
                 )
             return dsn
         dsn = section.get("dsn", "")
         if not is_postgres_url(dsn):
             raise ConfigError(
-                _("W somflow.toml, sekcja [store]: podaj dsn = \"postgresql://użytkownik@serwer/baza\" albo dsn_env = \"NAZWA_ZMIENNEJ\".")
+                _(
+                    'W somflow.toml, sekcja [store]: podaj dsn = "postgresql://użytkownik@serwer/baza" albo dsn_env = "NAZWA_ZMIENNEJ".'
+                )
             )
         _refuse_password(dsn, "store.dsn")
         return dsn
     if backend != "tinydb":
         raise ConfigError(
-            _("W somflow.toml klucz store.backend ma niedozwoloną wartość {value}; dozwolone: tinydb, postgres.", value=backend)
+            _(
+                "W somflow.toml klucz store.backend ma niedozwoloną wartość {value}; dozwolone: tinydb, postgres.",
+                value=backend,
+            )
         )
     url = config["paths"]["store"]
     if is_postgres_url(url):

@@ -129,7 +129,13 @@ class Store(ABC):
             return copy.deepcopy(record)
 
     def update(
-        self, collection: str, id: str, changes: dict[str, Any], *, expected_rev: int | None = None, action: str = "update"
+        self,
+        collection: str,
+        id: str,
+        changes: dict[str, Any],
+        *,
+        expected_rev: int | None = None,
+        action: str = "update",
     ) -> dict[str, Any]:
         """Set the top-level fields in ``changes`` (``None`` values are kept as null).
 
@@ -201,7 +207,14 @@ class Store(ABC):
 
     def _audit(self, collection: str, id: str, action: str) -> None:
         self._local.pending.append(
-            {"ts": now_iso(), "user": self.user, "unit": self.unit, "action": action, "collection": collection, "id": id}
+            {
+                "ts": now_iso(),
+                "user": self.user,
+                "unit": self.unit,
+                "action": action,
+                "collection": collection,
+                "id": id,
+            }
         )
 
     @staticmethod

@@ -69,8 +69,18 @@ def parse(raw: bytes) -> dict[str, Any]:
     except UnicodeDecodeError as exc:
         raise NotAStore(_("bajt {position} nie jest tekstem UTF-8", position=exc.start + 1)) from None
     except json.JSONDecodeError as exc:
-        raise NotAStore(_("błąd JSON w wierszu {line}, kolumnie {column}: {error}", line=exc.lineno, column=exc.colno, error=exc.msg)) from None
-    except (ValueError, RecursionError) as exc:  # an int of thousands of digits, nesting thousands deep (edited by hand)
+        raise NotAStore(
+            _(
+                "błąd JSON w wierszu {line}, kolumnie {column}: {error}",
+                line=exc.lineno,
+                column=exc.colno,
+                error=exc.msg,
+            )
+        ) from None
+    except (
+        ValueError,
+        RecursionError,
+    ) as exc:  # an int of thousands of digits, nesting thousands deep (edited by hand)
         raise NotAStore(str(exc) or type(exc).__name__) from None
     if not isinstance(data, dict):
         raise NotAStore(_("to nie jest obiekt JSON ze zbiorami rekordów"))
@@ -183,7 +193,10 @@ class StoreFile:
             write_private(self.path, payload)
         except FileInUse:  # Windows: a backup program or an editor holds the file; the old content stays
             raise StoreBusy(
-                _("Magazyn danych {path} jest otwarty w innym programie; zmian nie zapisano. Zamknij ten program i spróbuj ponownie.", path=self.path)
+                _(
+                    "Magazyn danych {path} jest otwarty w innym programie; zmian nie zapisano. Zamknij ten program i spróbuj ponownie.",
+                    path=self.path,
+                )
             ) from None
         self._signature, self._signed_at = self._stat(), time.time()
 
@@ -191,7 +204,9 @@ class StoreFile:
         """Delete the temporary copies killed writers left; the caller holds the store lock. Returns how many."""
         removed = remove_temporaries(self.path.parent, prefix=f".{self.path.name}.")
         # Backups are written without the lock: only old temporaries are surely left over.
-        return removed + remove_temporaries(self.backup_dir, prefix=f".{self.path.stem}-", older_than=STALE_BACKUP_TEMP_SECONDS)
+        return removed + remove_temporaries(
+            self.backup_dir, prefix=f".{self.path.stem}-", older_than=STALE_BACKUP_TEMP_SECONDS
+        )
 
     # ----------------------------------------------------------------- backups
 

@@ -71,7 +71,19 @@ class TempCluster:
         if self._as_root:
             shutil.chown(self.folder, "postgres", "postgres")
         data = self.folder / "data"
-        self._run(find_bin("initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync")
+        self._run(
+            find_bin("initdb"),
+            "-D",
+            str(data),
+            "-U",
+            "postgres",
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--locale=C",
+            "--no-sync",
+        )
         options = [f"-p {self.port}", "-c max_connections=200", "-c shared_buffers=64MB"]
         if os.name == "posix":
             options += ["-c listen_addresses=''", f"-c unix_socket_directories='{self.folder}'"]
@@ -79,7 +91,19 @@ class TempCluster:
             options += ["-c listen_addresses=127.0.0.1"]
         if not self.durable:
             options += ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]
-        self._run(find_bin("pg_ctl"), "-D", str(data), "-l", str(self.folder / "server.log"), "-w", "-t", "60", "-o", " ".join(options), "start")
+        self._run(
+            find_bin("pg_ctl"),
+            "-D",
+            str(data),
+            "-l",
+            str(self.folder / "server.log"),
+            "-w",
+            "-t",
+            "60",
+            "-o",
+            " ".join(options),
+            "start",
+        )
         self._setup()
         return self
 

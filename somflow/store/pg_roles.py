@@ -55,38 +55,77 @@ def add_role(store: PostgresStore, unit: str | None, name: str | None = None) ->
 
     name = name or default_name(unit)
     if not _NAME.fullmatch(name):
-        raise InvalidInput([_("Nazwa konta „{name}”: dozwolone małe litery, cyfry i _, do 63 znaków, bez cyfry na początku.", name=name)])
+        raise InvalidInput(
+            [
+                _(
+                    "Nazwa konta „{name}”: dozwolone małe litery, cyfry i _, do 63 znaków, bez cyfry na początku.",
+                    name=name,
+                )
+            ]
+        )
     owner = store.role
     if not owner.owns_tables:
-        raise StoreError(_("Konta jednostek tworzy właściciel tabel somflow; konto {role} nim nie jest (zob. docs/postgres.md).", role=owner.name))
+        raise StoreError(
+            _(
+                "Konta jednostek tworzy właściciel tabel somflow; konto {role} nim nie jest (zob. docs/postgres.md).",
+                role=owner.name,
+            )
+        )
     if name == owner.name:
-        raise InvalidInput([_("Konto {name} jest właścicielem tabel — nie może być kontem jednostki ani gminy.", name=name)])
+        raise InvalidInput(
+            [_("Konto {name} jest właścicielem tabel — nie może być kontem jednostki ani gminy.", name=name)]
+        )
     kind = UNIT if unit else MUNICIPALITY
     conn = store._connection()
     with store._lock, conn.transaction():
         mapped = conn.execute("SELECT kind, unit FROM somflow_roles WHERE role = %s", (name,)).fetchone()
         if mapped and tuple(mapped) != (kind, unit):
-            raise InvalidInput([_("Konto {name} jest już przypisane do innej jednostki ({unit}).", name=name, unit=mapped[1] or _("gmina"))])
+            raise InvalidInput(
+                [
+                    _(
+                        "Konto {name} jest już przypisane do innej jednostki ({unit}).",
+                        name=name,
+                        unit=mapped[1] or _("gmina"),
+                    )
+                ]
+            )
         existing = conn.execute(
             "SELECT rolsuper OR rolbypassrls, pg_has_role(%s, (SELECT relowner FROM pg_class WHERE oid = 'somflow_records'::regclass), 'MEMBER') "
             "FROM pg_roles WHERE rolname = %s",
             (name, name),
         ).fetchone()
         if existing and any(existing):
-            raise InvalidInput([_("Konto {name} omija zabezpieczenia wierszy (superużytkownik, BYPASSRLS albo członek właściciela tabel) — wybierz inną nazwę.", name=name)])
+            raise InvalidInput(
+                [
+                    _(
+                        "Konto {name} omija zabezpieczenia wierszy (superużytkownik, BYPASSRLS albo członek właściciela tabel) — wybierz inną nazwę.",
+                        name=name,
+                    )
+                ]
+            )
         password = secrets.token_urlsafe(24)
         verifier = conn.pgconn.encrypt_password(password.encode(), name.encode(), b"scram-sha-256").decode()
         role = sql.Identifier(name)
         verb = "ALTER" if existing else "CREATE"
         conn.execute(sql.SQL(verb + " ROLE {} LOGIN PASSWORD {}").format(role, sql.Literal(verifier)))
-        conn.execute(sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(sql.Identifier(conn.execute("SELECT current_schema()").fetchone()[0]), role))
+        conn.execute(
+            sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(
+                sql.Identifier(conn.execute("SELECT current_schema()").fetchone()[0]), role
+            )
+        )
         for statement in (_READ, *(_WRITE if unit else ())):
             conn.execute(sql.SQL(statement).format(role=role))
         conn.execute(
-            "INSERT INTO somflow_roles (role, kind, unit) VALUES (%s, %s, %s) ON CONFLICT (role) DO NOTHING", (name, kind, unit)
+            "INSERT INTO somflow_roles (role, kind, unit) VALUES (%s, %s, %s) ON CONFLICT (role) DO NOTHING",
+            (name, kind, unit),
         )
         info = conn.info
-    return NewRole(name=name, unit=unit, dsn=with_user(store.dsn, name), pgpass_line=pgpass_line(info.host, info.port, info.dbname, name, password))
+    return NewRole(
+        name=name,
+        unit=unit,
+        dsn=with_user(store.dsn, name),
+        pgpass_line=pgpass_line(info.host, info.port, info.dbname, name, password),
+    )
 
 
 def with_user(dsn: str, user: str) -> str:

@@ -102,7 +102,9 @@ _ROLE_UNIT = (
     "CASE WHEN NOT EXISTS (SELECT 1 FROM somflow_roles r WHERE r.role = current_user::text) "
     "THEN current_setting('somflow.unit', true) END)"
 )
-_IS_MUNICIPALITY = "EXISTS (SELECT 1 FROM somflow_roles r WHERE r.role = current_user::text AND r.kind = 'municipality')"
+_IS_MUNICIPALITY = (
+    "EXISTS (SELECT 1 FROM somflow_roles r WHERE r.role = current_user::text AND r.kind = 'municipality')"
+)
 _IS_UNIT_ROLE = "EXISTS (SELECT 1 FROM somflow_roles r WHERE r.role = current_user::text AND r.kind = 'unit')"
 
 
@@ -144,7 +146,7 @@ def _psycopg():
         import psycopg
     except ImportError:  # pragma: no cover - depends on the installation
         raise StoreError(
-            _("Magazyn PostgreSQL wymaga pakietu psycopg. Zainstaluj go: pip install \"somflow[postgres]\"")
+            _('Magazyn PostgreSQL wymaga pakietu psycopg. Zainstaluj go: pip install "somflow[postgres]"')
         ) from None
     return psycopg
 
@@ -218,10 +220,23 @@ class PostgresStore(Store):
         role = self.role
         if unit != self.unit and role.kind != MUNICIPALITY and not role.owns_tables:
             if role.kind == UNIT:
-                refusal = _("Konto bazy danych {role} należy do jednostki {unit} i nie ma wglądu w dane jednostki {other}.", role=role.name, unit=self.unit, other=unit)
+                refusal = _(
+                    "Konto bazy danych {role} należy do jednostki {unit} i nie ma wglądu w dane jednostki {other}.",
+                    role=role.name,
+                    unit=self.unit,
+                    other=unit,
+                )
             else:
-                refusal = _("Konto bazy danych {role} nie jest kontem gminy i nie ma wglądu w dane jednostki {other}.", role=role.name, other=unit)
-            raise StoreError(refusal + " " + _("Zestawienia dla gminy wykonuje się z kontem gminy (somflow store add-role --municipality)."))
+                refusal = _(
+                    "Konto bazy danych {role} nie jest kontem gminy i nie ma wglądu w dane jednostki {other}.",
+                    role=role.name,
+                    other=unit,
+                )
+            raise StoreError(
+                refusal
+                + " "
+                + _("Zestawienia dla gminy wykonuje się z kontem gminy (somflow store add-role --municipality).")
+            )
         view = copy.copy(self)
         view.unit, view._local, view._owner, view._unit_registered = unit, threading.local(), False, False
         return view
@@ -254,7 +269,10 @@ class PostgresStore(Store):
                     reason=str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__,
                 )
             ) from None
-        conn.execute("SELECT set_config('somflow.unit', %s, false), set_config('lock_timeout', %s, false)", (self.unit, LOCK_TIMEOUT))
+        conn.execute(
+            "SELECT set_config('somflow.unit', %s, false), set_config('lock_timeout', %s, false)",
+            (self.unit, LOCK_TIMEOUT),
+        )
         self._conn = conn
         self._shared.unit = self.unit
         self._ensure_schema(conn)
@@ -282,7 +300,11 @@ class PostgresStore(Store):
         """Create or upgrade the layout (``again``: even when current), once across processes."""
         with conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
-            if again or conn.execute("SELECT to_regclass('somflow_meta') IS NULL").fetchone()[0] or self._layout(conn) < SCHEMA_VERSION:
+            if (
+                again
+                or conn.execute("SELECT to_regclass('somflow_meta') IS NULL").fetchone()[0]
+                or self._layout(conn) < SCHEMA_VERSION
+            ):
                 conn.execute(DDL)
 
     @staticmethod
@@ -308,7 +330,7 @@ class PostgresStore(Store):
             conn.close()
             raise StoreError(
                 _(
-                    "Konto bazy danych {role} należy do jednostki {mapped}, a w somflow.toml jest unit = \"{unit}\". "
+                    'Konto bazy danych {role} należy do jednostki {mapped}, a w somflow.toml jest unit = "{unit}". '
                     "Popraw somflow.toml albo adres bazy (każda jednostka łączy się własnym kontem).",
                     role=name,
                     mapped=unit,
@@ -322,7 +344,11 @@ class PostgresStore(Store):
         conn = self._connection()
         if not self.role.owns_tables:
             raise StoreError(
-                _("Zabezpieczenia bazy {where} może zmienić tylko właściciel tabel somflow (konto {role} nim nie jest).", where=self.where, role=self.role.name)
+                _(
+                    "Zabezpieczenia bazy {where} może zmienić tylko właściciel tabel somflow (konto {role} nim nie jest).",
+                    where=self.where,
+                    role=self.role.name,
+                )
             )
         with self._lock:
             self._apply_ddl(conn, again=True)
@@ -362,17 +388,27 @@ class PostgresStore(Store):
                 ) from None
             except self._psycopg.DataError as exc:
                 raise StoreError(
-                    _("Baza danych odrzuciła zapis: {reason}. Nic nie zapisano.", reason=str(exc).strip().splitlines()[0])
+                    _(
+                        "Baza danych odrzuciła zapis: {reason}. Nic nie zapisano.",
+                        reason=str(exc).strip().splitlines()[0],
+                    )
                 ) from None
 
     def _lost(self) -> StoreError:
         return StoreError(
-            _("Połączenie z bazą danych {where} zostało przerwane. Zmiany tej operacji nie zostały zapisane; powtórz ją.", where=self.where)
+            _(
+                "Połączenie z bazą danych {where} zostało przerwane. Zmiany tej operacji nie zostały zapisane; powtórz ją.",
+                where=self.where,
+            )
         )
 
     def _busy(self) -> StoreBusy:
         return StoreBusy(
-            _("Dane jednostki {unit} w bazie {where} są zajęte przez inny proces somflow. Spróbuj ponownie za chwilę.", unit=self.unit, where=self.where)
+            _(
+                "Dane jednostki {unit} w bazie {where} są zajęte przez inny proces somflow. Spróbuj ponownie za chwilę.",
+                unit=self.unit,
+                where=self.where,
+            )
         )
 
     # ----------------------------------------------------------------- reads
@@ -397,12 +433,17 @@ class PostgresStore(Store):
         return self._audit_rows("", ())
 
     def _audit_rows(self, where: str, params: tuple) -> list[dict[str, Any]]:
-        rows = self._execute(f'SELECT ts, "user", unit, action, collection, id FROM somflow_audit {where} ORDER BY seq', params)
+        rows = self._execute(
+            f'SELECT ts, "user", unit, action, collection, id FROM somflow_audit {where} ORDER BY seq', params
+        )
         keys = ("ts", "user", "unit", "action", "collection", "id")
         return [dict(zip(keys, r)) for r in rows.fetchall()]
 
     def _get(self, collection: str, id: str) -> dict[str, Any] | None:
-        row = self._execute("SELECT doc FROM somflow_records WHERE collection = %s AND id = %s AND unit = %s", (collection, id, self.unit)).fetchone()
+        row = self._execute(
+            "SELECT doc FROM somflow_records WHERE collection = %s AND id = %s AND unit = %s",
+            (collection, id, self.unit),
+        ).fetchone()
         return row[0] if row else None
 
     def _query(self, collection: str, where: dict[str, Any]) -> Iterable[dict[str, Any]]:
@@ -434,9 +475,12 @@ class PostgresStore(Store):
 
         self._refuse_read_only()
         ids = [d["id"] for d in docs]
-        present = {r[0] for r in self._execute(
-            "SELECT id FROM somflow_records WHERE collection = %s AND id = ANY(%s)", (self._check(collection), ids)
-        ).fetchall()}
+        present = {
+            r[0]
+            for r in self._execute(
+                "SELECT id FROM somflow_records WHERE collection = %s AND id = ANY(%s)", (self._check(collection), ids)
+            ).fetchall()
+        }
         new = [d for d in docs if d["id"] not in present]
         if new:
             with self._lock, self._connection().cursor() as cur:
@@ -457,9 +501,12 @@ class PostgresStore(Store):
     def _import_audit(self, entries: list[dict[str, Any]]) -> int:
         """Inside a transaction: append the audit entries of this unit not yet present; returns how many."""
         keys = ("ts", "user", "action", "collection", "id")
-        have = {tuple(r) for r in self._execute(
-            'SELECT ts, "user", action, collection, id FROM somflow_audit WHERE unit = %s', (self.unit,)
-        ).fetchall()}
+        have = {
+            tuple(r)
+            for r in self._execute(
+                'SELECT ts, "user", action, collection, id FROM somflow_audit WHERE unit = %s', (self.unit,)
+            ).fetchall()
+        }
         missing = [e for e in entries if tuple(e.get(k) for k in keys) not in have]
         if missing:
             with self._lock, self._connection().cursor() as cur:
@@ -475,7 +522,10 @@ class PostgresStore(Store):
     def _refuse_read_only(self) -> None:
         if self.role.kind == MUNICIPALITY:
             raise StoreError(
-                _("Konto bazy danych {role} (gminy) służy tylko do odczytu zestawień; nic nie zapisano.", role=self.role.name)
+                _(
+                    "Konto bazy danych {role} (gminy) służy tylko do odczytu zestawień; nic nie zapisano.",
+                    role=self.role.name,
+                )
             )
 
     def _write(self, collection: str, id: str, doc: dict[str, Any] | None) -> None:
@@ -483,7 +533,10 @@ class PostgresStore(Store):
 
         self._refuse_read_only()
         if doc is None:
-            self._execute("DELETE FROM somflow_records WHERE collection = %s AND id = %s AND unit = %s", (collection, id, self.unit))
+            self._execute(
+                "DELETE FROM somflow_records WHERE collection = %s AND id = %s AND unit = %s",
+                (collection, id, self.unit),
+            )
             return
         cur = self._execute(
             "INSERT INTO somflow_records (collection, id, unit, rev, doc) VALUES (%s, %s, %s, %s, %s) "
@@ -529,7 +582,9 @@ class PostgresStore(Store):
                         [(e["unit"], e["ts"], e["user"], e["action"], e["collection"], e["id"]) for e in audit],
                     )
                 if not self._unit_registered:
-                    conn.execute("INSERT INTO somflow_units (unit) VALUES (%s) ON CONFLICT (unit) DO NOTHING", (self.unit,))
+                    conn.execute(
+                        "INSERT INTO somflow_units (unit) VALUES (%s) ON CONFLICT (unit) DO NOTHING", (self.unit,)
+                    )
             conn.execute("COMMIT")
             self._unit_registered = self._unit_registered or bool(audit)
         except BaseException:

@@ -61,7 +61,9 @@ class TinyDBStore(Store):
         super().__init__(unit, user)
         self.path = Path(path)
         self.audit_path = self.path.with_name(self.path.stem + ".audit.jsonl")
-        self._lock = filelock.FileLock(str(self.path.with_name(self.path.name + ".lock")), timeout=LOCK_TIMEOUT_SECONDS, mode=0o600)
+        self._lock = filelock.FileLock(
+            str(self.path.with_name(self.path.name + ".lock")), timeout=LOCK_TIMEOUT_SECONDS, mode=0o600
+        )
         self._thread_lock = threading.RLock()
         self._file = StoreFile(self.path, self.path.parent / "backups")
         if not self.path.exists():
@@ -76,7 +78,11 @@ class TinyDBStore(Store):
     def _create(self) -> None:
         good = self._file.last_good_backup()
         if (good and good[1]) or (self.audit_path.exists() and self.audit_path.stat().st_size):
-            hint = _("Ostatnia dobra kopia: {backup}", backup=good[0]) if good and good[1] else _("Nie ma dobrej kopii zapasowej tego pliku")
+            hint = (
+                _("Ostatnia dobra kopia: {backup}", backup=good[0])
+                if good and good[1]
+                else _("Nie ma dobrej kopii zapasowej tego pliku")
+            )
             raise StoreCorrupt(
                 _(
                     "Nie ma pliku magazynu danych {path}, choć są ślady zapisanych danych (kopie zapasowe albo dziennik zmian). "
@@ -104,7 +110,9 @@ class TinyDBStore(Store):
         return sorted(name for name, docs in tables(self._file.read()).items() if docs)
 
     def units(self) -> list[str]:
-        return sorted({doc.get("unit") for docs in tables(self._file.read()).values() for doc in docs.values()} - {None})
+        return sorted(
+            {doc.get("unit") for docs in tables(self._file.read()).values() for doc in docs.values()} - {None}
+        )
 
     def for_unit(self, unit: str) -> TinyDBStore:
         view = copy.copy(self)  # same file, lock and in-memory copy
@@ -135,7 +143,10 @@ class TinyDBStore(Store):
         except filelock.Timeout:
             self._thread_lock.release()
             raise StoreBusy(
-                _("Magazyn danych {path} jest zajęty przez inny proces somflow. Spróbuj ponownie za chwilę.", path=self.path)
+                _(
+                    "Magazyn danych {path} jest zajęty przez inny proces somflow. Spróbuj ponownie za chwilę.",
+                    path=self.path,
+                )
             ) from None
         try:
             data = self._file.read()  # latest committed state
@@ -182,7 +193,10 @@ class TinyDBStore(Store):
 
     def _read_audit(self) -> list[dict[str, Any]]:
         # "commit" only ties a transaction's lines together for the repair; entries look alike on every backend.
-        return [{k: v for k, v in e.items() if k != "commit"} for e in read_audit(self.audit_path, self._file.read().get(AUDIT_TAIL))]
+        return [
+            {k: v for k, v in e.items() if k != "commit"}
+            for e in read_audit(self.audit_path, self._file.read().get(AUDIT_TAIL))
+        ]
 
 
 def _audit_lines(audit_path: Path) -> list[dict[str, Any]]:

@@ -25,21 +25,51 @@ POLICJA = {"name": "Miejska Komenda Policji w Gdyni", "address": "ul. Portowa 15
 
 #: District social assistance centres and the districts each serves (chapter II, "Obsługuje dzielnice: ...").
 DOPS = [
-    ({"name": "Dzielnicowy Ośrodek Pomocy Społecznej nr 1", "address": "ul. Warszawska 67 a, Gdynia", "phone": "58 627 20 00"},
-     ("Wzgórze Św. Maksymiliana", "Redłowo", "Mały Kack", "Orłowo")),
-    ({"name": "Zespół Pracy Socjalnej", "address": "ul. Sojowa 18c/3, Gdynia", "phone": "58 781 24 11"},
-     ("Dąbrowa", "Karwiny", "Wielki Kack", "Wiczlino")),
-    ({"name": "Dzielnicowy Ośrodek Pomocy Społecznej nr 2", "address": "ul. Śmidowicza 49, Gdynia", "phone": "58 625 17 49"},
-     ("Oksywie", "Babie Doły", "Pogórze", "Obłuże")),
-    ({"name": "Dzielnicowy Ośrodek Pomocy Społecznej nr 3", "address": "ul. Chylońska 237, Gdynia", "phone": "58 663 20 20"},
-     ("Cisowa", "Chylonia", "Pustki Cisowskie", "Demptowo", "Leszczynki", "Grabówek")),
-    ({"name": "Dzielnicowy Ośrodek Pomocy Społecznej nr 4", "address": "ul. Abrahama 59, Gdynia", "phone": "58 620 24 00"},
-     ("Śródmieście", "Kamienna Góra", "Działki Leśne")),
+    (
+        {
+            "name": "Dzielnicowy Ośrodek Pomocy Społecznej nr 1",
+            "address": "ul. Warszawska 67 a, Gdynia",
+            "phone": "58 627 20 00",
+        },
+        ("Wzgórze Św. Maksymiliana", "Redłowo", "Mały Kack", "Orłowo"),
+    ),
+    (
+        {"name": "Zespół Pracy Socjalnej", "address": "ul. Sojowa 18c/3, Gdynia", "phone": "58 781 24 11"},
+        ("Dąbrowa", "Karwiny", "Wielki Kack", "Wiczlino"),
+    ),
+    (
+        {
+            "name": "Dzielnicowy Ośrodek Pomocy Społecznej nr 2",
+            "address": "ul. Śmidowicza 49, Gdynia",
+            "phone": "58 625 17 49",
+        },
+        ("Oksywie", "Babie Doły", "Pogórze", "Obłuże"),
+    ),
+    (
+        {
+            "name": "Dzielnicowy Ośrodek Pomocy Społecznej nr 3",
+            "address": "ul. Chylońska 237, Gdynia",
+            "phone": "58 663 20 20",
+        },
+        ("Cisowa", "Chylonia", "Pustki Cisowskie", "Demptowo", "Leszczynki", "Grabówek"),
+    ),
+    (
+        {
+            "name": "Dzielnicowy Ośrodek Pomocy Społecznej nr 4",
+            "address": "ul. Abrahama 59, Gdynia",
+            "phone": "58 620 24 00",
+        },
+        ("Śródmieście", "Kamienna Góra", "Działki Leśne"),
+    ),
 ]
 
 #: The city centre, "the first contact is in most cases the district centre" (chapter II): for units
 #: whose district is not set or not listed in the chapter (e.g. Witomino).
-MOPS = {"name": "Miejski Ośrodek Pomocy Społecznej w Gdyni", "address": "ul. Grabowo 2, Gdynia", "phone": "58 782 01 20, 58 625 93 37"}
+MOPS = {
+    "name": "Miejski Ośrodek Pomocy Społecznej w Gdyni",
+    "address": "ul. Grabowo 2, Gdynia",
+    "phone": "58 782 01 20, 58 625 93 37",
+}
 
 #: Chapter XI: the report goes to the head of the unit by 31 March every two years, first on 2026-03-31.
 FIRST_REPORT = date(2026, 3, 31)

@@ -33,8 +33,12 @@ def test_nk_a_goes_to_the_zespol_interdyscyplinarny_at_morska_106(somflow_worksp
 
 @pytest.mark.parametrize(
     ("district", "centre"),
-    [("Chylonia", "Dzielnicowy Ośrodek Pomocy Społecznej nr 3"), ("obluze", "Dzielnicowy Ośrodek Pomocy Społecznej nr 2"),
-     ("Karwiny", "Zespół Pracy Socjalnej"), ("Witomino", "Miejski Ośrodek Pomocy Społecznej w Gdyni")],
+    [
+        ("Chylonia", "Dzielnicowy Ośrodek Pomocy Społecznej nr 3"),
+        ("obluze", "Dzielnicowy Ośrodek Pomocy Społecznej nr 2"),
+        ("Karwiny", "Zespół Pracy Socjalnej"),
+        ("Witomino", "Miejski Ośrodek Pomocy Społecznej w Gdyni"),
+    ],
 )
 def test_ops_notice_goes_to_the_district_centre(somflow_workspace, somflow_cli, district, centre):
     with (somflow_workspace / "somflow.toml").open("a", encoding="utf-8") as f:
@@ -44,7 +48,9 @@ def test_ops_notice_goes_to_the_district_centre(somflow_workspace, somflow_cli, 
 
 def test_a_unit_outside_gdynia_keeps_its_own_file(somflow_workspace, somflow_cli):
     set_config(somflow_workspace, "81-001 Gdynia", "81-701 Sopot")
-    set_config(somflow_workspace, 'name = "Zespół Interdyscyplinarny w Gdyni"', 'name = "Zespół Interdyscyplinarny w Sopocie"')
+    set_config(
+        somflow_workspace, 'name = "Zespół Interdyscyplinarny w Gdyni"', 'name = "Zespół Interdyscyplinarny w Sopocie"'
+    )
     listing = json.loads(somflow_cli("contacts", "--json").stdout)
     assert listing["addressees"]["zespol_interdyscyplinarny"]["name"] == "Zespół Interdyscyplinarny w Sopocie"
     assert listing["contacts"] == []
@@ -58,7 +64,11 @@ def test_gdynia_section_can_switch_the_plugin_off(somflow_workspace, somflow_cli
 
 @pytest.mark.parametrize(
     ("today", "due"),
-    [(date(2025, 11, 23), date(2026, 3, 31)), (date(2026, 3, 31), date(2026, 3, 31)), (date(2026, 4, 1), date(2028, 3, 31))],
+    [
+        (date(2025, 11, 23), date(2026, 3, 31)),
+        (date(2026, 3, 31), date(2026, 3, 31)),
+        (date(2026, 4, 1), date(2028, 3, 31)),
+    ],
 )
 def test_report_is_due_every_two_years_from_2026(today, due):
     assert directory.next_report_due(today) == due
@@ -70,5 +80,10 @@ def test_report_deadline(somflow_workspace):
     from somflow.workspace import Workspace
 
     workspace = Workspace(somflow_workspace, PluginHost(somflow_workspace))
-    found = [d for result in workspace.hook.somflow_deadlines(workspace=workspace, today=date(2026, 1, 10)) for d in result or [] if d.key.startswith("gdynia:")]
+    found = [
+        d
+        for result in workspace.hook.somflow_deadlines(workspace=workspace, today=date(2026, 1, 10))
+        for d in result or []
+        if d.key.startswith("gdynia:")
+    ]
     assert [(d.key, d.due) for d in found] == [("gdynia:raport-som:2026", date(2026, 3, 31))]
