@@ -217,8 +217,11 @@ def spec_from_dict(raw: Any, path: Path | None = None, lines: dict[str, int] | N
     file, lines = str(path) if path else "<spec>", lines or {}
 
     def line_of(key: str) -> int | str:
-        while key not in lines and re.search(r"[.\[]", key):  # a missing key: the line of what should hold it
-            key = re.sub(r"(\.[^.\[]*|\[\d+\])$", "", key)
+        while key not in lines:  # a missing key: the line of what should hold it
+            shorter = re.sub(r"(\.[^.\[]*|\[\d+\])$", "", key)
+            if shorter == key:  # nothing left to strip (a key named "a[b" in the file itself)
+                break
+            key = shorter
         return lines.get(key, "?")
 
     if not isinstance(raw, dict):
