@@ -238,7 +238,7 @@ def assert_bombs_set_aside(root: Path) -> None:
 @pytest.mark.slow
 def test_watcher_sets_bombs_aside_stays_small_and_files_the_good_scan_after_them(somflow_workspace):
     root = somflow_workspace
-    out = watch_between_good_scans(root, lambda: drop_bombs(root / "inbox") or list(BOMBS), timeout=90)
+    out = watch_between_good_scans(root, lambda: drop_bombs(root / "inbox") or list(BOMBS), timeout=300)
     assert_bombs_set_aside(root)
     assert out.count("Odrzucono file#") == len(BOMBS), out
 
