@@ -47,6 +47,7 @@ CORE_MODULES = (
     "somflow.contacts",
     "somflow.scaffold",
     "somflow.municipality",
+    "somflow.casework.plugin",
 )
 
 

@@ -19,6 +19,7 @@ from somflow.forms import acroform, layout
 from somflow.forms.documents import render_document
 
 NK_FORMS = Path(__file__).resolve().parents[1] / "plugins" / "niebieska_karta" / "forms"
+CASE_FORMS = Path(__file__).resolve().parents[1] / "somflow" / "casework" / "forms"
 STANDARDS_FORMS = Path(__file__).resolve().parents[1] / "plugins" / "standards" / "forms"
 
 
@@ -189,7 +190,7 @@ def test_nk_a_without_data_knows_the_childs_school_and_parents(somflow_cli, somf
 
 
 def test_intervention_card_prints_the_seed_wording_once(tmp_path: Path):
-    text = text_of(acroform.build_template(forms.load_spec(NK_FORMS / "karta-interwencji.yaml"), "pl"), tmp_path)
+    text = text_of(acroform.build_template(forms.load_spec(CASE_FORMS / "karta-interwencji.yaml"), "pl"), tmp_path)
     assert text.count("Karta interwencji") == 1  # the title, not again as a section heading
     assert text.count("Forma podjętej interwencji") == 1 and "inny rodzaj interwencji – jaki" not in text
     assert "inny rodzaj interwencji. Jaki?" in text

@@ -34,5 +34,5 @@ def test_catalogue_covers_every_message():
 def test_english_messages(somflow_cli, monkeypatch):
     monkeypatch.setenv("SOMFLOW_TODAY", "2026-11-23")
     assert "No open Blue Card cases." in somflow_cli("--lang", "en", "nk", "list").output
-    with pytest.raises(SomflowError, match="There is no Blue Card case ABCDEF"):
+    with pytest.raises(SomflowError, match="There is no NK case ABCDEF"):
         somflow_cli("--lang", "en", "nk", "show", "ABCDEF")

@@ -20,7 +20,6 @@ store transaction, so a refused or failed step leaves nothing behind.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -28,8 +27,9 @@ from somflow_niebieska_karta import rules
 
 from somflow import refs
 from somflow.calendar import today
-from somflow.corrections import counting
-from somflow.errors import InvalidInput, SomflowError
+from somflow.casework import steps, support_plan
+from somflow.casework.steps import Step, done_steps
+from somflow.errors import InvalidInput
 from somflow.i18n import _
 from somflow.people import match
 from somflow.workspace import Workspace
@@ -38,16 +38,6 @@ CASES = "nk_cases"
 #: The kind of the cases' short references: NK-2026/3 (somflow.refs).
 REF_KIND = "NK"
 OPEN, CLOSED = "otwarta", "zamknięta"
-
-
-@dataclass(frozen=True)
-class Step:
-    """A kind of step: its Polish title, the steps that must come first, and the form it prints (if any)."""
-
-    title: str
-    requires: tuple[str, ...] = ()
-    once: bool = True
-    form: str | None = None
 
 
 #: The workflow, in the order the history is usually written. Titles are translated when shown.
@@ -86,39 +76,12 @@ DELIVERY_WAYS = ("osobiscie", "poczta", "email", "epuap")
 
 def find_case(workspace: Workspace, ref: str) -> dict[str, Any]:
     """The case ``ref`` names: its number (NK-2026/3), its id, or a unique start or end of the id (at least 4 characters)."""
-    store = workspace.store
-    case = store.get(CASES, ref)
-    if case is not None:
-        return case
-    cases = refs.ensure(store, CASES, REF_KIND)
-    ref_up = ref.strip().upper()
-    found = refs.by_id(cases, ref) or [c for c in cases if len(ref_up) >= refs.MIN_PREFIX and c["id"].endswith(ref_up)]
-    if len(found) == 1:
-        return found[0]
-    if not found:
-        raise SomflowError(_("Nie ma sprawy NK o numerze {ref}. Listę spraw pokazuje: somflow nk list --all", ref=ref))
-    raise SomflowError(
-        _("Numer {ref} pasuje do kilku spraw NK ({count}); podaj dłuższy fragment.", ref=ref, count=len(found))
-    )
-
-
-def counted_steps(case: dict[str, Any]) -> list[dict[str, Any]]:
-    """The history's steps that count: every step but the withdrawn ones (somflow.corrections)."""
-    return counting(case.get("steps", []))
+    return steps.find_case(workspace, CASES, REF_KIND, ref, "somflow nk list --all")
 
 
 def case_label(case: dict[str, Any]) -> str:
     """How lists and reminders name a case: its number (NK-2026/3), or "NK <id>" before it has one."""
     return case.get(refs.FIELD) or f"NK {case['id']}"
-
-
-def done_steps(case: dict[str, Any], kind: str) -> list[dict[str, Any]]:
-    return [s for s in counted_steps(case) if s["step"] == kind]
-
-
-def first_date(case: dict[str, Any], kind: str) -> date | None:
-    steps = done_steps(case, kind)
-    return date.fromisoformat(steps[0]["date"]) if steps else None
 
 
 def next_step(case: dict[str, Any]) -> str | None:
@@ -134,7 +97,7 @@ def next_step(case: dict[str, Any]) -> str | None:
 
 
 def step_title(kind: str) -> str:
-    return _(STEPS[kind].title) if kind in STEPS else kind
+    return steps.step_title(STEPS, kind)
 
 
 # ------------------------------------------------------------------ writing
@@ -233,29 +196,7 @@ def check_step(
 
 def order_problems(case: dict[str, Any], kind: str, day: date) -> list[str]:
     """Why a step ``kind`` on ``day`` cannot come where it would in the case's (counted) history."""
-    title = step_title(kind)
-    messages = []
-    for required in STEPS[kind].requires:
-        before = first_date(case, required)
-        if before is None:
-            messages.append(
-                _(
-                    "Nie można zapisać kroku „{title}” przed krokiem „{required}”.",
-                    title=title,
-                    required=step_title(required),
-                )
-            )
-        elif day < before:
-            messages.append(
-                _(
-                    "Krok „{title}” ma datę {day}, wcześniejszą niż krok „{required}” ({before}).",
-                    title=title,
-                    day=day.isoformat(),
-                    required=step_title(required),
-                    before=before.isoformat(),
-                )
-            )
-    return messages
+    return steps.order_problems(STEPS, case, kind, day)
 
 
 def _check_start(workspace: Workspace, case: dict[str, Any], day: date, details: dict[str, Any]) -> list[str]:
@@ -385,42 +326,6 @@ def _check_action(
     return []
 
 
-def _check_plan(workspace: Workspace, case: dict[str, Any], day: date, details: dict[str, Any]) -> list[str]:
-    plan = details.get("plan") or {}
-    review, problems = rules.parse_date(
-        plan.get("najblizszy_przeglad"), _("Plan wsparcia, pole „Termin najbliższego przeglądu”")
-    )
-    if problems:
-        return problems
-    if review is not None and review <= day:
-        return [
-            _(
-                "Plan wsparcia: termin najbliższego przeglądu ({review}) musi być po dacie planu ({day}).",
-                review=review.isoformat(),
-                day=day.isoformat(),
-            )
-        ]
-    return []
-
-
-def _check_review(workspace: Workspace, case: dict[str, Any], day: date, details: dict[str, Any]) -> list[str]:
-    nxt = details.get("next_review")
-    if nxt is None:
-        return []
-    review, problems = rules.parse_date(nxt, _("Przegląd planu, opcja --nastepny-przeglad"))
-    if problems:
-        return problems
-    if review <= day:
-        return [
-            _(
-                "Przegląd planu: następny przegląd ({review}) musi być po dacie tego przeglądu ({day}).",
-                review=review.isoformat(),
-                day=day.isoformat(),
-            )
-        ]
-    return []
-
-
 _CHECKS: dict[str, Callable[..., list[str]]] = {
     "wszczecie": _check_start,
     "nk-b": check_nkb,
@@ -428,8 +333,8 @@ _CHECKS: dict[str, Callable[..., list[str]]] = {
     "zawiadomienie": lambda w, c, d, det: _check_action(w, c, d, det, "zawiadomienie"),
     "wniosek-sad": lambda w, c, d, det: _check_action(w, c, d, det, "wniosek-sad"),
     "ops": lambda w, c, d, det: _check_action(w, c, d, det, "ops"),
-    "plan": _check_plan,
-    "przeglad": _check_review,
+    "plan": lambda w, c, d, det: support_plan.check_plan(det.get("plan") or {}, d),
+    "przeglad": lambda w, c, d, det: support_plan.check_review(c, d, det),
 }
 
 

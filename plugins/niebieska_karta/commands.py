@@ -9,11 +9,12 @@ from typing import Any
 import click
 from somflow_niebieska_karta import cases as nk_cases
 from somflow_niebieska_karta.due import next_due
-from somflow_niebieska_karta.entries import step_ref
 from somflow_niebieska_karta.hooks import NK_HELP
 
 from somflow import refs, vocabulary
 from somflow.calendar import option_date
+from somflow.casework import support_plan
+from somflow.casework.history import step_ref
 from somflow.corrections import history_notes, is_withdrawn
 from somflow.errors import InvalidInput
 from somflow.forms import datafile
@@ -314,6 +315,7 @@ def _detail_lines(entry: dict[str, Any]) -> list[str]:
 @click.option(
     "--nastepny-przeglad", "next_review", help="przeglad: data następnego przeglądu planu (brak: koniec przeglądów)."
 )
+@click.option("--wykonane", "done", help="przeglad: numery wykonanych zadań planu wsparcia, np. 1,3.")
 @click.option("--uwagi", "notes", help="Uwagi do kroku.")
 @click.option("--dokument", "documents", multiple=True, help="Identyfikator dokumentu do dołączenia (można powtarzać).")
 @click.pass_obj
@@ -330,6 +332,8 @@ def step(app, case_ref: str, kind: str, dnia: str | None, osoba: str, data_file:
         details.pop("miejscowosc", None)
     elif kind == "plan":
         details["plan"] = data
+    if details.get("done"):
+        details["done"] = support_plan.numbers(details["done"])
     case = nk_cases.record_step(
         workspace, case_ref, kind, day=option_date(dnia, "--dnia"), person=osoba, details=details, documents=documents
     )

@@ -1,4 +1,4 @@
-"""What a case owes and by when: NK-A to the Zespół Interdyscyplinarny, support-plan reviews.
+"""What a case owes and by when: NK-A to the Zespół Interdyscyplinarny, the support plan's reviews and tasks.
 
 NK-A is delivered "niezwłocznie, nie później niż w terminie 5 dni roboczych od
 dnia wszczęcia procedury" (seed 002 pt 8): counting starts the day after the
@@ -11,8 +11,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from somflow_niebieska_karta.cases import CASES, OPEN, case_label, done_steps, first_date
+from somflow_niebieska_karta.cases import CASES, OPEN, case_label
 
+from somflow.casework import support_plan
+from somflow.casework.steps import done_steps, first_date
 from somflow.i18n import _
 from somflow.workspace import Workspace
 
@@ -56,18 +58,7 @@ def deadlines(workspace: Workspace, today: date) -> list:
                     stages=(2, 1, 0, -1),
                 )
             )
-        if case.get("next_review"):
-            review = date.fromisoformat(case["next_review"])
-            found.append(
-                Deadline(
-                    key=f"nk:{case['id']}:przeglad:{review.isoformat()}",
-                    title=_("Przegląd planu wsparcia (sprawa {case})", case=case_label(case)),
-                    due=review,
-                    record=record,
-                    notify=("coordinator",),
-                    stages=(7, 1, 0, -1),
-                )
-            )
+        found += support_plan.deadlines(case, key=f"nk:{case['id']}", label=case_label(case), collection=CASES)
     return found
 
 

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from somflow_niebieska_karta.cases import counted_steps
-
+from somflow.casework import support_plan
+from somflow.casework.steps import counted_steps
 from somflow.workspace import Workspace
 
 Builder = Callable[[Workspace, dict[str, Any], date, dict[str, Any]], dict[str, Any]]
@@ -201,10 +201,7 @@ HARM_LABELS = {
 
 
 def plan(workspace: Workspace, case: dict[str, Any], day: date, details: dict[str, Any]) -> dict[str, Any]:
-    data = dict(details.get("plan") or case.get("plan") or {})
-    data.setdefault("dziecko_imie_nazwisko", first_victim(case).get("imie_nazwisko"))
-    data.setdefault("data_planu", day.isoformat())
-    return _clean(data)
+    return support_plan.form_data(details.get("plan") or case.get("plan"), first_victim(case).get("imie_nazwisko"), day)
 
 
 BUILDERS: dict[str, Builder] = {

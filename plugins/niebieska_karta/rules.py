@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from somflow import calendar
+from somflow.casework.steps import not_future
 from somflow.i18n import _, ngettext
 from somflow.people import match
 
@@ -23,19 +24,6 @@ def parse_date(value: Any, where: str) -> tuple[date | None, list[str]]:
     """The day ``value`` names (:func:`somflow.calendar.parse_date`); a message naming ``where`` when it names none."""
     day = calendar.parse_date(value)
     return (day, []) if day is not None else (None, [calendar.not_a_date(where, value)])
-
-
-def not_future(day: date | None, today: date, where: str) -> list[str]:
-    if day is not None and day > today:
-        return [
-            _(
-                "{where}: data {day} jest z przyszłości (dziś jest {today}).",
-                where=where,
-                day=day.isoformat(),
-                today=today.isoformat(),
-            )
-        ]
-    return []
 
 
 def fold(text: Any) -> str:
