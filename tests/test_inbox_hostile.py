@@ -25,7 +25,7 @@ from inbox_fixtures import make_document, render_pdf, save_jpeg, scanned_pages, 
 from PIL import Image
 
 from somflow.cli import cli
-from somflow.inbox import filing, sandbox
+from somflow.inbox import filing, pages, sandbox
 from somflow.inbox.model import Rejected, StopIngest
 from somflow.logs import file_label, readable_name
 from somflow.workspace import Workspace
@@ -259,6 +259,27 @@ def white_png(side: int) -> bytes:
     out = io.BytesIO()
     Image.new("L", (side, side), 255).save(out, "PNG")
     return out.getvalue()
+
+
+def test_the_watcher_process_never_decodes_a_scan_itself(somflow_workspace, monkeypatch, tmp_path):
+    """Every page image the inbox looks at (codes, empty sheets, the printed id, the title, thumbnails) is drawn
+    by the reader process: a page one decoder gave up on for memory is never decoded again without limits."""
+    root = somflow_workspace
+    doc = make_document(root)
+
+    def decoded_here(*_args, **_kwargs):
+        raise AssertionError("a scan was decoded in the watcher's own process")
+
+    monkeypatch.setattr(pages.PageSource, "__init__", decoded_here)
+    save_jpeg(scanned_pages([root / doc["file"]])[0], root / "inbox" / "dobry.jpg")
+    (root / "inbox" / "bez kodu.png").write_bytes(white_png(800))  # no code: empty-sheet check, title OCR
+    result = CliRunner().invoke(cli, ["--workspace", str(root), "ingest"])
+    assert "Nie przyjęto plików: 1" in str(result.exception), result.output
+    assert returned(root, doc) and set_aside(root, "bez kodu.png")
+    sheet = CliRunner().invoke(cli, ["--workspace", str(root), "inbox", "--arkusz", str(tmp_path / "podglad.png")])
+    assert sheet.exit_code == 0 and "Zapisano podgląd 1 str." in sheet.output, sheet.output
+    with Image.open(tmp_path / "podglad.png") as drawn:
+        assert drawn.getextrema()[0] < 255  # the page's frame and label were drawn
 
 
 def test_the_reader_process_is_reused_and_replaced_after_running_out_of_memory():

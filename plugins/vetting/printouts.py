@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from somflow import calendar
-from somflow.errors import InvalidInput, SomflowError
+from somflow.errors import InvalidInput
 from somflow.i18n import _
 from somflow.store.base import now_iso, os_user
 from somflow.workspace import Workspace
@@ -97,19 +97,18 @@ def printed_on(text: str) -> date | None:
 
 
 def file_text(path: Path) -> str:
-    """The text layer of a PDF the user attaches (empty for a scan or an image)."""
-    from somflow.inbox.pages import PageSource, sniff
+    """The text layer of a PDF the user attaches (empty for a scan, an image or a file that cannot be read)."""
+    from somflow.inbox import sandbox
+    from somflow.inbox.model import Rejected
+    from somflow.inbox.pages import sniff
 
     content = path.read_bytes()
     if sniff(content) != "pdf":
         return ""
-    source = PageSource(content, "pdf")
     try:
-        return source.text
-    except SomflowError:
+        return sandbox.shared().outline(content, "pdf").text
+    except Rejected:
         return ""
-    finally:
-        source.close()
 
 
 # ------------------------------------------------------------------ awaiting confirmation

@@ -133,7 +133,7 @@ def file_copy(
 ) -> dict[str, Any]:
     """Archive a scan the user gives on the command line and insert its ``documents`` record (status zwrócony)."""
     from somflow.inbox import filing
-    from somflow.inbox.pages import unreadable_scan
+    from somflow.inbox.sandbox import unreadable_scan
 
     try:
         content = path.read_bytes()

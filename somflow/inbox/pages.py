@@ -97,18 +97,15 @@ def not_a_scan(path: Path, content: bytes) -> str | None:
     return _("Plik nie jest plikiem PDF ani obrazem.")
 
 
-def unreadable_scan(path: Path, content: bytes) -> str | None:
-    """Why ``content`` cannot be opened as a scan (not a PDF or image, damaged, no pages), or None."""
-    if (problem := not_a_scan(path, content)) is not None:
-        return problem
-    source = PageSource(content, sniff(content))
+def png_from_worker(data: bytes) -> Image.Image:
+    """A page drawn by the reader process (``somflow.inbox.sandbox``), its size checked before it is decoded."""
     try:
-        source.pages
-    except Rejected as exc:
-        return exc.reason
-    finally:
-        source.close()
-    return None
+        image = Image.open(io.BytesIO(data), formats=["PNG"])
+        _check_size(image.width, image.height)
+        image.load()
+    except IMAGE_ERRORS as exc:
+        raise _broken(f"{type(exc).__name__}: {exc}") from None
+    return _gray(image)
 
 
 @dataclass

@@ -29,7 +29,7 @@ from somflow.errors import StoreError
 from somflow.i18n import _
 from somflow.inbox import filing
 from somflow.inbox.model import Claim, DocumentPart, PageCode, Rejected, SetAside, StopIngest
-from somflow.inbox.pages import PageSource
+from somflow.inbox.sandbox import WorkerPages
 from somflow.logs import file_label, log_unexpected
 from somflow.workspace import Workspace
 
@@ -47,7 +47,7 @@ class Context:
     signature: tuple[int, int] | None = None
     sha256: str = ""
     kind: str = ""
-    source: PageSource | None = field(default=None, repr=False)
+    source: WorkerPages | None = field(default=None, repr=False)
     codes: list[PageCode | None] = field(default_factory=list)
     #: pages placed by a person (``somflow inbox assign``): {scan page: code}; not read from the page
     manual: dict[int, PageCode] = field(default_factory=dict)

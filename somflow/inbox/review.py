@@ -32,9 +32,9 @@ from somflow import refs
 from somflow.errors import SomflowError
 from somflow.fileio import make_private_dir, write_private
 from somflow.i18n import _
-from somflow.inbox import entries, filing
+from somflow.inbox import entries, filing, sandbox
 from somflow.inbox.model import Claim, PageCode, Rejected, StopIngest
-from somflow.inbox.pages import IMAGE_ERRORS, PageSource, sniff
+from somflow.inbox.pages import sniff
 from somflow.inbox.pipeline import Outcome, run_pipeline
 from somflow.inbox.watcher import inbox_files
 from somflow.store.base import now_iso, os_user
@@ -287,11 +287,7 @@ def page_count(path: Path) -> int:
     """Pages in the file at ``path``; a Polish error when it is not a readable scan."""
     try:
         content = entries.read_regular(path)
-        source = PageSource(content, sniff(content) or "")
-        try:
-            return len(source.pages)
-        finally:
-            source.close()
+        return sandbox.shared().outline(content, sniff(content) or "").pages
     except (Rejected, StopIngest) as exc:
         raise SomflowError(
             _("Pliku {name} nie da się otworzyć jako skanu: {reason}", name=path.name, reason=str(exc))
@@ -325,22 +321,21 @@ def contact_sheet(items: list[QueueItem], target: Path) -> int:
 
 
 def _thumbnails(path: Path) -> list[tuple[int, Image.Image | None]]:
-    """The first pages of the file at ``path`` as thumbnails; a grey box (None) for a file that cannot be read."""
+    """The first pages of the file at ``path`` as thumbnails (drawn by the reader process, see ``sandbox``);
+    a grey box (None) for a file or page that cannot be read."""
+    worker = sandbox.shared()
     try:
         content = entries.read_regular(path)
-        source = PageSource(content, sniff(content) or "")
+        kind = sniff(content) or ""
+        count = worker.outline(content, kind).pages
     except (Rejected, StopIngest, OSError):
         return [(1, None)]
     found: list[tuple[int, Image.Image | None]] = []
-    try:
-        for page in source.pages[:SHEET_PAGES_PER_FILE]:
-            image = page.image()
-            image.thumbnail((THUMB_WIDTH, int(THUMB_WIDTH * 1.414)))
-            found.append((page.number, image))
-    except (Rejected, *IMAGE_ERRORS):
-        found.append((len(found) + 1, None))
-    finally:
-        source.close()
+    for number in range(1, min(count, SHEET_PAGES_PER_FILE) + 1):
+        try:
+            found.append((number, worker.draw(content, kind, number, width=THUMB_WIDTH)))
+        except Rejected:
+            found.append((number, None))
     return found
 
 

@@ -25,9 +25,14 @@ Any of these turns into :class:`~somflow.inbox.model.Rejected` with a Polish
 reason, and the next file gets a fresh worker. A worker that succeeded is
 kept for the next file: starting one (Python and the PDF and image
 libraries) costs about a second, identification of a page a few
-milliseconds. The parent still decodes a page itself afterwards when a later
-step needs its image (an empty-page check, the OCR guess), but only of a
-file the worker has read within these limits.
+milliseconds.
+
+The parent never decodes a scan itself: a page image that a later step needs
+(the printed id read by OCR, the form's title, a thumbnail in the review
+queue) is drawn by the worker too and comes back as a PNG of a size checked
+before decoding (:class:`WorkerPages`). A page the worker could only draw
+through a fallback (one decoder gave up, out of memory, and another drew an
+empty page) would otherwise be decoded again, without limits, in the watcher.
 
 Why a plain ``subprocess`` and not ``multiprocessing``: its ``spawn`` start
 imports the caller's main module again in the child (any script without an
@@ -40,6 +45,7 @@ checked before use.
 from __future__ import annotations
 
 import atexit
+import base64
 import contextlib
 import io
 import json
@@ -51,11 +57,18 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import IO, Any
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
 
 from somflow.i18n import _
 from somflow.inbox.model import PageCode, Rejected, StopIngest
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
+
+    from somflow.inbox.pages import PageSource
 
 log = logging.getLogger(__name__)
 
@@ -78,8 +91,10 @@ def _worker_failed() -> str:
 
 #: Signals that stop the worker from outside (a service manager, a terminal): the file is left for later.
 STOP_SIGNALS = {getattr(signal, name) for name in ("SIGTERM", "SIGINT", "SIGHUP") if hasattr(signal, name)}
-#: The longest line the worker may answer with (a code is ~40 bytes; 500 pages are far less).
-MAX_ANSWER = 4 * 1024 * 1024
+#: The longest line the worker may answer with: a full-resolution page as PNG in base64.
+MAX_ANSWER = 64 * 1024 * 1024
+#: Characters of a PDF's text layer passed back (a printout's text is a few thousand).
+MAX_TEXT = 200_000
 
 
 class Worker:
@@ -96,17 +111,36 @@ class Worker:
 
     def identify(self, content: bytes, kind: str) -> Reading:
         """The code of every page of ``content`` and its form values; raises :class:`Rejected` when the worker fails or refuses."""
+        return _reading(self._ask({"mode": "identify"}, content, kind))
+
+    def outline(self, content: bytes, kind: str) -> Outline:
+        """The page count and text layer of ``content``, without looking for codes; :class:`Rejected` as above."""
+        value = self._ask({"mode": "outline"}, content, kind)
+        if not isinstance(value, dict) or not isinstance(value.get("pages"), int):
+            raise _bad_answer()
+        return Outline(value["pages"], str(value.get("text") or "")[:MAX_TEXT])
+
+    def draw(self, content: bytes, kind: str, number: int, full: bool = False, width: int | None = None) -> Image:
+        """Page ``number`` of ``content`` in grayscale, drawn by the worker (``width``: shrunk to fit it)."""
+        from somflow.inbox.pages import png_from_worker
+
+        value = self._ask({"mode": "draw", "page": number, "full": full, "width": width}, content, kind)
+        if not isinstance(value, dict) or not isinstance(value.get("png"), str):
+            raise _bad_answer()
+        return png_from_worker(base64.b64decode(value["png"]))
+
+    def _ask(self, request: dict, content: bytes, kind: str) -> Any:
         with self._lock:
             try:
-                self._send(content, kind)
+                self._send(request, content, kind)
             except OSError:  # the worker died between files: one more try with a new one
                 self._stop()
-                self._send(content, kind)
-            return _reading(self._wait(OPEN_SECONDS))
+                self._send(request, content, kind)
+            return self._wait(OPEN_SECONDS)
 
-    def _send(self, content: bytes, kind: str) -> None:
+    def _send(self, request: dict, content: bytes, kind: str) -> None:
         process = self._start()
-        process.stdin.write(json.dumps({"kind": kind, "size": len(content)}).encode() + b"\n")
+        process.stdin.write(json.dumps(request | {"kind": kind, "size": len(content)}).encode() + b"\n")
         process.stdin.write(content)
         process.stdin.flush()
 
@@ -221,8 +255,10 @@ def _reading(value: Any) -> Reading:
         not isinstance(value, dict)
         or not isinstance(value.get("codes"), list)
         or not isinstance(value.get("fields"), dict)
+        or not isinstance(value.get("blank"), list)
+        or len(value["blank"]) != len(value["codes"])
     ):
-        raise Rejected(_("Pliku nie da się odczytać ({error}).", error="odpowiedź"), _worker_failed())
+        raise _bad_answer()
     codes: list[PageCode | None] = []
     for item in value["codes"]:
         code = None
@@ -231,7 +267,12 @@ def _reading(value: Any) -> Reading:
         codes.append(code)
     fields, dropped = bounded({str(k): str(v) for k, v in value["fields"].items()})
     dropped += [str(name)[:200] for name in value.get("dropped") or []][:50]
-    return Reading(codes, fields, dropped)
+    blank = [item is True for item in value["blank"]]
+    return Reading(codes, fields, dropped, blank, str(value.get("text") or "")[:MAX_TEXT])
+
+
+def _bad_answer() -> Rejected:
+    return Rejected(_("Pliku nie da się odczytać ({error}).", error="odpowiedź"), _worker_failed())
 
 
 @dataclass
@@ -243,6 +284,46 @@ class Reading:
     codes: list[PageCode | None]
     fields: dict[str, str] = field(default_factory=dict)
     dropped: list[str] = field(default_factory=list)
+    #: for each page, True when it has no code and is an empty sheet (the back of a duplex page)
+    blank: list[bool] = field(default_factory=list)
+    #: the text layer of a PDF (empty for images and pure scans)
+    text: str = ""
+
+
+@dataclass
+class Outline:
+    """A file's page count and its text layer, read in the worker."""
+
+    pages: int
+    text: str = ""
+
+
+class WorkerPages:
+    """The pages of a file the worker has read, each drawn by the worker when a step needs its image.
+
+    The same face as ``somflow.inbox.pages.PageSource`` (``pages``, ``text``,
+    ``close``) for the parent, which so never decodes the scan itself. Images
+    are kept once drawn: a page is looked at by more than one step.
+    """
+
+    def __init__(self, content: bytes, kind: str, read: Reading | Outline, worker: Worker | None = None):
+        from somflow.inbox.pages import Page
+
+        self.content, self.kind, self.text = content, kind, read.text
+        count = len(read.codes) if isinstance(read, Reading) else read.pages
+        #: for each page, True when the worker found it an empty sheet without a code
+        self.blank = read.blank if isinstance(read, Reading) else [False] * count
+        self._worker = worker or shared()
+        self._drawn: dict[tuple[int, bool], Image] = {}
+        self.pages = [Page(n, lambda full, n=n: self._draw(n, full)) for n in range(1, count + 1)]
+
+    def _draw(self, number: int, full: bool) -> Image:
+        if (number, full) not in self._drawn:
+            self._drawn[number, full] = self._worker.draw(self.content, self.kind, number, full)
+        return self._drawn[number, full].copy()
+
+    def close(self) -> None:
+        self._drawn.clear()
 
 
 _shared: Worker | None = None
@@ -268,15 +349,27 @@ def identify(content: bytes, kind: str) -> Reading:
     return shared().identify(content, kind)
 
 
+def unreadable_scan(path: Path, content: bytes) -> str | None:
+    """Why ``content`` (read from ``path``) cannot be opened as a scan (not a PDF or image, damaged, no pages,
+    over a limit), or None when the worker opens it."""
+    from somflow.inbox.pages import not_a_scan, sniff
+
+    if (problem := not_a_scan(path, content)) is not None:
+        return problem
+    try:
+        shared().outline(content, sniff(content))
+    except Rejected as exc:
+        return exc.reason
+    return None
+
+
 # ------------------------------------------------------------ in the worker
 
 
 def serve(memory_limit: int) -> None:
     """The worker: read a request (a JSON line, then the file's bytes), answer with JSON lines, until stdin ends."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is for the watcher, which then ends this process
-    from somflow.forms.acroform import bounded
     from somflow.inbox.pages import PageSource
-    from somflow.inbox.qr import read_codes
 
     _limit_memory(memory_limit)  # after the imports: the limit is for what a file makes us allocate
     # Answers go to a copy of stdout; stdout itself goes nowhere, so that nothing a library prints mixes in.
@@ -296,19 +389,9 @@ def serve(memory_limit: int) -> None:
         try:
             source = PageSource(content, request["kind"])
             try:
-                pages = source.pages
-                say({"allow": PAGE_SECONDS * len(pages)})
-                codes = read_codes(pages)
+                answer: dict = {"ok": _answer(request, source, say)}
             finally:
                 source.close()
-            fields, dropped = bounded(_form_fields(content)) if request["kind"] == "pdf" else ({}, [])
-            answer: dict = {
-                "ok": {
-                    "codes": [[c.document_id, c.page] if c else None for c in codes],
-                    "fields": fields,
-                    "dropped": dropped,
-                }
-            }
         except Rejected as exc:
             answer = {"rejected": [exc.reason, exc.hint]}
         except MemoryError:
@@ -317,6 +400,36 @@ def serve(memory_limit: int) -> None:
             answer = {"error": f"{type(exc).__name__}: {exc}"[:300]}
         del content
         say(answer)
+
+
+def _answer(request: dict, source: PageSource, say: Callable[[dict], None]) -> dict:
+    """What the worker answers to ``request`` about the file of ``source`` (see :class:`Worker`'s methods)."""
+    from somflow.forms.acroform import bounded
+    from somflow.inbox.pages import looks_blank
+    from somflow.inbox.qr import read_codes
+
+    pages = source.pages
+    if request["mode"] == "draw":
+        say({"allow": PAGE_SECONDS})
+        image = pages[request["page"] - 1].image(bool(request["full"]))
+        if request.get("width"):
+            image.thumbnail((request["width"], int(request["width"] * 1.414)))  # an A4 sheet
+        out = io.BytesIO()
+        image.save(out, "PNG", compress_level=1)
+        return {"png": base64.b64encode(out.getvalue()).decode("ascii")}
+    say({"allow": PAGE_SECONDS * len(pages)})
+    text = source.text[:MAX_TEXT] if source.kind == "pdf" else ""
+    if request["mode"] == "outline":
+        return {"pages": len(pages), "text": text}
+    codes = read_codes(pages)
+    fields, dropped = bounded(_form_fields(source.content)) if source.kind == "pdf" else ({}, [])
+    return {
+        "codes": [[c.document_id, c.page] if c else None for c in codes],
+        "blank": [code is None and looks_blank(page.image()) for code, page in zip(codes, pages, strict=True)],
+        "fields": fields,
+        "dropped": dropped,
+        "text": text,
+    }
 
 
 def _form_fields(content: bytes) -> dict[str, str]:

@@ -14,7 +14,7 @@ from somflow.forms.catalog import registry
 from somflow.i18n import _
 from somflow.inbox import entries, filing, ocr, rescue, sandbox
 from somflow.inbox.model import DocumentPart, PageCode, Rejected, ScanFile, SetAside, StopIngest
-from somflow.inbox.pages import PageSource, looks_blank, not_a_scan, sniff
+from somflow.inbox.pages import not_a_scan, sniff
 from somflow.inbox.pipeline import Context, Step
 from somflow.logs import readable_name
 from somflow.store.base import now_iso, os_user
@@ -75,7 +75,7 @@ class Identify(Step):
             raise Rejected(claims, _("Wrzucaj do skrzynki skany w formacie PDF, JPEG, PNG albo TIFF."))
         ctx.kind = sniff(ctx.content)
         # Decoding runs in a child process with a memory cap and a time budget (see sandbox); pages the
-        # later steps need again are decoded here, from a file the child has read within those limits.
+        # later steps need to look at again are drawn there too.
         reading = sandbox.identify(ctx.content, ctx.kind)
         unknown = [n for n in ctx.manual if not 1 <= n <= len(reading.codes)]
         if unknown:
@@ -92,7 +92,7 @@ class Identify(Step):
                     names=_field_list(reading.dropped),
                 )
             )
-        ctx.source = PageSource(ctx.content, ctx.kind)
+        ctx.source = sandbox.WorkerPages(ctx.content, ctx.kind, reading)
 
     def cleanup(self, ctx: Context) -> None:
         if ctx.source is not None:
@@ -148,7 +148,7 @@ class Rescue(Step):
 
     def run(self, ctx: Context) -> None:
         pages = ctx.source.pages
-        ctx.blank = {n: looks_blank(pages[n - 1].image()) for n, code in enumerate(ctx.codes, start=1) if code is None}
+        ctx.blank = {n: ctx.source.blank[n - 1] for n, code in enumerate(ctx.codes, start=1) if code is None}
         skip = [ctx.blank.get(n, False) for n in range(1, len(pages) + 1)]
         printed = {d["id"]: int(d.get("pages") or 1) for d in ctx.workspace.store.query("documents") if d.get("file")}
         self._place(ctx, rescue.infer_from_neighbours(ctx.codes, skip, printed.get, edges=False), rescue.BY_ORDER)
