@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from somflow.deadlines import Deadline
     from somflow.forms.spec import FormSpec
     from somflow.inbox.model import Claim, ScanFile
+    from somflow.retention.policy import RecordType
     from somflow.workspace import Workspace
 
 hookspec = pluggy.HookspecMarker("somflow")
@@ -134,6 +135,26 @@ def somflow_register_entry_kinds(register: Callable[[EntryKind], None]) -> None:
     reason, writes the change, the audit entry and the head's notice in one
     transaction. A second kind with a name already taken is refused with an
     error naming the plugin. Return nothing.
+    """
+
+
+# --------------------------------------------------------------------------
+# Records lifecycle
+# --------------------------------------------------------------------------
+
+
+@hookspec
+def somflow_record_types(register: Callable[[RecordType], None]) -> None:
+    """Declare the kinds of record this plugin keeps about people, and how long they are kept.
+
+    Called once, when ``somflow retention`` or ``somflow person export`` first needs them. Call
+    ``register(record_type)`` for each :class:`~somflow.retention.policy.RecordType`: its
+    ``name`` is the key of ``[retention]`` in ``somflow.toml`` (years), ``started`` says from
+    which day the clock runs for one record (None while it does not: a case still open, a
+    person still here), ``years`` is the conservative default, ``subjects`` names the register
+    people a record is about. The core erases records past their period together with their
+    generated documents and archived scans. A name already registered is refused with an error
+    naming the plugin. Return nothing.
     """
 
 

@@ -44,6 +44,7 @@ CORE_MODULES = (
     "somflow.notices",
     "somflow.correction_commands",
     "somflow.people.plugin",
+    "somflow.retention.plugin",
     "somflow.contacts",
     "somflow.scaffold",
     "somflow.municipality",
@@ -171,6 +172,30 @@ class PluginHost:
 
                 impl.function(register=register)
         return self._schemas
+
+    def registered(
+        self, hook: str, name_of: Callable[[Any], str], clash: Callable[[str, str], str]
+    ) -> dict[str, tuple[Any, str]]:
+        """Name → (item, plugin) for what plugins ``register(item)`` through ``hook``, in load order.
+
+        An item whose name is taken is refused and recorded as the plugin's error
+        (``clash(name, first_plugin)``, shown by ``somflow plugins``); the first one stays.
+        """
+        found: dict[str, tuple[Any, str]] = {}
+        for impl in getattr(self.pm.hook, hook).get_hookimpls():
+            plugin = impl.plugin_name
+
+            def register(item: Any, plugin: str = plugin) -> None:
+                name = name_of(item)
+                if name in found:
+                    info = self._info(plugin)
+                    if info is not None:
+                        info.error = clash(name, found[name][1])
+                    return
+                found[name] = (item, plugin)
+
+            impl.function(register=register)
+        return found
 
     def _info(self, name: str) -> PluginInfo | None:
         return next((i for i in self.infos if i.name == name), None)

@@ -151,6 +151,31 @@ def test_hook_register_entry_kinds(somflow_ws):
     assert outcome.notice is not None and store.query("notices")[0]["about"] == {"kind": "notatka", "ref": note["id"]}
 
 
+def test_hook_record_types(somflow_ws):
+    from somflow.retention.due import past_retention
+    from somflow.retention.policy import RecordType, record_types
+
+    def closed(workspace, record):
+        return date.fromisoformat(record["closed"]) if record.get("closed") else None
+
+    kind = RecordType("sprawy", "sprawy", "Sprawa", "zamknięcie sprawy", 5, closed)
+
+    class Cases:
+        @hookimpl
+        def somflow_record_types(self, register):
+            register(kind)
+
+    somflow_ws.plugins.pm.register(Cases(), name="sprawy")
+    somflow_ws.plugins.pm.register(Cases(), name="znowu")  # the same name again: refused, named
+    assert record_types(somflow_ws)["sprawy"].plugin == "sprawy"
+    store = somflow_ws.store
+    old = store.insert("sprawy", {"closed": "2020-01-31", "short_ref": "S-2019/1"})
+    store.insert("sprawy", {"closed": "2022-01-31"})
+    store.insert("sprawy", {"closed": None})  # open: the clock does not run
+    due = past_retention(somflow_ws, date(2026, 6, 1))
+    assert [(d.id, d.ref, d.kept_until) for d in due] == [(old["id"], "S-2019/1", date(2025, 1, 31))]
+
+
 def test_hook_register_commands(somflow_workspace, somflow_cli):
     (somflow_workspace / "plugins").mkdir()
     (somflow_workspace / "plugins" / "polecenie.py").write_text(

@@ -1,0 +1,143 @@
+"""Records lifecycle: ``somflow retention`` lists records past retention without names, ``--apply`` erases them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from store_fixtures import pg_server  # noqa: F401  (the PostgreSQL test server, started once)
+
+from somflow.people import register
+from somflow.plugins import PluginHost
+from somflow.workspace import Workspace
+
+TODAY = "2026-06-01"
+
+
+def add_person(store, first: str, last: str, left_on: str | None = None, **fields) -> dict:
+    person = register.add(store, register.new_person("child", first, last, group="3b", **fields))
+    return register.update(store, person, {"left_on": left_on}) if left_on else person
+
+
+def add_document(workspace: Workspace, owner: dict, name: str) -> dict:
+    """A generated document of ``owner`` returned signed from the inbox, with its files on disk."""
+    store = workspace.store
+    doc = store.insert("documents", {"form": "x", "record": owner, "data": {"imie": name}})
+    pdf, scan = f"documents/{doc['id']}.pdf", f"archive/{doc['id']}-0123456789ab.pdf"
+    for relative in (pdf, scan):
+        (workspace.root / relative).parent.mkdir(exist_ok=True)
+        (workspace.root / relative).write_bytes(b"%PDF " + name.encode())
+    return store.update("documents", doc["id"], {"file": pdf, "returned": {"scan": scan}})
+
+
+@pytest.fixture(params=["tinydb", "postgres"])
+def workspace(request, somflow_workspace: Path) -> Workspace:
+    if request.param == "postgres":
+        url = request.getfixturevalue("pg_server")()
+        toml = somflow_workspace / "somflow.toml"
+        toml.write_text(
+            toml.read_text(encoding="utf-8").replace('store = "data/store.json"', f'store = "{url}"'), encoding="utf-8"
+        )
+    return Workspace(somflow_workspace, PluginHost(somflow_workspace))
+
+
+def test_listing_names_records_past_retention_by_number_only(workspace, somflow_cli):
+    store = workspace.store
+    gone = add_person(store, "Zofia", "Gęślarz", left_on="2015-06-30")
+    add_person(store, "Jan", "Ździebło", left_on="2020-06-30")  # left, still within 10 years
+    add_person(store, "Ola", "Obecna")  # still here: the clock does not run
+    result = somflow_cli("retention", "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        f"1 rekord po okresie przechowywania ({TODAY}):",
+        f"  osoba nr {gone['nr']}  Osoba w rejestrze (dane osobowe): odejście z placówki 2015-06-30, "
+        "przechowywać do 2025-06-30",
+        "Aby je usunąć wraz z dokumentami i skanami: somflow retention --apply",
+    ]
+    assert store.count("people") == 3  # the listing changes nothing
+
+
+def test_the_units_period_from_somflow_toml_and_a_wrong_key_named_with_its_line(somflow_workspace, somflow_cli):
+    toml = somflow_workspace / "somflow.toml"
+    with toml.open("a", encoding="utf-8") as f:
+        f.write("\n[retention]\npeople = 3\n")
+    ws = Workspace(somflow_workspace, PluginHost(somflow_workspace))
+    add_person(ws.store, "Jan", "Ździebło", left_on="2020-06-30")
+    assert "osoba nr 1" in somflow_cli("retention", "--today", TODAY).output
+    with toml.open("a", encoding="utf-8") as f:
+        f.write("ludzie = 3\n")
+    line = len(toml.read_text(encoding="utf-8").splitlines())
+    error = somflow_cli("retention")
+    assert error.exit_code != 0
+    assert f"wiersz {line}, klucz retention.ludzie" in error.output
+    assert "Rodzaje rekordów w sekcji [retention]: " in error.output and "people" in error.output
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace("ludzie = 3\n", "").replace("people = 3", "people = 0"),
+        encoding="utf-8",
+    )
+    assert "klucz retention.people: wartość mniejsza niż 1" in somflow_cli("retention").output
+
+
+def test_apply_erases_records_documents_and_scans_in_one_go_and_audits_counts_only(workspace, somflow_cli):
+    store, root = workspace.store, workspace.root
+    gone = add_person(store, "Zofia", "Gęślarz", left_on="2015-06-30")
+    kept = add_person(store, "Jan", "Ździebło", left_on="2020-06-30")
+    doc = add_document(workspace, {"collection": "people", "id": gone["id"]}, "Zofia Gęślarz")
+    other = add_document(workspace, {"collection": "people", "id": kept["id"]}, "Jan Ździebło")
+    aside = root / "rejected" / "Gęślarz skan.pdf"
+    aside.write_bytes(b"%PDF")
+    (root / "rejected" / "Gęślarz skan.pdf.txt").write_text("Powód: ...", encoding="utf-8")
+    (root / "archive" / "original.pdf").write_bytes(b"%PDF")
+    store.insert(
+        "inbox_files",
+        {
+            "documents": [doc["id"]],
+            "archive": "archive/original.pdf",
+            "set_aside": {"file": "rejected/Gęślarz skan.pdf"},
+        },
+    )
+
+    refused = somflow_cli("retention", "--apply", "--today", TODAY, input="n\n")
+    assert "Niczego nie usunięto." in refused.output and store.count("people") == 2
+
+    result = somflow_cli("retencja", "--usun", "--tak", "--dzis", TODAY)
+    assert result.exit_code == 0, result.output
+    assert "Usunięto rekordów: 1, dokumentów: 1, przyjętych skanów: 1, plików: 5." in result.output
+    assert [p["id"] for p in store.query("people")] == [kept["id"]]
+    assert [d["id"] for d in store.query("documents")] == [other["id"]]
+    assert store.count("inbox_files") == 0
+    assert sorted(p.name for p in (root / "documents").iterdir()) == [f"{other['id']}.pdf"]
+    assert sorted(p.name for p in (root / "archive").iterdir()) == [Path(other["returned"]["scan"]).name]
+    assert list((root / "rejected").iterdir()) == []
+    entry = store.audit_log()[-1]
+    assert (entry["collection"], entry["id"], entry["action"]) == (
+        "retention",
+        TODAY,
+        "erase:people=1,documents=1,scans=1",
+    )
+    written = json.dumps(store.audit_log(), ensure_ascii=False)
+    assert "Gęślarz" not in written and "Zofia" not in written
+    assert "Żaden rekord nie jest po okresie przechowywania" in somflow_cli("retention", "--today", TODAY).output
+
+
+def test_a_person_stays_while_a_kept_record_is_about_them(somflow_ws):
+    from somflow import hookimpl
+    from somflow.retention.due import past_retention
+    from somflow.retention.policy import RecordType
+
+    class Files:
+        @hookimpl
+        def somflow_record_types(self, register):
+            register(
+                RecordType(
+                    "teczki", "teczki", "Teczka", "zamknięcie", 50, lambda w, r: None, lambda w, r: [r["person"]]
+                )
+            )
+
+    person = add_person(somflow_ws.store, "Zofia", "Gęślarz", left_on="2010-01-31")
+    somflow_ws.store.insert("teczki", {"person": person["id"]})
+    somflow_ws.plugins.pm.register(Files(), name="teczki")
+    from datetime import date
+
+    assert past_retention(somflow_ws, date(2026, 6, 1)) == []
