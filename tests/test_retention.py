@@ -141,3 +141,35 @@ def test_a_person_stays_while_a_kept_record_is_about_them(somflow_ws):
     from datetime import date
 
     assert past_retention(somflow_ws, date(2026, 6, 1)) == []
+
+
+def test_every_built_in_plugin_declares_its_records_and_their_clock(somflow_ws, somflow_cli):
+    from datetime import date
+
+    from somflow.retention.due import past_retention
+
+    store = somflow_ws.store
+    left = add_person(store, "Zofia", "Gęślarz", left_on="2014-06-30")
+    published = add_person(store, "Jan", "Ździebło", left_on="2014-06-30")  # a consent covers the time after leaving
+    here = add_person(store, "Ola", "Obecna")
+    store.insert("staff", {"procedure": "x"}, id=left["id"])
+    store.insert("acknowledgments", {"person": {"collection": "people", "id": left["id"]}, "date": "2013-09-01"})
+    store.insert("image_consents", {"child_id": left["id"], "valid_to": None, "after_leaving": False})
+    store.insert("image_consents", {"child_id": published["id"], "valid_to": None, "after_leaving": True})
+    store.insert("image_consents", {"child_id": here["id"], "withdrawn_on": "2015-01-10"})
+    store.insert("image_consents", {"child_id": here["id"], "withdrawn_on": None, "valid_to": "2030-08-31"})
+    closed = {"status": "zamknięta", "steps": [{"step": "zamkniecie", "date": "2014-03-01"}], "short_ref": "NK-2013/1"}
+    store.insert("nk_cases", closed)
+    store.insert("nk_cases", {**closed, "steps": [], "status": "otwarta", "short_ref": "NK-2013/2"})
+    due = past_retention(somflow_ws, date(2026, 6, 1))
+    nr = {left["id"]: left["nr"], here["id"]: here["nr"]}
+    assert [(d.type.name, d.ref, d.started.isoformat()) for d in due] == [
+        ("people", f"osoba nr {nr[left['id']]}", "2014-06-30"),
+        ("image_consents", f"osoba nr {nr[left['id']]}", "2014-06-30"),
+        ("image_consents", f"osoba nr {nr[here['id']]}", "2015-01-10"),
+        ("nk_cases", "NK-2013/1", "2014-03-01"),
+        ("acknowledgments", f"osoba nr {nr[left['id']]}", "2014-06-30"),
+        ("staff", f"osoba nr {nr[left['id']]}", "2014-06-30"),
+    ]
+    listing = somflow_cli("--lang", "en", "retention", "--today", "2026-06-01").output
+    assert "NK-2013/1  Blue Card case (with the service note, NK-A, support plan): case closed 2014-03-01" in listing

@@ -63,6 +63,28 @@ def somflow_register_commands(register):
 
 
 @hookimpl
+def somflow_record_types(register):
+    from somflow_image_consent.register import stopped_on
+    from somflow_image_consent.vocabulary import CONSENTS
+
+    from somflow.retention.plugin import person_ref
+    from somflow.retention.policy import RecordType
+
+    register(
+        RecordType(
+            name=CONSENTS,
+            collection=CONSENTS,
+            label="Zgoda na wizerunek (z formularzem i skanem)",
+            clock="koniec zgody (wycofanie, nowsza zgoda, termin albo odejście dziecka)",
+            years=10,
+            started=stopped_on,
+            subjects=lambda workspace, consent: [consent["child_id"]],
+            ref=lambda workspace, consent: person_ref(workspace, consent["child_id"]),
+        )
+    )
+
+
+@hookimpl
 def somflow_register_entry_kinds(register):
     from somflow_image_consent.entries import ENTRY_KIND
 

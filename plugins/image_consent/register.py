@@ -401,3 +401,20 @@ def file_scan(workspace: Workspace, document: dict[str, Any]) -> dict[str, Any] 
             "recorded_at": now_iso(),
         },
     )
+
+
+def stopped_on(workspace: Workspace, consent: dict[str, Any]) -> date | None:
+    """The day a consent stopped applying — the start of its retention clock — or None while it may apply.
+
+    The earliest of: withdrawn, replaced by a newer consent (the day that one was recorded), its
+    end date, the child leaving the unit when the consent does not cover the time after leaving.
+    A consent with no end that covers the time after leaving is kept: its images may still be published.
+    """
+    ends = [_date(consent.get("withdrawn_on")), _date(consent.get("valid_to"))]
+    if consent.get("superseded_by"):
+        newer = workspace.store.get(CONSENTS, consent["superseded_by"]) or {}
+        ends.append(_date((newer.get("created") or "")[:10]))
+    child = people_register.get(workspace.store, consent["child_id"])
+    if child and child.get("left_on") and not consent.get("after_leaving"):
+        ends.append(_date(child["left_on"]))
+    return min((d for d in ends if d), default=None)

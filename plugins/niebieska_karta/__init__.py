@@ -26,6 +26,7 @@ add_catalog_dir(Path(__file__).parent / "locale", __name__)
 from somflow_niebieska_karta.hooks import (  # noqa: E402  (the catalogue first, then the messages)
     somflow_deadlines,
     somflow_document_filed,
+    somflow_record_types,
     somflow_register_commands,
     somflow_register_entry_kinds,
     somflow_register_forms,
@@ -37,6 +38,7 @@ from somflow_niebieska_karta.hooks import (  # noqa: E402  (the catalogue first,
 __all__ = [
     "somflow_deadlines",
     "somflow_document_filed",
+    "somflow_record_types",
     "somflow_register_commands",
     "somflow_register_entry_kinds",
     "somflow_register_forms",

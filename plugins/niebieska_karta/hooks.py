@@ -83,6 +83,25 @@ def somflow_register_commands(register) -> None:
 
 
 @hookimpl
+def somflow_record_types(register) -> None:
+    from somflow_niebieska_karta.cases import CASES, CLOSED
+
+    from somflow.casework.steps import first_date
+    from somflow.retention.policy import RecordType
+
+    register(
+        RecordType(
+            name=CASES,
+            collection=CASES,
+            label="Sprawa „Niebieska Karta” (z notatką, NK-A, planem wsparcia)",
+            clock="zamknięcie sprawy",
+            years=10,
+            started=lambda workspace, case: first_date(case, "zamkniecie") if case.get("status") == CLOSED else None,
+        )
+    )
+
+
+@hookimpl
 def somflow_register_entry_kinds(register) -> None:
     from somflow_niebieska_karta.entries import ENTRY_KIND
 

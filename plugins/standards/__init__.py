@@ -46,6 +46,19 @@ def somflow_register_commands(register) -> None:
 
 
 @hookimpl
+def somflow_record_types(register) -> None:
+    from somflow_standards.acknowledgments import ACKS
+
+    from somflow.retention.plugin import per_person
+
+    register(
+        per_person(
+            ACKS, ACKS, "Potwierdzenie zapoznania się ze Standardami", 10, lambda r: (r.get("person") or {}).get("id")
+        )
+    )
+
+
+@hookimpl
 def somflow_register_entry_kinds(register) -> None:
     from somflow_standards.entries import ACK_ENTRY_KIND, survey_entry_kind
 

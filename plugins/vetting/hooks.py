@@ -225,6 +225,14 @@ def somflow_status(workspace):
 
 
 @hookimpl
+def somflow_record_types(register) -> None:
+    from somflow.retention.plugin import per_person
+
+    # The vetting file is kept under the person's own id (records.py).
+    register(per_person(COLLECTION, COLLECTION, "Teczka weryfikacji (RSPTS, KRK, oświadczenia)", 10, lambda r: r["id"]))
+
+
+@hookimpl
 def somflow_register_entry_kinds(register) -> None:
     from .entries import ENTRY_KIND
 

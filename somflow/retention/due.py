@@ -37,7 +37,7 @@ def past_retention(workspace: Workspace, today: date) -> list[Due]:
             started = kind.started(workspace, record)
             until = add_years(started, years[name]) if started else None
             if until is not None and until < today:
-                due.append(Due(kind, record["id"], kind.ref(record), started, until))
+                due.append(Due(kind, record["id"], kind.ref(workspace, record), started, until))
             else:
                 kept_subjects.update(kind.subjects(workspace, record))
     due = [d for d in due if d.id not in kept_subjects or not _is_person(d.type)]

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from somflow import hookimpl
 from somflow.lazy_commands import LazyCommand
 from somflow.retention.policy import SCHEMA, SECTION, RecordType
+
+#: What starts the clock of records kept about a person while they are at the unit (Polish, translated when shown).
+LEAVING = "odejście z placówki"
 
 RETENTION_HELP = (
     "Rekordy po okresie przechowywania (bez nazwisk); --apply: usuń je wraz z dokumentami i skanami; także: retencja."
@@ -23,11 +27,32 @@ def person_left(workspace: Any, person_id: str) -> date | None:
     return date.fromisoformat(left_on) if left_on else None
 
 
-def _person_ref(person: dict[str, Any]) -> str:
+def person_ref(workspace: Any, person_id: str) -> str:
+    """A register person as retention lists name them: ``osoba nr 7`` (the id's start when the person is gone)."""
     from somflow.i18n import _
     from somflow.people import register
 
-    return _("osoba nr {nr}", nr=register.number(person))
+    person = register.get(workspace.store, person_id)
+    return _("osoba nr {nr}", nr=register.number(person)) if person else person_id[:10]
+
+
+def per_person(
+    name: str, collection: str, label: str, years: int, person_of: Callable[[dict[str, Any]], str | None]
+) -> RecordType:
+    """A record type kept per register person until they leave: ``person_of(record)`` is the person's id.
+
+    The clock starts when the person leaves the unit; lists name the record by the person's number.
+    """
+    return RecordType(
+        name=name,
+        collection=collection,
+        label=label,
+        clock=LEAVING,
+        years=years,
+        started=lambda workspace, record: person_left(workspace, person_of(record)) if person_of(record) else None,
+        subjects=lambda workspace, record: [p for p in (person_of(record),) if p],
+        ref=lambda workspace, record: person_ref(workspace, person_of(record) or record["id"]),
+    )
 
 
 @hookimpl
@@ -44,10 +69,10 @@ def somflow_record_types(register) -> None:
             name="people",
             collection=COLLECTION,
             label="Osoba w rejestrze (dane osobowe)",
-            clock="odejście z placówki",
+            clock=LEAVING,
             years=10,
             started=lambda workspace, person: person_left(workspace, person["id"]),
-            ref=_person_ref,
+            ref=lambda workspace, person: person_ref(workspace, person["id"]),
         )
     )
 

@@ -36,7 +36,7 @@ def _nobody(workspace: Workspace, record: dict[str, Any]) -> list[str]:
     return []
 
 
-def short_ref(record: dict[str, Any]) -> str:
+def short_ref(workspace: Workspace, record: dict[str, Any]) -> str:
     """A record as lists name it without personal data: its short reference, else the start of its id."""
     return record.get("short_ref") or record["id"][:10]
 
@@ -54,7 +54,7 @@ class RecordType:
                   None while it does not run (a case still open, a person still at the unit)
     ``subjects``  ``(workspace, record) -> [person id]``: the register people the record is about;
                   a person is not erased while a record about them is kept
-    ``ref``       ``(record) -> str``: how lists name the record without personal data
+    ``ref``       ``(workspace, record) -> str``: how lists name the record without personal data
     """
 
     name: str
@@ -64,7 +64,7 @@ class RecordType:
     years: int
     started: Callable[[Workspace, dict[str, Any]], date | None]
     subjects: Callable[[Workspace, dict[str, Any]], list[str]] = _nobody
-    ref: Callable[[dict[str, Any]], str] = short_ref
+    ref: Callable[[Workspace, dict[str, Any]], str] = short_ref
     plugin: str = field(default="", compare=False)
 
 
