@@ -11,13 +11,9 @@ import click
 from somflow_image_consent import CONSENT_HELP, printing, register, sheet
 from somflow_image_consent import children as children_mod
 from somflow_image_consent.vocabulary import (
-    PHOTO_KINDS,
     PHOTO_WORDS,
-    PURPOSES,
     channel,
     channel_label,
-    given_photo_kinds,
-    given_purposes,
 )
 
 from somflow import calendar, vocabulary
@@ -77,16 +73,9 @@ def import_(csv_file: Path, dry_run: bool) -> None:
 @click.option("--to", "valid_to", help="Zgoda do dnia (RRRR-MM-DD; domyślnie 31 sierpnia).")
 def print_(groups: tuple[str, ...], all_: bool, out: Path | None, valid_from: str | None, valid_to: str | None) -> None:
     workspace = _workspace()
-    if not groups and not all_:
-        raise InvalidInput([_("Podaj klasę (--group 3b) albo --all dla całej placówki.")])
     today = calendar.today()
-    kids = [c for c in children_mod.in_groups(workspace, list(groups)) if not children_mod.left(c, today)]
-    if not kids:
-        raise InvalidInput(
-            [_("Brak dzieci w wybranych klasach. Najpierw zaimportuj listę: somflow consent import PLIK.csv")]
-        )
-    name = "wszystkie" if all_ else "-".join(children_mod.normalise_group(g) for g in groups)
-    out = out or Path.cwd() / safe_filename(f"zgody-{name}-{today.isoformat()}.pdf")
+    kids = printing.children_to_print(workspace, list(groups), all_, today)
+    out = out or Path.cwd() / safe_filename(f"zgody-{printing.batch_name(list(groups), all_)}-{today.isoformat()}.pdf")
     with click.progressbar(length=len(kids), label=_("Formularze"), file=sys.stderr) as bar:
         printed = printing.print_forms(
             workspace,
@@ -99,20 +88,6 @@ def print_(groups: tuple[str, ...], all_: bool, out: Path | None, valid_from: st
     documents = ngettext("{n} formularz zgody", "{n} formularzy zgody", len(printed.documents))
     pages = ngettext("{n} strona", "{n} stron", printed.pages)
     click.echo(_("Wydrukowano {documents} ({pages}) do pliku {file}.", documents=documents, pages=pages, file=out))
-
-
-def not_ticked(purposes: tuple[str, ...], photos: tuple[str, ...]) -> str:
-    """Why a consent typed without its purposes or kinds of photos is not recorded: nothing is granted by default."""
-    missing = []
-    if not purposes:
-        missing.append(_("zaznaczone cele (--purpose: {values})", values=", ".join(PURPOSES)))
-    if not photos:
-        missing.append(_("zaznaczony rodzaj zdjęć (--photo: {values})", values=", ".join(PHOTO_KINDS)))
-    return _(
-        "Zgoda obejmuje tylko to, co rodzic zaznaczył na formularzu — podaj też {missing}. "
-        "Gdy rodzic zaznaczył wszystko, wpisz „wszystkie” (np. --purpose wszystkie --photo wszystkie). Nic nie zapisano.",
-        missing=_(" oraz ").join(missing),
-    )
 
 
 @consent.command(help="Wpisz zgodę zwróconą na papierze (zaznaczenia rodzica); nowsza zgoda zastępuje starszą.")
@@ -162,13 +137,11 @@ def record(
 ) -> None:
     workspace = _workspace()
     kid = children_mod.find(workspace, child, group)
-    if not refused and channels and not (purposes and photos):
-        raise InvalidInput([not_ticked(purposes, photos)])
-    choices = register.Choices(
-        decision=register.REFUSAL if refused else register.CONSENT,
-        channels=tuple(dict.fromkeys(channel(c) for c in channels)),
-        purposes=given_purposes(purposes),
-        photo_kinds=given_photo_kinds(photos),
+    choices = register.typed(
+        refused=refused,
+        channels=channels,
+        purposes=purposes,
+        photos=photos,
         valid_from=option_date(valid_from, "--from"),
         valid_to=option_date(valid_to, "--to"),
         after_leaving=after_leaving,
@@ -234,14 +207,6 @@ def _child_and_day(child: str, group: str | None, on: str | None) -> tuple[dict,
     return children_mod.find(_workspace(), child, group), option_date(on, "--date") or calendar.today()
 
 
-def _channels(values: tuple[str, ...]) -> list[str]:
-    if not values:
-        raise InvalidInput(
-            [_("Podaj kanał publikacji: --channel (np. strona_www, social-media, tablica, druk, prasa_media).")]
-        )
-    return list(dict.fromkeys(channel(c) for c in values))
-
-
 def _media_note(channels) -> None:
     if "prasa_media" in [channel(c) for c in channels]:
         click.echo(
@@ -263,7 +228,7 @@ def check(groups, channels, on, photo, as_json) -> None:
     workspace = _workspace()
     when = option_date(on, "--date") or calendar.today()
     verdicts = sheet.check(
-        workspace, list(groups), _channels(channels), when, PHOTO_WORDS.value(photo) if photo else None
+        workspace, list(groups), sheet.wanted_channels(channels), when, PHOTO_WORDS.value(photo) if photo else None
     )
     if as_json:
         rows = [
@@ -286,7 +251,7 @@ def check(groups, channels, on, photo, as_json) -> None:
         _(
             "Stan na {date}, kanały: {channels}.",
             date=when.isoformat(),
-            channels=", ".join(channel_label(c) for c in _channels(channels)),
+            channels=", ".join(channel_label(c) for c in sheet.wanted_channels(channels)),
         )
     )
     click.echo(_("MOGĄ wystąpić ({count}):", count=len(allowed)))
@@ -327,16 +292,14 @@ def check(groups, channels, on, photo, as_json) -> None:
 def sheet_(event, groups, channels, on, photo, out) -> None:
     workspace = _workspace()
     when = option_date(on, "--date") or calendar.today()
-    wanted = _channels(channels)
-    verdicts = sheet.check(
-        workspace, list(groups), wanted, when, PHOTO_WORDS.value(photo) if photo else None, present_only=True
+    wanted = sheet.wanted_channels(channels)
+    excluded, limited = sheet.event_lists(
+        workspace, list(groups), wanted, when, PHOTO_WORDS.value(photo) if photo else None
     )
-    excluded = [v for v in verdicts if not v.answer.allowed]
     click.echo(_("Lista dla fotografa – {event}, {date}", event=event, date=when.isoformat()))
     click.echo(_("Nie fotografować (ani indywidualnie, ani w grupie) – {count}:", count=len(excluded)))
     for number, v in enumerate(excluded, start=1):
         click.echo(f"{number:>3}. {children_mod.short_name(v.child)}  {v.child.get('group')}")
-    limited = [v for v in verdicts if v.answer.allowed and v.limits]
     if limited:
         click.echo(_("Z ograniczeniami – fotografować tylko tak, jak pozwala zgoda ({count}):", count=len(limited)))
         for number, v in enumerate(limited, start=1):
@@ -366,33 +329,8 @@ def list_(groups) -> None:
         number = _("nr {nr}", nr=people_register.number(child))
         gone = "  " + _("(odszedł/odeszła {date})", date=child["left_on"]) if children_mod.left(child, today) else ""
         click.echo(
-            f"{number:<7} {children_mod.full_name(child)} ({child.get('group')}): {describe(consents.get(child['id'], []))}{gone}"
+            f"{number:<7} {children_mod.full_name(child)} ({child.get('group')}): {register.describe(consents.get(child['id'], []))}{gone}"
         )
-
-
-def describe(history: list[dict]) -> str:
-    """One line about a child's consent state, for the register listing."""
-    current = register.governing(history)
-    pending = register.scan_waiting(history)
-    if current is None:
-        # a returned scan waiting for its ticks is not "not returned": say only what it is
-        text = _("brak zgody") if pending else _("brak zgody (nie zwrócono)")
-    elif current["decision"] == register.REFUSAL:
-        text = _("rodzic nie wyraził zgody")
-    else:
-        text = _(
-            "zgoda: {channels}; {start} – {end}",
-            channels=", ".join(channel_label(c) for c in current["channels"]),
-            start=current["valid_from"],
-            end=current["valid_to"],
-        )
-        if current.get("withdrawn_on"):
-            text += _("; WYCOFANA {when}", when=current["withdrawn_on"])
-        if current.get("after_leaving"):
-            text += _("; także po odejściu")
-    if pending:
-        text += _("; zwrócony formularz czeka na wpisanie zaznaczeń")
-    return text
 
 
 @consent.command(name="history", help="Historia zgód jednego dziecka (starsze zgody zostają w rejestrze).")
@@ -413,7 +351,7 @@ def history_(child: str, group: str | None) -> None:
         else:
             state = _("czeka na wpisanie") if entry.get("state") == register.PENDING else _("obowiązuje")
         click.echo(
-            f"#{number:<3}{entry['recorded_at'][:10]}  [{state}]  {describe([{**entry, 'superseded_by': None, 'withdrawn': None}])}"
+            f"#{number:<3}{entry['recorded_at'][:10]}  [{state}]  {register.describe([{**entry, 'superseded_by': None, 'withdrawn': None}])}"
         )
         for note in history_notes(entry):
             click.echo("      " + note)

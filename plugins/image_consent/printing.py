@@ -20,6 +20,7 @@ from somflow_image_consent.register import school_year
 from somflow_image_consent.vocabulary import FORM_ID, PRINTS
 
 from somflow import calendar
+from somflow.errors import InvalidInput
 from somflow.fileio import prepare_output, write_private
 from somflow.forms.printout import merge_for_print
 from somflow.i18n import _
@@ -60,6 +61,23 @@ def prefill(workspace: Workspace, child: dict[str, Any], valid_from: date, valid
         "administrator": controller(workspace),
     }
     return {k: v for k, v in data.items() if v not in ("", None)}
+
+
+def children_to_print(workspace: Workspace, groups: list[str], everyone: bool, today: date) -> list[dict[str, Any]]:
+    """The children of ``groups`` (``everyone``: the whole unit) still in the unit on ``today``; a Polish message when none."""
+    if not groups and not everyone:
+        raise InvalidInput([_("Podaj klasę (--group 3b) albo --all dla całej placówki.")])
+    kids = [c for c in children_mod.in_groups(workspace, [] if everyone else groups) if not children_mod.left(c, today)]
+    if not kids:
+        raise InvalidInput(
+            [_("Brak dzieci w wybranych klasach. Najpierw zaimportuj listę: somflow consent import PLIK.csv")]
+        )
+    return kids
+
+
+def batch_name(groups: list[str], everyone: bool) -> str:
+    """The classes of a print batch as a file name part: ``3b``, ``3a-3b``, ``wszystkie``."""
+    return "wszystkie" if everyone else "-".join(children_mod.normalise_group(g) for g in groups)
 
 
 @dataclass

@@ -18,7 +18,16 @@ from datetime import date
 from typing import Any
 
 from somflow_image_consent import children as children_mod
-from somflow_image_consent.vocabulary import CONSENTS, FORM_ID, PHOTO_KINDS, PURPOSES, channel_label
+from somflow_image_consent.vocabulary import (
+    CONSENTS,
+    FORM_ID,
+    PHOTO_KINDS,
+    PURPOSES,
+    channel,
+    channel_label,
+    given_photo_kinds,
+    given_purposes,
+)
 
 from somflow import calendar
 from somflow.corrections import is_withdrawn
@@ -418,3 +427,66 @@ def stopped_on(workspace: Workspace, consent: dict[str, Any]) -> date | None:
     if child and child.get("left_on") and not consent.get("after_leaving"):
         ends.append(_date(child["left_on"]))
     return min((d for d in ends if d), default=None)
+
+
+def not_ticked(purposes: tuple[str, ...] | list[str], photos: tuple[str, ...] | list[str]) -> str:
+    """Why a consent typed without its purposes or kinds of photos is not recorded: nothing is granted by default."""
+    missing = []
+    if not purposes:
+        missing.append(_("zaznaczone cele (--purpose: {values})", values=", ".join(PURPOSES)))
+    if not photos:
+        missing.append(_("zaznaczony rodzaj zdjęć (--photo: {values})", values=", ".join(PHOTO_KINDS)))
+    return _(
+        "Zgoda obejmuje tylko to, co rodzic zaznaczył na formularzu — podaj też {missing}. "
+        "Gdy rodzic zaznaczył wszystko, wpisz „wszystkie” (np. --purpose wszystkie --photo wszystkie). Nic nie zapisano.",
+        missing=_(" oraz ").join(missing),
+    )
+
+
+def typed(
+    *,
+    refused: bool,
+    channels: tuple[str, ...] | list[str],
+    purposes: tuple[str, ...] | list[str],
+    photos: tuple[str, ...] | list[str],
+    **rest: Any,
+) -> Choices:
+    """The choices a person types from the paper (words as the CLI and the web page take them).
+
+    A consent needs its purposes and kinds of photos ticked: nothing is granted by default.
+    ``rest`` are the other :class:`Choices` fields (dates, ``after_leaving``, ``child_view``, ``context``).
+    """
+    if not refused and channels and not (purposes and photos):
+        raise InvalidInput([not_ticked(purposes, photos)])
+    return Choices(
+        decision=REFUSAL if refused else CONSENT,
+        channels=tuple(dict.fromkeys(channel(c) for c in channels)),
+        purposes=given_purposes(purposes),
+        photo_kinds=given_photo_kinds(photos),
+        **rest,
+    )
+
+
+def describe(history: list[dict]) -> str:
+    """One line about a child's consent state, for the register listing."""
+    current = governing(history)
+    pending = scan_waiting(history)
+    if current is None:
+        # a returned scan waiting for its ticks is not "not returned": say only what it is
+        text = _("brak zgody") if pending else _("brak zgody (nie zwrócono)")
+    elif current["decision"] == REFUSAL:
+        text = _("rodzic nie wyraził zgody")
+    else:
+        text = _(
+            "zgoda: {channels}; {start} – {end}",
+            channels=", ".join(channel_label(c) for c in current["channels"]),
+            start=current["valid_from"],
+            end=current["valid_to"],
+        )
+        if current.get("withdrawn_on"):
+            text += _("; WYCOFANA {when}", when=current["withdrawn_on"])
+        if current.get("after_leaving"):
+            text += _("; także po odejściu")
+    if pending:
+        text += _("; zwrócony formularz czeka na wpisanie zaznaczeń")
+    return text

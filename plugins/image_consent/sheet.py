@@ -21,9 +21,10 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 from somflow_image_consent import children as children_mod
 from somflow_image_consent import register
-from somflow_image_consent.vocabulary import channel_label
+from somflow_image_consent.vocabulary import channel, channel_label
 
 from somflow import fonts
+from somflow.errors import InvalidInput
 from somflow.fileio import prepare_output, write_private
 from somflow.i18n import _
 from somflow.workspace import Workspace
@@ -37,6 +38,23 @@ class Verdict:
     limits: list[str] = field(default_factory=list)
 
 
+def wanted_channels(values: list[str] | tuple[str, ...]) -> list[str]:
+    """The publication channels asked about, each once, in canonical form; a Polish message when none is given."""
+    if not values:
+        raise InvalidInput(
+            [_("Podaj kanał publikacji: --channel (np. strona_www, social-media, tablica, druk, prasa_media).")]
+        )
+    return list(dict.fromkeys(channel(c) for c in values))
+
+
+def verdict(
+    child: dict[str, Any], consents: list[dict[str, Any]], channels: list[str], on: date, photo: str | None = None
+) -> Verdict:
+    """May ``child`` appear in a photo (``photo``: individual/group) published on ``channels`` on ``on``?"""
+    answer = register.decide(child, consents, channels, on, photo)
+    return Verdict(child, answer, register.restrictions(consents) if answer.allowed else [])
+
+
 def check(
     workspace: Workspace,
     groups: list[str] | None,
@@ -48,15 +66,19 @@ def check(
 ) -> list[Verdict]:
     """Every child of ``groups`` with the answer for ``channels`` on ``on`` (``present_only``: skip those who left)."""
     consents = register.by_child(workspace)
-    verdicts = []
-    for child in children_mod.in_groups(workspace, groups):
-        if present_only and children_mod.left(child, on):
-            continue
-        answer = register.decide(child, consents.get(child["id"], []), channels, on, photo)
-        verdicts.append(
-            Verdict(child, answer, register.restrictions(consents.get(child["id"], [])) if answer.allowed else [])
-        )
-    return verdicts
+    return [
+        verdict(child, consents.get(child["id"], []), channels, on, photo)
+        for child in children_mod.in_groups(workspace, groups)
+        if not (present_only and children_mod.left(child, on))
+    ]
+
+
+def event_lists(
+    workspace: Workspace, groups: list[str], channels: list[str], on: date, photo: str | None = None
+) -> tuple[list[Verdict], list[Verdict]]:
+    """The photographer's two lists for an event (children present on ``on``): not to photograph; only within limits."""
+    verdicts = check(workspace, groups, channels, on, photo, present_only=True)
+    return [v for v in verdicts if not v.answer.allowed], [v for v in verdicts if v.answer.allowed and v.limits]
 
 
 RULES = [

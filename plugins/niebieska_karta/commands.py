@@ -8,14 +8,13 @@ from typing import Any
 
 import click
 from somflow_niebieska_karta import cases as nk_cases
+from somflow_niebieska_karta import overview
 from somflow_niebieska_karta.due import next_due
 from somflow_niebieska_karta.hooks import NK_HELP
 
 from somflow import refs, vocabulary
 from somflow.calendar import option_date
-from somflow.casework import support_plan
 from somflow.casework.history import step_ref
-from somflow.corrections import history_notes, is_withdrawn
 from somflow.errors import InvalidInput
 from somflow.forms import datafile
 from somflow.i18n import _
@@ -155,25 +154,18 @@ def _ask_new(workspace, payload: dict[str, Any]) -> dict[str, Any]:
 @click.option("--all", "show_all", is_flag=True, help="Pokaż także sprawy zamknięte.")
 @click.pass_obj
 def list_cases(app, show_all: bool) -> None:
-    workspace = app.workspace
-    today = nk_cases.today()
-    found = [
-        c
-        for c in refs.ensure(workspace.store, nk_cases.CASES, nk_cases.REF_KIND)
-        if show_all or c["status"] == nk_cases.OPEN
-    ]
+    found = overview.listing(app.workspace, nk_cases.today(), include_closed=show_all)
     if not found:
         click.echo(_("Brak otwartych spraw NK.") if not show_all else _("Brak spraw NK."))
         return
-    for case in found:
-        step = nk_cases.next_step(case)
-        due = next_due(case)
+    for row in found:
+        case = row.case
         line = f"{case[refs.FIELD]}  {case['id']}  [{_(case['status'])}]  {initials(nk_cases.first_victim_name(case))}"
-        if step:
-            line += "  " + _("następny krok: {step}", step=nk_cases.step_title(step))
-        if due:
-            line += "  " + _("termin: {due}", due=due.isoformat())
-            if due < today:
+        if row.next_step:
+            line += "  " + _("następny krok: {step}", step=nk_cases.step_title(row.next_step))
+        if row.due:
+            line += "  " + _("termin: {due}", due=row.due.isoformat())
+            if row.overdue:
                 line += "  " + _("PO TERMINIE")
         click.echo(line)
 
@@ -222,19 +214,17 @@ def show(app, case_ref: str, reveal: bool) -> None:
             ref=step_ref(case, 1),
         )
     )
-    for index, entry in enumerate(case.get("steps", [])):
-        docs = ", ".join(entry.get("documents") or []) or "—"
-        gone = "  " + _("[WYCOFANY — nie liczy się]") if is_withdrawn(entry) else ""
+    for event in overview.timeline(case):
+        if event.number is None:
+            click.echo("  " + f"{event.date}  {event.title} [{', '.join(event.documents)}]")
+            continue
+        docs = ", ".join(event.documents) or "—"
+        gone = "  " + _("[WYCOFANY — nie liczy się]") if event.withdrawn else ""
         click.echo(
-            f"  #{index + 1:<3}{entry['date']}  {nk_cases.step_title(entry['step'])}  — {entry['person']}  [{_('dokumenty')}: {docs}]{gone}"
+            f"  #{event.number:<3}{event.date}  {event.title}  — {event.person}  [{_('dokumenty')}: {docs}]{gone}"
         )
-        for line in _detail_lines(entry) + history_notes(entry):
+        for line in event.details:
             click.echo("      " + line)
-    for doc in case.get("returned", []):
-        click.echo(
-            "  "
-            + _("{date}  Zwrócono podpisany skan: {form} [{id}]", date=doc["date"], form=doc.get("form"), id=doc["id"])
-        )
     step = nk_cases.next_step(case)
     if step:
         due = next_due(case)
@@ -244,28 +234,6 @@ def show(app, case_ref: str, reveal: bool) -> None:
                 "(termin {due}{late})", due=due.isoformat(), late=(", " + _("PO TERMINIE")) if due < today else ""
             )
         click.echo(text)
-
-
-def _detail_lines(entry: dict[str, Any]) -> list[str]:
-    d = entry.get("details") or {}
-    lines = []
-    if d.get("present"):
-        lines.append(_("w obecności: {name} ({role})", name=d["present"], role=d.get("present_role", "—")))
-    if d.get("role"):
-        lines.append(_("wszczęcie przez (sekcja XIV): {role}", role=d["role"]))
-    if d.get("recipient"):
-        lines.append(_("przekazano: {name} ({role})", name=d["recipient"], role=d.get("recipient_role", "—")))
-    if d.get("how"):
-        lines.append(_("sposób przekazania: {how}", how=d["how"]))
-    if d.get("addressee"):
-        lines.append(_("adresat: {name}", name=d["addressee"].get("name", "—")))
-    elif d.get("addressee_role"):
-        lines.append(_("adresat: {name}", name=d["addressee_role"]))
-    if d.get("next_review"):
-        lines.append(_("następny przegląd: {day}", day=d["next_review"]))
-    if d.get("notes"):
-        lines.append(_("uwagi: {text}", text=d["notes"]))
-    return lines
 
 
 @nk.command(
@@ -321,19 +289,8 @@ def _detail_lines(entry: dict[str, Any]) -> list[str]:
 @click.pass_obj
 def step(app, case_ref: str, kind: str, dnia: str | None, osoba: str, data_file: Path | None, roles, **options) -> None:
     workspace = app.workspace
-    data = load_data(data_file)
-    details: dict[str, Any] = {k: v for k, v in options.items() if k != "documents" and v}
-    documents = list(options.get("documents") or ())
-    if kind == "wszczecie":
-        details["role"] = list(roles) if len(roles) != 1 else roles[0]
-        details["nka"] = data
-        if options.get("miejscowosc"):
-            details["place"] = options["miejscowosc"]
-        details.pop("miejscowosc", None)
-    elif kind == "plan":
-        details["plan"] = data
-    if details.get("done"):
-        details["done"] = support_plan.numbers(details["done"])
+    documents = list(options.pop("documents", None) or ())
+    details = overview.step_details(kind, data=load_data(data_file), roles=roles, **options)
     case = nk_cases.record_step(
         workspace, case_ref, kind, day=option_date(dnia, "--dnia"), person=osoba, details=details, documents=documents
     )

@@ -19,6 +19,7 @@ from somflow.user_errors import user_errors
 
 from . import csv_import, people, printing, printouts, records
 from . import requirements as req
+from .checklist import checklist
 from .hooks import VETTING_HELP
 
 STATE_COLOURS = {req.CLEARED: "green", req.INCOMPLETE: "yellow", req.BLOCKED: "red", req.EXEMPT: None}
@@ -142,38 +143,15 @@ def import_(ctx: click.Context, file: Path | None, template: bool, dry_run: bool
 
 
 def _print_required(person: dict, workspace) -> None:
-    standing = req.standing(person, workspace.config, calendar.today())
-    if standing.state == req.EXEMPT:
+    found = checklist(person, workspace.config, calendar.today())
+    if found.standing.state == req.EXEMPT:
         click.echo(_("Zwolniony ze sprawdzenia: {reason}", reason=person["zwolnienie"]["powod"]))
         return
     click.echo(_("Wymagane przed dopuszczeniem do pracy z dziećmi:"))
-    results = person.get("items") or {}
-    for item in standing.required:
-        result = results.get(item.key)
-        if result is None:
-            mark = _("brak")
-        elif result["status"] == req.HIT:
-            mark = _("FIGURUJE ({date})", date=result["date"])
-        elif item in standing.stale:
-            mark = _("nieaktualne ({date})", date=result["date"])
-        else:
-            mark = _("otrzymano {date}", date=result["date"]) + (
-                f" [{result['document']}]" if result.get("document") else ""
-            )
-            if result.get("confirmed"):
-                mark += " " + _(
-                    "(wydruk potwierdzili: {by}, {role})",
-                    by=result["confirmed"]["by"],
-                    role=result["confirmed"]["role"],
-                )
-        if item.key in (person.get("pending") or {}):
-            mark += "; " + _(
-                "wydruk czeka na potwierdzenie: somflow vetting confirm {nr}/{item}",
-                nr=people.number(person),
-                item=item.key,
-            )
-        click.echo(f"  {item.key:<18} {item.label} — {mark}")
-        for note in history_notes(result or {}):
+    for line in found.lines:
+        mark = f"{line.mark}; {line.awaiting}" if line.awaiting else line.mark
+        click.echo(f"  {line.item.key:<18} {line.item.label} — {mark}")
+        for note in line.notes:
             click.echo("      " + note)
 
 
@@ -194,9 +172,7 @@ def show(ctx: click.Context, person: str) -> None:
         )
     )
     _print_required(record, workspace)
-    from .entries import history
-
-    withdrawn = history(record)
+    withdrawn = checklist(record, workspace.config, calendar.today()).withdrawn
     if withdrawn:
         click.echo(_("Wycofane wyniki (nie liczą się):"))
     for key, entry in withdrawn:

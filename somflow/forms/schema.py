@@ -13,6 +13,7 @@ import functools
 import re
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -335,6 +336,29 @@ def _message(spec: FormSpec, error: errors.ValidationError) -> str:
     return f"{prefix}: {text}"
 
 
+@dataclass(frozen=True)
+class Problem:
+    """One problem with a form's data: ``key`` names the field as a CSV column or web form does
+    (``pesel``, ``osoby-2-pesel``; None: the data as a whole), ``message`` is the full Polish message."""
+
+    key: str | None
+    message: str
+
+
+def flat_key(name: str, row: int | None = None, group: str | None = None) -> str:
+    """The CSV column / web form name of a field: ``name``, or ``group-row-name`` in a repeating group (row from 1)."""
+    return f"{group}-{row}-{name}" if group is not None else name
+
+
+def _error_key(error: errors.ValidationError) -> str:
+    path = error.document_path
+    if len(path) >= 3:
+        return flat_key(str(path[2]), int(path[1]) + 1, str(path[0]))
+    if len(path) == 2:
+        return f"{path[0]}-{int(path[1]) + 1}"
+    return str(path[0])
+
+
 def _leaves(errs: list[errors.ValidationError]) -> list[errors.ValidationError]:
     found = []
     for error in errs:
@@ -351,7 +375,7 @@ def _form_date(spec: FormSpec, data: dict[str, Any]) -> date:
     return day or calendar.today()
 
 
-def _pesel_rules(spec: FormSpec, data: dict[str, Any]) -> list[str]:
+def _pesel_rules(spec: FormSpec, data: dict[str, Any]) -> list[Problem]:
     """Birth date, age, "minor" and sex fields that must agree with a PESEL number on the form's date.
 
     The form's date is its ``date_field`` (today when absent): a person cannot
@@ -365,19 +389,17 @@ def _pesel_rules(spec: FormSpec, data: dict[str, Any]) -> list[str]:
         for i, row in enumerate(data.get(g.name) or [], start=1):
             if isinstance(row, dict):
                 rows.append((g.name, i, list(g.fields), row))
-    messages = []
+    messages: list[Problem] = []
     for group, index, fields, row in rows:
         for f in fields:
+
+            def add(text: str, f: Field = f, index: int | None = index, group: str | None = group) -> None:
+                messages.append(Problem(flat_key(f.name, index, group), f"{where(spec, f.name, index, group)}: {text}"))
+
             if f.type == "pesel" and on < calendar.today():
                 found = pesel.check(row.get(f.name)) if isinstance(row.get(f.name), str) and row.get(f.name) else None
                 if found and found.born and found.born > on:
-                    messages.append(
-                        where(spec, f.name, index, group)
-                        + ": "
-                        + _(
-                            "PESEL wskazuje datę urodzenia późniejszą niż data formularza ({date})", date=on.isoformat()
-                        )
-                    )
+                    add(_("PESEL wskazuje datę urodzenia późniejszą niż data formularza ({date})", date=on.isoformat()))
             ref = f.minor_of or f.age_of or f.sex_of
             value, number = row.get(f.name), row.get(ref) if ref else None
             if not ref or value in (None, "") or not isinstance(number, str) or not pesel.is_valid(number):
@@ -390,10 +412,8 @@ def _pesel_rules(spec: FormSpec, data: dict[str, Any]) -> list[str]:
                     else {"tak": True, "yes": True, "nie": False, "no": False}.get(str(value).lower())
                 )
                 if said is not None and said != (age < 18):
-                    messages.append(
-                        where(spec, f.name, index, group)
-                        + ": "
-                        + ngettext(
+                    add(
+                        ngettext(
                             "niezgodne z numerem PESEL (wiek {n} rok w dniu {date})",
                             "niezgodne z numerem PESEL (wiek {n} lat w dniu {date})",
                             age,
@@ -402,10 +422,8 @@ def _pesel_rules(spec: FormSpec, data: dict[str, Any]) -> list[str]:
                     )
             elif f.age_of:
                 if isinstance(value, int) and value != age:
-                    messages.append(
-                        where(spec, f.name, index, group)
-                        + ": "
-                        + ngettext(
+                    add(
+                        ngettext(
                             "wiek niezgodny z numerem PESEL ({n} rok w dniu {date})",
                             "wiek niezgodny z numerem PESEL ({n} lat w dniu {date})",
                             age,
@@ -415,10 +433,8 @@ def _pesel_rules(spec: FormSpec, data: dict[str, Any]) -> list[str]:
             else:
                 said = pesel.declared_sex(value)
                 if said is not None and said != pesel.sex(number):
-                    messages.append(
-                        where(spec, f.name, index, group)
-                        + ": "
-                        + _(
+                    add(
+                        _(
                             "płeć niezgodna z numerem PESEL (przedostatnia cyfra: parzysta — kobieta, nieparzysta — mężczyzna)"
                         )
                     )
@@ -444,8 +460,14 @@ def check(spec: FormSpec, data: Any) -> tuple[dict[str, Any], list[str]]:
 
     Returns the normalised data and every problem as a Polish message (``[]`` when valid).
     """
+    document, problems = check_fields(spec, data)
+    return document, list(dict.fromkeys(p.message for p in problems))
+
+
+def check_fields(spec: FormSpec, data: Any) -> tuple[dict[str, Any], list[Problem]]:
+    """:func:`check` that says which field each problem belongs to (a web form shows it beside the field)."""
     if not isinstance(data, dict):
-        return {}, [_("Dane formularza muszą być słownikiem pól (nazwa: wartość).")]
+        return {}, [Problem(None, _("Dane formularza muszą być słownikiem pól (nazwa: wartość)."))]
     validator = _validator(spec)
     ok = validator.validate(data)
     document = validator.document if validator.document is not None else dict(data)
@@ -460,8 +482,8 @@ def check(spec: FormSpec, data: Any) -> tuple[dict[str, Any], list[str]]:
         return (order.get(path[0], len(order)), *rest)
 
     leaves = sorted(_leaves(list(validator._errors)), key=position) if not ok else []
-    messages = [_message(spec, e) for e in leaves] + _pesel_rules(spec, document)
-    return document, list(dict.fromkeys(messages))
+    problems = [Problem(_error_key(e), _message(spec, e)) for e in leaves] + _pesel_rules(spec, document)
+    return document, list(dict.fromkeys(problems))
 
 
 def check_value(spec: FormSpec, field: Field, value: Any) -> tuple[Any, str | None]:
@@ -480,11 +502,20 @@ def validate(workspace: Workspace | None, spec: FormSpec, data: Any) -> list[str
 
 def normalise(workspace: Workspace | None, spec: FormSpec, data: Any) -> tuple[dict[str, Any], list[str]]:
     """:func:`validate` that also returns the normalised data (what gets stored and printed)."""
-    document, messages = check(spec, data)
+    document, problems = normalise_fields(workspace, spec, data)
+    return document, list(dict.fromkeys(p.message for p in problems))
+
+
+def normalise_fields(workspace: Workspace | None, spec: FormSpec, data: Any) -> tuple[dict[str, Any], list[Problem]]:
+    """:func:`normalise` with each problem's field; the plugins' cross-field rules belong to no one field (key None)."""
+    document, problems = check_fields(spec, data)
     if workspace is not None and workspace.plugins is not None and isinstance(data, dict):
         for extra in workspace.hook.somflow_validate(form=spec, data=document, workspace=workspace):
-            messages += list(extra or [])
-    return document, messages
+            problems += [Problem(None, message) for message in extra or []]
+    return document, problems
 
 
-__all__ = ["VOIVODESHIPS", "FormValidator", "cerberus_schema", "check", "normalise", "rule", "validate", "where"]
+__all__ = [
+    "VOIVODESHIPS", "FormValidator", "Problem", "cerberus_schema", "check", "check_fields", "flat_key",
+    "normalise", "normalise_fields", "rule", "validate", "where",
+]  # fmt: skip
