@@ -145,3 +145,11 @@ def _fail(errors: list[str] | None, message: str) -> None:
     if errors is None:
         raise DeadlineError(message)
     errors.append(message)
+
+
+def open_deadlines(
+    workspace: Workspace, today: date, days: int | None = None, errors: list[str] | None = None
+) -> list[Deadline]:
+    """The deadlines not yet done (``days``: only those within ``days`` of ``today``; overdue ones always), as :func:`collect` sorts them."""
+    found = [d for d in collect(workspace, today, errors) if not d.done]
+    return found if days is None else [d for d in found if d.days_left(today) <= days]

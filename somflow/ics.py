@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from icalendar import Alarm, Calendar, Event
 
 from somflow import __version__
-from somflow.deadlines import Deadline
+from somflow.deadlines import Deadline, open_deadlines
 from somflow.fileio import write_private
 from somflow.i18n import _
+from somflow.workspace import Workspace
 
 ALARM_HOUR = 9
 EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
@@ -77,6 +78,12 @@ def description(deadline: Deadline) -> str:
     if deadline.plugin:
         lines.append(_("Wtyczka: {plugin}", plugin=deadline.plugin))
     return "\n".join(lines)
+
+
+def for_workspace(workspace: Workspace, today: date) -> bytes:
+    """The unit's open deadlines as an .ics file's content (what the calendar download serves)."""
+    found = open_deadlines(workspace, today)
+    return calendar(found, unit=workspace.unit, institution=workspace.config["institution"]["name"]).to_ical()
 
 
 def write(path: Path, deadlines: Iterable[Deadline], *, unit: str, institution: str) -> int:

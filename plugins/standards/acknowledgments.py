@@ -76,6 +76,25 @@ def missing(store: Store, group: str | None = None) -> list[Person]:
     return [p for p in people.everyone(store, group) if p.id not in done]
 
 
+@dataclass(frozen=True)
+class Progress:
+    """How many people of a group acknowledged the current version, of how many."""
+
+    group: str
+    acknowledged: int
+    total: int
+
+
+def progress(store: Store) -> list[Progress]:
+    """Acknowledgments of the current version per group, in the order of :data:`people.GROUPS`."""
+    done = acknowledged_ids(store, current_version(store).version)
+    found = []
+    for group in people.GROUPS:
+        members = people.everyone(store, group)
+        found.append(Progress(group, sum(1 for p in members if p.id in done), len(members)))
+    return found
+
+
 def record(
     store: Store,
     person: Person,

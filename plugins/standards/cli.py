@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 from somflow_standards import STANDARDS_HELP, acknowledgments, entries, people, register, settings, survey
-from somflow_standards.schedule import REVIEWS, next_report_year
+from somflow_standards.schedule import REVIEWS, report_year
 
 from somflow import calendar, refs, vocabulary
 from somflow.calendar import option_date
@@ -180,63 +180,17 @@ def ack() -> None:
 )
 @click.pass_context
 def ack_print(ctx: click.Context, group: str, klasa: str | None, everybody: bool, out: Path | None) -> None:
-    from somflow import forms
+    from somflow_standards.printing import print_batch
 
     workspace = ctx.obj.workspace
-    store = workspace.store
-    version = acknowledgments.current_version(store)
-    chosen = people.everyone(store, group) if everybody else acknowledgments.missing(store, group)
-    if klasa is not None:
-        chosen = [p for p in chosen if p.klasa == klasa]
-    if not chosen:
+    documents, chosen = print_batch(workspace, group, klasa, everybody)
+    if not documents:
         click.echo(_("Nie ma komu drukować oświadczeń."))
         return
     target = prepare_output(out or workspace.root / "druk" / f"potwierdzenia-{group}.pdf")
-    documents: list[dict[str, Any]] = []
-    try:
-        with store.transaction():  # all forms of the batch or none
-            if group == "dzieci":
-                for label in sorted({p.klasa for p in chosen}):
-                    members = [p for p in chosen if p.klasa == label]
-                    listed = store.insert(
-                        acknowledgments.LISTS,
-                        {"klasa": label, "version": version.version, "people": [p.id for p in members]},
-                    )
-                    data = {
-                        "placowka": workspace.config["institution"]["name"],
-                        "grupa": label or "—",
-                        "wersja_standardow": version.version,
-                        "dzieci": [{"imie_nazwisko": p.name} for p in members],
-                    }
-                    documents.append(
-                        forms.generate(
-                            workspace,
-                            acknowledgments.CHILDREN_FORM,
-                            data,
-                            record={"collection": acknowledgments.LISTS, "id": listed["id"]},
-                        )
-                    )
-            else:
-                form = acknowledgments.STAFF_FORM if group == "pracownicy" else acknowledgments.PARENT_FORM
-                for p in chosen:
-                    try:
-                        documents.append(
-                            forms.generate(
-                                workspace, form, acknowledgments.form_data(p, workspace.config, version), record=p.ref
-                            )
-                        )
-                    except InvalidInput as exc:  # say whose data is wrong (by id: messages never carry names)
-                        raise InvalidInput(
-                            [_("Osoba {id}: {problem}", id=p.id, problem=m) for m in exc.messages]
-                            + [_("Nic nie wygenerowano.")]
-                        ) from None
-    except BaseException:
-        for doc in documents:  # the store forgot them; their files must go too
-            (workspace.root / doc["file"]).unlink(missing_ok=True)
-        raise
     _print_file(workspace, documents, target)
     documents_text = ngettext("{n} dokument", "{n} dokumentów", len(documents))
-    people_text = ngettext("{n} osoba", "{n} osób", len(chosen))
+    people_text = ngettext("{n} osoba", "{n} osób", chosen)
     click.echo(
         _(
             "Wygenerowano {documents} ({people}) do druku: {file}",
@@ -526,17 +480,7 @@ def report_cmd(ctx: click.Context, year: int | None, conclusions: Path | None, o
     workspace = ctx.obj.workspace
     conf = settings.load(workspace.config)
     today = calendar.today()
-    year = year or next_report_year(workspace.store, conf, today)
-    if (year - conf.first_report.year) % 2:
-        raise InvalidInput(
-            [
-                _(
-                    "Raport sporządza się co dwa lata: {year} nie jest rokiem raportu (pierwszy: {first}).",
-                    year=year,
-                    first=conf.first_report.year,
-                )
-            ]
-        )
+    year = report_year(workspace.store, conf, today, year)
     text = decode_text(conclusions.read_bytes(), conclusions) if conclusions else ""  # UTF-8, or cp1250 from Notepad
     target, figures = report.generate(workspace, conf, year, today, text, out)
     click.echo(_("Raport za lata {start}–{end} zapisano w {file}.", start=year - 2, end=year, file=target))

@@ -23,6 +23,7 @@ from somflow_standards.settings import Settings, add_months
 
 from somflow.calendar import next_working_day
 from somflow.deadlines import Deadline
+from somflow.errors import InvalidInput
 from somflow.i18n import _
 from somflow.store import Store
 
@@ -46,6 +47,22 @@ def next_report_year(store: Store, settings: Settings, today: date) -> int:
     year = settings.first_report.year
     while year in done:
         year += 2
+    return year
+
+
+def report_year(store: Store, settings: Settings, today: date, year: int | None = None) -> int:
+    """The year a report is made for: ``year`` when it is a report year (every two years from the first), else the next due."""
+    year = year or next_report_year(store, settings, today)
+    if (year - settings.first_report.year) % 2:
+        raise InvalidInput(
+            [
+                _(
+                    "Raport sporządza się co dwa lata: {year} nie jest rokiem raportu (pierwszy: {first}).",
+                    year=year,
+                    first=settings.first_report.year,
+                )
+            ]
+        )
     return year
 
 

@@ -63,23 +63,10 @@ def list_people(app, kind: str | None, group: str | None, everyone: bool) -> Non
 def show(app, ref: str) -> None:
     person = register.find(app.workspace.store, ref)
     click.echo(_line(person))
-    rows = [
-        (_("PESEL"), _("zapisany") if person.get("pesel") else "—"),
-        (_("Data urodzenia"), person.get("birth_date") or "—"),
-        (_("Początek pracy z dziećmi"), person.get("start")),
-        (_("Dziecko"), person.get("child")),
-        (_("W rejestrze od"), person.get("since")),
-        (_("Odejście"), person.get("left_on")),
-        (_("Identyfikator"), person["id"]),
-    ]
-    for label, value in rows:
-        if value:
-            click.echo(f"  {label}: {value}")
-    for guardian in person.get("guardians") or []:
-        contact = ", ".join(guardian.get(k) for k in ("email", "phone") if guardian.get(k))
-        click.echo(
-            "  " + _("Rodzic/opiekun: {name}", name=guardian.get("name") or "—") + (f" ({contact})" if contact else "")
-        )
+    for label, value in register.facts(person):
+        click.echo(f"  {label}: {value}")
+    for name, contact in register.guardians(person):
+        click.echo("  " + _("Rodzic/opiekun: {name}", name=name) + (f" ({contact})" if contact else ""))
 
 
 @click.command(

@@ -194,6 +194,28 @@ def describe(person: dict[str, Any]) -> str:
     return _("nr {nr}", nr=number(person))
 
 
+def facts(person: dict[str, Any]) -> list[tuple[str, str]]:
+    """What the register knows about the person, as (label, value) pairs for a screen: PESEL only as "zapisany"."""
+    rows = [
+        (_("PESEL"), _("zapisany") if person.get("pesel") else "—"),
+        (_("Data urodzenia"), person.get("birth_date") or "—"),
+        (_("Początek pracy z dziećmi"), person.get("start")),
+        (_("Dziecko"), person.get("child")),
+        (_("W rejestrze od"), person.get("since")),
+        (_("Odejście"), person.get("left_on")),
+        (_("Identyfikator"), person["id"]),
+    ]
+    return [(label, str(value)) for label, value in rows if value]
+
+
+def guardians(person: dict[str, Any]) -> list[tuple[str, str]]:
+    """Each parent/guardian as (name, contact): e-mail and phone as far as known."""
+    return [
+        (g.get("name") or "—", ", ".join(g.get(k) for k in ("email", "phone") if g.get(k)))
+        for g in person.get("guardians") or []
+    ]
+
+
 def who(person: dict[str, Any]) -> match.Who:
     """The person as :mod:`somflow.people.match` compares them."""
     return match.Who.of(person)

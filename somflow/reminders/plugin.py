@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from somflow import calendar, hookimpl
-from somflow.deadlines import Deadline, collect
+from somflow.deadlines import Deadline, collect, open_deadlines
 from somflow.errors import SomflowError
 from somflow.i18n import _
 from somflow.reminders import digest as digest_mod
@@ -60,9 +60,7 @@ def deadlines_command(
     workspace: Workspace = ctx.obj.workspace
     day = _today(today)
     errors: list[str] = []
-    found = [d for d in collect(workspace, day, errors) if not d.done]
-    if days is not None:
-        found = [d for d in found if d.days_left(day) <= days]
+    found = open_deadlines(workspace, day, days, errors)
     if ics_file is not None:
         from somflow import ics
 
@@ -188,7 +186,7 @@ def somflow_status(workspace: Workspace) -> list[tuple[str, str]]:
     today = calendar.today()
     errors: list[str] = []
     try:
-        open_ = [d for d in collect(workspace, today, errors) if not d.done]
+        open_ = open_deadlines(workspace, today, errors=errors)
     except SomflowError as exc:
         return [(_("Terminy"), str(exc))]
     overdue = sum(d.overdue(today) for d in open_)
