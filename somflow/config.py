@@ -171,9 +171,19 @@ def check(data: dict[str, Any], schema: dict[str, Any], *, path: Path | str = "s
     """
     from cerberus import Validator  # a tenth of a second of start-up: only when a configuration is checked
 
-    problems = validate(Validator(schema, allow_unknown=True), data, path=path, line_of=lambda key: _line_of(text, key))
+    # A section the schema names is checked key by key (a mistyped key is told, not ignored); unless it says
+    # otherwise, as [store] does, whose keys belong to the store backend chosen.
+    strict = {name: _strict(rules) for name, rules in schema.items()}
+    problems = validate(Validator(strict, allow_unknown=True), data, path=path, line_of=lambda key: _line_of(text, key))
     if problems:
         raise ConfigError("\n".join(problems))
+
+
+def _strict(rules: dict[str, Any]) -> dict[str, Any]:
+    """``rules`` of a section refusing keys its schema does not name, unless they say whether to allow them."""
+    if rules.get("type") == "dict" and isinstance(rules.get("schema"), dict):
+        return {"allow_unknown": False, **rules}
+    return rules
 
 
 def validate(
@@ -188,20 +198,42 @@ def validate(
         return []
     return [
         _("Plik {path}, wiersz {line}, klucz {key}: {reason}", path=path, line=line_of(key), key=key, reason=reason)
-        for key, reason in _flatten_errors(validator.errors)
+        for key, reason in _flatten_errors(validator.errors, rules={"type": "dict", "schema": dict(validator.schema)})
     ]
 
 
-def _flatten_errors(errors: dict, prefix: str = "") -> list[tuple[str, str]]:
+def _flatten_errors(errors: dict, prefix: str = "", rules: dict | None = None) -> list[tuple[str, str]]:
+    """(key path, reason) of every leaf of Cerberus' ``errors``; ``rules`` are the rules of the node they
+    belong to, so that an unknown key is told with the keys allowed beside it."""
     out: list[tuple[str, str]] = []
     for key, items in errors.items():
         where = f"{prefix}[{key}]" if isinstance(key, int) else f"{prefix}.{key}" if prefix else str(key)
         for item in items:
             if isinstance(item, dict):
-                out.extend(_flatten_errors(item, where))
+                out.extend(_flatten_errors(item, where, _rules_of(rules, key)))
+            elif item == "unknown field" and (allowed := _keys_of(rules)):
+                out.append((where, _("nieznany klucz (dozwolone: {allowed})", allowed=", ".join(allowed))))
             else:
                 out.append((where, _translate_cerberus(item)))
     return out
+
+
+def _rules_of(rules: dict | None, key: str | int) -> dict | None:
+    """The rules of ``key`` inside a node with ``rules``: a list's items or a mapping's field."""
+    inner = rules.get("schema") if isinstance(rules, dict) else None
+    if not isinstance(inner, dict):
+        return None
+    if rules.get("type") == "list":
+        return inner if isinstance(key, int) else None
+    found = inner.get(key)
+    return found if isinstance(found, dict) else None
+
+
+def _keys_of(rules: dict | None) -> list[str]:
+    """The keys a mapping node with ``rules`` allows (none known: empty)."""
+    if not isinstance(rules, dict) or rules.get("type") == "list" or not isinstance(rules.get("schema"), dict):
+        return []
+    return sorted(rules["schema"])
 
 
 _CERBERUS_PL = [

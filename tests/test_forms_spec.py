@@ -50,7 +50,7 @@ def test_every_problem_named_with_file_and_key(tmp_path: Path) -> None:
     text = "\n".join(info.value.messages)
     assert all(m.startswith(f"Plik {path}, wiersz ") for m in info.value.messages)
     assert "wiersz 1, klucz id:" in text
-    assert "wiersz 3, klucz foo: nieznany klucz" in text
+    assert "wiersz 3, klucz foo: nieznany klucz (dozwolone: " in text and "sections" in text.split("klucz foo:")[1]
     assert "wiersz 8, klucz sections[0].fields[0].type: nieznany typ „data”" in text
     assert "wiersz 9, klucz sections[0].fields[1].name: nazwa imie występuje" in text
     assert "wiersz 10, klucz sections[0].fields[2].choices" in text  # missing: the line of the field

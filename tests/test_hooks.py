@@ -203,6 +203,12 @@ def test_hook_config_schema(somflow_workspace, somflow_cli):
         ConfigError, match=f"wiersz {lines.index('godzina = 22') + 1}, klucz dyzury.godzina: wartość większa niż 18"
     ):
         somflow_cli("status")
+    # A key the plugin's section does not have is told with the keys it has.
+    (somflow_workspace / "somflow.toml").write_text(
+        "\n".join(lines).replace("godzina = 22", "godz = 8"), encoding="utf-8"
+    )
+    with pytest.raises(ConfigError, match=r"klucz dyzury.godz: nieznany klucz \(dozwolone: godzina\)"):
+        somflow_cli("status")
     # A section the core owns cannot be taken over.
     plugin.write_text(declare.format("smtp", {"type": "list"}), encoding="utf-8")
     listing = somflow_cli("plugins").output

@@ -27,33 +27,26 @@ def refused(cli, root, *args, match: str) -> InvalidInput:
     return info.value
 
 
+def refused_case(cli, root, tmp_path, data: dict, *, match: str) -> InvalidInput:
+    """``nk new`` with ``data`` refused with ``match`` among its messages, nothing written."""
+    return refused(cli, root, "nk", "new", "--data", str(write(tmp_path / "c.yaml", data)), match=match)
+
+
 def test_no_victim_is_refused(somflow_cli, somflow_workspace, tmp_path):
     data = payload()
     data["nka"]["osoby_doznajace"] = []
-    path = write(tmp_path / "c.yaml", data)
-    refused(
-        somflow_cli,
-        somflow_workspace,
-        "nk",
-        "new",
-        "--data",
-        str(path),
-        match="co najmniej jedną osobę doznającą przemocy",
-    )
+    refused_case(somflow_cli, somflow_workspace, tmp_path, data, match="co najmniej jedną osobę doznającą przemocy")
 
 
 def test_minor_flag_must_agree_with_pesel(somflow_cli, somflow_workspace, tmp_path):
     data = payload()
     data["nka"]["osoby_doznajace"][0].update(maloletni="nie")
     del data["nka"]["osoby_doznajace"][0]["wiek"]
-    path = write(tmp_path / "c.yaml", data)
-    refused(
+    refused_case(
         somflow_cli,
         somflow_workspace,
-        "nk",
-        "new",
-        "--data",
-        str(path),
+        tmp_path,
+        data,
         match="Sekcja I, osoba doznająca przemocy domowej 1, pole „Małoletni (Tak/Nie)”: niezgodne z numerem PESEL (wiek 9 lat",
     )
 
@@ -62,14 +55,11 @@ def test_minor_flag_must_agree_with_age(somflow_cli, somflow_workspace, tmp_path
     data = payload()
     data["nka"]["osoby_doznajace"][0]["wiek"] = 19
     del data["nka"]["osoby_doznajace"][0]["pesel"]
-    path = write(tmp_path / "c.yaml", data)
-    refused(
+    refused_case(
         somflow_cli,
         somflow_workspace,
-        "nk",
-        "new",
-        "--data",
-        str(path),
+        tmp_path,
+        data,
         match="pole „Małoletni (Tak/Nie)”: zaznaczono „Tak”, ale wpisany wiek to 19 lat",
     )
 
@@ -108,8 +98,7 @@ def test_minor_is_judged_on_the_form_date(somflow_cli, somflow_workspace, tmp_pa
 def test_witnesses_established_need_a_witness(somflow_cli, somflow_workspace, tmp_path):
     data = payload()
     data["nka"]["swiadkowie_ustalono"] = "ustalono"
-    path = write(tmp_path / "c.yaml", data)
-    refused(somflow_cli, somflow_workspace, "nk", "new", "--data", str(path), match="Sekcja X")
+    refused_case(somflow_cli, somflow_workspace, tmp_path, data, match="Sekcja X")
 
 
 def test_exactly_one_role_in_section_xiv(somflow_cli, somflow_workspace, tmp_path):
@@ -238,8 +227,7 @@ def test_parents_derived_from_relation_when_not_said(somflow_cli, somflow_worksp
 def test_no_dates_in_the_future(somflow_cli, somflow_workspace, tmp_path):
     data = payload()
     data["notatka"]["data_sporzadzenia"] = "2026-11-24"
-    path = write(tmp_path / "c.yaml", data)
-    refused(somflow_cli, somflow_workspace, "nk", "new", "--data", str(path), match="jest z przyszłości")
+    refused_case(somflow_cli, somflow_workspace, tmp_path, data, match="jest z przyszłości")
     case_id = new_case(somflow_cli, tmp_path)
     refused(
         somflow_cli,
