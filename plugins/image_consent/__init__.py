@@ -64,7 +64,7 @@ def somflow_register_commands(register):
 
 @hookimpl
 def somflow_record_types(register):
-    from somflow_image_consent.register import stopped_on
+    from somflow_image_consent.register import described, stopped_on
     from somflow_image_consent.vocabulary import CONSENTS
 
     from somflow.retention.plugin import person_ref
@@ -80,6 +80,7 @@ def somflow_record_types(register):
             started=stopped_on,
             subjects=lambda workspace, consent: [consent["child_id"]],
             ref=lambda workspace, consent: person_ref(workspace, consent["child_id"]),
+            describe=described,
         )
     )
 

@@ -490,3 +490,18 @@ def describe(history: list[dict]) -> str:
     if pending:
         text += _("; zwrócony formularz czeka na wpisanie zaznaczeń")
     return text
+
+
+def described(workspace: Workspace, consent: dict[str, Any]) -> list[tuple[str, str]]:
+    """What a consent holds, for the child's subject-access summary (no other person's data)."""
+    lines = [
+        (_("Decyzja"), _("zgoda") if consent.get("decision") == CONSENT else _("brak zgody")),
+        (_("Kanały"), ", ".join(channel_label(c) for c in consent.get("channels") or [])),
+        (_("Cele"), ", ".join(consent.get("purposes") or [])),
+        (_("Ważna od"), consent.get("valid_from") or ""),
+        (_("Ważna do"), consent.get("valid_to") or ""),
+        (_("Także po odejściu z placówki"), _("tak") if consent.get("after_leaving") else ""),
+        (_("Wycofana"), consent.get("withdrawn_on") or ""),
+        (_("Zastąpiona nowszą zgodą"), _("tak") if consent.get("superseded_by") else ""),
+    ]
+    return [(label, value) for label, value in lines if value]

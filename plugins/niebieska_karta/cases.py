@@ -403,3 +403,23 @@ def rules_now() -> str:
 def first_victim_name(case: dict[str, Any]) -> str:
     victims = (case.get("nka") or {}).get("osoby_doznajace") or [{}]
     return str(victims[0].get("imie_nazwisko") or "")
+
+
+def children_of(workspace: Workspace, case: dict[str, Any]) -> list[str]:
+    """Register ids of the children a case is about: the victims of section I the register holds (same person only)."""
+    from somflow.people import register
+
+    children = register.listing(workspace.store, ["child"], include_left=True)
+    victims = [match.Who.of(v) for v in (case.get("nka") or {}).get("osoby_doznajace") or []]
+    return [c["id"] for c in children if any(match.compare(v, register.who(c)) is match.Verdict.SAME for v in victims)]
+
+
+def described(workspace: Workspace, case: dict[str, Any]) -> list[tuple[str, str]]:
+    """The case's status and steps with their dates, for the child's subject-access summary.
+
+    Who took each step, the suspects and the witnesses are other people's data: not listed.
+    """
+    from somflow.casework.steps import counted_steps, step_title
+
+    lines = [(_("Stan sprawy"), _(case.get("status") or ""))]
+    return lines + [(step_title(STEPS, s["step"]), s.get("date") or "") for s in counted_steps(case)]

@@ -84,7 +84,7 @@ def somflow_register_commands(register) -> None:
 
 @hookimpl
 def somflow_record_types(register) -> None:
-    from somflow_niebieska_karta.cases import CASES, CLOSED
+    from somflow_niebieska_karta.cases import CASES, CLOSED, children_of, described
 
     from somflow.casework.steps import first_date
     from somflow.retention.policy import RecordType
@@ -97,6 +97,8 @@ def somflow_record_types(register) -> None:
             clock="zamknięcie sprawy",
             years=10,
             started=lambda workspace, case: first_date(case, "zamkniecie") if case.get("status") == CLOSED else None,
+            subjects=children_of,
+            describe=described,
         )
     )
 

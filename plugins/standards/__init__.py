@@ -47,15 +47,17 @@ def somflow_register_commands(register) -> None:
 
 @hookimpl
 def somflow_record_types(register) -> None:
+    from dataclasses import replace
+
+    from somflow_standards import acknowledgments
     from somflow_standards.acknowledgments import ACKS
 
     from somflow.retention.plugin import per_person
 
-    register(
-        per_person(
-            ACKS, ACKS, "Potwierdzenie zapoznania się ze Standardami", 10, lambda r: (r.get("person") or {}).get("id")
-        )
+    kind = per_person(
+        ACKS, ACKS, "Potwierdzenie zapoznania się ze Standardami", 10, lambda r: (r.get("person") or {}).get("id")
     )
+    register(replace(kind, describe=acknowledgments.described))
 
 
 @hookimpl

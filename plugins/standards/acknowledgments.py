@@ -191,3 +191,14 @@ def _first_date(*values: Any) -> date:
         except ValueError:
             continue
     return calendar.today()
+
+
+def described(workspace: Any, ack: dict[str, Any]) -> list[tuple[str, str]]:
+    """What an acknowledgment holds, for the person's subject-access summary."""
+    lines = [
+        (_("Wersja Standardów"), ack.get("version")),
+        (_("Data"), ack.get("date")),
+        (_("Miejsce"), ack.get("place")),
+        (_("Zakres"), ack.get("scope")),
+    ]
+    return [(label, str(value)) for label, value in lines if value]

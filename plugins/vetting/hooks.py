@@ -226,10 +226,21 @@ def somflow_status(workspace):
 
 @hookimpl
 def somflow_record_types(register) -> None:
+    from dataclasses import replace
+
     from somflow.retention.plugin import per_person
 
     # The vetting file is kept under the person's own id (records.py).
-    register(per_person(COLLECTION, COLLECTION, "Teczka weryfikacji (RSPTS, KRK, oświadczenia)", 10, lambda r: r["id"]))
+    kind = per_person(COLLECTION, COLLECTION, "Teczka weryfikacji (RSPTS, KRK, oświadczenia)", 10, lambda r: r["id"])
+    register(replace(kind, describe=_vetting_items))
+
+
+def _vetting_items(workspace, record: dict[str, Any]) -> list[tuple[str, str]]:
+    """Each vetting item's status and date, for the person's subject-access summary."""
+    return [
+        (key, ", ".join(str(item[k]) for k in ("status", "date") if item.get(k)))
+        for key, item in sorted((record.get("items") or {}).items())
+    ]
 
 
 @hookimpl

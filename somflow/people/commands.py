@@ -106,15 +106,57 @@ def leave(app, ref: str, day: str) -> None:
     )
 
 
+@click.command(
+    "export",
+    help="Zapisz wszystko, co placówka przechowuje o osobie, jako archiwum ZIP: podsumowanie PDF i pliki (tylko dla właściciela); także: eksport.",
+)
+@click.argument("ref")
+@click.option(
+    "--out",
+    "--plik",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Dokąd zapisać archiwum (domyślnie exports/osoba-NUMER-DATA.zip).",
+)
+@click.pass_obj
+@user_errors
+def export_person(app, ref: str, out: Path | None) -> None:
+    from somflow.people import export
+
+    workspace = app.workspace
+    written = export.write_export(workspace, register.find(workspace.store, ref), calendar.today(), out)
+    click.echo(
+        _(
+            "Zapisano {path} (tylko dla właściciela): podsumowanie PDF, dokumenty: {documents}, skany: {scans}.",
+            path=written.path,
+            documents=written.documents,
+            scans=written.scans,
+        )
+    )
+    if written.withheld:
+        click.echo(
+            _(
+                "Dokumenty z danymi innych osób nie zostały dołączone (wymienia je podsumowanie): {count}.",
+                count=written.withheld,
+            )
+        )
+
+
+def _alias(command: click.Command, name: str) -> click.Command:
+    return click.Command(name, params=command.params, callback=command.callback, help=command.help, hidden=True)
+
+
 def _group(name: str, hidden: bool = False) -> click.Group:
     group = click.Group(name, help=PEOPLE_HELP, hidden=hidden)
-    for command in (list_people, show, import_people, leave):
+    for command in (list_people, show, import_people, leave, export_person):
         group.add_command(command)
-    group.add_command(
-        click.Command("odejscie", params=leave.params, callback=leave.callback, help=leave.help, hidden=True)
-    )
+    group.add_command(_alias(leave, "odejscie"))
+    group.add_command(_alias(export_person, "eksport"))
     return group
 
 
 people = _group("people")
 osoby = _group("osoby", hidden=True)
+# ``somflow person export`` / ``somflow osoba eksport`` read better for one person.
+person = _group("person", hidden=True)
+osoba = _group("osoba", hidden=True)

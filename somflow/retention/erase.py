@@ -19,11 +19,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from somflow.forms.documents import COLLECTION as DOCUMENTS
 from somflow.inbox.filing import SCANS, note_for
 from somflow.retention.due import Due
+from somflow.retention.policy import linked_documents
 from somflow.workspace import Workspace
 
 #: The audit entry of an erasure: collection ``retention``, id the day, action ``erase:<type>=<n>,...``.
@@ -41,10 +41,6 @@ class Erasure:
     left: int = 0
 
 
-def _linked_documents(record: dict[str, Any]) -> list[str]:
-    return [d["id"] if isinstance(d, dict) else d for d in record.get("documents") or [] if d]
-
-
 def erase(workspace: Workspace, due: list[Due], today: date) -> Erasure:
     """Erase ``due`` (from :func:`~somflow.retention.due.past_retention`) in one transaction, then their files."""
     store = workspace.store
@@ -59,7 +55,7 @@ def erase(workspace: Workspace, due: list[Due], today: date) -> Erasure:
                 continue
             owner = {"collection": item.type.collection, "id": item.id}
             gone_docs.update(d["id"] for d in documents if d.get("record") == owner)
-            gone_docs.update(_linked_documents(record))
+            gone_docs.update(linked_documents(record))
             store.delete(item.type.collection, item.id)
             outcome.records[item.type.name] += 1
         for doc in documents:

@@ -36,6 +36,10 @@ def _nobody(workspace: Workspace, record: dict[str, Any]) -> list[str]:
     return []
 
 
+def _nothing(workspace: Workspace, record: dict[str, Any]) -> list[tuple[str, str]]:
+    return []
+
+
 def short_ref(workspace: Workspace, record: dict[str, Any]) -> str:
     """A record as lists name it without personal data: its short reference, else the start of its id."""
     return record.get("short_ref") or record["id"][:10]
@@ -55,6 +59,9 @@ class RecordType:
     ``subjects``  ``(workspace, record) -> [person id]``: the register people the record is about;
                   a person is not erased while a record about them is kept
     ``ref``       ``(workspace, record) -> str``: how lists name the record without personal data
+    ``describe``  ``(workspace, record) -> [(label, value)]``: what the record holds about its subject, in
+                  the user's language, for the subject-access summary (``somflow person export``);
+                  never another person's data (name the staff member who acted by their role only)
     """
 
     name: str
@@ -65,6 +72,7 @@ class RecordType:
     started: Callable[[Workspace, dict[str, Any]], date | None]
     subjects: Callable[[Workspace, dict[str, Any]], list[str]] = _nobody
     ref: Callable[[Workspace, dict[str, Any]], str] = short_ref
+    describe: Callable[[Workspace, dict[str, Any]], list[tuple[str, str]]] = _nothing
     plugin: str = field(default="", compare=False)
 
 
@@ -105,6 +113,12 @@ def periods(workspace: Workspace) -> dict[str, int]:
             allowed = _("Rodzaje rekordów w sekcji [retention]: {names}.", names=", ".join(sorted(types)))
             raise ConfigError(f"{exc}\n{allowed}") from None
     return {name: chosen.get(name, t.years) for name, t in types.items()}
+
+
+def linked_documents(record: dict[str, Any]) -> list[str]:
+    """Ids of the ``documents`` a record lists in its ``documents``: ``[{"id": ...}]``, ``[id]`` or ``{id: ...}``."""
+    listed = record.get("documents") or []
+    return [d["id"] if isinstance(d, dict) else d for d in listed if d]
 
 
 def add_years(day: date, years: int) -> date:
