@@ -28,6 +28,8 @@ APT_PACKAGES = {
     "tesseract-ocr": "tesseract",
     "tesseract-ocr-pol": "tesseract",
     "postgresql": "pg_ctlcluster",  # the PostgreSQL store tests start their own server (initdb, pg_ctl)
+    "chromium": "chromium",  # the browser tests of somflow serve (Selenium drives the system's browser)
+    "chromium-driver": "chromedriver",
 }
 
 

@@ -186,12 +186,10 @@ def plugins(app: App, as_json: bool) -> None:
 @cli.command(help="Stan placówki: magazyn danych, skrzynka skanów, terminy, wtyczki.")
 @pass_app
 def status(app: App) -> None:
-    workspace = app.workspace
-    for results in reversed(workspace.hook.somflow_status(workspace=workspace)):  # core first
-        for label, value in results or []:
-            click.echo(f"{label}: {value}")
-    for info in app.plugins.failures:
-        click.secho(_("Wtyczka {name} nie działa: {error}", name=info.name, error=info.error), fg="red")
+    from somflow.status import lines
+
+    for label, value in lines(app.workspace):
+        click.echo(f"{label}: {value}")
 
 
 def _log_traceback() -> None:

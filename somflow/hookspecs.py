@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from somflow.forms.spec import FormSpec
     from somflow.inbox.model import Claim, ScanFile
     from somflow.retention.policy import RecordType
+    from somflow.web.pages import Page, Panel
     from somflow.workspace import Workspace
 
 hookspec = pluggy.HookspecMarker("somflow")
@@ -155,6 +156,40 @@ def somflow_record_types(register: Callable[[RecordType], None]) -> None:
     people a record is about. The core erases records past their period together with their
     generated documents and archived scans. A name already registered is refused with an error
     naming the plugin. Return nothing.
+    """
+
+
+# --------------------------------------------------------------------------
+# Web application (somflow serve)
+# --------------------------------------------------------------------------
+
+
+@hookspec
+def somflow_web_pages(register: Callable[[Page], None]) -> None:
+    """Add pages (and the actions their forms post to) to the web application.
+
+    Called once, when ``somflow serve`` builds the application. Call
+    ``register(page)`` with a :class:`~somflow.web.pages.Page`: its path,
+    title, the roles allowed (:mod:`somflow.web.roles`), its handler and
+    whether it is in the menu. The core signs the user in, refuses other
+    roles with 403 (audited), checks a POST's CSRF token and audits the
+    handler's writes under the web user; the handler calls the same plain
+    functions as the CLI and renders with :func:`somflow.web.render.page`. A
+    path (with its method) already taken is refused and the plugin named in
+    the log. Return nothing.
+    """
+
+
+@hookspec
+def somflow_web_panels(register: Callable[[Panel], None]) -> None:
+    """Add boxes to the web application's dashboard.
+
+    Called once, when ``somflow serve`` builds the application. Call
+    ``register(panel)`` with a :class:`~somflow.web.pages.Panel`, whose
+    ``render(request)`` returns a short piece of HTML (counts, links; escape
+    what you insert) and which is shown to its ``roles`` only, in ``order``.
+    A panel name already taken is refused and the plugin named in the log.
+    Return nothing.
     """
 
 

@@ -33,6 +33,8 @@ import contextlib
 import gettext
 import io
 import os
+from collections.abc import Iterator
+from contextvars import ContextVar
 from pathlib import Path
 
 LANGUAGES = ("pl", "en")
@@ -45,6 +47,8 @@ _sources: list[tuple[Path, str]] = [(LOCALE_DIR, DOMAIN)]  # (locale folder, dom
 _entries: dict[str, dict[str, str]] = {}  # add_catalog: translations given in code
 _loaded: dict[str, gettext.NullTranslations] = {}
 _lang = os.environ.get("SOMFLOW_LANG", "pl") if os.environ.get("SOMFLOW_LANG") in LANGUAGES else "pl"
+# One web request's language (its session's choice) over the process-wide one; see :func:`using`.
+_request_lang: ContextVar[str | None] = ContextVar("somflow_request_lang", default=None)
 
 
 def set_language(lang: str) -> None:
@@ -58,7 +62,19 @@ def set_language(lang: str) -> None:
 
 
 def language() -> str:
-    return _lang
+    return _request_lang.get() or _lang
+
+
+@contextlib.contextmanager
+def using(lang: str) -> Iterator[None]:
+    """Messages in ``lang`` inside the block, for this context only (a web request; the process keeps its language)."""
+    if lang not in LANGUAGES:
+        raise ValueError(lang)
+    token = _request_lang.set(lang)
+    try:
+        yield
+    finally:
+        _request_lang.reset(token)
 
 
 def add_catalog_dir(locale_dir: Path, domain: str) -> None:
@@ -80,8 +96,9 @@ def add_catalog(lang: str, entries: dict[str, str]) -> None:
 
 def _(message: str, **params: object) -> str:
     """Translate a Polish message to the current language and fill ``{params}``."""
-    if _lang != "pl":
-        message = _entries.get(_lang, {}).get(message) or translations(_lang).gettext(message)
+    lang = language()
+    if lang != "pl":
+        message = _entries.get(lang, {}).get(message) or translations(lang).gettext(message)
     return message.format(**params) if params else message
 
 
@@ -92,14 +109,14 @@ def ngettext(singular: str, plural: str, n: int, **params: object) -> str:
     catalogues hold every form (Polish: 1, 2–4, 5 and more). Without a catalogue entry
     the choice is singular for 1, ``plural`` otherwise.
     """
-    return translations(_lang).ngettext(singular, plural, n).format(n=n, **params)
+    return translations(language()).ngettext(singular, plural, n).format(n=n, **params)
 
 
 def pick(text: str | dict[str, str]) -> str:
     """Choose the current language from a ``{"pl": ..., "en": ...}`` label (or return a plain string)."""
     if isinstance(text, str):
         return text
-    return text.get(_lang) or text.get("pl") or next(iter(text.values()), "")
+    return text.get(language()) or text.get("pl") or next(iter(text.values()), "")
 
 
 # ------------------------------------------------------------------ catalogues

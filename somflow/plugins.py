@@ -49,6 +49,7 @@ CORE_MODULES = (
     "somflow.scaffold",
     "somflow.municipality",
     "somflow.casework.plugin",
+    "somflow.web.plugin",
 )
 
 

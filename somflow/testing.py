@@ -5,6 +5,7 @@
 ``somflow_smtp``       a real SMTP server on loopback (aiosmtpd) set in that workspace's ``[smtp]``
 ``somflow_ws``         that workspace opened with every plugin (``.store``, ``.hook``, ``.config``)
 ``somflow_store``      that workspace's store
+``somflow_web``        ``somflow_web("koordynator")``: the web application in process, signed in with a role
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -44,6 +46,66 @@ def somflow_cli(somflow_workspace: Path) -> Callable[..., Result]:
         return result
 
     return run
+
+
+# --------------------------------------------------------------------------
+# The web application (somflow serve), in process
+# --------------------------------------------------------------------------
+
+#: The password of the accounts :func:`somflow_web` creates.
+WEB_PASSWORD = "haslo-do-testow-1"
+
+
+def csrf_token(html: str) -> str:
+    """The CSRF token of the first form in a page of the web application."""
+    import re
+
+    found = re.search(r'name="csrf" value="([^"]+)"', html)
+    if found is None:
+        raise AssertionError("no CSRF token in the page")
+    return found.group(1)
+
+
+def sign_in(client: Any, login: str, password: str = WEB_PASSWORD) -> Any:
+    """Sign ``client`` (a Starlette ``TestClient``) in through the login form; returns the form's response."""
+    token = csrf_token(client.get("/login").text)
+    return client.post("/login", data={"csrf": token, "login": login, "password": password})
+
+
+@pytest.fixture
+def somflow_web(somflow_workspace: Path) -> Iterator[Callable[..., Any]]:
+    """``somflow_web("koordynator")``: a Starlette ``TestClient`` signed in with that role.
+
+    The account is ``test-<role>`` (password :data:`WEB_PASSWORD`); the client's
+    ``csrf`` attribute holds the token its forms must send
+    (``client.post(path, data={"csrf": client.csrf, ...})``) and ``client.app``
+    the application (``client.app.state.workspace`` its workspace).
+    """
+    from starlette.testclient import TestClient
+
+    from somflow.plugins import PluginHost
+    from somflow.web import accounts
+    from somflow.web.app import create_app
+    from somflow.workspace import Workspace
+
+    workspace = Workspace(somflow_workspace, PluginHost(somflow_workspace))
+    app = create_app(workspace)
+    clients: list[TestClient] = []
+
+    def signed_in(role: str = "dyrektor") -> TestClient:
+        login = f"test-{role}"
+        if not workspace.store.query(accounts.USERS, {"login": login}):
+            accounts.add(workspace, login, role, WEB_PASSWORD)
+        client = TestClient(app, follow_redirects=False)
+        clients.append(client)
+        response = sign_in(client, login)
+        assert response.status_code == 303, response.text
+        client.csrf = csrf_token(client.get("/").text)
+        return client
+
+    yield signed_in
+    for client in clients:
+        client.close()
 
 
 # --------------------------------------------------------------------------

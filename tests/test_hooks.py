@@ -12,12 +12,17 @@ from datetime import date
 import pytest
 from conftest import REPO
 from reportlab.pdfgen import canvas
+from starlette.testclient import TestClient
 
 from somflow import forms, hookimpl
 from somflow.contacts import addressee, contacts
 from somflow.errors import ConfigError
 from somflow.inbox.model import Claim
 from somflow.inbox.pipeline import run_pipeline
+from somflow.testing import WEB_PASSWORD, csrf_token, sign_in
+from somflow.web import accounts
+from somflow.web.app import create_app
+from somflow.web.pages import Page, Panel
 
 PROBA = REPO / "tests" / "forms" / "proba.yaml"
 
@@ -277,3 +282,64 @@ def test_a_forms_folder_is_registered_by_one_call(tmp_path):
     specs = []
     forms.register_folder(specs.append, folder)
     assert [s.id for s in specs] == ["formularz-proba"]  # the example data file is no spec
+
+
+class GminaPages:
+    """A municipality's plugin with one page, one action and one dashboard panel."""
+
+    @hookimpl
+    def somflow_web_pages(self, register):
+        register(Page("/gmina", "Gmina", frozenset({"dyrektor"}), self.show, nav=True))
+        register(Page("/gmina/zapisz", "Gmina", frozenset({"dyrektor"}), self.save, methods=("POST",)))
+
+    @hookimpl
+    def somflow_web_panels(self, register):
+        register(Panel("gmina", "Z gminy", frozenset({"dyrektor"}), lambda request: "<p>3 szkolenia</p>"))
+
+    @staticmethod
+    def show(request):
+        return "<b>escaped</b>"
+
+    @staticmethod
+    def save(request):
+        store = request.state.workspace.store
+        store.insert("gmina_notes", {"text": request.state.form["text"]})
+        return "ok"
+
+
+def test_hook_web_pages(somflow_web):
+    workspace = somflow_web("dyrektor").app.state.workspace
+    workspace.plugins.pm.register(GminaPages(), name="gmina")
+    client = TestClient(create_app(workspace), follow_redirects=False)
+    sign_in(client, "test-dyrektor")
+    page = client.get("/gmina")
+    assert page.status_code == 200 and "&lt;b&gt;escaped&lt;/b&gt;" in page.text
+    assert '<a href="/gmina" aria-current="page">Gmina</a>' in page.text
+    saved = client.post("/gmina/zapisz", data={"csrf": csrf_token(page.text), "text": "notatka"})
+    assert saved.status_code == 200
+    assert workspace.store.audit_log()[-1] | {"ts": None} == {
+        "ts": None,
+        "user": "web:test-dyrektor",
+        "unit": workspace.unit,
+        "action": "insert",
+        "collection": "gmina_notes",
+        "id": workspace.store.query("gmina_notes")[0]["id"],
+    }
+    secretary = TestClient(client.app, follow_redirects=False)
+    accounts.add(workspace, "ola", "sekretariat", WEB_PASSWORD)
+    sign_in(secretary, "ola")
+    assert secretary.get("/gmina").status_code == 403
+    assert "/gmina" not in secretary.get("/").text  # no menu entry for a page the role may not open
+
+
+def test_hook_web_panels(somflow_web):
+    workspace = somflow_web("dyrektor").app.state.workspace
+    workspace.plugins.pm.register(GminaPages(), name="gmina")
+    app = create_app(workspace)
+    head = TestClient(app, follow_redirects=False)
+    sign_in(head, "test-dyrektor")
+    assert "<h2>Z gminy</h2><p>3 szkolenia</p>" in head.get("/").text
+    secretary = TestClient(app, follow_redirects=False)
+    accounts.add(workspace, "ola", "sekretariat", WEB_PASSWORD)
+    sign_in(secretary, "ola")
+    assert "Z gminy" not in secretary.get("/").text

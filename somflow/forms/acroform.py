@@ -52,12 +52,8 @@ def language(lang: str | None) -> Iterator[None]:
     if lang is None:
         yield
         return
-    previous = i18n.language()
-    i18n.set_language(lang)
-    try:
+    with i18n.using(lang):  # this context only: a web server prints for many users at once
         yield
-    finally:
-        i18n.set_language(previous)
 
 
 def spec_digest(spec: FormSpec) -> str:

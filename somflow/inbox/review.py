@@ -37,7 +37,7 @@ from somflow.inbox.model import Claim, PageCode, Rejected, StopIngest
 from somflow.inbox.pages import sniff
 from somflow.inbox.pipeline import Outcome, run_pipeline
 from somflow.inbox.watcher import inbox_files
-from somflow.store.base import now_iso, os_user
+from somflow.store.base import now_iso
 from somflow.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -213,7 +213,7 @@ def assign(
             record=dict(record),
             title=title or _("Dokument przypisany ręcznie"),
             form=None,
-            data={"assigned_by": os_user()},
+            data={"assigned_by": workspace.store.actor},
         )
         return _through_pipeline(workspace, path, claim=claim)
     return _through_pipeline(workspace, path, manual=pages or {})
@@ -255,7 +255,7 @@ def discard(workspace: Workspace, path: Path, reason: str) -> Path:
                 "file": filing.relative(workspace, target),
                 "sha256": digest,
                 "reason": reason,
-                "by": os_user(),
+                "by": workspace.store.actor,
                 "at": now_iso(),
             },
         )

@@ -17,7 +17,7 @@ from somflow.inbox.model import DocumentPart, PageCode, Rejected, ScanFile, SetA
 from somflow.inbox.pages import not_a_scan, sniff
 from somflow.inbox.pipeline import Context, Step
 from somflow.logs import readable_name
-from somflow.store.base import now_iso, os_user
+from somflow.store.base import now_iso
 
 log = logging.getLogger(__name__)
 
@@ -520,7 +520,7 @@ class File(Step):
         if placed:
             returned["placed"] = placed
             if rescue.BY_HAND in {p["how"] for p in placed}:
-                returned["placed_by"] = os_user()
+                returned["placed_by"] = store.actor
         if ctx.fields and len(ctx.parts) == 1:
             returned["fields"] = dict(ctx.fields)  # what the PDF held, as read
             spec = registry(ctx.workspace).get(doc.get("form") or "")
@@ -546,7 +546,7 @@ class File(Step):
                 "pages": len(pages),
                 "status": "zwrócony",
                 "record": dict(claim.record),
-                "created_by": os_user(),
+                "created_by": ctx.workspace.store.actor,
                 "returned": {
                     "at": at,
                     "scan": ctx.archive_name,
@@ -555,7 +555,7 @@ class File(Step):
                     **(
                         {
                             "placed": [{"page": p, "scan_page": p, "how": rescue.BY_HAND} for p in pages],
-                            "placed_by": os_user(),
+                            "placed_by": ctx.workspace.store.actor,
                         }
                         if ctx.manual_claim
                         else {}

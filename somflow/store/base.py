@@ -29,6 +29,7 @@ import threading
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
@@ -37,6 +38,8 @@ from somflow.i18n import _
 
 META_KEYS = ("id", "unit", "created", "updated", "rev", "schema")
 COLLECTION_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+# The person a server (somflow serve) writes for, per request; see :func:`acting_as`.
+_acting_user: ContextVar[str | None] = ContextVar("somflow_acting_user", default=None)
 
 
 def now_iso() -> str:
@@ -55,6 +58,22 @@ def os_user() -> str:
         return getpass.getuser()
     except Exception:  # no login name (service accounts, containers)
         return "unknown"
+
+
+@contextmanager
+def acting_as(user: str) -> Iterator[None]:
+    """Audit the writes made inside the block, in this context only, under ``user`` (``web:anna``).
+
+    A store is opened once by a server that writes for many people; the
+    request's context carries who it is, so concurrent requests never swap
+    names in the audit log. Outside such a block the store's own user (the
+    operating-system login) is recorded.
+    """
+    token = _acting_user.set(user)
+    try:
+        yield
+    finally:
+        _acting_user.reset(token)
 
 
 def matches(doc: dict[str, Any], where: dict[str, Any]) -> bool:
@@ -77,6 +96,11 @@ class Store(ABC):
         self.unit = unit
         self.user = user or os_user()
         self._local = threading.local()
+
+    @property
+    def actor(self) -> str:
+        """Who the writes are made by now: the web user of :func:`acting_as`, else the store's user."""
+        return _acting_user.get() or self.user
 
     # ------------------------------------------------------------------ reads
 
@@ -209,7 +233,7 @@ class Store(ABC):
         self._local.pending.append(
             {
                 "ts": now_iso(),
-                "user": self.user,
+                "user": self.actor,
                 "unit": self.unit,
                 "action": action,
                 "collection": collection,
