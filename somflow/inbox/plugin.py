@@ -6,6 +6,7 @@ import os
 import signal
 import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,34 +34,36 @@ def shown_name(name: str) -> str:
 
 
 def echo_outcome(outcome: Outcome) -> None:
-    """One line a file; the name as :func:`shown_name` gives it, also where a reason happens to quote it."""
-    name = shown_name(outcome.name)
+    """One line a file (and its notices), as :func:`outcome_lines` gives them."""
+    for text, warning in outcome_lines(outcome, shown_name):
+        click.secho(text, fg="yellow" if warning else None)
+
+
+def outcome_lines(outcome: Outcome, shown: Callable[[str], str]) -> list[tuple[str, bool]]:
+    """What happened to one file, as ``(line, is_a_warning)``: the file named by ``shown``, also where a reason quotes it."""
+    name = shown(outcome.name)
 
     def masked(text: str) -> str:
         return text.replace(outcome.name, name) if outcome.name else text
 
     reason = masked(outcome.reason)
+    lines: list[tuple[str, bool]] = []
     if outcome.status == "filed":
-        click.echo(_("Przyjęto {name}: dokumenty {ids}", name=name, ids=", ".join(outcome.documents)))
+        lines.append((_("Przyjęto {name}: dokumenty {ids}", name=name, ids=", ".join(outcome.documents)), False))
         if outcome.set_aside:
-            click.secho(
-                _(
-                    "Odłożono część stron jako {name} (do rejected/): {reason}",
-                    name=shown_name(outcome.set_aside),
-                    reason=masked(outcome.set_aside_reason),
-                ),
-                fg="yellow",
+            part = _(
+                "Odłożono część stron jako {name} (do rejected/): {reason}",
+                name=shown(outcome.set_aside),
+                reason=masked(outcome.set_aside_reason),
             )
+            lines.append((part, True))
     elif outcome.status == "rejected":
-        click.secho(_("Odrzucono {name} (do rejected/): {reason}", name=name, reason=reason), fg="yellow")
+        lines.append((_("Odrzucono {name} (do rejected/): {reason}", name=name, reason=reason), True))
     elif outcome.status == "retry":
-        click.secho(
-            _("Pozostawiono {name} w skrzynce, spróbuję ponownie: {reason}", name=name, reason=reason), fg="yellow"
-        )
+        lines.append((_("Pozostawiono {name} w skrzynce, spróbuję ponownie: {reason}", name=name, reason=reason), True))
     else:
-        click.echo(_("Pominięto {name}: {reason}", name=name, reason=reason))
-    for notice in outcome.notices:
-        click.echo("  " + masked(notice))
+        lines.append((_("Pominięto {name}: {reason}", name=name, reason=reason), False))
+    return lines + [("  " + masked(notice), False) for notice in outcome.notices]
 
 
 @click.command(help="Obserwuj skrzynkę inbox/ i przyjmuj wrzucane skany (działa do przerwania Ctrl+C).")

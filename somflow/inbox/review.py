@@ -321,22 +321,30 @@ def contact_sheet(items: list[QueueItem], target: Path) -> int:
 
 
 def _thumbnails(path: Path) -> list[tuple[int, Image.Image | None]]:
-    """The first pages of the file at ``path`` as thumbnails (drawn by the reader process, see ``sandbox``);
-    a grey box (None) for a file or page that cannot be read."""
-    worker = sandbox.shared()
+    """The first pages of the file at ``path`` as thumbnails; a grey box (None) for a file or page that cannot be read."""
+    count = preview_pages(path)
+    if not count:
+        return [(1, None)]
+    return [(number, preview(path, number, THUMB_WIDTH)) for number in range(1, count + 1)]
+
+
+def preview_pages(path: Path) -> int:
+    """How many pages of the file at ``path`` are shown small (at most :data:`SHEET_PAGES_PER_FILE`); 0 when unreadable."""
     try:
         content = entries.read_regular(path)
-        kind = sniff(content) or ""
-        count = worker.outline(content, kind).pages
+        return min(sandbox.shared().outline(content, sniff(content) or "").pages, SHEET_PAGES_PER_FILE)
     except (Rejected, StopIngest, OSError):
-        return [(1, None)]
-    found: list[tuple[int, Image.Image | None]] = []
-    for number in range(1, min(count, SHEET_PAGES_PER_FILE) + 1):
-        try:
-            found.append((number, worker.draw(content, kind, number, width=THUMB_WIDTH)))
-        except Rejected:
-            found.append((number, None))
-    return found
+        return 0
+
+
+def preview(path: Path, page: int, width: int) -> Image.Image | None:
+    """Page ``page`` of the file at ``path`` drawn ``width`` pixels wide by the reader process (see ``sandbox``),
+    within its time and memory limits; None when it cannot be read."""
+    try:
+        content = entries.read_regular(path)
+        return sandbox.shared().draw(content, sniff(content) or "", page, width=width)
+    except (Rejected, StopIngest, OSError):
+        return None
 
 
 def _since(path: Path) -> str:

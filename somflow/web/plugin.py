@@ -32,7 +32,7 @@ def somflow_config_schema(register) -> None:
 
 @hookimpl
 def somflow_web_pages(register) -> None:
-    from somflow.web import dashboard
+    from somflow.web import dashboard, inbox
 
-    for page in dashboard.PAGES:
+    for page in [*dashboard.PAGES, *inbox.PAGES]:
         register(page)

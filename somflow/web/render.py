@@ -33,6 +33,11 @@ def csrf_field(request: Request) -> Markup:
     return Markup('<input type="hidden" name="csrf" value="{}">').format(request.session.get("csrf", ""))
 
 
+def tell(request: Request, text: str, level: str = "info") -> None:
+    """Show ``text`` on the user's next page (``level``: ``"info"`` or ``"error"``), e.g. before a redirect."""
+    request.app.state.guard.sessions.tell(request.session.get("sid"), text, level)
+
+
 def page(
     request: Request, title: str, content: str = "", *, template: str = "page.html", status: int = 200, **context: Any
 ) -> HTMLResponse:
@@ -53,6 +58,7 @@ def page(
         user=user,
         nav=nav,
         csrf=request.session.get("csrf", ""),
+        messages=request.app.state.guard.sessions.told(request.session.get("sid")),
         **context,
     )
     return HTMLResponse(html, status_code=status)

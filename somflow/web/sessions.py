@@ -14,7 +14,7 @@ import secrets
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from somflow.fileio import make_private_dir, write_private
@@ -49,6 +49,7 @@ def new_token() -> str:
 class Session:
     user_id: str
     last_seen: float
+    messages: list[tuple[str, str]] = field(default_factory=list)  # (text, "info" or "error"), shown once
 
 
 class Sessions:
@@ -80,6 +81,22 @@ class Sessions:
                 return None
             session.last_seen = now
             return session.user_id
+
+    def tell(self, session_id: str | None, text: str, level: str) -> None:
+        """Keep a message for the session's next page (after a form's redirect)."""
+        with self._lock:
+            session = self._sessions.get(session_id or "")
+            if session is not None:
+                session.messages.append((text, level))
+
+    def told(self, session_id: str | None) -> list[tuple[str, str]]:
+        """The session's waiting messages, now forgotten."""
+        with self._lock:
+            session = self._sessions.get(session_id or "")
+            if session is None:
+                return []
+            messages, session.messages = session.messages, []
+            return messages
 
     def end(self, session_id: str | None) -> None:
         with self._lock:
