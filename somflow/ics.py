@@ -3,13 +3,16 @@
 Each open deadline is an all-day event whose UID is derived from the unit and
 the deadline key, so importing the file again (or subscribing to it) updates
 the same events instead of adding copies. Each reminder stage becomes a
-VALARM at 9:00 on its day.
+VALARM at 9:00 on its day. A calendar file leaves the computer (a synced
+calendar, a phone): the names of people somflow holds are masked in it
+(:func:`somflow.people.mentions.mask`), whatever a plugin put in a title.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -19,6 +22,7 @@ from somflow import __version__
 from somflow.deadlines import Deadline, open_deadlines
 from somflow.fileio import write_private
 from somflow.i18n import _
+from somflow.people.mentions import known_names, mask
 from somflow.workspace import Workspace
 
 ALARM_HOUR = 9
@@ -30,8 +34,16 @@ def uid(unit: str, key: str) -> str:
     return hashlib.sha256(f"{unit}\x00{key}".encode()).hexdigest()[:32] + "@somflow"
 
 
-def calendar(deadlines: Iterable[Deadline], *, unit: str, institution: str, stamp: datetime | None = None) -> Calendar:
-    """An iCalendar object with one VEVENT per open deadline."""
+def calendar(
+    deadlines: Iterable[Deadline],
+    *,
+    unit: str,
+    institution: str,
+    stamp: datetime | None = None,
+    names: Iterable[str] = (),
+) -> Calendar:
+    """An iCalendar object with one VEVENT per open deadline; ``names`` are masked in the titles."""
+    names = list(names)
     stamp = stamp or datetime.now(UTC).replace(microsecond=0)
     cal = Calendar()
     cal.add("prodid", f"-//somflow//somflow {__version__}//PL")
@@ -47,6 +59,7 @@ def calendar(deadlines: Iterable[Deadline], *, unit: str, institution: str, stam
     for deadline in deadlines:
         if deadline.done:
             continue
+        deadline = replace(deadline, title=mask(deadline.title, names))
         event = Event()
         event.add("uid", uid(unit, deadline.key))
         event.add("dtstamp", stamp)
@@ -83,11 +96,16 @@ def description(deadline: Deadline) -> str:
 def for_workspace(workspace: Workspace, today: date) -> bytes:
     """The unit's open deadlines as an .ics file's content (what the calendar download serves)."""
     found = open_deadlines(workspace, today)
-    return calendar(found, unit=workspace.unit, institution=workspace.config["institution"]["name"]).to_ical()
+    return calendar(
+        found,
+        unit=workspace.unit,
+        institution=workspace.config["institution"]["name"],
+        names=known_names(workspace.store),
+    ).to_ical()
 
 
-def write(path: Path, deadlines: Iterable[Deadline], *, unit: str, institution: str) -> int:
+def write(path: Path, deadlines: Iterable[Deadline], *, unit: str, institution: str, names: Iterable[str] = ()) -> int:
     """Write the calendar to ``path`` (atomically, owner-only); returns the number of events."""
-    cal = calendar(deadlines, unit=unit, institution=institution)
+    cal = calendar(deadlines, unit=unit, institution=institution, names=names)
     write_private(path, cal.to_ical())
     return len(cal.walk("VEVENT"))

@@ -14,12 +14,10 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
-from somflow_standards import people
-
 from somflow import calendar, refs, vocabulary
 from somflow.errors import InvalidInput
 from somflow.i18n import _
-from somflow.people import match
+from somflow.people import mentions
 from somflow.store import Store
 
 REGISTER = "standards_register"
@@ -46,7 +44,6 @@ STATUS_WORDS = vocabulary.Vocabulary(
     STATUSES, {k: (v,) for k, v in STATUS_LABELS.items()}, "Nieznany status „{value}”."
 )
 _DIGITS = re.compile(r"(?<!\d)\d{11}(?!\d)")
-_WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def identity_warnings(store: Store, text: str) -> list[str]:
@@ -56,45 +53,13 @@ def identity_warnings(store: Store, text: str) -> list[str]:
     if _DIGITS.search(text):
         warnings.append(_("Opis zawiera numer PESEL. Usuń go — rejestr nie może identyfikować dziecka."))
     # folded as somflow.people.match folds names: "ZIEBA tomasz" in a description is Tomasz Zięba
-    joined = " " + " ".join(match.words(" ".join(_WORD.findall(text)))) + " "
-    for name in known_names(store):
-        tokens = match.words(name)
-        if len(tokens) >= 2 and (
-            " " + " ".join(tokens) + " " in joined or " " + " ".join(reversed(tokens)) + " " in joined
-        ):
-            warnings.append(
-                _(
-                    "Opis zawiera imię i nazwisko osoby zapisanej w somflow. Opisz sprawę bez danych identyfikujących dziecko."
-                )
+    if mentions.holds_name(text, mentions.known_names(store)):
+        warnings.append(
+            _(
+                "Opis zawiera imię i nazwisko osoby zapisanej w somflow. Opisz sprawę bez danych identyfikujących dziecko."
             )
-            break
+        )
     return warnings
-
-
-def known_names(store: Store) -> set[str]:
-    """Full names of people somflow holds: staff, parents, children and persons named in documents' data."""
-    names = {p.name for p in people.everyone(store, include_left=True)} | {
-        p.child for p in people.everyone(store, "rodzice", include_left=True) if p.child
-    }
-    for doc in store.query("documents"):
-        names |= _names_in(doc.get("data") or {})
-    return {n for n in names if n and len(n.split()) >= 2}
-
-
-def _names_in(data: Any) -> set[str]:
-    found: set[str] = set()
-    if isinstance(data, dict):
-        if isinstance(data.get("imie"), str) and isinstance(data.get("nazwisko"), str):
-            found.add(f"{data['imie']} {data['nazwisko']}")
-        for key, value in data.items():
-            if key.startswith("imie_nazwisko") and isinstance(value, str):
-                found.add(value)
-            elif isinstance(value, (dict, list)):
-                found |= _names_in(value)
-    elif isinstance(data, list):
-        for item in data:
-            found |= _names_in(item)
-    return found
 
 
 def add(

@@ -25,7 +25,6 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -34,12 +33,10 @@ from typing import Any
 from somflow.fileio import prepare_output, write_private
 from somflow.forms.documents import COLLECTION as DOCUMENTS
 from somflow.i18n import _
-from somflow.people import match, register
+from somflow.people import match, mentions, register
 from somflow.retention.policy import add_years, linked_documents, periods, record_types
 from somflow.workspace import Workspace
 
-#: Keys of a document's data whose text is a person's name (``imie_nazwisko_dziecka``, ``nazwisko``...).
-NAME_KEY = re.compile(r"imie_nazwisko|nazwisk|imiona")
 #: Keys naming a child's parent or guardian: on a document about the child, that is their own guardian.
 GUARDIAN_KEY = re.compile(r"rodzic|opiekun")
 
@@ -104,30 +101,15 @@ def gather(workspace: Workspace, person: dict[str, Any], today: date) -> Held:
     return held
 
 
-def _mentions(value: Any, key: str = "") -> Iterator[tuple[str, match.Who]]:
-    """Every person a document's data names, with the key they were found under."""
-    if isinstance(value, dict):
-        who = match.Who.of(value)
-        if who.words():
-            yield key, who
-        for k, v in value.items():
-            yield from _mentions(v, str(k))
-    elif isinstance(value, list):
-        for item in value:
-            yield from _mentions(item, key)
-    elif isinstance(value, str) and value.strip() and NAME_KEY.search(key):
-        yield key, match.Who(name=value)
-
-
 def _names(data: Any, person: dict[str, Any]) -> bool:
     subject = register.who(person)
-    return any(match.compare(who, subject) is match.Verdict.SAME for _key, who in _mentions(data))
+    return any(match.compare(who, subject) is match.Verdict.SAME for _key, who in mentions.named(data))
 
 
 def _others_named(data: Any, person: dict[str, Any], own_guardians: bool) -> bool:
     subject = register.who(person)
     guardians = [match.Who(name=g["name"]) for g in person.get("guardians") or [] if g.get("name")]
-    for key, who in _mentions(data):
+    for key, who in mentions.named(data):
         if match.compare(who, subject) is match.Verdict.SAME:
             continue
         if any(match.compare(who, g) is not match.Verdict.DIFFERENT for g in guardians):

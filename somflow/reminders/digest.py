@@ -3,18 +3,22 @@
 Items are grouped as overdue, due today and coming up. Titles come from
 :class:`~somflow.deadlines.Deadline`, which already masks 11-digit runs; the
 finished text goes through :func:`somflow.logs.redact_pesel` once more as a
-last line of defence.
+last line of defence, and the names of people somflow holds are replaced by
+their initials in every title (:func:`somflow.people.mentions.mask`): an
+e-mail leaves the computer, and a deadline needs no name to be acted on.
 """
 
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING
 
 from somflow.deadlines import Deadline
 from somflow.i18n import _, ngettext
 from somflow.logs import redact_pesel
+from somflow.people.mentions import mask
 from somflow.reminders.plan import Digest, Item
 
 if TYPE_CHECKING:
@@ -57,11 +61,12 @@ def subject(digest: Digest, today: date, institution: str) -> str:
     return redact_pesel(text)
 
 
-def build(digest: Digest, today: date, *, sender: str, institution: str) -> EmailMessage:
-    """The e-mail for one recipient (plain text with an HTML alternative)."""
+def build(digest: Digest, today: date, *, sender: str, institution: str, names: Iterable[str] = ()) -> EmailMessage:
+    """The e-mail for one recipient (plain text with an HTML alternative); ``names`` are masked in the titles."""
     from email.message import EmailMessage  # only `somflow remind` builds mail
     from email.utils import formatdate, make_msgid
 
+    names = list(names)
     parts = groups(digest.items, today)
     any_repeat = any(i.repeat for i in digest.items)
     intro = _(
@@ -79,7 +84,7 @@ def build(digest: Digest, today: date, *, sender: str, institution: str) -> Emai
             d = item.deadline
             ref = record_ref(d)
             lines.append(
-                f"- {d.due.isoformat()} ({weekday(d.due)}) — {d.title} — {when(d, today)}"
+                f"- {d.due.isoformat()} ({weekday(d.due)}) — {mask(d.title, names)} — {when(d, today)}"
                 + (f" [{ref}]" if ref else "")
                 + (" (*)" if item.repeat else "")
             )
@@ -99,7 +104,7 @@ def build(digest: Digest, today: date, *, sender: str, institution: str) -> Emai
             style = ' style="color:#b00020"' if d.days_left(today) < 0 else ""
             body.append(
                 f"<tr{style}><td>{esc(d.due.isoformat())} ({esc(weekday(d.due))})</td>"
-                f"<td><b>{esc(d.title)}</b>{' (*)' if item.repeat else ''}</td>"
+                f"<td><b>{esc(mask(d.title, names))}</b>{' (*)' if item.repeat else ''}</td>"
                 f"<td>{esc(when(d, today))}</td><td><code>{esc(record_ref(d))}</code></td></tr>"
             )
         body.append("</table>")

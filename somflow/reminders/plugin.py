@@ -63,8 +63,11 @@ def deadlines_command(
     found = open_deadlines(workspace, day, days, errors)
     if ics_file is not None:
         from somflow import ics
+        from somflow.people.mentions import known_names
 
-        count = ics.write(ics_file, found, unit=workspace.unit, institution=workspace.config["institution"]["name"])
+        institution = workspace.config["institution"]["name"]
+        names = known_names(workspace.store)
+        count = ics.write(ics_file, found, unit=workspace.unit, institution=institution, names=names)
         click.echo(_("Zapisano terminy do pliku {path}: {count}.", count=count, path=ics_file), err=as_json)
     if as_json:
         rows = [d.as_json() | {"days_left": d.days_left(day), "overdue": d.overdue(day)} for d in found]
@@ -136,12 +139,14 @@ def _show(todo: Plan, day: date) -> None:
 
 def _send(workspace: Workspace, todo: Plan, ledger: Ledger, day: date) -> list[str]:
     """Send each digest; returns the mail server's failures as Polish messages (empty when all went out)."""
+    from somflow.people.mentions import known_names
     from somflow.reminders.smtp import Mailer, SmtpError
 
     if not todo.digests:
         click.echo(_("Na dziś nie ma przypomnień do wysłania."))
         return []
     institution = workspace.config["institution"]["name"]
+    names = known_names(workspace.store)  # masked in the e-mails, whatever a plugin put in a title
     failures: list[str] = []
     mailer = Mailer(workspace.config)
     try:
@@ -158,7 +163,7 @@ def _send(workspace: Workspace, todo: Plan, ledger: Ledger, day: date) -> list[s
                     )
                 )
                 continue
-            message = digest_mod.build(digest, day, sender=mailer.sender, institution=institution)
+            message = digest_mod.build(digest, day, sender=mailer.sender, institution=institution, names=names)
             marks = digest.marks()
             ledger.mark_sending(marks)
             try:
