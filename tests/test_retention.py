@@ -173,3 +173,25 @@ def test_every_built_in_plugin_declares_its_records_and_their_clock(somflow_ws, 
     ]
     listing = somflow_cli("--lang", "en", "retention", "--today", "2026-06-01").output
     assert "NK-2013/1  Blue Card case (with the service note, NK-A, support plan): case closed 2014-03-01" in listing
+
+
+def test_a_closed_case_goes_with_its_documents_and_holds_its_child_until_then(somflow_ws, somflow_cli):
+    store = somflow_ws.store
+    zofia = add_person(store, "Zofia", "Gęślarz", left_on="2012-06-30")
+    note = add_document(somflow_ws, None, "Zofia Gęślarz")
+    case = store.insert(
+        "nk_cases",
+        {
+            "status": "zamknięta",
+            "short_ref": "NK-2015/1",
+            "nka": {"osoby_doznajace": [{"imie_nazwisko": "Gęślarz Zofia"}]},
+            "steps": [{"step": "zamkniecie", "date": "2020-03-01"}],
+            "documents": [{"id": note["id"], "form": "notatka-sluzbowa", "date": "2015-03-01"}],
+        },
+    )
+    listing = somflow_cli("retention", "--today", TODAY).output
+    assert "Żaden rekord" in listing  # the case is kept until 2030, and with it the child's entry
+    result = somflow_cli("retention", "--apply", "--yes", "--today", "2030-03-02")
+    assert "Usunięto rekordów: 2, dokumentów: 1" in result.output, result.output
+    assert store.get("nk_cases", case["id"]) is None and store.get("people", zofia["id"]) is None
+    assert not (somflow_ws.root / note["file"]).exists() and not (somflow_ws.root / note["returned"]["scan"]).exists()
