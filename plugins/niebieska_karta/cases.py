@@ -407,11 +407,9 @@ def first_victim_name(case: dict[str, Any]) -> str:
 
 def children_of(workspace: Workspace, case: dict[str, Any]) -> list[str]:
     """Register ids of the children a case is about: the victims of section I the register holds (same person only)."""
-    from somflow.people import register
+    from somflow.retention.plugin import children_named
 
-    children = register.listing(workspace.store, ["child"], include_left=True)
-    victims = [match.Who.of(v) for v in (case.get("nka") or {}).get("osoby_doznajace") or []]
-    return [c["id"] for c in children if any(match.compare(v, register.who(c)) is match.Verdict.SAME for v in victims)]
+    return children_named(workspace, [match.Who.of(v) for v in (case.get("nka") or {}).get("osoby_doznajace") or []])
 
 
 def described(workspace: Workspace, case: dict[str, Any]) -> list[tuple[str, str]]:

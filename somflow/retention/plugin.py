@@ -27,6 +27,18 @@ def person_left(workspace: Any, person_id: str) -> date | None:
     return date.fromisoformat(left_on) if left_on else None
 
 
+def children_named(workspace: Any, named: list[Any]) -> list[str]:
+    """Register ids of the children who are the same person as one of ``named`` (:class:`match.Who`s).
+
+    For record types that hold a child's name rather than the register id (a case's victims):
+    their ``subjects``. Only :attr:`match.Verdict.SAME` counts: a partial match names nobody.
+    """
+    from somflow.people import match, register
+
+    children = register.listing(workspace.store, ["child"], include_left=True)
+    return [c["id"] for c in children if any(match.compare(w, register.who(c)) is match.Verdict.SAME for w in named)]
+
+
 def person_ref(workspace: Any, person_id: str) -> str:
     """A register person as retention lists name them: ``osoba nr 7`` (the id's start when the person is gone)."""
     from somflow.i18n import _
