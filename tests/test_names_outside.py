@@ -77,3 +77,32 @@ def test_a_name_in_a_title_does_not_reach_the_calendar_file(somflow_workspace, s
     ws = Workspace(somflow_workspace)
     monkeypatch.setattr("somflow.ics.open_deadlines", lambda workspace, today: Careless().somflow_deadlines(ws, today))
     assert "ZIĘBA" not in ics.for_workspace(ws, DAY).decode("utf-8")
+
+
+def test_the_standards_report_prints_no_name_from_a_proposal_or_the_conclusions(somflow_workspace, somflow_cli):
+    from forms_fixtures import pdftotext
+
+    seed(somflow_workspace)
+    added = somflow_cli(
+        "standards",
+        "register",
+        "add",
+        "--summary",
+        "Dodać zasady wycieczek (po sytuacji, którą zgłosił Zięba Tomasz)",
+        "--channel",
+        "email",
+        "--kind",
+        "propozycja",
+        "--date",
+        "2026-03-02",
+        "--force",
+    )
+    assert added.exit_code == 0, added.output
+    conclusions = somflow_workspace / "wnioski.txt"
+    conclusions.write_text("Rozmowa z rodzicami: tomasz ZIĘBA – zakończona.\n", encoding="utf-8")
+    out = somflow_workspace / "raport.pdf"
+    result = somflow_cli("standards", "report", "--year", "2026", "--conclusions", str(conclusions), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    text = " ".join(pdftotext(out).split())
+    assert "Zięba" not in text and "ZIĘBA" not in text
+    assert "(po sytuacji, którą zgłosił Z. T.)" in text and "Rozmowa z rodzicami: T. Z. – zakończona." in text

@@ -33,7 +33,8 @@ from somflow.forms.stamp import SIZE as QR_SIZE
 from somflow.forms.stamp import TOP_GAP as QR_TOP_GAP
 from somflow.forms.stamp import stamp
 from somflow.i18n import _, ngettext, pick
-from somflow.inbox.filing import relative as relative_path  # stored paths: relative, forward slashes
+from somflow.inbox.filing import relative as relative_path
+from somflow.people.mentions import known_names, mask  # stored paths: relative, forward slashes
 from somflow.unitkind import unit_type
 from somflow.workspace import Workspace
 
@@ -203,6 +204,7 @@ def render(workspace: Workspace, figures: Figures, conclusions: str = "") -> byt
     from reportlab.lib.units import cm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+    names = known_names(workspace.store)  # free text typed for the report names nobody (initials instead)
     regular, bold = register_reportlab()  # the forms engine's DejaVu Sans
     body = ParagraphStyle("body", fontName=regular, fontSize=10, leading=13.5, spaceAfter=4)
     h1 = ParagraphStyle("h1", parent=body, fontName=bold, fontSize=15, leading=19, spaceAfter=6)
@@ -281,7 +283,11 @@ def render(workspace: Workspace, figures: Figures, conclusions: str = "") -> byt
     proposals = [e for e in figures.entries if e["kind"] == "propozycja"]
     if proposals:
         story.append(p(_("Proponowane zmiany:")))
-        story += [p(f"• {e['date']}: {e['summary']} ({_(register.STATUS_LABELS[e['status']])})") for e in proposals]
+        # A proposal is about the standards, never a person: a name saved with --force is masked (initials).
+        story += [
+            p(f"• {e['date']}: {mask(e['summary'], names)} ({_(register.STATUS_LABELS[e['status']])})")
+            for e in proposals
+        ]
 
     for number, summary in enumerate(figures.surveys, start=4):
         story.append(
@@ -350,7 +356,7 @@ def render(workspace: Workspace, figures: Figures, conclusions: str = "") -> byt
     story.append(
         p(_("4. Wnioski i rekomendacje ewentualnych zmian do Standardów i/lub innych dokumentów wewnętrznych"), h2)
     )
-    story += [p(line) for line in conclusions.splitlines() if line.strip()]
+    story += [p(mask(line, names)) for line in conclusions.splitlines() if line.strip()]
     story += [p("• " + line) for line in recommendations(figures)]
     story += [
         Spacer(1, 1.2 * cm),
