@@ -94,8 +94,15 @@ def shot(driver, name: str) -> None:
     driver.save_screenshot(str(SCREENSHOTS / f"{name}.png"))
 
 
-def sign_in(driver, base: str, login: str) -> None:
+def heading_becomes(driver, text: str) -> None:
+    """Wait for the page after a click or a form to arrive (the old page stays until then)."""
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, 10).until(lambda d: d.find_element(By.TAG_NAME, "h1").text == text)
+
+
+def sign_in(driver, base: str, login: str) -> None:
     from selenium.webdriver.common.keys import Keys
 
     driver.get(base + "/")
@@ -103,11 +110,12 @@ def sign_in(driver, base: str, login: str) -> None:
     assert driver.switch_to.active_element.get_attribute("id") == "login"  # the cursor waits in the first field
     driver.switch_to.active_element.send_keys(login, Keys.TAB)
     driver.switch_to.active_element.send_keys(WEB_PASSWORD, Keys.ENTER)  # keyboard only
-    assert driver.find_element(By.TAG_NAME, "h1").text == "Pulpit"
+    heading_becomes(driver, "Pulpit")
 
 
 def test_the_office_signs_in_sees_the_dashboard_and_assigns_a_rejected_page(server, browser):
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
     base, (_a, b, aside) = server
     browser.get(base + "/login")
@@ -117,7 +125,7 @@ def test_the_office_signs_in_sees_the_dashboard_and_assigns_a_rejected_page(serv
     shot(browser, "02-pulpit")
 
     browser.find_element(By.LINK_TEXT, "Przejrzyj skany").click()
-    assert browser.find_element(By.TAG_NAME, "h1").text == "Skany do przejrzenia"
+    heading_becomes(browser, "Skany do przejrzenia")
     image = browser.find_element(By.CSS_SELECTOR, ".thumb img")
     assert browser.execute_script("return arguments[0].complete && arguments[0].naturalWidth", image) > 0
     shot(browser, "03-skany-do-przejrzenia")
@@ -125,15 +133,16 @@ def test_the_office_signs_in_sees_the_dashboard_and_assigns_a_rejected_page(serv
     browser.find_element(By.ID, "page-1").send_keys("1")
     browser.find_element(By.ID, "doc-1").send_keys(b["id"][:12])
     browser.find_element(By.XPATH, "//button[text()='Przypisz do dokumentu']").click()
+    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "[role=status]"))
     assert f"dokumenty {b['id']}" in browser.find_element(By.CSS_SELECTOR, "[role=status]").text
     assert "Nie ma plików do przejrzenia" in browser.find_element(By.TAG_NAME, "main").text
     assert not aside.exists()
     shot(browser, "04-strona-przypisana")
 
     browser.find_element(By.XPATH, "//button[text()='English']").click()
-    assert browser.find_element(By.TAG_NAME, "h1").text == "Scans to review"
+    heading_becomes(browser, "Scans to review")
     browser.find_element(By.XPATH, "//button[text()='Log out']").click()
-    assert "/login" in browser.current_url
+    heading_becomes(browser, "Sign in")
 
 
 def test_a_role_sees_its_own_menu_and_403_elsewhere(server, browser):
@@ -144,5 +153,5 @@ def test_a_role_sees_its_own_menu_and_403_elsewhere(server, browser):
     menu = browser.find_element(By.TAG_NAME, "nav").text
     assert "Pulpit" in menu and "Skany do przejrzenia" not in menu
     browser.get(base + "/inbox")
-    assert browser.find_element(By.TAG_NAME, "h1").text == "Brak dostępu"
+    heading_becomes(browser, "Brak dostępu")
     shot(browser, "05-brak-dostepu")
