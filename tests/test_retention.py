@@ -42,7 +42,7 @@ def workspace(request, somflow_workspace: Path) -> Workspace:
     return Workspace(somflow_workspace, PluginHost(somflow_workspace))
 
 
-def test_listing_names_records_past_retention_by_number_only(workspace, somflow_cli):
+def test_listing_names_records_past_retention_by_number_only(workspace, somflow_cli, monkeypatch):
     store = workspace.store
     gone = add_person(store, "Zofia", "Gęślarz", left_on="2015-06-30")
     add_person(store, "Jan", "Ździebło", left_on="2020-06-30")  # left, still within 10 years
@@ -56,6 +56,8 @@ def test_listing_names_records_past_retention_by_number_only(workspace, somflow_
         "Aby je usunąć wraz z dokumentami i skanami: somflow retention --apply",
     ]
     assert store.count("people") == 3  # the listing changes nothing
+    monkeypatch.setenv("SOMFLOW_TODAY", TODAY)
+    assert "Rekordy po okresie przechowywania: 1 (somflow retention)" in somflow_cli("status").output
 
 
 def test_the_units_period_from_somflow_toml_and_a_wrong_key_named_with_its_line(somflow_workspace, somflow_cli):
@@ -195,3 +197,24 @@ def test_a_closed_case_goes_with_its_documents_and_holds_its_child_until_then(so
     assert "Usunięto rekordów: 2, dokumentów: 1" in result.output, result.output
     assert store.get("nk_cases", case["id"]) is None and store.get("people", zofia["id"]) is None
     assert not (somflow_ws.root / note["file"]).exists() and not (somflow_ws.root / note["returned"]["scan"]).exists()
+
+
+def test_a_failed_erasure_leaves_records_and_files_as_they_were(workspace, monkeypatch):
+    from datetime import date
+
+    from somflow.retention.due import past_retention
+    from somflow.retention.erase import erase
+
+    store = workspace.store
+    gone = add_person(store, "Zofia", "Gęślarz", left_on="2015-06-30")
+    doc = add_document(workspace, {"collection": "people", "id": gone["id"]}, "Zofia Gęślarz")
+    due = past_retention(workspace, date(2026, 6, 1))
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(type(store), "note", broken)
+    with pytest.raises(RuntimeError):
+        erase(workspace, due, date(2026, 6, 1))
+    assert store.get("people", gone["id"]) is not None and store.get("documents", doc["id"]) is not None
+    assert (workspace.root / doc["file"]).is_file() and (workspace.root / doc["returned"]["scan"]).is_file()

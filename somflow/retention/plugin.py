@@ -90,6 +90,17 @@ def somflow_record_types(register) -> None:
 
 
 @hookimpl
+def somflow_status(workspace) -> list[tuple[str, str]]:
+    """A line when records are past retention (a count; ``somflow retention`` lists them)."""
+    from somflow import calendar
+    from somflow.i18n import _
+    from somflow.retention.due import past_retention
+
+    due = len(past_retention(workspace, calendar.today()))
+    return [(_("Rekordy po okresie przechowywania"), _("{count} (somflow retention)", count=due))] if due else []
+
+
+@hookimpl
 def somflow_register_commands(register) -> None:
     register(LazyCommand("retention", "somflow.retention.commands:retention", help=RETENTION_HELP))
     register(LazyCommand("retencja", "somflow.retention.commands:retencja", help=RETENTION_HELP, hidden=True))
