@@ -81,6 +81,7 @@ def test_the_export_holds_the_persons_data_and_files_and_nobody_elses(somflow_ws
         "Dane osobowe przechowywane przez placówkę",
         "Imię i nazwisko: Zofia Gęślarz",
         "Klasa / grupa: 3b",
+        "Przechowywane: okres liczy się od: odejście z placówki",
         "Rodzic/opiekun: Anna Gęślarz",
         "Zgoda na wizerunek (z formularzem i skanem)",
         "Lista zapoznania ze Standardami – klasa 3b",

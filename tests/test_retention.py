@@ -218,3 +218,17 @@ def test_a_failed_erasure_leaves_records_and_files_as_they_were(workspace, monke
         erase(workspace, due, date(2026, 6, 1))
     assert store.get("people", gone["id"]) is not None and store.get("documents", doc["id"]) is not None
     assert (workspace.root / doc["file"]).is_file() and (workspace.root / doc["returned"]["scan"]).is_file()
+
+
+def test_a_record_changed_since_the_listing_is_not_erased(somflow_ws):
+    from datetime import date
+
+    from somflow.retention.due import past_retention
+    from somflow.retention.erase import erase
+
+    store = somflow_ws.store
+    back = add_person(store, "Zofia", "Gęślarz", left_on="2015-06-30")
+    due = past_retention(somflow_ws, date(2026, 6, 1))
+    register.update(store, register.get(store, back["id"]), {"left_on": None})  # she came back meanwhile
+    assert sum(erase(somflow_ws, due, date(2026, 6, 1)).records.values()) == 0
+    assert store.get("people", back["id"]) is not None

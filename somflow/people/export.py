@@ -34,7 +34,7 @@ from somflow.fileio import prepare_output, write_private
 from somflow.forms.documents import COLLECTION as DOCUMENTS
 from somflow.i18n import _
 from somflow.people import match, mentions, register
-from somflow.retention.policy import add_years, linked_documents, periods, record_types
+from somflow.retention.policy import RecordType, add_years, linked_documents, periods, record_types
 from somflow.workspace import Workspace
 
 #: Keys naming a child's parent or guardian: on a document about the child, that is their own guardian.
@@ -56,6 +56,7 @@ class Held:
     """Everything held about one person."""
 
     person: dict[str, Any]
+    kept: str = ""  # how long the register entry itself is kept
     parts: list[Part] = field(default_factory=list)
     documents: list[dict[str, Any]] = field(default_factory=list)  # put in the ZIP
     withheld: list[dict[str, Any]] = field(default_factory=list)  # name other people: listed only
@@ -70,23 +71,14 @@ def gather(workspace: Workspace, person: dict[str, Any], today: date) -> Held:
     listed: set[str] = set()
     for name, kind in record_types(workspace).items():
         if kind.collection == register.COLLECTION:
+            held.kept = _kept(workspace, kind, years[name], person)
             continue
         for record in store.query(kind.collection):
             if person["id"] not in kind.subjects(workspace, record):
                 continue
             about.add((kind.collection, record["id"]))
             listed.update(linked_documents(record))
-            started = kind.started(workspace, record)
-            kept = (
-                _(
-                    "do {date} ({clock}: {started})",
-                    date=add_years(started, years[name]),
-                    clock=_(kind.clock),
-                    started=started,
-                )
-                if started
-                else _("okres liczy się od: {clock}", clock=_(kind.clock))
-            )
+            kept = _kept(workspace, kind, years[name], record)
             held.parts.append(Part(_(kind.label), kind.ref(workspace, record), kept, kind.describe(workspace, record)))
     for doc in store.query(DOCUMENTS):
         owner = doc.get("record") or {}
@@ -99,6 +91,15 @@ def gather(workspace: Workspace, person: dict[str, Any], today: date) -> Held:
         else:
             held.documents.append(doc)
     return held
+
+
+def _kept(workspace: Workspace, kind: RecordType, years: int, record: dict[str, Any]) -> str:
+    """How long a record is kept, as the summary says it: until when and why, or what starts the clock."""
+    started = kind.started(workspace, record)
+    if started is None:
+        return _("okres liczy się od: {clock}", clock=_(kind.clock))
+    until = add_years(started, years)
+    return _("do {date} ({clock}: {started})", date=until, clock=_(kind.clock), started=started)
 
 
 def _names(data: Any, person: dict[str, Any]) -> bool:
@@ -204,6 +205,7 @@ def summary_pdf(workspace: Workspace, held: Held, today: date, files: list[str])
             (_("Początek pracy z dziećmi"), person.get("start")),
             (_("W rejestrze od"), person.get("since")),
             (_("Odejście"), person.get("left_on")),
+            (_("Przechowywane"), held.kept),
         ]
     )
     for guardian in person.get("guardians") or []:

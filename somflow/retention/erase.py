@@ -51,7 +51,9 @@ def erase(workspace: Workspace, due: list[Due], today: date) -> Erasure:
         gone_docs: set[str] = set()
         for item in due:
             record = store.get(item.type.collection, item.id)
-            if record is None:  # erased meanwhile (two secretaries pressing at once)
+            # Erased meanwhile (two secretaries pressing at once), or changed since it was listed
+            # (the person came back, the case was reopened): the listing no longer holds for it.
+            if record is None or item.type.started(workspace, record) != item.started:
                 continue
             owner = {"collection": item.type.collection, "id": item.id}
             gone_docs.update(d["id"] for d in documents if d.get("record") == owner)
@@ -68,7 +70,7 @@ def erase(workspace: Workspace, due: list[Due], today: date) -> Erasure:
                 files += [scan.get("archive"), (scan.get("set_aside") or {}).get("file")]
                 store.delete(SCANS, scan["id"])
                 outcome.scans += 1
-        counts = [*(f"{name}={n}" for name, n in sorted(outcome.records.items()))]
+        counts = [f"{name}={n}" for name, n in sorted(outcome.records.items())]
         counts += [f"documents={outcome.documents}", f"scans={outcome.scans}"]
         store.note(AUDIT_COLLECTION, today.isoformat(), "erase:" + ",".join(counts))
     for relative in filter(None, files):
