@@ -39,16 +39,11 @@ def test_the_export_holds_the_persons_data_and_files_and_nobody_elses(somflow_ws
     store.update("documents", own["id"], {"returned": {"scan": scan}})
     store.insert("image_consents", {"child_id": zofia["id"], "decision": "wyrazam", "valid_to": "2027-08-31"})
     store.insert("image_consents", {"child_id": jan["id"], "decision": "wyrazam", "valid_to": "2027-08-31"})
-    # One sheet for the whole class names both children: listed in the summary, not attached.
-    sheet = store.insert(
-        "documents",
-        {
-            "title": "Lista zapoznania ze Standardami – klasa 3b",
-            "data": {"dzieci": [{"imie_nazwisko": "Gęślarz Zofia"}, {"imie_nazwisko": "Ździebło Jan"}]},
-            "file": "documents/lista.pdf",
-        },
-    )
-    (root / "documents" / "lista.pdf").write_bytes((root / other["file"]).read_bytes())
+    # The class's acknowledgment sheet names both children: listed in the summary, not attached.
+    from somflow_standards.printing import print_batch
+
+    (sheet,), _count = print_batch(somflow_ws, "dzieci")
+    assert {row["imie_nazwisko"] for row in sheet["data"]["dzieci"]} == {"Zofia Gęślarz", "Jan Ździebło"}
     # A Blue Card case about Zofia: its history is hers; the note naming the suspect is withheld.
     note = store.insert(
         "documents", {"title": "Notatka służbowa", "data": {"sprawca": {"imie_nazwisko": "Marek Sprawca"}}}
@@ -84,7 +79,7 @@ def test_the_export_holds_the_persons_data_and_files_and_nobody_elses(somflow_ws
         "Przechowywane: okres liczy się od: odejście z placówki",
         "Rodzic/opiekun: Anna Gęślarz",
         "Zgoda na wizerunek (z formularzem i skanem)",
-        "Lista zapoznania ze Standardami – klasa 3b",
+        sheet["title"],
         f"nr {sheet['id'][:10]}",
         "art. 15 ust. 4 RODO",
         "Sprawa „Niebieska Karta” (z notatką, NK-A, planem wsparcia) — NK-2026/1",

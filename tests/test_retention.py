@@ -163,6 +163,8 @@ def test_every_built_in_plugin_declares_its_records_and_their_clock(somflow_ws, 
     closed = {"status": "zamknięta", "steps": [{"step": "zamkniecie", "date": "2014-03-01"}], "short_ref": "NK-2013/1"}
     store.insert("nk_cases", closed)
     store.insert("nk_cases", {**closed, "steps": [], "status": "otwarta", "short_ref": "NK-2013/2"})
+    store.insert("standards_ack_lists", {"klasa": "3a", "people": [left["id"]]})
+    store.insert("standards_ack_lists", {"klasa": "3b", "people": [left["id"], here["id"]]})  # Ola is still here
     due = past_retention(somflow_ws, date(2026, 6, 1))
     nr = {left["id"]: left["nr"], here["id"]: here["nr"]}
     assert [(d.type.name, d.ref, d.started.isoformat()) for d in due] == [
@@ -171,6 +173,7 @@ def test_every_built_in_plugin_declares_its_records_and_their_clock(somflow_ws, 
         ("image_consents", f"osoba nr {nr[here['id']]}", "2015-01-10"),
         ("nk_cases", "NK-2013/1", "2014-03-01"),
         ("acknowledgments", f"osoba nr {nr[left['id']]}", "2014-06-30"),
+        ("standards_ack_lists", "lista klasy 3a", "2014-06-30"),
         ("staff", f"osoba nr {nr[left['id']]}", "2014-06-30"),
     ]
     listing = somflow_cli("--lang", "en", "retention", "--today", "2026-06-01").output

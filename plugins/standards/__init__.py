@@ -53,11 +53,23 @@ def somflow_record_types(register) -> None:
     from somflow_standards.acknowledgments import ACKS
 
     from somflow.retention.plugin import per_person
+    from somflow.retention.policy import RecordType
 
     kind = per_person(
         ACKS, ACKS, "Potwierdzenie zapoznania się ze Standardami", 10, lambda r: (r.get("person") or {}).get("id")
     )
     register(replace(kind, describe=acknowledgments.described))
+    register(
+        RecordType(
+            name=acknowledgments.LISTS,
+            collection=acknowledgments.LISTS,
+            label="Lista potwierdzeń zapoznania się ze Standardami (klasa, z wydrukiem i skanem)",
+            clock="odejście ostatniego dziecka z listy",
+            years=10,
+            started=acknowledgments.list_done,
+            ref=lambda workspace, listed: _("lista klasy {klasa}", klasa=listed.get("klasa") or "—"),
+        )
+    )
 
 
 @hookimpl

@@ -202,3 +202,14 @@ def described(workspace: Any, ack: dict[str, Any]) -> list[tuple[str, str]]:
         (_("Zakres"), ack.get("scope")),
     ]
     return [(label, str(value)) for label, value in lines if value]
+
+
+def list_done(workspace: Any, listed: dict[str, Any]) -> date | None:
+    """The day the last child on a printed class list left the unit (its retention clock); None while one stays.
+
+    The list is evidence of each child's acknowledgment, so it is kept while any of them is here.
+    """
+    from somflow.retention.plugin import person_left
+
+    days = [person_left(workspace, person_id) for person_id in listed.get("people") or []]
+    return max(days) if days and all(days) else None
