@@ -2,7 +2,8 @@
 
 A notice (collection ``notices``) says that something the head must know of
 happened, e.g. a FIGURUJE result was withdrawn. Its text names records by
-their numbers, never by a person's name or PESEL. It is e-mailed only to the
+their numbers, never by a person's name or PESEL (a name a plugin let slip is
+masked in the e-mail: :func:`somflow.people.mentions.mask`). It is e-mailed only to the
 head's address in ``somflow.toml`` ([head] email) and only when ``[smtp]``
 has a server; whatever happens to the e-mail, the line in ``somflow status``
 stays until ``somflow notices --ack`` (or the head's web page) acknowledges it.
@@ -76,6 +77,7 @@ def mail_head(workspace: Workspace, notice: dict[str, Any]) -> str | None:
     Nothing is sent anywhere else: without a configured server and address the
     notice waits in ``somflow status`` only.
     """
+    from somflow.people.mentions import known_names, mask
     from somflow.reminders.plan import resolve
     from somflow.reminders.smtp import Mailer, SmtpError
 
@@ -93,7 +95,7 @@ def mail_head(workspace: Workspace, notice: dict[str, Any]) -> str | None:
             message.set_content(
                 "\n".join(
                     [
-                        notice["text"],
+                        mask(notice["text"], known_names(workspace.store)),  # a name never leaves in an e-mail
                         _("Kto i kiedy: {by}, {at}", by=notice["by"], at=notice["at"][:16].replace("T", " ")),
                         _(
                             "Powód i szczegóły pokazuje somflow notices; potwierdzenie: somflow notices --ack {nr}",

@@ -106,3 +106,16 @@ def test_the_standards_report_prints_no_name_from_a_proposal_or_the_conclusions(
     text = " ".join(pdftotext(out).split())
     assert "Zięba" not in text and "ZIĘBA" not in text
     assert "(po sytuacji, którą zgłosił Z. T.)" in text and "Rozmowa z rodzicami: T. Z. – zakończona." in text
+
+
+def test_a_name_in_a_notice_does_not_reach_the_heads_e_mail(somflow_workspace, somflow_smtp):
+    from somflow import notices
+
+    seed(somflow_workspace)
+    ws = Workspace(somflow_workspace)
+    mark = {"by": "Ala", "at": "2026-11-23T10:00:00", "reason": "pomyłka"}
+    notice = notices.add(ws, "Wycofano wpis: zgoda Zięba Tomasz#1", mark)
+    assert notices.mail_head(ws, notice) is None
+    (message,) = somflow_smtp.to("dyrektor@sp7.example.pl")
+    body = message.get_body(("plain",)).get_content()
+    assert "Wycofano wpis: zgoda Z. T.#1" in body and "Zięba" not in body
