@@ -100,12 +100,19 @@ def test_apply_erases_records_documents_and_scans_in_one_go_and_audits_counts_on
         },
     )
 
+    backups = workspace.backup_dir(store)
+    backups.mkdir(parents=True, exist_ok=True)
+    (backups / "przed-migracja-rejestr-sp7-20250101T000000000000.json").write_text("{}", encoding="utf-8")
     refused = somflow_cli("retention", "--apply", "--today", TODAY, input="n\n")
     assert "Niczego nie usunięto." in refused.output and store.count("people") == 2
 
     result = somflow_cli("retencja", "--usun", "--tak", "--dzis", TODAY)
     assert result.exit_code == 0, result.output
     assert "Usunięto rekordów: 1, dokumentów: 1, przyjętych skanów: 1, plików: 5." in result.output
+    assert (
+        "Kopie magazynu sprzed migracji nie wygasają same i nadal zawierają usunięte rekordy (plików: 1"
+        in result.output
+    )
     assert [p["id"] for p in store.query("people")] == [kept["id"]]
     assert [d["id"] for d in store.query("documents")] == [other["id"]]
     assert store.count("inbox_files") == 0

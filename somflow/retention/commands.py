@@ -7,7 +7,7 @@ import click
 from somflow import calendar
 from somflow.i18n import _, ngettext
 from somflow.retention.due import Due, past_retention
-from somflow.retention.erase import Erasure, erase
+from somflow.retention.erase import Erasure, erase, migration_copies
 from somflow.retention.plugin import RETENTION_HELP
 from somflow.user_errors import user_errors
 
@@ -57,6 +57,16 @@ def _command(name: str, hidden: bool = False) -> click.Command:
             click.echo(_("Niczego nie usunięto."))
             return
         report(erase(workspace, due, day))
+        copies = migration_copies(workspace)
+        if copies:
+            click.echo(
+                _(
+                    "Kopie magazynu sprzed migracji nie wygasają same i nadal zawierają usunięte rekordy "
+                    "(plików: {count}, folder {folder}). Usuń je, gdy magazyn po migracji działa poprawnie.",
+                    count=len(copies),
+                    folder=copies[0].parent,
+                )
+            )
 
     return command
 

@@ -80,6 +80,16 @@ def erase(workspace: Workspace, due: list[Due], today: date) -> Erasure:
     return outcome
 
 
+def migration_copies(workspace: Workspace) -> list[Path]:
+    """Copies of the store made before a layout migration (:func:`somflow.store.upgrade.backup`).
+
+    The backup rotation never drops them, so records erased since stay in them until a person
+    deletes them: the erasure names how many there are (never what they hold).
+    """
+    folder = workspace.backup_dir(workspace.store)
+    return sorted(folder.glob("przed-migracja-*.json")) if folder.is_dir() else []
+
+
 def _remove(path: Path, outcome: Erasure) -> None:
     try:
         path.unlink()
