@@ -11,7 +11,7 @@ calendar, a phone): the names of people somflow holds are masked in it
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -93,9 +93,9 @@ def description(deadline: Deadline) -> str:
     return "\n".join(lines)
 
 
-def for_workspace(workspace: Workspace, today: date) -> bytes:
-    """The unit's open deadlines as an .ics file's content (what the calendar download serves)."""
-    found = open_deadlines(workspace, today)
+def for_workspace(workspace: Workspace, today: date, keep: Callable[[Deadline], bool] | None = None) -> bytes:
+    """The unit's open deadlines (those ``keep`` accepts) as an .ics file's content: what the calendar download serves."""
+    found = [d for d in open_deadlines(workspace, today) if keep is None or keep(d)]
     return calendar(
         found,
         unit=workspace.unit,

@@ -122,3 +122,11 @@ def somflow_unit_summary(workspace):
     from somflow import calendar
 
     return counts(workspace, calendar.today())
+
+
+@hookimpl
+def somflow_web_pages(register) -> None:
+    from somflow_image_consent.web import PAGES
+
+    for page in PAGES:
+        register(page)

@@ -33,6 +33,7 @@ from somflow_niebieska_karta.hooks import (  # noqa: E402  (the catalogue first,
     somflow_status,
     somflow_unit_summary,
     somflow_validate,
+    somflow_web_pages,
 )
 
 __all__ = [
@@ -45,4 +46,5 @@ __all__ = [
     "somflow_status",
     "somflow_unit_summary",
     "somflow_validate",
+    "somflow_web_pages",
 ]

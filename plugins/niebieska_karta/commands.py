@@ -41,10 +41,6 @@ def mask_pesel(value: Any, reveal: bool) -> str:
     return str(value) if reveal else "*" * len(str(value))
 
 
-def initials(name: Any) -> str:
-    return " ".join(part[0] + "." for part in str(name or "").split() if part) or "—"
-
-
 @click.group(help=NK_HELP)
 def nk() -> None:
     pass
@@ -160,7 +156,7 @@ def list_cases(app, show_all: bool) -> None:
         return
     for row in found:
         case = row.case
-        line = f"{case[refs.FIELD]}  {case['id']}  [{_(case['status'])}]  {initials(nk_cases.first_victim_name(case))}"
+        line = f"{case[refs.FIELD]}  {case['id']}  [{_(case['status'])}]  {overview.initials(nk_cases.first_victim_name(case))}"
         if row.next_step:
             line += "  " + _("następny krok: {step}", step=nk_cases.step_title(row.next_step))
         if row.due:

@@ -108,3 +108,11 @@ def somflow_register_entry_kinds(register) -> None:
     from somflow_niebieska_karta.entries import ENTRY_KIND
 
     register(ENTRY_KIND)
+
+
+@hookimpl
+def somflow_web_pages(register) -> None:
+    from somflow_niebieska_karta.web import PAGES
+
+    for page in PAGES:
+        register(page)

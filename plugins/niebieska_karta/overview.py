@@ -44,6 +44,11 @@ class Event:
     details: list[str] = field(default_factory=list)
 
 
+def initials(name: Any) -> str:
+    """``Zofia Żak`` → ``Z. Ż.``: how a list names a case's child."""
+    return " ".join(part[0] + "." for part in str(name or "").split() if part) or "—"
+
+
 def listing(workspace: Workspace, today: date, *, include_closed: bool = False) -> list[CaseLine]:
     """The cases (open ones only unless ``include_closed``), each with its next step and deadline."""
     lines = []

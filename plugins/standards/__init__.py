@@ -131,3 +131,11 @@ def somflow_status(workspace) -> list[tuple[str, str]]:
         )
         lines.append((_("Standardy: raport {year}", year=rep["year"]), state))
     return lines
+
+
+@hookimpl
+def somflow_web_pages(register) -> None:
+    from somflow_standards.web import PAGES
+
+    for page in PAGES:
+        register(page)

@@ -42,6 +42,7 @@ from .hooks import (  # noqa: E402
     somflow_status,
     somflow_unit_summary,
     somflow_validate,
+    somflow_web_pages,
 )
 
 __all__ = [
@@ -55,4 +56,5 @@ __all__ = [
     "somflow_status",
     "somflow_unit_summary",
     "somflow_validate",
+    "somflow_web_pages",
 ]

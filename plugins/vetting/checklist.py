@@ -17,6 +17,13 @@ from . import people
 from . import requirements as req
 from .entries import history
 
+#: The person's state in words (translated when shown).
+STATE_LABELS = {
+    req.CLEARED: "sprawdzony",
+    req.INCOMPLETE: "niekompletny",
+    req.BLOCKED: "ZABLOKOWANY",
+    req.EXEMPT: "zwolniony",
+}
 #: States of one line: nothing on file, a hit, out of date (KRK too old), received.
 MISSING, HIT, STALE, RECEIVED = "missing", "hit", "stale", "received"
 

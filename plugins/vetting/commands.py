@@ -19,16 +19,10 @@ from somflow.user_errors import user_errors
 
 from . import csv_import, people, printing, printouts, records
 from . import requirements as req
-from .checklist import checklist
+from .checklist import STATE_LABELS, checklist
 from .hooks import VETTING_HELP
 
 STATE_COLOURS = {req.CLEARED: "green", req.INCOMPLETE: "yellow", req.BLOCKED: "red", req.EXEMPT: None}
-STATE_LABELS = {
-    req.CLEARED: "sprawdzony",
-    req.INCOMPLETE: "niekompletny",
-    req.BLOCKED: "ZABLOKOWANY",
-    req.EXEMPT: "zwolniony",
-}
 
 
 def _workspace(ctx: click.Context):

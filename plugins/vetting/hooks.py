@@ -248,3 +248,11 @@ def somflow_register_entry_kinds(register) -> None:
     from .entries import ENTRY_KIND
 
     register(ENTRY_KIND)
+
+
+@hookimpl
+def somflow_web_pages(register) -> None:
+    from somflow_vetting.web import PAGES
+
+    for page in PAGES:
+        register(page)

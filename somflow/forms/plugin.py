@@ -15,3 +15,11 @@ FILL_HELP = (
 def somflow_register_commands(register) -> None:
     register(LazyCommand("forms", "somflow.forms.commands:forms", help=FORMS_HELP))
     register(LazyCommand("fill", "somflow.forms.commands:fill", help=FILL_HELP))
+
+
+@hookimpl
+def somflow_web_pages(register) -> None:
+    from somflow.forms.web import PAGES
+
+    for page in PAGES:
+        register(page)

@@ -14,3 +14,11 @@ def somflow_register_commands(register) -> None:
     register(LazyCommand("osoby", "somflow.people.commands:osoby", help=PEOPLE_HELP, hidden=True))
     register(LazyCommand("person", "somflow.people.commands:person", help=PEOPLE_HELP, hidden=True))
     register(LazyCommand("osoba", "somflow.people.commands:osoba", help=PEOPLE_HELP, hidden=True))
+
+
+@hookimpl
+def somflow_web_pages(register) -> None:
+    from somflow.people.web import PAGES
+
+    for page in PAGES:
+        register(page)

@@ -213,3 +213,11 @@ def somflow_status(workspace: Workspace) -> list[tuple[str, str]]:
             )
         lines.append((_("Przypomnienia"), text))
     return lines
+
+
+@hookimpl
+def somflow_web_pages(register) -> None:
+    from somflow.reminders.web import PAGES
+
+    for page in PAGES:
+        register(page)

@@ -1,0 +1,140 @@
+"""The Niebieska Karta pages of ``somflow serve``: the cases, a case's timeline, recording a step.
+
+Only the coordinator and the head see them (:data:`somflow.web.roles.NK_CASES`):
+anyone else gets 403, audited by the application. A step goes through
+:func:`somflow_niebieska_karta.cases.record_step` — the function ``somflow nk step``
+calls — so every rule holds here too (order of steps, dates, NK-B never handed to
+a suspected perpetrator); a refused step shows the same Polish messages and
+changes nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from somflow_niebieska_karta import cases as nk_cases
+from somflow_niebieska_karta import overview
+from somflow_niebieska_karta.due import next_due
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from somflow import calendar, refs
+from somflow.errors import InvalidInput, SomflowError
+from somflow.i18n import _
+from somflow.web import roles
+from somflow.web.pages import Page
+from somflow.web.render import page, tell
+
+TEMPLATES = Path(__file__).parent / "templates"
+#: The answers a step form sends besides kind, date and person (names as ``overview.step_details`` takes them).
+DETAILS = (
+    "recipient",
+    "recipient_role",
+    "recipient_pesel",
+    "how",
+    "addressee_role",
+    "present",
+    "present_role",
+    "miejscowosc",
+    "next_review",
+    "done",
+    "notes",
+)
+
+
+def cases_list(request: Request) -> Response:
+    """Open cases (all with ``?wszystkie=1``) with the next step and its deadline, overdue ones marked."""
+    everything = request.query_params.get("wszystkie") == "1"
+    lines = overview.listing(request.state.workspace, calendar.today(), include_closed=everything)
+    rows = [
+        {
+            "id": line.case["id"],
+            "ref": line.case.get(refs.FIELD) or line.case["id"],
+            "status": _(line.case["status"]),
+            "initials": overview.initials(nk_cases.first_victim_name(line.case)),
+            "next": nk_cases.step_title(line.next_step) if line.next_step else "",
+            "due": line.due.isoformat() if line.due else "",
+            "overdue": line.overdue,
+        }
+        for line in lines
+    ]
+    return page(request, _("Niebieska Karta"), template="nk/list.html", rows=rows, everything=everything)
+
+
+def _people(case: dict[str, Any], key: str) -> list[dict[str, str]]:
+    """Section II/III people for the screen: name, relation, PESEL only as "saved"."""
+    return [
+        {
+            "name": p.get("imie_nazwisko", "—"),
+            "relation": p.get("relacja", ""),
+            "pesel": _("PESEL zapisany") if p.get("pesel") else "",
+        }
+        for p in (case.get("nka") or {}).get(key) or []
+        if isinstance(p, dict)
+    ]
+
+
+def case_page(request: Request, *, problems: list[str] | None = None, given: Any = None, status: int = 200) -> Response:
+    """A case: who, the timeline of steps, the next step with its deadline, and the form to record a step."""
+    workspace = request.state.workspace
+    try:
+        case = nk_cases.find_case(workspace, request.path_params["case_id"])
+    except SomflowError:
+        return page(request, _("Nie znaleziono"), _("Nie ma takiej sprawy NK."), status=404)
+    following = nk_cases.next_step(case)
+    deadline = next_due(case)
+    form = given or {}
+    return page(
+        request,
+        _("Sprawa {case}", case=nk_cases.case_label(case)),
+        template="nk/case.html",
+        status=status,
+        case=case,
+        state=_(case["status"]),
+        victims=_people(case, "osoby_doznajace"),
+        suspects=_people(case, "osoby_stosujace"),
+        events=overview.timeline(case),
+        following=nk_cases.step_title(following) if following else "",
+        deadline=deadline.isoformat() if deadline else "",
+        overdue=bool(deadline and deadline < calendar.today()),
+        kinds=[(k, nk_cases.step_title(k)) for k in nk_cases.STEPS if k != "notatka"],
+        suggested=following or "",
+        recipients=[(r, _(r)) for r in nk_cases.NKB_RECIPIENTS],
+        presence=[(r, _(r)) for r in nk_cases.PRESENCE_ROLES],
+        ways=[(w, _(w)) for w in nk_cases.DELIVERY_WAYS],
+        problems=problems or [],
+        value=lambda name, default="": form.get(name, default) if form else default,
+        closed=case["status"] == nk_cases.CLOSED,
+    )
+
+
+def record_step(request: Request) -> Response:
+    """Record a step through ``cases.record_step`` (all rules); refused: the case page again with the messages."""
+    workspace = request.state.workspace
+    form = request.state.form
+    case_id = request.path_params["case_id"]
+    problems: list[str] = []
+    day = None
+    if form.get("dnia"):
+        day = calendar.parse_date(form["dnia"])
+        if day is None:
+            problems.append(_("Data kroku: nieprawidłowa data (oczekiwano RRRR-MM-DD albo DD.MM.RRRR)."))
+    kind = form.get("krok", "")
+    roles_given = [r.strip() for r in form.get("roles", "").split(",") if r.strip()]
+    details = overview.step_details(kind, roles=roles_given, **{name: form.get(name, "").strip() for name in DETAILS})
+    try:
+        if problems:
+            raise InvalidInput(problems)
+        nk_cases.record_step(workspace, case_id, kind, day=day, person=form.get("osoba", ""), details=details)
+    except InvalidInput as exc:
+        return case_page(request, problems=exc.messages, given=form, status=400)
+    tell(request, _("Zapisano krok sprawy."))
+    return RedirectResponse(f"/nk/{case_id}", status_code=303)
+
+
+PAGES = [
+    Page("/nk", "Niebieska Karta", roles.NK_CASES, cases_list, nav=True, templates=TEMPLATES),
+    Page("/nk/{case_id}", "Sprawa NK", roles.NK_CASES, case_page, templates=TEMPLATES),
+    Page("/nk/{case_id}/krok", "Zapisz krok sprawy NK", roles.NK_CASES, record_step, methods=("POST",)),
+]

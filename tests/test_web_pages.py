@@ -1,0 +1,253 @@
+"""The procedure pages of somflow serve in process: roles, the same rules and messages as the CLI, downloads that open."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+
+import pytest
+from nk_cli import MOTHER, PEDAGOG, new_case, start
+from nk_data import payload
+from pypdf import PdfReader
+
+DAY = date(2026, 12, 10)
+CLASS = "Imię;Nazwisko;Klasa\nAda;Strona;3b\nFilip;Bezzgody;3b\n"
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(monkeypatch):
+    monkeypatch.setenv("SOMFLOW_TODAY", DAY.isoformat())
+
+
+@pytest.fixture
+def kids(somflow_cli, tmp_path):
+    csv = tmp_path / "3b.csv"
+    csv.write_text(CLASS, encoding="utf-8")
+    assert somflow_cli("people", "import", str(csv)).exit_code == 0
+    return csv
+
+
+def pdf_pages(response) -> int:
+    assert response.status_code == 200, response.text[:2000]
+    assert response.headers["content-type"] == "application/pdf"
+    return len(PdfReader(io.BytesIO(response.content)).pages)
+
+
+def filename(response) -> str:
+    return re.search(r'filename="([^"]+)"', response.headers["content-disposition"]).group(1)
+
+
+def ids(web, path: str, label: str) -> str:
+    """The id in the first link of ``path`` whose text starts with ``label``."""
+    return re.search(rf'href="[^"]*/([0-9A-Z]{{26}})">{label}', web.get(path).text).group(1)
+
+
+def audited(web) -> set[str]:
+    return {e["user"] for e in web.app.state.workspace.store.audit_log()}
+
+
+# ------------------------------------------------------------------ image consent
+
+
+def test_consent_lookup_record_and_refusals(somflow_web, kids):
+    office = somflow_web("sekretariat")
+    page = office.get("/zgody?klasa=3b&kanal=strona_www").text
+    assert '<label for="f-klasa">Klasa</label>' in page and "NIE — nie zwrócono zgody" in page
+    ada = ids(office, "/zgody?klasa=3b", "Ada")
+    form = {"csrf": office.csrf, "decyzja": "zgoda", "kanal": ["strona_www"], "zdjecie": ["grupowe"]}
+    refused = office.post(f"/zgody/dziecko/{ada}", data=form)
+    assert refused.status_code == 400 and "Zgoda obejmuje tylko to, co rodzic zaznaczył" in refused.text
+    assert 'value="strona_www" id="f-kanal-1" checked' in refused.text  # the ticks given are kept
+    assert office.app.state.workspace.store.query("image_consents") == []
+    saved = office.post(f"/zgody/dziecko/{ada}", data={**form, "cel": ["wszystkie"]})
+    assert saved.status_code == 303
+    child = office.get(saved.headers["location"]).text
+    assert "Zapisano zgodę." in child and "zgoda: strona internetowa" in child
+    (consent,) = office.app.state.workspace.store.query("image_consents")
+    assert consent["channels"] == ["strona_www"] and consent["photo_kinds"] == ["grupowe"]
+    assert "web:test-sekretariat" in audited(office)
+    answers = office.get("/zgody?klasa=3b&kanal=strona_www&zdjecie=grupowe").text
+    assert re.search(r"Ada Strona</a>.*?TAK — zgoda do 2027-08-31", answers, re.S)
+    assert re.search(r"Filip Bezzgody</a>.*?NIE — nie zwrócono zgody", answers, re.S)
+    no_csrf = office.post(f"/zgody/dziecko/{ada}", data={k: v for k, v in form.items() if k != "csrf"})
+    assert no_csrf.status_code == 403
+
+
+def test_photographer_sheet_and_class_print_download_as_pdf(somflow_web, kids):
+    office = somflow_web("sekretariat")
+    sheet = office.get("/zgody/fotograf.pdf", params={"wydarzenie": "Jasełka", "klasa": "3b", "kanal": "strona_www"})
+    assert pdf_pages(sheet) == 1 and filename(sheet) == "lista-fotografa-jaselka-3b-2026-12-10.pdf"
+    assert "Filip B." in PdfReader(io.BytesIO(sheet.content)).pages[0].extract_text()
+    no_channel = office.get("/zgody/fotograf.pdf", params={"klasa": "3b"})
+    assert no_channel.status_code == 400 and "Podaj kanał publikacji" in no_channel.text
+    printed = office.post("/druk/zgody", data={"csrf": office.csrf, "klasa": "3b"})
+    assert pdf_pages(printed) >= 2 and filename(printed) == "zgody-wizerunek-klasa-3b-2026-12-10.pdf"
+    reader = PdfReader(io.BytesIO(printed.content))
+    assert not reader.get_fields()  # flattened: nothing left to edit
+    assert len(office.app.state.workspace.store.query("documents")) == 2
+    empty = office.post("/druk/zgody", data={"csrf": office.csrf, "klasa": ""})
+    assert empty.status_code == 400 and "Podaj klasę" in empty.text
+
+
+# ------------------------------------------------------------------ Niebieska Karta
+
+
+def test_nk_pages_only_for_coordinator_and_head_and_nkb_never_to_the_suspect(somflow_web, somflow_cli, tmp_path):
+    case_id = new_case(somflow_cli, tmp_path)
+    start(somflow_cli, case_id)
+    for role in ("sekretariat", "kadry"):
+        web = somflow_web(role)
+        assert web.get("/nk").status_code == 403 and web.get(f"/nk/{case_id}").status_code == 403
+        assert web.post(f"/nk/{case_id}/krok", data={"csrf": web.csrf, "krok": "nk-b"}).status_code == 403
+    coordinator = somflow_web("koordynator")
+    listed = coordinator.get("/nk").text
+    assert f"/nk/{case_id}" in listed and "Z. Ż." in listed and "Zofia" not in listed
+    suspect = payload()["nka"]["osoby_stosujace"][0]["imie_nazwisko"]
+    store = coordinator.app.state.workspace.store
+    before = store.get("nk_cases", case_id)
+    step = {"csrf": coordinator.csrf, "krok": "nk-b", "osoba": PEDAGOG, "recipient_role": "rodzic"}
+    refused = coordinator.post(f"/nk/{case_id}/krok", data={**step, "recipient": suspect})
+    assert refused.status_code == 400
+    assert "nie przekazuje się osobie, wobec której istnieje podejrzenie" in refused.text
+    assert store.get("nk_cases", case_id) == before
+    saved = coordinator.post(f"/nk/{case_id}/krok", data={**step, "recipient": MOTHER})
+    assert saved.status_code == 303
+    timeline = coordinator.get(f"/nk/{case_id}").text
+    assert "Zapisano krok sprawy." in timeline and f"przekazano: {MOTHER} (rodzic)" in timeline
+    assert store.get("nk_cases", case_id)["steps"][-1]["step"] == "nk-b"
+    assert "web:test-koordynator" in audited(coordinator)
+
+
+# ------------------------------------------------------------------ forms from the catalogue
+
+
+def test_any_form_from_its_spec_with_the_messages_beside_each_field(somflow_web):
+    office = somflow_web("sekretariat")
+    catalogue = office.get("/formularze").text
+    assert "/formularze/notatka-sluzbowa" in catalogue
+    assert "/formularze/niebieska-karta-a" not in catalogue  # NK forms: coordinator and head only
+    assert office.get("/formularze/niebieska-karta-a").status_code == 404
+    form = office.get("/formularze/notatka-sluzbowa").text
+    for name in ("data_powziecia", "opis", "dziecko_pesel"):
+        assert re.search(rf'<label for="f-{name}">[^<]+', form), name
+    refused = office.post(
+        "/formularze/notatka-sluzbowa", data={"csrf": office.csrf, "dziecko_pesel": "12345678901", "opis": "x"}
+    )
+    assert refused.status_code == 400
+    beside = re.search(
+        r'id="f-dziecko_pesel"[^>]*>\s*(?:<small[^>]*>[^<]*</small>\s*)?<p class="error" id="e-dziecko_pesel-1">([^<]+)',
+        refused.text,
+    )
+    assert beside and "PESEL" in beside.group(1), refused.text[-4000:]
+    assert 'value="x"' in refused.text or ">x</textarea>" in refused.text  # what was typed stays
+    assert office.app.state.workspace.store.query("documents") == []
+
+
+def test_a_valid_form_downloads_its_pdf(somflow_web):
+    from somflow.forms.catalog import get
+    from somflow.forms.sample import sample_data
+
+    office = somflow_web("sekretariat")
+    workspace = office.app.state.workspace
+    spec = get(workspace, "notatka-sluzbowa")
+    answers = {k: str(v) for k, v in sample_data(spec).items() if not isinstance(v, (list, dict, bool))}
+    made = office.post("/formularze/notatka-sluzbowa", data={"csrf": office.csrf, **answers})
+    assert pdf_pages(made) >= 1 and filename(made) == "notatka-sluzbowa-2026-12-10.pdf"
+    (doc,) = workspace.store.query("documents")
+    assert doc["created_by"] == "web:test-sekretariat"
+
+
+# ------------------------------------------------------------------ people, vetting
+
+
+def test_people_list_person_and_import_preview_before_apply(somflow_web, tmp_path):
+    office = somflow_web("sekretariat")
+    store = office.app.state.workspace.store
+    upload = {"plik": ("3b.csv", CLASS.encode(), "text/csv")}
+    preview = office.post("/osoby/import", data={"csrf": office.csrf}, files=upload)
+    assert (
+        preview.status_code == 200 and "Nowe osoby: 2" in preview.text and "Nic jeszcze nie zapisano." in preview.text
+    )
+    assert store.query("people") == []
+    token = re.search(r'name="token" value="([^"]+)"', preview.text).group(1)
+    applied = office.post("/osoby/import/zastosuj", data={"csrf": office.csrf, "token": token})
+    assert applied.status_code == 200 and len(store.query("people")) == 2
+    again = office.post("/osoby/import/zastosuj", data={"csrf": office.csrf, "token": token})
+    assert again.status_code == 400 and "Podgląd wygasł" in again.text
+    assert not list((office.app.state.workspace.root / "web-uploads").glob("*.csv"))
+    listed = office.get("/osoby?klasa=3b").text
+    assert "Ada Strona" in listed
+    ada = ids(office, "/osoby", "Ada")
+    person = office.get(f"/osoby/{ada}").text
+    assert "/zgody/dziecko/" in person and "/kadry/" not in person
+    assert somflow_web("kadry").post("/osoby/import", data={"csrf": "x"}).status_code == 403
+
+
+def test_vetting_checklist_for_hr_only(somflow_web, somflow_cli):
+    from vetting_fixtures import add_person, make_pesel
+
+    add_person(
+        somflow_cli,
+        "--imie",
+        "Jan",
+        "--nazwisko",
+        "Nowak",
+        "--umowa",
+        "umowa o pracę",
+        "--pesel",
+        make_pesel(date(1980, 1, 2)),
+    )
+    assert somflow_web("sekretariat").get("/kadry").status_code == 403
+    hr = somflow_web("kadry")
+    staff = hr.get("/kadry").text
+    assert "Jan Nowak" in staff and "niekompletny" in staff
+    person_id = ids(hr, "/kadry", "Jan")
+    checklist = hr.get(f"/kadry/{person_id}").text
+    assert (
+        "Czego brakuje" in checklist
+        and "— brak" not in checklist
+        and ">brak<" in checklist.replace("<td>brak", ">brak<")
+    )
+
+
+# ------------------------------------------------------------------ standards, calendar, print centre
+
+
+def test_standards_progress_report_and_acknowledgment_print(somflow_web, somflow_cli):
+    assert somflow_cli("standards", "people", "add", "Ola Rodzic", "--group", "rodzice", "--klasa", "3b").exit_code == 0
+    office = somflow_web("sekretariat")
+    progress = office.get("/standardy").text
+    assert re.search(r"Rodzice</th><td>0</td><td>1</td>", progress) and "Ola Rodzic" in progress
+    assert "/standardy/raport" not in progress  # the report is the coordinator's and the head's
+    assert office.post("/standardy/raport", data={"csrf": office.csrf}).status_code == 403
+    printed = office.post("/druk/standardy", data={"csrf": office.csrf, "grupa": "rodzice", "klasa": "3b"})
+    assert pdf_pages(printed) == 1 and filename(printed) == "oswiadczenia-standardy-rodzice-klasa-3b-2026-12-10.pdf"
+    head = somflow_web("dyrektor")
+    wrong = head.post("/standardy/raport", data={"csrf": head.csrf, "rok": "2027"})
+    assert wrong.status_code == 400 and "co dwa lata" in wrong.text
+    report = head.post("/standardy/raport", data={"csrf": head.csrf, "wnioski": "Wnioski."})
+    assert pdf_pages(report) >= 1 and filename(report).startswith("raport-standardy-")
+
+
+def test_calendar_download_hides_what_the_role_may_not_see(somflow_web, somflow_cli, tmp_path):
+    start(somflow_cli, new_case(somflow_cli, tmp_path))  # NK-A due: a deadline about the case
+    office, head = somflow_web("sekretariat"), somflow_web("dyrektor")
+    assert 'href="/kalendarz.ics"' in office.get("/kalendarz").text
+    mine, theirs = office.get("/kalendarz.ics"), head.get("/kalendarz.ics")
+    assert mine.headers["content-type"].startswith("text/calendar") and mine.content.startswith(b"BEGIN:VCALENDAR")
+    assert filename(mine).startswith("terminy-") and filename(mine).endswith("-2026-12-10.ics")
+    assert theirs.content.count(b"BEGIN:VEVENT") > mine.content.count(b"BEGIN:VEVENT")
+
+
+def test_print_centre_lists_the_print_pages_of_the_role(somflow_web):
+    office, hr = somflow_web("sekretariat").get("/druk").text, somflow_web("kadry").get("/druk").text
+    assert "/druk/zgody" in office and "/druk/standardy" in office and "/druk/kadry" not in office
+    assert "/druk/kadry" in hr
+
+
+def test_pages_in_english_by_the_switch(somflow_web, kids):
+    office = somflow_web("sekretariat")
+    office.post("/lang", data={"csrf": office.csrf, "lang": "en", "next": "/zgody"})
+    page = office.get("/zgody?klasa=3b&kanal=strona_www").text
+    assert "<h1>Image consents</h1>" in page and ">Class<" in page and "NO — no consent returned" in page
