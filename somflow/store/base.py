@@ -22,7 +22,6 @@ rules above live here, once.
 
 from __future__ import annotations
 
-import copy
 import getpass
 import re
 import threading
@@ -76,6 +75,20 @@ def acting_as(user: str) -> Iterator[None]:
         _acting_user.reset(token)
 
 
+def plain_copy(value: Any) -> Any:
+    """A copy of a JSON document (dicts, lists and scalars), several times quicker than :func:`copy.deepcopy`.
+
+    Every read hands out a copy so that callers cannot change the store's own
+    data; a page that lists a school's 600 children reads the register dozens of
+    times, and ``deepcopy``'s bookkeeping (memo, reducers) was most of its time.
+    """
+    if isinstance(value, dict):
+        return {key: plain_copy(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [plain_copy(item) for item in value]
+    return value
+
+
 def matches(doc: dict[str, Any], where: dict[str, Any]) -> bool:
     """True when every dotted path in ``where`` equals the given value in ``doc``."""
     for path, expected in where.items():
@@ -109,12 +122,12 @@ class Store(ABC):
         doc = self._get(self._check(collection), id)
         if doc is None or doc.get("unit") != self.unit:
             return None
-        return copy.deepcopy(doc)
+        return plain_copy(doc)
 
     def query(self, collection: str, where: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         """Documents whose dotted-path fields equal the values in ``where``, oldest first."""
         where = {**(where or {}), "unit": self.unit}
-        found = [copy.deepcopy(d) for d in self._query(self._check(collection), where)]
+        found = [plain_copy(d) for d in self._query(self._check(collection), where)]
         return sorted(found, key=lambda d: d["id"])
 
     def count(self, collection: str, where: dict[str, Any] | None = None) -> int:
@@ -150,7 +163,7 @@ class Store(ABC):
             )
             self._write(self._check(collection), record["id"], record)
             self._audit(collection, record["id"], "insert")
-            return copy.deepcopy(record)
+            return plain_copy(record)
 
     def update(
         self,
@@ -178,14 +191,14 @@ class Store(ABC):
                         id=id,
                     )
                 )
-            record = copy.deepcopy(current)
+            record = plain_copy(current)
             record.update({k: v for k, v in changes.items() if k not in META_KEYS})
             if "schema" in changes:
                 record["schema"] = changes["schema"]
             record.update(updated=now_iso(), rev=current["rev"] + 1)
             self._write(collection, id, record)
             self._audit(collection, id, action)
-            return copy.deepcopy(record)
+            return plain_copy(record)
 
     def delete(self, collection: str, id: str) -> None:
         """Remove a document; deleting a missing one is an error."""

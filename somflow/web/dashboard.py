@@ -30,7 +30,9 @@ def dashboard(request: Request) -> Response:
     user = request.state.user
     today = calendar.today()
     errors: list[str] = []
-    due = [d for d in deadlines.collect(workspace, today, errors) if not d.done and _visible(d, user.role)]
+    with deadlines.gathered_once():  # the status lines count the deadlines again
+        due = [d for d in deadlines.collect(workspace, today, errors) if not d.done and _visible(d, user.role)]
+        status_lines = status.lines(workspace)
     plan = split(due, today)
     queue = review.queue(workspace) if user.role in roles.INBOX_REVIEW else None
     panels = [
@@ -47,7 +49,7 @@ def dashboard(request: Request) -> Response:
         errors=errors,
         queue=queue,
         set_aside=sum(item.state == "set_aside" for item in queue or []),
-        status_lines=status.lines(workspace),
+        status_lines=status_lines,
         panels=panels,
     )
 
