@@ -350,7 +350,7 @@ def test_refusal_from_the_shell_is_polish_and_exits_2(somflow_workspace, tmp_pat
 
 def test_case_data_keeps_a_pesel_with_a_leading_zero(tmp_path):
     """A child born in 2000–2009 has a PESEL starting with 0, which plain YAML would read as an octal number."""
-    from somflow_niebieska_karta.commands import load_data
+    from somflow.forms.datafile import load_iso as load_data
 
     path = tmp_path / "sprawa.yaml"
     path.write_text("pesel: 05222101234\ndata: 2026-11-20\n", encoding="utf-8")

@@ -37,7 +37,7 @@ from somflow.workspace import Workspace
 CASES = "nk_cases"
 #: The kind of the cases' short references: NK-2026/3 (somflow.refs).
 REF_KIND = "NK"
-OPEN, CLOSED = "otwarta", "zamknięta"
+OPEN, CLOSED = steps.OPEN, steps.CLOSED
 
 
 #: The workflow, in the order the history is usually written. Titles are translated when shown.
@@ -174,20 +174,7 @@ def check_step(
     workspace: Workspace, case: dict[str, Any], kind: str, day: date, person: str, details: dict[str, Any], documents
 ) -> list[str]:
     """Every reason the step cannot be recorded, in Polish (empty: it can)."""
-    step = STEPS[kind]
-    title = step_title(kind)
-    messages: list[str] = []
-    if case.get("status") == CLOSED:
-        return [_("Sprawa {id} jest zamknięta; nie można dopisać kroku „{title}”.", id=case["id"], title=title)]
-    if not str(person or "").strip():
-        messages.append(_("Krok „{title}”: podaj osobę, która go wykonała (--osoba).", title=title))
-    messages += rules.not_future(day, today(), _("Krok „{title}”", title=title))
-    messages += order_problems(case, kind, day)
-    if step.once and done_steps(case, kind):
-        messages.append(_("Krok „{title}” jest już zapisany w tej sprawie.", title=title))
-    for doc_id in documents:
-        if workspace.store.get("documents", doc_id) is None:
-            messages.append(_("Nie ma dokumentu {id} (opcja --dokument).", id=doc_id))
+    messages = steps.common_problems(workspace, STEPS, case, kind, day, person, documents, case["id"])
     checker = _CHECKS.get(kind)
     if checker is not None:
         messages += checker(workspace, case, day, details)
@@ -367,17 +354,9 @@ def _append_step(workspace, case, kind, day, person, details, documents, generat
     if kind == "nk-a":  # the delivered NK-A is the last one printed
         nka_docs = [d["id"] for d in case.get("documents", []) if d["form"] == "niebieska-karta-a"]
         documents += [d for d in nka_docs[-1:] if d not in documents]
-    entry = {
-        "step": kind,
-        "date": day.isoformat(),
-        "person": person,
-        "documents": documents,
-        "details": _public_details(kind, details, workspace),
-        "recorded": rules_now(),
-    }
-    case["steps"] = [*case.get("steps", []), entry]
-    changes = {k: v for k, v in case.items() if k not in ("id", "unit", "created", "updated", "rev", "schema")}
-    return workspace.store.update(CASES, case["id"], changes, expected_rev=case["rev"])
+    return steps.write_step(
+        workspace, CASES, case, kind, day, person, documents, _public_details(kind, details, workspace)
+    )
 
 
 def _public_details(kind: str, details: dict[str, Any], workspace: Workspace) -> dict[str, Any]:
@@ -392,12 +371,6 @@ def _public_details(kind: str, details: dict[str, Any], workspace: Workspace) ->
             workspace.hook.somflow_addressee(workspace=workspace, role="zespol_interdyscyplinarny") or None
         )
     return kept
-
-
-def rules_now() -> str:
-    from somflow.store.base import now_iso
-
-    return now_iso()
 
 
 def first_victim_name(case: dict[str, Any]) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,23 +17,6 @@ from somflow.casework.history import step_ref
 from somflow.errors import InvalidInput
 from somflow.forms import datafile
 from somflow.i18n import _
-
-
-def load_data(path: Path | None) -> dict[str, Any]:
-    """A YAML or JSON file as a dict with ISO date strings; Polish message naming the file when it is not one."""
-    return _iso(datafile.load_mapping(path)) if path is not None else {}
-
-
-def _iso(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _iso(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_iso(v) for v in value]
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
 
 
 def mask_pesel(value: Any, reveal: bool) -> str:
@@ -65,7 +47,7 @@ def new(app, data_file: Path | None, osoba: str | None) -> None:
             _ask_new(workspace, payload)
             _open(workspace, payload, osoba)
         return
-    _open(workspace, load_data(data_file), osoba, data_file)
+    _open(workspace, datafile.load_iso(data_file), osoba, data_file)
 
 
 def _open(workspace, payload: dict[str, Any], osoba: str | None, data_file: Path | None = None) -> None:
@@ -286,7 +268,7 @@ def show(app, case_ref: str, reveal: bool) -> None:
 def step(app, case_ref: str, kind: str, dnia: str | None, osoba: str, data_file: Path | None, roles, **options) -> None:
     workspace = app.workspace
     documents = list(options.pop("documents", None) or ())
-    details = overview.step_details(kind, data=load_data(data_file), roles=roles, **options)
+    details = overview.step_details(kind, data=datafile.load_iso(data_file), roles=roles, **options)
     case = nk_cases.record_step(
         workspace, case_ref, kind, day=option_date(dnia, "--dnia"), person=osoba, details=details, documents=documents
     )
@@ -335,16 +317,11 @@ def withdraw(app, case_ref: str, number: int, reason: str, by: str) -> None:
 def print_cmd(app, case_ref: str, form: str) -> None:
     from somflow_niebieska_karta.printing import print_form
 
+    from somflow.casework.printing import print_again
+
     workspace = app.workspace
-    store = workspace.store
-    with store.transaction():
-        case = nk_cases.find_case(workspace, case_ref)
-        day = nk_cases.today()
-        doc = print_form(workspace, case, form, day=day)
-        entry = {"id": doc["id"], "form": form, "date": day.isoformat()}
-        store.update(
-            nk_cases.CASES, case["id"], {"documents": [*case.get("documents", []), entry]}, expected_rev=case["rev"]
-        )
+    day = nk_cases.today()
+    doc = print_again(workspace, nk_cases.CASES, case_ref, form, day, nk_cases.find_case, print_form)
     click.echo(
         _("Wydrukowano {form}: dokument {id}, plik {file}", form=form, id=doc["id"], file=workspace.root / doc["file"])
     )

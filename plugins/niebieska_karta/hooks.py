@@ -41,19 +41,11 @@ def somflow_deadlines(workspace, today: date) -> list:
 @hookimpl
 def somflow_document_filed(document: dict[str, Any], workspace) -> None:
     """A signed NK document came back from the inbox: note it in the case's history (inside the filing's transaction)."""
-    from somflow_niebieska_karta.cases import CASES, today
+    from somflow_niebieska_karta.cases import CASES
 
-    record = document.get("record") or {}
-    if record.get("collection") != CASES:
-        return
-    store = workspace.store
-    case = store.get(CASES, record.get("id", ""))
-    if case is None:
-        return
-    if any(r["id"] == document["id"] for r in case.get("returned", [])):
-        return  # filed again after a crash: once is enough
-    entry = {"id": document["id"], "form": document.get("form"), "date": today().isoformat()}
-    store.update(CASES, case["id"], {"returned": [*case.get("returned", []), entry]}, expected_rev=case["rev"])
+    from somflow.casework.returned import note_returned
+
+    note_returned(workspace, CASES, document)
 
 
 @hookimpl

@@ -51,10 +51,8 @@ def print_form(
     """Generate ``form`` for ``case`` (PDF with QR codes + ``documents`` record); returns the record."""
     from somflow_niebieska_karta.cases import CASES
 
-    from somflow import forms
+    from somflow.casework import printing
 
     data = form_data(workspace, case, form, day=day, step=step, details=details)
     title = _("{form} — sprawa NK {id}", form=_(TITLES[form]), id=case["id"])
-    return (generate or forms.generate)(
-        workspace, form, data, record={"collection": CASES, "id": case["id"]}, title=title
-    )
+    return printing.generate(workspace, CASES, case, form, data, title, generate)

@@ -17,6 +17,9 @@ from somflow.corrections import counting
 from somflow.errors import SomflowError
 from somflow.i18n import _
 
+#: The states of a case (every procedure's cases use them).
+OPEN, CLOSED = "otwarta", "zamknięta"
+
 
 @dataclass(frozen=True)
 class Step:
@@ -85,6 +88,48 @@ def order_problems(steps: dict[str, Step], case: dict[str, Any], kind: str, day:
                 )
             )
     return messages
+
+
+def common_problems(
+    workspace, table: dict[str, Step], case: dict[str, Any], kind: str, day: date, person: str, documents, label: str
+) -> list[str]:
+    """What every procedure refuses of a step: a closed case, no person, a future date, the wrong order,
+    a second one of a step done once, a document that does not exist. ``label`` names the case."""
+    from somflow.calendar import today
+
+    title = step_title(table, kind)
+    if case.get("status") == CLOSED:
+        return [_("Sprawa {case} jest zamknięta; nie można dopisać kroku „{title}”.", case=label, title=title)]
+    messages: list[str] = []
+    if not str(person or "").strip():
+        messages.append(_("Krok „{title}”: podaj osobę, która go wykonała (--osoba).", title=title))
+    messages += not_future(day, today(), _("Krok „{title}”", title=title))
+    messages += order_problems(table, case, kind, day)
+    if table[kind].once and done_steps(case, kind):
+        messages.append(_("Krok „{title}” jest już zapisany w tej sprawie.", title=title))
+    for doc_id in documents:
+        if workspace.store.get("documents", doc_id) is None:
+            messages.append(_("Nie ma dokumentu {id} (opcja --dokument).", id=doc_id))
+    return messages
+
+
+def write_step(
+    workspace, collection: str, case: dict[str, Any], kind: str, day: date, person: str, documents, details
+) -> dict[str, Any]:
+    """Add the history entry and write the whole case — inside the caller's transaction; returns the stored case."""
+    from somflow.store.base import now_iso
+
+    entry = {
+        "step": kind,
+        "date": day.isoformat(),
+        "person": person,
+        "documents": list(documents),
+        "details": details,
+        "recorded": now_iso(),
+    }
+    case["steps"] = [*case.get("steps", []), entry]
+    changes = {k: v for k, v in case.items() if k not in ("id", "unit", "created", "updated", "rev", "schema")}
+    return workspace.store.update(collection, case["id"], changes, expected_rev=case["rev"])
 
 
 def find_case(workspace, collection: str, ref_kind: str, ref: str, list_command: str) -> dict[str, Any]:

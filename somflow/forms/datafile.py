@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -134,3 +135,20 @@ def dotted(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
         else:
             flat[name] = value
     return flat
+
+
+def load_iso(path: Path | None) -> dict[str, Any]:
+    """:func:`load_mapping` with every date as ISO text (what case records keep); ``{}`` without a file."""
+    return _iso(load_mapping(path)) if path is not None else {}
+
+
+def _iso(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _iso(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_iso(v) for v in value]
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
