@@ -38,6 +38,7 @@ ENTRY_POINT_GROUP = "somflow"
 #: The core's own features, registered first as ordinary plugins (name ``core`` and ``core.<area>``).
 CORE_MODULES = (
     "somflow.core_plugin",
+    "somflow.web.plugin",  # before the other features: the dashboard and the review queue lead the web menu
     "somflow.inbox.plugin",
     "somflow.forms.plugin",
     "somflow.reminders.plugin",
@@ -49,7 +50,6 @@ CORE_MODULES = (
     "somflow.scaffold",
     "somflow.municipality",
     "somflow.casework.plugin",
-    "somflow.web.plugin",
 )
 
 

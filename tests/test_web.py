@@ -263,3 +263,42 @@ def test_the_cookie_secret_is_owner_only_and_kept(workspace):
     assert sessions.secret(workspace) == first and len(first) > 40
     if hasattr(__import__("os"), "geteuid"):
         assert sessions.secret_path(workspace).stat().st_mode & 0o077 == 0
+
+
+@pytest.mark.parametrize(
+    "page", [pytest.param(p, id=p.path) for p in _pages() if p.methods == ("GET",) and "{" not in p.path]
+)
+def test_every_field_of_every_page_has_a_label(somflow_web, page):
+    """Usable with a keyboard and a screen reader: each visible field is named by a <label> (or aria-label)."""
+    from html.parser import HTMLParser
+
+    class Fields(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.fields: list[dict] = []
+            self.labelled: set[str] = set()
+            self.inside_label = 0
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if tag == "label":
+                self.inside_label += 1
+                self.labelled.add(attrs.get("for") or "")
+            elif tag in ("input", "select", "textarea") and attrs.get("type") not in ("hidden", "submit", "button"):
+                self.fields.append(attrs | {"inside label": self.inside_label > 0})
+
+        def handle_endtag(self, tag):
+            if tag == "label":
+                self.inside_label -= 1
+
+    response = somflow_web("dyrektor" if "dyrektor" in page.roles else sorted(page.roles)[0]).get(page.path)
+    if response.status_code != 200 or not response.headers["content-type"].startswith("text/html"):
+        return  # a file, or a page that needs its query (the page preview)
+    parser = Fields()
+    parser.feed(response.text)
+    unnamed = [
+        f
+        for f in parser.fields
+        if not f["inside label"] and f.get("id") not in parser.labelled and not f.get("aria-label")
+    ]
+    assert not unnamed, unnamed

@@ -48,7 +48,7 @@ def server(somflow_workspace, set_aside):
     import uvicorn
 
     workspace = Workspace(somflow_workspace, PluginHost(somflow_workspace))
-    for login, role in (("sekretariat", "sekretariat"), ("kadry", "kadry")):
+    for login, role in (("sekretariat", "sekretariat"), ("kadry", "kadry"), ("dyrektor", "dyrektor")):
         accounts.add(workspace, login, role, WEB_PASSWORD)
     port = free_port()
     instance = uvicorn.Server(uvicorn.Config(create_app(workspace), host="127.0.0.1", port=port, log_level="warning"))
@@ -155,3 +155,19 @@ def test_a_role_sees_its_own_menu_and_403_elsewhere(server, browser):
     browser.get(base + "/inbox")
     heading_becomes(browser, "Brak dostępu")
     shot(browser, "05-brak-dostepu")
+
+
+def test_every_menu_page_opens_and_is_photographed(server, browser):
+    """The head sees every page of the menu; each is saved as a screenshot (the pages of the plugins too)."""
+    from selenium.webdriver.common.by import By
+
+    base, _documents = server
+    sign_in(browser, base, "dyrektor")
+    links = [(a.text, a.get_attribute("href")) for a in browser.find_elements(By.CSS_SELECTOR, "nav a")]
+    assert links[0][0] == "Pulpit" and len(links) > 2
+    for number, (_title, href) in enumerate(links, start=1):
+        browser.get(href)  # returns when the page has loaded
+        heading = browser.find_element(By.TAG_NAME, "h1").text
+        assert heading and heading not in ("Brak dostępu", "Not Found"), href
+        assert browser.execute_script("return document.documentElement.scrollWidth") <= 1366  # no sideways scrolling
+        shot(browser, f"menu-{number:02d}-{href.rsplit('/', 1)[-1] or 'pulpit'}")
