@@ -65,6 +65,15 @@ def test_users_add_prompts_for_the_password_twice(somflow_cli):
     assert "haslo-ola-1234" not in result.output
 
 
+def test_the_web_sees_what_the_cli_writes_meanwhile(somflow_cli, workspace):
+    client = TestClient(create_app(workspace), follow_redirects=False)  # the server is already running
+    added = somflow_cli("users", "add", "nowa", "--role", "kadry", "--password-stdin", input=WEB_PASSWORD + "\n")
+    assert added.exit_code == 0
+    assert sign_in(client, "nowa").status_code == 303
+    assert somflow_cli("users", "disable", "nowa").exit_code == 0
+    assert client.get("/").status_code == 303  # signed out at the next request
+
+
 def test_authenticate(workspace):
     accounts.add(workspace, "ewa", "koordynator", WEB_PASSWORD)
     assert accounts.authenticate(workspace, "EWA ", WEB_PASSWORD)["role"] == "koordynator"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 from datetime import timedelta
 from urllib.parse import quote
 
@@ -52,7 +54,7 @@ def test_queue_page_shows_the_set_aside_pages_small(somflow_web, set_aside):
     office = somflow_web("sekretariat")
     text = office.get("/inbox").text
     assert "skan — strony 3.pdf" in text and "nie odczytano kodu QR" in text
-    assert f"/inbox/preview?file={quote(ASIDE)}&amp;page=1" in text
+    assert f"/inbox/preview?file={quote(quote(ASIDE))}&amp;page=1" in text  # the name percent-encoded, in a URL
     assert '<label for="doc-1">' in text and '<label for="reason-1">' in text
     image = office.get("/inbox/preview", params={"file": ASIDE, "page": "1"})
     assert image.status_code == 200 and image.headers["content-type"] == "image/png"
@@ -107,3 +109,15 @@ def test_retry_from_the_page(somflow_web, set_aside):
     assert office.post("/inbox/retry", data={"csrf": office.csrf, "file": ASIDE}).status_code == 303
     assert "Odrzucono skan — strony 3.pdf" in office.get("/inbox").text
     assert aside.exists() and filing.note_for(aside).exists()
+
+
+def test_a_file_name_from_an_old_scanner_is_shown_and_handled(somflow_web, somflow_workspace):
+    office = somflow_web("sekretariat")
+    odd = os.fsdecode(b"\xb3aweczka.pdf")  # "ławeczka" in Windows-1250, not UTF-8
+    (somflow_workspace / "rejected" / odd).write_bytes(b"%PDF-1.4\n")
+    page = office.get("/inbox")
+    assert page.status_code == 200 and "ławeczka.pdf" in page.text
+    ref = re.search(r'name="file" value="([^"]+)"', page.text).group(1)
+    office.post("/inbox/discard", data={"csrf": office.csrf, "file": ref, "reason": "pusta kartka"})
+    assert not (somflow_workspace / "rejected" / odd).exists()
+    assert (somflow_workspace / "discarded" / odd).exists()

@@ -73,9 +73,19 @@ def sha256(content: bytes) -> str:
 def relative(workspace: Workspace, path: Path) -> str:
     """``path`` relative to the workspace root, with forward slashes (as stored in records)."""
     try:
-        return path.relative_to(workspace.root).as_posix()
+        return storable(path.relative_to(workspace.root).as_posix())
     except ValueError:
-        return path.as_posix()
+        return storable(path.as_posix())
+
+
+def storable(name: str) -> str:
+    """A file name as a record can hold it: a name that is not UTF-8 on disk (an old scanner's Windows-1250)
+    cannot go into JSON as it is, so it is stored as :func:`~somflow.logs.readable_name` shows it."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return readable_name(name)
+    return name
 
 
 def signature(path: Path) -> tuple[int, int] | None:

@@ -250,7 +250,7 @@ def discard(workspace: Workspace, path: Path, reason: str) -> Path:
         workspace.store.insert(
             DISCARDED,
             {
-                "name": path.name,
+                "name": filing.storable(path.name),
                 "from": filing.relative(workspace, path),
                 "file": filing.relative(workspace, target),
                 "sha256": digest,

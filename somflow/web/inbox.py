@@ -12,7 +12,9 @@ computer.
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path, PurePosixPath
+from urllib.parse import quote, unquote_to_bytes
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -126,16 +128,17 @@ def _told(request: Request, outcome) -> None:
 
 
 def file_ref(workspace: Workspace, path: Path) -> str:
-    """How a form names a queued file: its path inside the workspace, with forward slashes."""
-    return path.absolute().relative_to(workspace.root.absolute()).as_posix()
+    """How a form names a queued file: its path inside the workspace with forward slashes, percent-encoded
+    (a name an old scanner wrote in Windows-1250 is not UTF-8, and a page must be)."""
+    return quote(os.fsencode(path.absolute().relative_to(workspace.root.absolute()).as_posix()), safe="/")
 
 
 def queued(workspace: Workspace, ref: str) -> Path:
     """The queued file a form names (see :func:`file_ref`); nothing outside ``rejected/`` and ``inbox/``."""
-    parts = PurePosixPath(ref).parts
-    if not parts or ".." in parts or PurePosixPath(ref).is_absolute() or "\\" in ref:
+    relative = PurePosixPath(os.fsdecode(unquote_to_bytes(ref)))
+    if not relative.parts or ".." in relative.parts or relative.is_absolute() or "\\" in str(relative):
         raise SomflowError(_("Nie ma takiego pliku w kolejce."))
-    return review.find(workspace, str(workspace.root.joinpath(*parts)))
+    return review.find(workspace, str(workspace.root.joinpath(*relative.parts)))
 
 
 PAGES = [
