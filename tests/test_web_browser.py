@@ -96,10 +96,13 @@ def shot(driver, name: str) -> None:
 
 def heading_becomes(driver, text: str) -> None:
     """Wait for the page after a click or a form to arrive (the old page stays until then)."""
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
-    WebDriverWait(driver, 10).until(lambda d: d.find_element(By.TAG_NAME, "h1").text == text)
+    # the old page's heading can go between finding it and reading it: try again
+    waiting = WebDriverWait(driver, 10, ignored_exceptions=(StaleElementReferenceException,))
+    waiting.until(lambda d: d.find_element(By.TAG_NAME, "h1").text == text)
 
 
 def sign_in(driver, base: str, login: str) -> None:

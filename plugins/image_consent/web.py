@@ -180,7 +180,7 @@ def record(request: Request) -> Response:
     except InvalidInput as exc:
         return child_page(request, problems=exc.messages, given=form, status=400)
     tell(request, _("Zapisano zgodę."))
-    return RedirectResponse(f"/zgody/dziecko/{child['id']}", status_code=303)
+    return RedirectResponse(f"/zgody/dziecko/{child['id']}#main", status_code=303)  # the message, not the form
 
 
 def photographer_sheet(request: Request) -> Response:

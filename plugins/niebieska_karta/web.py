@@ -130,7 +130,7 @@ def record_step(request: Request) -> Response:
     except InvalidInput as exc:
         return case_page(request, problems=exc.messages, given=form, status=400)
     tell(request, _("Zapisano krok sprawy."))
-    return RedirectResponse(f"/nk/{case_id}", status_code=303)
+    return RedirectResponse(f"/nk/{case_id}#main", status_code=303)  # the message, not the form
 
 
 PAGES = [
