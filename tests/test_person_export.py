@@ -59,6 +59,17 @@ def test_the_export_holds_the_persons_data_and_files_and_nobody_elses(somflow_ws
         },
     )
 
+    store.insert(
+        "incidents",
+        {
+            "typ": "rowiesnik",
+            "status": "otwarta",
+            "short_ref": "INT-2026/1",
+            "notatka": {"dziecko_imie_nazwisko": "Zofia Gęślarz"},
+            "sprawca": {"imie_nazwisko": "Marek Sprawca", "relacja": "uczeń 3b"},
+            "steps": [],
+        },
+    )
     out = tmp_path / "eksport" / "zofia.zip"
     result = somflow_cli("osoba", "eksport", str(zofia["nr"]), "--plik", str(out))
     assert result.exit_code == 0, result.output
@@ -86,6 +97,7 @@ def test_the_export_holds_the_persons_data_and_files_and_nobody_elses(somflow_ws
         "Notatka służbowa (zgłoszenie): 2026-05-04",
         "Przechowywane: okres liczy się od: zamknięcie sprawy",
         f"nr {note['id'][:10]}",
+        "Sprawa interwencyjna (notatka, protokoły, plan wsparcia, pisma) — INT-2026/1",
     ):
         assert expected in summary, expected
     assert "Zofia Gęślarz" in texts["dokumenty/" + own["id"] + ".pdf"]

@@ -170,6 +170,9 @@ def test_every_built_in_plugin_declares_its_records_and_their_clock(somflow_ws, 
     closed = {"status": "zamknięta", "steps": [{"step": "zamkniecie", "date": "2014-03-01"}], "short_ref": "NK-2013/1"}
     store.insert("nk_cases", closed)
     store.insert("nk_cases", {**closed, "steps": [], "status": "otwarta", "short_ref": "NK-2013/2"})
+    store.insert(
+        "incidents", {**closed, "short_ref": "INT-2013/1", "steps": [{"step": "zamkniecie", "date": "2014-04-01"}]}
+    )
     store.insert("standards_ack_lists", {"klasa": "3a", "people": [left["id"]]})
     store.insert("standards_ack_lists", {"klasa": "3b", "people": [left["id"], here["id"]]})  # Ola is still here
     due = past_retention(somflow_ws, date(2026, 6, 1))
@@ -178,6 +181,7 @@ def test_every_built_in_plugin_declares_its_records_and_their_clock(somflow_ws, 
         ("people", f"osoba nr {nr[left['id']]}", "2014-06-30"),
         ("image_consents", f"osoba nr {nr[left['id']]}", "2014-06-30"),
         ("image_consents", f"osoba nr {nr[here['id']]}", "2015-01-10"),
+        ("incidents", "INT-2013/1", "2014-04-01"),
         ("nk_cases", "NK-2013/1", "2014-03-01"),
         ("acknowledgments", f"osoba nr {nr[left['id']]}", "2014-06-30"),
         ("standards_ack_lists", "lista klasy 3a", "2014-06-30"),
