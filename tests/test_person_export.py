@@ -33,7 +33,7 @@ def test_the_export_holds_the_persons_data_and_files_and_nobody_elses(somflow_ws
     zofia = child(store, "Zofia", "Gęślarz", "Anna Gęślarz")
     jan = child(store, "Jan", "Ździebło", "Piotr Ździebło")
     printed = print_forms(somflow_ws, [zofia, jan], out=None, today=date(2026, 9, 2))
-    own, other = printed.documents
+    own, _other = printed.documents
     scan = f"archive/{own['id']}-0123456789ab.pdf"
     (root / scan).write_bytes((root / own["file"]).read_bytes())
     store.update("documents", own["id"], {"returned": {"scan": scan}})
