@@ -34,7 +34,7 @@ from somflow.fileio import prepare_output, write_private
 from somflow.forms.documents import COLLECTION as DOCUMENTS
 from somflow.i18n import _
 from somflow.people import match, mentions, register
-from somflow.retention.policy import RecordType, add_years, linked_documents, periods, record_types
+from somflow.retention.policy import RecordType, add_years, linked_documents, one_pass, periods, record_types
 from somflow.workspace import Workspace
 
 #: Keys naming a child's parent or guardian: on a document about the child, that is their own guardian.
@@ -69,17 +69,19 @@ def gather(workspace: Workspace, person: dict[str, Any], today: date) -> Held:
     years = periods(workspace)
     about: set[tuple[str, str]] = {(register.COLLECTION, person["id"])}
     listed: set[str] = set()
-    for name, kind in record_types(workspace).items():
-        if kind.collection == register.COLLECTION:
-            held.kept = _kept(workspace, kind, years[name], person)
-            continue
-        for record in store.query(kind.collection):
-            if person["id"] not in kind.subjects(workspace, record):
+    with one_pass():
+        for name, kind in record_types(workspace).items():
+            if kind.collection == register.COLLECTION:
+                held.kept = _kept(workspace, kind, years[name], person)
                 continue
-            about.add((kind.collection, record["id"]))
-            listed.update(linked_documents(record))
-            kept = _kept(workspace, kind, years[name], record)
-            held.parts.append(Part(_(kind.label), kind.ref(workspace, record), kept, kind.describe(workspace, record)))
+            for record in store.query(kind.collection):
+                if person["id"] not in kind.subjects(workspace, record):
+                    continue
+                about.add((kind.collection, record["id"]))
+                listed.update(linked_documents(record))
+                kept = _kept(workspace, kind, years[name], record)
+                describe = kind.describe(workspace, record)
+                held.parts.append(Part(_(kind.label), kind.ref(workspace, record), kept, describe))
     for doc in store.query(DOCUMENTS):
         owner = doc.get("record") or {}
         mine = (owner.get("collection"), owner.get("id")) in about or doc["id"] in listed

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from somflow.retention.policy import RecordType, add_years, periods, record_types
+from somflow.retention.policy import RecordType, add_years, one_pass, periods, record_types
 from somflow.workspace import Workspace
 
 
@@ -32,14 +32,15 @@ def past_retention(workspace: Workspace, today: date) -> list[Due]:
     store = workspace.store
     due: list[Due] = []
     kept_subjects: set[str] = set()
-    for name, kind in record_types(workspace).items():
-        for record in store.query(kind.collection):
-            started = kind.started(workspace, record)
-            until = add_years(started, years[name]) if started else None
-            if until is not None and until < today:
-                due.append(Due(kind, record["id"], kind.ref(workspace, record), started, until))
-            else:
-                kept_subjects.update(kind.subjects(workspace, record))
+    with one_pass():
+        for name, kind in record_types(workspace).items():
+            for record in store.query(kind.collection):
+                started = kind.started(workspace, record)
+                until = add_years(started, years[name]) if started else None
+                if until is not None and until < today:
+                    due.append(Due(kind, record["id"], kind.ref(workspace, record), started, until))
+                else:
+                    kept_subjects.update(kind.subjects(workspace, record))
     due = [d for d in due if d.id not in kept_subjects or not _is_person(d.type)]
     order = list(record_types(workspace))
     return sorted(due, key=lambda d: (order.index(d.type.name), d.started, d.ref))

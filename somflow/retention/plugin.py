@@ -32,11 +32,22 @@ def children_named(workspace: Any, named: list[Any]) -> list[str]:
 
     For record types that hold a child's name rather than the register id (a case's victims):
     their ``subjects``. Only :attr:`match.Verdict.SAME` counts: a partial match names nobody.
+    Called once per record of a whole collection, so children sharing no word of the name
+    (and no PESEL) are passed over before the full comparison.
     """
     from somflow.people import match, register
+    from somflow.retention.policy import shared
 
-    children = register.listing(workspace.store, ["child"], include_left=True)
-    return [c["id"] for c in children if any(match.compare(w, register.who(c)) is match.Verdict.SAME for w in named)]
+    def load() -> list[tuple[str, match.Who, set[str]]]:
+        children = workspace.store.query(register.COLLECTION, {"kind": "child"})
+        return [(c["id"], register.who(c), set(register.who(c).words())) for c in children]
+
+    wanted = [(who, set(who.words())) for who in named if who.words() or who.number()]
+    return [
+        child_id
+        for child_id, who, words in shared(("children", id(workspace)), load)
+        if any((words & ws or w.number()) and match.compare(w, who) is match.Verdict.SAME for w, ws in wanted)
+    ]
 
 
 def person_ref(workspace: Any, person_id: str) -> str:

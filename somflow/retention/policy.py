@@ -13,7 +13,9 @@ erased before the unit has decided (docs/retention.md says so to the unit).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -119,6 +121,33 @@ def linked_documents(record: dict[str, Any]) -> list[str]:
     """Ids of the ``documents`` a record lists in its ``documents``: ``[{"id": ...}]``, ``[id]`` or ``{id: ...}``."""
     listed = record.get("documents") or []
     return [d["id"] if isinstance(d, dict) else d for d in listed if d]
+
+
+_pass: ContextVar[dict[Any, Any] | None] = ContextVar("somflow_retention_pass", default=None)
+
+
+@contextmanager
+def one_pass() -> Iterator[None]:
+    """A pass over every record (the listing, an export): lookups shared by many records are read once.
+
+    Inside it, :func:`shared` keeps what it loads until the pass ends; outside, it loads every time.
+    """
+    token = _pass.set({}) if _pass.get() is None else None
+    try:
+        yield
+    finally:
+        if token is not None:
+            _pass.reset(token)
+
+
+def shared(key: Any, load: Callable[[], Any]) -> Any:
+    """``load()``, read once per :func:`one_pass` (e.g. the register's children, for matching names)."""
+    cache = _pass.get()
+    if cache is None:
+        return load()
+    if key not in cache:
+        cache[key] = load()
+    return cache[key]
 
 
 def add_years(day: date, years: int) -> date:
