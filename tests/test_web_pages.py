@@ -251,3 +251,63 @@ def test_pages_in_english_by_the_switch(somflow_web, kids):
     office.post("/lang", data={"csrf": office.csrf, "lang": "en", "next": "/zgody"})
     page = office.get("/zgody?klasa=3b&kanal=strona_www").text
     assert "<h1>Image consents</h1>" in page and ">Class<" in page and "NO — no consent returned" in page
+
+
+def _unlabelled(html: str) -> list[str]:
+    """Inputs of a page without a label: neither ``<label for=its id>`` nor inside a ``<label>``."""
+    from html.parser import HTMLParser
+
+    class Inputs(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.labels_for: set[str] = set()
+            self.open_labels = 0
+            self.found: list[tuple[str, bool]] = []
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if tag == "label":
+                self.open_labels += 1
+                if attrs.get("for"):
+                    self.labels_for.add(attrs["for"])
+            elif tag in ("input", "select", "textarea") and attrs.get("type") not in ("hidden", "submit"):
+                self.found.append((attrs.get("id") or attrs.get("name") or tag, self.open_labels > 0))
+
+        def handle_endtag(self, tag):
+            if tag == "label":
+                self.open_labels -= 1
+
+    parser = Inputs()
+    parser.feed(html)
+    return [name for name, inside in parser.found if not inside and name not in parser.labels_for]
+
+
+def test_every_field_of_every_page_has_a_label_and_every_catalogue_form_opens(somflow_web, somflow_cli, kids, tmp_path):
+    from somflow.forms.catalog import registry
+
+    case_id = new_case(somflow_cli, tmp_path)
+    head = somflow_web("dyrektor")
+    ada = ids(head, "/zgody?klasa=3b", "Ada")
+    forms = [f"/formularze/{form_id}" for form_id in registry(head.app.state.workspace)]
+    paths = ["/zgody", f"/zgody/dziecko/{ada}", "/druk/zgody", "/nk", f"/nk/{case_id}", "/osoby", "/osoby/import"]
+    paths += ["/kadry", "/druk/kadry", "/standardy", "/druk/standardy", "/formularze", "/druk", "/kalendarz", *forms]
+    for path in paths:
+        response = head.get(path)
+        assert response.status_code == 200, (path, response.text[-2000:])
+        assert _unlabelled(response.text) == [], path
+    assert len(forms) >= 10
+
+
+def test_a_repeating_group_row_gets_its_messages_beside_its_fields(somflow_web):
+    coordinator = somflow_web("koordynator")
+    form = coordinator.get("/formularze/niebieska-karta-a").text
+    assert "<legend>Osoba 1 doznająca przemocy domowej</legend>" in form and 'id="f-osoby_doznajace-3-pesel"' in form
+    refused = coordinator.post(
+        "/formularze/niebieska-karta-a",
+        data={"csrf": coordinator.csrf, "osoby_doznajace-2-imie_nazwisko": "Ola Nowak", "osoby_doznajace-2-pesel": "1"},
+    )
+    assert refused.status_code == 400
+    beside = re.search(r'<p class="error" id="e-osoby_doznajace-2-pesel-1">([^<]+)</p>', refused.text)
+    assert beside and "osoba doznająca przemocy domowej 2" in beside.group(1), refused.text[-3000:]
+    assert 'id="e-osoby_doznajace-2-maloletni-1"' in refused.text  # a required field of the row typed in
+    assert 'id="e-osoby_doznajace-3-' not in refused.text  # a row nobody typed in is not there

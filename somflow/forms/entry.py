@@ -70,7 +70,8 @@ def questions(spec: FormSpec) -> list[Part]:
 
 
 def answers_to_data(spec: FormSpec, answers: Mapping[str, Any]) -> dict[str, Any]:
-    """The form's data from flat answers: blanks dropped, group rows without any answer dropped."""
+    """The form's data from flat answers: blanks dropped; a group row keeps its number (row 2 stays row 2,
+    so its problems are shown beside its fields), rows after the last one answered are left out."""
     given = {}
     for key, value in answers.items():
         if isinstance(value, list):
@@ -81,9 +82,9 @@ def answers_to_data(spec: FormSpec, answers: Mapping[str, Any]) -> dict[str, Any
             given[key] = value
     data = unflatten(spec, given)
     for _section, g in spec.groups():
-        if isinstance(data.get(g.name), list):
-            rows = [row for row in data[g.name] if row]
-            data[g.name] = rows
+        rows = data.get(g.name)
+        while isinstance(rows, list) and rows and not rows[-1]:  # rows after the last one answered are not there
+            rows.pop()
     return data
 
 
