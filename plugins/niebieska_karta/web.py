@@ -42,6 +42,24 @@ DETAILS = (
     "notes",
 )
 
+#: How the roles and ways of the step form read on the page (the values stay the CLI's words).
+WORDS = {
+    "rodzic": "rodzic",
+    "opiekun_prawny": "opiekun prawny",
+    "opiekun_faktyczny": "opiekun faktyczny",
+    "zglaszajacy": "osoba, która zgłosiła podejrzenie",
+    "osoba_doznajaca": "osoba doznająca przemocy",
+    "osoba_najblizsza": "osoba najbliższa",
+    "osobiscie": "osobiście",
+    "poczta": "pocztą",
+    "email": "e-mailem",
+    "epuap": "przez ePUAP",
+}
+
+
+def _options(values: tuple[str, ...]) -> list[tuple[str, str]]:
+    return [(v, _(WORDS.get(v, v))) for v in values]
+
 
 def cases_list(request: Request) -> Response:
     """Open cases (all with ``?wszystkie=1``) with the next step and its deadline, overdue ones marked."""
@@ -100,9 +118,9 @@ def case_page(request: Request, *, problems: list[str] | None = None, given: Any
         overdue=bool(deadline and deadline < calendar.today()),
         kinds=[(k, nk_cases.step_title(k)) for k in nk_cases.STEPS if k != "notatka"],
         suggested=following or "",
-        recipients=[(r, _(r)) for r in nk_cases.NKB_RECIPIENTS],
-        presence=[(r, _(r)) for r in nk_cases.PRESENCE_ROLES],
-        ways=[(w, _(w)) for w in nk_cases.DELIVERY_WAYS],
+        recipients=_options(nk_cases.NKB_RECIPIENTS),
+        presence=_options(nk_cases.PRESENCE_ROLES),
+        ways=_options(nk_cases.DELIVERY_WAYS),
         problems=problems or [],
         value=lambda name, default="": form.get(name, default) if form else default,
         closed=case["status"] == nk_cases.CLOSED,
