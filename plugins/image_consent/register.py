@@ -423,9 +423,10 @@ def stopped_on(workspace: Workspace, consent: dict[str, Any]) -> date | None:
     if consent.get("superseded_by"):
         newer = workspace.store.get(CONSENTS, consent["superseded_by"]) or {}
         ends.append(_date((newer.get("created") or "")[:10]))
-    child = people_register.get(workspace.store, consent["child_id"])
-    if child and child.get("left_on") and not consent.get("after_leaving"):
-        ends.append(_date(child["left_on"]))
+    if not consent.get("after_leaving"):
+        from somflow.retention.plugin import person_left
+
+        ends.append(person_left(workspace, consent["child_id"]))
     return min((d for d in ends if d), default=None)
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from somflow.forms.documents import COLLECTION as DOCUMENTS
 from somflow.inbox.filing import SCANS, note_for
 from somflow.retention.due import Due
-from somflow.retention.policy import linked_documents
+from somflow.retention.policy import linked_documents, one_pass
 from somflow.workspace import Workspace
 
 #: The audit entry of an erasure: collection ``retention``, id the day, action ``erase:<type>=<n>,...``.
@@ -46,7 +46,7 @@ def erase(workspace: Workspace, due: list[Due], today: date) -> Erasure:
     store = workspace.store
     outcome = Erasure()
     files: list[str] = []
-    with store.transaction():
+    with store.transaction(), one_pass():
         documents = store.query(DOCUMENTS)
         gone_docs: set[str] = set()
         for item in due:

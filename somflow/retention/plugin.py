@@ -18,13 +18,25 @@ RETENTION_HELP = (
 )
 
 
-def person_left(workspace: Any, person_id: str) -> date | None:
-    """The day a register person left the unit (the clock of records kept about them), None while they stay."""
+def _person(workspace: Any, person_id: str) -> dict[str, Any] | None:
+    """A register person by id: from the pass's one read of the register (:func:`shared`), else from the store."""
     from somflow.people import register
+    from somflow.retention.policy import in_pass, shared
 
-    person = register.get(workspace.store, person_id)
+    if not in_pass():
+        return register.get(workspace.store, person_id)
+    by_id = shared(("people", id(workspace)), lambda: {p["id"]: p for p in workspace.store.query(register.COLLECTION)})
+    return by_id.get(person_id)
+
+
+def _left(person: dict[str, Any] | None) -> date | None:
     left_on = (person or {}).get("left_on")
     return date.fromisoformat(left_on) if left_on else None
+
+
+def person_left(workspace: Any, person_id: str) -> date | None:
+    """The day a register person left the unit (the clock of records kept about them), None while they stay."""
+    return _left(_person(workspace, person_id))
 
 
 def children_named(workspace: Any, named: list[Any]) -> list[str]:
@@ -55,7 +67,7 @@ def person_ref(workspace: Any, person_id: str) -> str:
     from somflow.i18n import _
     from somflow.people import register
 
-    person = register.get(workspace.store, person_id)
+    person = _person(workspace, person_id)
     return _("osoba nr {nr}", nr=register.number(person)) if person else person_id[:10]
 
 
@@ -94,7 +106,7 @@ def somflow_record_types(register) -> None:
             label="Osoba w rejestrze (dane osobowe)",
             clock=LEAVING,
             years=10,
-            started=lambda workspace, person: person_left(workspace, person["id"]),
+            started=lambda workspace, person: _left(person),
             ref=lambda workspace, person: person_ref(workspace, person["id"]),
         )
     )

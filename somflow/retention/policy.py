@@ -140,6 +140,11 @@ def one_pass() -> Iterator[None]:
             _pass.reset(token)
 
 
+def in_pass() -> bool:
+    """True inside :func:`one_pass` (a lookup of one record may then use the pass's whole read instead)."""
+    return _pass.get() is not None
+
+
 def shared(key: Any, load: Callable[[], Any]) -> Any:
     """``load()``, read once per :func:`one_pass` (e.g. the register's children, for matching names)."""
     cache = _pass.get()
