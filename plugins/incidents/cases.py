@@ -378,11 +378,10 @@ def _append_step(workspace, case, kind, day, person, details, documents, generat
 
 def children_of(workspace: Workspace, case: dict[str, Any]) -> list[str]:
     """Register ids of the child the case is about (same person only, by somflow.people.match)."""
-    from somflow.people import register
+    from somflow.retention.plugin import children_named  # the register read once per retention pass
 
     wanted = match.Who(name=child_name(case), pesel=(case.get("notatka") or {}).get("dziecko_pesel") or None)
-    children = register.listing(workspace.store, ["child"], include_left=True)
-    return [c["id"] for c in children if match.compare(wanted, register.who(c)) is match.Verdict.SAME]
+    return children_named(workspace, [wanted])
 
 
 def described(workspace: Workspace, case: dict[str, Any]) -> list[tuple[str, str]]:
