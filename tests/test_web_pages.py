@@ -311,3 +311,23 @@ def test_a_repeating_group_row_gets_its_messages_beside_its_fields(somflow_web):
     assert beside and "osoba doznająca przemocy domowej 2" in beside.group(1), refused.text[-3000:]
     assert 'id="e-osoby_doznajace-2-maloletni-1"' in refused.text  # a required field of the row typed in
     assert 'id="e-osoby_doznajace-3-' not in refused.text  # a row nobody typed in is not there
+
+
+def test_hr_list_import_previewed_then_applied_by_hr(somflow_web):
+    from somflow_vetting.csv_import import template
+
+    assert somflow_web("sekretariat").get("/kadry/import").status_code == 403
+    hr = somflow_web("kadry")
+    assert 'href="/kadry/import"' in hr.get("/kadry").text
+    upload = {"plik": ("kadry.csv", template().encode("utf-8"), "text/csv")}
+    preview = hr.post("/kadry/import", data={"csrf": hr.csrf}, files=upload)
+    assert preview.status_code == 200 and "Nowe osoby: 1" in preview.text and "Przykładowa" not in preview.text
+    store = hr.app.state.workspace.store
+    assert store.query("people") == []
+    token = re.search(r'name="token" value="([^"]+)"', preview.text).group(1)
+    applied = hr.post("/kadry/import/zastosuj", data={"csrf": hr.csrf, "token": token})
+    assert applied.status_code == 200 and "Zapisano zmiany" in applied.text
+    assert "Anna Przykładowa" in hr.get("/kadry").text
+    assert "web:test-kadry" in audited(hr)
+    empty = hr.post("/kadry/import", data={"csrf": hr.csrf})
+    assert empty.status_code == 400 and "Wybierz plik CSV z listą." in empty.text

@@ -18,12 +18,13 @@ from somflow import calendar
 from somflow.errors import SomflowError
 from somflow.forms.printout import merge_for_print
 from somflow.i18n import _
+from somflow.people.webimport import ListImport
 from somflow.web import roles
 from somflow.web.downloads import attachment, file_name
 from somflow.web.pages import Page
 from somflow.web.render import page
 
-from . import people, printing, records
+from . import csv_import, people, printing, records
 from . import requirements as req
 from .checklist import STATE_LABELS, checklist
 
@@ -91,8 +92,20 @@ def print_staff(request: Request) -> Response:
     return attachment(content, file_name("dokumenty", "kadry", "do", "podpisu", day=today))
 
 
+HR_LIST = ListImport(
+    "/kadry/import",
+    "Import listy kadr",
+    roles.REGISTER_RESULTS,
+    lambda workspace, path, _ticked, dry_run: csv_import.import_file(
+        workspace, path, calendar.today(), dry_run=dry_run
+    ),
+    hint="Lista osób pracujących z dziećmi (CSV jak w somflow vetting import --template); kolumna data_odejscia zapisuje odejście.",
+)
+
+
 PAGES = [
     Page("/kadry", "Weryfikacja kadr", roles.REGISTER_RESULTS, staff, nav=True, templates=TEMPLATES),
+    *HR_LIST.pages(),
     Page("/kadry/{ref}", "Weryfikacja osoby", roles.REGISTER_RESULTS, person, templates=TEMPLATES),
     Page("/druk/kadry", "Dokumenty kadr do podpisu", roles.REGISTER_RESULTS, print_form, templates=TEMPLATES),
     Page("/druk/kadry", "Dokumenty kadr do podpisu", roles.REGISTER_RESULTS, print_staff, methods=("POST",)),
