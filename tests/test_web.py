@@ -311,3 +311,26 @@ def test_every_field_of_every_page_has_a_label(somflow_web, page):
         if not f["inside label"] and f.get("id") not in parser.labelled and not f.get("aria-label")
     ]
     assert not unnamed, unnamed
+
+
+def test_concurrent_requests_never_swap_the_user_or_the_language(workspace):
+    """The store and the catalogues are shared by the server's threads; who writes and in which language is per context."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from somflow import i18n
+    from somflow.i18n import _
+    from somflow.store.base import acting_as
+
+    def request(n: int) -> tuple[str, str]:
+        lang = ("pl", "en")[n % 2]
+        with acting_as(f"web:user{n}"), i18n.using(lang):
+            record = workspace.store.insert("notes", {"n": n})
+            return record["id"], _("Wyloguj")
+
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(request, range(40)))
+    users = {e["id"]: e["user"] for e in workspace.store.audit_log() if e["collection"] == "notes"}
+    for n, (record_id, word) in enumerate(results):
+        assert users[record_id] == f"web:user{n}"
+        assert word == ("Wyloguj", "Log out")[n % 2]
+    assert i18n.language() == "pl" and workspace.store.actor == workspace.store.user  # nothing leaks out
