@@ -204,6 +204,7 @@ def test_vetting_checklist_for_hr_only(somflow_web, somflow_cli):
     assert "Jan Nowak" in staff and "niekompletny" in staff
     person_id = ids(hr, "/kadry", "Jan")
     checklist = hr.get(f"/kadry/{person_id}").text
+    assert f'href="/kadry/{person_id}"' in hr.get(f"/osoby/{person_id}").text  # from the register's person page
     assert (
         "Czego brakuje" in checklist
         and "— brak" not in checklist
