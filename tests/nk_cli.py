@@ -53,3 +53,25 @@ def snapshot(root: Path) -> tuple:
     store = Workspace(root).store
     files = sorted(p.name for p in (root / "documents").glob("*")) if (root / "documents").is_dir() else []
     return store.query("nk_cases"), store.query("documents"), files
+
+
+#: Where the unit's letters go (somflow.toml sections read by the core's somflow_addressee fallback).
+LETTER_ROUTES = """
+[policja]
+name = "Komisariat Policji Gdynia-Śródmieście"
+address = "ul. Portowa 15, 81-350 Gdynia"
+
+[prokuratura]
+name = "Prokuratura Rejonowa w Gdyni"
+address = "ul. Przykładowa 2, 81-000 Gdynia"
+
+[sad_rodzinny]
+name = "Sąd Rejonowy w Gdyni, III Wydział Rodzinny i Nieletnich"
+address = "ul. Przykładowa 1, 81-000 Gdynia"
+"""
+
+
+def route_letters(root: Path) -> None:
+    """Give the workspace the addressees of the letters to the police, the prosecutor and the family court."""
+    with (root / "somflow.toml").open("a", encoding="utf-8") as file:
+        file.write(LETTER_ROUTES)

@@ -134,9 +134,11 @@ def test_an_unknown_reference_says_how_entries_are_named(somflow_cli):
 
 
 @pytest.fixture
-def nk_case(somflow_cli, tmp_path, monkeypatch):
+def nk_case(somflow_cli, somflow_workspace, tmp_path, monkeypatch):
     """A case started on 17 Nov with NK-B handed to the wrong person (step 3) and a police notification (step 4)."""
-    from nk_cli import PEDAGOG, new_case, ok, start
+    from nk_cli import PEDAGOG, new_case, ok, route_letters, start
+
+    route_letters(somflow_workspace)
 
     monkeypatch.setenv("SOMFLOW_TODAY", "2026-12-10")
     case_id = new_case(somflow_cli, tmp_path)

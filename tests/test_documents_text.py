@@ -120,8 +120,10 @@ def test_filled_groups_print_only_their_rows(tmp_path: Path):
     assert "Kontakt 1" in text and "Kontakt 2" in text and "116 111" in text
     assert "Kontakt 3" not in text and "Kontakt 6" not in text
     assert "dołącz arkusz kontynuacji" not in text
-    # Nothing filled in the group: the blank rows stay, for writing by hand.
-    assert "Kontakt 6" in text_of(render_document(nkb, {}, "D2")[0], tmp_path)
+    # Nothing filled in the group: one line says so, no empty numbered rows (the blank template keeps them).
+    empty = text_of(render_document(nkb, {}, "D2")[0], tmp_path)
+    assert "Kontakt: brak wpisów." in empty and "Kontakt 1" not in empty
+    assert "Kontakt 6" in text_of(acroform.build_template(nkb, "pl"), tmp_path)
 
 
 def test_children_list_heads_each_row_as_a_child(tmp_path: Path):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from inbox_fixtures import rasterise
-from nk_cli import MOTHER, PEDAGOG, new_case, ok, start
+from nk_cli import MOTHER, PEDAGOG, new_case, ok, route_letters, start
 from nk_data import CHILD_PESEL, FATHER_PESEL, write
 
 from somflow.errors import InvalidInput
@@ -46,6 +46,7 @@ def fixed_today(monkeypatch):
 
 
 def test_full_case_from_service_note_to_closure(somflow_cli, somflow_workspace, tmp_path):
+    route_letters(somflow_workspace)
     case_id = new_case(somflow_cli, tmp_path)
     out = start(somflow_cli, case_id, "2026-11-17")
     assert "termin 2026-11-24" in out
@@ -101,6 +102,8 @@ def test_full_case_from_service_note_to_closure(somflow_cli, somflow_workspace, 
         "niebieska-karta-a",
         "niebieska-karta-b",
         "karta-interwencji",
+        "zawiadomienie-o-przestepstwie",
+        "wniosek-o-wglad",
         "plan-wsparcia",
     }
     assert by_kind["nk-a"]["documents"] == [printed["niebieska-karta-a"]] == by_kind["wszczecie"]["documents"]

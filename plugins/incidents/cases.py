@@ -25,7 +25,6 @@ from datetime import date
 from typing import Any
 
 from somflow_incidents.kinds import (
-    ADDRESSEE_ROLES,
     CYBER,
     HOUSEHOLD_WORDS,
     MEETING_SIDES,
@@ -38,7 +37,7 @@ from somflow_incidents.kinds import (
 
 from somflow import refs
 from somflow.calendar import parse_date, today
-from somflow.casework import steps, support_plan
+from somflow.casework import letters, steps, support_plan
 from somflow.casework.steps import done_steps
 from somflow.errors import InvalidInput
 from somflow.i18n import _
@@ -294,14 +293,6 @@ def _check_meeting(case: dict[str, Any], day: date, details: dict[str, Any]) -> 
     return messages
 
 
-def _check_letter(case: dict[str, Any], day: date, details: dict[str, Any], kind: str) -> list[str]:
-    roles = ADDRESSEE_ROLES[kind]
-    role = details.get("addressee_role") or roles[0]
-    if role not in roles:
-        return [_("Adresat musi być jednym z: {choices} (--adresat).", choices=", ".join(roles))]
-    return []
-
-
 def _check_recommendation(case: dict[str, Any], day: date, details: dict[str, Any]) -> list[str]:
     if details.get("recommendation") not in RECOMMENDATIONS:
         return [
@@ -329,8 +320,8 @@ def _check_closing(case: dict[str, Any], day: date, details: dict[str, Any]) -> 
 _CHECKS: dict[str, Callable[[dict[str, Any], date, dict[str, Any]], list[str]]] = {
     "zespol": _check_team,
     "spotkanie": _check_meeting,
-    "zawiadomienie": lambda c, d, det: _check_letter(c, d, det, "zawiadomienie"),
-    "wniosek-sad": lambda c, d, det: _check_letter(c, d, det, "wniosek-sad"),
+    "zawiadomienie": lambda c, d, det: letters.check("zawiadomienie", det),
+    "wniosek-sad": lambda c, d, det: letters.check("wniosek-sad", det),
     "plan": lambda c, d, det: support_plan.check_plan(det.get("plan") or {}, d),
     "przeglad": lambda c, d, det: support_plan.check_review(c, d, det),
     "rekomendacja": _check_recommendation,
@@ -368,9 +359,10 @@ def _append_step(workspace, case, kind, day, person, details, documents, generat
         doc = print_form(workspace, case, form, day=day, step=kind, details=details, generate=generate)
         documents.append(doc["id"])
         case["documents"] = [*case.get("documents", []), {"id": doc["id"], "form": form, "date": day.isoformat()}]
+    documents += letters.print_for_step(workspace, CASES, case, kind, day, details, letter_facts(case), generate)
     kept = {k: v for k, v in details.items() if k not in _IN_CASE and v not in (None, "", [], ())}
-    if kind in ADDRESSEE_ROLES:
-        role = details.get("addressee_role") or ADDRESSEE_ROLES[kind][0]
+    if kind in letters.LETTERS:
+        role = letters.role_of(kind, details)
         kept["addressee_role"] = role
         kept["addressee"] = workspace.hook.somflow_addressee(workspace=workspace, role=role) or None
     return steps.write_step(workspace, CASES, case, kind, day, person, documents, kept)
@@ -388,3 +380,28 @@ def described(workspace: Workspace, case: dict[str, Any]) -> list[tuple[str, str
     """The case's kind, status and steps with dates, for the child's subject-access summary (no other person's data)."""
     lines = [(_("Rodzaj sprawy"), _(TYPES[case["typ"]].title)), (_("Stan sprawy"), _(case.get("status") or ""))]
     return lines + [(step_title(case, s["step"]), s.get("date") or "") for s in steps.counted_steps(case)]
+
+
+def suspect_text(case: dict[str, Any]) -> str:
+    """The suspect as documents name them: "Piotr Lis (trener klubu sportowego)"."""
+    suspect = case.get("sprawca") or {}
+    name, relation = suspect.get("imie_nazwisko"), suspect.get("relacja")
+    return f"{name} ({relation})" if name and relation else str(name or relation or "")
+
+
+def letter_facts(case: dict[str, Any]) -> letters.Facts:
+    """What the letters to the police/prosecutor and the family court say of the case."""
+    note = case.get("notatka") or {}
+    return letters.Facts(
+        ref=case_label(case),
+        child=child_name(case),
+        pesel=note.get("dziecko_pesel"),
+        event=f"{_(TYPES[case['typ']].title)}. {note.get('opis', '')}".strip(),
+        when_where=", ".join(v for v in (note.get("czas_zdarzenia"), note.get("miejsce_zdarzenia")) if v),
+        suspect=suspect_text(case),
+        actions=tuple(
+            f"{s['date']}: {step_title(case, s['step'])}"
+            for s in steps.counted_steps(case)
+            if s["step"] != "zgloszenie"
+        ),
+    )

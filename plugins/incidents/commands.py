@@ -12,7 +12,7 @@ from typing import Any
 import click
 from somflow_incidents import cases
 from somflow_incidents.hooks import HELP
-from somflow_incidents.kinds import ADDRESSEE_ROLES, MEETING_SIDES, RECOMMENDATIONS, TYPES
+from somflow_incidents.kinds import MEETING_SIDES, RECOMMENDATIONS, TYPES
 
 from somflow import vocabulary
 from somflow.calendar import option_date, today
@@ -159,7 +159,7 @@ def show(app, case_ref: str) -> None:
     type=vocabulary.Param(MEETING_SIDES),
     help="spotkanie: dziecko_krzywdzone albo dziecko_krzywdzace.",
 )
-@click.option("--adresat", "addressee_role", help="zawiadomienie: " + ", ".join(ADDRESSEE_ROLES["zawiadomienie"]) + ".")
+@click.option("--adresat", "addressee_role", help="zawiadomienie: policja, prokuratura.")
 @click.option(
     "--rekomendacja",
     "recommendation",

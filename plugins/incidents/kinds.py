@@ -91,8 +91,6 @@ TYPES: dict[str, CaseType] = {
     ),
 }
 
-#: Where each letter goes (role for the somflow_addressee hook), the first being the default.
-ADDRESSEE_ROLES = {"zawiadomienie": ("policja", "prokuratura"), "wniosek-sad": ("sad_rodzinny",)}
 #: The staff recommendation to the head (seed 001: termination, a disciplinary penalty, or none).
 RECOMMENDATIONS = ("rozwiazanie_umowy", "kara_dyscyplinarna", "odstapienie_od_ukarania")
 #: Whose guardians a meeting was with: the harmed child's, or (peer harm) the harming child's.

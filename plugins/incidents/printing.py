@@ -41,17 +41,11 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if v not in (None, "", [])}
 
 
-def suspect_text(case: dict[str, Any]) -> str:
-    suspect = case.get("sprawca") or {}
-    name, relation = suspect.get("imie_nazwisko"), suspect.get("relacja")
-    return f"{name} ({relation})" if name and relation else str(name or relation or "")
-
-
 def notatka(workspace: Workspace, case: dict[str, Any], day: date, details: dict[str, Any]) -> dict[str, Any]:
     note = dict(case.get("notatka") or {})
     note.setdefault("data_sporzadzenia", day.isoformat())
     note.setdefault("data_powziecia", note["data_sporzadzenia"])
-    note.setdefault("sprawca", suspect_text(case))
+    note.setdefault("sprawca", cases.suspect_text(case))
     return _clean(note)
 
 

@@ -27,7 +27,7 @@ from somflow_niebieska_karta import rules
 
 from somflow import refs
 from somflow.calendar import today
-from somflow.casework import steps, support_plan
+from somflow.casework import letters, steps, support_plan
 from somflow.casework.steps import Step, done_steps
 from somflow.errors import InvalidInput
 from somflow.i18n import _
@@ -63,7 +63,7 @@ STEPS: dict[str, Step] = {
     "zamkniecie": Step("Zamknięcie sprawy", ("nk-a",)),
 }
 #: Where each parallel action goes (role for the somflow_addressee hook).
-ADDRESSEE_ROLES = {"zawiadomienie": ("policja", "prokuratura"), "wniosek-sad": ("sad_rodzinny",), "ops": ("ops",)}
+ADDRESSEE_ROLES = {**{kind: letter.roles for kind, letter in letters.LETTERS.items()}, "ops": ("ops",)}
 #: Who may receive NK-B for a minor (002 pt 6), or the adult victim themself.
 NKB_RECIPIENTS = ("rodzic", "opiekun_prawny", "opiekun_faktyczny", "zglaszajacy", "osoba_doznajaca")
 #: In whose presence NK-A was filled (002 pt 3–4).
@@ -317,8 +317,8 @@ _CHECKS: dict[str, Callable[..., list[str]]] = {
     "wszczecie": _check_start,
     "nk-b": check_nkb,
     "nk-a": _check_delivery,
-    "zawiadomienie": lambda w, c, d, det: _check_action(w, c, d, det, "zawiadomienie"),
-    "wniosek-sad": lambda w, c, d, det: _check_action(w, c, d, det, "wniosek-sad"),
+    "zawiadomienie": lambda w, c, d, det: letters.check("zawiadomienie", det),
+    "wniosek-sad": lambda w, c, d, det: letters.check("wniosek-sad", det),
     "ops": lambda w, c, d, det: _check_action(w, c, d, det, "ops"),
     "plan": lambda w, c, d, det: support_plan.check_plan(det.get("plan") or {}, d),
     "przeglad": lambda w, c, d, det: support_plan.check_review(c, d, det),
@@ -351,6 +351,7 @@ def _append_step(workspace, case, kind, day, person, details, documents, generat
         doc = print_form(workspace, case, form, day=day, step=kind, details=details, generate=generate)
         documents.append(doc["id"])
         case["documents"] = [*case.get("documents", []), {"id": doc["id"], "form": form, "date": day.isoformat()}]
+    documents += letters.print_for_step(workspace, CASES, case, kind, day, details, letter_facts(case), generate)
     if kind == "nk-a":  # the delivered NK-A is the last one printed
         nka_docs = [d["id"] for d in case.get("documents", []) if d["form"] == "niebieska-karta-a"]
         documents += [d for d in nka_docs[-1:] if d not in documents]
@@ -394,3 +395,25 @@ def described(workspace: Workspace, case: dict[str, Any]) -> list[tuple[str, str
 
     lines = [(_("Stan sprawy"), _(case.get("status") or ""))]
     return lines + [(step_title(STEPS, s["step"]), s.get("date") or "") for s in counted_steps(case)]
+
+
+def letter_facts(case: dict[str, Any]) -> letters.Facts:
+    """What the letters to the police/prosecutor and the family court say of the case (DOMAIN.md §1 step 6)."""
+    note = case.get("notatka") or {}
+    victims = (case.get("nka") or {}).get("osoby_doznajace") or [{}]
+    suspects = [
+        f"{p.get('imie_nazwisko')} ({p['relacja']})" if p.get("relacja") else str(p.get("imie_nazwisko") or "")
+        for p in (case.get("nka") or {}).get("osoby_stosujace") or []
+    ]
+    when_where = ", ".join(v for v in (note.get("czas_zdarzenia"), note.get("miejsce_zdarzenia")) if v)
+    return letters.Facts(
+        ref=case_label(case),
+        child=str(victims[0].get("imie_nazwisko") or ""),
+        pesel=victims[0].get("pesel"),
+        event=str(note.get("opis") or ""),
+        when_where=when_where,
+        suspect="\n".join(s for s in suspects if s),
+        actions=tuple(
+            f"{s['date']}: {step_title(s['step'])}" for s in steps.counted_steps(case) if s["step"] != "notatka"
+        ),
+    )

@@ -7,28 +7,16 @@ taken from the case record, the step being recorded and the workspace
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from somflow.casework import support_plan
+from somflow.casework import children, support_plan
+from somflow.casework.letters import institution, town
 from somflow.casework.steps import counted_steps
 from somflow.workspace import Workspace
 
 Builder = Callable[[Workspace, dict[str, Any], date, dict[str, Any]], dict[str, Any]]
-
-
-def institution(workspace: Workspace) -> str:
-    inst = workspace.config["institution"]
-    return "\n".join(part for part in (inst.get("name", ""), inst.get("address", "")) if part)
-
-
-def town(workspace: Workspace) -> str:
-    """The town of the institution's address (after the postal code), else the whole address."""
-    address = workspace.config["institution"].get("address", "")
-    match = re.search(r"\d{2}-\d{3}\s+(.+)$", address)
-    return match.group(1).strip() if match else address
 
 
 def first_victim(case: dict[str, Any]) -> dict[str, Any]:
@@ -49,7 +37,7 @@ def known_victim(workspace: Workspace, victim: dict[str, Any]) -> dict[str, Any]
     :mod:`somflow.people.match`): the child's guardians and the parents recorded for it.
     """
     row = dict(victim)
-    child = _registered_child(workspace, row)
+    child = children.registered_child(workspace, row.get("imie_nazwisko"), row.get("pesel"))
     if row.get("maloletni") == "tak" or child is not None:
         row.setdefault("miejsce_pracy_placowka", institution(workspace))
     if child is not None and not row.get("imiona_rodzicow"):
@@ -57,35 +45,11 @@ def known_victim(workspace: Workspace, victim: dict[str, Any]) -> dict[str, Any]
     return _clean(row)
 
 
-def _registered_child(workspace: Workspace, victim: dict[str, Any]) -> dict[str, Any] | None:
-    from somflow.people import register
-    from somflow.people.match import AmbiguousPerson
-
-    children = register.listing(workspace.store, ["child"], include_left=True)
-    for ref in (victim.get("pesel"), victim.get("imie_nazwisko")):  # the register may hold no PESEL: then the name
-        if not str(ref or "").strip():
-            continue
-        try:
-            found = register.lookup(children, str(ref))
-        except AmbiguousPerson:  # several children fit: the form is left for the coordinator to fill
-            return None
-        if found is not None:
-            return found
-    return None
-
-
 def _parents_first_names(workspace: Workspace, child: dict[str, Any]) -> list[str]:
     from somflow.people import match, register
 
-    names = [g["name"] for g in child.get("guardians") or [] if g.get("name")]
-    for parent in register.listing(workspace.store, ["parent"], include_left=True):
-        try:
-            if parent.get("child") and register.lookup([child], parent["child"]) is child:
-                names.append(register.display_name(parent))
-        except match.AmbiguousPerson:
-            continue
     firsts: dict[str, str] = {}
-    for name in names:
+    for name in children.parent_names(workspace, child):
         first = register.split_name(name)[0] or name
         firsts.setdefault(match.fold(first), first)
     return list(firsts.values())

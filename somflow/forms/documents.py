@@ -100,12 +100,14 @@ def _append_continuation(
 
 
 def filled_rows(spec: FormSpec, data: dict[str, Any]) -> dict[str, int]:
-    """Groups that hold some rows but fewer than ``max``: how many rows to print.
+    """Groups that hold fewer rows than ``max``: how many rows to print.
 
-    A group with no rows at all keeps its blank rows (that part is for filling in by hand).
+    A generated document prints the rows it holds and no empty numbered slot; a group with no
+    rows at all prints one line saying so (the blank template, ``somflow forms build``, keeps
+    every row for filling in by hand).
     """
     counts = {g.name: len(data.get(g.name) or []) for _s, g in spec.groups()}
-    return {g.name: counts[g.name] for _s, g in spec.groups() if 0 < counts[g.name] < g.max}
+    return {g.name: counts[g.name] for _s, g in spec.groups() if counts[g.name] < g.max}
 
 
 def render_document(

@@ -278,6 +278,8 @@ def layout(spec: FormSpec, rows: dict[str, int] | None = None, *, marks: bool = 
         _fields(flow, section.fields)
         for group in section.groups:
             shown = group.max if rows is None or group.name not in rows else min(rows[group.name], group.max)
+            if shown == 0:
+                flow.paragraph(_("{group}: brak wpisów.", group=pick(group.label)), size=8.5, gap=2)
             if group.continuation and shown == group.max:
                 flow.paragraph(_("Więcej niż {max} — dołącz arkusz kontynuacji.", max=group.max), size=7.5, gap=2)
             _group_rows(flow, group, range(1, shown + 1))
