@@ -9,9 +9,6 @@ overdue first.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -91,26 +88,6 @@ def role_label(role: str) -> str:
     return labels.get(role, role)
 
 
-# Inside :func:`gathered_once`: (workspace id, day) -> (deadlines, the plugins' error messages).
-_gathered: ContextVar[dict[tuple[int, date], tuple[list[Deadline], list[str]]] | None] = ContextVar(
-    "somflow_gathered_deadlines", default=None
-)
-
-
-@contextmanager
-def gathered_once() -> Iterator[None]:
-    """Inside the block (in this context only), :func:`collect` asks the plugins once per workspace and day.
-
-    A page that lists the deadlines and also shows ``somflow status`` (whose
-    lines count them again) then reads every plugin's records once, not twice.
-    """
-    token = _gathered.set({})
-    try:
-        yield
-    finally:
-        _gathered.reset(token)
-
-
 def collect(workspace: Workspace, today: date, errors: list[str] | None = None) -> list[Deadline]:
     """Every deadline of every plugin, sorted by due date (overdue first), then key.
 
@@ -121,20 +98,6 @@ def collect(workspace: Workspace, today: date, errors: list[str] | None = None) 
     rest is still returned (the first deadline of a duplicated key is kept),
     so one faulty plugin does not stop everybody's reminders.
     """
-    memo = _gathered.get()
-    if memo is None:
-        return _collect(workspace, today, errors)
-    key = (id(workspace), today)
-    if key not in memo:
-        failures: list[str] = []
-        memo[key] = (_collect(workspace, today, failures), failures)
-    found, failures = memo[key]
-    for message in failures:
-        _fail(errors, message)
-    return list(found)
-
-
-def _collect(workspace: Workspace, today: date, errors: list[str] | None) -> list[Deadline]:
     found: dict[str, Deadline] = {}
     for impl in workspace.hook.somflow_deadlines.get_hookimpls():  # load order (pluggy calls them in reverse)
         name = impl.plugin_name

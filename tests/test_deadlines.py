@@ -242,22 +242,3 @@ def test_a_datetime_due_is_taken_as_its_day():
     ]
     assert [d.key for d in sorted(mixed, key=lambda d: (d.due, d.key))] == ["b", "a"]
     assert mixed[0].due == date(2026, 12, 24) and mixed[0].days_left(date(2026, 12, 23)) == 1
-
-
-def test_gathered_once_asks_the_plugins_once_and_keeps_their_errors(workspace):
-    from somflow.deadlines import gathered_once
-
-    plugin = DeadlinePlugin(Deadline("a", "A", date(2030, 1, 10)), Deadline("a", "dup", date(2030, 1, 11)))
-    workspace.plugins.pm.register(plugin, name="p")
-    with gathered_once():
-        first_errors, second_errors = [], []
-        first = collect(workspace, date(2030, 1, 1), first_errors)
-        second = collect(workspace, date(2030, 1, 1), second_errors)
-        with pytest.raises(DeadlineError):
-            collect(workspace, date(2030, 1, 1))  # without a list, the plugin's error is raised as always
-        collect(workspace, date(2030, 1, 2), [])
-    assert first == second and [d.key for d in first] == ["a"]
-    assert first_errors == second_errors and "a" in first_errors[0]
-    assert plugin.calls == [date(2030, 1, 1), date(2030, 1, 2)]
-    collect(workspace, date(2030, 1, 1), [])
-    assert len(plugin.calls) == 3  # outside the block every call asks again

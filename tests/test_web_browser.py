@@ -105,6 +105,16 @@ def heading_becomes(driver, text: str) -> None:
     waiting.until(lambda d: d.find_element(By.TAG_NAME, "h1").text == text)
 
 
+def main_says(driver, text: str) -> None:
+    """Wait until the page's main part shows ``text`` (also what htmx loads after the page)."""
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    waiting = WebDriverWait(driver, 10, ignored_exceptions=(StaleElementReferenceException,))
+    waiting.until(lambda d: text in d.find_element(By.TAG_NAME, "main").text)
+
+
 def sign_in(driver, base: str, login: str) -> None:
     from selenium.webdriver.common.keys import Keys
 
@@ -125,6 +135,7 @@ def test_the_office_signs_in_sees_the_dashboard_and_assigns_a_rejected_page(serv
     shot(browser, "01-logowanie")
     sign_in(browser, base, "sekretariat")
     assert "Do przejrzenia: 1" in browser.find_element(By.TAG_NAME, "main").text
+    main_says(browser, "Jednostka")  # the status lines, loaded by htmx after the page
     shot(browser, "02-pulpit")
 
     browser.find_element(By.LINK_TEXT, "Przejrzyj skany").click()

@@ -41,7 +41,15 @@ def test_dashboard_deadlines_overdue_first_then_this_week_within_the_role(somflo
     office = somflow_web("sekretariat")
     office_text = office.get("/").text
     assert "Szkolenie kadry" in office_text and "NK-C sprawy" not in office_text  # Niebieska Karta: not the office's
-    assert "Stan placówki" in office_text and "Jednostka" in office_text
+    assert 'hx-get="/stan" hx-trigger="load"' in office_text and '<a href="/stan">' in office_text
+
+
+def test_the_status_follows_the_dashboard_by_htmx_or_as_a_page(somflow_web):
+    office = somflow_web("sekretariat")
+    fragment = office.get("/stan", headers={"HX-Request": "true"}).text
+    assert fragment.startswith("<table>") and "<html" not in fragment and "Jednostka" in fragment
+    page = office.get("/stan").text
+    assert "<h1>Stan placówki</h1>" in page and "Jednostka" in page
 
 
 def test_dashboard_shows_what_waits_in_the_inbox(somflow_web, set_aside):

@@ -12,7 +12,7 @@ from typing import Any
 
 from markupsafe import Markup
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 
 from somflow import calendar, deadlines, status
 from somflow.i18n import _
@@ -30,9 +30,7 @@ def dashboard(request: Request) -> Response:
     user = request.state.user
     today = calendar.today()
     errors: list[str] = []
-    with deadlines.gathered_once():  # the status lines count the deadlines again
-        due = [d for d in deadlines.collect(workspace, today, errors) if not d.done and _visible(d, user.role)]
-        status_lines = status.lines(workspace)
+    due = [d for d in deadlines.collect(workspace, today, errors) if not d.done and _visible(d, user.role)]
     plan = split(due, today)
     queue = review.queue(workspace) if user.role in roles.INBOX_REVIEW else None
     panels = [
@@ -49,9 +47,21 @@ def dashboard(request: Request) -> Response:
         errors=errors,
         queue=queue,
         set_aside=sum(item.state == "set_aside" for item in queue or []),
-        status_lines=status_lines,
         panels=panels,
     )
+
+
+def status_page(request: Request) -> Response:
+    """The status lines of ``somflow status``: a page, or (asked by htmx) the table the dashboard loads after itself.
+
+    The dashboard shows deadlines and the queue at once and fetches this
+    separately: every plugin counting its records takes as long as the rest of
+    the dashboard together.
+    """
+    lines = status.lines(request.state.workspace)
+    if request.headers.get("HX-Request"):
+        return HTMLResponse(request.app.state.templates.get_template("status_table.html").render(status_lines=lines))
+    return page(request, _("Stan placówki"), template="status.html", status_lines=lines)
 
 
 def split(due: list[deadlines.Deadline], today: date) -> dict[str, list[Any]]:
@@ -68,4 +78,7 @@ def _visible(deadline: deadlines.Deadline, role: str) -> bool:
     return roles.may_see_record(role, (deadline.record or {}).get("collection"))
 
 
-PAGES = [Page("/", "Pulpit", roles.EVERYONE, dashboard, nav=True)]
+PAGES = [
+    Page("/", "Pulpit", roles.EVERYONE, dashboard, nav=True),
+    Page("/stan", "Stan placówki", roles.EVERYONE, status_page),
+]
