@@ -126,3 +126,32 @@ def test_withdrawing_and_correcting_steps(somflow_cli, somflow_workspace, tmp_pa
     assert case["plan"] is None and case["next_review"] is None
     assert "[WYCOFANY" in ok(somflow_cli("interwencje", "show", ref))
     assert PEDAGOG in ok(somflow_cli("interwencje", "show", ref))
+
+
+def test_reminder_names_the_case_number_not_the_child(somflow_cli, tmp_path):
+    ref = new_case(somflow_cli, tmp_path)
+    to_plan(somflow_cli, tmp_path, ref)
+    out = ok(somflow_cli("remind", "--dry-run", "--today", "2026-11-30"))
+    assert "INT-2026/1: zadanie planu wsparcia nr 2 do 01.12" in out
+    assert "Żak" not in out and "Zofia" not in out and "wicedyrektor" not in out
+
+
+def test_the_plan_is_reviewed_on_its_dates(somflow_cli, somflow_workspace, tmp_path):
+    """A review without a next date is followed by one after the plan's interval; without an interval reviews end."""
+    import yaml
+    from incident_cli import PLAN
+
+    ref = new_case(somflow_cli, tmp_path)
+    to_plan(somflow_cli, tmp_path, ref)
+    store = Workspace(somflow_workspace).store
+    ok(step(somflow_cli, ref, "przeglad", "2026-11-25"))
+    assert store.query("incidents")[0]["next_review"] is None  # PLAN gives no interval
+    plan = tmp_path / "plan2.yaml"
+    plan.write_text(yaml.safe_dump({**PLAN, "przeglad_co_dni": 14}, allow_unicode=True), encoding="utf-8")
+    ok(step(somflow_cli, ref, "plan", "2026-11-25", "--data", str(plan)))
+    ok(step(somflow_cli, ref, "przeglad", "2026-11-25", "--wykonane", "2"))
+    case = store.query("incidents")[0]
+    assert case["next_review"] == "2026-12-09" and case["steps"][-1]["details"]["next_review"] == "2026-12-09"
+    assert "Zadanie 1: Konsultacje z psychologiem — psycholog szkolny (do 2026-12-12)" in ok(
+        somflow_cli("interwencje", "show", ref)
+    )

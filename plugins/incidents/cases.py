@@ -194,6 +194,8 @@ def record_step(
                 ]
             )
         day = day or today()
+        if kind == support_plan.REVIEW:
+            details = support_plan.with_cadence(case, day, details)
         messages = check_step(workspace, case, kind, day, person, details, documents)
         if messages:
             raise InvalidInput(messages)

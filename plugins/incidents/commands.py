@@ -168,7 +168,9 @@ def show(app, case_ref: str) -> None:
 )
 @click.option("--wykonane", "done", help="przeglad: numery wykonanych zadań planu wsparcia, np. 1,3.")
 @click.option(
-    "--nastepny-przeglad", "next_review", help="przeglad: data następnego przeglądu planu (brak: koniec przeglądów)."
+    "--nastepny-przeglad",
+    "next_review",
+    help="przeglad: data następnego przeglądu planu (brak: za tyle dni, ile podaje plan; gdy plan nie podaje — koniec przeglądów).",
 )
 @click.option("--uwagi", "notes", help="Uwagi do kroku.")
 @click.option("--dokument", "documents", multiple=True, help="Identyfikator dokumentu do dołączenia (można powtarzać).")

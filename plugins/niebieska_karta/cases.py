@@ -163,6 +163,8 @@ def record_step(
     with store.transaction():
         case = find_case(workspace, ref)
         day = day or today()
+        if kind == support_plan.REVIEW:
+            details = support_plan.with_cadence(case, day, details)
         messages = check_step(workspace, case, kind, day, person, details, documents)
         if messages:
             raise InvalidInput(messages)

@@ -259,7 +259,9 @@ def show(app, case_ref: str, reveal: bool) -> None:
 )
 @click.option("--adresat", "addressee_role", help="zawiadomienie: policja albo prokuratura.")
 @click.option(
-    "--nastepny-przeglad", "next_review", help="przeglad: data następnego przeglądu planu (brak: koniec przeglądów)."
+    "--nastepny-przeglad",
+    "next_review",
+    help="przeglad: data następnego przeglądu planu (brak: za tyle dni, ile podaje plan; gdy plan nie podaje — koniec przeglądów).",
 )
 @click.option("--wykonane", "done", help="przeglad: numery wykonanych zadań planu wsparcia, np. 1,3.")
 @click.option("--uwagi", "notes", help="Uwagi do kroku.")

@@ -5,6 +5,8 @@ A case keeps the plan's data (form ``plan-wsparcia``) in ``plan`` and its next r
 "regularnie monitorowany": each task (``zadania``: what, who, by when) is a deadline with reminders,
 and the plan is reviewed on its dates (``najblizszy_przeglad``, then the date each review sets).
 
+A review without a next date is followed by another after the plan's "Przegląd planu co (dni)"
+(:func:`with_cadence`), so the plan keeps being reviewed on its dates until the case is closed.
 A review step (``przeglad``) may mark tasks done (``details.done``: their numbers, from 1); a task
 stays done until a new plan is recorded, whose tasks start open. Everything is read from the counted
 steps, so withdrawing a review reopens the tasks it marked.
@@ -15,7 +17,7 @@ never the child or the person responsible.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from somflow.calendar import not_a_date, parse_date
@@ -99,6 +101,17 @@ def check_review(case: dict[str, Any], day: date, details: dict[str, Any]) -> li
                 )
             )
     return messages
+
+
+def with_cadence(case: dict[str, Any], day: date, details: dict[str, Any]) -> dict[str, Any]:
+    """A review's details with its next review: the one given, else ``day`` + the plan's "Przegląd planu co (dni)".
+
+    Without either the plan is not reviewed again (the last review ends the reviews).
+    """
+    every = (case.get("plan") or {}).get("przeglad_co_dni")
+    if details.get("next_review") or not isinstance(every, int) or isinstance(every, bool) or every <= 0:
+        return details
+    return {**details, "next_review": (day + timedelta(days=every)).isoformat()}
 
 
 def next_review(case: dict[str, Any], *, closed: str) -> str | None:
