@@ -8,6 +8,7 @@ other accented letters (ü, é, ö) sort as their base letter (Müller with Mull
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 ALPHABET = "aąbcćdeęfghijklłmnńoópqrsśtuvwxyzźż"
@@ -25,6 +26,7 @@ def _rank(char: str) -> tuple[int, int]:
     return (ord(char) if ord(char) < _LETTERS else _LETTERS + len(ALPHABET) + ord(char)), 0
 
 
+@functools.lru_cache(maxsize=16384)  # the same names are sorted again and again (the register, on every page)
 def polish_key(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """Sort key of ``text`` in Polish alphabetical order (spaces and digits before letters)."""
     ranks = [_rank(char) for char in text.casefold()]
