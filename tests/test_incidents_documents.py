@@ -206,3 +206,21 @@ def test_the_blue_card_step_prints_the_same_letter(somflow_cli, somflow_workspac
     text = text_of((somflow_workspace / letter["file"]).read_bytes(), tmp_path)
     assert "Prokuratura Rejonowa w Gdyni" in text and "Znak sprawy NK-2026/1" in text
     assert "2026-11-17: Wszczęcie procedury" in text
+
+
+def test_the_signed_letter_scanned_into_the_inbox_is_filed_onto_its_case(somflow_cli, somflow_workspace, tmp_path):
+    from inbox_fixtures import rasterise, save_pdf
+
+    route_letters(somflow_workspace)
+    ref = new_case(somflow_cli, tmp_path, "osoba_trzecia")
+    ok(step(somflow_cli, ref, "zespol", "2026-11-17", "--czlonek", "Anna Kowalska", "--czlonek", "Marek Nowak"))
+    ok(step(somflow_cli, ref, "zawiadomienie", "2026-11-22"))
+    store = Workspace(somflow_workspace).store
+    letter = next(d for d in store.query("documents") if d["form"] == "zawiadomienie-o-przestepstwie")
+    save_pdf(rasterise(somflow_workspace / letter["file"], dpi=150), somflow_workspace / "inbox" / "skan-pisma.pdf")
+    assert letter["id"] in ok(somflow_cli("ingest"))
+    case = store.query("incidents")[0]
+    assert [r["id"] for r in case["returned"]] == [letter["id"]]
+    assert f"Zwrócono podpisany skan: zawiadomienie-o-przestepstwie [{letter['id']}]" in ok(
+        somflow_cli("interwencje", "show", ref)
+    )
