@@ -23,11 +23,9 @@ def somflow_status(workspace: Workspace) -> list[tuple[str, str]]:
     )
     if removed:
         lines.append((_("Usunięto kopie tymczasowe pozostawione przez przerwane zapisy"), str(removed)))
-    collections = store.collections()
-    if collections:
-        lines += [(_("Zbiór {name}", name=name), str(store.count(name))) for name in collections]
-    else:
-        lines.append((_("Rekordy"), _("brak")))
+    # One number: the collections' names are the program's words, not the office's (the plugins count their own).
+    total = sum(store.count(name) for name in store.collections())
+    lines.append((_("Rekordy w magazynie danych"), str(total) if total else _("brak")))
     return lines + _exposed(workspace)
 
 

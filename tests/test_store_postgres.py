@@ -121,7 +121,8 @@ def test_dsn_from_environment_and_status_on_postgres(somflow_workspace, pg_url, 
     ws.store.insert("sample_staff", {"imie": "Żaneta"})
     result = somflow_cli("status")
     assert result.exit_code == 0, result.output
-    assert "Magazyn danych: postgresql://somflow@" in result.output and "Zbiór sample_staff: 1" in result.output
+    assert "Magazyn danych: postgresql://somflow@" in result.output and "Rekordy w magazynie danych: " in result.output
+    assert ws.store.count("sample_staff") == 1
     monkeypatch.delenv("SOMFLOW_DSN")
     result = run_somflow("status", cwd=somflow_workspace)
     assert result.returncode == 1 and "SOMFLOW_DSN" in result.stderr
@@ -172,8 +173,10 @@ def test_migrate_copies_verifies_repeats_and_leaves_tinydb_untouched(somflow_wor
     after_status = run_somflow("status", cwd=somflow_workspace)
     strip = lambda out: [line for line in out.splitlines() if not line.startswith("Magazyn danych")]  # noqa: E731
     assert (
-        strip(after_status.stdout) == strip(before_status.stdout) and "Zbiór sample_children: 30" in after_status.stdout
+        strip(after_status.stdout) == strip(before_status.stdout)
+        and "Rekordy w magazynie danych: " in after_status.stdout
     )
+    assert pg.count("sample_children") == 30
     pg.close()
 
 
@@ -377,5 +380,5 @@ def test_paths_store_may_name_the_database_directly(somflow_workspace, pg_url, s
     )
     Workspace(somflow_workspace).store.insert("sample_children", {"n": 1})
     result = somflow_cli("status")
-    assert "Magazyn danych: postgresql://somflow@" in result.output and "Zbiór sample_children: 1" in result.output
+    assert "Magazyn danych: postgresql://somflow@" in result.output and "Rekordy w magazynie danych: " in result.output
     assert PostgresStore(pg_url, unit="sp7").count("sample_children") == 1
