@@ -100,6 +100,19 @@ def test_a_household_member_is_the_blue_card_procedure(somflow_cli, somflow_work
     assert Workspace(somflow_workspace).store.query("incidents") == []
 
 
+def test_a_report_about_the_head_goes_to_the_body_running_the_unit(somflow_cli, somflow_workspace, tmp_path):
+    from incident_cli import NOTE, write
+
+    data = {
+        "typ": "pracownik",
+        "notatka": NOTE,
+        "sprawca": {"imie_nazwisko": "ŻÓŁKIEWSKA Grażyna", "relacja": "dyrektor"},
+    }
+    result = somflow_cli("interwencje", "new", "--data", str(write(tmp_path / "c.yaml", data)))
+    assert result.exit_code == 2 and "Prezydenta Miasta Gdyni" in result.output
+    assert Workspace(somflow_workspace).store.query("incidents") == []
+
+
 def test_meeting_never_with_the_adult_suspect(somflow_cli, tmp_path):
     ref = new_case(somflow_cli, tmp_path, "osoba_trzecia")
     ok(step(somflow_cli, ref, "zespol", "2026-11-17", "--czlonek", "Anna Kowalska", "--czlonek", "Marek Nowak"))
@@ -155,3 +168,25 @@ def test_the_plan_is_reviewed_on_its_dates(somflow_cli, somflow_workspace, tmp_p
     assert "Zadanie 1: Konsultacje z psychologiem — psycholog szkolny (do 2026-12-12)" in ok(
         somflow_cli("interwencje", "show", ref)
     )
+
+
+def test_every_message_has_an_english_entry(somflow_cli, tmp_path):
+    import ast
+    from pathlib import Path
+
+    import somflow_incidents
+    from conftest import english_catalogue
+    from somflow_incidents.kinds import TYPES, all_steps
+    from somflow_incidents.printing import TITLES
+
+    plugin = Path(somflow_incidents.__file__).parent
+    wanted = {s.title for s in all_steps().values()} | {t.title for t in TYPES.values()} | set(TITLES.values())
+    for path in plugin.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "_" and node.args:
+                if isinstance(node.args[0], ast.Constant):
+                    wanted.add(node.args[0].value)
+    assert sorted(wanted - set(english_catalogue(plugin))) == []
+    new_case(somflow_cli, tmp_path)
+    out = ok(somflow_cli("--lang", "en", "incidents", "list"))
+    assert "INT-2026/1  Peer harm (peer violence)  opened 2026-11-16  [open]" in out

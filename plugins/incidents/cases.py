@@ -129,6 +129,8 @@ def create_case(
             )
         )
     messages += household_problems(payload)
+    if kind == STAFF:
+        messages += head_problems(workspace, suspect)
     if not str(person or "").strip():
         messages.append(_("Podaj autora notatki służbowej (notatka.autor albo --osoba)."))
     day = parse_date(notatka.get("data_sporzadzenia") or notatka.get("data_powziecia")) or today()
@@ -158,6 +160,23 @@ def household_problems(payload: dict[str, Any]) -> list[str]:
             "Osoba podejrzewana o krzywdzenie jest rodzicem, opiekunem albo mieszka z dzieckiem ({relation}): to przemoc domowa. "
             "Prowadź sprawę w procedurze „Niebieskie Karty”: somflow nk new.",
             relation=suspect.get("relacja") or _("domownik"),
+        )
+    ]
+
+
+def head_problems(workspace: Workspace, suspect: dict[str, Any]) -> list[str]:
+    """A report about the head of the unit is not run by a team the head appoints (seed 001 ch. VII)."""
+    head = str((workspace.config.get("head") or {}).get("name") or "")
+    if not head or not suspect.get("imie_nazwisko"):
+        return []
+    if match.compare(match.Who.of(suspect), match.Who(name=head)) is match.Verdict.DIFFERENT:
+        return []
+    return [
+        _(
+            "Zgłoszenie dotyczy kierownika jednostki ({name}) albo osoby o bardzo podobnym nazwisku: takie zgłoszenie "
+            "kieruje się do organu prowadzącego jednostkę (w Gdyni — do Prezydenta Miasta Gdyni), a nie prowadzi go "
+            "zespół powołany przez kierownika. Jeśli to inna osoba, wpisz jej pełne imię i nazwisko.",
+            name=suspect["imie_nazwisko"],
         )
     ]
 
