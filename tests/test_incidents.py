@@ -180,13 +180,36 @@ def test_every_message_has_an_english_entry(somflow_cli, tmp_path):
     from somflow_incidents.printing import TITLES
 
     plugin = Path(somflow_incidents.__file__).parent
-    wanted = {s.title for s in all_steps().values()} | {t.title for t in TYPES.values()} | set(TITLES.values())
+    wanted = {s.title for s in all_steps().values()} | set(TITLES.values())
+    wanted |= {t.title for t in TYPES.values()} | {t.suspect_label for t in TYPES.values()}
     for path in plugin.glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "_" and node.args:
-                if isinstance(node.args[0], ast.Constant):
-                    wanted.add(node.args[0].value)
+            call = isinstance(node, ast.Call) and getattr(node.func, "id", None) == "_" and node.args
+            if call and isinstance(node.args[0], ast.Constant):
+                wanted.add(node.args[0].value)
     assert sorted(wanted - set(english_catalogue(plugin))) == []
     new_case(somflow_cli, tmp_path)
     out = ok(somflow_cli("--lang", "en", "incidents", "list"))
     assert "INT-2026/1  Peer harm (peer violence)  opened 2026-11-16  [open]" in out
+
+
+def test_a_case_opened_by_answering_questions(somflow_cli, somflow_workspace):
+    answers = "\n".join(
+        [
+            "4",
+            CHILD,
+            "3b",
+            "16.11.2026",
+            "rozmowa z uczennicą",
+            "boisko",
+            "po lekcjach",
+            "zaczepiał ją obcy mężczyzna",
+            PEDAGOG,
+            "",
+            "osoba obca",
+        ]
+    )
+    out = ok(somflow_cli("interwencje", "new", input=answers + "\n"))
+    assert "Założono sprawę INT-2026/1 (Krzywdzenie przez osobę trzecią)" in out
+    case = Workspace(somflow_workspace).store.query("incidents")[0]
+    assert case["notatka"]["data_powziecia"] == "2026-11-16" and case["sprawca"] == {"relacja": "osoba obca"}

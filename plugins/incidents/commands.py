@@ -30,25 +30,72 @@ def interwencje() -> None:
     pass
 
 
-@interwencje.command("new", help="Załóż sprawę z notatki służbowej (plik --data: typ, notatka, sprawca).")
+@interwencje.command(
+    "new",
+    help="Załóż sprawę z notatki służbowej (z pliku --data: typ, notatka, sprawca, albo odpowiadając na pytania).",
+)
 @click.option(
     "--data",
     "data_file",
-    required=True,
     type=click.Path(dir_okay=False, path_type=Path),
     help="Plik YAML/JSON: typ (pracownik, rowiesnik, cyberprzemoc, osoba_trzecia), notatka, sprawca.",
 )
 @click.option("--osoba", help="Kto zapisuje notatkę (domyślnie jej autor).")
 @click.pass_obj
-def new(app, data_file: Path, osoba: str | None) -> None:
-    payload = datafile.load_iso(data_file)
+def new(app, data_file: Path | None, osoba: str | None) -> None:
+    if data_file is None:
+        from somflow.forms.prompts import DRAFTS, keeping_draft
+
+        payload: dict[str, Any] = {}
+        with keeping_draft(app.workspace.root / DRAFTS, "interwencje-new", payload, "somflow interwencje new"):
+            _ask_new(app.workspace, payload)
+            _open(app.workspace, payload, osoba, None)
+        return
+    _open(app.workspace, datafile.load_iso(data_file), osoba, data_file)
+
+
+def _ask_new(workspace, payload: dict[str, Any]) -> None:
+    """The questions of ``interwencje new`` without --data: the kind, the service note, the suspect.
+
+    Each answer is checked by its field's rules in the note's spec and goes into ``payload`` at once,
+    in the shape ``--data`` reads, so an interrupted entry can be kept as a draft.
+    """
+    from somflow import forms
+    from somflow.forms.prompts import ask_field
+
+    kinds = list(TYPES)
+    for number, kind in enumerate(kinds, 1):
+        click.echo(f"  {number}. {_(TYPES[kind].title)}")
+    payload["typ"] = kinds[click.prompt(_("Rodzaj krzywdzenia (numer)"), type=click.IntRange(1, len(kinds))) - 1]
+    spec = forms.get(workspace, "notatka-sluzbowa")
+    note: dict[str, Any] = payload.setdefault("notatka", {})
+    asked = ("dziecko_imie_nazwisko", "dziecko_klasa_grupa", "data_powziecia", "sposob_powziecia")
+    asked += ("miejsce_zdarzenia", "czas_zdarzenia", "opis", "autor")
+    for name in asked:
+        default = today().isoformat() if name == "data_powziecia" else None
+        value = ask_field(spec, spec.field(name), default)
+        if value is not None:
+            note[name] = value
+    note["data_sporzadzenia"] = today().isoformat()
+    suspect: dict[str, Any] = payload.setdefault("sprawca", {})
+    for key, question in (
+        ("imie_nazwisko", _(TYPES[payload["typ"]].suspect_label)),
+        ("relacja", _("Kim jest dla dziecka (stanowisko, klasa, relacja)")),
+    ):
+        answer = click.prompt(question + _(" (Enter — pomiń)"), default="", show_default=False).strip()
+        if answer:
+            suspect[key] = answer
+
+
+def _open(workspace, payload: dict[str, Any], osoba: str | None, data_file: Path | None) -> None:
+    """Open the case from the answers or the file; Polish messages for what is wrong."""
     wrong = [k for k in ("notatka", "sprawca") if payload.get(k) is not None and not isinstance(payload[k], dict)]
     if wrong:
         raise InvalidInput(
             [_("Plik {file}: „{key}” musi być zestawem pól (nazwa: wartość).", file=data_file, key=k) for k in wrong]
         )
     person = osoba or (payload.get("notatka") or {}).get("autor") or ""
-    case = cases.create_case(app.workspace, payload, person=person)
+    case = cases.create_case(workspace, payload, person=person)
     click.echo(
         _(
             "Założono sprawę {ref} ({kind}). Następny krok: {step}.",
