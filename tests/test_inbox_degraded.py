@@ -202,7 +202,7 @@ def test_a_page_with_text_but_no_code_before_the_first_code_is_set_aside_alone(s
     ingest(somflow_cli, somflow_workspace)
     assert store(somflow_workspace).get("documents", doc["id"])["status"] == "zwrócony"
     note = (somflow_workspace / "rejected" / "z pismem — strony 1.pdf.txt").read_text(encoding="utf-8")
-    assert "Na stronach 1 nie odczytano kodu QR" in note
+    assert "Na stronie 1 nie odczytano kodu QR" in note
 
 
 @pytest.mark.parametrize("order", [[0, 1, 2, 3], [0, 2, 1, 3], [3, 2, 1, 0]])

@@ -101,7 +101,7 @@ def test_a_stack_with_one_unplaceable_page_files_the_others_and_sets_that_page_a
     aside = somflow_workspace / "rejected" / "stos — strony 3.pdf"
     assert len(pikepdf.open(aside).pages) == 1
     note = filing.note_for(aside).read_text(encoding="utf-8")
-    assert "Na stronach 1 nie odczytano kodu QR" in note and "somflow inbox assign" in note and "stos.pdf" in note
+    assert "Na stronie 1 nie odczytano kodu QR" in note and "somflow inbox assign" in note and "stos.pdf" in note
     (entry,) = store(somflow_workspace).query(filing.SCANS)
     assert entry["set_aside"] == {"file": "rejected/stos — strony 3.pdf", "pages": [3]}
     assert (somflow_workspace / entry["archive"]).is_file()  # the whole scan is kept too

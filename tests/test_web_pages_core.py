@@ -62,6 +62,7 @@ def test_queue_page_shows_the_set_aside_pages_small(somflow_web, set_aside):
     office = somflow_web("sekretariat")
     text = office.get("/inbox").text
     assert "skan — strony 3.pdf" in text and "nie odczytano kodu QR" in text
+    assert "Obejrzyj strony poniżej" in text and "somflow inbox" not in text  # the page's words, not commands
     assert f"/inbox/preview?file={quote(quote(ASIDE))}&amp;page=1" in text  # the name percent-encoded, in a URL
     assert '<label for="doc-1">' in text and '<label for="reason-1">' in text
     image = office.get("/inbox/preview", params={"file": ASIDE, "page": "1"})

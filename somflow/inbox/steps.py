@@ -11,7 +11,7 @@ from PIL import Image
 
 from somflow.forms import acroform
 from somflow.forms.catalog import registry
-from somflow.i18n import _
+from somflow.i18n import _, ngettext
 from somflow.inbox import entries, filing, ocr, rescue, sandbox
 from somflow.inbox.model import DocumentPart, PageCode, Rejected, ScanFile, SetAside, StopIngest
 from somflow.inbox.pages import not_a_scan, sniff
@@ -211,16 +211,20 @@ class Split(Step):
                     hints.append(hint)
         if loose and any(trouble.values()):
             reasons.append(
-                _(
+                ngettext(
+                    "Na stronie {pages} nie odczytano kodu QR ani numeru wydrukowanego obok kodu — to może być brakująca strona z kodem zamazanym, zasłoniętym albo uciętym.",
                     "Na stronach {pages} nie odczytano kodu QR ani numeru wydrukowanego obok kodu — to mogą być brakujące strony z kodem zamazanym, zasłoniętym albo uciętym.",
+                    len(loose),
                     pages=_pages(map(position, loose)),
                 )
             )
             hints.append(_assign_hint())
         elif loose:
             reasons.append(
-                _(
+                ngettext(
+                    "Na stronie {pages} nie odczytano kodu QR ani numeru dokumentu wydrukowanego obok kodu, a z sąsiednich stron nie da się ustalić, do którego dokumentu należy.",
                     "Na stronach {pages} nie odczytano kodu QR ani numeru dokumentu wydrukowanego obok kodu, a z sąsiednich stron nie da się ustalić, do którego dokumentu należą.",
+                    len(loose),
                     pages=_pages(map(position, loose)),
                 )
             )

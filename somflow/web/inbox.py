@@ -41,11 +41,22 @@ def queue_page(request: Request) -> Response:
             "file": file_ref(workspace, item.path),
             "name": readable_name(item.name),
             "item": item,
+            "hint": _hint(item.hint),
             "pages": review.preview_pages(item.path),
         }
         for item in review.queue(workspace)
     ]
     return page(request, _("Skany do przejrzenia"), template="inbox.html", items=items)
+
+
+def _hint(hint: str) -> str:
+    """The note's advice, in this page's words where it tells the commands that do what the page's forms do."""
+    if "somflow inbox" in hint:
+        return _(
+            "Obejrzyj strony poniżej: przypisz je do dokumentów albo cały plik do osoby lub rekordu; "
+            "niepotrzebny plik odłóż, podając powód."
+        )
+    return hint
 
 
 def preview_image(request: Request) -> Response:
