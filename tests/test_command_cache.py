@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 
 import pytest
@@ -45,7 +46,8 @@ def test_a_new_workspace_plugin_command_appears_once_its_file_is_added(somflow_w
         "    register(click.Command('hello', help='Powitanie z wtyczki obszaru roboczego.'))\n",
         encoding="utf-8",
     )
-    assert "hello      Powitanie z wtyczki obszaru roboczego." in help_text()
+    # the column of command names is as wide as the longest name (e.g. "interwencje"), so spaces vary
+    assert re.search(r"\n  hello +Powitanie z wtyczki obszaru roboczego\.", help_text())
     assert "hello" in help_text()  # and from the rewritten cache
 
 
