@@ -152,7 +152,10 @@ def deadlines(case: dict[str, Any], *, key: str, label: str, collection: str) ->
             Deadline(
                 key=f"{key}:zadanie:{number}:{due.isoformat()}",
                 title=_(
-                    "{case}: zadanie planu wsparcia nr {n} do {day}", case=label, n=number, day=due.strftime("%d.%m")
+                    "{case}: zadanie planu wsparcia nr {number} do {day}",
+                    case=label,
+                    number=number,
+                    day=due.strftime("%d.%m"),
                 ),
                 due=due,
                 record=record,
