@@ -21,8 +21,8 @@ from pathlib import Path
 import hostile_files
 import pytest
 from click.testing import CliRunner
-from inbox_fixtures import make_document, render_pdf, save_jpeg, scanned_pages, start_watcher, wait_until
-from PIL import Image
+from inbox_fixtures import make_document, render_pdf, save_jpeg, save_pdf, scanned_pages, start_watcher, wait_until
+from PIL import Image, ImageDraw
 
 from somflow.cli import cli
 from somflow.inbox import filing, pages, sandbox
@@ -353,3 +353,30 @@ def test_the_review_queue_lists_a_file_whose_name_is_not_utf8(somflow_workspace,
     CliRunner().invoke(cli, ["--workspace", str(root), "ingest"])
     listed = somflow_cli("inbox")
     assert listed.exit_code == 0 and "Skan Bożena Kowalczyk 85060212347.pdf" in listed.output
+
+
+def text_page() -> Image.Image:
+    """A page with lines of text and no somflow code: placed nowhere, it is set aside."""
+    page = Image.new("L", (827, 1170), 255)
+    draw = ImageDraw.Draw(page)
+    for line in range(25):
+        draw.rectangle((80, 150 + line * 30, 700 - (line % 4) * 75, 160 + line * 30), fill=40)
+    return page
+
+
+@posix_only
+def test_a_good_scan_whose_name_is_not_utf8_is_filed_and_its_unplaced_page_set_aside(somflow_workspace, tmp_path):
+    root = somflow_workspace
+    whole, part = make_document(root), make_document(root, pages=2)
+    inbox = os.fsencode(root / "inbox")
+    os.replace(save_jpeg(scanned_pages([root / whole["file"]])[0], tmp_path / "a.jpg"), inbox + b"/dobry_\xb3.jpg")
+    pages = [*scanned_pages([root / part["file"]]), text_page()]
+    os.replace(save_pdf(pages, tmp_path / "b.pdf"), inbox + b"/czesc_\xb3.pdf")
+    result = CliRunner().invoke(cli, ["--workspace", str(root), "ingest"])
+    assert "Przyjęto tylko część stron plików: 1" in str(result.exception), result.output
+    assert returned(root, whole) and returned(root, part)
+    assert "czesc_" not in result.output and "dobry_" not in result.output, result.output
+    names = sorted(scan["name"] for scan in Workspace(root).store.query(filing.SCANS))
+    assert names == ["czesc_ł.pdf", "dobry_ł.jpg"]  # as a person reads them: JSON holds no raw bytes
+    assert os.listdir(inbox) == []
+    assert sorted(os.listdir(root / "rejected")) == ["czesc_ł — strony 3.pdf", "czesc_ł — strony 3.pdf.txt"]

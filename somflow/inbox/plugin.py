@@ -43,8 +43,10 @@ def outcome_lines(outcome: Outcome, shown: Callable[[str], str]) -> list[tuple[s
     """What happened to one file, as ``(line, is_a_warning)``: the file named by ``shown``, also where a reason quotes it."""
     name = shown(outcome.name)
 
-    def masked(text: str) -> str:
-        return text.replace(outcome.name, name) if outcome.name else text
+    def masked(text: str) -> str:  # a reason names the file as it is or as a person reads it (readable_name)
+        for spelled in dict.fromkeys((outcome.name, readable_name(outcome.name)) if outcome.name else ()):
+            text = text.replace(spelled, name)
+        return text
 
     reason = masked(outcome.reason)
     lines: list[tuple[str, bool]] = []

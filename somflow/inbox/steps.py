@@ -239,7 +239,7 @@ class Split(Step):
             _(
                 "Odłożone strony {pages} skanu „{name}”; pozostałe jego strony przyjęto (dokumenty {ids}).",
                 pages=_pages(aside),
-                name=ctx.name,
+                name=readable_name(ctx.name),  # the note is UTF-8; any bytes of the name are shown readable
                 ids=filed,
             ),
         )
@@ -452,7 +452,7 @@ class SetAsidePages(Step):
 
     def run(self, ctx: Context) -> None:
         content, ext = _extract(ctx, ctx.aside.scan_pages)
-        stem = Path(ctx.name).stem[:60]
+        stem = Path(readable_name(ctx.name)).stem[:60]  # a name somflow writes is UTF-8, whatever the scanner wrote
         name = _(
             "{stem} — strony {pages}{ext}",
             stem=stem,
@@ -485,7 +485,7 @@ class File(Step):
                 filing.SCANS,
                 {
                     "sha256": ctx.sha256,
-                    "name": ctx.name,
+                    "name": filing.storable(ctx.name),  # a cp1250 name is not UTF-8: JSON cannot hold it
                     "source": filing.relative(workspace, ctx.path),
                     "size": len(ctx.content),
                     "kind": ctx.kind,
