@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
+import signal
 from pathlib import Path
 
 import pytest
-from inbox_fixtures import make_document, save_pdf, scanned_pages
+from inbox_fixtures import make_document, save_jpeg, save_pdf, scanned_pages, start_watcher, wait_until
 from PIL import Image, ImageDraw
 
 from somflow.errors import SomflowError
 from somflow.inbox import filing, review
 from somflow.inbox.rescue import BY_HAND
+from somflow.logs import file_label
 from somflow.workspace import Workspace
+
+posix_only = pytest.mark.skipif(os.name != "posix", reason="a file name of any bytes is POSIX")
 
 
 def store(root: Path):
@@ -160,3 +166,102 @@ def test_a_whole_scan_set_aside_for_one_unread_page_is_filed_by_assigning_that_p
     assert filing.sha256((somflow_workspace / now["returned"]["scan"]).read_bytes()) == filing.sha256(
         (somflow_workspace / "kopia.pdf").read_bytes()
     )
+
+
+# ---------------------------------------------------------------- names that are not UTF-8
+
+
+def put_raw(folder: Path, raw: bytes, content: bytes) -> Path:
+    """Write ``content`` under the name ``raw`` in ``folder``, bytes as they are (an old scanner's cp1250 over NFS)."""
+    folder.mkdir(exist_ok=True)
+    target = os.fsencode(folder) + b"/" + raw
+    with open(target, "wb") as file:
+        file.write(content)
+    return Path(os.fsdecode(target))
+
+
+def raw_names(folder: Path) -> list[bytes]:
+    return sorted(os.listdir(os.fsencode(folder))) if folder.is_dir() else []
+
+
+def listed(cli) -> list[str]:
+    """The names ``somflow inbox`` prints, in its order."""
+    return re.findall(r"^\d+\. (.+?)  \[", cli("inbox").output, flags=re.MULTILINE)
+
+
+def pdf_bytes(pages: list[Image.Image], tmp_path: Path) -> bytes:
+    return save_pdf(pages, tmp_path / "strony.pdf").read_bytes()
+
+
+@posix_only
+def test_a_file_whose_name_is_not_utf8_is_assigned_and_discarded_by_the_name_the_list_shows(
+    somflow_cli, somflow_workspace, tmp_path
+):
+    root = somflow_workspace
+    doc, later = make_document(root, pages=1), make_document(root, pages=1)
+    scan = put_raw(root / "rejected", b"skan_\xb3.pdf", pdf_bytes([letter()], tmp_path))  # \xb3: "ł" in cp1250
+    copy = put_raw(root / "rejected", b"kopia_\xb9.pdf", b"%PDF-1.4 nic\n%%EOF\n")  # \xb9: "ą"
+    os.utime(copy, (os.stat(scan).st_mtime + 1,) * 2)
+    assert listed(somflow_cli) == ["skan_ł.pdf", "kopia_ą.pdf"]
+
+    output = run(somflow_cli, "inbox", "assign", "skan_ł.pdf", "--doc", doc["id"][:12])
+    assert doc["id"] in output, output
+    now = store(root).get("documents", doc["id"])
+    assert now["status"] == "zwrócony" and now["returned"]["placed"] == [{"page": 1, "scan_page": 1, "how": BY_HAND}]
+    (entry,) = store(root).query(filing.SCANS, {"documents": [doc["id"]]})
+    assert entry["source"] == "rejected/skan_ł.pdf"  # as a person reads it: the bytes cannot go into JSON
+    assert ("documents", doc["id"]) in [(e["collection"], e["id"]) for e in store(root).audit_log()]
+
+    output = run(somflow_cli, "inbox", "discard", "kopia_ą.pdf", "--reason", "kopia")
+    assert "Odłożono kopia_ą.pdf" in output, output
+    assert raw_names(root / "discarded") == [b"kopia_\xb9.pdf"]  # the file itself, its name untouched
+    (kept,) = store(root).query(review.DISCARDED)
+    assert kept["name"] == "kopia_ą.pdf" and kept["reason"] == "kopia" and kept["by"]
+    assert (review.DISCARDED, kept["id"]) in [(e["collection"], e["id"]) for e in store(root).audit_log()]
+    assert raw_names(root / "rejected") == [] and listed(somflow_cli) == []
+
+    # The watcher still sets such a name aside and files the next scan; the list's name takes it back.
+    proc = start_watcher(root)
+    try:
+        put_raw(root / "inbox", b"zly_\xb3.pdf", b"Zwykly tekst, nie skan.")
+        wait_until(
+            lambda: filing.note_for(root / "rejected" / os.fsdecode(b"zly_\xb3.pdf")).is_file(), what="set aside"
+        )
+        save_jpeg(scanned_pages([root / later["file"]])[0], root / "inbox" / "po.jpg")
+        wait_until(lambda: store(root).get("documents", later["id"])["status"] == "zwrócony", what="the next scan")
+        assert proc.poll() is None
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, _err = proc.communicate(timeout=30)
+    assert "zly_" not in out, out
+    assert listed(somflow_cli) == ["zly_ł.pdf"]
+    bad = root / "rejected" / os.fsdecode(b"zly_\xb3.pdf")
+    filing.note_for(bad).unlink()
+    assert "Nie przyjęto plików: 1" in run(somflow_cli, "inbox", "retry", "zly_ł.pdf")  # found, tried, set aside again
+    assert "nie jest plikiem PDF" in filing.note_for(bad).read_text(encoding="utf-8")
+    run(somflow_cli, "inbox", "discard", "rejected/zly_ł.pdf", "--reason", "nie skan")
+    assert b"zly_\xb3.pdf" in raw_names(root / "discarded") and listed(somflow_cli) == []
+
+
+@posix_only
+def test_a_name_that_fits_several_files_or_none_is_refused_with_the_candidates(somflow_cli, somflow_workspace):
+    root = somflow_workspace
+    twin = put_raw(root / "rejected", "skan_ł.pdf".encode(), b"%PDF-1.4 utf-8\n")  # shown alike
+    raw = put_raw(root / "rejected", b"skan_\xb3.pdf", b"%PDF-1.4 cp1250\n")
+    assert listed(somflow_cli) == ["skan_ł.pdf", "skan_ł.pdf"]
+
+    refused = run(somflow_cli, "inbox", "discard", "skan_ł.pdf", "--reason", "kopia")
+    assert refused.startswith("ERROR Nazwa skan_ł.pdf pasuje do kilku plików w kolejce"), refused
+    for path in (twin, raw):
+        assert f"rejected/skan_ł.pdf (rejected/{file_label(path)})" in refused
+    assert raw_names(root / "rejected") == sorted([b"skan_\xb3.pdf", "skan_ł.pdf".encode()])
+
+    run(somflow_cli, "inbox", "discard", f"rejected/{file_label(raw)}", "--reason", "kopia")
+    assert raw_names(root / "discarded") == [b"skan_\xb3.pdf"]
+    assert review.find(Workspace(root), "skan_ł.pdf") == twin  # the other one is alone now
+    assert review.find(Workspace(root), str(twin.absolute())) == twin  # the web page's form: the path itself
+
+    missing = run(somflow_cli, "inbox", "assign", "nic.pdf", "--doc", "X")
+    assert "Nie ma pliku nic.pdf w rejected/ ani w inbox/. Pliki w kolejce (1): skan_ł.pdf." in missing, missing
+    (root / "rejected" / "skan_ł.pdf").unlink()
+    assert "kolejka jest pusta" in run(somflow_cli, "inbox", "retry", "skan_ł.pdf")

@@ -37,6 +37,7 @@ from somflow.inbox.model import Claim, PageCode, Rejected, StopIngest
 from somflow.inbox.pages import sniff
 from somflow.inbox.pipeline import Outcome, run_pipeline
 from somflow.inbox.watcher import inbox_files
+from somflow.logs import file_label, readable_name
 from somflow.store.base import now_iso
 from somflow.workspace import Workspace
 
@@ -52,6 +53,8 @@ SHEET_PAGES_PER_FILE = 12
 #: The labels a note's lines start with, in either language (a note is read back whatever the language now).
 REASON_LABELS = ("Powód", "Reason")
 HINT_LABELS = ("Co zrobić", "What to do")
+#: Files named in the error for a name that fits no queued file (the rest: ``somflow inbox``).
+MISSING_SHOWN = 10
 
 
 @dataclass
@@ -67,6 +70,11 @@ class QueueItem:
     @property
     def name(self) -> str:
         return self.path.name
+
+    @property
+    def label(self) -> str:
+        """The name shown for this file, which :func:`find` takes back."""
+        return label(self.path)
 
 
 def queue(workspace: Workspace) -> list[QueueItem]:
@@ -102,17 +110,102 @@ def read_note(note: Path) -> tuple[str, str]:
     return reason, hint
 
 
+def label(path: Path) -> str:
+    """How ``somflow inbox`` (and the web page) names a queued file: its name as a person reads it, any bytes
+    (a name that is not UTF-8 on disk is read as Windows-1250, control characters are shown escaped)."""
+    return readable_name(path.name)
+
+
 def find(workspace: Workspace, name: str) -> Path:
-    """The queued file ``name``: its name in ``rejected/`` or ``inbox/``, or a path to it there."""
+    """The queued file ``name`` names, in ``rejected/`` or ``inbox/`` (also in a folder dropped into it).
+
+    ``name`` may be the file's :func:`label` as ``somflow inbox`` prints it, its
+    label in the log (``file#…``, :func:`~somflow.logs.file_label`), or its real
+    name; each also after its folder (``rejected/…``, ``inbox/…``); or a path to
+    the file. A name whose bytes are not UTF-8 cannot be typed, so its label must
+    do. An absolute path (the web page's) names its file exactly; otherwise every
+    file that the name fits is a candidate, and more than one is a Polish error
+    listing them, as is none.
+    """
+    queued = {_key(path): path for path in queued_paths(workspace)}  # only what the queue lists (not a note)
+    exact = _exact(workspace, name)
+    exact = queued.get(_key(exact)) if exact is not None else None
+    if exact is not None and Path(name).is_absolute():
+        return exact
+    spellings = {name, name.strip()}
+    spellings |= {each.replace(os.sep, "/") for each in spellings}
+    spellings |= {each[2:] for each in spellings if each.startswith("./")}
+    found = {key: path for key, path in queued.items() if path == exact or spellings & _spellings(workspace, path)}
+    if len(found) == 1:
+        return next(iter(found.values()))
+    if found:
+        raise SomflowError(
+            _(
+                "Nazwa {name} pasuje do kilku plików w kolejce: {files}. "
+                "Wskaż jeden z nich: podaj nazwę razem z folderem albo oznaczenie z nawiasu.",
+                name=readable_name(name),
+                files="; ".join(_candidate(workspace, path) for path in found.values()),
+            )
+        )
+    if not queued:
+        raise SomflowError(_("Nie ma pliku {name}: kolejka jest pusta (rejected/ i inbox/).", name=readable_name(name)))
+    shown = ", ".join(label(path) for path in list(queued.values())[:MISSING_SHOWN])
+    if len(queued) > MISSING_SHOWN:
+        shown += " " + _("i inne")
+    raise SomflowError(
+        _(
+            "Nie ma pliku {name} w rejected/ ani w inbox/. Pliki w kolejce ({count}): {files}. "
+            "Podaj nazwę tak, jak wypisuje ją somflow inbox.",
+            name=readable_name(name),
+            count=len(queued),
+            files=shown,
+        )
+    )
+
+
+def queued_paths(workspace: Workspace) -> list[Path]:
+    """The queued files in the order :func:`queue` lists them."""
+    return rejected_files(workspace) + inbox_files(workspace.path("inbox"))
+
+
+def _exact(workspace: Workspace, name: str) -> Path | None:
+    """The entry at the path ``name`` (as given, or inside ``rejected/`` or ``inbox/``), or None."""
     for path in (Path(name), workspace.path("rejected") / name, workspace.path("inbox") / name):
-        if os.path.lexists(path) and _queued(workspace, path):
+        if os.path.lexists(path):
             return path
-    raise SomflowError(_("Nie ma pliku {name} w rejected/ ani w inbox/ (lista: somflow inbox).", name=name))
+    return None
 
 
-def _queued(workspace: Workspace, path: Path) -> bool:
-    folder = path.absolute().parent.resolve()
-    return folder == workspace.path("rejected").resolve() or folder.is_relative_to(workspace.path("inbox").resolve())
+def _spellings(workspace: Workspace, path: Path) -> set[str]:
+    """Every way :func:`find` accepts for the queued file ``path``: label, log label or name, bare or after a folder."""
+    names = {path.name, label(path), file_label(path)}
+    folders = {""}
+    for inside in _folders(workspace, path):
+        folders |= {inside + "/", readable_name(inside) + "/"}
+    return {folder + each for folder in folders for each in names}
+
+
+def _folders(workspace: Workspace, path: Path) -> list[str]:
+    """The folder of the queued file ``path`` as a person names it: ``rejected``, ``inbox``, ``inbox/skaner``
+    (also wherever ``[paths]`` puts them), and its folder inside the inbox (``skaner``)."""
+    for key in ("rejected", "inbox"):
+        try:
+            inside = path.parent.relative_to(workspace.path(key)).as_posix()
+        except ValueError:
+            continue
+        return [key] if inside == "." else [f"{key}/{inside}", inside]
+    return []
+
+
+def _candidate(workspace: Workspace, path: Path) -> str:
+    """A file in the "several files fit" error: its label after its folder, then what names it alone."""
+    folder = readable_name(next(iter(_folders(workspace, path)), "."))
+    return f"{folder}/{label(path)} ({folder}/{file_label(path)})"
+
+
+def _key(path: Path) -> Path:
+    """``path`` made comparable: its folder absolute with links resolved, the entry itself not (a link is an entry)."""
+    return path.absolute().parent.resolve() / path.name
 
 
 # ---------------------------------------------------------------- assign

@@ -36,7 +36,9 @@ def inbox(ctx: click.Context, sheet: Path | None) -> None:
         return
     for number, item in enumerate(items, start=1):
         where = _("odłożony") if item.state == "set_aside" else _("czeka w inbox/")
-        click.echo(f"{number}. {readable_name(item.name)}  [{where}, {item.since}]")  # any bytes, no control codes
+        click.echo(
+            f"{number}. {item.label}  [{where}, {item.since}]"
+        )  # any bytes, no control codes; find() takes it back
         if item.reason:
             click.echo("   " + _("Powód: {reason}", reason=item.reason))
         if item.hint:

@@ -39,7 +39,7 @@ def queue_page(request: Request) -> Response:
     items = [
         {
             "file": file_ref(workspace, item.path),
-            "name": readable_name(item.name),
+            "name": item.label,
             "item": item,
             "hint": _hint(item.hint),
             "pages": review.preview_pages(item.path),
