@@ -108,6 +108,9 @@ def assert_hostile_set_aside(root: Path, outside: Path, expected: dict[str, str]
     assert not any(os.path.lexists(root / "inbox" / name) for name in expected)
     assert (outside / "cudzy.pdf").read_bytes().startswith(b"%PDF-1.4 not the inbox")  # never taken, never moved
     assert "Bożena Kowalczyk" in set_aside(root, CP1250_NAME)  # the note names the file as a person reads it
+    assert "skrót do niego" in set_aside(root, "zero.pdf")  # a link is a shortcut; a FIFO or a socket is not
+    for name in ("potok.pdf", "gniazdo.pdf"):
+        assert "skrót" not in set_aside(root, name) and "plik specjalny zakłada program" in set_aside(root, name)
     long_note = filing.note_for(root / "rejected" / LONG_NAME)
     assert long_note.name != LONG_NAME + ".txt" and len(os.fsencode(long_note.name)) <= 241
 

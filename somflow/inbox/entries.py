@@ -27,11 +27,15 @@ MAX_FILE_BYTES = 256 * 1024 * 1024
 
 def special(path: Path) -> str | None:
     """What ``path`` is when it is neither a regular file nor a folder (in Polish), or None; never follows a link."""
+    mode = _mode(path)
+    return None if mode is None else _kind(mode)
+
+
+def _mode(path: Path) -> int | None:
     try:
-        mode = path.lstat().st_mode
+        return path.lstat().st_mode
     except OSError:
         return None
-    return _kind(mode)
 
 
 def _kind(mode: int) -> str | None:
@@ -48,12 +52,16 @@ def _kind(mode: int) -> str | None:
     return _("plik specjalny")
 
 
-def not_regular(kind: str) -> Rejected:
-    """The rejection of an inbox entry that is not a regular file (it was not opened)."""
-    return Rejected(
-        _("To nie jest zwykły plik, tylko {kind}; somflow go nie otwiera.", kind=kind),
-        _("Wrzuć do skrzynki sam plik skanu (PDF, JPEG, PNG albo TIFF), a nie skrót do niego."),
-    )
+def not_regular(mode: int) -> Rejected:
+    """The rejection of an inbox entry of ``mode`` that is not a regular file (it was not opened)."""
+    if stat.S_ISLNK(mode):
+        hint = _("Wrzuć do skrzynki sam plik skanu (PDF, JPEG, PNG albo TIFF), a nie skrót do niego.")
+    else:  # a FIFO, a socket, a device: made by a program, never by a scanner, and not a shortcut to anything
+        hint = _(
+            "Taki plik specjalny zakłada program, nie skaner: odłóż go (somflow inbox discard) i sprawdź, "
+            "który program zapisuje do folderu skrzynki. Skan wrzuć jako zwykły plik PDF, JPEG, PNG albo TIFF."
+        )
+    return Rejected(_("To nie jest zwykły plik, tylko {kind}; somflow go nie otwiera.", kind=_kind(mode)), hint)
 
 
 def walk(folder: Path) -> Iterator[Path]:
@@ -88,8 +96,8 @@ def read_regular(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
     :class:`Rejected` when it is not a regular file or is too big.
     """
     flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-    if (kind := special(path)) is not None:  # O_NOFOLLOW is POSIX only: look first, everywhere
-        raise not_regular(kind)
+    if (mode := _mode(path)) is not None and _kind(mode) is not None:  # O_NOFOLLOW is POSIX only: look first
+        raise not_regular(mode)
     try:
         fd = os.open(path, flags)
     except FileNotFoundError:
@@ -97,15 +105,15 @@ def read_regular(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
     except IsADirectoryError:
         raise StopIngest(_("To jest folder.")) from None
     except OSError:
-        if (kind := special(path)) is not None:  # replaced by a link meanwhile (ELOOP)
-            raise not_regular(kind) from None
+        if (mode := _mode(path)) is not None and _kind(mode) is not None:  # replaced by a link meanwhile (ELOOP)
+            raise not_regular(mode) from None
         raise
     with os.fdopen(fd, "rb") as file:
         st = os.fstat(file.fileno())
         if stat.S_ISDIR(st.st_mode):
             raise StopIngest(_("To jest folder."))
-        if (kind := _kind(st.st_mode)) is not None:
-            raise not_regular(kind)
+        if _kind(st.st_mode) is not None:
+            raise not_regular(st.st_mode)
         if st.st_size > limit:
             raise too_big(st.st_size, limit)
         content = file.read(limit + 1)
