@@ -84,7 +84,8 @@ def check(workspace: Workspace, question: Question, answer: Any) -> tuple[Any, s
     if not text and not question.required:
         return None, None
     spec, field = field_of(workspace, question)
-    return check_value(spec, field, answer.strip() if isinstance(answer, str) else answer)
+    # a blank answer is no answer ("pole wymagane"), not a wrong number or date
+    return check_value(spec, field, (answer.strip() or None) if isinstance(answer, str) else answer)
 
 
 def check_all(workspace: Workspace, given: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
