@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 from nk_cli import MOTHER, PEDAGOG, new_case, start
-from nk_data import payload
+from nk_data import CHILD_PESEL, payload
 from pypdf import PdfReader
 
 DAY = date(2026, 12, 10)
@@ -117,6 +117,104 @@ def test_nk_pages_only_for_coordinator_and_head_and_nkb_never_to_the_suspect(som
     assert "Zapisano krok sprawy." in timeline and f"przekazano: {MOTHER} (rodzic)" in timeline
     assert store.get("nk_cases", case_id)["steps"][-1]["step"] == "nk-b"
     assert "web:test-koordynator" in audited(coordinator)
+
+
+#: The answers of /nk/nowa for the case of nk_data: the questions of ``somflow nk new`` (opening.py).
+NEW_CASE = {
+    "dziecko": "Zofia Żak",
+    "dziecko_pesel": CHILD_PESEL,
+    "wiek": "9",
+    "sprawca": "Jan Żak",
+    "relacja": "ojciec",
+    "sprawcy_rodzice": "tak",
+    "data_powziecia": "16.11.2026",
+    "sposob_powziecia": "Rozmowa z uczennicą po lekcji.",
+    "opis": "Uczennica ma siniaki na przedramionach.",
+    "autor": PEDAGOG,
+}
+
+
+def test_the_coordinator_opens_an_nk_case_from_the_list_and_starts_the_procedure(somflow_web):
+    coordinator = somflow_web("koordynator")
+    store = coordinator.app.state.workspace.store
+    assert 'href="/nk/nowa"' in coordinator.get("/nk").text
+    form = coordinator.get("/nk/nowa").text
+    for name in NEW_CASE:
+        assert re.search(rf'<label for="f-{name}">[^<]+', form), name
+    assert 'id="f-data_powziecia" name="data_powziecia" type="text" value="2026-12-10"' in form  # today by default
+
+    wrong = {**NEW_CASE, "dziecko_pesel": "12345678901", "wiek": "dziewięć", "opis": "", "sprawcy_rodzice": ""}
+    refused = coordinator.post("/nk/nowa", data={"csrf": coordinator.csrf, **wrong})
+    assert refused.status_code == 400
+    for name in ("dziecko_pesel", "wiek", "opis", "sprawcy_rodzice"):
+        assert re.search(rf'id="f-{name}"[^>]*aria-invalid="true"', refused.text), name
+        assert f'<p class="error" id="e-{name}-1">' in refused.text, name
+    assert re.search(r'id="e-opis-1">Pole wymagane', refused.text)
+    assert re.search(r'id="e-sprawcy_rodzice-1">Odpowiedz „tak” albo „nie”', refused.text)
+    assert "Dane są niepoprawne, nic nie zapisano:" in refused.text and 'href="#f-wiek"' in refused.text
+    assert 'value="Zofia Żak"' in refused.text  # nothing typed is lost
+    contradicted = coordinator.post("/nk/nowa", data={"csrf": coordinator.csrf, **NEW_CASE, "wiek": "16"})
+    assert contradicted.status_code == 400  # the case as a whole, checked as the CLI checks it
+    assert "wiek niezgodny z numerem PESEL" in contradicted.text
+    assert store.query("nk_cases") == [] and store.query("documents") == []
+
+    opened = coordinator.post("/nk/nowa", data={"csrf": coordinator.csrf, **NEW_CASE})
+    assert opened.status_code == 303
+    (case,) = store.query("nk_cases")
+    assert opened.headers["location"] == f"/nk/{case['id']}#main"
+    assert case["notatka"]["data_powziecia"] == "2026-11-16" and case["notatka"]["autor"] == PEDAGOG
+    assert case["nka"]["osoby_doznajace"][0] == {
+        "imie_nazwisko": "Zofia Żak",
+        "pesel": CHILD_PESEL,
+        "wiek": 9,
+        "maloletni": "tak",
+    }
+    assert case["sprawcy_rodzice"] is True and [s["step"] for s in case["steps"]] == ["notatka"]
+    assert any(e["user"] == "web:test-koordynator" and e["collection"] == "nk_cases" for e in store.audit_log())
+    shown = coordinator.get(f"/nk/{case['id']}").text
+    assert "Założono sprawę NK" in shown and "NK-2026/1" in shown and "Notatka służbowa (zgłoszenie)" in shown
+    assert f'href="/nk/{case["id"]}"' in coordinator.get("/nk").text
+
+    start = {"csrf": coordinator.csrf, "krok": "wszczecie", "dnia": "17.11.2026", "osoba": PEDAGOG}
+    start |= {"roles": "pedagog_psycholog", "present": MOTHER, "present_role": "osoba_najblizsza"}
+    started = coordinator.post(f"/nk/{case['id']}/krok", data=start)
+    assert started.status_code == 303, started.text
+    assert [s["step"] for s in store.get("nk_cases", case["id"])["steps"]] == ["notatka", "wszczecie"]
+    assert "Przekazanie formularza „Niebieska Karta – B”" in coordinator.get(f"/nk/{case['id']}").text  # next step
+
+
+def test_only_the_coordinator_and_the_head_open_an_nk_case_and_only_with_the_csrf_token(somflow_web):
+    for role in ("sekretariat", "kadry"):
+        web = somflow_web(role)
+        assert web.get("/nk/nowa").status_code == 403
+        refused = web.post("/nk/nowa", data={"csrf": web.csrf, **NEW_CASE})
+        assert refused.status_code == 403 and "Brak dostępu" in refused.text
+        store = web.app.state.workspace.store
+        denied = [e for e in store.audit_log() if e["action"] == "denied"]
+        assert denied[-1]["user"] == f"web:test-{role}" and denied[-1]["id"] == "/nk/nowa"
+        assert store.query("nk_cases") == []
+    head = somflow_web("dyrektor")
+    no_token = head.post("/nk/nowa", data=NEW_CASE)
+    assert no_token.status_code == 403 and "Formularz wygasł" in no_token.text
+    forged = head.post("/nk/nowa", data={**NEW_CASE, "csrf": "nie-ten-token"})
+    assert forged.status_code == 403
+    assert head.app.state.workspace.store.query("nk_cases") == []
+    assert head.post("/nk/nowa", data={"csrf": head.csrf, **NEW_CASE}).status_code == 303  # the head may
+
+
+def test_a_new_nk_case_in_english_by_the_switch(somflow_web):
+    head = somflow_web("dyrektor")
+    head.post("/lang", data={"csrf": head.csrf, "lang": "en", "next": "/nk/nowa"})
+    form = head.get("/nk/nowa").text
+    assert "<h1>New NK case</h1>" in form and ">Child&#39;s age <" in form and ">Open the case</button>" in form
+    refused = head.post("/nk/nowa", data={"csrf": head.csrf, **NEW_CASE, "wiek": "", "sprawcy_rodzice": "może"})
+    assert refused.status_code == 400 and "The data is invalid, nothing was written:" in refused.text
+    assert 'id="e-wiek-1">Required field' in refused.text and "Answer “yes” or “no”" in refused.text
+    assert '<option value="tak">yes</option>' in refused.text  # the values stay the CLI's words
+    opened = head.post("/nk/nowa", data={"csrf": head.csrf, **NEW_CASE})
+    assert opened.status_code == 303
+    shown = head.get(opened.headers["location"]).text
+    assert "Blue Card case" in shown and "opened (number NK-2026/1)" in shown and "<h1>Case NK-2026/1</h1>" in shown
 
 
 # ------------------------------------------------------------------ forms from the catalogue
@@ -290,7 +388,8 @@ def test_every_field_of_every_page_has_a_label_and_every_catalogue_form_opens(so
     head = somflow_web("dyrektor")
     ada = ids(head, "/zgody?klasa=3b", "Ada")
     forms = [f"/formularze/{form_id}" for form_id in registry(head.app.state.workspace)]
-    paths = ["/zgody", f"/zgody/dziecko/{ada}", "/druk/zgody", "/nk", f"/nk/{case_id}", "/osoby", "/osoby/import"]
+    paths = ["/zgody", f"/zgody/dziecko/{ada}", "/druk/zgody", "/nk", "/nk/nowa", f"/nk/{case_id}", "/osoby"]
+    paths += ["/osoby/import"]
     paths += ["/kadry", "/druk/kadry", "/standardy", "/druk/standardy", "/formularze", "/druk", "/kalendarz", *forms]
     for path in paths:
         response = head.get(path)

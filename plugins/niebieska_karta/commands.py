@@ -81,50 +81,26 @@ def _open(workspace, payload: dict[str, Any], osoba: str | None, data_file: Path
 
 
 def _ask_new(workspace, payload: dict[str, Any]) -> dict[str, Any]:
-    """The questions of ``somflow nk new`` without --data: the minimum to open a case.
+    """The questions of ``somflow nk new`` without --data: the minimum to open a case (:mod:`.opening`).
 
     Each answer is checked by its field's rules in the note or NK-A spec when it is given
     (asked again on error) and goes into ``payload`` at once, in the shape ``--data`` reads,
     so an interrupted entry can be kept as a draft.
     """
-    from dataclasses import replace
+    from somflow_niebieska_karta import opening
 
-    from somflow import forms
     from somflow.forms.prompts import ask_field, yes_no
 
-    note_spec, nka_spec = forms.get(workspace, "notatka-sluzbowa"), forms.get(workspace, "niebieska-karta-a")
-    in_group = lambda group, name: next(f for f in nka_spec.group(group).fields if f.name == name)  # noqa: E731
-
-    def ask(spec, field, label: str, required: bool = True, default: Any = None) -> Any:
-        return ask_field(spec, replace(field, label=label, required=required), default)
-
-    note: dict[str, Any] = payload.setdefault("notatka", {})
-    victim: dict[str, Any] = {}
-    suspect: dict[str, Any] = {}
-    payload["nka"] = {"osoby_doznajace": [victim], "osoby_stosujace": [suspect]}
-    victim["imie_nazwisko"] = ask(note_spec, note_spec.field("dziecko_imie_nazwisko"), _("Imię i nazwisko dziecka"))
-    if (pesel := ask(note_spec, note_spec.field("dziecko_pesel"), _("PESEL dziecka"), required=False)) is not None:
-        victim["pesel"] = pesel
-    victim["wiek"] = ask(nka_spec, in_group("osoby_doznajace", "wiek"), _("Wiek dziecka"))
-    victim["maloletni"] = "tak" if victim["wiek"] < 18 else "nie"
-    suspect["imie_nazwisko"] = ask(
-        nka_spec,
-        in_group("osoby_stosujace", "imie_nazwisko"),
-        _("Osoba podejrzewana o stosowanie przemocy: imię i nazwisko"),
-    )
-    relation = ask(note_spec, note_spec.field("sprawca"), _("Kim jest dla dziecka (np. ojciec, matka, partner matki)"))
-    note["sprawca"] = suspect["relacja"] = relation
-    payload["sprawcy_rodzice"] = yes_no(_("Czy podejrzewanymi są rodzice lub opiekunowie prawni?"))
-    when = ask(
-        note_spec,
-        note_spec.field("data_powziecia"),
-        _("Data powzięcia informacji (np. 3.12.2026)"),
-        default=nk_cases.today().isoformat(),
-    )
-    note["data_powziecia"] = note["data_sporzadzenia"] = when
-    note["sposob_powziecia"] = ask(note_spec, note_spec.field("sposob_powziecia"), _("Sposób powzięcia informacji"))
-    note["opis"] = ask(note_spec, note_spec.field("opis"), _("Opis zdarzenia lub okoliczności"))
-    note["autor"] = ask(note_spec, note_spec.field("autor"), _("Autor notatki (imię i nazwisko, stanowisko)"))
+    answers: dict[str, Any] = {}
+    for question in opening.questions():
+        if question.form is None:
+            answers[question.name] = yes_no(question.label)
+        else:
+            spec, field = opening.field_of(workspace, question)
+            default = nk_cases.today().isoformat() if question.today else None
+            if (value := ask_field(spec, field, default)) is not None:
+                answers[question.name] = value
+        payload.update(opening.payload(answers))
     return payload
 
 

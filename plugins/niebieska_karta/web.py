@@ -1,10 +1,12 @@
-"""The Niebieska Karta pages of ``somflow serve``: the cases, a case's timeline, recording a step.
+"""The Niebieska Karta pages of ``somflow serve``: the cases, opening one, a case's timeline, recording a step.
 
 Only the coordinator and the head see them (:data:`somflow.web.roles.NK_CASES`):
-anyone else gets 403, audited by the application. A step goes through
+anyone else gets 403, audited by the application. A new case is asked the questions
+of ``somflow nk new`` (:mod:`somflow_niebieska_karta.opening`) and opened by
+:func:`~somflow_niebieska_karta.cases.create_case`; a step goes through
 :func:`somflow_niebieska_karta.cases.record_step` — the function ``somflow nk step``
 calls — so every rule holds here too (order of steps, dates, NK-B never handed to
-a suspected perpetrator); a refused step shows the same Polish messages and
+a suspected perpetrator); a refused case or step shows the same Polish messages and
 changes nothing.
 """
 
@@ -14,13 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from somflow_niebieska_karta import cases as nk_cases
-from somflow_niebieska_karta import overview
+from somflow_niebieska_karta import opening, overview
 from somflow_niebieska_karta.due import next_due
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from somflow import calendar, refs
 from somflow.errors import InvalidInput, SomflowError
+from somflow.forms.schema import rule
 from somflow.i18n import _
 from somflow.web import roles
 from somflow.web.pages import Page
@@ -151,8 +154,81 @@ def record_step(request: Request) -> Response:
     return RedirectResponse(f"/nk/{case_id}#main", status_code=303)  # the message, not the form
 
 
+def new_case_page(
+    request: Request, *, given: Any = None, problems: dict[str | None, list[str]] | None = None, status: int = 200
+) -> Response:
+    """The questions of ``somflow nk new``; after a refused POST the answers given and each problem beside its field.
+
+    ``problems``: by question name (None: the case as a whole, as ``create_case`` refused it).
+    The summary above the form names the question of each problem and links to its field.
+    """
+    workspace = request.state.workspace
+    problems = problems or {}
+    fields = []
+    summary = [(None, message) for message in problems.get(None, [])]
+    for question in opening.questions():
+        kind, hint, rows = "yesno", "", 1
+        if question.form is not None:
+            field = opening.field_of(workspace, question)[1]
+            kind = {"multiline": "textarea", "integer": "number"}.get(field.type, "text")
+            hint = rule(field) if field.type not in ("text", "multiline") else ""
+            rows = min(max(field.lines, 2), 6)
+        errors = problems.get(question.name, [])
+        summary += [(question.name, f"{question.label} — {problem}") for problem in errors]
+        default = calendar.today().isoformat() if question.today else ""
+        fields.append(
+            {
+                "name": question.name,
+                "label": question.label,
+                "kind": kind,
+                "hint": hint,
+                "required": question.required,
+                "rows": rows,
+                "value": given.get(question.name, "") if given is not None else default,
+                "errors": [problem[:1].upper() + problem[1:] for problem in errors],
+            }
+        )
+    return page(
+        request,
+        _("Nowa sprawa NK"),
+        template="nk/new.html",
+        status=status,
+        fields=fields,
+        summary=summary,
+        yes_no=[("tak", _("tak")), ("nie", _("nie"))],
+    )
+
+
+def open_case(request: Request) -> Response:
+    """Check each answer by its field's rules, then open the case through ``cases.create_case`` (the whole checked)."""
+    workspace = request.state.workspace
+    form = request.state.form
+    answers, wrong = opening.check_all(workspace, form)
+    problems: dict[str | None, list[str]] = {name: [problem] for name, problem in wrong.items()}
+    if not problems:
+        try:
+            case = nk_cases.create_case(workspace, opening.payload(answers), person=answers["autor"])
+        except InvalidInput as exc:
+            problems = {None: exc.messages}
+    if problems:
+        return new_case_page(request, given=form, problems=problems, status=400)
+    tell(
+        request,
+        _(
+            "Założono sprawę NK {id} (numer {ref}). Następny krok: {step}.",
+            id=case["id"],
+            ref=case[refs.FIELD],
+            step=nk_cases.step_title(nk_cases.next_step(case)),
+        ),
+    )
+    return RedirectResponse(f"/nk/{case['id']}#main", status_code=303)
+
+
 PAGES = [
     Page("/nk", "Niebieska Karta", roles.NK_CASES, cases_list, nav=True, templates=TEMPLATES),
+    # before /nk/{case_id}, which would take "nowa" for a case
+    Page("/nk/nowa", "Nowa sprawa NK", roles.NK_CASES, new_case_page, templates=TEMPLATES),
+    Page("/nk/nowa", "Nowa sprawa NK", roles.NK_CASES, open_case, methods=("POST",)),
     Page("/nk/{case_id}", "Sprawa NK", roles.NK_CASES, case_page, templates=TEMPLATES),
     Page("/nk/{case_id}/krok", "Zapisz krok sprawy NK", roles.NK_CASES, record_step, methods=("POST",)),
 ]
