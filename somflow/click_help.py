@@ -3,8 +3,11 @@
 Commands (the core's and the plugins') give click their help in Polish, the default language, when
 their module is imported; the language is chosen later (``--lang``, ``SOMFLOW_LANG``). So click's help
 rendering is wrapped here: every help text, short help (before click shortens it), epilog and
-metavar goes through :func:`somflow.i18n._` just while click formats it. The catalogue key of a
-text is :func:`help_key` of it; English entries live in the ``help.json`` catalogues.
+metavar goes through :func:`somflow.i18n._` just while click formats it. The catalogue key (msgid)
+of a text is :func:`help_key` of it; its English entry is in the same gettext catalogues as every
+other message: ``somflow/locale/en/LC_MESSAGES/somflow.po`` for the core's commands and the
+plugin package's ``locale/en/LC_MESSAGES/<package>.po`` for a plugin's (or given in code with
+:func:`somflow.i18n.add_catalog`).
 """
 
 from __future__ import annotations

@@ -70,7 +70,7 @@ def test_every_help_text_has_an_english_translation(command_tree):
         missing = {text for _, command in command_tree for text in _help_texts(command) if translate(text) == text}
     finally:
         i18n.set_language("pl")
-    assert not missing, "help texts without an entry in a help.json catalogue:\n" + "\n".join(sorted(missing))
+    assert not missing, "help texts without an English entry in a .po catalogue:\n" + "\n".join(sorted(missing))
 
 
 def test_english_help_of_every_command_has_no_polish(somflow_cli, command_tree):

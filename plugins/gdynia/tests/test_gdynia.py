@@ -75,7 +75,6 @@ def test_report_is_due_every_two_years_from_2026(today, due):
 
 
 def test_report_deadline(somflow_workspace):
-    pytest.importorskip("somflow.deadlines")
     from somflow.plugins import PluginHost
     from somflow.workspace import Workspace
 
