@@ -23,6 +23,7 @@ PACKAGES = {
     REPO / "plugins" / "vetting": "somflow_vetting",
     REPO / "plugins" / "image_consent": "somflow_image_consent",
     REPO / "plugins" / "standards": "somflow_standards",
+    REPO / "plugins" / "incidents": "somflow_incidents",
 }
 #: Parameter names that hold a number of things.
 COUNT_NAME = re.compile(

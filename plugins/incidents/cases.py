@@ -40,7 +40,7 @@ from somflow.calendar import parse_date, today
 from somflow.casework import letters, steps, support_plan
 from somflow.casework.steps import done_steps
 from somflow.errors import InvalidInput
-from somflow.i18n import _
+from somflow.i18n import _, ngettext
 from somflow.people import match
 from somflow.workspace import Workspace
 
@@ -267,9 +267,10 @@ def _check_team(case: dict[str, Any], day: date, details: dict[str, Any]) -> lis
             distinct.append(name)
     if len(distinct) < kind.team_min:
         messages.append(
-            _(
-                "Zespół interwencyjny liczy co najmniej {n} osoby: podaj członków zespołu (--czlonek, można powtarzać).",
-                n=kind.team_min,
+            ngettext(
+                "Zespół interwencyjny liczy co najmniej {n} osobę: podaj członków zespołu (--czlonek, można powtarzać).",
+                "Zespół interwencyjny liczy co najmniej {n} osób: podaj członków zespołu (--czlonek, można powtarzać).",
+                kind.team_min,
             )
             if kind.team_min > 1
             else _("Podaj wyznaczonego pracownika albo członków zespołu (--czlonek, można powtarzać).")
