@@ -12,6 +12,7 @@ in Polish, naming the file and the key (``sections[1].fields[0].type``).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -184,10 +185,9 @@ def register_folder(register: Callable[[FormSpec], None], folder: str | Path) ->
 def load_spec(path: str | Path) -> FormSpec:
     """Read and check a form spec YAML file; raises :class:`SpecError` listing every problem."""
     path = Path(path)
-    lines: dict[str, int] = {}
     try:
         datalimits.check_size(path.stat().st_size, path)
-        raw = datalimits.load_yaml(path.read_text(encoding="utf-8"), path, lines=lines)
+        text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise SpecError(
             [_("Nie można odczytać specyfikacji formularza {file}: {error}", file=path, error=exc.strerror or exc)]
@@ -196,6 +196,25 @@ def load_spec(path: str | Path) -> FormSpec:
         raise SpecError(
             [_("Plik {file} nie jest tekstem w UTF-8 (bajt {position}).", file=path, position=exc.start + 1)]
         ) from None
+    except InvalidInput as exc:  # too large
+        raise SpecError(exc.messages) from None
+    return _parsed_spec(path, text)
+
+
+@functools.lru_cache(maxsize=128)
+def _parsed_spec(path: Path, text: str) -> FormSpec:
+    """The spec in ``text``, parsed and checked once per process for the same file and content.
+
+    Each plugin host registers every form: the ~20 built-in specs cost about 0.25 s of CPU to
+    parse and check (PyYAML in pure Python, because :mod:`somflow.datalimits` counts the nodes),
+    which a process opening workspaces more than once (the tests run thousands of commands in
+    one) would otherwise pay each time. A :class:`FormSpec` is frozen, so one object serves
+    every caller; a spec with errors raises each time (exceptions are not cached), in the
+    language of the moment; an edited file is new text, so it is parsed again.
+    """
+    lines: dict[str, int] = {}
+    try:
+        raw = datalimits.load_yaml(text, path, lines=lines)
     except yaml.YAMLError as exc:
         raise SpecError([_("Plik {file}: błąd składni YAML: {error}", file=path, error=exc)]) from exc
     except InvalidInput as exc:  # too large, too many aliases, too deep
