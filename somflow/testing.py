@@ -34,16 +34,21 @@ def somflow_workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return root
 
 
+def run_cli(root: Path, *args: str, input: str | None = None) -> Result:
+    """Run ``somflow --workspace ROOT ARGS`` through click's CliRunner; click's Result (the language back to Polish)."""
+    from somflow.cli import cli
+
+    result = CliRunner().invoke(cli, ["--workspace", str(root), *args], input=input, catch_exceptions=False)
+    i18n.set_language("pl")
+    return result
+
+
 @pytest.fixture
 def somflow_cli(somflow_workspace: Path) -> Callable[..., Result]:
     """``somflow_cli("status")`` runs ``somflow status`` in the workspace and returns click's Result."""
-    from somflow.cli import cli
 
     def run(*args: str, input: str | None = None) -> Result:
-        runner = CliRunner()
-        result = runner.invoke(cli, ["--workspace", str(somflow_workspace), *args], input=input, catch_exceptions=False)
-        i18n.set_language("pl")
-        return result
+        return run_cli(somflow_workspace, *args, input=input)
 
     return run
 

@@ -15,6 +15,7 @@ import pytest
 from incident_cli import CHILD, NOTE, PEDAGOG, new_case, ok, step, to_plan
 from nk_cli import route_letters
 from test_documents_text import text_of, words
+from workspace_copies import built_once
 
 from somflow.errors import ConfigError
 from somflow.forms import layout
@@ -30,18 +31,19 @@ def fixed_today(monkeypatch):
     monkeypatch.setenv("SOMFLOW_TODAY", "2026-11-25")
 
 
-@pytest.fixture
-def printed(somflow_cli, somflow_workspace, tmp_path) -> dict[str, Path]:
-    """A third-party case walked to its protocol, with both letters: form id → its PDF."""
-    route_letters(somflow_workspace)
-    ref = new_case(somflow_cli, tmp_path, "osoba_trzecia", notatka={**NOTE, "opis": LONG})
-    to_plan(somflow_cli, tmp_path, ref, "osoba_trzecia")
-    ok(step(somflow_cli, ref, "zawiadomienie", "2026-11-22"))
-    ok(step(somflow_cli, ref, "wniosek-sad", "2026-11-23", "--uwagi", "rodzice nie współpracują"))
-    ok(step(somflow_cli, ref, "protokol", "2026-11-25"))
-    ok(somflow_cli("interwencje", "print", ref, "karta-interwencji"))
-    store = Workspace(somflow_workspace).store
-    return {d["form"]: somflow_workspace / d["file"] for d in store.query("documents")}
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory) -> dict[str, Path]:
+    """A third-party case walked to its protocol, with both letters: form id → its PDF (built once, only read)."""
+    with built_once(tmp_path_factory, {"SOMFLOW_TODAY": "2026-11-25"}) as (root, cli):
+        route_letters(root)
+        ref = new_case(cli, root.parent, "osoba_trzecia", notatka={**NOTE, "opis": LONG})
+        to_plan(cli, root.parent, ref, "osoba_trzecia")
+        ok(step(cli, ref, "zawiadomienie", "2026-11-22"))
+        ok(step(cli, ref, "wniosek-sad", "2026-11-23", "--uwagi", "rodzice nie współpracują"))
+        ok(step(cli, ref, "protokol", "2026-11-25"))
+        ok(cli("interwencje", "print", ref, "karta-interwencji"))
+    store = Workspace(root).store
+    return {d["form"]: root / d["file"] for d in store.query("documents")}
 
 
 def _check_page(pdf: Path, tmp_path: Path) -> str:
