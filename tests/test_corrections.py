@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from vetting_fixtures import add_person, make_pesel, status
+from workspace_copies import built_once, copy_into
 
 from somflow.plugins import PluginHost
 from somflow.workspace import Workspace
@@ -133,33 +135,41 @@ def test_an_unknown_reference_says_how_entries_are_named(somflow_cli):
 # ------------------------------------------------------------------ Niebieska Karta
 
 
-@pytest.fixture
-def nk_case(somflow_cli, somflow_workspace, tmp_path, monkeypatch):
+@pytest.fixture(scope="module")
+def nk_case_built(tmp_path_factory) -> tuple[Path, str]:
     """A case started on 17 Nov with NK-B handed to the wrong person (step 3) and a police notification (step 4)."""
     from nk_cli import PEDAGOG, new_case, ok, route_letters, start
 
-    route_letters(somflow_workspace)
-
-    monkeypatch.setenv("SOMFLOW_TODAY", "2026-12-10")
-    case_id = new_case(somflow_cli, tmp_path)
-    start(somflow_cli, case_id, "2026-11-17")
-    ok(
-        somflow_cli(
-            "nk",
-            "step",
-            case_id,
-            "nk-b",
-            "--dnia",
-            "2026-11-17",
-            "--osoba",
-            PEDAGOG,
-            "--odbiorca",
-            "Jan Obcy",
-            "--odbiorca-rola",
-            "zglaszajacy",
+    with built_once(tmp_path_factory, {"SOMFLOW_TODAY": "2026-12-10"}) as (root, cli):
+        route_letters(root)
+        case_id = new_case(cli, root.parent)
+        start(cli, case_id, "2026-11-17")
+        ok(
+            cli(
+                "nk",
+                "step",
+                case_id,
+                "nk-b",
+                "--dnia",
+                "2026-11-17",
+                "--osoba",
+                PEDAGOG,
+                "--odbiorca",
+                "Jan Obcy",
+                "--odbiorca-rola",
+                "zglaszajacy",
+            )
         )
-    )
-    ok(somflow_cli("nk", "step", case_id, "zawiadomienie", "--dnia", "2026-11-18", "--osoba", PEDAGOG))
+        ok(cli("nk", "step", case_id, "zawiadomienie", "--dnia", "2026-11-18", "--osoba", PEDAGOG))
+    return root, case_id
+
+
+@pytest.fixture
+def nk_case(nk_case_built, somflow_workspace, monkeypatch) -> str:
+    """That case in the test's own copy of the workspace, on 10 Dec; its id."""
+    template, case_id = nk_case_built
+    copy_into(template, somflow_workspace)
+    monkeypatch.setenv("SOMFLOW_TODAY", "2026-12-10")
     return case_id
 
 

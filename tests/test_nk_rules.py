@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from nk_cli import MOTHER, PEDAGOG, new_case, ok, snapshot, start
 from nk_data import CHILD_PESEL, FATHER_PESEL, payload, write
+from workspace_copies import built_once, copy_into
 
 from somflow.errors import InvalidInput
 
@@ -362,13 +364,22 @@ SAME_SPELLINGS = ["Zięba Tomasz", "ZIĘBA  tomasz", "Tomasz Zieba", "zieba toma
 PARTLY = ["T. Zięba", "Zięba", "Tomasz Ziebaa", "Tomasz Zięba-Nowak"]
 
 
+@pytest.fixture(scope="module")
+def zieba_built(tmp_path_factory) -> tuple[Path, str]:
+    """A started case whose suspected perpetrator (section III) is Tomasz Zięba: the workspace and the case id."""
+    with built_once(tmp_path_factory, {"SOMFLOW_TODAY": "2026-11-23"}) as (root, cli):
+        data = payload()
+        data["nka"]["osoby_stosujace"][0]["imie_nazwisko"] = SUSPECT
+        case_id = new_case(cli, root.parent, data=data)
+        start(cli, case_id)
+    return root, case_id
+
+
 @pytest.fixture
-def zieba_case(somflow_cli, tmp_path):
-    """A started case whose suspected perpetrator (section III) is Tomasz Zięba."""
-    data = payload()
-    data["nka"]["osoby_stosujace"][0]["imie_nazwisko"] = SUSPECT
-    case_id = new_case(somflow_cli, tmp_path, data=data)
-    start(somflow_cli, case_id)
+def zieba_case(zieba_built, somflow_workspace):
+    """That case in the test's own copy of the workspace; the NK-B step's arguments but the recipient."""
+    template, case_id = zieba_built
+    copy_into(template, somflow_workspace)
     return ("nk", "step", case_id, "nk-b", "--dnia", "2026-11-17", "--osoba", PEDAGOG, "--odbiorca-rola", "rodzic")
 
 
