@@ -20,6 +20,7 @@ import click
 import pytest
 from click.testing import CliRunner
 from nk_data import payload, write
+from workspace_copies import built_once, copy_into
 
 from somflow import i18n
 from somflow.cli import App, cli, main
@@ -269,6 +270,22 @@ def _seed(root: Path, folder: Path) -> dict[str, str]:
     return ids
 
 
+@pytest.fixture(scope="module")
+def seeded_built(tmp_path_factory) -> tuple[Path, dict[str, str]]:
+    """A workspace with the records of :func:`_seed`, built once: the workspace and the records' ids."""
+    with built_once(tmp_path_factory) as (root, _cli):
+        ids = _seed(root, root.parent)
+    return root, ids
+
+
+@pytest.fixture
+def seeded(seeded_built, somflow_workspace) -> dict[str, str]:
+    """The test's own copy of that workspace (as ``somflow_workspace``); the records' ids."""
+    template, ids = seeded_built
+    copy_into(template, somflow_workspace)
+    return dict(ids)
+
+
 def _snapshot(root: Path) -> dict[str, str]:
     """Every file of the store folder with its content hash (backups and locks aside)."""
     data = root / "data"
@@ -293,10 +310,10 @@ def _run(root: Path, argv: list[str]) -> tuple[int, str]:
 
 
 @pytest.mark.parametrize("path", sorted(LEAVES), ids=" ".join)
-def test_hostile_input_gets_a_polish_message(path, somflow_workspace, tmp_path, monkeypatch):
+def test_hostile_input_gets_a_polish_message(path, somflow_workspace, seeded, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # commands that make files in the current folder make them here
     files = _hostile_files(tmp_path / "wejscie")
-    files["ids"] = _seed(somflow_workspace, tmp_path)
+    files["ids"] = seeded
     command = LEAVES[path]
     problems = []
     for case in _cases(path, command, files):
@@ -324,9 +341,9 @@ def test_every_command_is_swept():
 
 
 @pytest.mark.parametrize("ref", ["", "  ", "0", "01m"])
-def test_an_empty_or_too_short_id_names_no_record(ref, somflow_workspace, tmp_path):
+def test_an_empty_or_too_short_id_names_no_record(ref, somflow_workspace, seeded):
     """Every id starts with the same characters: "" or "0" must not pick the only record there is."""
-    ids = _seed(somflow_workspace, tmp_path)
+    ids = seeded
     before = _snapshot(somflow_workspace)
     for argv in (
         ["standards", "register", "status", ref, "zamkniete"],
