@@ -28,6 +28,21 @@ def _own_command_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: py
     monkeypatch.setenv("SOMFLOW_CACHE_DIR", str(tmp_path_factory.mktemp("command-cache")))
 
 
+@pytest.fixture
+def cheap_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Accounts made and signed in to with argon2's testing profile (``argon2.profiles.CHEAPEST``).
+
+    somflow hashes with argon2-cffi's default parameters, 0.16 s of CPU per hash and per
+    sign-in: most of what a web test costs. Tests that sign in over and over use this;
+    ``test_web.py`` checks that somflow itself keeps the defaults.
+    """
+    from argon2 import PasswordHasher, profiles
+
+    from somflow.web import accounts
+
+    monkeypatch.setattr(accounts, "_hasher", PasswordHasher.from_parameters(profiles.CHEAPEST))
+
+
 def run_somflow(
     *args: str,
     cwd: Path | None = None,

@@ -17,6 +17,8 @@ from somflow.web.pages import Page, collect_pages
 from somflow.web.roles import ROLES
 from somflow.workspace import Workspace
 
+pytestmark = pytest.mark.usefixtures("cheap_password_hashes")
+
 
 class Clock:
     def __init__(self) -> None:
@@ -57,6 +59,16 @@ def test_users_commands_hash_the_password_and_never_record_it(somflow_cli, somfl
     files = b"".join(p.read_bytes() for p in somflow_workspace.rglob("*") if p.is_file())
     assert b"tajne-haslo-123" not in files and b"nowe-haslo-789" not in files
     assert b"$argon2id$" in files
+
+
+def test_somflow_hashes_with_argon2s_default_parameters():
+    """The tests here hash with argon2's testing profile (conftest's cheap_password_hashes); somflow does not.
+
+    ``_DUMMY_HASH`` was made by the module's own hasher when it was imported.
+    """
+    from argon2 import extract_parameters, profiles
+
+    assert extract_parameters(accounts._DUMMY_HASH) == profiles.get_default_parameters()
 
 
 def test_users_add_prompts_for_the_password_twice(somflow_cli):
