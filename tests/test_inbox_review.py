@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from inbox_fixtures import make_document, save_jpeg, save_pdf, scanned_pages, start_watcher, wait_until
 from PIL import Image, ImageDraw
+from workspace_copies import built_once, copy_into
 
 from somflow.errors import SomflowError
 from somflow.inbox import filing, review
@@ -46,14 +47,23 @@ def nothing_lost(root: Path) -> None:
     assert not [p for p in (root / "inbox").rglob("*") if p.is_file()]
 
 
+@pytest.fixture(scope="module")
+def set_aside_built(tmp_path_factory) -> tuple[Path, dict, dict]:
+    """A scan of document A followed by a page placed nowhere, ingested; B is the (1-page) document that page is."""
+    with built_once(tmp_path_factory) as (root, cli):
+        a = make_document(root, pages=2)
+        b = make_document(root, pages=1)
+        pages = [*scanned_pages([root / a["file"]]), letter()]
+        save_pdf(pages, root / "inbox" / "skan.pdf")
+        assert "Przyjęto tylko część stron" in run(cli, "ingest")
+    return root, a, b
+
+
 @pytest.fixture
-def set_aside(somflow_cli, somflow_workspace) -> tuple[dict, dict, Path]:
-    """A scan of document A followed by a page placed nowhere; B is the (1-page) document that page is."""
-    a = make_document(somflow_workspace, pages=2)
-    b = make_document(somflow_workspace, pages=1)
-    pages = [*scanned_pages([somflow_workspace / a["file"]]), letter()]
-    save_pdf(pages, somflow_workspace / "inbox" / "skan.pdf")
-    assert "Przyjęto tylko część stron" in run(somflow_cli, "ingest")
+def set_aside(set_aside_built, somflow_workspace) -> tuple[dict, dict, Path]:
+    """That workspace copied as the test's own: documents A and B and the set-aside page's file."""
+    template, a, b = set_aside_built
+    copy_into(template, somflow_workspace)
     return a, b, somflow_workspace / "rejected" / "skan — strony 3.pdf"
 
 

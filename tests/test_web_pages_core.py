@@ -8,7 +8,7 @@ from datetime import timedelta
 from urllib.parse import quote
 
 import pytest
-from test_inbox_review import set_aside  # noqa: F401 - the fixture: a scan with one page set aside
+from test_inbox_review import set_aside, set_aside_built  # noqa: F401 - the fixtures: a scan with one page set aside
 
 from somflow import hookimpl
 from somflow.deadlines import Deadline
