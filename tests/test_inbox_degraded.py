@@ -1,8 +1,9 @@
 """Real somflow forms (``somflow fill``), printed, scanned badly, dropped into the inbox: filed or rejected with a reason.
 
-Each test prints a form with the CLI, renders it with pdftoppm, degrades it
-the way a device does (``scan_degrade``) and runs ``somflow ingest`` (or the
-watcher process). "Filed" means to the right document, with the right pages;
+The forms are printed with the CLI and rendered with pdftoppm once per module
+(``Printouts``); each test takes its own copy of that workspace, degrades the
+pages the way a device does (``scan_degrade``) and runs ``somflow ingest`` (or
+the watcher process). "Filed" means to the right document, with the right pages;
 "rejected" means the file is in ``rejected/`` with its Polish ``.txt`` and
 nothing was recorded.
 """
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 import scan_degrade as S
 from inbox_fixtures import start_watcher, wait_until, waiting
+from workspace_copies import built_once, copy_into
 
 from somflow.errors import SomflowError
 from somflow.inbox import filing
@@ -60,6 +62,39 @@ def scanned(root: Path, doc: dict, dpi: int = 200) -> list:
     return S.render(root / doc["file"], dpi)
 
 
+class Printouts:
+    """Forms printed with ``somflow fill`` once per module, and their pages rendered once per resolution.
+
+    A test gets its own copy of a workspace where exactly the forms it asks for were printed
+    (:meth:`into`), and fresh copies of their rendered pages (:meth:`pages`) to degrade.
+    """
+
+    def __init__(self, factory: pytest.TempPathFactory) -> None:
+        self.factory = factory
+        self.built: dict[tuple[str, ...], tuple[Path, list[dict]]] = {}
+        self.rendered: dict[tuple[str, int], list] = {}
+
+    def into(self, root: Path, *forms: str) -> list[dict]:
+        """Make ``root`` a copy of a workspace where ``forms`` were printed, in this order; their ``documents`` records."""
+        if forms not in self.built:
+            with built_once(self.factory) as (template, cli):
+                self.built[forms] = template, [S.print_form(cli, template, form) for form in forms]
+        template, docs = self.built[forms]
+        copy_into(template, root)
+        return docs
+
+    def pages(self, root: Path, doc: dict, dpi: int = 200) -> list:
+        """The document's pages as a printer then a scanner gives them (``scanned``), new images each time."""
+        if (doc["id"], dpi) not in self.rendered:
+            self.rendered[doc["id"], dpi] = scanned(root, doc, dpi)
+        return [page.copy() for page in self.rendered[doc["id"], dpi]]
+
+
+@pytest.fixture(scope="module")
+def printouts(tmp_path_factory) -> Printouts:
+    return Printouts(tmp_path_factory)
+
+
 # ------------------------------------------------------------ one page, degraded
 
 DEGRADED = {
@@ -86,10 +121,10 @@ DEGRADED = {
 
 
 @pytest.mark.parametrize("how", sorted(DEGRADED))
-def test_a_degraded_scan_is_filed_to_its_document(somflow_cli, somflow_workspace, how):
+def test_a_degraded_scan_is_filed_to_its_document(somflow_cli, somflow_workspace, printouts, how):
     dpi, degrade = DEGRADED[how]
-    doc = S.print_form(somflow_cli, somflow_workspace)
-    pages = [degrade(p) for p in scanned(somflow_workspace, doc, dpi)]
+    (doc,) = printouts.into(somflow_workspace, NK)
+    pages = [degrade(p) for p in printouts.pages(somflow_workspace, doc, dpi)]
     S.save_scanner_pdf(pages, somflow_workspace / "inbox" / f"skan {how}.pdf", dpi=dpi)
     output = ingest(somflow_cli, somflow_workspace)
     assert doc["id"] in output
@@ -97,16 +132,16 @@ def test_a_degraded_scan_is_filed_to_its_document(somflow_cli, somflow_workspace
 
 
 @pytest.mark.parametrize("name", ["skan.png", "skan.jpg", "skan-fax.tif", "skan-szary.tif"])
-def test_image_files_of_every_kind_are_filed(somflow_cli, somflow_workspace, name):
+def test_image_files_of_every_kind_are_filed(somflow_cli, somflow_workspace, printouts, name):
     target = somflow_workspace / "inbox" / name
     if name.endswith(".tif"):
-        doc = S.print_form(somflow_cli, somflow_workspace, CONSENT)
+        (doc,) = printouts.into(somflow_workspace, CONSENT)
         S.save_tiff(
-            [S.noise(p, 15) for p in scanned(somflow_workspace, doc)][::-1], target, bilevel="fax" in name
+            [S.noise(p, 15) for p in printouts.pages(somflow_workspace, doc)][::-1], target, bilevel="fax" in name
         )  # also out of order
     else:
-        doc = S.print_form(somflow_cli, somflow_workspace)
-        S.save_image(S.noise(scanned(somflow_workspace, doc)[0], 15), target)
+        (doc,) = printouts.into(somflow_workspace, NK)
+        S.save_image(S.noise(printouts.pages(somflow_workspace, doc)[0], 15), target)
     ingest(somflow_cli, somflow_workspace)
     assert_filed(somflow_workspace, doc)
 
@@ -132,18 +167,18 @@ DEVICES = {
 
 
 @pytest.mark.parametrize("device", sorted(DEVICES))
-def test_a_page_as_a_device_saves_it_is_filed(somflow_cli, somflow_workspace, device):
+def test_a_page_as_a_device_saves_it_is_filed(somflow_cli, somflow_workspace, printouts, device):
     name, save = DEVICES[device]
-    doc = S.print_form(somflow_cli, somflow_workspace)
-    save(scanned(somflow_workspace, doc)[0], somflow_workspace / "inbox" / name)
+    (doc,) = printouts.into(somflow_workspace, NK)
+    save(printouts.pages(somflow_workspace, doc)[0], somflow_workspace / "inbox" / name)
     ingest(somflow_cli, somflow_workspace)
     assert_filed(somflow_workspace, doc)
 
 
-def test_a_scan_named_with_polish_letters_and_spaces_is_filed_and_archived(somflow_cli, somflow_workspace):
-    doc = S.print_form(somflow_cli, somflow_workspace)
+def test_a_scan_named_with_polish_letters_and_spaces_is_filed_and_archived(somflow_cli, somflow_workspace, printouts):
+    (doc,) = printouts.into(somflow_workspace, NK)
     name = "Oświadczenie Łucji Żądło — skan 1.pdf"
-    S.save_scanner_pdf(scanned(somflow_workspace, doc), somflow_workspace / "inbox" / name)
+    S.save_scanner_pdf(printouts.pages(somflow_workspace, doc), somflow_workspace / "inbox" / name)
     output = ingest(somflow_cli, somflow_workspace)
     assert f"Przyjęto {file_label(Path(name))}" in output  # not a terminal: named by its label (docs/inbox.md)
     now = assert_filed(somflow_workspace, doc)
@@ -153,30 +188,31 @@ def test_a_scan_named_with_polish_letters_and_spaces_is_filed_and_archived(somfl
 # ------------------------------------------------------------ multi-page scans
 
 
-def consent_pages(cli, root: Path, count: int = 1) -> tuple[list[dict], list]:
-    docs = [S.print_form(cli, root, CONSENT) for _ in range(count)]
-    return docs, [S.jpeg(S.noise(p, 10), 50) for d in docs for p in scanned(root, d)]
+def consent_pages(printouts: Printouts, root: Path, count: int = 1) -> tuple[list[dict], list]:
+    """``count`` consent forms printed in ``root``; their pages scanned (noise, JPEG 50), in order."""
+    docs = printouts.into(root, *[CONSENT] * count)
+    return docs, [S.jpeg(S.noise(p, 10), 50) for d in docs for p in printouts.pages(root, d)]
 
 
-def test_pages_out_of_order_are_filed(somflow_cli, somflow_workspace):
-    (doc,), pages = consent_pages(somflow_cli, somflow_workspace)
+def test_pages_out_of_order_are_filed(somflow_cli, somflow_workspace, printouts):
+    (doc,), pages = consent_pages(printouts, somflow_workspace)
     S.save_scanner_pdf(pages[::-1], somflow_workspace / "inbox" / "odwrotnie.pdf")
     ingest(somflow_cli, somflow_workspace)
     assert_filed(somflow_workspace, doc)
 
 
-def test_a_missing_page_is_rejected_naming_it(somflow_cli, somflow_workspace):
-    (doc,), pages = consent_pages(somflow_cli, somflow_workspace)
+def test_a_missing_page_is_rejected_naming_it(somflow_cli, somflow_workspace, printouts):
+    (doc,), pages = consent_pages(printouts, somflow_workspace)
     S.save_scanner_pdf(pages[:1], somflow_workspace / "inbox" / "bez drugiej.pdf")
     ingest(somflow_cli, somflow_workspace)
     assert_rejected(somflow_workspace, "bez drugiej.pdf", doc["id"], "brakuje stron: 2")
     assert store(somflow_workspace).get("documents", doc["id"])["status"] == "wygenerowany"
 
 
-def test_a_page_whose_code_cannot_be_read_is_placed_and_marked(somflow_cli, somflow_workspace):
-    (doc,), pages = consent_pages(somflow_cli, somflow_workspace)
+def test_a_page_whose_code_cannot_be_read_is_placed_and_marked(somflow_cli, somflow_workspace, printouts):
+    (doc,), pages = consent_pages(printouts, somflow_workspace)
     covered = pages[1].copy()
-    covered.paste(230, S.qr_box(scanned(somflow_workspace, doc)[1]))  # a sticky note over the code
+    covered.paste(230, S.qr_box(printouts.pages(somflow_workspace, doc)[1]))  # a sticky note over the code
     S.save_scanner_pdf([pages[0], covered], somflow_workspace / "inbox" / "z karteczką.pdf")
     assert "strony bez odczytanego kodu QR: 2" in ingest(somflow_cli, somflow_workspace)
     now = assert_filed(somflow_workspace, doc)
@@ -184,8 +220,8 @@ def test_a_page_whose_code_cannot_be_read_is_placed_and_marked(somflow_cli, somf
 
 
 @pytest.mark.parametrize("where", [0, 1, 2])
-def test_a_blank_sheet_anywhere_in_the_scan_does_not_stop_filing(somflow_cli, somflow_workspace, where):
-    (doc,), pages = consent_pages(somflow_cli, somflow_workspace)
+def test_a_blank_sheet_anywhere_in_the_scan_does_not_stop_filing(somflow_cli, somflow_workspace, printouts, where):
+    (doc,), pages = consent_pages(printouts, somflow_workspace)
     pages.insert(where, S.dark_border(S.blank(pages[0])))
     S.save_scanner_pdf(pages, somflow_workspace / "inbox" / "z pustą kartką.pdf")
     output = ingest(somflow_cli, somflow_workspace)
@@ -193,10 +229,12 @@ def test_a_blank_sheet_anywhere_in_the_scan_does_not_stop_filing(somflow_cli, so
     assert_filed(somflow_workspace, doc)
 
 
-def test_a_page_with_text_but_no_code_before_the_first_code_is_set_aside_alone(somflow_cli, somflow_workspace):
-    (doc,), pages = consent_pages(somflow_cli, somflow_workspace)
+def test_a_page_with_text_but_no_code_before_the_first_code_is_set_aside_alone(
+    somflow_cli, somflow_workspace, printouts
+):
+    (doc,), pages = consent_pages(printouts, somflow_workspace)
     foreign = S.rotate(pages[0], 0).copy()
-    left, top, right, bottom = S.qr_box(scanned(somflow_workspace, doc)[0])
+    left, top, right, bottom = S.qr_box(printouts.pages(somflow_workspace, doc)[0])
     foreign.paste(255, (left - 500, top, right, bottom))  # the same text, its code and printed id cut out
     S.save_scanner_pdf([foreign, *pages], somflow_workspace / "inbox" / "z pismem.pdf")
     ingest(somflow_cli, somflow_workspace)
@@ -206,8 +244,8 @@ def test_a_page_with_text_but_no_code_before_the_first_code_is_set_aside_alone(s
 
 
 @pytest.mark.parametrize("order", [[0, 1, 2, 3], [0, 2, 1, 3], [3, 2, 1, 0]])
-def test_two_documents_in_one_scan_are_each_filed(somflow_cli, somflow_workspace, order):
-    docs, pages = consent_pages(somflow_cli, somflow_workspace, 2)
+def test_two_documents_in_one_scan_are_each_filed(somflow_cli, somflow_workspace, printouts, order):
+    docs, pages = consent_pages(printouts, somflow_workspace, 2)
     S.save_scanner_pdf([pages[i] for i in order], somflow_workspace / "inbox" / "dwie zgody.pdf")
     ingest(somflow_cli, somflow_workspace)
     for doc in docs:
@@ -219,20 +257,10 @@ def test_two_documents_in_one_scan_are_each_filed(somflow_cli, somflow_workspace
 # ------------------------------------------------------------ codes that do not belong
 
 
-def test_a_code_unknown_in_this_unit_is_rejected(somflow_cli, somflow_workspace, tmp_path):
+def test_a_code_unknown_in_this_unit_is_rejected(somflow_cli, somflow_workspace, printouts, tmp_path):
     # A form printed by another school's somflow: a valid code, an id this store never issued.
-    from click.testing import CliRunner
-
-    from somflow.cli import cli as cli_main
-    from somflow.config import DEMO_VALUES
-    from somflow.workspace import create
-
-    other = create(tmp_path / "inna-placowka", DEMO_VALUES)
-
-    def other_cli(*args):
-        return CliRunner().invoke(cli_main, ["--workspace", str(other), *args], catch_exceptions=False)
-
-    doc = S.print_form(other_cli, other)
+    other = tmp_path / "inna-placowka"
+    (doc,) = printouts.into(other, NK)
     S.save_scanner_pdf(S.render(other / doc["file"]), somflow_workspace / "inbox" / "obca.pdf")
     ingest(somflow_cli, somflow_workspace)
     assert_rejected(somflow_workspace, "obca.pdf", doc["id"], "którego nie ma w tej placówce")
@@ -241,12 +269,12 @@ def test_a_code_unknown_in_this_unit_is_rejected(somflow_cli, somflow_workspace,
 # ------------------------------------------------------------ broken files
 
 
-def test_bad_files_are_rejected_with_a_reason_and_kept(somflow_cli, somflow_workspace):
-    doc = S.print_form(somflow_cli, somflow_workspace)
+def test_bad_files_are_rejected_with_a_reason_and_kept(somflow_cli, somflow_workspace, printouts):
+    (doc,) = printouts.into(somflow_workspace, NK)
     inbox = somflow_workspace / "inbox"
     (inbox / "pusty.pdf").write_bytes(b"")
     (inbox / "dokument.pdf").write_bytes(b"PK\x03\x04" + b"word/document.xml" * 20)
-    S.save_password_pdf(scanned(somflow_workspace, doc, 100), inbox / "z hasłem.pdf")
+    S.save_password_pdf(printouts.pages(somflow_workspace, doc, 100), inbox / "z hasłem.pdf")
     assert "Nie przyjęto plików: 3" in ingest(somflow_cli, somflow_workspace)
     assert_rejected(somflow_workspace, "pusty.pdf", "pusty (0 bajtów)")
     assert_rejected(somflow_workspace, "dokument.pdf", "nie jest plikiem PDF ani obrazem")
@@ -254,9 +282,9 @@ def test_bad_files_are_rejected_with_a_reason_and_kept(somflow_cli, somflow_work
     assert (somflow_workspace / "rejected" / "dokument.pdf").read_bytes().startswith(b"PK")
 
 
-def test_the_same_scan_dropped_twice_is_filed_once(somflow_cli, somflow_workspace):
-    doc = S.print_form(somflow_cli, somflow_workspace)
-    first = S.save_scanner_pdf(scanned(somflow_workspace, doc), somflow_workspace / "skan.pdf")
+def test_the_same_scan_dropped_twice_is_filed_once(somflow_cli, somflow_workspace, printouts):
+    (doc,) = printouts.into(somflow_workspace, NK)
+    first = S.save_scanner_pdf(printouts.pages(somflow_workspace, doc), somflow_workspace / "skan.pdf")
     shutil.copy(first, somflow_workspace / "inbox" / "skan.pdf")
     ingest(somflow_cli, somflow_workspace)
     assert_filed(somflow_workspace, doc)
@@ -271,13 +299,13 @@ def test_the_same_scan_dropped_twice_is_filed_once(somflow_cli, somflow_workspac
 
 
 @pytest.mark.parametrize("kind", ["pdf", "png", "tif"])
-def test_a_file_written_slowly_is_filed_whole_by_the_watcher(somflow_cli, somflow_workspace, kind):
+def test_a_file_written_slowly_is_filed_whole_by_the_watcher(somflow_cli, somflow_workspace, printouts, kind):
     source = somflow_workspace / f"skan.{kind}"
     if kind == "png":
-        docs = [S.print_form(somflow_cli, somflow_workspace)]
-        S.save_image(S.noise(scanned(somflow_workspace, docs[0])[0], 10), source)
+        docs = printouts.into(somflow_workspace, NK)
+        S.save_image(S.noise(printouts.pages(somflow_workspace, docs[0])[0], 10), source)
     else:
-        docs, pages = consent_pages(somflow_cli, somflow_workspace, 2)
+        docs, pages = consent_pages(printouts, somflow_workspace, 2)
         S.save_scanner_pdf(pages, source) if kind == "pdf" else S.save_tiff(pages, source, bilevel=False)
     watcher = start_watcher(somflow_workspace)
     try:

@@ -46,7 +46,8 @@ def built_once(
 
 
 def copy_into(template: Path, root: Path) -> Path:
-    """Replace the workspace at ``root`` (a test's ``somflow_workspace``) with a copy of ``template``; ``root``."""
-    shutil.rmtree(root)
+    """Make ``root`` a copy of ``template``, replacing the workspace there (a test's ``somflow_workspace``); ``root``."""
+    if root.exists():
+        shutil.rmtree(root)
     shutil.copytree(template, root)
     return root
