@@ -309,7 +309,13 @@ def _run(root: Path, argv: list[str]) -> tuple[int, str]:
         return code, stdout.getvalue().decode("utf-8", "replace") + stderr.getvalue().decode("utf-8", "replace")
 
 
-@pytest.mark.parametrize("path", sorted(LEAVES), ids=" ".join)
+#: Commands whose sweep takes seconds (72 cases for ``nk step``, many of them printing): in the full suite only.
+SLOW = {("nk", "step")}
+
+
+@pytest.mark.parametrize(
+    "path", [pytest.param(p, marks=pytest.mark.slow) if p in SLOW else p for p in sorted(LEAVES)], ids=" ".join
+)
 def test_hostile_input_gets_a_polish_message(path, somflow_workspace, seeded, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # commands that make files in the current folder make them here
     files = _hostile_files(tmp_path / "wejscie")

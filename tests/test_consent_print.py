@@ -87,6 +87,7 @@ def test_polish_wording_is_complete_in_pdftotext_and_prefilled(printed, somflow_
     assert f"{config['name']}, {config['address']}" in text
 
 
+@pytest.mark.slow  # tesseract reads two pages: 20 s of CPU
 def test_polish_wording_is_legible_in_a_render(printed, tmp_path):
     if shutil.which("tesseract") is None:
         pytest.skip("tesseract is not installed (python3 run.py test installs tesseract-ocr-pol)")

@@ -229,6 +229,7 @@ def test_a_blank_sheet_anywhere_in_the_scan_does_not_stop_filing(somflow_cli, so
     assert_filed(somflow_workspace, doc)
 
 
+@pytest.mark.slow  # tesseract reads the page for a guess
 def test_a_page_with_text_but_no_code_before_the_first_code_is_set_aside_alone(
     somflow_cli, somflow_workspace, printouts
 ):

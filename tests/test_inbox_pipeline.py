@@ -84,6 +84,7 @@ def test_ingest_files_a_scan_to_its_document(ws, somflow_cli):
     assert entry["state"] == filing.DONE and entry["documents"] == [doc["id"]]
 
 
+@pytest.mark.slow  # renders and reads 10 pages
 def test_ten_page_scan_with_three_documents_is_split(ws):
     docs = [make_document(ws.root, pages=n) for n in (3, 2, 4)]
     pages = scanned_pages([ws.root / d["file"] for d in docs])
@@ -220,6 +221,7 @@ def test_digitally_filled_form_keeps_its_field_values(ws):
 
 
 @pytest.mark.skipif(ocr.tesseract() is None, reason="tesseract is not installed")
+@pytest.mark.slow  # tesseract
 def test_page_without_code_gets_an_ocr_guess_but_is_not_filed(ws):
     doc = make_document(ws.root, form="oswiadczenie_niekaralnosc")
     pages = scanned_pages([ws.root / doc["file"]])

@@ -51,6 +51,7 @@ def returned(root: Path, doc: dict) -> dict:
     return now["returned"]
 
 
+@pytest.mark.slow  # prints, renders and reads all the pages of NK-A
 def test_the_ballpoint_page_of_a_multi_page_nk_a_is_placed_and_shown_in_status(somflow_cli, somflow_workspace):
     doc = S.print_form(somflow_cli, somflow_workspace, NK_A)
     assert doc["pages"] >= 5

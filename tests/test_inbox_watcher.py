@@ -39,6 +39,7 @@ def returned(root: Path, doc: dict) -> bool:
     return Workspace(root).store.get("documents", doc["id"])["status"] == "zwrócony"
 
 
+@pytest.mark.slow  # the same kinds, in-process, in test_inbox_degraded
 def test_degraded_scans_as_jpeg_pdf_and_tiff_are_all_filed(somflow_workspace):
     root = somflow_workspace
     docs = [
@@ -65,6 +66,7 @@ def test_degraded_scans_as_jpeg_pdf_and_tiff_are_all_filed(somflow_workspace):
         assert (root / filed["returned"]["scan"]).is_file()
 
 
+@pytest.mark.slow  # the split is in the quick loop in-process (test_inbox_degraded)
 def test_watcher_splits_a_ten_page_scan_and_takes_in_what_was_there_before_it_started(somflow_workspace):
     root = somflow_workspace
     docs = [make_document(root, pages=n) for n in (4, 3, 3)]

@@ -11,6 +11,7 @@ import os
 import stat
 from pathlib import Path
 
+import pytest
 import yaml
 from conftest import REPO, run_somflow
 from inbox_fixtures import save_pdf, scanned_pages
@@ -65,6 +66,7 @@ def test_verbose_session_logs_no_pesel_and_no_name(somflow_workspace, tmp_path):
         assert stat.S_IMODE(log.stat().st_mode) == 0o600
 
 
+@pytest.mark.slow  # a second session of 9 processes
 def test_a_scan_named_after_the_child_does_not_put_the_name_in_the_log(somflow_workspace, tmp_path):
     log = tmp_path / "somflow.log"
     _session(somflow_workspace, tmp_path, log, scan_name="Żak Zofia zgoda.pdf")

@@ -56,6 +56,7 @@ def run_plugin_tests(python: str, target: Path, env: dict[str, str]) -> subproce
     return subprocess.run(args, cwd=target, env=env, capture_output=True, text=True, timeout=600)
 
 
+@pytest.mark.slow  # pip-installs the package and runs its tests
 def test_the_package_installed_beside_somflow_passes_its_tests(tmp_path):
     target = scaffold(tmp_path)
     site = tmp_path / "site"
