@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO
-from test_inbox_review import set_aside  # noqa: F401 - the fixture: a scan with one page set aside
+from test_inbox_review import set_aside, set_aside_built  # noqa: F401 - the fixtures: a scan with one page set aside
 
 from somflow.plugins import PluginHost
 from somflow.testing import WEB_PASSWORD
