@@ -33,14 +33,21 @@ def cheap_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
     """Accounts made and signed in to with argon2's testing profile (``argon2.profiles.CHEAPEST``).
 
     somflow hashes with argon2-cffi's default parameters, 0.16 s of CPU per hash and per
-    sign-in: most of what a web test costs. Tests that sign in over and over use this;
-    ``test_web.py`` checks that somflow itself keeps the defaults.
+    sign-in: most of what a web test costs. Every test signed in through ``somflow_web``
+    gets this (below), ``test_web.py`` all its tests, and checks that somflow itself keeps
+    the defaults.
     """
     from argon2 import PasswordHasher, profiles
 
     from somflow.web import accounts
 
     monkeypatch.setattr(accounts, "_hasher", PasswordHasher.from_parameters(profiles.CHEAPEST))
+
+
+@pytest.fixture(autouse=True)
+def _cheap_hashes_for_somflow_web(request: pytest.FixtureRequest) -> None:
+    if "somflow_web" in request.fixturenames:
+        request.getfixturevalue("cheap_password_hashes")
 
 
 def run_somflow(

@@ -11,8 +11,6 @@ from nk_cli import MOTHER, PEDAGOG, new_case, start
 from nk_data import CHILD_PESEL, payload
 from pypdf import PdfReader
 
-pytestmark = pytest.mark.usefixtures("cheap_password_hashes")
-
 DAY = date(2026, 12, 10)
 CLASS = "Imię;Nazwisko;Klasa\nAda;Strona;3b\nFilip;Bezzgody;3b\n"
 

@@ -7,15 +7,12 @@ import re
 from datetime import timedelta
 from urllib.parse import quote
 
-import pytest
 from test_inbox_review import set_aside, set_aside_built  # noqa: F401 - the fixtures: a scan with one page set aside
 
 from somflow import hookimpl
 from somflow.deadlines import Deadline
 from somflow.inbox import filing, review
 from somflow.people import register
-
-pytestmark = pytest.mark.usefixtures("cheap_password_hashes")
 
 ASIDE = "rejected/skan — strony 3.pdf"
 
