@@ -140,6 +140,51 @@ def test_sheet_lists_children_present_without_consent(school, somflow_workspace,
     assert os.name != "posix" or out.stat().st_mode & 0o077 == 0
 
 
+def sheet_sections(output: str) -> dict[str, list[str]]:
+    """The children listed under each heading of ``consent sheet`` (a listed child's line starts with its number)."""
+    found: dict[str, list[str]] = {}
+    heading = ""
+    for line in output.splitlines():
+        if re.match(r" *\d+\. ", line):
+            found[heading].append(line.split(".", 1)[1].strip())
+        else:
+            heading = line
+            found[heading] = []
+    return found
+
+
+def test_sheet_lists_a_child_with_one_kind_of_photo_under_its_own_heading(school, tmp_path):
+    """Group photos only: not "neither individually nor in a group" on an individual-photo day, in text and PDF."""
+    year = ("--from", "2026-09-01", "--to", "2027-08-31")
+    given = ("--channel", "social-media", "--purpose", "wszystkie", *year)
+    _ok(school("consent", "record", "Filip Bezzgody", *given, "--photo", "grupowe"))
+    out = tmp_path / "lista.pdf"
+    event = ("consent", "sheet", "Jasełka", "--group", "3b", "--channel", "social-media", "--date", EVENT_DAY)
+    sections = sheet_sections(_ok(school(*event, "--photo", "indywidualne", "--out", str(out))).output)
+    assert sections["Nie fotografować indywidualnie (tylko w grupie) – 1:"] == ["Filip B.  3b  – tylko zdjęcia grupowe"]
+    neither = sections["Nie fotografować (ani indywidualnie, ani w grupie) – 5:"]
+    assert "Filip B.  3b" not in neither and "Ada S.  3b" in neither
+    text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    assert text.count("Filip B.") == 1
+    assert (
+        text.index("Ada S.") < text.index("Nie fotografować indywidualnie (tylko w grupie):") < text.index("Filip B.")
+    )
+    # group photos: Filip may appear, only as his consent allows
+    sections = sheet_sections(_ok(school(*event, "--photo", "grupowe")).output)
+    assert sections["Z ograniczeniami – fotografować tylko tak, jak pozwala zgoda (1):"] == [
+        "Filip B.  3b  – tylko zdjęcia grupowe"
+    ]
+    # and the other way round: a newer consent for individual photos only, on a group-photo day
+    _ok(school("consent", "record", "Filip Bezzgody", *given, "--photo", "indywidualne"))
+    sections = sheet_sections(_ok(school(*event, "--photo", "grupowe")).output)
+    assert sections["Nie fotografować w grupie (tylko indywidualnie) – 1:"] == [
+        "Filip B.  3b  – tylko zdjęcia indywidualne"
+    ]
+    assert "Filip B.  3b" not in sections["Nie fotografować (ani indywidualnie, ani w grupie) – 5:"]
+    english = _ok(school("--lang", "en", *event, "--photo", "group")).output
+    assert "Do not photograph in groups (individually only) – 1:" in english
+
+
 def test_newer_consent_replaces_older_and_history_is_kept(school, somflow_workspace):
     _ok(
         school(

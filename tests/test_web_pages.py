@@ -74,11 +74,19 @@ def test_consent_lookup_record_and_refusals(somflow_web, kids):
     assert no_csrf.status_code == 403
 
 
-def test_photographer_sheet_and_class_print_download_as_pdf(somflow_web, kids):
+def test_photographer_sheet_and_class_print_download_as_pdf(somflow_web, somflow_cli, kids):
     office = somflow_web("sekretariat")
     sheet = office.get("/zgody/fotograf.pdf", params={"wydarzenie": "Jasełka", "klasa": "3b", "kanal": "strona_www"})
     assert pdf_pages(sheet) == 1 and filename(sheet) == "lista-fotografa-jaselka-3b-2026-12-10.pdf"
     assert "Filip B." in PdfReader(io.BytesIO(sheet.content)).pages[0].extract_text()
+    given = ("--channel", "strona_www", "--purpose", "wszystkie", "--photo", "grupowe")
+    assert somflow_cli("consent", "record", "Ada Strona", *given).exit_code == 0
+    individual = office.get(
+        "/zgody/fotograf.pdf",
+        params={"wydarzenie": "Portrety", "klasa": "3b", "kanal": "strona_www", "zdjecie": "indywidualne"},
+    )
+    text = PdfReader(io.BytesIO(individual.content)).pages[0].extract_text()
+    assert text.index("Filip B.") < text.index("Nie fotografować indywidualnie (tylko w grupie)") < text.index("Ada S.")
     no_channel = office.get("/zgody/fotograf.pdf", params={"klasa": "3b"})
     assert no_channel.status_code == 400 and "Podaj kanał publikacji" in no_channel.text
     printed = office.post("/druk/zgody", data={"csrf": office.csrf, "klasa": "3b"})

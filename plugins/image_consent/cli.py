@@ -293,13 +293,18 @@ def sheet_(event, groups, channels, on, photo, out) -> None:
     workspace = _workspace()
     when = option_date(on, "--date") or calendar.today()
     wanted = sheet.wanted_channels(channels)
-    excluded, limited = sheet.event_lists(
-        workspace, list(groups), wanted, when, PHOTO_WORDS.value(photo) if photo else None
-    )
+    lists = sheet.event_lists(workspace, list(groups), wanted, when, PHOTO_WORDS.value(photo) if photo else None)
+    excluded, other_kind, limited = lists
     click.echo(_("Lista dla fotografa – {event}, {date}", event=event, date=when.isoformat()))
     click.echo(_("Nie fotografować (ani indywidualnie, ani w grupie) – {count}:", count=len(excluded)))
     for number, v in enumerate(excluded, start=1):
         click.echo(f"{number:>3}. {children_mod.short_name(v.child)}  {v.child.get('group')}")
+    if other_kind:
+        click.echo(f"{sheet.other_kind_heading(other_kind[0].other_kind)} – {len(other_kind)}:")
+        for number, v in enumerate(other_kind, start=1):
+            click.echo(
+                f"{number:>3}. {children_mod.short_name(v.child)}  {v.child.get('group')}  – {'; '.join(v.limits)}"
+            )
     if limited:
         click.echo(_("Z ograniczeniami – fotografować tylko tak, jak pozwala zgoda ({count}):", count=len(limited)))
         for number, v in enumerate(limited, start=1):
@@ -309,7 +314,7 @@ def sheet_(event, groups, channels, on, photo, out) -> None:
     _media_note(wanted)
     if out is not None:
         groups_shown = [children_mod.normalise_group(g) for g in groups]
-        sheet.write(workspace, out, sheet.render(workspace, event, groups_shown, wanted, when, excluded, limited))
+        sheet.write(workspace, out, sheet.render(workspace, event, groups_shown, wanted, when, lists))
         click.echo(_("Zapisano listę do druku: {file}", file=out))
 
 

@@ -196,9 +196,9 @@ def photographer_sheet(request: Request) -> Response:
             raise InvalidInput(problems)
         channels = sheet.wanted_channels(query.getlist("kanal"))
         photo = query.get("zdjecie") or None
-        excluded, limited = sheet.event_lists(workspace, groups, channels, on, photo)
+        lists = sheet.event_lists(workspace, groups, channels, on, photo)
         shown = [children_mod.normalise_group(g) for g in groups]
-        content = sheet.render(workspace, event, shown, channels, on, excluded, limited)
+        content = sheet.render(workspace, event, shown, channels, on, lists)
     except InvalidInput as exc:
         return page(request, _("Lista dla fotografa"), "\n".join(exc.messages), status=400)
     return attachment(content, file_name("lista-fotografa", event, *groups, day=on))
