@@ -104,6 +104,54 @@ def test_check_text_output_lists_both_sides(school):
     assert "(7)" in may_not and "Filip Bezzgody (3b) – nie zwrócono zgody" in may_not
 
 
+def check_sections(output: str) -> dict[str, list[str]]:
+    """The children listed under each heading of ``consent check`` (a listed child's line is indented)."""
+    found: dict[str, list[str]] = {}
+    heading = ""
+    for line in output.splitlines():
+        if line.startswith("  "):
+            found[heading].append(line.strip())
+        else:
+            heading = line
+            found[heading] = []
+    return found
+
+
+def test_check_lists_a_child_with_one_kind_of_photo_under_its_own_heading(school):
+    """Group photos only, asked about individual ones: "only in group photos", not "neither individually nor in a group"."""
+    year = ("--from", "2026-09-01", "--to", "2027-08-31")
+    given = ("--channel", "social-media", "--purpose", "wszystkie", *year)
+    _ok(school("consent", "record", "Filip Bezzgody", *given, "--photo", "grupowe"))
+    ask = ("consent", "check", "--group", "3b", "--channel", "social-media", "--date", EVENT_DAY)
+    sections = check_sections(_ok(school(*ask, "--photo", "indywidualne")).output)
+    assert sections["MOGĄ wystąpić tylko na zdjęciach grupowych (1) – nie fotografować ich indywidualnie:"] == [
+        "Filip Bezzgody (3b) – tylko zdjęcia grupowe"
+    ]
+    (refused,) = [v for k, v in sections.items() if k.startswith("NIE MOGĄ wystąpić (6)")]
+    assert "Iga Dzieckonie (3b) – dziecko nie wyraziło zgody" in refused
+    assert not [line for line in refused if "Filip" in line]
+    assert (
+        "MAY appear in group photos only (1) – do not photograph them individually:"
+        in _ok(school("--lang", "en", *ask, "--photo", "individual")).output
+    )
+    rows = {row["name"]: row for row in json.loads(_ok(school(*ask, "--photo", "indywidualne", "--json")).output)}
+    assert (rows["Filip Bezzgody"]["allowed"], rows["Filip Bezzgody"]["other_kind"]) == (False, "grupowe")
+    assert rows["Iga Dzieckonie"]["other_kind"] is None and rows["Gaja Pełna"]["other_kind"] is None
+    # group photos: Filip may appear, as his consent allows; no heading of its own
+    sections = check_sections(_ok(school(*ask, "--photo", "grupowe")).output)
+    assert "Filip Bezzgody (3b) – zgoda do 2027-08-31; tylko zdjęcia grupowe" in sections["MOGĄ wystąpić (3):"]
+    assert not [k for k in sections if "tylko na zdjęciach" in k]
+    # and the other way round: individual photos only, asked about group ones
+    _ok(school("consent", "record", "Filip Bezzgody", *given, "--photo", "indywidualne"))
+    sections = check_sections(_ok(school(*ask, "--photo", "grupowe")).output)
+    assert sections["MOGĄ wystąpić tylko na zdjęciach indywidualnych (1) – nie fotografować ich w grupie:"] == [
+        "Filip Bezzgody (3b) – tylko zdjęcia indywidualne"
+    ]
+    assert [k for k in sections if k.startswith("NIE MOGĄ wystąpić (6)")]
+    rows = {row["name"]: row for row in json.loads(_ok(school(*ask, "--photo", "grupowe", "--json")).output)}
+    assert rows["Filip Bezzgody"]["other_kind"] == "indywidualne"
+
+
 def test_sheet_lists_children_present_without_consent(school, somflow_workspace, tmp_path):
     out = tmp_path / "lista.pdf"
     result = _ok(

@@ -70,6 +70,14 @@ def test_consent_lookup_record_and_refusals(somflow_web, kids):
     answers = office.get("/zgody?klasa=3b&kanal=strona_www&zdjecie=grupowe").text
     assert re.search(r"Ada Strona</a>.*?TAK — zgoda do 2027-08-31", answers, re.S)
     assert re.search(r"Filip Bezzgody</a>.*?NIE — nie zwrócono zgody", answers, re.S)
+    # group photos only, asked about individual ones: the sheet's heading, not a plain NIE
+    individual = office.get("/zgody?klasa=3b&kanal=strona_www&zdjecie=indywidualne").text
+    assert re.search(
+        r"Ada Strona</a>.*?<td class=\"soon\">Nie fotografować indywidualnie \(tylko w grupie\) — tylko zdjęcia grupowe</td>",
+        individual,
+        re.S,
+    )
+    assert re.search(r"Filip Bezzgody</a>.*?NIE — nie zwrócono zgody", individual, re.S)
     no_csrf = office.post(f"/zgody/dziecko/{ada}", data={k: v for k, v in form.items() if k != "csrf"})
     assert no_csrf.status_code == 403
 

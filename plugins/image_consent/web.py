@@ -69,12 +69,15 @@ def lookup(request: Request) -> Response:
         channels = [c for c in wanted if c in CHANNELS]
         for child in kids:
             history = consents.get(child["id"], [])
+            verdict = sheet.verdict(child, history, channels, on, photo) if channels else None
             rows.append(
                 {
                     "child": child,
                     "name": children_mod.full_name(child),
                     "state": register.describe(history),
-                    "verdict": sheet.verdict(child, history, channels, on, photo) if channels else None,
+                    "verdict": verdict,
+                    # refused only for the kind of photo asked about: the heading the photographer's sheet gives it
+                    "only": sheet.other_kind_heading(verdict.other_kind) if verdict and verdict.other_kind else None,
                     "left": children_mod.left(child, on),
                 }
             )
