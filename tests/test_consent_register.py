@@ -233,6 +233,45 @@ def test_sheet_lists_a_child_with_one_kind_of_photo_under_its_own_heading(school
     assert "Do not photograph in groups (individually only) – 1:" in english
 
 
+def test_sheet_says_all_may_be_photographed_only_when_nobody_is_excluded_or_restricted(school, tmp_path):
+    """4a: Jan alone, consent for everything; then group photos only — no longer "every child may be photographed"."""
+    out = tmp_path / "lista.pdf"
+    event = ("consent", "sheet", "Jasełka", "--group", "4a", "--channel", "social-media", "--date", EVENT_DAY)
+
+    def printed(*args: str, lang: str = "pl") -> str:
+        _ok(school("--lang", lang, *event, *args, "--out", str(out)))
+        return subprocess.run(
+            ["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=True
+        ).stdout
+
+    everyone = printed()
+    assert "Brak – wszystkie dzieci mogą być fotografowane w tych kanałach." in everyone
+    assert "Brak dzieci wyłączonych całkowicie." not in everyone
+    year = ("--from", "2026-09-01", "--to", "2027-08-31")
+    _ok(
+        school(
+            "consent",
+            "record",
+            "Jan Innaklasa",
+            "--channel",
+            "social-media",
+            "--purpose",
+            "wszystkie",
+            *year,
+            "--photo",
+            "grupowe",
+        )
+    )
+    for kind, heading in (
+        ("indywidualne", "Nie fotografować indywidualnie (tylko w grupie):"),
+        ("grupowe", "Z ograniczeniami – fotografować tylko tak, jak pozwala zgoda:"),
+    ):
+        text = printed("--photo", kind)
+        assert "wszystkie dzieci mogą być fotografowane" not in text
+        assert text.index("Brak dzieci wyłączonych całkowicie.") < text.index(heading) < text.index("Jan I.")
+    assert "No child is excluded entirely." in printed("--photo", "group", lang="en")
+
+
 def test_newer_consent_replaces_older_and_history_is_kept(school, somflow_workspace):
     _ok(
         school(

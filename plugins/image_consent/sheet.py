@@ -183,8 +183,14 @@ def render(
     row(
         (_("Lp."), _("Imię i inicjał nazwiska"), _("Klasa/grupa"), _("Jak rozpoznać (ustalone z rodzicem i dzieckiem)"))
     )
-    if not excluded:
-        line(_("Brak – wszystkie dzieci mogą być fotografowane w tych kanałach."), 11)
+    if not excluded:  # "all may be photographed" only when no section with a restriction follows
+        restricted = other_kind or limited
+        line(
+            _("Brak dzieci wyłączonych całkowicie.")
+            if restricted
+            else _("Brak – wszystkie dzieci mogą być fotografowane w tych kanałach."),
+            11,
+        )
     for number, verdict in enumerate(excluded, start=1):
         row((f"{number}.", children_mod.short_name(verdict.child), verdict.child.get("group", "")))
     if other_kind:
