@@ -95,6 +95,15 @@ def test_photographer_sheet_and_class_print_download_as_pdf(somflow_web, somflow
     )
     text = PdfReader(io.BytesIO(individual.content)).pages[0].extract_text()
     assert text.index("Filip B.") < text.index("Nie fotografować indywidualnie (tylko w grupie)") < text.index("Ada S.")
+    unknown = office.get("/zgody/fotograf.pdf", params={"klasa": "3b", "kanal": "strona_www", "zdjecie": "panorama"})
+    assert unknown.status_code == 400
+    assert "Nieznany rodzaj zdjęcia „panorama”." in unknown.text and "Dozwolone: indywidualne, grupowe." in unknown.text
+    assert pdf_pages(
+        office.get("/zgody/fotograf.pdf", params={"klasa": "3b", "kanal": "strona_www", "zdjecie": "group"})
+    )
+    looked_up = office.get("/zgody?klasa=3b&kanal=strona_www&zdjecie=panorama").text
+    assert "Nieznany rodzaj zdjęcia „panorama”." in looked_up
+    assert "zgoda nie obejmuje zdjęć: panorama" not in looked_up
     no_channel = office.get("/zgody/fotograf.pdf", params={"klasa": "3b"})
     assert no_channel.status_code == 400 and "Podaj kanał publikacji" in no_channel.text
     printed = office.post("/druk/zgody", data={"csrf": office.csrf, "klasa": "3b"})

@@ -14,7 +14,7 @@ from typing import Any
 
 from somflow_image_consent import children as children_mod
 from somflow_image_consent import printing, register, sheet
-from somflow_image_consent.vocabulary import CHANNEL_LABELS, CHANNELS, PHOTO_KINDS, PURPOSES
+from somflow_image_consent.vocabulary import CHANNEL_LABELS, CHANNELS, PHOTO_KINDS, PHOTO_WORDS, PURPOSES
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -55,12 +55,23 @@ def _day(value: str | None, label: str, problems: list[str]) -> date | None:
     return found
 
 
+def _photo(value: str | None, problems: list[str]) -> str | None:
+    """The kind of photo asked about (``indywidualne``/``grupowe``) or None; a Polish message in ``problems`` for another word."""
+    if not value:
+        return None
+    found = PHOTO_WORDS.resolve(value)
+    if found is None:
+        problems.append(PHOTO_WORDS.problem(value))
+    return found
+
+
 def lookup(request: Request) -> Response:
     """Per class: every child's consent, and for the channels asked about, who may and who may not appear."""
     workspace = request.state.workspace
     query = request.query_params
-    group, wanted, photo = query.get("klasa", ""), query.getlist("kanal"), query.get("zdjecie") or None
+    group, wanted = query.get("klasa", ""), query.getlist("kanal")
     problems: list[str] = []
+    photo = _photo(query.get("zdjecie"), problems)
     on = _day(query.get("dzien"), _("Dzień publikacji"), problems) or calendar.today()
     rows: list[dict[str, Any]] = []
     try:
@@ -194,11 +205,11 @@ def photographer_sheet(request: Request) -> Response:
     on = _day(query.get("dzien"), _("Dzień wydarzenia"), problems) or calendar.today()
     event = query.get("wydarzenie", "").strip() or _("wydarzenie")
     groups = [query["klasa"]] if query.get("klasa") else []
+    photo = _photo(query.get("zdjecie"), problems)
     try:
         if problems:
             raise InvalidInput(problems)
         channels = sheet.wanted_channels(query.getlist("kanal"))
-        photo = query.get("zdjecie") or None
         lists = sheet.event_lists(workspace, groups, channels, on, photo)
         shown = [children_mod.normalise_group(g) for g in groups]
         content = sheet.render(workspace, event, shown, channels, on, lists)
