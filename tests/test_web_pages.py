@@ -70,15 +70,40 @@ def test_consent_lookup_record_and_refusals(somflow_web, kids):
     answers = office.get("/zgody?klasa=3b&kanal=strona_www&zdjecie=grupowe").text
     assert re.search(r"Ada Strona</a>.*?TAK — zgoda do 2027-08-31", answers, re.S)
     assert re.search(r"Filip Bezzgody</a>.*?NIE — nie zwrócono zgody", answers, re.S)
+    # group photos only, asked about individual ones: the sheet's heading, not a plain NIE
+    individual = office.get("/zgody?klasa=3b&kanal=strona_www&zdjecie=indywidualne").text
+    assert re.search(
+        r"Ada Strona</a>.*?<td class=\"soon\">Nie fotografować indywidualnie \(tylko w grupie\) — tylko zdjęcia grupowe</td>",
+        individual,
+        re.S,
+    )
+    assert re.search(r"Filip Bezzgody</a>.*?NIE — nie zwrócono zgody", individual, re.S)
     no_csrf = office.post(f"/zgody/dziecko/{ada}", data={k: v for k, v in form.items() if k != "csrf"})
     assert no_csrf.status_code == 403
 
 
-def test_photographer_sheet_and_class_print_download_as_pdf(somflow_web, kids):
+def test_photographer_sheet_and_class_print_download_as_pdf(somflow_web, somflow_cli, kids):
     office = somflow_web("sekretariat")
     sheet = office.get("/zgody/fotograf.pdf", params={"wydarzenie": "Jasełka", "klasa": "3b", "kanal": "strona_www"})
     assert pdf_pages(sheet) == 1 and filename(sheet) == "lista-fotografa-jaselka-3b-2026-12-10.pdf"
     assert "Filip B." in PdfReader(io.BytesIO(sheet.content)).pages[0].extract_text()
+    given = ("--channel", "strona_www", "--purpose", "wszystkie", "--photo", "grupowe")
+    assert somflow_cli("consent", "record", "Ada Strona", *given).exit_code == 0
+    individual = office.get(
+        "/zgody/fotograf.pdf",
+        params={"wydarzenie": "Portrety", "klasa": "3b", "kanal": "strona_www", "zdjecie": "indywidualne"},
+    )
+    text = PdfReader(io.BytesIO(individual.content)).pages[0].extract_text()
+    assert text.index("Filip B.") < text.index("Nie fotografować indywidualnie (tylko w grupie)") < text.index("Ada S.")
+    unknown = office.get("/zgody/fotograf.pdf", params={"klasa": "3b", "kanal": "strona_www", "zdjecie": "panorama"})
+    assert unknown.status_code == 400
+    assert "Nieznany rodzaj zdjęcia „panorama”." in unknown.text and "Dozwolone: indywidualne, grupowe." in unknown.text
+    assert pdf_pages(
+        office.get("/zgody/fotograf.pdf", params={"klasa": "3b", "kanal": "strona_www", "zdjecie": "group"})
+    )
+    looked_up = office.get("/zgody?klasa=3b&kanal=strona_www&zdjecie=panorama").text
+    assert "Nieznany rodzaj zdjęcia „panorama”." in looked_up
+    assert "zgoda nie obejmuje zdjęć: panorama" not in looked_up
     no_channel = office.get("/zgody/fotograf.pdf", params={"klasa": "3b"})
     assert no_channel.status_code == 400 and "Podaj kanał publikacji" in no_channel.text
     printed = office.post("/druk/zgody", data={"csrf": office.csrf, "klasa": "3b"})
