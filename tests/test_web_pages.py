@@ -7,6 +7,7 @@ import re
 from datetime import date
 
 import pytest
+from markupsafe import escape
 from nk_cli import MOTHER, PEDAGOG, new_case, ok, route_letters, start
 from nk_data import CHILD_PESEL, payload
 from pypdf import PdfReader
@@ -169,6 +170,45 @@ def test_each_document_of_an_nk_case_downloads_as_the_pdf_somflow_wrote_for_it(
     assert "Notification of a suspected crime" in english
     gone = coordinator.get(f"/nk/{case_id}/dokumenty/{others}")
     assert gone.status_code == 404 and f"This case holds no document {others}." in gone.text
+
+
+def test_who_started_the_procedure_is_ticked_from_the_nka_choices_as_the_cli_takes_several_rola(
+    somflow_web, somflow_cli, tmp_path
+):
+    from somflow.errors import InvalidInput
+
+    by_cli, by_web = new_case(somflow_cli, tmp_path), new_case(somflow_cli, tmp_path)
+    with pytest.raises(InvalidInput) as cli_refusal:
+        start(somflow_cli, by_cli, "2026-11-17", "--rola", "nauczyciel")  # and pedagog_psycholog: two --rola
+    coordinator = somflow_web("koordynator")
+    store = coordinator.app.state.workspace.store
+    form = coordinator.get(f"/nk/{by_web}").text
+    assert "<legend>Wszczęcie procedury nastąpiło przez (sekcja XIV)</legend>" in form
+    assert re.search(r'name="roles" value="nauczyciel" id="f-roles-\d+"> Nauczyciela</label>', form)
+    assert 'value="pedagog_psycholog"' in form and "> Pedagoga, psychologa lub terapeutę" in form
+    step = {"csrf": coordinator.csrf, "krok": "wszczecie", "dnia": "17.11.2026", "osoba": PEDAGOG}
+    step |= {"present": MOTHER, "present_role": "osoba_najblizsza"}
+    before = store.get("nk_cases", by_web)
+    two = coordinator.post(f"/nk/{by_web}/krok", data={**step, "roles": ["pedagog_psycholog", "nauczyciel"]})
+    assert two.status_code == 400
+    assert any("(zaznaczono: 2)" in m for m in cli_refusal.value.messages)
+    for message in cli_refusal.value.messages:  # the same refusal as the CLI's
+        assert escape(message) in two.text, message
+    assert re.search(r'value="nauczyciel" id="f-roles-\d+" checked', two.text)  # the ticks stay
+    assert store.get("nk_cases", by_web) == before
+
+    start(somflow_cli, by_cli)  # one --rola pedagog_psycholog
+    one = coordinator.post(f"/nk/{by_web}/krok", data={**step, "roles": ["pedagog_psycholog"]})
+    assert one.status_code == 303, one.text
+    cli_case, web_case = store.get("nk_cases", by_cli), store.get("nk_cases", by_web)
+    kept = ("step", "date", "person", "details")
+    assert {k: cli_case["steps"][-1][k] for k in kept} == {k: web_case["steps"][-1][k] for k in kept}
+    assert cli_case["nka"]["wszczecie_przez"] == web_case["nka"]["wszczecie_przez"] == "pedagog_psycholog"
+
+    coordinator.post("/lang", data={"csrf": coordinator.csrf, "lang": "en", "next": "/"})
+    english = coordinator.get(f"/nk/{new_case(somflow_cli, tmp_path)}").text
+    assert "<legend>The procedure was started by (section XIV)</legend>" in english
+    assert re.search(r'value="nauczyciel" id="f-roles-\d+"> A teacher</label>', english)
 
 
 #: The answers of /nk/nowa for the case of nk_data: the questions of ``somflow nk new`` (opening.py).
