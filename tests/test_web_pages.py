@@ -7,7 +7,8 @@ import re
 from datetime import date
 
 import pytest
-from nk_cli import MOTHER, PEDAGOG, new_case, start
+from markupsafe import escape
+from nk_cli import MOTHER, PEDAGOG, new_case, ok, route_letters, start
 from nk_data import CHILD_PESEL, payload
 from pypdf import PdfReader
 
@@ -142,6 +143,97 @@ def test_nk_pages_only_for_coordinator_and_head_and_nkb_never_to_the_suspect(som
     assert "Zapisano krok sprawy." in timeline and f"przekazano: {MOTHER} (rodzic)" in timeline
     assert store.get("nk_cases", case_id)["steps"][-1]["step"] == "nk-b"
     assert "web:test-koordynator" in audited(coordinator)
+
+
+def test_each_document_of_an_nk_case_downloads_as_the_pdf_somflow_wrote_for_it(
+    somflow_web, somflow_cli, somflow_workspace, tmp_path
+):
+    route_letters(somflow_workspace)
+    case_id = new_case(somflow_cli, tmp_path)
+    start(somflow_cli, case_id)
+    ok(somflow_cli("nk", "step", case_id, "zawiadomienie", "--dnia", "2026-11-18", "--osoba", PEDAGOG))
+    other_id = new_case(somflow_cli, tmp_path)
+    coordinator = somflow_web("koordynator")
+    store = coordinator.app.state.workspace.store
+    documents = store.get("nk_cases", case_id)["documents"]
+    forms = ["notatka-sluzbowa", "niebieska-karta-a", "karta-interwencji", "zawiadomienie-o-przestepstwie"]
+    assert [d["form"] for d in documents] == forms
+    shown = coordinator.get(f"/nk/{case_id}").text
+    assert "Dokumenty sprawy" in shown and "Zawiadomienie o podejrzeniu popełnienia przestępstwa" in shown
+    names = []
+    for doc in documents:
+        link = f"/nk/{case_id}/dokumenty/{doc['id']}"
+        assert shown.count(f'href="{link}"') == 2  # in the list of documents and beside its step
+        got = coordinator.get(link)
+        assert pdf_pages(got) >= 1 and "attachment" in got.headers["content-disposition"]
+        assert got.content == (somflow_workspace / "documents" / f"{doc['id']}.pdf").read_bytes()
+        assert f"{doc['id']} s. 1/" in PdfReader(io.BytesIO(got.content)).pages[0].extract_text()  # beside the QR
+        names.append(filename(got))
+    assert names == [
+        "nk-2026-1-notatka-sluzbowa-2026-11-16.pdf",
+        "nk-2026-1-niebieska-karta-a-2026-11-17.pdf",
+        "nk-2026-1-karta-interwencji-2026-11-18.pdf",
+        "nk-2026-1-zawiadomienie-o-przestepstwie-2026-11-18.pdf",
+    ]
+    note = f"/nk/{case_id}/dokumenty/{documents[0]['id']}"
+    assert pdf_pages(somflow_web("dyrektor").get(note)) >= 1
+    for role in ("sekretariat", "kadry"):
+        refused = somflow_web(role).get(note)
+        assert refused.status_code == 403 and refused.headers["content-type"].startswith("text/html")
+        denied = [e for e in store.audit_log() if e["action"] == "denied"]
+        assert denied[-1]["user"] == f"web:test-{role}" and denied[-1]["id"] == note
+    others = store.get("nk_cases", other_id)["documents"][0]["id"]
+    for wrong in (others, "01KZZZZZZZZZZZZZZZZZZZZZZZ"):
+        missing = coordinator.get(f"/nk/{case_id}/dokumenty/{wrong}")
+        assert missing.status_code == 404 and "Ta sprawa nie ma dokumentu" in missing.text, wrong
+    assert coordinator.get(f"/nk/{case_id}/dokumenty/..%2F..%2Fsomflow.toml").status_code == 404
+    assert pdf_pages(coordinator.get(f"/nk/{other_id}/dokumenty/{others}")) >= 1  # its own case hands it out
+    assert coordinator.get(f"/nk/NK-2099-9/dokumenty/{others}").status_code == 404
+    coordinator.post("/lang", data={"csrf": coordinator.csrf, "lang": "en", "next": "/"})
+    english = coordinator.get(f"/nk/{case_id}").text
+    assert '<h2 id="documents-heading">Case documents</h2>' in english and ">Download PDF<" in english
+    assert "Notification of a suspected crime" in english
+    gone = coordinator.get(f"/nk/{case_id}/dokumenty/{others}")
+    assert gone.status_code == 404 and f"This case holds no document {others}." in gone.text
+
+
+def test_who_started_the_procedure_is_ticked_from_the_nka_choices_as_the_cli_takes_several_rola(
+    somflow_web, somflow_cli, tmp_path
+):
+    from somflow.errors import InvalidInput
+
+    by_cli, by_web = new_case(somflow_cli, tmp_path), new_case(somflow_cli, tmp_path)
+    with pytest.raises(InvalidInput) as cli_refusal:
+        start(somflow_cli, by_cli, "2026-11-17", "--rola", "nauczyciel")  # and pedagog_psycholog: two --rola
+    coordinator = somflow_web("koordynator")
+    store = coordinator.app.state.workspace.store
+    form = coordinator.get(f"/nk/{by_web}").text
+    assert "<legend>Wszczęcie procedury nastąpiło przez (sekcja XIV)</legend>" in form
+    assert re.search(r'name="roles" value="nauczyciel" id="f-roles-\d+"> Nauczyciela</label>', form)
+    assert 'value="pedagog_psycholog"' in form and "> Pedagoga, psychologa lub terapeutę" in form
+    step = {"csrf": coordinator.csrf, "krok": "wszczecie", "dnia": "17.11.2026", "osoba": PEDAGOG}
+    step |= {"present": MOTHER, "present_role": "osoba_najblizsza"}
+    before = store.get("nk_cases", by_web)
+    two = coordinator.post(f"/nk/{by_web}/krok", data={**step, "roles": ["pedagog_psycholog", "nauczyciel"]})
+    assert two.status_code == 400
+    assert any("(zaznaczono: 2)" in m for m in cli_refusal.value.messages)
+    for message in cli_refusal.value.messages:  # the same refusal as the CLI's
+        assert escape(message) in two.text, message
+    assert re.search(r'value="nauczyciel" id="f-roles-\d+" checked', two.text)  # the ticks stay
+    assert store.get("nk_cases", by_web) == before
+
+    start(somflow_cli, by_cli)  # one --rola pedagog_psycholog
+    one = coordinator.post(f"/nk/{by_web}/krok", data={**step, "roles": ["pedagog_psycholog"]})
+    assert one.status_code == 303, one.text
+    cli_case, web_case = store.get("nk_cases", by_cli), store.get("nk_cases", by_web)
+    kept = ("step", "date", "person", "details")
+    assert {k: cli_case["steps"][-1][k] for k in kept} == {k: web_case["steps"][-1][k] for k in kept}
+    assert cli_case["nka"]["wszczecie_przez"] == web_case["nka"]["wszczecie_przez"] == "pedagog_psycholog"
+
+    coordinator.post("/lang", data={"csrf": coordinator.csrf, "lang": "en", "next": "/"})
+    english = coordinator.get(f"/nk/{new_case(somflow_cli, tmp_path)}").text
+    assert "<legend>The procedure was started by (section XIV)</legend>" in english
+    assert re.search(r'value="nauczyciel" id="f-roles-\d+"> A teacher</label>', english)
 
 
 #: The answers of /nk/nowa for the case of nk_data: the questions of ``somflow nk new`` (opening.py).

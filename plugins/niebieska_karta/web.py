@@ -1,4 +1,4 @@
-"""The Niebieska Karta pages of ``somflow serve``: the cases, opening one, a case's timeline, recording a step.
+"""The Niebieska Karta pages of ``somflow serve``: the cases, opening one, a case's timeline and documents, recording a step.
 
 Only the coordinator and the head see them (:data:`somflow.web.roles.NK_CASES`):
 anyone else gets 403, audited by the application. A new case is asked the questions
@@ -7,7 +7,8 @@ of ``somflow nk new`` (:mod:`somflow_niebieska_karta.opening`) and opened by
 :func:`somflow_niebieska_karta.cases.record_step` — the function ``somflow nk step``
 calls — so every rule holds here too (order of steps, dates, NK-B never handed to
 a suspected perpetrator); a refused case or step shows the same Polish messages and
-changes nothing.
+changes nothing. Each document the case holds (the service note, NK-A, NK-B, letters…)
+downloads as the PDF somflow wrote for it (:func:`somflow.casework.printing.document_pdf`).
 """
 
 from __future__ import annotations
@@ -22,10 +23,13 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from somflow import calendar, refs
+from somflow.casework import printing
 from somflow.errors import InvalidInput, SomflowError
+from somflow.forms.catalog import registry
 from somflow.forms.schema import rule
-from somflow.i18n import _
+from somflow.i18n import _, pick
 from somflow.web import roles
+from somflow.web.downloads import attachment, file_name
 from somflow.web.pages import Page
 from somflow.web.render import page, tell
 
@@ -96,6 +100,20 @@ def _people(case: dict[str, Any], key: str) -> list[dict[str, str]]:
     ]
 
 
+def _documents(request: Request, case: dict[str, Any]) -> list[dict[str, str]]:
+    """The case's documents for the screen: the form's title, the day, the id and where it downloads."""
+    forms = registry(request.state.workspace)
+    return [
+        {
+            "id": held.id,
+            "title": pick(forms[held.form].title) if held.form in forms else held.form or _("dokument"),
+            "day": held.day,
+            "href": f"/nk/{case['id']}/dokumenty/{held.id}",
+        }
+        for held in printing.held_documents(case)
+    ]
+
+
 def case_page(request: Request, *, problems: list[str] | None = None, given: Any = None, status: int = 200) -> Response:
     """A case: who, the timeline of steps, the next step with its deadline, and the form to record a step."""
     workspace = request.state.workspace
@@ -116,18 +134,35 @@ def case_page(request: Request, *, problems: list[str] | None = None, given: Any
         victims=_people(case, "osoby_doznajace"),
         suspects=_people(case, "osoby_stosujace"),
         events=overview.timeline(case),
+        documents=_documents(request, case),
         following=nk_cases.step_title(following) if following else "",
         deadline=deadline.isoformat() if deadline else "",
         overdue=bool(deadline and deadline < calendar.today()),
         kinds=[(k, nk_cases.step_title(k)) for k in nk_cases.STEPS if k != "notatka"],
         suggested=following or "",
         recipients=_options(nk_cases.NKB_RECIPIENTS),
+        starters=overview.starters(workspace),
         presence=_options(nk_cases.PRESENCE_ROLES),
         ways=_options(nk_cases.DELIVERY_WAYS),
         problems=problems or [],
         value=lambda name, default="": form.get(name, default) if form else default,
+        chosen=lambda name: form.getlist(name) if form else [],
         closed=case["status"] == nk_cases.CLOSED,
     )
+
+
+def document(request: Request) -> Response:
+    """The PDF somflow wrote for a document of the case, e.g. ``nk-2026-3-notatka-sluzbowa-2026-12-06.pdf``."""
+    workspace = request.state.workspace
+    try:
+        case = nk_cases.find_case(workspace, request.path_params["case_id"])
+    except SomflowError:
+        return page(request, _("Nie znaleziono"), _("Nie ma takiej sprawy NK."), status=404)
+    try:
+        held, content = printing.document_pdf(workspace, case, request.path_params["doc_id"])
+    except SomflowError as exc:
+        return page(request, _("Nie znaleziono"), str(exc), status=404)
+    return attachment(content, file_name(nk_cases.case_label(case), held.form, day=calendar.parse_date(held.day)))
 
 
 def record_step(request: Request) -> Response:
@@ -142,7 +177,7 @@ def record_step(request: Request) -> Response:
         if day is None:
             problems.append(_("Data kroku: nieprawidłowa data (oczekiwano RRRR-MM-DD albo DD.MM.RRRR)."))
     kind = form.get("krok", "")
-    roles_given = [r.strip() for r in form.get("roles", "").split(",") if r.strip()]
+    roles_given = [r for r in form.getlist("roles") if r]  # the ticked boxes, as several --rola
     details = overview.step_details(kind, roles=roles_given, **{name: form.get(name, "").strip() for name in DETAILS})
     try:
         if problems:
@@ -231,4 +266,5 @@ PAGES = [
     Page("/nk/nowa", "Nowa sprawa NK", roles.NK_CASES, open_case, methods=("POST",)),
     Page("/nk/{case_id}", "Sprawa NK", roles.NK_CASES, case_page, templates=TEMPLATES),
     Page("/nk/{case_id}/krok", "Zapisz krok sprawy NK", roles.NK_CASES, record_step, methods=("POST",)),
+    Page("/nk/{case_id}/dokumenty/{doc_id}", "Dokument sprawy NK", roles.NK_CASES, document),
 ]
