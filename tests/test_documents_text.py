@@ -39,6 +39,12 @@ def words(pdf: bytes, tmp_path: Path) -> list[tuple[int, float, str]]:
     return found
 
 
+def off_the_page(pdf: bytes, tmp_path: Path) -> list[tuple[int, str]]:
+    """(page, word) of every word whose right edge is past the right margin (cut off when printed)."""
+    edge = layout.WIDTH - layout.RIGHT + 1
+    return [(page, word) for page, right, word in words(pdf, tmp_path) if right > edge]
+
+
 def text_of(pdf: bytes, tmp_path: Path) -> str:
     source = tmp_path / "text.pdf"
     source.write_bytes(pdf)
@@ -51,8 +57,7 @@ def text_of(pdf: bytes, tmp_path: Path) -> str:
 @pytest.mark.parametrize("spec_path", project_specs(), ids=lambda p: p.stem)
 def test_nothing_runs_off_the_page(spec_path: Path, tmp_path: Path):
     spec = forms.load_spec(spec_path)
-    edge = layout.WIDTH - layout.RIGHT + 1
-    off = [(page, word) for page, right, word in words(acroform.build_template(spec, "pl"), tmp_path) if right > edge]
+    off = off_the_page(acroform.build_template(spec, "pl"), tmp_path)
     assert not off, f"{spec.id}: words past the right margin: {off[:5]}"
 
 

@@ -14,10 +14,9 @@ from pathlib import Path
 import pytest
 from incident_cli import CHILD, NOTE, PEDAGOG, new_case, ok, step, to_plan
 from nk_cli import route_letters
-from test_documents_text import text_of, words
+from test_documents_text import off_the_page, text_of
 
 from somflow.errors import ConfigError
-from somflow.forms import layout
 from somflow.workspace import Workspace
 
 LONG = " ".join(
@@ -46,8 +45,7 @@ def printed(somflow_cli, somflow_workspace, tmp_path) -> dict[str, Path]:
 
 def _check_page(pdf: Path, tmp_path: Path) -> str:
     """The document's text, after checking no word runs past the right margin."""
-    edge = layout.WIDTH - layout.RIGHT + 1
-    off = [w for _page, right, w in words(pdf.read_bytes(), tmp_path) if right > edge]
+    off = off_the_page(pdf.read_bytes(), tmp_path)
     assert not off, f"{pdf.name}: words past the right margin: {off[:5]}"
     return text_of(pdf.read_bytes(), tmp_path)
 

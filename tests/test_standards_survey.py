@@ -219,16 +219,13 @@ def test_blank_questionnaires_print_with_the_seed_questions(somflow_cli, somflow
 
 def test_parents_questionnaire_prints_its_questions_whole(somflow_cli, somflow_workspace, tmp_path):
     """The parents' survey as printed: worded for the school, each question with its answers, one page a copy."""
-    from test_documents_text import words
-
-    from somflow.forms import layout
+    from test_documents_text import off_the_page
 
     out = somflow_workspace / "ankiety-rodzice.pdf"
     result = somflow_cli("standards", "survey", "print", "--survey", "rodzice", "--copies", "2", "--out", str(out))
     assert result.exit_code == 0, result.output
     assert len(PdfReader(out).pages) == 2
-    edge = layout.WIDTH - layout.RIGHT + 1
-    assert not [w for _page, right, w in words(out.read_bytes(), tmp_path) if right > edge]
+    assert not off_the_page(out.read_bytes(), tmp_path)
     text = " ".join(pdftotext(out, layout=False).split())
     for wording in (
         "Ankieta jest anonimowa — nie podpisuj jej. Ankieta dla rodziców: Monitoring „standardów”",
