@@ -196,6 +196,34 @@ def test_nk_a_without_data_knows_the_childs_school_and_parents(somflow_cli, somf
     )  # the official form marks no required fields
 
 
+def test_blue_card_intervention_card_names_the_office_it_went_to(somflow_cli, somflow_workspace: Path, tmp_path: Path):
+    """The card the ``ops`` step prints, read as printed: the office by its name, never the step's code."""
+    from nk_cli import PEDAGOG, new_case, ok, start
+
+    from somflow.workspace import Workspace
+
+    case_id = new_case(somflow_cli, tmp_path)
+    start(somflow_cli, case_id, "2026-11-17")
+    ok(somflow_cli("nk", "step", case_id, "ops", "--dnia", "2026-11-19", "--osoba", PEDAGOG))
+    store = Workspace(somflow_workspace).store
+    (card,) = [d for d in store.query("documents") if d["form"] == "karta-interwencji"]
+    pdf = (somflow_workspace / card["file"]).read_bytes()
+    assert not off_the_page(pdf, tmp_path)
+    text = text_of(pdf, tmp_path)
+    for wording in (
+        "Karta interwencji Imię i nazwisko dziecka Zofia Żak",
+        "Osoba zawiadamiająca o podejrzeniu krzywdzenia " + PEDAGOG,
+        "Działanie 2 Data Działanie 2026-11-17 Wszczęcie procedury „Niebieskie Karty”",
+        "inny rodzaj interwencji. Jaki? informacja dla ośrodka pomocy społecznej",
+        "Nazwa organu, do którego zgłoszono interwencję Ośrodek pomocy społecznej Data interwencji 2026-11-19",
+        "Spotkanie: brak wpisów.",
+        "(data i podpis osoby prowadzącej interwencję)",
+    ):
+        assert wording in text, wording
+    for absent in (" ops ", "Działanie 4", "Wynik 1"):
+        assert absent not in text, absent
+
+
 def test_intervention_card_prints_the_seed_wording_once(tmp_path: Path):
     text = text_of(acroform.build_template(forms.load_spec(CASE_FORMS / "karta-interwencji.yaml"), "pl"), tmp_path)
     assert text.count("Karta interwencji") == 1  # the title, not again as a section heading
