@@ -39,6 +39,12 @@ def words(pdf: bytes, tmp_path: Path) -> list[tuple[int, float, str]]:
     return found
 
 
+def off_the_page(pdf: bytes, tmp_path: Path) -> list[tuple[int, str]]:
+    """(page, word) of every word whose right edge is past the right margin (cut off when printed)."""
+    edge = layout.WIDTH - layout.RIGHT + 1
+    return [(page, word) for page, right, word in words(pdf, tmp_path) if right > edge]
+
+
 def text_of(pdf: bytes, tmp_path: Path) -> str:
     source = tmp_path / "text.pdf"
     source.write_bytes(pdf)
@@ -51,8 +57,7 @@ def text_of(pdf: bytes, tmp_path: Path) -> str:
 @pytest.mark.parametrize("spec_path", project_specs(), ids=lambda p: p.stem)
 def test_nothing_runs_off_the_page(spec_path: Path, tmp_path: Path):
     spec = forms.load_spec(spec_path)
-    edge = layout.WIDTH - layout.RIGHT + 1
-    off = [(page, word) for page, right, word in words(acroform.build_template(spec, "pl"), tmp_path) if right > edge]
+    off = off_the_page(acroform.build_template(spec, "pl"), tmp_path)
     assert not off, f"{spec.id}: words past the right margin: {off[:5]}"
 
 
@@ -189,6 +194,34 @@ def test_nk_a_without_data_knows_the_childs_school_and_parents(somflow_cli, somf
     assert (
         "miejscowość data Gdynia 2026-11-17" in text and "*" not in text
     )  # the official form marks no required fields
+
+
+def test_blue_card_intervention_card_names_the_office_it_went_to(somflow_cli, somflow_workspace: Path, tmp_path: Path):
+    """The card the ``ops`` step prints, read as printed: the office by its name, never the step's code."""
+    from nk_cli import PEDAGOG, new_case, ok, start
+
+    from somflow.workspace import Workspace
+
+    case_id = new_case(somflow_cli, tmp_path)
+    start(somflow_cli, case_id, "2026-11-17")
+    ok(somflow_cli("nk", "step", case_id, "ops", "--dnia", "2026-11-19", "--osoba", PEDAGOG))
+    store = Workspace(somflow_workspace).store
+    (card,) = [d for d in store.query("documents") if d["form"] == "karta-interwencji"]
+    pdf = (somflow_workspace / card["file"]).read_bytes()
+    assert not off_the_page(pdf, tmp_path)
+    text = text_of(pdf, tmp_path)
+    for wording in (
+        "Karta interwencji Imię i nazwisko dziecka Zofia Żak",
+        "Osoba zawiadamiająca o podejrzeniu krzywdzenia " + PEDAGOG,
+        "Działanie 2 Data Działanie 2026-11-17 Wszczęcie procedury „Niebieskie Karty”",
+        "inny rodzaj interwencji. Jaki? informacja dla ośrodka pomocy społecznej",
+        "Nazwa organu, do którego zgłoszono interwencję Ośrodek pomocy społecznej Data interwencji 2026-11-19",
+        "Spotkanie: brak wpisów.",
+        "(data i podpis osoby prowadzącej interwencję)",
+    ):
+        assert wording in text, wording
+    for absent in (" ops ", "Działanie 4", "Wynik 1"):
+        assert absent not in text, absent
 
 
 def test_intervention_card_prints_the_seed_wording_once(tmp_path: Path):

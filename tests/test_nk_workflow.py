@@ -6,6 +6,7 @@ import pytest
 from inbox_fixtures import rasterise
 from nk_cli import MOTHER, PEDAGOG, new_case, ok, route_letters, start
 from nk_data import CHILD_PESEL, FATHER_PESEL, write
+from test_documents_text import off_the_page, text_of
 
 from somflow.errors import InvalidInput
 from somflow.inbox.qr import decode
@@ -193,6 +194,25 @@ def test_nk_b_carries_the_local_contacts_and_the_team(somflow_cli, somflow_works
     assert values["kontakty-1-nazwa"] == "Poradnia Telefoniczna Niebieskiej Linii"
     # Nothing about the family on the sheet handed over: no names, no PESEL.
     assert not [v for v in values.values() if isinstance(v, str) and ("Żak" in v or CHILD_PESEL in v)]
+
+    # Read as printed: the form's wording, the unit and the team, the one contact it holds, nothing cut off.
+    pdf = (somflow_workspace / doc["file"]).read_bytes()
+    assert not off_the_page(pdf, tmp_path)
+    text = text_of(pdf, tmp_path)
+    for wording in (
+        "Informacja dla osoby doznającej przemocy domowej „NIEBIESKA KARTA – B” 1. Co to jest przemoc domowa",
+        "2. Wszczęto procedurę „Niebieskie Karty”",
+        "Data wszczęcia procedury 2026-11-17 Jednostka, która wszczęła procedurę "
+        "Szkoła Podstawowa nr 7 im. Marii Skłodowskiej-Curie ul. Źródlana 12, 81-001 Gdynia",
+        "3. Zespół Interdyscyplinarny Nazwa, adres i kontakt Zespół Interdyscyplinarny w Gdyni",
+        "4. Gdzie szukać pomocy W sytuacji bezpośredniego zagrożenia życia lub zdrowia dzwoń pod numer alarmowy 112.",
+        "Kontakt 1 Instytucja Telefon Poradnia Telefoniczna Niebieskiej Linii 22 668 70 00",
+        "Oferta Wsparcie dla osób doznających przemocy domowej",
+        "(data przekazania formularza i podpis osoby przekazującej)",
+    ):
+        assert wording in text, wording
+    for absent in ("Kontakt 2", "Żak", CHILD_PESEL, " *"):  # no empty slots, nothing about the family, no marks
+        assert absent not in text, absent
 
 
 def test_new_case_interactively(somflow_cli, somflow_workspace):

@@ -14,6 +14,7 @@ from typing import Any
 from somflow.casework import children, support_plan
 from somflow.casework.letters import institution, town
 from somflow.casework.steps import counted_steps
+from somflow.contacts import role_label
 from somflow.workspace import Workspace
 
 Builder = Callable[[Workspace, dict[str, Any], date, dict[str, Any]], dict[str, Any]]
@@ -128,7 +129,7 @@ def karta(workspace: Workspace, case: dict[str, Any], day: date, details: dict[s
             or {"zawiadomienie": "policja", "wniosek-sad": "sad_rodzinny", "ops": "ops"}[last["step"]]
         )
         found = workspace.hook.somflow_addressee(workspace=workspace, role=role) or {}
-        organ = found.get("name") or role
+        organ = found.get("name") or role_label(role)  # unrouted: the office by its kind, not the role's code
     note = case.get("notatka") or {}
     nka_data = case.get("nka") or {}
     harms = [label for key, label in HARM_LABELS.items() if nka_data.get(f"iv_{key}")]
