@@ -17,8 +17,7 @@ from somflow_niebieska_karta.due import next_due
 from somflow import refs
 from somflow.casework import support_plan
 from somflow.corrections import history_notes, is_withdrawn
-from somflow.forms.catalog import get
-from somflow.i18n import _, pick
+from somflow.i18n import _
 from somflow.workspace import Workspace
 
 
@@ -102,13 +101,6 @@ def timeline(case: dict[str, Any]) -> list[Event]:
             Event(doc["date"], _("Zwrócono podpisany skan: {form}", form=doc.get("form")), documents=[doc["id"]])
         )
     return events
-
-
-def starters(workspace: Workspace) -> list[tuple[str, str]]:
-    """Who can start the procedure (NK-A section XIV): each choice's value — the word ``--rola`` takes — and its label
-    in the user's language, as the NK-A spec lists them."""
-    field = get(workspace, "niebieska-karta-a").field("wszczecie_przez")
-    return [(choice.value, pick(choice.label)) for choice in field.choices]
 
 
 def step_details(

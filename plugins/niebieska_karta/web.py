@@ -141,12 +141,11 @@ def case_page(request: Request, *, problems: list[str] | None = None, given: Any
         kinds=[(k, nk_cases.step_title(k)) for k in nk_cases.STEPS if k != "notatka"],
         suggested=following or "",
         recipients=_options(nk_cases.NKB_RECIPIENTS),
-        starters=overview.starters(workspace),
+        starters=nk_cases.starters(workspace),
         presence=_options(nk_cases.PRESENCE_ROLES),
         ways=_options(nk_cases.DELIVERY_WAYS),
         problems=problems or [],
         value=lambda name, default="": form.get(name, default) if form else default,
-        chosen=lambda name: form.getlist(name) if form else [],
         closed=case["status"] == nk_cases.CLOSED,
     )
 
@@ -177,7 +176,7 @@ def record_step(request: Request) -> Response:
         if day is None:
             problems.append(_("Data kroku: nieprawidłowa data (oczekiwano RRRR-MM-DD albo DD.MM.RRRR)."))
     kind = form.get("krok", "")
-    roles_given = [r for r in form.getlist("roles") if r]  # the ticked boxes, as several --rola
+    roles_given = [r for r in form.getlist("roles") if r]  # one radio button; several only from a forged form
     details = overview.step_details(kind, roles=roles_given, **{name: form.get(name, "").strip() for name in DETAILS})
     try:
         if problems:
