@@ -6,6 +6,7 @@ import io
 import re
 from datetime import date
 
+import incident_cli
 import pytest
 from markupsafe import escape
 from nk_cli import MOTHER, PEDAGOG, new_case, ok, route_letters, start
@@ -510,7 +511,9 @@ def test_every_field_of_every_page_has_a_label_and_every_catalogue_form_opens(so
     ada = ids(head, "/zgody?klasa=3b", "Ada")
     forms = [f"/formularze/{form_id}" for form_id in registry(head.app.state.workspace)]
     paths = ["/zgody", f"/zgody/dziecko/{ada}", "/druk/zgody", "/nk", "/nk/nowa", f"/nk/{case_id}", "/osoby"]
-    paths += ["/osoby/import"]
+    incident_cli.new_case(somflow_cli, tmp_path)
+    incident = re.search(r'href="/interwencje/([0-9A-Z]{26})"', head.get("/interwencje").text).group(1)
+    paths += ["/osoby/import", "/interwencje", "/interwencje/nowa", f"/interwencje/{incident}"]
     paths += ["/kadry", "/druk/kadry", "/standardy", "/druk/standardy", "/formularze", "/druk", "/kalendarz", *forms]
     for path in paths:
         response = head.get(path)
