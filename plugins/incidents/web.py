@@ -24,7 +24,6 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from somflow import calendar
-from somflow.casework.opening import check_all
 from somflow.errors import InvalidInput
 from somflow.i18n import _
 from somflow.web import casework, roles
@@ -128,37 +127,34 @@ def new_case_page(
     request: Request, *, given: Any = None, problems: dict[str | None, list[str]] | None = None, status: int = 200
 ) -> Response:
     """The questions of ``somflow interwencje new``; after a refused POST the answers given and each problem beside its field."""
-    fields, summary = casework.question_fields(request, opening.questions(), given, problems or {})
-    return page(
+    return casework.new_case_form(
         request,
-        _("Nowa sprawa interwencyjna"),
-        template="case_new.html",
-        status=status,
-        fields=fields,
-        summary=summary,
+        opening.questions(),
+        title=_("Nowa sprawa interwencyjna"),
         intro=_(
             "Sprawę zakłada się na podstawie notatki służbowej (te same pytania co w poleceniu somflow interwencje new). "
             "Przemoc domowa (rodzic, opiekun, domownik) to procedura „Niebieskie Karty”."
         ),
         action="/interwencje/nowa",
         back="/interwencje",
+        given=given,
+        problems=problems,
+        status=status,
     )
 
 
 def open_case(request: Request) -> Response:
     """Check each answer by its rules, then open the case through ``cases.create_case`` (the whole checked)."""
     workspace = request.state.workspace
-    form = request.state.form
-    answers, wrong = check_all(workspace, opening.questions(), form)
-    problems: dict[str | None, list[str]] = {name: [problem] for name, problem in wrong.items()}
-    if not problems:
-        try:
-            payload = opening.payload(answers, calendar.today().isoformat())
-            case = cases.create_case(workspace, payload, person=answers["autor"])
-        except InvalidInput as exc:
-            problems = {None: exc.messages}
-    if problems:
-        return new_case_page(request, given=form, problems=problems, status=400)
+    case, problems = casework.open_from_answers(
+        request,
+        opening.questions(),
+        lambda answers: cases.create_case(
+            workspace, opening.payload(answers, calendar.today().isoformat()), person=answers["autor"]
+        ),
+    )
+    if case is None:
+        return new_case_page(request, given=request.state.form, problems=problems, status=400)
     tell(
         request,
         _(

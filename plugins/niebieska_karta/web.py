@@ -23,7 +23,6 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from somflow import calendar, refs
-from somflow.casework.opening import check_all
 from somflow.errors import InvalidInput
 from somflow.i18n import _
 from somflow.web import casework, roles
@@ -167,36 +166,32 @@ def new_case_page(
     ``problems``: by question name (None: the case as a whole, as ``create_case`` refused it).
     The summary above the form names the question of each problem and links to its field.
     """
-    fields, summary = casework.question_fields(request, opening.questions(), given, problems or {})
-    return page(
+    return casework.new_case_form(
         request,
-        _("Nowa sprawa NK"),
-        template="case_new.html",
-        status=status,
-        fields=fields,
-        summary=summary,
+        opening.questions(),
+        title=_("Nowa sprawa NK"),
         intro=_(
             "Sprawę zakłada się na podstawie notatki służbowej (te same pytania co w poleceniu somflow nk new). "
             "Następny krok, wszczęcie procedury (NK-A), zapisuje się na stronie sprawy."
         ),
         action="/nk/nowa",
         back="/nk",
+        given=given,
+        problems=problems,
+        status=status,
     )
 
 
 def open_case(request: Request) -> Response:
     """Check each answer by its field's rules, then open the case through ``cases.create_case`` (the whole checked)."""
     workspace = request.state.workspace
-    form = request.state.form
-    answers, wrong = check_all(workspace, opening.questions(), form)
-    problems: dict[str | None, list[str]] = {name: [problem] for name, problem in wrong.items()}
-    if not problems:
-        try:
-            case = nk_cases.create_case(workspace, opening.payload(answers), person=answers["autor"])
-        except InvalidInput as exc:
-            problems = {None: exc.messages}
-    if problems:
-        return new_case_page(request, given=form, problems=problems, status=400)
+    case, problems = casework.open_from_answers(
+        request,
+        opening.questions(),
+        lambda answers: nk_cases.create_case(workspace, opening.payload(answers), person=answers["autor"]),
+    )
+    if case is None:
+        return new_case_page(request, given=request.state.form, problems=problems, status=400)
     tell(
         request,
         _(

@@ -17,8 +17,8 @@ from starlette.responses import Response
 
 from somflow import calendar
 from somflow.casework import printing
-from somflow.casework.opening import Question, field_of
-from somflow.errors import SomflowError
+from somflow.casework.opening import Question, check_all, field_of
+from somflow.errors import InvalidInput, SomflowError
 from somflow.forms.catalog import registry
 from somflow.forms.schema import rule
 from somflow.i18n import _, pick
@@ -104,3 +104,51 @@ def step_day(form: Any) -> tuple[date | None, list[str]]:
     if day is None:
         return None, [_("Data kroku: nieprawidłowa data (oczekiwano RRRR-MM-DD albo DD.MM.RRRR).")]
     return day, []
+
+
+def new_case_form(
+    request: Request,
+    questions: Iterable[Question],
+    *,
+    title: str,
+    intro: str,
+    action: str,
+    back: str,
+    given: Any = None,
+    problems: dict[str | None, list[str]] | None = None,
+    status: int = 200,
+) -> Response:
+    """The page asking ``questions`` to open a case (posted to ``action``); after a refusal the answers and problems.
+
+    ``problems``: by question name (None: the case as a whole, as the procedure refused it).
+    """
+    fields, summary = question_fields(request, questions, given, problems or {})
+    return page(
+        request,
+        title,
+        template="case_new.html",
+        status=status,
+        fields=fields,
+        summary=summary,
+        intro=intro,
+        action=action,
+        back=back,
+    )
+
+
+def open_from_answers(
+    request: Request, questions: Iterable[Question], create: Callable[[dict[str, Any]], dict[str, Any]]
+) -> tuple[dict[str, Any] | None, dict[str | None, list[str]]]:
+    """Check each posted answer by its rules, then ``create(answers)`` the case (which checks the whole).
+
+    Returns the case, or None and the problems by question name (None: the case as a whole).
+    """
+    questions = tuple(questions)
+    answers, wrong = check_all(request.state.workspace, questions, request.state.form)
+    problems: dict[str | None, list[str]] = {name: [problem] for name, problem in wrong.items()}
+    if problems:
+        return None, problems
+    try:
+        return create(answers), {}
+    except InvalidInput as exc:
+        return None, {None: exc.messages}
