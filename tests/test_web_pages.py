@@ -6,6 +6,7 @@ import io
 import re
 from datetime import date
 
+import incident_cli
 import pytest
 from markupsafe import escape
 from nk_cli import MOTHER, PEDAGOG, new_case, ok, route_letters, start
@@ -197,7 +198,7 @@ def test_each_document_of_an_nk_case_downloads_as_the_pdf_somflow_wrote_for_it(
     assert gone.status_code == 404 and f"This case holds no document {others}." in gone.text
 
 
-def test_who_started_the_procedure_is_ticked_from_the_nka_choices_as_the_cli_takes_several_rola(
+def test_who_started_the_procedure_is_one_choice_of_the_nka_list_and_several_are_refused_as_by_the_cli(
     somflow_web, somflow_cli, tmp_path
 ):
     from somflow.errors import InvalidInput
@@ -209,17 +210,21 @@ def test_who_started_the_procedure_is_ticked_from_the_nka_choices_as_the_cli_tak
     store = coordinator.app.state.workspace.store
     form = coordinator.get(f"/nk/{by_web}").text
     assert "<legend>Wszczęcie procedury nastąpiło przez (sekcja XIV)</legend>" in form
-    assert re.search(r'name="roles" value="nauczyciel" id="f-roles-\d+"> Nauczyciela</label>', form)
+    assert re.search(r'type="radio" name="roles" value="nauczyciel" id="f-roles-\d+"> Nauczyciela</label>', form)
+    assert 'type="checkbox" name="roles"' not in form
     assert 'value="pedagog_psycholog"' in form and "> Pedagoga, psychologa lub terapeutę" in form
     step = {"csrf": coordinator.csrf, "krok": "wszczecie", "dnia": "17.11.2026", "osoba": PEDAGOG}
     step |= {"present": MOTHER, "present_role": "osoba_najblizsza"}
     before = store.get("nk_cases", by_web)
+    # radio buttons send one; a forged form sending two is refused as the CLI refuses two --rola
     two = coordinator.post(f"/nk/{by_web}/krok", data={**step, "roles": ["pedagog_psycholog", "nauczyciel"]})
     assert two.status_code == 400
-    assert any("(zaznaczono: 2)" in m for m in cli_refusal.value.messages)
+    (said,) = cli_refusal.value.messages
+    assert said.startswith("Sekcja XIV: wszczęcie procedury zaznacza się przez jedną osobę, a podano kilka: „Pedagoga")
+    assert said.endswith("”, „Nauczyciela”. Wybierz jedną.")
     for message in cli_refusal.value.messages:  # the same refusal as the CLI's
         assert escape(message) in two.text, message
-    assert re.search(r'value="nauczyciel" id="f-roles-\d+" checked', two.text)  # the ticks stay
+    assert len(re.findall(r'name="roles" value="\w+" id="f-roles-\d+" checked', two.text)) == 1  # one stays chosen
     assert store.get("nk_cases", by_web) == before
 
     start(somflow_cli, by_cli)  # one --rola pedagog_psycholog
@@ -506,7 +511,9 @@ def test_every_field_of_every_page_has_a_label_and_every_catalogue_form_opens(so
     ada = ids(head, "/zgody?klasa=3b", "Ada")
     forms = [f"/formularze/{form_id}" for form_id in registry(head.app.state.workspace)]
     paths = ["/zgody", f"/zgody/dziecko/{ada}", "/druk/zgody", "/nk", "/nk/nowa", f"/nk/{case_id}", "/osoby"]
-    paths += ["/osoby/import"]
+    incident_cli.new_case(somflow_cli, tmp_path)
+    incident = re.search(r'href="/interwencje/([0-9A-Z]{26})"', head.get("/interwencje").text).group(1)
+    paths += ["/osoby/import", "/interwencje", "/interwencje/nowa", f"/interwencje/{incident}"]
     paths += ["/kadry", "/druk/kadry", "/standardy", "/druk/standardy", "/formularze", "/druk", "/kalendarz", *forms]
     for path in paths:
         response = head.get(path)

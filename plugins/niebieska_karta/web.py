@@ -23,13 +23,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from somflow import calendar, refs
-from somflow.casework import printing
-from somflow.errors import InvalidInput, SomflowError
-from somflow.forms.catalog import registry
-from somflow.forms.schema import rule
-from somflow.i18n import _, pick
-from somflow.web import roles
-from somflow.web.downloads import attachment, file_name
+from somflow.errors import InvalidInput
+from somflow.i18n import _
+from somflow.web import casework, roles
 from somflow.web.pages import Page
 from somflow.web.render import page, tell
 
@@ -100,27 +96,12 @@ def _people(case: dict[str, Any], key: str) -> list[dict[str, str]]:
     ]
 
 
-def _documents(request: Request, case: dict[str, Any]) -> list[dict[str, str]]:
-    """The case's documents for the screen: the form's title, the day, the id and where it downloads."""
-    forms = registry(request.state.workspace)
-    return [
-        {
-            "id": held.id,
-            "title": pick(forms[held.form].title) if held.form in forms else held.form or _("dokument"),
-            "day": held.day,
-            "href": f"/nk/{case['id']}/dokumenty/{held.id}",
-        }
-        for held in printing.held_documents(case)
-    ]
-
-
 def case_page(request: Request, *, problems: list[str] | None = None, given: Any = None, status: int = 200) -> Response:
     """A case: who, the timeline of steps, the next step with its deadline, and the form to record a step."""
     workspace = request.state.workspace
-    try:
-        case = nk_cases.find_case(workspace, request.path_params["case_id"])
-    except SomflowError:
-        return page(request, _("Nie znaleziono"), _("Nie ma takiej sprawy NK."), status=404)
+    case = casework.found_case(request, nk_cases.find_case, _("Nie ma takiej sprawy NK."))
+    if isinstance(case, Response):
+        return case
     following = nk_cases.next_step(case)
     deadline = next_due(case)
     form = given or {}
@@ -134,35 +115,28 @@ def case_page(request: Request, *, problems: list[str] | None = None, given: Any
         victims=_people(case, "osoby_doznajace"),
         suspects=_people(case, "osoby_stosujace"),
         events=overview.timeline(case),
-        documents=_documents(request, case),
+        documents=casework.documents(request, case, f"/nk/{case['id']}/dokumenty"),
         following=nk_cases.step_title(following) if following else "",
         deadline=deadline.isoformat() if deadline else "",
         overdue=bool(deadline and deadline < calendar.today()),
         kinds=[(k, nk_cases.step_title(k)) for k in nk_cases.STEPS if k != "notatka"],
         suggested=following or "",
         recipients=_options(nk_cases.NKB_RECIPIENTS),
-        starters=overview.starters(workspace),
+        starters=nk_cases.starters(workspace),
         presence=_options(nk_cases.PRESENCE_ROLES),
         ways=_options(nk_cases.DELIVERY_WAYS),
         problems=problems or [],
         value=lambda name, default="": form.get(name, default) if form else default,
-        chosen=lambda name: form.getlist(name) if form else [],
         closed=case["status"] == nk_cases.CLOSED,
     )
 
 
 def document(request: Request) -> Response:
     """The PDF somflow wrote for a document of the case, e.g. ``nk-2026-3-notatka-sluzbowa-2026-12-06.pdf``."""
-    workspace = request.state.workspace
-    try:
-        case = nk_cases.find_case(workspace, request.path_params["case_id"])
-    except SomflowError:
-        return page(request, _("Nie znaleziono"), _("Nie ma takiej sprawy NK."), status=404)
-    try:
-        held, content = printing.document_pdf(workspace, case, request.path_params["doc_id"])
-    except SomflowError as exc:
-        return page(request, _("Nie znaleziono"), str(exc), status=404)
-    return attachment(content, file_name(nk_cases.case_label(case), held.form, day=calendar.parse_date(held.day)))
+    case = casework.found_case(request, nk_cases.find_case, _("Nie ma takiej sprawy NK."))
+    if isinstance(case, Response):
+        return case
+    return casework.document(request, case, nk_cases.case_label(case))
 
 
 def record_step(request: Request) -> Response:
@@ -170,14 +144,9 @@ def record_step(request: Request) -> Response:
     workspace = request.state.workspace
     form = request.state.form
     case_id = request.path_params["case_id"]
-    problems: list[str] = []
-    day = None
-    if form.get("dnia"):
-        day = calendar.parse_date(form["dnia"])
-        if day is None:
-            problems.append(_("Data kroku: nieprawidłowa data (oczekiwano RRRR-MM-DD albo DD.MM.RRRR)."))
+    day, problems = casework.step_day(form)
     kind = form.get("krok", "")
-    roles_given = [r for r in form.getlist("roles") if r]  # the ticked boxes, as several --rola
+    roles_given = [r for r in form.getlist("roles") if r]  # one radio button; several only from a forged form
     details = overview.step_details(kind, roles=roles_given, **{name: form.get(name, "").strip() for name in DETAILS})
     try:
         if problems:
@@ -197,56 +166,32 @@ def new_case_page(
     ``problems``: by question name (None: the case as a whole, as ``create_case`` refused it).
     The summary above the form names the question of each problem and links to its field.
     """
-    workspace = request.state.workspace
-    problems = problems or {}
-    fields = []
-    summary = [(None, message) for message in problems.get(None, [])]
-    for question in opening.questions():
-        kind, hint, rows = "yesno", "", 1
-        if question.form is not None:
-            field = opening.field_of(workspace, question)[1]
-            kind = {"multiline": "textarea", "integer": "number"}.get(field.type, "text")
-            hint = rule(field) if field.type not in ("text", "multiline") else ""
-            rows = min(max(field.lines, 2), 6)
-        errors = problems.get(question.name, [])
-        summary += [(question.name, f"{question.label} — {problem}") for problem in errors]
-        default = calendar.today().isoformat() if question.today else ""
-        fields.append(
-            {
-                "name": question.name,
-                "label": question.label,
-                "kind": kind,
-                "hint": hint,
-                "required": question.required,
-                "rows": rows,
-                "value": given.get(question.name, "") if given is not None else default,
-                "errors": [problem[:1].upper() + problem[1:] for problem in errors],
-            }
-        )
-    return page(
+    return casework.new_case_form(
         request,
-        _("Nowa sprawa NK"),
-        template="nk/new.html",
+        opening.questions(),
+        title=_("Nowa sprawa NK"),
+        intro=_(
+            "Sprawę zakłada się na podstawie notatki służbowej (te same pytania co w poleceniu somflow nk new). "
+            "Następny krok, wszczęcie procedury (NK-A), zapisuje się na stronie sprawy."
+        ),
+        action="/nk/nowa",
+        back="/nk",
+        given=given,
+        problems=problems,
         status=status,
-        fields=fields,
-        summary=summary,
-        yes_no=[("tak", _("tak")), ("nie", _("nie"))],
     )
 
 
 def open_case(request: Request) -> Response:
     """Check each answer by its field's rules, then open the case through ``cases.create_case`` (the whole checked)."""
     workspace = request.state.workspace
-    form = request.state.form
-    answers, wrong = opening.check_all(workspace, form)
-    problems: dict[str | None, list[str]] = {name: [problem] for name, problem in wrong.items()}
-    if not problems:
-        try:
-            case = nk_cases.create_case(workspace, opening.payload(answers), person=answers["autor"])
-        except InvalidInput as exc:
-            problems = {None: exc.messages}
-    if problems:
-        return new_case_page(request, given=form, problems=problems, status=400)
+    case, problems = casework.open_from_answers(
+        request,
+        opening.questions(),
+        lambda answers: nk_cases.create_case(workspace, opening.payload(answers), person=answers["autor"]),
+    )
+    if case is None:
+        return new_case_page(request, given=request.state.form, problems=problems, status=400)
     tell(
         request,
         _(
@@ -262,7 +207,7 @@ def open_case(request: Request) -> Response:
 PAGES = [
     Page("/nk", "Niebieska Karta", roles.NK_CASES, cases_list, nav=True, templates=TEMPLATES),
     # before /nk/{case_id}, which would take "nowa" for a case
-    Page("/nk/nowa", "Nowa sprawa NK", roles.NK_CASES, new_case_page, templates=TEMPLATES),
+    Page("/nk/nowa", "Nowa sprawa NK", roles.NK_CASES, new_case_page),
     Page("/nk/nowa", "Nowa sprawa NK", roles.NK_CASES, open_case, methods=("POST",)),
     Page("/nk/{case_id}", "Sprawa NK", roles.NK_CASES, case_page, templates=TEMPLATES),
     Page("/nk/{case_id}/krok", "Zapisz krok sprawy NK", roles.NK_CASES, record_step, methods=("POST",)),
