@@ -68,7 +68,7 @@ def test_no_section_heading_ends_a_page(spec_path: Path, tmp_path: Path):
     spec = forms.load_spec(spec_path)
     # Sections whose first row prints some text (an unlabelled box has none for pdftotext to see).
     headings = [
-        " ".join(f"{s.id}. {pick(s.title)}".split())
+        " ".join(s.heading().split())
         for s in spec.sections
         if s.title
         and pick(s.title)
@@ -262,7 +262,7 @@ def test_nk_a_headings_labels_and_options_are_the_seeds_words():
     printed = [" ".join(pick(line).split()) for line in spec.header]
     for section in spec.sections:
         if pick(section.title):
-            printed.append(" ".join(f"{section.id}. {pick(section.title)}".split()))
+            printed.append(" ".join(section.heading().split()))
         for f in [*section.fields, *(f for g in section.groups for f in g.fields)]:
             printed += [" ".join(pick(f.label).split())] if f.print_label else []
             printed += [" ".join(pick(c.label).split()) for c in f.choices]
@@ -276,3 +276,16 @@ def test_declarations_print_no_heading_of_ours(form: str, tmp_path: Path):
     text = text_of(acroform.build_template(forms.load_spec(STANDARDS_FORMS / f"{form}.yaml"), "pl"), tmp_path)
     assert "Dane" not in text.split()  # the seed's declaration starts with place, date and name, no "I. Dane"
     assert "OŚWIADCZENIE Oświadczam" in text or "OŚWIADCZENIE Ja, niżej podpisana/y" in text
+
+
+@pytest.mark.parametrize("form", ["oswiadczenie-rodzica-standardy", "oswiadczenie-pracownika-standardy"])
+def test_declarations_head_the_declaration_as_the_seed_does(form: str, tmp_path: Path):
+    """Seed 004 annexes 6–7 head it "OŚWIADCZENIE": no "II." (and no section I) on the printed document."""
+    from somflow.forms.datafile import load_iso
+
+    spec = forms.load_spec(STANDARDS_FORMS / f"{form}.yaml")
+    printed = render_document(spec, load_iso(spec.example), "D1", flatten=True)[0]
+    text = text_of(printed, tmp_path)
+    assert "OŚWIADCZENIE" in text.split()
+    assert "II." not in text.split() and "I." not in text.split()
+    assert "II. OŚWIADCZENIE" not in text_of(acroform.build_template(spec, "pl"), tmp_path)

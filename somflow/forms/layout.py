@@ -1,6 +1,6 @@
 """The printed layout of a form: reportlab draws the text, boxes and lines; fields are placed after.
 
-:func:`layout` draws a spec on A4 pages (header, title, numbered sections with
+:func:`layout` draws a spec on A4 pages (header, title, sections — numbered unless ``numbered: false`` — with
 their text, labelled boxes for every field, the rows of repeating groups,
 signature lines, footnotes) and returns the PDF bytes together with the
 :class:`Widget` rectangles where :mod:`somflow.forms.acroform` puts the
@@ -22,7 +22,7 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen import canvas
 
 from somflow.forms.fonts import register_reportlab
-from somflow.forms.spec import Field, FormSpec, Group
+from somflow.forms.spec import Field, FormSpec, Group, Section
 from somflow.i18n import _, pick
 
 WIDTH, HEIGHT = A4
@@ -248,12 +248,13 @@ def _group_rows(flow: _Flow, group: Group, rows: range) -> None:
         flow.y -= 3
 
 
-def _section_heading(flow: _Flow, section_id: str, title: str, first: float = 40) -> None:
-    if not title:  # a section without a title (the form's opening block) prints no heading: its id is internal
+def _section_heading(flow: _Flow, section: Section, first: float = 40) -> None:
+    # A section without a title (the form's opening block) prints no heading: its id is internal.
+    if not pick(section.title):
         return
     flow.need(min(30 + first, TOP - BOTTOM))  # keep a heading with the first row under it (``first`` high)
     flow.y -= 4
-    flow.paragraph(f"{section_id}. {title}", size=10, bold=True, gap=2)
+    flow.paragraph(section.heading(), size=10, bold=True, gap=2)
 
 
 def layout(spec: FormSpec, rows: dict[str, int] | None = None, *, marks: bool = True) -> tuple[bytes, list[Widget]]:
@@ -272,7 +273,7 @@ def layout(spec: FormSpec, rows: dict[str, int] | None = None, *, marks: bool = 
     flow.paragraph(pick(spec.title), size=13, bold=True, align="center", gap=8)
     for section in spec.sections:
         placed = _rows(section.fields)
-        _section_heading(flow, section.id, pick(section.title), _row_height(flow, placed[0]) if placed else 40)
+        _section_heading(flow, section, _row_height(flow, placed[0]) if placed else 40)
         if section.text:
             flow.paragraph(pick(section.text), size=9)
         _fields(flow, section.fields)
@@ -297,7 +298,7 @@ def continuation(spec: FormSpec, rows: dict[str, int], *, marks: bool = True) ->
         extra = [g for g in section.groups if g.continuation and rows.get(g.name, 0) > g.max]
         if not extra:
             continue
-        _section_heading(flow, section.id, pick(section.title))
+        _section_heading(flow, section)
         for group in extra:
             _group_rows(flow, group, range(group.max + 1, rows[group.name] + 1))
     _signature(flow, spec)
