@@ -289,3 +289,77 @@ def test_declarations_head_the_declaration_as_the_seed_does(form: str, tmp_path:
     assert "OŚWIADCZENIE" in text.split()
     assert "II." not in text.split() and "I." not in text.split()
     assert "II. OŚWIADCZENIE" not in text_of(acroform.build_template(spec, "pl"), tmp_path)
+
+
+# ------------------------------------------------------------------ signatures stay with what they sign
+
+
+def signature_alone(spec: forms.FormSpec, pdf: bytes, tmp_path: Path) -> list[int]:
+    """Pages that print nothing but the signature captions (besides the footer and the QR stamp's id)."""
+    from somflow.i18n import pick
+
+    captions = {word for caption in spec.signature for word in pick(caption).split()}
+    source = tmp_path / "signed.pdf"
+    source.write_bytes(pdf)
+    pages = subprocess.run(
+        ["pdftotext", "-layout", str(source), "-"], check=True, capture_output=True, text=True, encoding="utf-8"
+    ).stdout.split("\f")
+    alone = []
+    for number, page in enumerate(pages, start=1):
+        lines = [
+            line
+            for line in page.splitlines()
+            if not line.strip().startswith(f"{spec.id} v") and not re.fullmatch(r"\s*\S+ s\. \d+/\d+\s*", line)
+        ]
+        printed = {word for line in lines for word in line.split()}
+        if printed & captions and printed <= captions:
+            alone.append(number)
+    return alone
+
+
+@pytest.mark.parametrize("spec_path", project_specs(), ids=lambda p: p.stem)
+def test_no_signature_stands_alone_on_a_page(spec_path: Path, tmp_path: Path):
+    from somflow.forms.datafile import load_iso
+
+    spec = forms.load_spec(spec_path)
+    if not spec.signature:
+        pytest.skip("the form is not signed")
+    assert not signature_alone(spec, acroform.build_template(spec, "pl"), tmp_path), f"{spec.id}: blank form"
+    if spec.example is not None:
+        printed = render_document(spec, load_iso(spec.example), "D1", flatten=True)[0]
+        assert not signature_alone(spec, printed, tmp_path), f"{spec.id}: filled from its example"
+
+
+def test_service_note_is_signed_on_the_page_it_ends(tmp_path: Path):
+    """A typical note (its example data) prints on one page, the author and date above the signatures."""
+    from somflow.forms.datafile import load_iso
+
+    spec = forms.load_spec(CASE_FORMS / "notatka-sluzbowa.yaml")
+    printed, pages = render_document(spec, load_iso(spec.example), "D1", flatten=True)
+    assert pages == 1
+    text = text_of(printed, tmp_path)
+    assert text.index("Anna Kowalska, pedagog szkolny") < text.index("(własnoręczny podpis osoby sporządzającej")
+
+
+def _long_form(tmp_path: Path, lines: int, rows: int) -> forms.FormSpec:
+    """A signed form whose last section runs to any length: a box of ``lines`` lines, then ``rows`` rows."""
+    path = tmp_path / "dluga.yaml"
+    path.write_text(
+        "id: dluga\ntitle: Długa notatka\nsections:\n"
+        "  - {id: '1', title: Dane, fields: [{name: autor, label: Autor}]}\n"
+        f"  - id: '2'\n    title: Opis\n    fields: [{{name: opis, label: Opis, type: multiline, lines: {lines}}}]\n"
+        f"    groups: [{{name: osoby, label: Osoba, max: {max(rows, 1)}, fields: [{{name: kto, label: Kto}}]}}]\n"
+        "signature: ['(data i podpis)', '(podpis dyrektora)']\n",
+        encoding="utf-8",
+    )
+    return forms.load_spec(path)
+
+
+@pytest.mark.parametrize("rows", [0, 3, 30])
+def test_a_long_note_runs_on_but_its_signatures_never_stand_alone(rows: int, tmp_path: Path):
+    for lines in range(20, 75, 2):  # the last row ends anywhere on the page, the signatures' height included
+        spec = _long_form(tmp_path, lines, rows)
+        blank = acroform.build_template(spec, "pl")
+        assert not signature_alone(spec, blank, tmp_path), f"{lines} lines, {rows} rows: blank form"
+        filled = render_document(spec, {"autor": "Ewa Łoś", "opis": "Długi opis.", "osoby": []}, "D1")[0]
+        assert not signature_alone(spec, filled, tmp_path), f"{lines} lines, {rows} rows: filled"
