@@ -125,10 +125,34 @@ def test_filled_groups_print_only_their_rows(tmp_path: Path):
     assert "Kontakt 1" in text and "Kontakt 2" in text and "116 111" in text
     assert "Kontakt 3" not in text and "Kontakt 6" not in text
     assert "dołącz arkusz kontynuacji" not in text
-    # Nothing filled in the group: one line says so, no empty numbered rows (the blank template keeps them).
-    empty = text_of(render_document(nkb, {}, "D2")[0], tmp_path)
-    assert "Kontakt: brak wpisów." in empty and "Kontakt 1" not in empty
-    assert "Kontakt 6" in text_of(acroform.build_template(nkb, "pl"), tmp_path)
+    assert "Kontakt 6" in text_of(acroform.build_template(nkb, "pl"), tmp_path)  # the blank form keeps every row
+
+
+def test_nk_b_of_a_unit_without_contacts_names_the_national_helplines(
+    somflow_cli, somflow_workspace: Path, tmp_path: Path
+):
+    """No [[contacts]] set up: the NK-B handed to the victim lists seed 001's national lines, never "brak wpisów"."""
+    from nk_cli import new_case, ok, start
+
+    case_id = new_case(somflow_cli, tmp_path)
+    start(somflow_cli, case_id, "2026-11-17")
+    result = ok(somflow_cli("nk", "print", case_id, "niebieska-karta-b"))
+    pdf = Path(re.search(r"plik (\S+\.pdf)", result).group(1)).read_bytes()
+    assert not off_the_page(pdf, tmp_path)
+    text = text_of(pdf, tmp_path)
+    for wording in (  # seed 001 ch. II "Linie zaufania", word for word
+        "Kontakt 1 Instytucja Telefon Poradnia Telefoniczna Niebieskiej Linii 22 668 70 00",
+        "Godziny Całodobowo Oferta Wsparcie dla osób doznających przemocy domowej",
+        "Kontakt 2 Instytucja Telefon Telefon i czat zaufania Rzecznika Praw Dziecka 800 12 12 12",
+        "Oferta Anonimowe i bezpłatne wsparcie psychologiczne w kryzysach psychicznych dla dzieci i młodzieży",
+        "Kontakt 3 Instytucja Telefon Telefon i czat Fundacji Dajemy Dzieciom Siłę 116 111",
+        "Kontakt 4 Instytucja Telefon Telefon wsparcia dla rodziców i nauczycieli 800 100 100",
+        "Godziny Poniedziałek – piątek; 12:00 – 15:00 Oferta Bezpłatne i anonimowe wsparcie dla rodziców i "
+        "nauczycieli w sprawie bezpieczeństwa dzieci - pomoc psychologiczna i prawna",
+    ):
+        assert wording in text, wording
+    for absent in ("brak wpisów", "Kontakt 5", "COUCB"):  # no empty slot; the Gdynia line is local, not national
+        assert absent not in text, absent
 
 
 def test_children_list_heads_each_row_as_a_child(tmp_path: Path):
