@@ -70,15 +70,17 @@ def test_service_note_reads_as_the_seeds_note(printed, tmp_path):
         "lub podejrzewa, że dziecko jest krzywdzone Notatka służbowa",
         "1. Powzięcie informacji Data powzięcia informacji 2026-11-16 "
         "Sposób powzięcia informacji rozmowa z uczennicą na przerwie",
-        "2. Zdarzenie Miejsce zdarzenia korytarz szkolny Czas zdarzenia 16.11.2026, przerwa po 3. lekcji",
+        # Place and time share a line (as do the author and the date): the labels are read first, then the values.
+        "2. Zdarzenie Miejsce zdarzenia Czas zdarzenia korytarz szkolny 16.11.2026, przerwa po 3. lekcji",
         "3. Dane identyfikacyjne małoletniego, którego zgłoszenie dotyczy Imię i nazwisko Zofia Żak",
         "Klasa / grupa 3b",
         "4. Opis zdarzenia lub okoliczności, z którymi wiąże się krzywdzenie lub podejrzenie krzywdzenia Zdanie 1:",
         "Zdanie 14: dziecko mówi, że koledzy zabierają mu śniadanie i zamykają w łazience.",  # the whole description
         "5. Wskazanie sprawcy lub potencjalnego sprawcy przemocy wobec małoletniego "
         "Sprawca lub potencjalny sprawca (kim jest dla dziecka) Piotr Lis (trener klubu sportowego)",
-        "6. Osoba sporządzająca notatkę Imię i nazwisko, stanowisko " + PEDAGOG,
-        "Data sporządzenia notatki 2026-11-16",
+        "6. Osoba sporządzająca notatkę Imię i nazwisko, stanowisko Data sporządzenia notatki "
+        + PEDAGOG
+        + " 2026-11-16",
         "(własnoręczny podpis osoby sporządzającej notatkę)",
         "Notatkę przekazano kierownikowi jednostki lub osobie przez nią wyznaczonej: (data i podpis)",
     ):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from inbox_fixtures import rasterise
 from nk_cli import MOTHER, PEDAGOG, new_case, ok, route_letters, start
@@ -211,8 +213,32 @@ def test_nk_b_carries_the_local_contacts_and_the_team(somflow_cli, somflow_works
         "(data przekazania formularza i podpis osoby przekazującej)",
     ):
         assert wording in text, wording
-    for absent in ("Kontakt 2", "Żak", CHILD_PESEL, " *"):  # no empty slots, nothing about the family, no marks
+    # The national helplines of seed 001 follow the local contact, the line the unit lists itself not twice.
+    assert "Kontakt 2 Instytucja Telefon Telefon i czat zaufania Rzecznika Praw Dziecka 800 12 12 12" in text
+    assert "Kontakt 4 Instytucja Telefon Telefon wsparcia dla rodziców i nauczycieli 800 100 100" in text
+    assert text.count("22 668 70 00") == 1
+    for absent in ("Kontakt 5", "Żak", CHILD_PESEL, " *"):  # no empty slots, nothing about the family, no marks
         assert absent not in text, absent
+
+
+def test_nk_b_prints_the_local_contacts_first_and_the_national_lines_while_rows_are_left(somflow_workspace):
+    from somflow_niebieska_karta.helplines import NATIONAL
+    from somflow_niebieska_karta.prefill import nkb
+
+    from somflow.plugins import PluginHost
+
+    def contacts() -> list[str]:
+        workspace = Workspace(somflow_workspace, PluginHost(somflow_workspace))
+        return [c["nazwa"] for c in nkb(workspace, {}, date(2026, 11, 17), {})["kontakty"]]
+
+    with (somflow_workspace / "somflow.toml").open("a", encoding="utf-8") as f:
+        for n in range(1, 4):
+            f.write(f'\n[[contacts]]\nname = "Poradnia {n}"\nphone = "58 000 00 0{n}"\n')
+    assert contacts() == ["Poradnia 1", "Poradnia 2", "Poradnia 3", *(line["name"] for line in NATIONAL[:3])]
+    with (somflow_workspace / "somflow.toml").open("a", encoding="utf-8") as f:
+        for n in range(4, 8):
+            f.write(f'\n[[contacts]]\nname = "Poradnia {n}"\nphone = "58 000 00 0{n}"\n')
+    assert contacts() == [f"Poradnia {n}" for n in range(1, 8)]  # no room left
 
 
 def test_new_case_interactively(somflow_cli, somflow_workspace):

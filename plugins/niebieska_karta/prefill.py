@@ -11,6 +11,9 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from somflow_niebieska_karta.helplines import with_national
+
+from somflow import forms
 from somflow.casework import children, support_plan
 from somflow.casework.letters import institution, town
 from somflow.casework.steps import counted_steps
@@ -90,20 +93,20 @@ def nkb(workspace: Workspace, case: dict[str, Any], day: date, details: dict[str
     start = next((s for s in counted_steps(case) if s["step"] == "wszczecie"), None)
     team = workspace.hook.somflow_addressee(workspace=workspace, role="zespol_interdyscyplinarny") or {}
     team_text = "\n".join(t for t in (team.get("name"), team.get("address"), team.get("phone"), team.get("email")) if t)
-    contacts = []
-    for group in reversed(workspace.hook.somflow_contacts(workspace=workspace)):  # core (somflow.toml) first
-        for c in group or []:
-            contacts.append(
-                _clean(
-                    {
-                        "nazwa": c.get("name"),
-                        "telefon": c.get("phone"),
-                        "adres": c.get("address"),
-                        "godziny": c.get("hours"),
-                        "oferta": c.get("offer"),
-                    }
-                )
-            )
+    local = [c for group in reversed(workspace.hook.somflow_contacts(workspace=workspace)) for c in group or []]
+    # core (somflow.toml) first; then the national helplines of seed 001 while the form's page has rows for them
+    contacts = [
+        _clean(
+            {
+                "nazwa": c.get("name"),
+                "telefon": c.get("phone"),
+                "adres": c.get("address"),
+                "godziny": c.get("hours"),
+                "oferta": c.get("offer"),
+            }
+        )
+        for c in with_national(local, room=forms.get(workspace, "niebieska-karta-b").group("kontakty").max)
+    ]
     return _clean(
         {
             "data_wszczecia": start["date"] if start else day.isoformat(),

@@ -61,7 +61,7 @@ def questions(spec: FormSpec) -> list[Part]:
     parts = []
     for section in spec.sections:
         if section.fields:
-            parts.append(Part(f"{section.id}. {pick(section.title)}", tuple(_question(f) for f in section.fields)))
+            parts.append(Part(section.heading(), tuple(_question(f) for f in section.fields)))
         for g in section.groups:
             for row in range(1, max(1, min(g.max, MAX_ROWS)) + 1):
                 title = pick(g.row_label).format(n=row) if g.row_label else f"{pick(g.label)} {row}"
