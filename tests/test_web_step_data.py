@@ -1,7 +1,9 @@
-"""The data a case's step carries on its web form (the CLI's --data): the support plan of both procedures."""
+"""The data a case's step carries on its web form (the CLI's --data): the support plan of both procedures,
+the protocol of the meeting with the parents of an intervention case."""
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -12,6 +14,7 @@ import incident_cli
 import nk_cli
 import pytest
 import yaml
+from pypdf import PdfReader
 
 from somflow import refs
 from somflow.casework import support_plan
@@ -44,6 +47,15 @@ ANSWERS = {
     "plan-zadania-3-zadanie": "",
     "plan-przeglad_co_dni": "14",
     "plan-najblizszy_przeglad": "05.12.2026",
+}
+
+
+#: The meeting's protocol as a --data file has it.
+PROTOCOL = {
+    "miejsce": "gabinet pedagoga",
+    "przekazane_informacje": "Poinformowano o zdarzeniach na przerwach i o wsparciu poradni.",
+    "stanowisko_rodzicow": "Matka zgadza się na konsultacje.",
+    "ustalenia": "Konsultacja w poradni do 18.12.2026.",
 }
 
 
@@ -81,6 +93,11 @@ PROCEDURES = [Procedure("/nk", "nk_cases", "nk"), Procedure("/interwencje", "inc
 @pytest.fixture(autouse=True)
 def fixed_today(monkeypatch):
     monkeypatch.setenv("SOMFLOW_TODAY", DAY.isoformat())
+
+
+def pdf_fields(content: bytes) -> dict[str, str]:
+    """The values a PDF's form fields hold, by name."""
+    return {name: field.get("/V") for name, field in (PdfReader(io.BytesIO(content)).get_fields() or {}).items()}
 
 
 def task_deadlines(case: dict[str, Any]) -> list[tuple[date, str]]:
@@ -135,3 +152,56 @@ def test_a_support_plan_recorded_on_the_case_page_as_the_cli_records_it(procedur
     assert "Następny przegląd planu: 2026-12-05" in shown
     plan_doc = web_case["documents"][-1]
     assert plan_doc["form"] == "plan-wsparcia" and f'href="{page}/dokumenty/{plan_doc["id"]}"' in shown
+
+
+def test_the_meeting_with_the_parents_keeps_its_protocol_as_the_cli_does(somflow_web, somflow_cli, tmp_path):
+    refs_made = []
+    for _case in range(2):
+        ref = incident_cli.new_case(somflow_cli, tmp_path)
+        incident_cli.ok(incident_cli.step(somflow_cli, ref, "zespol", "2026-11-17", "--czlonek", "Anna Kowalska"))
+        refs_made.append(ref)
+    web_ref, cli_ref = refs_made
+    data = tmp_path / "protocol.yaml"
+    data.write_text(yaml.safe_dump(PROTOCOL, allow_unicode=True), encoding="utf-8")
+    meeting = ("spotkanie", "2026-11-20", "--uczestnik", "Łucja Żak, matka", "--uczestnik", PERSON)
+    incident_cli.ok(incident_cli.step(somflow_cli, cli_ref, *meeting, "--data", str(data)))
+
+    coordinator = somflow_web("koordynator")
+    store = coordinator.app.state.workspace.store
+    procedure = PROCEDURES[1]
+    case = procedure.find(store, web_ref)
+    page = f"/interwencje/{case['id']}"
+    form = coordinator.get(page).text
+    for name in PROTOCOL:
+        assert re.search(rf'<label for="f-spotkanie-{name}">[^<]+', form), name  # generated from protokol-spotkania
+    for name in ("sprawa", "data", "dziecko", "strona", "uczestnicy"):  # the case and the step give them
+        assert f'name="spotkanie-{name}"' not in form, name
+
+    step = {
+        "csrf": coordinator.csrf,
+        "krok": "spotkanie",
+        "dnia": "2026-11-20",
+        "osoba": PERSON,
+        "participants": f"Łucja Żak, matka\n{PERSON}",
+        **{f"spotkanie-{name}": text for name, text in PROTOCOL.items()},
+    }
+    saved = coordinator.post(f"{page}/krok", data=step)
+    assert saved.status_code == 303, saved.text
+    web_case, cli_case = procedure.find(store, web_ref), procedure.find(store, cli_ref)
+    kept = ("step", "date", "person", "details")
+    assert {k: web_case["steps"][-1][k] for k in kept} == {k: cli_case["steps"][-1][k] for k in kept}
+    (web_doc,) = [d for d in web_case["documents"] if d["form"] == "protokol-spotkania"]
+    (cli_doc,) = [d for d in cli_case["documents"] if d["form"] == "protokol-spotkania"]
+    assert web_doc["id"] in web_case["steps"][-1]["documents"]
+
+    shown = coordinator.get(page).text
+    link = f"{page}/dokumenty/{web_doc['id']}"
+    assert f'href="{link}"' in shown
+    got = coordinator.get(link)
+    assert got.status_code == 200 and got.headers["content-type"] == "application/pdf"
+    assert 'filename="int-2026-1-protokol-spotkania-2026-11-20.pdf"' in got.headers["content-disposition"]
+    filled = pdf_fields(got.content)
+    assert {name: filled[name] for name in PROTOCOL} == PROTOCOL
+    assert filled["uczestnicy"] == f"Łucja Żak, matka\n{PERSON}" and filled["sprawa"] == "INT-2026/1"
+    cli_filled = pdf_fields(coordinator.get(f"/interwencje/{cli_case['id']}/dokumenty/{cli_doc['id']}").content)
+    assert {**cli_filled, "sprawa": "INT-2026/1"} == filled  # the same protocol, but for the case's number

@@ -7,7 +7,9 @@ else gets 403, audited by the application. A new case is asked the questions of
 :func:`somflow_incidents.cases.record_step` — the function ``somflow interwencje step`` calls,
 with the details :func:`somflow_incidents.overview.step_details` makes of the same answers — so
 every rule holds here too (the kind's path, dates, the suspect never on the team); a refused case
-or step shows the same messages and changes nothing. Each document downloads as the PDF somflow
+or step shows the same messages and changes nothing. The plan step asks the fields of ``plan-wsparcia``
+and the meeting those of its protocol (``protokol-spotkania``), as ``--data`` gives them to the CLI
+(:class:`somflow.web.casework.StepData`). Each document downloads as the PDF somflow
 wrote for it (:func:`somflow.casework.printing.document_pdf`).
 """
 
@@ -16,7 +18,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from somflow_incidents import cases, opening, overview
+from somflow_incidents import cases, opening, overview, printing
 from somflow_incidents.due import next_due
 from somflow_incidents.kinds import MEETING_SIDES, RECOMMENDATIONS, TYPES
 from somflow_incidents.register import rows
@@ -37,8 +39,11 @@ DETAILS = ("side", "addressee_role", "recommendation", "done", "next_review", "n
 #: The answers that are lists of names, one a line (the CLI's repeated --czlonek, --uczestnik).
 NAMES = ("members", "participants")
 MISSING = "Nie ma takiej sprawy interwencyjnej."
-#: The steps that carry a form's data (the CLI's --data): the support plan.
-DATA = {"plan": casework.StepData("plan", support_plan.FORM, support_plan.FROM_CASE)}
+#: The steps that carry a form's data (the CLI's --data): the support plan, the meeting's protocol.
+DATA = {
+    "plan": casework.StepData("plan", support_plan.FORM, support_plan.FROM_CASE),
+    "spotkanie": casework.StepData("spotkanie", printing.MEETING, printing.MEETING_FROM_STEP),
+}
 
 
 def cases_list(request: Request) -> Response:

@@ -7,7 +7,8 @@ of ``somflow nk new`` (:mod:`somflow_niebieska_karta.opening`) and opened by
 :func:`somflow_niebieska_karta.cases.record_step` — the function ``somflow nk step``
 calls — so every rule holds here too (order of steps, dates, NK-B never handed to
 a suspected perpetrator); a refused case or step shows the same Polish messages and
-changes nothing. Each document the case holds (the service note, NK-A, NK-B, letters…)
+changes nothing. The plan step asks the fields of ``plan-wsparcia``, as ``--data`` gives them to
+``somflow nk step plan`` (:class:`somflow.web.casework.StepData`). Each document the case holds (the service note, NK-A, NK-B, letters…)
 downloads as the PDF somflow wrote for it (:func:`somflow.casework.printing.document_pdf`).
 """
 
