@@ -129,6 +129,7 @@ def test_a_support_plan_recorded_on_the_case_page_as_the_cli_records_it(procedur
     undated = coordinator.post(f"{page}/krok", data={**step, **ANSWERS, "plan-zadania-2-termin": ""})
     assert undated.status_code == 400 and "Dane są niepoprawne, nic nie zapisano:" in undated.text
     assert re.search(r'id="f-plan-zadania-2-termin"[^>]*aria-invalid="true"', undated.text)
+    assert '<details class="step-data" id="data-plan" open>' in undated.text  # unfolded to show the problem
     assert re.search(r'<p class="error" id="e-plan-zadania-2-termin-1">[^<]*Termin[^<]*pole wymagane', undated.text)
     assert 'id="f-plan-zadania-1-termin" name="plan-zadania-1-termin" type="text" value="12.12.2026"' in undated.text
     assert procedure.find(store, web_ref) == case and store.query("documents") == documents  # nothing written
@@ -152,6 +153,13 @@ def test_a_support_plan_recorded_on_the_case_page_as_the_cli_records_it(procedur
     assert "Następny przegląd planu: 2026-12-05" in shown
     plan_doc = web_case["documents"][-1]
     assert plan_doc["form"] == "plan-wsparcia" and f'href="{page}/dokumenty/{plan_doc["id"]}"' in shown
+
+    coordinator.post("/lang", data={"csrf": coordinator.csrf, "lang": "en", "next": page})
+    english = coordinator.get(page).text
+    assert "Support plan for a minor after harm was disclosed (step “Support plan”)" in english
+    assert (
+        '<label for="f-plan-zadania-1-termin">Due date' in english and "Next review of the plan: 2026-12-05" in english
+    )
 
 
 def test_the_meeting_with_the_parents_keeps_its_protocol_as_the_cli_does(somflow_web, somflow_cli, tmp_path):

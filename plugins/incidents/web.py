@@ -103,7 +103,7 @@ def case_page(
         sides=[(v, overview.word(v)) for v in MEETING_SIDES],
         recommendations=[(v, overview.word(v)) for v in RECOMMENDATIONS],
         problems=problems or [],
-        forms=casework.data_forms(request, DATA.values(), given, fields or {}, given.get("krok", "") if given else ""),
+        forms=casework.data_forms(request, DATA.values(), given, fields or {}, form.get("krok", following or "")),
         value=lambda name, default="": form.get(name, default) if form else default,
         closed=case["status"] == cases.CLOSED,
     )

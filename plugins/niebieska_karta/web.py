@@ -139,7 +139,7 @@ def case_page(
         presence=_options(nk_cases.PRESENCE_ROLES),
         ways=_options(nk_cases.DELIVERY_WAYS),
         problems=problems or [],
-        forms=casework.data_forms(request, DATA.values(), given, fields or {}, given.get("krok", "") if given else ""),
+        forms=casework.data_forms(request, DATA.values(), given, fields or {}, form.get("krok", following or "")),
         value=lambda name, default="": form.get(name, default) if form else default,
         closed=case["status"] == nk_cases.CLOSED,
     )

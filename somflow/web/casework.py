@@ -180,8 +180,9 @@ class StepData:
 def data_forms(
     request: Request, forms: Iterable[StepData], given: Any, problems: dict[str, list[str]], open_kind: str = ""
 ) -> list[dict[str, Any]]:
-    """Each step's form for the step form: its title, the step's words, and its parts, each input with its
-    name, the values given and its problems. ``open_kind``: the step whose form is shown unfolded."""
+    """Each step's form for the step form: the step, the form's title and its parts, each input with its
+    name, the values given and its problems. ``open_kind``: the step whose form is shown unfolded (the one
+    chosen, else the next step)."""
     shown = []
     for data in forms:
         spec = get(request.state.workspace, data.form)
