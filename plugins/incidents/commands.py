@@ -16,6 +16,7 @@ from somflow_incidents.kinds import MEETING_SIDES, RECOMMENDATIONS, TYPES
 
 from somflow import vocabulary
 from somflow.calendar import option_date, today
+from somflow.casework import support_plan
 from somflow.casework.history import step_ref
 from somflow.corrections import history_notes, is_withdrawn
 from somflow.errors import InvalidInput
@@ -144,9 +145,7 @@ def show(app, case_ref: str) -> None:
         )
         for line in history_notes(entry):
             click.echo("      " + line)
-    from somflow_incidents.overview import plan_tasks
-
-    for task in plan_tasks(case):
+    for task in support_plan.task_rows(case):
         state = _("wykonane") if task["done"] else _("do {day}", day=task["due"] or "—")
         click.echo(
             "  "

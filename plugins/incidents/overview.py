@@ -65,18 +65,3 @@ def detail_lines(entry: dict[str, Any]) -> list[str]:
 def timeline(case: dict[str, Any]) -> list[Event]:
     """The case's steps in words, in the order recorded (withdrawn ones marked), then the signed scans returned."""
     return casework_timeline(case, lambda kind: cases.step_title(case, kind), detail_lines)
-
-
-def plan_tasks(case: dict[str, Any]) -> list[dict[str, Any]]:
-    """The support plan's tasks, numbered as ``--wykonane`` takes them: what, who, by when, done or not."""
-    done = support_plan.done_tasks(case)
-    return [
-        {
-            "number": number,
-            "task": task.get("zadanie") or "",
-            "who": task.get("odpowiedzialny") or "",
-            "due": task.get("termin") or "",
-            "done": number in done,
-        }
-        for number, task in enumerate(support_plan.tasks(case.get("plan")), 1)
-    ]

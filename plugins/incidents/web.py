@@ -7,7 +7,9 @@ else gets 403, audited by the application. A new case is asked the questions of
 :func:`somflow_incidents.cases.record_step` — the function ``somflow interwencje step`` calls,
 with the details :func:`somflow_incidents.overview.step_details` makes of the same answers — so
 every rule holds here too (the kind's path, dates, the suspect never on the team); a refused case
-or step shows the same messages and changes nothing. Each document downloads as the PDF somflow
+or step shows the same messages and changes nothing. The plan step asks the fields of ``plan-wsparcia``
+and the meeting those of its protocol (``protokol-spotkania``), as ``--data`` gives them to the CLI
+(:class:`somflow.web.casework.StepData`). Each document downloads as the PDF somflow
 wrote for it (:func:`somflow.casework.printing.document_pdf`).
 """
 
@@ -16,7 +18,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from somflow_incidents import cases, opening, overview
+from somflow_incidents import cases, opening, overview, printing
 from somflow_incidents.due import next_due
 from somflow_incidents.kinds import MEETING_SIDES, RECOMMENDATIONS, TYPES
 from somflow_incidents.register import rows
@@ -24,6 +26,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from somflow import calendar
+from somflow.casework import support_plan
 from somflow.errors import InvalidInput
 from somflow.i18n import _
 from somflow.web import casework, roles
@@ -36,6 +39,11 @@ DETAILS = ("side", "addressee_role", "recommendation", "done", "next_review", "n
 #: The answers that are lists of names, one a line (the CLI's repeated --czlonek, --uczestnik).
 NAMES = ("members", "participants")
 MISSING = "Nie ma takiej sprawy interwencyjnej."
+#: The steps that carry a form's data (the CLI's --data): the support plan, the meeting's protocol.
+DATA = {
+    "plan": casework.StepData("plan", support_plan.FORM, support_plan.FROM_CASE),
+    "spotkanie": casework.StepData("spotkanie", printing.MEETING, printing.MEETING_FROM_STEP),
+}
 
 
 def cases_list(request: Request) -> Response:
@@ -57,7 +65,14 @@ def cases_list(request: Request) -> Response:
     return page(request, _("Interwencje"), template="incidents/list.html", rows=found, everything=everything)
 
 
-def case_page(request: Request, *, problems: list[str] | None = None, given: Any = None, status: int = 200) -> Response:
+def case_page(
+    request: Request,
+    *,
+    problems: list[str] | None = None,
+    fields: dict[str, list[str]] | None = None,
+    given: Any = None,
+    status: int = 200,
+) -> Response:
     """A case: its kind and state, the timeline, the support plan's tasks, the documents and the form to record a step."""
     case = casework.found_case(request, cases.find_case, _(MISSING))
     if isinstance(case, Response):
@@ -77,7 +92,7 @@ def case_page(request: Request, *, problems: list[str] | None = None, given: Any
         suspect=cases.suspect_text(case) or "—",
         team=", ".join(case.get("zespol") or []),
         events=overview.timeline(case),
-        tasks=overview.plan_tasks(case),
+        tasks=support_plan.task_rows(case),
         next_review=case.get("next_review") or "",
         documents=casework.documents(request, case, f"/interwencje/{case['id']}/dokumenty"),
         following=cases.step_title(case, following) if following else "",
@@ -88,6 +103,7 @@ def case_page(request: Request, *, problems: list[str] | None = None, given: Any
         sides=[(v, overview.word(v)) for v in MEETING_SIDES],
         recommendations=[(v, overview.word(v)) for v in RECOMMENDATIONS],
         problems=problems or [],
+        forms=casework.data_forms(request, DATA.values(), given, fields or {}, form.get("krok", following or "")),
         value=lambda name, default="": form.get(name, default) if form else default,
         closed=case["status"] == cases.CLOSED,
     )
@@ -109,16 +125,18 @@ def record_step(request: Request) -> Response:
         return case
     day, problems = casework.step_day(form)
     kind = form.get("krok", "")
+    data, fields = casework.step_data(request, DATA[kind]) if kind in DATA else ({}, {})
     names = {name: [line.strip() for line in form.get(name, "").splitlines() if line.strip()] for name in NAMES}
-    details = overview.step_details(kind, None, **names, **{name: form.get(name, "").strip() for name in DETAILS})
+    details = overview.step_details(kind, data, **names, **{name: form.get(name, "").strip() for name in DETAILS})
     try:
+        problems += [message for messages in fields.values() for message in messages]
         if problems:
             raise InvalidInput(problems)
         cases.record_step(
             request.state.workspace, case["id"], kind, day=day, person=form.get("osoba", ""), details=details
         )
     except InvalidInput as exc:
-        return case_page(request, problems=exc.messages, given=form, status=400)
+        return case_page(request, problems=exc.messages, fields=fields, given=form, status=400)
     tell(request, _("Zapisano krok sprawy."))
     return RedirectResponse(f"/interwencje/{case['id']}#main", status_code=303)  # the message, not the form
 

@@ -7,7 +7,8 @@ of ``somflow nk new`` (:mod:`somflow_niebieska_karta.opening`) and opened by
 :func:`somflow_niebieska_karta.cases.record_step` — the function ``somflow nk step``
 calls — so every rule holds here too (order of steps, dates, NK-B never handed to
 a suspected perpetrator); a refused case or step shows the same Polish messages and
-changes nothing. Each document the case holds (the service note, NK-A, NK-B, letters…)
+changes nothing. The plan step asks the fields of ``plan-wsparcia``, as ``--data`` gives them to
+``somflow nk step plan`` (:class:`somflow.web.casework.StepData`). Each document the case holds (the service note, NK-A, NK-B, letters…)
 downloads as the PDF somflow wrote for it (:func:`somflow.casework.printing.document_pdf`).
 """
 
@@ -23,6 +24,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from somflow import calendar, refs
+from somflow.casework import support_plan
 from somflow.errors import InvalidInput
 from somflow.i18n import _
 from somflow.web import casework, roles
@@ -44,6 +46,8 @@ DETAILS = (
     "done",
     "notes",
 )
+#: The steps that carry a form's data (the CLI's --data): the support plan.
+DATA = {"plan": casework.StepData("plan", support_plan.FORM, support_plan.FROM_CASE)}
 
 #: How the roles and ways of the step form read on the page (the values stay the CLI's words).
 WORDS = {
@@ -96,7 +100,14 @@ def _people(case: dict[str, Any], key: str) -> list[dict[str, str]]:
     ]
 
 
-def case_page(request: Request, *, problems: list[str] | None = None, given: Any = None, status: int = 200) -> Response:
+def case_page(
+    request: Request,
+    *,
+    problems: list[str] | None = None,
+    fields: dict[str, list[str]] | None = None,
+    given: Any = None,
+    status: int = 200,
+) -> Response:
     """A case: who, the timeline of steps, the next step with its deadline, and the form to record a step."""
     workspace = request.state.workspace
     case = casework.found_case(request, nk_cases.find_case, _("Nie ma takiej sprawy NK."))
@@ -115,6 +126,8 @@ def case_page(request: Request, *, problems: list[str] | None = None, given: Any
         victims=_people(case, "osoby_doznajace"),
         suspects=_people(case, "osoby_stosujace"),
         events=overview.timeline(case),
+        tasks=support_plan.task_rows(case),
+        next_review=case.get("next_review") or "",
         documents=casework.documents(request, case, f"/nk/{case['id']}/dokumenty"),
         following=nk_cases.step_title(following) if following else "",
         deadline=deadline.isoformat() if deadline else "",
@@ -126,6 +139,7 @@ def case_page(request: Request, *, problems: list[str] | None = None, given: Any
         presence=_options(nk_cases.PRESENCE_ROLES),
         ways=_options(nk_cases.DELIVERY_WAYS),
         problems=problems or [],
+        forms=casework.data_forms(request, DATA.values(), given, fields or {}, form.get("krok", following or "")),
         value=lambda name, default="": form.get(name, default) if form else default,
         closed=case["status"] == nk_cases.CLOSED,
     )
@@ -146,14 +160,18 @@ def record_step(request: Request) -> Response:
     case_id = request.path_params["case_id"]
     day, problems = casework.step_day(form)
     kind = form.get("krok", "")
+    data, fields = casework.step_data(request, DATA[kind]) if kind in DATA else ({}, {})
     roles_given = [r for r in form.getlist("roles") if r]  # one radio button; several only from a forged form
-    details = overview.step_details(kind, roles=roles_given, **{name: form.get(name, "").strip() for name in DETAILS})
+    details = overview.step_details(
+        kind, data=data, roles=roles_given, **{name: form.get(name, "").strip() for name in DETAILS}
+    )
     try:
+        problems += [message for messages in fields.values() for message in messages]
         if problems:
             raise InvalidInput(problems)
         nk_cases.record_step(workspace, case_id, kind, day=day, person=form.get("osoba", ""), details=details)
     except InvalidInput as exc:
-        return case_page(request, problems=exc.messages, given=form, status=400)
+        return case_page(request, problems=exc.messages, fields=fields, given=form, status=400)
     tell(request, _("Zapisano krok sprawy."))
     return RedirectResponse(f"/nk/{case_id}#main", status_code=303)  # the message, not the form
 

@@ -3,12 +3,19 @@
 A procedure's web module (``/nk``, ``/interwencje``) keeps its own words and calls its own
 functions — the ones its CLI calls; what does not depend on the procedure is here, with the
 templates ``case_new.html`` (the questions of opening a case) and ``casework.html`` (macros for
-the timeline and the documents table).
+the timeline, the support plan's tasks, the documents table and the step form).
+
+A step that carries a form's data (the plan step its ``plan-wsparcia``, the meeting its protocol:
+what the CLI takes with ``--data``) asks the form's fields on the step form, generated from the
+spec by :mod:`somflow.forms.entry` as the catalogue's pages are (:class:`StepData`); the answers
+are checked by the spec's rules, each problem shown beside its field, and become the data in the
+shape a ``--data`` file has, for the procedure's own ``record_step``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -19,7 +26,8 @@ from somflow import calendar
 from somflow.casework import printing
 from somflow.casework.opening import Question, check_all, field_of
 from somflow.errors import InvalidInput, SomflowError
-from somflow.forms.catalog import registry
+from somflow.forms import entry
+from somflow.forms.catalog import get, registry
 from somflow.forms.schema import rule
 from somflow.i18n import _, pick
 from somflow.web.downloads import attachment, file_name
@@ -152,3 +160,67 @@ def open_from_answers(
         return create(answers), {}
     except InvalidInput as exc:
         return None, {None: exc.messages}
+
+
+@dataclass(frozen=True)
+class StepData:
+    """The form whose data a step carries (the CLI's ``--data``): the step ``kind``, the ``form`` and the fields
+    the procedure fills itself from the case and the step (``omit``: not asked)."""
+
+    kind: str
+    form: str
+    omit: tuple[str, ...] = ()
+
+    @property
+    def prefix(self) -> str:
+        """The inputs' names start with the step (``plan-zadania-2-termin``), apart from the step form's own."""
+        return f"{self.kind}-"
+
+
+def data_forms(
+    request: Request, forms: Iterable[StepData], given: Any, problems: dict[str, list[str]], open_kind: str = ""
+) -> list[dict[str, Any]]:
+    """Each step's form for the step form: the step, the form's title and its parts, each input with its
+    name, the values given and its problems. ``open_kind``: the step whose form is shown unfolded (the one
+    chosen, else the next step)."""
+    shown = []
+    for data in forms:
+        spec = get(request.state.workspace, data.form)
+        parts = [
+            {
+                "title": part.title,
+                "questions": [
+                    {
+                        "q": q,
+                        "name": data.prefix + q.key,
+                        "given": given.getlist(data.prefix + q.key) if given is not None else [],
+                        "errors": problems.get(data.prefix + q.key, []),
+                    }
+                    for q in part.questions
+                ],
+            }
+            for part in entry.questions(spec, data.omit)
+        ]
+        wrong = any(q["errors"] for part in parts for q in part["questions"])
+        shown.append(
+            {"kind": data.kind, "title": pick(spec.title), "parts": parts, "open": wrong or data.kind == open_kind}
+        )
+    return shown
+
+
+def step_data(request: Request, data: StepData) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """The step's form data from the posted answers, in the shape of a ``--data`` file (ISO dates, numbers, yes/no),
+    and the problems by input name (empty: all is well)."""
+    workspace = request.state.workspace
+    spec = get(workspace, data.form)
+    form = request.state.form
+    multi = {q.key for part in entry.questions(spec) for q in part.questions if q.field.type == "multichoice"}
+    answers = {}
+    for name in form:
+        if name.startswith(data.prefix):
+            key = name[len(data.prefix) :]
+            values = form.getlist(name)
+            answers[key] = values if key in multi else (values[0] if values else "")
+    checked, filled = entry.check(workspace, spec, answers, data.omit)
+    problems = {(data.prefix + key if key else ""): messages for key, messages in filled.problems.items()}
+    return checked, problems
