@@ -111,9 +111,12 @@ def test_consent_lookup_per_child_and_channel(kids, somflow_ws):
     assert sheet.verdict(ada, history, ["strona_www"], DAY, "grupowe").answer.allowed
     assert not sheet.verdict(ada, history, ["strona_www"], DAY, "indywidualne").answer.allowed
     assert not sheet.verdict(ada, history, ["media_spolecznosciowe"], DAY).answer.allowed
-    excluded, limited = sheet.event_lists(somflow_ws, ["3b"], ["strona_www"], DAY)
+    excluded, _other_kind, limited = sheet.event_lists(somflow_ws, ["3b"], ["strona_www"], DAY)
     assert [v.child["first_name"] for v in excluded] == ["Filip"]
     assert [v.child["first_name"] for v in limited] == ["Ada"]
+    individual = sheet.event_lists(somflow_ws, ["3b"], ["strona_www"], DAY, "indywidualne")
+    assert [(v.child["first_name"], v.other_kind) for v in individual.other_kind] == [("Ada", "grupowe")]
+    assert [v.child["first_name"] for v in individual.excluded] == ["Filip"]
     assert "zgoda" in consents.describe(history)
 
 

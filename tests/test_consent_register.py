@@ -104,6 +104,54 @@ def test_check_text_output_lists_both_sides(school):
     assert "(7)" in may_not and "Filip Bezzgody (3b) – nie zwrócono zgody" in may_not
 
 
+def check_sections(output: str) -> dict[str, list[str]]:
+    """The children listed under each heading of ``consent check`` (a listed child's line is indented)."""
+    found: dict[str, list[str]] = {}
+    heading = ""
+    for line in output.splitlines():
+        if line.startswith("  "):
+            found[heading].append(line.strip())
+        else:
+            heading = line
+            found[heading] = []
+    return found
+
+
+def test_check_lists_a_child_with_one_kind_of_photo_under_its_own_heading(school):
+    """Group photos only, asked about individual ones: "only in group photos", not "neither individually nor in a group"."""
+    year = ("--from", "2026-09-01", "--to", "2027-08-31")
+    given = ("--channel", "social-media", "--purpose", "wszystkie", *year)
+    _ok(school("consent", "record", "Filip Bezzgody", *given, "--photo", "grupowe"))
+    ask = ("consent", "check", "--group", "3b", "--channel", "social-media", "--date", EVENT_DAY)
+    sections = check_sections(_ok(school(*ask, "--photo", "indywidualne")).output)
+    assert sections["MOGĄ wystąpić tylko na zdjęciach grupowych (1) – nie fotografować ich indywidualnie:"] == [
+        "Filip Bezzgody (3b) – tylko zdjęcia grupowe"
+    ]
+    (refused,) = [v for k, v in sections.items() if k.startswith("NIE MOGĄ wystąpić (6)")]
+    assert "Iga Dzieckonie (3b) – dziecko nie wyraziło zgody" in refused
+    assert not [line for line in refused if "Filip" in line]
+    assert (
+        "MAY appear in group photos only (1) – do not photograph them individually:"
+        in _ok(school("--lang", "en", *ask, "--photo", "individual")).output
+    )
+    rows = {row["name"]: row for row in json.loads(_ok(school(*ask, "--photo", "indywidualne", "--json")).output)}
+    assert (rows["Filip Bezzgody"]["allowed"], rows["Filip Bezzgody"]["other_kind"]) == (False, "grupowe")
+    assert rows["Iga Dzieckonie"]["other_kind"] is None and rows["Gaja Pełna"]["other_kind"] is None
+    # group photos: Filip may appear, as his consent allows; no heading of its own
+    sections = check_sections(_ok(school(*ask, "--photo", "grupowe")).output)
+    assert "Filip Bezzgody (3b) – zgoda do 2027-08-31; tylko zdjęcia grupowe" in sections["MOGĄ wystąpić (3):"]
+    assert not [k for k in sections if "tylko na zdjęciach" in k]
+    # and the other way round: individual photos only, asked about group ones
+    _ok(school("consent", "record", "Filip Bezzgody", *given, "--photo", "indywidualne"))
+    sections = check_sections(_ok(school(*ask, "--photo", "grupowe")).output)
+    assert sections["MOGĄ wystąpić tylko na zdjęciach indywidualnych (1) – nie fotografować ich w grupie:"] == [
+        "Filip Bezzgody (3b) – tylko zdjęcia indywidualne"
+    ]
+    assert [k for k in sections if k.startswith("NIE MOGĄ wystąpić (6)")]
+    rows = {row["name"]: row for row in json.loads(_ok(school(*ask, "--photo", "grupowe", "--json")).output)}
+    assert rows["Filip Bezzgody"]["other_kind"] == "indywidualne"
+
+
 def test_sheet_lists_children_present_without_consent(school, somflow_workspace, tmp_path):
     out = tmp_path / "lista.pdf"
     result = _ok(
@@ -138,6 +186,90 @@ def test_sheet_lists_children_present_without_consent(school, somflow_workspace,
     assert "Jasełka 2026" in text and "Iga D." in text and "Wycofany" not in text
     assert "nie może wykluczać dziecka" in text
     assert os.name != "posix" or out.stat().st_mode & 0o077 == 0
+
+
+def sheet_sections(output: str) -> dict[str, list[str]]:
+    """The children listed under each heading of ``consent sheet`` (a listed child's line starts with its number)."""
+    found: dict[str, list[str]] = {}
+    heading = ""
+    for line in output.splitlines():
+        if re.match(r" *\d+\. ", line):
+            found[heading].append(line.split(".", 1)[1].strip())
+        else:
+            heading = line
+            found[heading] = []
+    return found
+
+
+def test_sheet_lists_a_child_with_one_kind_of_photo_under_its_own_heading(school, tmp_path):
+    """Group photos only: not "neither individually nor in a group" on an individual-photo day, in text and PDF."""
+    year = ("--from", "2026-09-01", "--to", "2027-08-31")
+    given = ("--channel", "social-media", "--purpose", "wszystkie", *year)
+    _ok(school("consent", "record", "Filip Bezzgody", *given, "--photo", "grupowe"))
+    out = tmp_path / "lista.pdf"
+    event = ("consent", "sheet", "Jasełka", "--group", "3b", "--channel", "social-media", "--date", EVENT_DAY)
+    sections = sheet_sections(_ok(school(*event, "--photo", "indywidualne", "--out", str(out))).output)
+    assert sections["Nie fotografować indywidualnie (tylko w grupie) – 1:"] == ["Filip B.  3b  – tylko zdjęcia grupowe"]
+    neither = sections["Nie fotografować (ani indywidualnie, ani w grupie) – 5:"]
+    assert "Filip B.  3b" not in neither and "Ada S.  3b" in neither
+    text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    assert text.count("Filip B.") == 1
+    assert (
+        text.index("Ada S.") < text.index("Nie fotografować indywidualnie (tylko w grupie):") < text.index("Filip B.")
+    )
+    # group photos: Filip may appear, only as his consent allows
+    sections = sheet_sections(_ok(school(*event, "--photo", "grupowe")).output)
+    assert sections["Z ograniczeniami – fotografować tylko tak, jak pozwala zgoda (1):"] == [
+        "Filip B.  3b  – tylko zdjęcia grupowe"
+    ]
+    # and the other way round: a newer consent for individual photos only, on a group-photo day
+    _ok(school("consent", "record", "Filip Bezzgody", *given, "--photo", "indywidualne"))
+    sections = sheet_sections(_ok(school(*event, "--photo", "grupowe")).output)
+    assert sections["Nie fotografować w grupie (tylko indywidualnie) – 1:"] == [
+        "Filip B.  3b  – tylko zdjęcia indywidualne"
+    ]
+    assert "Filip B.  3b" not in sections["Nie fotografować (ani indywidualnie, ani w grupie) – 5:"]
+    english = _ok(school("--lang", "en", *event, "--photo", "group")).output
+    assert "Do not photograph in groups (individually only) – 1:" in english
+
+
+def test_sheet_says_all_may_be_photographed_only_when_nobody_is_excluded_or_restricted(school, tmp_path):
+    """4a: Jan alone, consent for everything; then group photos only — no longer "every child may be photographed"."""
+    out = tmp_path / "lista.pdf"
+    event = ("consent", "sheet", "Jasełka", "--group", "4a", "--channel", "social-media", "--date", EVENT_DAY)
+
+    def printed(*args: str, lang: str = "pl") -> str:
+        _ok(school("--lang", lang, *event, *args, "--out", str(out)))
+        return subprocess.run(
+            ["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=True
+        ).stdout
+
+    everyone = printed()
+    assert "Brak – wszystkie dzieci mogą być fotografowane w tych kanałach." in everyone
+    assert "Brak dzieci wyłączonych całkowicie." not in everyone
+    year = ("--from", "2026-09-01", "--to", "2027-08-31")
+    _ok(
+        school(
+            "consent",
+            "record",
+            "Jan Innaklasa",
+            "--channel",
+            "social-media",
+            "--purpose",
+            "wszystkie",
+            *year,
+            "--photo",
+            "grupowe",
+        )
+    )
+    for kind, heading in (
+        ("indywidualne", "Nie fotografować indywidualnie (tylko w grupie):"),
+        ("grupowe", "Z ograniczeniami – fotografować tylko tak, jak pozwala zgoda:"),
+    ):
+        text = printed("--photo", kind)
+        assert "wszystkie dzieci mogą być fotografowane" not in text
+        assert text.index("Brak dzieci wyłączonych całkowicie.") < text.index(heading) < text.index("Jan I.")
+    assert "No child is excluded entirely." in printed("--photo", "group", lang="en")
 
 
 def test_newer_consent_replaces_older_and_history_is_kept(school, somflow_workspace):

@@ -39,7 +39,11 @@ def test_figuruje_without_a_terminal_and_without_yes_is_refused(somflow_cli):
     refused = somflow_cli("vetting", "record", str(nr), "rspts", "--result", "figuruje")
     assert refused.exit_code == 1
     assert "Zofia Żółć" in refused.output and "--yes" in refused.output
+    # the person named as the object of "zablokuje" ("tę osobę"), then which one: not "zablokuje osoba nr …"
+    assert f"Wynik FIGURUJE zablokuje tę osobę — osoba nr {nr}: Zofia Żółć." in " ".join(refused.output.split())
     assert status(somflow_cli)[nr]["state"] == "niekompletny"
+    english = somflow_cli("--lang", "en", "vetting", "record", str(nr), "rspts", "--result", "figuruje")
+    assert f"will block this person — person no. {nr}: Zofia Żółć." in " ".join(english.output.split())
 
 
 def test_figuruje_shows_the_name_and_a_no_records_nothing(somflow_cli, interactive):
@@ -48,6 +52,8 @@ def test_figuruje_shows_the_name_and_a_no_records_nothing(somflow_cli, interacti
     assert (
         answered_no.exit_code == 1 and "Zofia Żółć" in answered_no.output and "Nic nie zapisano" in answered_no.output
     )
+    assert f"Wynik FIGURUJE (rspts) — osoba nr {nr}: Zofia Żółć." in answered_no.output
+    assert "Zapisanie wyniku zablokuje ją: nie będzie można dopuścić jej do pracy z dziećmi." in answered_no.output
     assert status(somflow_cli)[nr]["state"] == "niekompletny"
     retyped = somflow_cli("vetting", "record", str(nr), "rspts", "--result", "figuruje", input="może\nt\n")
     assert retyped.exit_code == 0, retyped.output

@@ -57,6 +57,18 @@ def test_every_problem_named_with_file_and_key(tmp_path: Path) -> None:
     assert "wiersz 11, klucz sections[0].fields[3].footnote" in text
 
 
+def test_a_section_may_print_its_title_without_its_number(tmp_path: Path) -> None:
+    path = tmp_path / "o.yaml"
+    body = "id: o\ntitle: O\nsections:\n  - {id: I, title: Dane, fields: [{name: a, label: A}]}\n"
+    path.write_text(body + "  - {id: II, title: OŚWIADCZENIE, text: T, numbered: false}\n", encoding="utf-8")
+    first, second = forms.load_spec(path).sections
+    assert (first.heading(), second.heading()) == ("I. Dane", "OŚWIADCZENIE")
+    assert second.id == "II"  # still how messages name it
+    path.write_text(body + "  - {id: II, title: X, text: T, numbered: nie}\n", encoding="utf-8")
+    with pytest.raises(forms.SpecError, match=r"sections\[1\]\.numbered"):
+        forms.load_spec(path)
+
+
 def test_yaml_syntax_error(tmp_path: Path) -> None:
     path = tmp_path / "x.yaml"
     path.write_text("id: [a\n", encoding="utf-8")

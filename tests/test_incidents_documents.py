@@ -14,11 +14,10 @@ from pathlib import Path
 import pytest
 from incident_cli import CHILD, NOTE, PEDAGOG, new_case, ok, step, to_plan
 from nk_cli import route_letters
-from test_documents_text import text_of, words
+from test_documents_text import off_the_page, text_of
 from workspace_copies import built_once
 
 from somflow.errors import ConfigError
-from somflow.forms import layout
 from somflow.workspace import Workspace
 
 LONG = " ".join(
@@ -48,8 +47,7 @@ def printed(tmp_path_factory) -> dict[str, Path]:
 
 def _check_page(pdf: Path, tmp_path: Path) -> str:
     """The document's text, after checking no word runs past the right margin."""
-    edge = layout.WIDTH - layout.RIGHT + 1
-    off = [w for _page, right, w in words(pdf.read_bytes(), tmp_path) if right > edge]
+    off = off_the_page(pdf.read_bytes(), tmp_path)
     assert not off, f"{pdf.name}: words past the right margin: {off[:5]}"
     return text_of(pdf.read_bytes(), tmp_path)
 
@@ -64,6 +62,46 @@ def test_every_document_of_the_case_is_printed(printed):
         "protokol-interwencji",
         "karta-interwencji",
     }
+
+
+def test_service_note_reads_as_the_seeds_note(printed, tmp_path):
+    """Seed 001 ch. VII.3: how and when the information came, the event, the child, the description, the suspect."""
+    text = _check_page(printed["notatka-sluzbowa"], tmp_path)
+    for wording in (
+        "sporządzona przez pracownika jednostki odpowiedzialnego za przyjmowanie zgłoszeń, który powziął informację "
+        "lub podejrzewa, że dziecko jest krzywdzone Notatka służbowa",
+        "1. Powzięcie informacji Data powzięcia informacji 2026-11-16 "
+        "Sposób powzięcia informacji rozmowa z uczennicą na przerwie",
+        # Place and time share a line (as do the author and the date): the labels are read first, then the values.
+        "2. Zdarzenie Miejsce zdarzenia Czas zdarzenia korytarz szkolny 16.11.2026, przerwa po 3. lekcji",
+        "3. Dane identyfikacyjne małoletniego, którego zgłoszenie dotyczy Imię i nazwisko Zofia Żak",
+        "Klasa / grupa 3b",
+        "4. Opis zdarzenia lub okoliczności, z którymi wiąże się krzywdzenie lub podejrzenie krzywdzenia Zdanie 1:",
+        "Zdanie 14: dziecko mówi, że koledzy zabierają mu śniadanie i zamykają w łazience.",  # the whole description
+        "5. Wskazanie sprawcy lub potencjalnego sprawcy przemocy wobec małoletniego "
+        "Sprawca lub potencjalny sprawca (kim jest dla dziecka) Piotr Lis (trener klubu sportowego)",
+        "6. Osoba sporządzająca notatkę Imię i nazwisko, stanowisko Data sporządzenia notatki "
+        + PEDAGOG
+        + " 2026-11-16",
+        "(własnoręczny podpis osoby sporządzającej notatkę)",
+        "Notatkę przekazano kierownikowi jednostki lub osobie przez nią wyznaczonej: (data i podpis)",
+    ):
+        assert wording in text, wording
+    for label in ("Opis Zdanie", " *"):  # the heading says what the box holds
+        assert label not in text, label
+
+
+def test_the_blue_card_case_prints_the_same_service_note(somflow_cli, somflow_workspace, tmp_path):
+    from nk_cli import new_case as nk_case
+    from nk_data import CHILD_PESEL
+
+    nk_case(somflow_cli, tmp_path)
+    store = Workspace(somflow_workspace).store
+    (note,) = [d for d in store.query("documents") if d["form"] == "notatka-sluzbowa"]
+    text = _check_page(somflow_workspace / note["file"], tmp_path)
+    assert f"Imię i nazwisko Zofia Żak Data urodzenia PESEL {CHILD_PESEL}" in text
+    assert "podejrzenie krzywdzenia Uczennica ma siniaki na przedramionach" in text
+    assert "(kim jest dla dziecka) ojciec" in text
 
 
 def test_notification_to_the_police_reads_as_a_letter(printed, tmp_path):

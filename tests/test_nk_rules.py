@@ -119,7 +119,7 @@ def test_exactly_one_role_in_section_xiv(somflow_cli, somflow_workspace, tmp_pat
         "--obecna-rola",
         "osoba_najblizsza",
     )
-    refused(
+    two = refused(
         somflow_cli,
         somflow_workspace,
         *base,
@@ -127,8 +127,11 @@ def test_exactly_one_role_in_section_xiv(somflow_cli, somflow_workspace, tmp_pat
         "nauczyciel",
         "--rola",
         "pedagog_psycholog",
-        match="Sekcja XIV: zaznacz dokładnie jedną",
+        match="Sekcja XIV: wszczęcie procedury zaznacza się przez jedną osobę, a podano kilka: "
+        "„Nauczyciela”, „Pedagoga, psychologa lub terapeutę, ",
     )
+    assert len(two.messages) == 1 and two.messages[0].endswith("”. Wybierz jedną.")  # said once, in words
+    assert "[" not in two.messages[0] and "pedagog_psycholog" not in two.messages[0]  # never a Python list
     refused(somflow_cli, somflow_workspace, *base, match="(zaznaczono: 0)")
 
 

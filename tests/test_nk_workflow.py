@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from inbox_fixtures import rasterise
 from nk_cli import MOTHER, PEDAGOG, new_case, ok, route_letters, start
 from nk_data import CHILD_PESEL, FATHER_PESEL, write
+from test_documents_text import off_the_page, text_of
 
 from somflow.errors import InvalidInput
 from somflow.inbox.qr import decode
@@ -193,6 +196,49 @@ def test_nk_b_carries_the_local_contacts_and_the_team(somflow_cli, somflow_works
     assert values["kontakty-1-nazwa"] == "Poradnia Telefoniczna Niebieskiej Linii"
     # Nothing about the family on the sheet handed over: no names, no PESEL.
     assert not [v for v in values.values() if isinstance(v, str) and ("Żak" in v or CHILD_PESEL in v)]
+
+    # Read as printed: the form's wording, the unit and the team, the one contact it holds, nothing cut off.
+    pdf = (somflow_workspace / doc["file"]).read_bytes()
+    assert not off_the_page(pdf, tmp_path)
+    text = text_of(pdf, tmp_path)
+    for wording in (
+        "Informacja dla osoby doznającej przemocy domowej „NIEBIESKA KARTA – B” 1. Co to jest przemoc domowa",
+        "2. Wszczęto procedurę „Niebieskie Karty”",
+        "Data wszczęcia procedury 2026-11-17 Jednostka, która wszczęła procedurę "
+        "Szkoła Podstawowa nr 7 im. Marii Skłodowskiej-Curie ul. Źródlana 12, 81-001 Gdynia",
+        "3. Zespół Interdyscyplinarny Nazwa, adres i kontakt Zespół Interdyscyplinarny w Gdyni",
+        "4. Gdzie szukać pomocy W sytuacji bezpośredniego zagrożenia życia lub zdrowia dzwoń pod numer alarmowy 112.",
+        "Kontakt 1 Instytucja Telefon Poradnia Telefoniczna Niebieskiej Linii 22 668 70 00",
+        "Oferta Wsparcie dla osób doznających przemocy domowej",
+        "(data przekazania formularza i podpis osoby przekazującej)",
+    ):
+        assert wording in text, wording
+    # The national helplines of seed 001 follow the local contact, the line the unit lists itself not twice.
+    assert "Kontakt 2 Instytucja Telefon Telefon i czat zaufania Rzecznika Praw Dziecka 800 12 12 12" in text
+    assert "Kontakt 4 Instytucja Telefon Telefon wsparcia dla rodziców i nauczycieli 800 100 100" in text
+    assert text.count("22 668 70 00") == 1
+    for absent in ("Kontakt 5", "Żak", CHILD_PESEL, " *"):  # no empty slots, nothing about the family, no marks
+        assert absent not in text, absent
+
+
+def test_nk_b_prints_the_local_contacts_first_and_the_national_lines_while_rows_are_left(somflow_workspace):
+    from somflow_niebieska_karta.helplines import NATIONAL
+    from somflow_niebieska_karta.prefill import nkb
+
+    from somflow.plugins import PluginHost
+
+    def contacts() -> list[str]:
+        workspace = Workspace(somflow_workspace, PluginHost(somflow_workspace))
+        return [c["nazwa"] for c in nkb(workspace, {}, date(2026, 11, 17), {})["kontakty"]]
+
+    with (somflow_workspace / "somflow.toml").open("a", encoding="utf-8") as f:
+        for n in range(1, 4):
+            f.write(f'\n[[contacts]]\nname = "Poradnia {n}"\nphone = "58 000 00 0{n}"\n')
+    assert contacts() == ["Poradnia 1", "Poradnia 2", "Poradnia 3", *(line["name"] for line in NATIONAL[:3])]
+    with (somflow_workspace / "somflow.toml").open("a", encoding="utf-8") as f:
+        for n in range(4, 8):
+            f.write(f'\n[[contacts]]\nname = "Poradnia {n}"\nphone = "58 000 00 0{n}"\n')
+    assert contacts() == [f"Poradnia {n}" for n in range(1, 8)]  # no room left
 
 
 def test_new_case_interactively(somflow_cli, somflow_workspace):

@@ -213,6 +213,27 @@ def test_a_closed_case_goes_with_its_documents_and_holds_its_child_until_then(so
     assert not (somflow_ws.root / note["file"]).exists() and not (somflow_ws.root / note["returned"]["scan"]).exists()
 
 
+def test_a_document_filled_outside_any_record_is_not_erased(somflow_ws, somflow_cli, tmp_path):
+    """Plain ``somflow fill`` belongs to no record, so retention never lists it: the unit deletes it itself."""
+    store, root = somflow_ws.store, somflow_ws.root
+    gone = add_person(store, "Żaneta", "Grzębska", left_on="2015-06-30")
+    data = tmp_path / "oswiadczenie.yaml"
+    assert somflow_cli("forms", "example", "oswiadczenie-pracownika-standardy", "--out", str(data)).exit_code == 0
+    copy = tmp_path / "kopia.pdf"
+    tied = somflow_cli(
+        "fill", "oswiadczenie-pracownika-standardy", "--data", str(data), "--record", f"people:{gone['id']}"
+    )
+    plain = somflow_cli("fill", "oswiadczenie-pracownika-standardy", "--data", str(data), "--out", str(copy))
+    assert tied.exit_code == 0 and plain.exit_code == 0, tied.output + plain.output
+    [kept] = [d for d in store.query("documents") if d["record"] is None]
+
+    result = somflow_cli("retention", "--apply", "--yes", "--today", TODAY)
+    assert "Usunięto rekordów: 1, dokumentów: 1" in result.output, result.output
+    assert [d["id"] for d in store.query("documents")] == [kept["id"]]  # with the data as filled in
+    assert sorted(p.name for p in (root / "documents").iterdir()) == [f"{kept['id']}.pdf"]
+    assert copy.is_file()  # --out writes a copy somflow does not track at all
+
+
 def test_a_failed_erasure_leaves_records_and_files_as_they_were(workspace, monkeypatch):
     from datetime import date
 

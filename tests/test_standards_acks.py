@@ -90,6 +90,31 @@ def test_the_print_copy_for_two_parents_is_flattened(somflow_cli, somflow_worksp
     assert "Ola Bąk" in text and "Ida Żuk" in text  # the values are page content now
 
 
+@pytest.mark.parametrize(
+    ("address", "town"),
+    [
+        ("ul. Szkolna 1, 81-001 Gdynia", "Gdynia"),
+        ("ul. Szkolna 1, Gdynia", "Gdynia"),  # no postal code: the last part
+        ("ul. Szkolna 1\n81-001 Gdynia", "Gdynia"),  # written on two lines
+        ("81-001 Gdynia, ul. Szkolna 1", "Gdynia"),  # the postal code says which part is the town
+        ("Zespół Szkół, ul. Zielona 2, 82-100 Nowy Dwór Gdański", "Nowy Dwór Gdański"),
+        ("Gdynia", "Gdynia"),
+        ("", ""),
+    ],
+)
+def test_the_form_prints_the_town_of_the_units_address(address, town):
+    """The acknowledgment forms and the letters to authorities take the town from the unit's address alike."""
+    from somflow_standards.acknowledgments import Version, form_data
+    from somflow_standards.people import Person
+
+    from somflow.casework.letters import town_of
+
+    assert town_of(address) == town
+    staff = Person("standards_people", "P1", "pracownicy", "Ewa Łoś")
+    data = form_data(staff, {"institution": {"name": "SP 7", "address": address}}, Version("1", None))
+    assert data.get("miejscowosc", "") == town
+
+
 def test_acknowledgment_recorded_by_hand_with_place_and_scope(somflow_cli):
     person = add(somflow_cli, "pracownicy", "Piotr Żak")
     result = somflow_cli(

@@ -77,7 +77,7 @@ def test_answers_typed_by_hand_and_question_by_question(somflow_cli):
     assert result.exit_code == 0, result.output
     result = somflow_cli("standards", "survey", "add", "--survey", "rodzice", input="nie\ntak\n\n\n")
     assert result.exit_code == 0, result.output
-    assert "Czy wie Pan/Pani, komu w placówce zgłosić podejrzenie krzywdzenia dziecka? (tak/nie)" in result.output
+    assert "Czy wie Pan/Pani, komu w szkole zgłosić podejrzenie krzywdzenia dziecka? (tak/nie)" in result.output
     result = somflow_cli("standards", "survey", "add", "--survey", "rodzice", "--answer", "dziecko_bezpieczne=tak")
     summary = json.loads(somflow_cli("standards", "survey", "summary", "--survey", "rodzice", "--json").output)
     counts = {q["name"]: q["counts"] for q in summary["questions"]}
@@ -217,6 +217,29 @@ def test_blank_questionnaires_print_with_the_seed_questions(somflow_cli, somflow
     assert "Pytania" not in text  # no heading of ours: the seed's questionnaire has none
 
 
+def test_parents_questionnaire_prints_its_questions_whole(somflow_cli, somflow_workspace, tmp_path):
+    """The parents' survey as printed: worded for the school, each question with its answers, one page a copy."""
+    from test_documents_text import off_the_page
+
+    out = somflow_workspace / "ankiety-rodzice.pdf"
+    result = somflow_cli("standards", "survey", "print", "--survey", "rodzice", "--copies", "2", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert len(PdfReader(out).pages) == 2
+    assert not off_the_page(out.read_bytes(), tmp_path)
+    text = " ".join(pdftotext(out, layout=False).split())
+    for wording in (
+        "Ankieta jest anonimowa — nie podpisuj jej. Ankieta dla rodziców: Monitoring „standardów”",
+        "Czy zna Pan/Pani Standardy Ochrony Małoletnich obowiązujące w szkole? Tak Nie",
+        "Czy wie Pan/Pani, komu w szkole zgłosić podejrzenie krzywdzenia dziecka? Tak Nie",
+        "Czy Pana/Pani dziecko czuje się w szkole bezpiecznie? Tak Nie",
+        "Czy ma Pan/Pani jakieś uwagi/poprawki dotyczące Standardów Ochrony Małoletnich? (odpowiedź opisowa)",
+    ):
+        assert text.count(wording) == 2, wording
+    for foreign in ("placówce", "przedszkol", "Pytania", "{w_placowce}", "Imię", "podpis kierownika"):
+        assert foreign not in text, foreign
+
+
+@pytest.mark.parametrize("survey", ["personel", "rodzice"])
 @pytest.mark.parametrize(
     ("kind", "phrase"),
     [
@@ -225,13 +248,13 @@ def test_blank_questionnaires_print_with_the_seed_questions(somflow_cli, somflow
         ("Liceum Ogólnokształcące", "w szkole"),
     ],
 )
-def test_survey_wording_follows_the_unit_type(somflow_cli, somflow_workspace, kind, phrase):
+def test_survey_wording_follows_the_unit_type(somflow_cli, somflow_workspace, kind, phrase, survey):
     config = somflow_workspace / "somflow.toml"
     config.write_text(
         config.read_text(encoding="utf-8").replace('kind = "szkoła podstawowa"', f'kind = "{kind}"'), encoding="utf-8"
     )
     out = somflow_workspace / "ankiety.pdf"
-    assert somflow_cli("standards", "survey", "print", "--out", str(out)).exit_code == 0
+    assert somflow_cli("standards", "survey", "print", "--survey", survey, "--out", str(out)).exit_code == 0
     text = " ".join(pdftotext(out, layout=False).split())
     assert f"obowiązujące {phrase}?" in text and "{w_placowce}" not in text
 

@@ -236,7 +236,7 @@ def test_every_page_needs_a_signed_in_user(workspace, page):
         assert response.headers["location"].startswith("/login")
 
 
-def test_nk_cases_and_register_results_are_only_for_the_roles_the_procedure_names():
+def test_nk_and_intervention_cases_and_register_results_are_only_for_the_roles_the_procedure_names():
     from somflow.web import roles
 
     assert {"koordynator", "dyrektor"} == roles.NK_CASES
@@ -244,6 +244,8 @@ def test_nk_cases_and_register_results_are_only_for_the_roles_the_procedure_name
     assert not roles.may_see_record("sekretariat", "nk_cases")
     assert not roles.may_see_record("kadry", "nk_cases")
     assert roles.may_see_record("kadry", "staff") and not roles.may_see_record("sekretariat", "staff")
+    assert {"koordynator", "dyrektor"} == roles.INCIDENT_CASES  # intervention cases and their plan's deadlines
+    assert not roles.may_see_record("sekretariat", "incidents") and not roles.may_see_record("kadry", "incidents")
 
 
 # ---------------------------------------------------------------- the hooks

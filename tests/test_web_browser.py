@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO
+from selenium.common.exceptions import WebDriverException
 from test_inbox_review import set_aside, set_aside_built  # noqa: F401 - the fixtures: a scan with one page set aside
 
 from somflow.plugins import PluginHost
@@ -28,6 +29,9 @@ from somflow.workspace import Workspace
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+# While the old page goes, reading its elements fails as "stale" or, in chromium, as "unknown error: Node with
+# given id does not belong to the document"; both are WebDriverExceptions, and a wait tries again until its timeout.
+LEAVING_PAGE = (WebDriverException,)
 SCREENSHOTS = Path(os.environ.get("SOMFLOW_SCREENSHOTS") or REPO / "tests" / "screenshots")
 
 pytestmark = [
@@ -96,22 +100,19 @@ def shot(driver, name: str) -> None:
 
 def heading_becomes(driver, text: str) -> None:
     """Wait for the page after a click or a form to arrive (the old page stays until then)."""
-    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
-    # the old page's heading can go between finding it and reading it: try again
-    waiting = WebDriverWait(driver, 10, ignored_exceptions=(StaleElementReferenceException,))
+    waiting = WebDriverWait(driver, 10, ignored_exceptions=LEAVING_PAGE)
     waiting.until(lambda d: d.find_element(By.TAG_NAME, "h1").text == text)
 
 
 def main_says(driver, text: str) -> None:
     """Wait until the page's main part shows ``text`` (also what htmx loads after the page)."""
-    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
-    waiting = WebDriverWait(driver, 10, ignored_exceptions=(StaleElementReferenceException,))
+    waiting = WebDriverWait(driver, 10, ignored_exceptions=LEAVING_PAGE)
     waiting.until(lambda d: text in d.find_element(By.TAG_NAME, "main").text)
 
 

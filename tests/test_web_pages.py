@@ -6,8 +6,10 @@ import io
 import re
 from datetime import date
 
+import incident_cli
 import pytest
-from nk_cli import MOTHER, PEDAGOG, new_case, start
+from markupsafe import escape
+from nk_cli import MOTHER, PEDAGOG, new_case, ok, route_letters, start
 from nk_data import CHILD_PESEL, payload
 from pypdf import PdfReader
 
@@ -70,15 +72,40 @@ def test_consent_lookup_record_and_refusals(somflow_web, kids):
     answers = office.get("/zgody?klasa=3b&kanal=strona_www&zdjecie=grupowe").text
     assert re.search(r"Ada Strona</a>.*?TAK — zgoda do 2027-08-31", answers, re.S)
     assert re.search(r"Filip Bezzgody</a>.*?NIE — nie zwrócono zgody", answers, re.S)
+    # group photos only, asked about individual ones: the sheet's heading, not a plain NIE
+    individual = office.get("/zgody?klasa=3b&kanal=strona_www&zdjecie=indywidualne").text
+    assert re.search(
+        r"Ada Strona</a>.*?<td class=\"soon\">Nie fotografować indywidualnie \(tylko w grupie\) — tylko zdjęcia grupowe</td>",
+        individual,
+        re.S,
+    )
+    assert re.search(r"Filip Bezzgody</a>.*?NIE — nie zwrócono zgody", individual, re.S)
     no_csrf = office.post(f"/zgody/dziecko/{ada}", data={k: v for k, v in form.items() if k != "csrf"})
     assert no_csrf.status_code == 403
 
 
-def test_photographer_sheet_and_class_print_download_as_pdf(somflow_web, kids):
+def test_photographer_sheet_and_class_print_download_as_pdf(somflow_web, somflow_cli, kids):
     office = somflow_web("sekretariat")
     sheet = office.get("/zgody/fotograf.pdf", params={"wydarzenie": "Jasełka", "klasa": "3b", "kanal": "strona_www"})
     assert pdf_pages(sheet) == 1 and filename(sheet) == "lista-fotografa-jaselka-3b-2026-12-10.pdf"
     assert "Filip B." in PdfReader(io.BytesIO(sheet.content)).pages[0].extract_text()
+    given = ("--channel", "strona_www", "--purpose", "wszystkie", "--photo", "grupowe")
+    assert somflow_cli("consent", "record", "Ada Strona", *given).exit_code == 0
+    individual = office.get(
+        "/zgody/fotograf.pdf",
+        params={"wydarzenie": "Portrety", "klasa": "3b", "kanal": "strona_www", "zdjecie": "indywidualne"},
+    )
+    text = PdfReader(io.BytesIO(individual.content)).pages[0].extract_text()
+    assert text.index("Filip B.") < text.index("Nie fotografować indywidualnie (tylko w grupie)") < text.index("Ada S.")
+    unknown = office.get("/zgody/fotograf.pdf", params={"klasa": "3b", "kanal": "strona_www", "zdjecie": "panorama"})
+    assert unknown.status_code == 400
+    assert "Nieznany rodzaj zdjęcia „panorama”." in unknown.text and "Dozwolone: indywidualne, grupowe." in unknown.text
+    assert pdf_pages(
+        office.get("/zgody/fotograf.pdf", params={"klasa": "3b", "kanal": "strona_www", "zdjecie": "group"})
+    )
+    looked_up = office.get("/zgody?klasa=3b&kanal=strona_www&zdjecie=panorama").text
+    assert "Nieznany rodzaj zdjęcia „panorama”." in looked_up
+    assert "zgoda nie obejmuje zdjęć: panorama" not in looked_up
     no_channel = office.get("/zgody/fotograf.pdf", params={"klasa": "3b"})
     assert no_channel.status_code == 400 and "Podaj kanał publikacji" in no_channel.text
     printed = office.post("/druk/zgody", data={"csrf": office.csrf, "klasa": "3b"})
@@ -117,6 +144,101 @@ def test_nk_pages_only_for_coordinator_and_head_and_nkb_never_to_the_suspect(som
     assert "Zapisano krok sprawy." in timeline and f"przekazano: {MOTHER} (rodzic)" in timeline
     assert store.get("nk_cases", case_id)["steps"][-1]["step"] == "nk-b"
     assert "web:test-koordynator" in audited(coordinator)
+
+
+def test_each_document_of_an_nk_case_downloads_as_the_pdf_somflow_wrote_for_it(
+    somflow_web, somflow_cli, somflow_workspace, tmp_path
+):
+    route_letters(somflow_workspace)
+    case_id = new_case(somflow_cli, tmp_path)
+    start(somflow_cli, case_id)
+    ok(somflow_cli("nk", "step", case_id, "zawiadomienie", "--dnia", "2026-11-18", "--osoba", PEDAGOG))
+    other_id = new_case(somflow_cli, tmp_path)
+    coordinator = somflow_web("koordynator")
+    store = coordinator.app.state.workspace.store
+    documents = store.get("nk_cases", case_id)["documents"]
+    forms = ["notatka-sluzbowa", "niebieska-karta-a", "karta-interwencji", "zawiadomienie-o-przestepstwie"]
+    assert [d["form"] for d in documents] == forms
+    shown = coordinator.get(f"/nk/{case_id}").text
+    assert "Dokumenty sprawy" in shown and "Zawiadomienie o podejrzeniu popełnienia przestępstwa" in shown
+    names = []
+    for doc in documents:
+        link = f"/nk/{case_id}/dokumenty/{doc['id']}"
+        assert shown.count(f'href="{link}"') == 2  # in the list of documents and beside its step
+        got = coordinator.get(link)
+        assert pdf_pages(got) >= 1 and "attachment" in got.headers["content-disposition"]
+        assert got.content == (somflow_workspace / "documents" / f"{doc['id']}.pdf").read_bytes()
+        assert f"{doc['id']} s. 1/" in PdfReader(io.BytesIO(got.content)).pages[0].extract_text()  # beside the QR
+        names.append(filename(got))
+    assert names == [
+        "nk-2026-1-notatka-sluzbowa-2026-11-16.pdf",
+        "nk-2026-1-niebieska-karta-a-2026-11-17.pdf",
+        "nk-2026-1-karta-interwencji-2026-11-18.pdf",
+        "nk-2026-1-zawiadomienie-o-przestepstwie-2026-11-18.pdf",
+    ]
+    note = f"/nk/{case_id}/dokumenty/{documents[0]['id']}"
+    assert pdf_pages(somflow_web("dyrektor").get(note)) >= 1
+    for role in ("sekretariat", "kadry"):
+        refused = somflow_web(role).get(note)
+        assert refused.status_code == 403 and refused.headers["content-type"].startswith("text/html")
+        denied = [e for e in store.audit_log() if e["action"] == "denied"]
+        assert denied[-1]["user"] == f"web:test-{role}" and denied[-1]["id"] == note
+    others = store.get("nk_cases", other_id)["documents"][0]["id"]
+    for wrong in (others, "01KZZZZZZZZZZZZZZZZZZZZZZZ"):
+        missing = coordinator.get(f"/nk/{case_id}/dokumenty/{wrong}")
+        assert missing.status_code == 404 and "Ta sprawa nie ma dokumentu" in missing.text, wrong
+    assert coordinator.get(f"/nk/{case_id}/dokumenty/..%2F..%2Fsomflow.toml").status_code == 404
+    assert pdf_pages(coordinator.get(f"/nk/{other_id}/dokumenty/{others}")) >= 1  # its own case hands it out
+    assert coordinator.get(f"/nk/NK-2099-9/dokumenty/{others}").status_code == 404
+    coordinator.post("/lang", data={"csrf": coordinator.csrf, "lang": "en", "next": "/"})
+    english = coordinator.get(f"/nk/{case_id}").text
+    assert '<h2 id="documents-heading">Case documents</h2>' in english and ">Download PDF<" in english
+    assert "Notification of a suspected crime" in english
+    gone = coordinator.get(f"/nk/{case_id}/dokumenty/{others}")
+    assert gone.status_code == 404 and f"This case holds no document {others}." in gone.text
+
+
+def test_who_started_the_procedure_is_one_choice_of_the_nka_list_and_several_are_refused_as_by_the_cli(
+    somflow_web, somflow_cli, tmp_path
+):
+    from somflow.errors import InvalidInput
+
+    by_cli, by_web = new_case(somflow_cli, tmp_path), new_case(somflow_cli, tmp_path)
+    with pytest.raises(InvalidInput) as cli_refusal:
+        start(somflow_cli, by_cli, "2026-11-17", "--rola", "nauczyciel")  # and pedagog_psycholog: two --rola
+    coordinator = somflow_web("koordynator")
+    store = coordinator.app.state.workspace.store
+    form = coordinator.get(f"/nk/{by_web}").text
+    assert "<legend>Wszczęcie procedury nastąpiło przez (sekcja XIV)</legend>" in form
+    assert re.search(r'type="radio" name="roles" value="nauczyciel" id="f-roles-\d+"> Nauczyciela</label>', form)
+    assert 'type="checkbox" name="roles"' not in form
+    assert 'value="pedagog_psycholog"' in form and "> Pedagoga, psychologa lub terapeutę" in form
+    step = {"csrf": coordinator.csrf, "krok": "wszczecie", "dnia": "17.11.2026", "osoba": PEDAGOG}
+    step |= {"present": MOTHER, "present_role": "osoba_najblizsza"}
+    before = store.get("nk_cases", by_web)
+    # radio buttons send one; a forged form sending two is refused as the CLI refuses two --rola
+    two = coordinator.post(f"/nk/{by_web}/krok", data={**step, "roles": ["pedagog_psycholog", "nauczyciel"]})
+    assert two.status_code == 400
+    (said,) = cli_refusal.value.messages
+    assert said.startswith("Sekcja XIV: wszczęcie procedury zaznacza się przez jedną osobę, a podano kilka: „Pedagoga")
+    assert said.endswith("”, „Nauczyciela”. Wybierz jedną.")
+    for message in cli_refusal.value.messages:  # the same refusal as the CLI's
+        assert escape(message) in two.text, message
+    assert len(re.findall(r'name="roles" value="\w+" id="f-roles-\d+" checked', two.text)) == 1  # one stays chosen
+    assert store.get("nk_cases", by_web) == before
+
+    start(somflow_cli, by_cli)  # one --rola pedagog_psycholog
+    one = coordinator.post(f"/nk/{by_web}/krok", data={**step, "roles": ["pedagog_psycholog"]})
+    assert one.status_code == 303, one.text
+    cli_case, web_case = store.get("nk_cases", by_cli), store.get("nk_cases", by_web)
+    kept = ("step", "date", "person", "details")
+    assert {k: cli_case["steps"][-1][k] for k in kept} == {k: web_case["steps"][-1][k] for k in kept}
+    assert cli_case["nka"]["wszczecie_przez"] == web_case["nka"]["wszczecie_przez"] == "pedagog_psycholog"
+
+    coordinator.post("/lang", data={"csrf": coordinator.csrf, "lang": "en", "next": "/"})
+    english = coordinator.get(f"/nk/{new_case(somflow_cli, tmp_path)}").text
+    assert "<legend>The procedure was started by (section XIV)</legend>" in english
+    assert re.search(r'value="nauczyciel" id="f-roles-\d+"> A teacher</label>', english)
 
 
 #: The answers of /nk/nowa for the case of nk_data: the questions of ``somflow nk new`` (opening.py).
@@ -389,7 +511,9 @@ def test_every_field_of_every_page_has_a_label_and_every_catalogue_form_opens(so
     ada = ids(head, "/zgody?klasa=3b", "Ada")
     forms = [f"/formularze/{form_id}" for form_id in registry(head.app.state.workspace)]
     paths = ["/zgody", f"/zgody/dziecko/{ada}", "/druk/zgody", "/nk", "/nk/nowa", f"/nk/{case_id}", "/osoby"]
-    paths += ["/osoby/import"]
+    incident_cli.new_case(somflow_cli, tmp_path)
+    incident = re.search(r'href="/interwencje/([0-9A-Z]{26})"', head.get("/interwencje").text).group(1)
+    paths += ["/osoby/import", "/interwencje", "/interwencje/nowa", f"/interwencje/{incident}"]
     paths += ["/kadry", "/druk/kadry", "/standardy", "/druk/standardy", "/formularze", "/druk", "/kalendarz", *forms]
     for path in paths:
         response = head.get(path)

@@ -216,6 +216,15 @@ def _media_note(channels) -> None:
         )
 
 
+def _other_kind_heading(kind: str, count: int) -> str:
+    """``check``'s heading over the children whose consent allows ``kind`` of photo only (the other kind was asked about)."""
+    if kind == "grupowe":
+        return _(
+            "MOGĄ wystąpić tylko na zdjęciach grupowych ({count}) – nie fotografować ich indywidualnie:", count=count
+        )
+    return _("MOGĄ wystąpić tylko na zdjęciach indywidualnych ({count}) – nie fotografować ich w grupie:", count=count)
+
+
 @consent.command(
     help="Kto może, a kto nie może wystąpić na zdjęciu publikowanym w danym kanale (dzieci bez zwróconej zgody = brak zgody)."
 )
@@ -240,13 +249,15 @@ def check(groups, channels, on, photo, as_json) -> None:
                 "reason": v.answer.reason,
                 "pending_scan": v.answer.pending_scan,
                 "limits": v.limits,
+                "other_kind": v.other_kind,
             }
             for v in verdicts
         ]
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     allowed = [v for v in verdicts if v.answer.allowed]
-    refused = [v for v in verdicts if not v.answer.allowed]
+    other_kind = [v for v in verdicts if v.other_kind]
+    refused = [v for v in verdicts if not v.answer.allowed and not v.other_kind]
     click.echo(
         _(
             "Stan na {date}, kanały: {channels}.",
@@ -259,6 +270,10 @@ def check(groups, channels, on, photo, as_json) -> None:
         click.echo(
             f"  {children_mod.full_name(v.child)} ({v.child.get('group')}) – {'; '.join([v.answer.reason, *v.limits])}"
         )
+    if other_kind:
+        click.echo(_other_kind_heading(other_kind[0].other_kind, len(other_kind)))
+        for v in other_kind:
+            click.echo(f"  {children_mod.full_name(v.child)} ({v.child.get('group')}) – {'; '.join(v.limits)}")
     click.echo(
         _(
             "NIE MOGĄ wystąpić ({count}) – nie fotografować ich ani indywidualnie, ani w grupie, nie wykluczając ich z zajęć:",
@@ -293,13 +308,18 @@ def sheet_(event, groups, channels, on, photo, out) -> None:
     workspace = _workspace()
     when = option_date(on, "--date") or calendar.today()
     wanted = sheet.wanted_channels(channels)
-    excluded, limited = sheet.event_lists(
-        workspace, list(groups), wanted, when, PHOTO_WORDS.value(photo) if photo else None
-    )
+    lists = sheet.event_lists(workspace, list(groups), wanted, when, PHOTO_WORDS.value(photo) if photo else None)
+    excluded, other_kind, limited = lists
     click.echo(_("Lista dla fotografa – {event}, {date}", event=event, date=when.isoformat()))
     click.echo(_("Nie fotografować (ani indywidualnie, ani w grupie) – {count}:", count=len(excluded)))
     for number, v in enumerate(excluded, start=1):
         click.echo(f"{number:>3}. {children_mod.short_name(v.child)}  {v.child.get('group')}")
+    if other_kind:
+        click.echo(f"{sheet.other_kind_heading(other_kind[0].other_kind)} – {len(other_kind)}:")
+        for number, v in enumerate(other_kind, start=1):
+            click.echo(
+                f"{number:>3}. {children_mod.short_name(v.child)}  {v.child.get('group')}  – {'; '.join(v.limits)}"
+            )
     if limited:
         click.echo(_("Z ograniczeniami – fotografować tylko tak, jak pozwala zgoda ({count}):", count=len(limited)))
         for number, v in enumerate(limited, start=1):
@@ -309,7 +329,7 @@ def sheet_(event, groups, channels, on, photo, out) -> None:
     _media_note(wanted)
     if out is not None:
         groups_shown = [children_mod.normalise_group(g) for g in groups]
-        sheet.write(workspace, out, sheet.render(workspace, event, groups_shown, wanted, when, excluded, limited))
+        sheet.write(workspace, out, sheet.render(workspace, event, groups_shown, wanted, when, lists))
         click.echo(_("Zapisano listę do druku: {file}", file=out))
 
 

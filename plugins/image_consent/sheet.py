@@ -12,7 +12,7 @@ import io
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import cm
@@ -21,7 +21,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 from somflow_image_consent import children as children_mod
 from somflow_image_consent import register
-from somflow_image_consent.vocabulary import channel, channel_label
+from somflow_image_consent.vocabulary import PHOTO_KINDS, channel, channel_label
 
 from somflow import fonts
 from somflow.errors import InvalidInput
@@ -36,6 +36,8 @@ class Verdict:
     answer: register.Answer
     #: What an allowed child's consent leaves out ("tylko zdjęcia grupowe"), for the photographer.
     limits: list[str] = field(default_factory=list)
+    #: Refused only for the kind of photo asked about: the kind the consent still allows ("grupowe"), else None.
+    other_kind: str | None = None
 
 
 def wanted_channels(values: list[str] | tuple[str, ...]) -> list[str]:
@@ -50,9 +52,21 @@ def wanted_channels(values: list[str] | tuple[str, ...]) -> list[str]:
 def verdict(
     child: dict[str, Any], consents: list[dict[str, Any]], channels: list[str], on: date, photo: str | None = None
 ) -> Verdict:
-    """May ``child`` appear in a photo (``photo``: individual/group) published on ``channels`` on ``on``?"""
+    """May ``child`` appear in a photo (``photo``: individual/group) published on ``channels`` on ``on``?
+
+    A child refused only because the consent leaves out ``photo`` (group photos only, asked about
+    individual ones) gets ``other_kind``: the child may still appear in photos of that kind, so the
+    photographer's sheet does not list them among the children not photographed at all.
+    """
     answer = register.decide(child, consents, channels, on, photo)
-    return Verdict(child, answer, register.restrictions(consents) if answer.allowed else [])
+    other_kind = None
+    if photo in PHOTO_KINDS and not answer.allowed:
+        # decide() checks the kind of photo alone against ``photo``: allowed for another kind means refused for this one only
+        other_kind = next(
+            (k for k in PHOTO_KINDS if k != photo and register.decide(child, consents, channels, on, k).allowed), None
+        )
+    limits = register.restrictions(consents) if answer.allowed or other_kind else []
+    return Verdict(child, answer, limits, other_kind)
 
 
 def check(
@@ -73,12 +87,34 @@ def check(
     ]
 
 
+class EventLists(NamedTuple):
+    """The photographer's lists for an event, each of :class:`Verdict` for the children present."""
+
+    #: Not to photograph at all, neither individually nor in a group.
+    excluded: list[Verdict]
+    #: Not in the kind of photo asked about, but in the other one (``Verdict.other_kind``): group photos only.
+    other_kind: list[Verdict]
+    #: May appear, only as far as the consent allows (``Verdict.limits``).
+    limited: list[Verdict]
+
+
 def event_lists(
     workspace: Workspace, groups: list[str], channels: list[str], on: date, photo: str | None = None
-) -> tuple[list[Verdict], list[Verdict]]:
-    """The photographer's two lists for an event (children present on ``on``): not to photograph; only within limits."""
+) -> EventLists:
+    """The photographer's lists for an event (children present on ``on``)."""
     verdicts = check(workspace, groups, channels, on, photo, present_only=True)
-    return [v for v in verdicts if not v.answer.allowed], [v for v in verdicts if v.answer.allowed and v.limits]
+    return EventLists(
+        [v for v in verdicts if not v.answer.allowed and not v.other_kind],
+        [v for v in verdicts if v.other_kind],
+        [v for v in verdicts if v.answer.allowed and v.limits],
+    )
+
+
+def other_kind_heading(kind: str) -> str:
+    """The heading over the children whose consent allows ``kind`` of photo only (the other kind was asked about)."""
+    if kind == "grupowe":
+        return _("Nie fotografować indywidualnie (tylko w grupie)")
+    return _("Nie fotografować w grupie (tylko indywidualnie)")
 
 
 RULES = [
@@ -102,10 +138,10 @@ def render(
     groups: list[str],
     channels: list[str],
     on: date,
-    excluded: list[Verdict],
-    limited: list[Verdict] = (),
+    lists: EventLists,
 ) -> bytes:
-    """The list as an A4 PDF."""
+    """The lists (:func:`event_lists`) as an A4 PDF."""
+    excluded, other_kind, limited = lists
     font = _font()
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4, invariant=1)
@@ -147,10 +183,22 @@ def render(
     row(
         (_("Lp."), _("Imię i inicjał nazwiska"), _("Klasa/grupa"), _("Jak rozpoznać (ustalone z rodzicem i dzieckiem)"))
     )
-    if not excluded:
-        line(_("Brak – wszystkie dzieci mogą być fotografowane w tych kanałach."), 11)
+    if not excluded:  # "all may be photographed" only when no section with a restriction follows
+        restricted = other_kind or limited
+        line(
+            _("Brak dzieci wyłączonych całkowicie.")
+            if restricted
+            else _("Brak – wszystkie dzieci mogą być fotografowane w tych kanałach."),
+            11,
+        )
     for number, verdict in enumerate(excluded, start=1):
         row((f"{number}.", children_mod.short_name(verdict.child), verdict.child.get("group", "")))
+    if other_kind:
+        y -= 0.3 * cm
+        line(other_kind_heading(other_kind[0].other_kind) + ":", 12, 0.7)
+        for number, verdict in enumerate(other_kind, start=1):
+            child = verdict.child
+            row((f"{number}.", children_mod.short_name(child), child.get("group", ""), "; ".join(verdict.limits)))
     if limited:
         y -= 0.3 * cm
         line(_("Z ograniczeniami – fotografować tylko tak, jak pozwala zgoda:"), 12, 0.7)

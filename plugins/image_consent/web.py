@@ -14,7 +14,7 @@ from typing import Any
 
 from somflow_image_consent import children as children_mod
 from somflow_image_consent import printing, register, sheet
-from somflow_image_consent.vocabulary import CHANNEL_LABELS, CHANNELS, PHOTO_KINDS, PURPOSES
+from somflow_image_consent.vocabulary import CHANNEL_LABELS, CHANNELS, PHOTO_KINDS, PHOTO_WORDS, PURPOSES
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -55,12 +55,23 @@ def _day(value: str | None, label: str, problems: list[str]) -> date | None:
     return found
 
 
+def _photo(value: str | None, problems: list[str]) -> str | None:
+    """The kind of photo asked about (``indywidualne``/``grupowe``) or None; a Polish message in ``problems`` for another word."""
+    if not value:
+        return None
+    found = PHOTO_WORDS.resolve(value)
+    if found is None:
+        problems.append(PHOTO_WORDS.problem(value))
+    return found
+
+
 def lookup(request: Request) -> Response:
     """Per class: every child's consent, and for the channels asked about, who may and who may not appear."""
     workspace = request.state.workspace
     query = request.query_params
-    group, wanted, photo = query.get("klasa", ""), query.getlist("kanal"), query.get("zdjecie") or None
+    group, wanted = query.get("klasa", ""), query.getlist("kanal")
     problems: list[str] = []
+    photo = _photo(query.get("zdjecie"), problems)
     on = _day(query.get("dzien"), _("Dzień publikacji"), problems) or calendar.today()
     rows: list[dict[str, Any]] = []
     try:
@@ -69,12 +80,15 @@ def lookup(request: Request) -> Response:
         channels = [c for c in wanted if c in CHANNELS]
         for child in kids:
             history = consents.get(child["id"], [])
+            verdict = sheet.verdict(child, history, channels, on, photo) if channels else None
             rows.append(
                 {
                     "child": child,
                     "name": children_mod.full_name(child),
                     "state": register.describe(history),
-                    "verdict": sheet.verdict(child, history, channels, on, photo) if channels else None,
+                    "verdict": verdict,
+                    # refused only for the kind of photo asked about: the heading the photographer's sheet gives it
+                    "only": sheet.other_kind_heading(verdict.other_kind) if verdict and verdict.other_kind else None,
                     "left": children_mod.left(child, on),
                 }
             )
@@ -191,14 +205,14 @@ def photographer_sheet(request: Request) -> Response:
     on = _day(query.get("dzien"), _("Dzień wydarzenia"), problems) or calendar.today()
     event = query.get("wydarzenie", "").strip() or _("wydarzenie")
     groups = [query["klasa"]] if query.get("klasa") else []
+    photo = _photo(query.get("zdjecie"), problems)
     try:
         if problems:
             raise InvalidInput(problems)
         channels = sheet.wanted_channels(query.getlist("kanal"))
-        photo = query.get("zdjecie") or None
-        excluded, limited = sheet.event_lists(workspace, groups, channels, on, photo)
+        lists = sheet.event_lists(workspace, groups, channels, on, photo)
         shown = [children_mod.normalise_group(g) for g in groups]
-        content = sheet.render(workspace, event, shown, channels, on, excluded, limited)
+        content = sheet.render(workspace, event, shown, channels, on, lists)
     except InvalidInput as exc:
         return page(request, _("Lista dla fotografa"), "\n".join(exc.messages), status=400)
     return attachment(content, file_name("lista-fotografa", event, *groups, day=on))

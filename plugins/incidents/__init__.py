@@ -15,7 +15,10 @@ What it holds:
 - :mod:`.printing`: each form's data from the case;
 - :mod:`.due`: the support plan's tasks and reviews as deadlines;
 - :mod:`.entries`: withdrawing and correcting a step (``somflow withdraw INT-2026/1#3``);
-- :mod:`.commands`: ``somflow interwencje …`` (``somflow incidents …``).
+- :mod:`.opening`: the questions that open a case (``interwencje new``, ``/interwencje/nowa``);
+- :mod:`.overview`: a step's details from the words given, the timeline, the plan's tasks;
+- :mod:`.commands`: ``somflow interwencje …`` (``somflow incidents …``);
+- :mod:`.web`: the pages of ``somflow serve`` (``/interwencje``).
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from somflow_incidents.hooks import (  # noqa: E402  (the catalogue first, then 
     somflow_register_forms,
     somflow_status,
     somflow_unit_summary,
+    somflow_web_pages,
 )
 
 __all__ = [
@@ -48,4 +52,5 @@ __all__ = [
     "somflow_register_forms",
     "somflow_status",
     "somflow_unit_summary",
+    "somflow_web_pages",
 ]

@@ -55,36 +55,20 @@ def new(app, data_file: Path | None, osoba: str | None) -> None:
 
 
 def _ask_new(workspace, payload: dict[str, Any]) -> None:
-    """The questions of ``interwencje new`` without --data: the kind, the service note, the suspect.
+    """The questions of ``interwencje new`` without --data (:mod:`.opening`): the kind, the service note, the suspect.
 
-    Each answer is checked by its field's rules in the note's spec and goes into ``payload`` at once,
-    in the shape ``--data`` reads, so an interrupted entry can be kept as a draft.
+    Each answer is checked by its rules and goes into ``payload`` at once, in the shape ``--data``
+    reads, so an interrupted entry can be kept as a draft.
     """
-    from somflow import forms
-    from somflow.forms.prompts import ask_field
+    from somflow_incidents import opening
 
-    kinds = list(TYPES)
-    for number, kind in enumerate(kinds, 1):
-        click.echo(f"  {number}. {_(TYPES[kind].title)}")
-    payload["typ"] = kinds[click.prompt(_("Rodzaj krzywdzenia (numer)"), type=click.IntRange(1, len(kinds))) - 1]
-    spec = forms.get(workspace, "notatka-sluzbowa")
-    note: dict[str, Any] = payload.setdefault("notatka", {})
-    asked = ("dziecko_imie_nazwisko", "dziecko_klasa_grupa", "data_powziecia", "sposob_powziecia")
-    asked += ("miejsce_zdarzenia", "czas_zdarzenia", "opis", "autor")
-    for name in asked:
-        default = today().isoformat() if name == "data_powziecia" else None
-        value = ask_field(spec, spec.field(name), default)
-        if value is not None:
-            note[name] = value
-    note["data_sporzadzenia"] = today().isoformat()
-    suspect: dict[str, Any] = payload.setdefault("sprawca", {})
-    for key, question in (
-        ("imie_nazwisko", _(TYPES[payload["typ"]].suspect_label)),
-        ("relacja", _("Kim jest dla dziecka (stanowisko, klasa, relacja)")),
-    ):
-        answer = click.prompt(question + _(" (Enter — pomiń)"), default="", show_default=False).strip()
-        if answer:
-            suspect[key] = answer
+    from somflow.casework.opening import ask
+
+    answers: dict[str, Any] = {}
+    for question in opening.questions():
+        if (value := ask(workspace, question, today().isoformat())) is not None:
+            answers[question.name] = value
+        payload.update(opening.payload(answers, today().isoformat()))
 
 
 def _open(workspace, payload: dict[str, Any], osoba: str | None, data_file: Path | None) -> None:
@@ -161,16 +145,15 @@ def show(app, case_ref: str) -> None:
         )
         for line in history_notes(entry):
             click.echo("      " + line)
-    done = support_plan.done_tasks(case)
-    for number, task in enumerate(support_plan.tasks(case.get("plan")), 1):
-        state = _("wykonane") if number in done else _("do {day}", day=task.get("termin", "—"))
+    for task in support_plan.task_rows(case):
+        state = _("wykonane") if task["done"] else _("do {day}", day=task["due"] or "—")
         click.echo(
             "  "
             + _(
                 "Zadanie {n}: {task} — {who} ({state})",
-                n=number,
-                task=task.get("zadanie"),
-                who=task.get("odpowiedzialny"),
+                n=task["number"],
+                task=task["task"],
+                who=task["who"],
                 state=state,
             )
         )
@@ -225,6 +208,8 @@ def show(app, case_ref: str) -> None:
 def step(
     app, case_ref: str, kind: str, dnia: str | None, osoba: str, data_file: Path | None, documents, **options
 ) -> None:
+    from somflow_incidents.overview import step_details
+
     details = step_details(kind, datafile.load_iso(data_file), **options)
     case = cases.record_step(
         app.workspace,
@@ -249,18 +234,6 @@ def step(
     following = cases.next_step(case)
     if following:
         click.echo(_("Następny krok: {step}", step=cases.step_title(case, following)))
-
-
-def step_details(kind: str, data: dict[str, Any], **given: Any) -> dict[str, Any]:
-    """A step's details from what a person gave (CLI options, web form fields); blanks dropped."""
-    details: dict[str, Any] = {k: (list(v) if isinstance(v, tuple) else v) for k, v in given.items() if v}
-    if kind == "plan":
-        details["plan"] = data
-    elif kind == "spotkanie" and data:
-        details["protocol"] = data
-    if details.get("done"):
-        details["done"] = support_plan.numbers(details["done"])
-    return details
 
 
 @interwencje.command(

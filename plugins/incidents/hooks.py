@@ -88,3 +88,11 @@ def somflow_record_types(register) -> None:
             describe=described,
         )
     )
+
+
+@hookimpl
+def somflow_web_pages(register) -> None:
+    from somflow_incidents.web import PAGES
+
+    for page in PAGES:
+        register(page)

@@ -30,6 +30,10 @@ TITLES = {
     "protokol-interwencji": "Protokół interwencji",
     "karta-interwencji": "Karta interwencji",
 }
+#: The meeting's protocol: the form, and its fields the step fills (the case's number and child, the step's date,
+#: side and participants); the rest is the protocol's text a person gives (``--data``, the step form).
+MEETING = "protokol-spotkania"
+MEETING_FROM_STEP = ("sprawa", "data", "dziecko", "strona", "uczestnicy")
 #: What the letters steps are called in the protocol's point 8 and the card's section 4.
 NOTIFIED = {
     "zawiadomienie": "zawiadomienie o podejrzeniu popełnienia przestępstwa",
@@ -161,7 +165,7 @@ def card(workspace: Workspace, case: dict[str, Any], day: date, details: dict[st
 
 BUILDERS: dict[str, Builder] = {
     "notatka-sluzbowa": notatka,
-    "protokol-spotkania": meeting,
+    MEETING: meeting,
     "plan-wsparcia": plan,
     "protokol-interwencji": protocol,
     "karta-interwencji": card,

@@ -188,9 +188,36 @@ def order_problems(case: dict[str, Any], kind: str, day: date) -> list[str]:
     return steps.order_problems(STEPS, case, kind, day)
 
 
+def starters(workspace: Workspace) -> list[tuple[str, str]]:
+    """Who can start the procedure (NK-A section XIV): each choice's value — the word ``--rola`` takes — and its label
+    in the user's language, as the NK-A spec lists them."""
+    from somflow.forms.catalog import get
+    from somflow.i18n import pick
+
+    field = get(workspace, "niebieska-karta-a").field("wszczecie_przez")
+    return [(choice.value, pick(choice.label)) for choice in field.choices]
+
+
+def several_starters(workspace: Workspace, roles: list[str]) -> list[str]:
+    """Section XIV names one person: several ``--rola`` (or a forged web form) refused, naming them in words."""
+    words = dict(starters(workspace))
+    return [
+        _(
+            "Sekcja XIV: wszczęcie procedury zaznacza się przez jedną osobę, a podano kilka: {names}. Wybierz jedną.",
+            names=", ".join(f"„{words.get(role, role)}”" for role in roles),
+        )
+    ]
+
+
 def _check_start(workspace: Workspace, case: dict[str, Any], day: date, details: dict[str, Any]) -> list[str]:
+    several = details.get("role") if isinstance(details.get("role"), (list, tuple)) else []
+    several = [role for role in several if role]
+    if len(several) > 1:  # said once, in words; the rest of the NK-A is checked as if one had been chosen
+        details = {**details, "role": several[0]}
     merged = apply_details(case, "wszczecie", details)
-    messages = validate_nka(workspace, merged, day, details=details)
+    messages = (several_starters(workspace, several) if len(several) > 1 else []) + validate_nka(
+        workspace, merged, day, details=details
+    )
     nka = merged["nka"]
     present, role = str(details.get("present") or "").strip(), details.get("present_role")
     perpetrators = nka.get("osoby_stosujace") or []

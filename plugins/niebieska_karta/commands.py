@@ -89,17 +89,12 @@ def _ask_new(workspace, payload: dict[str, Any]) -> dict[str, Any]:
     """
     from somflow_niebieska_karta import opening
 
-    from somflow.forms.prompts import ask_field, yes_no
+    from somflow.casework.opening import ask
 
     answers: dict[str, Any] = {}
     for question in opening.questions():
-        if question.form is None:
-            answers[question.name] = yes_no(question.label)
-        else:
-            spec, field = opening.field_of(workspace, question)
-            default = nk_cases.today().isoformat() if question.today else None
-            if (value := ask_field(spec, field, default)) is not None:
-                answers[question.name] = value
+        if (value := ask(workspace, question, nk_cases.today().isoformat())) is not None:
+            answers[question.name] = value
         payload.update(opening.payload(answers))
     return payload
 

@@ -1,9 +1,8 @@
 """What opening a case asks: the questions of ``somflow nk new`` and of the web page ``/nk/nowa``.
 
-One list (:func:`questions`) serves both faces: the terminal asks the questions in
-order, the page shows one input per question. Each answer is checked by the rules
-of its field in the service note's or the NK-A's spec (:func:`check`, the check the
-prompts make), and :func:`payload` puts the answers in the shape
+One list (:func:`questions`) serves both faces (:mod:`somflow.casework.opening` asks and
+checks them: each answer by the rules of its field in the service note's or the NK-A's
+spec), and :func:`payload` puts the answers in the shape
 ``somflow nk new --data`` reads, for :func:`somflow_niebieska_karta.cases.create_case`
 — which then checks the whole as it does for a file.
 """
@@ -11,35 +10,12 @@ prompts make), and :func:`payload` puts the answers in the shape
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
 from typing import Any
 
-from somflow.forms.catalog import get
-from somflow.forms.schema import check_value
-from somflow.forms.spec import Field, FormSpec
+from somflow.casework.opening import Question
 from somflow.i18n import _
-from somflow.workspace import Workspace
 
 NOTE, NKA = "notatka-sluzbowa", "niebieska-karta-a"
-YES, NO = ("t", "tak", "y", "yes"), ("n", "nie", "no")
-
-
-@dataclass(frozen=True)
-class Question:
-    """One question: the answer's ``name`` (the page's input), its label in the user's language, whose rules check it.
-
-    ``form`` and ``field`` name the spec field the answer is checked by (``"group.field"`` for a
-    field of a repeating group); without a form the question is a yes/no one. ``required``
-    overrides the field's own flag (the note's "sprawca" is optional on paper, not here);
-    ``today`` makes today's date the default answer.
-    """
-
-    name: str
-    label: str
-    form: str | None = None
-    field: str = ""
-    required: bool = True
-    today: bool = False
 
 
 def questions() -> tuple[Question, ...]:
@@ -61,44 +37,6 @@ def questions() -> tuple[Question, ...]:
         Question("opis", _("Opis zdarzenia lub okoliczności"), NOTE, "opis"),
         Question("autor", _("Autor notatki (imię i nazwisko, stanowisko)"), NOTE, "autor"),
     )
-
-
-def field_of(workspace: Workspace, question: Question) -> tuple[FormSpec, Field]:
-    """The spec and the field whose rules check ``question``'s answer, labelled and required as the question is."""
-    spec = get(workspace, question.form)
-    group, _dot, name = question.field.rpartition(".")
-    fields = spec.group(group).fields if group else (spec.field(name),)
-    field = next(f for f in fields if f.name == name)
-    return spec, replace(field, label=question.label, required=question.required)
-
-
-def check(workspace: Workspace, question: Question, answer: Any) -> tuple[Any, str | None]:
-    """One answer checked alone: the normalised value (None: not given) and the problem, or None when it is fine."""
-    text = str(answer if answer is not None else "").strip()
-    if question.form is None:
-        if text.lower() in YES:
-            return True, None
-        if text.lower() in NO:
-            return False, None
-        return None, _("odpowiedz „tak” albo „nie”")
-    if not text and not question.required:
-        return None, None
-    spec, field = field_of(workspace, question)
-    # a blank answer is no answer ("pole wymagane"), not a wrong number or date
-    return check_value(spec, field, (answer.strip() or None) if isinstance(answer, str) else answer)
-
-
-def check_all(workspace: Workspace, given: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
-    """Every answer of ``given`` (by question name) checked: the normalised answers and each wrong one's problem."""
-    answers: dict[str, Any] = {}
-    problems: dict[str, str] = {}
-    for question in questions():
-        value, problem = check(workspace, question, given.get(question.name))
-        if problem is not None:
-            problems[question.name] = problem
-        elif value is not None:
-            answers[question.name] = value
-    return answers, problems
 
 
 def payload(answers: Mapping[str, Any]) -> dict[str, Any]:

@@ -7,7 +7,7 @@ gives for a step (CLI options, web form fields) into the details ``record_step``
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -16,7 +16,8 @@ from somflow_niebieska_karta.due import next_due
 
 from somflow import refs
 from somflow.casework import support_plan
-from somflow.corrections import history_notes, is_withdrawn
+from somflow.casework.timeline import Event, common_details
+from somflow.casework.timeline import timeline as casework_timeline
 from somflow.i18n import _
 from somflow.workspace import Workspace
 
@@ -29,19 +30,6 @@ class CaseLine:
     next_step: str | None
     due: date | None
     overdue: bool
-
-
-@dataclass
-class Event:
-    """One line of a case's timeline: a step (``number`` from 1, as ``somflow withdraw NK-…#N`` takes it) or a returned scan."""
-
-    date: str
-    title: str
-    person: str = ""
-    documents: list[str] = field(default_factory=list)
-    number: int | None = None
-    withdrawn: bool = False
-    details: list[str] = field(default_factory=list)
 
 
 def initials(name: Any) -> str:
@@ -71,36 +59,12 @@ def detail_lines(entry: dict[str, Any]) -> list[str]:
         lines.append(_("przekazano: {name} ({role})", name=d["recipient"], role=d.get("recipient_role", "—")))
     if d.get("how"):
         lines.append(_("sposób przekazania: {how}", how=d["how"]))
-    if d.get("addressee"):
-        lines.append(_("adresat: {name}", name=d["addressee"].get("name", "—")))
-    elif d.get("addressee_role"):
-        lines.append(_("adresat: {name}", name=d["addressee_role"]))
-    if d.get("next_review"):
-        lines.append(_("następny przegląd: {day}", day=d["next_review"]))
-    if d.get("notes"):
-        lines.append(_("uwagi: {text}", text=d["notes"]))
-    return lines
+    return lines + common_details(d)
 
 
 def timeline(case: dict[str, Any]) -> list[Event]:
-    """The case's steps in the order recorded (withdrawn ones marked), then the signed scans returned."""
-    events = [
-        Event(
-            entry["date"],
-            nk_cases.step_title(entry["step"]),
-            entry["person"],
-            list(entry.get("documents") or []),
-            number,
-            is_withdrawn(entry),
-            detail_lines(entry) + history_notes(entry),
-        )
-        for number, entry in enumerate(case.get("steps", []), start=1)
-    ]
-    for doc in case.get("returned", []):
-        events.append(
-            Event(doc["date"], _("Zwrócono podpisany skan: {form}", form=doc.get("form")), documents=[doc["id"]])
-        )
-    return events
+    """The case's steps in words, in the order recorded (withdrawn ones marked), then the signed scans returned."""
+    return casework_timeline(case, nk_cases.step_title, detail_lines)
 
 
 def step_details(

@@ -11,9 +11,13 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from somflow_niebieska_karta.helplines import with_national
+
+from somflow import forms
 from somflow.casework import children, support_plan
 from somflow.casework.letters import institution, town
 from somflow.casework.steps import counted_steps
+from somflow.contacts import role_label
 from somflow.workspace import Workspace
 
 Builder = Callable[[Workspace, dict[str, Any], date, dict[str, Any]], dict[str, Any]]
@@ -89,20 +93,20 @@ def nkb(workspace: Workspace, case: dict[str, Any], day: date, details: dict[str
     start = next((s for s in counted_steps(case) if s["step"] == "wszczecie"), None)
     team = workspace.hook.somflow_addressee(workspace=workspace, role="zespol_interdyscyplinarny") or {}
     team_text = "\n".join(t for t in (team.get("name"), team.get("address"), team.get("phone"), team.get("email")) if t)
-    contacts = []
-    for group in reversed(workspace.hook.somflow_contacts(workspace=workspace)):  # core (somflow.toml) first
-        for c in group or []:
-            contacts.append(
-                _clean(
-                    {
-                        "nazwa": c.get("name"),
-                        "telefon": c.get("phone"),
-                        "adres": c.get("address"),
-                        "godziny": c.get("hours"),
-                        "oferta": c.get("offer"),
-                    }
-                )
-            )
+    local = [c for group in reversed(workspace.hook.somflow_contacts(workspace=workspace)) for c in group or []]
+    # core (somflow.toml) first; then the national helplines of seed 001 while the form's page has rows for them
+    contacts = [
+        _clean(
+            {
+                "nazwa": c.get("name"),
+                "telefon": c.get("phone"),
+                "adres": c.get("address"),
+                "godziny": c.get("hours"),
+                "oferta": c.get("offer"),
+            }
+        )
+        for c in with_national(local, room=forms.get(workspace, "niebieska-karta-b").group("kontakty").max)
+    ]
     return _clean(
         {
             "data_wszczecia": start["date"] if start else day.isoformat(),
@@ -128,7 +132,7 @@ def karta(workspace: Workspace, case: dict[str, Any], day: date, details: dict[s
             or {"zawiadomienie": "policja", "wniosek-sad": "sad_rodzinny", "ops": "ops"}[last["step"]]
         )
         found = workspace.hook.somflow_addressee(workspace=workspace, role=role) or {}
-        organ = found.get("name") or role
+        organ = found.get("name") or role_label(role)  # unrouted: the office by its kind, not the role's code
     note = case.get("notatka") or {}
     nka_data = case.get("nka") or {}
     harms = [label for key, label in HARM_LABELS.items() if nka_data.get(f"iv_{key}")]

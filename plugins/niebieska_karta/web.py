@@ -1,4 +1,4 @@
-"""The Niebieska Karta pages of ``somflow serve``: the cases, opening one, a case's timeline, recording a step.
+"""The Niebieska Karta pages of ``somflow serve``: the cases, opening one, a case's timeline and documents, recording a step.
 
 Only the coordinator and the head see them (:data:`somflow.web.roles.NK_CASES`):
 anyone else gets 403, audited by the application. A new case is asked the questions
@@ -7,7 +7,9 @@ of ``somflow nk new`` (:mod:`somflow_niebieska_karta.opening`) and opened by
 :func:`somflow_niebieska_karta.cases.record_step` — the function ``somflow nk step``
 calls — so every rule holds here too (order of steps, dates, NK-B never handed to
 a suspected perpetrator); a refused case or step shows the same Polish messages and
-changes nothing.
+changes nothing. The plan step asks the fields of ``plan-wsparcia``, as ``--data`` gives them to
+``somflow nk step plan`` (:class:`somflow.web.casework.StepData`). Each document the case holds (the service note, NK-A, NK-B, letters…)
+downloads as the PDF somflow wrote for it (:func:`somflow.casework.printing.document_pdf`).
 """
 
 from __future__ import annotations
@@ -22,10 +24,10 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from somflow import calendar, refs
-from somflow.errors import InvalidInput, SomflowError
-from somflow.forms.schema import rule
+from somflow.casework import support_plan
+from somflow.errors import InvalidInput
 from somflow.i18n import _
-from somflow.web import roles
+from somflow.web import casework, roles
 from somflow.web.pages import Page
 from somflow.web.render import page, tell
 
@@ -44,6 +46,8 @@ DETAILS = (
     "done",
     "notes",
 )
+#: The steps that carry a form's data (the CLI's --data): the support plan.
+DATA = {"plan": casework.StepData("plan", support_plan.FORM, support_plan.FROM_CASE)}
 
 #: How the roles and ways of the step form read on the page (the values stay the CLI's words).
 WORDS = {
@@ -96,13 +100,19 @@ def _people(case: dict[str, Any], key: str) -> list[dict[str, str]]:
     ]
 
 
-def case_page(request: Request, *, problems: list[str] | None = None, given: Any = None, status: int = 200) -> Response:
+def case_page(
+    request: Request,
+    *,
+    problems: list[str] | None = None,
+    fields: dict[str, list[str]] | None = None,
+    given: Any = None,
+    status: int = 200,
+) -> Response:
     """A case: who, the timeline of steps, the next step with its deadline, and the form to record a step."""
     workspace = request.state.workspace
-    try:
-        case = nk_cases.find_case(workspace, request.path_params["case_id"])
-    except SomflowError:
-        return page(request, _("Nie znaleziono"), _("Nie ma takiej sprawy NK."), status=404)
+    case = casework.found_case(request, nk_cases.find_case, _("Nie ma takiej sprawy NK."))
+    if isinstance(case, Response):
+        return case
     following = nk_cases.next_step(case)
     deadline = next_due(case)
     form = given or {}
@@ -116,18 +126,31 @@ def case_page(request: Request, *, problems: list[str] | None = None, given: Any
         victims=_people(case, "osoby_doznajace"),
         suspects=_people(case, "osoby_stosujace"),
         events=overview.timeline(case),
+        tasks=support_plan.task_rows(case),
+        next_review=case.get("next_review") or "",
+        documents=casework.documents(request, case, f"/nk/{case['id']}/dokumenty"),
         following=nk_cases.step_title(following) if following else "",
         deadline=deadline.isoformat() if deadline else "",
         overdue=bool(deadline and deadline < calendar.today()),
         kinds=[(k, nk_cases.step_title(k)) for k in nk_cases.STEPS if k != "notatka"],
         suggested=following or "",
         recipients=_options(nk_cases.NKB_RECIPIENTS),
+        starters=nk_cases.starters(workspace),
         presence=_options(nk_cases.PRESENCE_ROLES),
         ways=_options(nk_cases.DELIVERY_WAYS),
         problems=problems or [],
+        forms=casework.data_forms(request, DATA.values(), given, fields or {}, form.get("krok", following or "")),
         value=lambda name, default="": form.get(name, default) if form else default,
         closed=case["status"] == nk_cases.CLOSED,
     )
+
+
+def document(request: Request) -> Response:
+    """The PDF somflow wrote for a document of the case, e.g. ``nk-2026-3-notatka-sluzbowa-2026-12-06.pdf``."""
+    case = casework.found_case(request, nk_cases.find_case, _("Nie ma takiej sprawy NK."))
+    if isinstance(case, Response):
+        return case
+    return casework.document(request, case, nk_cases.case_label(case))
 
 
 def record_step(request: Request) -> Response:
@@ -135,21 +158,20 @@ def record_step(request: Request) -> Response:
     workspace = request.state.workspace
     form = request.state.form
     case_id = request.path_params["case_id"]
-    problems: list[str] = []
-    day = None
-    if form.get("dnia"):
-        day = calendar.parse_date(form["dnia"])
-        if day is None:
-            problems.append(_("Data kroku: nieprawidłowa data (oczekiwano RRRR-MM-DD albo DD.MM.RRRR)."))
+    day, problems = casework.step_day(form)
     kind = form.get("krok", "")
-    roles_given = [r.strip() for r in form.get("roles", "").split(",") if r.strip()]
-    details = overview.step_details(kind, roles=roles_given, **{name: form.get(name, "").strip() for name in DETAILS})
+    data, fields = casework.step_data(request, DATA[kind]) if kind in DATA else ({}, {})
+    roles_given = [r for r in form.getlist("roles") if r]  # one radio button; several only from a forged form
+    details = overview.step_details(
+        kind, data=data, roles=roles_given, **{name: form.get(name, "").strip() for name in DETAILS}
+    )
     try:
+        problems += [message for messages in fields.values() for message in messages]
         if problems:
             raise InvalidInput(problems)
         nk_cases.record_step(workspace, case_id, kind, day=day, person=form.get("osoba", ""), details=details)
     except InvalidInput as exc:
-        return case_page(request, problems=exc.messages, given=form, status=400)
+        return case_page(request, problems=exc.messages, fields=fields, given=form, status=400)
     tell(request, _("Zapisano krok sprawy."))
     return RedirectResponse(f"/nk/{case_id}#main", status_code=303)  # the message, not the form
 
@@ -162,56 +184,32 @@ def new_case_page(
     ``problems``: by question name (None: the case as a whole, as ``create_case`` refused it).
     The summary above the form names the question of each problem and links to its field.
     """
-    workspace = request.state.workspace
-    problems = problems or {}
-    fields = []
-    summary = [(None, message) for message in problems.get(None, [])]
-    for question in opening.questions():
-        kind, hint, rows = "yesno", "", 1
-        if question.form is not None:
-            field = opening.field_of(workspace, question)[1]
-            kind = {"multiline": "textarea", "integer": "number"}.get(field.type, "text")
-            hint = rule(field) if field.type not in ("text", "multiline") else ""
-            rows = min(max(field.lines, 2), 6)
-        errors = problems.get(question.name, [])
-        summary += [(question.name, f"{question.label} — {problem}") for problem in errors]
-        default = calendar.today().isoformat() if question.today else ""
-        fields.append(
-            {
-                "name": question.name,
-                "label": question.label,
-                "kind": kind,
-                "hint": hint,
-                "required": question.required,
-                "rows": rows,
-                "value": given.get(question.name, "") if given is not None else default,
-                "errors": [problem[:1].upper() + problem[1:] for problem in errors],
-            }
-        )
-    return page(
+    return casework.new_case_form(
         request,
-        _("Nowa sprawa NK"),
-        template="nk/new.html",
+        opening.questions(),
+        title=_("Nowa sprawa NK"),
+        intro=_(
+            "Sprawę zakłada się na podstawie notatki służbowej (te same pytania co w poleceniu somflow nk new). "
+            "Następny krok, wszczęcie procedury (NK-A), zapisuje się na stronie sprawy."
+        ),
+        action="/nk/nowa",
+        back="/nk",
+        given=given,
+        problems=problems,
         status=status,
-        fields=fields,
-        summary=summary,
-        yes_no=[("tak", _("tak")), ("nie", _("nie"))],
     )
 
 
 def open_case(request: Request) -> Response:
     """Check each answer by its field's rules, then open the case through ``cases.create_case`` (the whole checked)."""
     workspace = request.state.workspace
-    form = request.state.form
-    answers, wrong = opening.check_all(workspace, form)
-    problems: dict[str | None, list[str]] = {name: [problem] for name, problem in wrong.items()}
-    if not problems:
-        try:
-            case = nk_cases.create_case(workspace, opening.payload(answers), person=answers["autor"])
-        except InvalidInput as exc:
-            problems = {None: exc.messages}
-    if problems:
-        return new_case_page(request, given=form, problems=problems, status=400)
+    case, problems = casework.open_from_answers(
+        request,
+        opening.questions(),
+        lambda answers: nk_cases.create_case(workspace, opening.payload(answers), person=answers["autor"]),
+    )
+    if case is None:
+        return new_case_page(request, given=request.state.form, problems=problems, status=400)
     tell(
         request,
         _(
@@ -227,8 +225,9 @@ def open_case(request: Request) -> Response:
 PAGES = [
     Page("/nk", "Niebieska Karta", roles.NK_CASES, cases_list, nav=True, templates=TEMPLATES),
     # before /nk/{case_id}, which would take "nowa" for a case
-    Page("/nk/nowa", "Nowa sprawa NK", roles.NK_CASES, new_case_page, templates=TEMPLATES),
+    Page("/nk/nowa", "Nowa sprawa NK", roles.NK_CASES, new_case_page),
     Page("/nk/nowa", "Nowa sprawa NK", roles.NK_CASES, open_case, methods=("POST",)),
     Page("/nk/{case_id}", "Sprawa NK", roles.NK_CASES, case_page, templates=TEMPLATES),
     Page("/nk/{case_id}/krok", "Zapisz krok sprawy NK", roles.NK_CASES, record_step, methods=("POST",)),
+    Page("/nk/{case_id}/dokumenty/{doc_id}", "Dokument sprawy NK", roles.NK_CASES, document),
 ]

@@ -24,6 +24,7 @@ from somflow_standards import people
 from somflow_standards.people import Person
 
 from somflow import calendar
+from somflow.casework.letters import town_of
 from somflow.corrections import counting
 from somflow.errors import InvalidInput
 from somflow.i18n import _
@@ -132,20 +133,13 @@ def form_data(person: Person, workspace_config: dict[str, Any], version: Version
         "imie_nazwisko": person.name,
         "placowka": institution["name"],
         "wersja_standardow": version.version,
-        "miejscowosc": _town(institution.get("address", "")),
+        "miejscowosc": town_of(institution.get("address", "")),
     }
     if person.group == "pracownicy":
         data["zakres"] = _("Standardy Ochrony Małoletnich, wersja {version} (pełna treść).", version=version.version)
     else:
         data["imie_nazwisko_dziecka"] = person.child
     return {k: v for k, v in data.items() if v}
-
-
-def _town(address: str) -> str:
-    """``"ul. Źródlana 12, 81-001 Gdynia"`` → ``"Gdynia"``."""
-    last = address.rsplit(",", 1)[-1].strip()
-    parts = last.split(" ", 1)
-    return parts[1] if len(parts) == 2 and parts[0][:2].isdigit() else last
 
 
 def on_document_filed(store: Store, document: dict[str, Any]) -> int:

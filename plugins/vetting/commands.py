@@ -366,12 +366,15 @@ def _confirm_hit(person: dict, item: str) -> None:
     if not interactive():
         raise SomflowError(
             _(
-                "Wynik FIGURUJE zablokuje {who}. Bez terminala nie można o to zapytać: dodaj --yes (--potwierdzam), jeśli to na pewno ta osoba.",
+                "Wynik FIGURUJE zablokuje tę osobę — {who}. Bez terminala nie można zapytać o potwierdzenie: dodaj --yes (--potwierdzam), jeśli to na pewno ta osoba.",
                 who=who,
             )
         )
-    click.secho(_("Wynik FIGURUJE ({item}) dla: {who}.", item=item, who=who), fg="red", bold=True)
-    if not yes_no(_("Czy to na pewno ta osoba? Zapisanie zablokuje ją do pracy z dziećmi."), default=False):
+    click.secho(_("Wynik FIGURUJE ({item}) — {who}.", item=item, who=who), fg="red", bold=True)
+    if not yes_no(
+        _("Czy to na pewno ta osoba? Zapisanie wyniku zablokuje ją: nie będzie można dopuścić jej do pracy z dziećmi."),
+        default=False,
+    ):
         raise SomflowError(_("Nic nie zapisano."))
 
 

@@ -78,11 +78,26 @@ def institution(workspace) -> str:
     return "\n".join(part for part in (inst.get("name", ""), inst.get("address", "")) if part)
 
 
+#: A Polish postal code starting a part of an address: what follows it is the town.
+_POSTAL_TOWN = re.compile(r"^\d{2}-\d{3}\s+(.+)$")
+
+
+def town_of(address: str) -> str:
+    """The town of an address: after the postal code, else its last part (parts split by commas or lines).
+
+    ``"ul. Szkolna 1, 81-001 Gdynia"`` → ``"Gdynia"``; ``"ul. Szkolna 1, Gdynia"`` → ``"Gdynia"``.
+    """
+    parts = [part.strip() for part in re.split(r"[,\n]", address) if part.strip()]
+    for part in parts:
+        found = _POSTAL_TOWN.match(part)
+        if found:
+            return found.group(1).strip()
+    return parts[-1] if parts else ""
+
+
 def town(workspace) -> str:
-    """The town of the unit's address (after the postal code), else the whole address."""
-    address = workspace.config["institution"].get("address", "")
-    found = re.search(r"\d{2}-\d{3}\s+(.+)$", address)
-    return found.group(1).strip() if found else address
+    """The town of the unit's address (somflow.toml ``[institution] address``)."""
+    return town_of(workspace.config["institution"].get("address", ""))
 
 
 def letter_data(workspace, kind: str, facts: Facts, day: date, role: str) -> dict[str, Any]:

@@ -25,6 +25,10 @@ from somflow.casework.steps import counted_steps
 from somflow.i18n import _
 
 PLAN, REVIEW = "plan", "przeglad"
+#: The form of the plan's data (what ``--data`` of a plan step holds).
+FORM = "plan-wsparcia"
+#: The form's fields the case fills (:func:`form_data`): the plan's data does not ask them.
+FROM_CASE = ("dziecko_imie_nazwisko", "data_planu")
 
 
 def tasks(plan: dict[str, Any] | None) -> list[dict[str, Any]]:
@@ -47,6 +51,21 @@ def open_tasks(case: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
     """``(number, task)`` of every task of the current plan not marked done."""
     done = done_tasks(case)
     return [(n, t) for n, t in enumerate(tasks(case.get("plan")), 1) if n not in done]
+
+
+def task_rows(case: dict[str, Any]) -> list[dict[str, Any]]:
+    """The plan's tasks, numbered as ``--wykonane`` takes them: what, who, by when, done or not."""
+    done = done_tasks(case)
+    return [
+        {
+            "number": number,
+            "task": task.get("zadanie") or "",
+            "who": task.get("odpowiedzialny") or "",
+            "due": task.get("termin") or "",
+            "done": number in done,
+        }
+        for number, task in enumerate(tasks(case.get("plan")), 1)
+    ]
 
 
 def numbers(text: str) -> list[str]:
@@ -169,6 +188,7 @@ def deadlines(case: dict[str, Any], *, key: str, label: str, collection: str) ->
 def form_data(plan: dict[str, Any] | None, child: str | None, day: date) -> dict[str, Any]:
     """The ``plan-wsparcia`` form's data: the plan, with the child's name and the plan's date where blank."""
     data = dict(plan or {})
-    data.setdefault("dziecko_imie_nazwisko", child)
-    data.setdefault("data_planu", day.isoformat())
+    child_field, day_field = FROM_CASE
+    data.setdefault(child_field, child)
+    data.setdefault(day_field, day.isoformat())
     return {k: v for k, v in data.items() if v not in (None, "", [])}

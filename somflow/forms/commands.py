@@ -105,7 +105,7 @@ def show(app, form_id: str, as_json: bool) -> None:
         return
     click.echo(f"{spec.id} v{spec.version}: {pick(spec.title)} [{spec.plugin}]")
     for section in spec.sections:
-        click.echo(f"{section.id}. {pick(section.title)}")
+        click.echo(section.heading())
         for f in section.fields:
             click.echo(f"  {f.name}  {f.type}{' *' if f.required else ''}  {pick(f.label)}")
         for g in section.groups:

@@ -9,7 +9,7 @@ back under the field it belongs to, so a page can show it beside that field.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +17,7 @@ from somflow.errors import InvalidInput
 from somflow.forms.catalog import get
 from somflow.forms.datafile import unflatten
 from somflow.forms.documents import generate
-from somflow.forms.schema import Problem, flat_key, normalise_fields, rule
+from somflow.forms.schema import VOIVODESHIPS, Problem, flat_key, normalise_fields, rule
 from somflow.forms.spec import Field, FormSpec
 from somflow.i18n import pick
 from somflow.workspace import Workspace
@@ -28,12 +28,14 @@ MAX_ROWS = 5
 
 @dataclass(frozen=True)
 class Question:
-    """One input of the form: its flat ``key``, the spec's field, its label and what a valid answer looks like."""
+    """One input of the form: its flat ``key``, the spec's field, its label, what a valid answer looks like
+    and, for a choice, the ``(value, label)`` options."""
 
     key: str
     field: Field
     label: str
     hint: str
+    options: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -53,15 +55,24 @@ class Filled:
 
 
 def _question(f: Field, row: int | None = None, group: str | None = None) -> Question:
-    return Question(flat_key(f.name, row, group), f, pick(f.label), rule(f))
+    if f.type == "voivodeship":
+        options = tuple((v, v) for v in VOIVODESHIPS)
+    else:
+        options = tuple((c.value, pick(c.label)) for c in f.choices)
+    return Question(flat_key(f.name, row, group), f, pick(f.label), rule(f), options)
 
 
-def questions(spec: FormSpec) -> list[Part]:
-    """The form's inputs in print order: each section's fields, then each group's rows (at least one, at most ``MAX_ROWS``)."""
+def questions(spec: FormSpec, omit: Collection[str] = ()) -> list[Part]:
+    """The form's inputs in print order: each section's fields, then each group's rows (at least one, at most ``MAX_ROWS``).
+
+    ``omit``: fields not asked, because the caller fills them (a case's support plan takes the
+    child's name and the plan's date from the case and its step).
+    """
     parts = []
     for section in spec.sections:
-        if section.fields:
-            parts.append(Part(f"{section.id}. {pick(section.title)}", tuple(_question(f) for f in section.fields)))
+        asked = tuple(_question(f) for f in section.fields if f.name not in omit)
+        if asked:
+            parts.append(Part(section.heading(), asked))
         for g in section.groups:
             for row in range(1, max(1, min(g.max, MAX_ROWS)) + 1):
                 title = pick(g.row_label).format(n=row) if g.row_label else f"{pick(g.label)} {row}"
@@ -88,8 +99,14 @@ def answers_to_data(spec: FormSpec, answers: Mapping[str, Any]) -> dict[str, Any
     return data
 
 
-def check(workspace: Workspace, spec: FormSpec, answers: Mapping[str, Any]) -> tuple[dict[str, Any], Filled]:
-    """The normalised data and the problems of ``answers`` per field key (empty when all is well)."""
+def check(
+    workspace: Workspace, spec: FormSpec, answers: Mapping[str, Any], omit: Collection[str] = ()
+) -> tuple[dict[str, Any], Filled]:
+    """The normalised data and the problems of ``answers`` per field key (empty when all is well).
+
+    ``omit``: fields the caller fills (as in :func:`questions`); their problems are the caller's
+    to find once it has filled them, so none is reported here.
+    """
     try:
         data = answers_to_data(spec, answers)
     except InvalidInput as exc:
@@ -97,7 +114,8 @@ def check(workspace: Workspace, spec: FormSpec, answers: Mapping[str, Any]) -> t
     document, found = normalise_fields(workspace, spec, data)
     problems: dict[str | None, list[str]] = {}
     for problem in dict.fromkeys(found):
-        problems.setdefault(_shown_at(spec, problem), []).append(problem.message)
+        if problem.key not in omit:
+            problems.setdefault(_shown_at(spec, problem), []).append(problem.message)
     return document, Filled(problems=problems)
 
 

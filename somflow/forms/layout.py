@@ -1,6 +1,6 @@
 """The printed layout of a form: reportlab draws the text, boxes and lines; fields are placed after.
 
-:func:`layout` draws a spec on A4 pages (header, title, numbered sections with
+:func:`layout` draws a spec on A4 pages (header, title, sections — numbered unless ``numbered: false`` — with
 their text, labelled boxes for every field, the rows of repeating groups,
 signature lines, footnotes) and returns the PDF bytes together with the
 :class:`Widget` rectangles where :mod:`somflow.forms.acroform` puts the
@@ -14,6 +14,7 @@ the same bytes, so templates in ``forms/`` only change when the spec does.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from reportlab.lib.pagesizes import A4
@@ -22,7 +23,7 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen import canvas
 
 from somflow.forms.fonts import register_reportlab
-from somflow.forms.spec import Field, FormSpec, Group
+from somflow.forms.spec import Field, FormSpec, Group, Section
 from somflow.i18n import _, pick
 
 WIDTH, HEIGHT = A4
@@ -65,6 +66,11 @@ class _Flow:
         self.marks = True
         self.page = 0
         self.widgets: list[Widget] = []
+        #: Where each call of :meth:`need` began to draw: (page, y, kept with what follows). Drawing the
+        #: same things asks the same sequence of calls on any page, so a call is named by its number.
+        self.asked: list[tuple[int, float, bool]] = []
+        #: (call number, height): that call of :meth:`need` asks for at least this much room (keep-with-previous).
+        self.keep: tuple[int, float] | None = None
         self._start_page()
 
     def _start_page(self) -> None:
@@ -75,20 +81,34 @@ class _Flow:
         self.pdf.drawRightString(WIDTH - RIGHT, 1.2 * cm, _("strona {page}", page=self.page + 1))
         self.pdf.setFillGray(0)
 
-    def need(self, height: float) -> None:
+    def need(self, height: float, *, with_next: bool = False) -> None:
+        """Start a new page unless ``height`` fits above the bottom margin (a fresh page takes anything).
+
+        ``with_next``: what is drawn now (a heading) belongs with what follows it.
+        """
+        if self.keep is not None and len(self.asked) + 1 == self.keep[0]:
+            height = max(height, self.keep[1])
         if self.y - height < BOTTOM and self.y < TOP:
             self.pdf.showPage()
             self.page += 1
             self._start_page()
+        self.asked.append((self.page, self.y, with_next))
 
     def paragraph(
-        self, text: str, size: float = 9, bold: bool = False, indent: float = 0, align: str = "left", gap: float = 3
+        self,
+        text: str,
+        size: float = 9,
+        bold: bool = False,
+        indent: float = 0,
+        align: str = "left",
+        gap: float = 3,
+        with_next: bool = False,
     ) -> None:
         font = self.bold if bold else self.sans
         leading = size * 1.3
         for block in text.split("\n"):
             for line in simpleSplit(block, font, size, USABLE - indent) or [""]:
-                self.need(leading)
+                self.need(leading, with_next=with_next)
                 self.pdf.setFont(font, size)
                 if align == "center":
                     self.pdf.drawCentredString(LEFT + USABLE / 2, self.y - size, line)
@@ -242,18 +262,20 @@ def row_label(group: Group, row: int) -> str:
 
 def _group_rows(flow: _Flow, group: Group, rows: range) -> None:
     for row in rows:
-        flow.need(40)
-        flow.paragraph(row_label(group, row), size=8.5, bold=True, gap=1)
+        flow.need(40, with_next=True)
+        flow.paragraph(row_label(group, row), size=8.5, bold=True, gap=1, with_next=True)
         _fields(flow, group.fields, prefix=f"{group.name}-{row}-")
         flow.y -= 3
 
 
-def _section_heading(flow: _Flow, section_id: str, title: str, first: float = 40) -> None:
-    if not title:  # a section without a title (the form's opening block) prints no heading: its id is internal
+def _section_heading(flow: _Flow, section: Section, first: float = 40) -> None:
+    # A section without a title (the form's opening block) prints no heading: its id is internal.
+    if not pick(section.title):
         return
-    flow.need(min(30 + first, TOP - BOTTOM))  # keep a heading with the first row under it (``first`` high)
+    # keep a heading with the first row under it (``first`` high)
+    flow.need(min(30 + first, TOP - BOTTOM), with_next=True)
     flow.y -= 4
-    flow.paragraph(f"{section_id}. {title}", size=10, bold=True, gap=2)
+    flow.paragraph(section.heading(), size=10, bold=True, gap=2, with_next=True)
 
 
 def layout(spec: FormSpec, rows: dict[str, int] | None = None, *, marks: bool = True) -> tuple[bytes, list[Widget]]:
@@ -270,22 +292,59 @@ def layout(spec: FormSpec, rows: dict[str, int] | None = None, *, marks: bool = 
         flow.paragraph(pick(line), size=8, gap=1)
     flow.y -= 6
     flow.paragraph(pick(spec.title), size=13, bold=True, align="center", gap=8)
-    for section in spec.sections:
-        placed = _rows(section.fields)
-        _section_heading(flow, section.id, pick(section.title), _row_height(flow, placed[0]) if placed else 40)
-        if section.text:
-            flow.paragraph(pick(section.text), size=9)
-        _fields(flow, section.fields)
-        for group in section.groups:
-            shown = group.max if rows is None or group.name not in rows else min(rows[group.name], group.max)
-            if shown == 0:
-                flow.paragraph(_("{group}: brak wpisów.", group=pick(group.label)), size=8.5, gap=2)
-            if group.continuation and shown == group.max:
-                flow.paragraph(_("Więcej niż {max} — dołącz arkusz kontynuacji.", max=group.max), size=7.5, gap=2)
-            _group_rows(flow, group, range(1, shown + 1))
-    _signature(flow, spec)
+    *body, last = spec.sections
+    for section in body:
+        _section(flow, section, rows)
+    _signed(flow, spec, lambda f: _section(f, last, rows), movable=bool(body))
     _footnotes(flow, spec)
     return flow.save(), flow.widgets
+
+
+def _section(flow: _Flow, section: Section, rows: dict[str, int] | None) -> None:
+    placed = _rows(section.fields)
+    _section_heading(flow, section, _row_height(flow, placed[0]) if placed else 40)
+    if section.text:
+        flow.paragraph(pick(section.text), size=9)
+    _fields(flow, section.fields)
+    for group in section.groups:
+        shown = group.max if rows is None or group.name not in rows else min(rows[group.name], group.max)
+        if shown == 0:
+            flow.paragraph(_("{group}: brak wpisów.", group=pick(group.label)), size=8.5, gap=2)
+        if group.continuation and shown == group.max:
+            flow.paragraph(_("Więcej niż {max} — dołącz arkusz kontynuacji.", max=group.max), size=7.5, gap=2)
+        _group_rows(flow, group, range(1, shown + 1))
+
+
+def _signed(flow: _Flow, spec: FormSpec, last: Callable[[_Flow], None], *, movable: bool = True) -> None:
+    """Draw ``last`` (the final section) and the signature lines, which never stand alone on a page.
+
+    Keep-with-previous, for every form that is signed: the signature and date lines go with
+    what they sign. When the final section and the signatures fit one page, they start on
+    the same page (the section moves over whole, unless ``movable`` is false: a form's only
+    section does not leave its title alone); otherwise the section runs on, and its last
+    line or row (with the headings over it) moves over with the signatures. ``last`` is drawn
+    once on a throwaway page first, to measure it and to find where its last row begins.
+    """
+    if not spec.signature:
+        last(flow)
+        return
+    scratch = _Flow(spec, "")
+    scratch.marks = flow.marks
+    last(scratch)
+    end, asked = scratch.y, scratch.asked
+    signature = _signature_height(spec, flow)
+    if movable and scratch.page == 0 and TOP - end + signature <= TOP - BOTTOM:
+        flow.need(TOP - end + signature)
+    elif asked:
+        start = len(asked) - 1
+        while start and asked[start - 1][2] and asked[start - 1][0] == scratch.page:
+            start -= 1  # a heading goes with the row under it
+        page, top, _with_next = asked[start]
+        if page == scratch.page:  # (a row taller than a page cannot be kept with anything)
+            flow.keep = (len(flow.asked) + start + 1, top - end + signature)
+    last(flow)
+    flow.keep = None
+    _signature(flow, spec)
 
 
 def continuation(spec: FormSpec, rows: dict[str, int], *, marks: bool = True) -> tuple[bytes, list[Widget]]:
@@ -293,21 +352,33 @@ def continuation(spec: FormSpec, rows: dict[str, int], *, marks: bool = True) ->
     flow = _Flow(spec, f"{spec.id} v{spec.version} — " + _("arkusz kontynuacji"))
     flow.marks = marks
     flow.paragraph(_("Arkusz kontynuacji: {title}", title=pick(spec.title)), size=12, bold=True, align="center", gap=8)
-    for section in spec.sections:
-        extra = [g for g in section.groups if g.continuation and rows.get(g.name, 0) > g.max]
-        if not extra:
-            continue
-        _section_heading(flow, section.id, pick(section.title))
+    parts = [(s, [g for g in s.groups if g.continuation and rows.get(g.name, 0) > g.max]) for s in spec.sections]
+    parts = [(section, extra) for section, extra in parts if extra]
+
+    def part(f: _Flow, section: Section, extra: list[Group]) -> None:
+        _section_heading(f, section)
         for group in extra:
-            _group_rows(flow, group, range(group.max + 1, rows[group.name] + 1))
-    _signature(flow, spec)
+            _group_rows(f, group, range(group.max + 1, rows[group.name] + 1))
+
+    for section, extra in parts[:-1]:
+        part(flow, section, extra)
+    _signed(flow, spec, lambda f: part(f, *parts[-1]) if parts else None, movable=len(parts) > 1)
     return flow.save(), flow.widgets
+
+
+def _signature_height(spec: FormSpec, flow: _Flow) -> float:
+    """Room for the signature lines: space to sign above them, their captions (wrapped) below."""
+    slot = USABLE / len(spec.signature)
+    lines = max(len(simpleSplit(pick(c), flow.sans, 7.5, slot - 16)) for c in spec.signature)
+    return max(2.5 * cm, 1.6 * cm + lines * 9 + 6)
 
 
 def _signature(flow: _Flow, spec: FormSpec) -> None:
     if not spec.signature:
         return
-    flow.need(2.5 * cm)
+    height = _signature_height(spec, flow)
+    flow.need(height)
+    top = flow.y
     flow.y -= 1.6 * cm
     count = len(spec.signature)
     slot = USABLE / count
@@ -320,7 +391,7 @@ def _signature(flow: _Flow, spec: FormSpec) -> None:
         pdf.setFont(flow.sans, 7.5)
         for j, line in enumerate(simpleSplit(pick(caption), flow.sans, 7.5, slot - 16)):
             pdf.drawCentredString(x + slot / 2, flow.y - 9 - j * 9, line)
-    flow.y -= 0.9 * cm
+    flow.y = top - height
 
 
 def _footnotes(flow: _Flow, spec: FormSpec) -> None:

@@ -152,7 +152,7 @@ def ask(
     data = {} if data is None else data
     click.echo(pick(spec.title))
     for section in spec.sections:
-        click.secho(f"{section.id}. {pick(section.title)}", bold=True)
+        click.secho(section.heading(), bold=True)
         for field in section.fields:
             default = defaults.get(field.name)
             if default is None and field.prefill:
@@ -172,7 +172,7 @@ def summary(spec: FormSpec, data: dict[str, Any]) -> list[str]:
     """Lines "label: value" of everything that will be printed."""
     lines = []
     for section in spec.sections:
-        lines.append(f"{section.id}. {pick(section.title)}")
+        lines.append(section.heading())
         for field in section.fields:
             lines.append(f"  {pick(field.label)}: {_show(field, data.get(field.name))}")
         for group in section.groups:

@@ -121,6 +121,14 @@ class Section:
     text: Text | None = None
     fields: tuple[Field, ...] = ()
     groups: tuple[Group, ...] = ()
+    #: ``numbered: false``: the heading is the title alone (a form whose one titled block the official
+    #: form prints unnumbered, "OŚWIADCZENIE"); the id still names the section in messages.
+    numbered: bool = True
+
+    def heading(self) -> str:
+        """The printed heading in the current language: "II. Title", or "Title" for an unnumbered section."""
+        title = pick(self.title)
+        return f"{self.id}. {title}" if self.numbered else title
 
 
 @dataclass(frozen=True)
@@ -343,7 +351,7 @@ _GROUP = {"type": "dict", "schema": {
 # No title: the section prints no heading (its id stays internal, e.g. the form's opening block).
 _SECTION = {"type": "dict", "schema": {
     "id": {"required": True, **_matching(r".*\S.*", lambda: _("sekcja musi mieć identyfikator (np. \"I\")"))},
-    "title": _TEXT, "text": _TEXT, "fields": _FIELDS, "groups": {"type": "list", "schema": _GROUP},
+    "title": _TEXT, "text": _TEXT, "fields": _FIELDS, "groups": {"type": "list", "schema": _GROUP}, "numbered": _FLAG,
 }}  # fmt: skip
 
 
@@ -480,7 +488,12 @@ def _section(raw: dict) -> Section:
         for g in raw.get("groups", ())
     )
     return Section(
-        str(raw["id"]), _text(raw.get("title")) or {"pl": ""}, _text(raw.get("text")), _fields_of(raw), groups
+        str(raw["id"]),
+        _text(raw.get("title")) or {"pl": ""},
+        _text(raw.get("text")),
+        _fields_of(raw),
+        groups,
+        raw.get("numbered", True),
     )
 
 

@@ -23,7 +23,6 @@ from starlette.responses import Response
 from somflow import calendar
 from somflow.forms import entry
 from somflow.forms.catalog import registry
-from somflow.forms.schema import VOIVODESHIPS
 from somflow.i18n import _, pick
 from somflow.web import roles
 from somflow.web.downloads import attachment, file_name
@@ -67,8 +66,6 @@ def form_page(
         general=problems.get(None, []),
         problems=problems,
         answer=lambda key: answers.getlist(key) if answers is not None else [],
-        choices=lambda field: [(c.value, pick(c.label)) for c in field.choices],
-        voivodeships=[(v, v) for v in VOIVODESHIPS],
         pick=pick,
     )
 

@@ -20,15 +20,18 @@ ROLES = (SECRETARIAT, HR, COORDINATOR, HEAD)
 EVERYONE = frozenset(ROLES)
 #: Niebieska Karta cases: the procedure names the coordinator and the head.
 NK_CASES = frozenset({COORDINATOR, HEAD})
+#: Intervention cases (harm by a staff member, a peer, a third party): run by the coordinator's team for the head.
+INCIDENT_CASES = frozenset({COORDINATOR, HEAD})
 #: Register results (RSPTS, KRK) and the vetting of staff: HR besides the coordinator and the head.
 REGISTER_RESULTS = frozenset({HR, COORDINATOR, HEAD})
 #: Scans set aside by the inbox: the office files them; the coordinator and the head oversee.
 INBOX_REVIEW = frozenset({SECRETARIAT, COORDINATOR, HEAD})
 
 #: Records of these collections (and deadlines about them) are shown only to these roles: the
-#: built-in plugins' Niebieska Karta cases and staff vetting records.
+#: built-in plugins' Niebieska Karta and intervention cases and staff vetting records.
 PROTECTED_COLLECTIONS: dict[str, frozenset[str]] = {
     "nk_cases": NK_CASES,
+    "incidents": INCIDENT_CASES,
     "staff": REGISTER_RESULTS,
 }
 

@@ -1,0 +1,33 @@
+"""Every Polish message of the vetting plugin has an English entry in the plugin's own catalogue.
+
+The messages are the constant first arguments of ``_()`` in the plugin's modules, and the words
+translated when shown though written elsewhere: the state labels, the field labels, the
+"unknown word" messages of its vocabularies and the corrections entry kind's title and fields.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import somflow_vetting
+from conftest import english_catalogue
+from somflow_vetting import checklist, countries, entries, people
+
+PLUGIN = Path(somflow_vetting.__file__).parent
+
+
+def test_catalogue_covers_every_message():
+    wanted = set(checklist.STATE_LABELS.values()) | set(people.FIELD_LABELS.values())
+    wanted |= {people.CONTRACT_WORDS.unknown, people.EXEMPTION_WORDS.unknown, countries.words(None).unknown}
+    wanted |= {entries.ENTRY_KIND.title, *entries.ENTRY_KIND.fields.values()}
+    for path in PLUGIN.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", None) == "_"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+            ):
+                wanted.add(node.args[0].value)
+    assert sorted(wanted - set(english_catalogue(PLUGIN))) == []
