@@ -299,7 +299,14 @@ def test_the_same_scan_dropped_twice_is_filed_once(somflow_cli, somflow_workspac
 # ------------------------------------------------------------ the watcher and slow writers
 
 
-@pytest.mark.parametrize("kind", ["pdf", "png", "tif"])
+@pytest.mark.parametrize(
+    "kind",
+    [
+        pytest.param("pdf", marks=pytest.mark.slow),  # a watcher process and 3.6 s of pauses each
+        "png",
+        pytest.param("tif", marks=pytest.mark.slow),
+    ],
+)
 def test_a_file_written_slowly_is_filed_whole_by_the_watcher(somflow_cli, somflow_workspace, printouts, kind):
     source = somflow_workspace / f"skan.{kind}"
     if kind == "png":
