@@ -5,12 +5,30 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
 from store_fixtures import pg_server  # noqa: F401  (one PostgreSQL server per test process, for every module)
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+def gettext_messages(paths: Iterable[Path]) -> dict[str, str]:
+    """The messages these Python files show: each constant first argument of a ``_()`` call, with its "file:line"."""
+    import ast
+
+    found: dict[str, str] = {}
+    for path in paths:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", None) == "_"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+            ):
+                found.setdefault(node.args[0].value, f"{path.name}:{node.lineno}")
+    return found
 
 
 def english_catalogue(package_dir: Path) -> dict[str, str]:

@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import english_catalogue
+from conftest import english_catalogue, gettext_messages
 
 from somflow.workspace import Workspace
 
@@ -356,23 +356,13 @@ def test_polish_alias_group(school):
 
 
 def test_every_message_has_an_english_entry():
-    import ast
-
     import somflow_image_consent
     from somflow_image_consent import sheet, vocabulary
 
     folder = Path(somflow_image_consent.__file__).parent
     catalogue = english_catalogue(folder)
     messages = set(sheet.RULES) | set(vocabulary.CHANNEL_LABELS.values())
-    for path in folder.glob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (
-                isinstance(node, ast.Call)
-                and getattr(node.func, "id", None) == "_"
-                and node.args
-                and isinstance(node.args[0], ast.Constant)
-            ):
-                messages.add(node.args[0].value)
+    messages |= set(gettext_messages(folder.glob("*.py")))
     assert sorted(messages - set(catalogue)) == []
 
 

@@ -3,7 +3,7 @@
 from datetime import date
 
 import pytest
-from conftest import english_catalogue
+from conftest import english_catalogue, gettext_messages
 
 from somflow import hookimpl
 from somflow.deadlines import Deadline, DeadlineError, collect
@@ -183,7 +183,6 @@ def test_english_output(seeded_cli):
 
 
 def test_every_message_has_an_english_entry():
-    import ast
     from pathlib import Path
 
     import somflow
@@ -199,14 +198,7 @@ def test_every_message_has_an_english_entry():
         "reminders/smtp.py",
         "reminders/plugin.py",
     ):
-        for node in ast.walk(ast.parse((root / name).read_text(encoding="utf-8"))):
-            if (
-                isinstance(node, ast.Call)
-                and getattr(node.func, "id", None) == "_"
-                and isinstance(node.args[0], ast.Constant)
-                and node.args[0].value not in catalogue
-            ):
-                missing.append((name, node.args[0].value))
+        missing += [(name, m) for m in gettext_messages([root / name]) if m not in catalogue]
     assert missing == []
 
 

@@ -171,22 +171,17 @@ def test_the_plan_is_reviewed_on_its_dates(somflow_cli, somflow_workspace, tmp_p
 
 
 def test_every_message_has_an_english_entry(somflow_cli, tmp_path):
-    import ast
     from pathlib import Path
 
     import somflow_incidents
-    from conftest import english_catalogue
+    from conftest import english_catalogue, gettext_messages
     from somflow_incidents.kinds import TYPES, all_steps
     from somflow_incidents.printing import TITLES
 
     plugin = Path(somflow_incidents.__file__).parent
     wanted = {s.title for s in all_steps().values()} | set(TITLES.values())
     wanted |= {t.title for t in TYPES.values()} | {t.suspect_label for t in TYPES.values()}
-    for path in plugin.glob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            call = isinstance(node, ast.Call) and getattr(node.func, "id", None) == "_" and node.args
-            if call and isinstance(node.args[0], ast.Constant):
-                wanted.add(node.args[0].value)
+    wanted |= set(gettext_messages(plugin.glob("*.py")))
     assert sorted(wanted - set(english_catalogue(plugin))) == []
     new_case(somflow_cli, tmp_path)
     out = ok(somflow_cli("--lang", "en", "incidents", "list"))

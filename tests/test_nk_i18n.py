@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 import pytest
 import somflow_niebieska_karta
-from conftest import english_catalogue
+from conftest import english_catalogue, gettext_messages
 from somflow_niebieska_karta.cases import STEPS
 from somflow_niebieska_karta.printing import TITLES
 
@@ -19,15 +18,7 @@ PLUGIN = Path(somflow_niebieska_karta.__file__).parent
 def test_catalogue_covers_every_message():
     catalogue = english_catalogue(PLUGIN)
     wanted = {s.title for s in STEPS.values()} | set(TITLES.values()) | {"otwarta", "zamknięta"}
-    for path in PLUGIN.glob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (
-                isinstance(node, ast.Call)
-                and getattr(node.func, "id", None) == "_"
-                and node.args
-                and isinstance(node.args[0], ast.Constant)
-            ):
-                wanted.add(node.args[0].value)
+    wanted |= set(gettext_messages(PLUGIN.glob("*.py")))
     assert sorted(wanted - set(catalogue)) == []
 
 

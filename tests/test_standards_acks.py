@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import english_catalogue
+from conftest import english_catalogue, gettext_messages
 from pypdf import PdfReader
 from standards_helpers import missing_names, pdftotext, scan_into_inbox
 
@@ -196,21 +196,14 @@ def test_a_new_version_reminds(somflow_cli, somflow_workspace):
 
 
 def test_every_message_has_an_english_entry(somflow_cli):
-    import ast
     from pathlib import Path
 
     import somflow_standards
 
-    catalogue = english_catalogue(Path(somflow_standards.__file__).parent)
-    for source in Path(somflow_standards.__file__).parent.glob("*.py"):
-        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
-            if (
-                isinstance(node, ast.Call)
-                and getattr(node.func, "id", None) == "_"
-                and node.args
-                and isinstance(node.args[0], ast.Constant)
-            ):
-                assert node.args[0].value in catalogue, f"{source.name}: {node.args[0].value}"
+    folder = Path(somflow_standards.__file__).parent
+    catalogue = english_catalogue(folder)
+    for message, where in gettext_messages(folder.glob("*.py")).items():
+        assert message in catalogue, f"{where}: {message}"
     somflow_cli("standards", "people", "add", "Ewa Łoś", "--group", "pracownicy")
     assert "Version of the standards: 1" in somflow_cli("--lang", "en", "standards", "missing").output
 

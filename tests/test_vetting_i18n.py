@@ -7,11 +7,10 @@ translated when shown though written elsewhere: the state labels, the field labe
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 import somflow_vetting
-from conftest import english_catalogue
+from conftest import english_catalogue, gettext_messages
 from somflow_vetting import checklist, countries, entries, people
 
 PLUGIN = Path(somflow_vetting.__file__).parent
@@ -21,13 +20,5 @@ def test_catalogue_covers_every_message():
     wanted = set(checklist.STATE_LABELS.values()) | set(people.FIELD_LABELS.values())
     wanted |= {people.CONTRACT_WORDS.unknown, people.EXEMPTION_WORDS.unknown, countries.words(None).unknown}
     wanted |= {entries.ENTRY_KIND.title, *entries.ENTRY_KIND.fields.values()}
-    for path in PLUGIN.glob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (
-                isinstance(node, ast.Call)
-                and getattr(node.func, "id", None) == "_"
-                and node.args
-                and isinstance(node.args[0], ast.Constant)
-            ):
-                wanted.add(node.args[0].value)
+    wanted |= set(gettext_messages(PLUGIN.glob("*.py")))
     assert sorted(wanted - set(english_catalogue(PLUGIN))) == []
