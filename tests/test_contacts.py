@@ -89,19 +89,12 @@ def test_require_addressee_says_what_to_fill_in(somflow_workspace):
 def test_every_message_of_contacts_and_scaffold_has_an_english_entry():
     import ast
 
-    from conftest import REPO, english_catalogue
+    from conftest import REPO, english_catalogue, gettext_messages
 
     catalogue = english_catalogue(REPO / "somflow")
     for module in ("somflow/contacts.py", "somflow/scaffold.py"):
         tree = ast.parse((REPO / module).read_text(encoding="utf-8"))
-        messages = [
-            node.args[0].value
-            for node in ast.walk(tree)
-            if isinstance(node, ast.Call)
-            and getattr(node.func, "id", None) == "_"
-            and node.args
-            and isinstance(node.args[0], ast.Constant)
-        ]
+        messages = list(gettext_messages([REPO / module]))
         decorators = [  # click help texts: kept in the catalogue too, for an English help screen
             kw.value.value
             for node in ast.walk(tree)

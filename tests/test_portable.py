@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO, english_catalogue
+from conftest import REPO, english_catalogue, gettext_messages
 
 from somflow import fileio
 from somflow.config import DEMO_VALUES, load
@@ -555,17 +555,8 @@ def test_store_file_held_open_for_good_keeps_its_content_and_is_retryable(window
 def test_every_core_message_has_an_english_entry():
     """The messages added for Windows (file in use, store held open...) are translated like all the others."""
     catalogue = english_catalogue(REPO / "somflow")
-    missing = [
-        f"{_rel(path)}:{node.lineno}: {node.args[0].value}"
-        for path in SOURCES
-        if _rel(path).startswith("somflow/")
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
-        if isinstance(node, ast.Call)
-        and getattr(node.func, "id", None) == "_"
-        and node.args
-        and isinstance(node.args[0], ast.Constant)
-        and node.args[0].value not in catalogue
-    ]
+    messages = gettext_messages(path for path in SOURCES if _rel(path).startswith("somflow/"))
+    missing = [f"{where}: {message}" for message, where in messages.items() if message not in catalogue]
     assert not missing, "\n".join(missing)
 
 
